@@ -1,0 +1,35 @@
+{
+  "targets": [
+    {
+      "target_name": "turbotoken",
+      "sources": [
+        "native/core/bpe.cpp",
+        "native/core/encoding.cpp",
+        "native/core/scan_common.cpp",
+        "native/core/scan_gpt2.cpp",
+        "native/core/scan_cl100k.cpp",
+        "native/core/scan_o200k.cpp",
+        "native/core/special_tokens.cpp",
+        "native/core/status.cpp",
+        "native/core/unicode_tables.cpp",
+        "native/core/utf8.cpp",
+        "native/core/vocab.cpp",
+        "native/binding/addon.cpp",
+        "native/binding/js_errors.cpp",
+        "native/binding/native_encoding.cpp",
+        "native/binding/text_input.cpp"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions", "-O3"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++1y", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions", "-fvisibility=hidden"],
+      "xcode_settings": {
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "GCC_ENABLE_CPP_EXCEPTIONS": "NO"
+      },
+      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 0, "Optimization": 2 } }
+    }
+  ]
+}

@@ -1,0 +1,14 @@
+// ESM entry: re-exports the CommonJS build, so that both module systems share one set of loaded
+// encodings and one native addon instance.
+import cjs from './dist/cjs/index.js';
+
+export const {
+  Encoding,
+  TurbotokenError,
+  backend,
+  encodingForModel,
+  getEncoding,
+  getEncodingNameForModel,
+  listEncodings,
+} = cjs;
+export default cjs;

@@ -1,0 +1,218 @@
+#include "native_encoding.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "js_errors.h"
+#include "text_input.h"
+
+namespace turbotoken_binding {
+
+using turbotoken::Encoding;
+using turbotoken::SpecialMatch;
+using turbotoken::SpecialPolicy;
+using turbotoken::Status;
+
+namespace {
+
+// Reused per thread so that short calls allocate nothing but their result.
+thread_local std::vector<uint8_t> t_text;
+thread_local std::vector<uint32_t> t_ids;
+thread_local std::vector<uint8_t> t_bytes;
+
+bool get_uint8_array(napi_env env, napi_value v, const uint8_t** data, size_t* len) {
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  if (!is_typed) return false;
+  napi_typedarray_type type;
+  void* p;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, len, &p, &ab, &offset) != napi_ok) return false;
+  if (type != napi_uint8_array) return false;
+  *data = static_cast<const uint8_t*>(p);
+  return true;
+}
+
+bool get_uint32_array(napi_env env, napi_value v, const uint32_t** data, size_t* len) {
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  if (!is_typed) return false;
+  napi_typedarray_type type;
+  void* p;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, len, &p, &ab, &offset) != napi_ok) return false;
+  if (type != napi_uint32_array) return false;
+  *data = static_cast<const uint32_t*>(p);
+  return true;
+}
+
+Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, len);
+  if (len) std::memcpy(ab.Data(), data, len);
+  return Napi::Uint8Array::New(env, len, ab, 0);
+}
+
+}  // namespace
+
+Napi::Function NativeEncoding::define(Napi::Env env) {
+  return DefineClass(env, "NativeEncoding",
+                     {
+                         InstanceMethod("encode", &NativeEncoding::encode),
+                         InstanceMethod("count", &NativeEncoding::count),
+                         InstanceMethod("decode", &NativeEncoding::decode),
+                         InstanceMethod("decodeBytes", &NativeEncoding::decode_bytes),
+                         InstanceMethod("tokenBytes", &NativeEncoding::token_bytes),
+                         InstanceMethod("singleToken", &NativeEncoding::single_token),
+                         InstanceMethod("info", &NativeEncoding::info),
+                     });
+}
+
+NativeEncoding::NativeEncoding(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeEncoding>(info) {
+  Napi::Env env = info.Env();
+  turbotoken::EncodingSpec spec;
+  if (info.Length() < 4 || !get_uint8_array(env, info[0], &spec.vocab_blob, &spec.vocab_size) ||
+      !info[1].IsNumber() || !info[2].IsArray() || !info[3].IsArray()) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
+                "NativeEncoding(vocab: Uint8Array, family: number, texts: string[], ids: number[])");
+    return;
+  }
+  uint32_t family = info[1].As<Napi::Number>().Uint32Value();
+  if (family >= uint32_t(turbotoken::kFamilyCount)) {
+    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "unknown pre-tokenizer family");
+    return;
+  }
+  spec.family = static_cast<turbotoken::Family>(family);
+  Napi::Array texts = info[2].As<Napi::Array>();
+  Napi::Array ids = info[3].As<Napi::Array>();
+  for (uint32_t k = 0; k < texts.Length(); k++) {
+    spec.specials.push_back({texts.Get(k).As<Napi::String>().Utf8Value(),
+                             ids.Get(k).As<Napi::Number>().Uint32Value()});
+  }
+  Status st = Encoding::create(spec, &core_);
+  if (st != Status::kOk) {
+    throw_error(env, ErrorKind::kTurbotoken, "ERR_INVALID_VOCABULARY",
+                std::string("Cannot load the vocabulary: ") + turbotoken::status_name(st));
+  }
+}
+
+bool NativeEncoding::read_policy(const Napi::CallbackInfo& info, SpecialPolicy* policy) {
+  size_t n = core_->specials().size();
+  const uint8_t* masks[2] = {nullptr, nullptr};
+  for (int k = 0; k < 2; k++) {
+    Napi::Value v = info[1 + k];
+    if (v.IsUndefined() || v.IsNull()) continue;
+    size_t len = 0;
+    if (!get_uint8_array(info.Env(), v, &masks[k], &len) || len != n) {
+      throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
+                  "special-token masks must be Uint8Arrays with one byte per special token");
+      return false;
+    }
+  }
+  policy->allowed = masks[0];
+  policy->disallowed = masks[1];
+  return true;
+}
+
+void NativeEncoding::throw_disallowed(Napi::Env env, const SpecialMatch& m) {
+  const std::string& token = core_->specials()[m.index].text;
+  throw_error(env, ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN",
+              "The text contains a special token that is not allowed: " + token +
+                  " (pass it in allowedSpecial to encode it as a special token, or remove it from "
+                  "disallowedSpecial to encode it as text)");
+}
+
+Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TextInput text;
+  SpecialPolicy policy;
+  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  t_ids.clear();
+  SpecialMatch bad;
+  Status st = core_->encode(text.data, text.size, text.may_be_invalid, policy, t_ids, &bad);
+  if (st == Status::kDisallowedSpecial) {
+    throw_disallowed(env, bad);
+    return env.Undefined();
+  }
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, t_ids.size() * 4);
+  if (!t_ids.empty()) std::memcpy(ab.Data(), t_ids.data(), t_ids.size() * 4);
+  if (t_ids.capacity() > (1u << 20)) std::vector<uint32_t>().swap(t_ids);  // don't pin big buffers
+  return Napi::Uint32Array::New(env, ab.ByteLength() / 4, ab, 0);
+}
+
+Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TextInput text;
+  SpecialPolicy policy;
+  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  size_t n = 0;
+  SpecialMatch bad;
+  Status st = core_->count(text.data, text.size, text.may_be_invalid, policy, &n, &bad);
+  if (st == Status::kDisallowedSpecial) {
+    throw_disallowed(env, bad);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, double(n));
+}
+
+bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out) {
+  Napi::Env env = info.Env();
+  const uint32_t* ids;
+  size_t n;
+  if (!get_uint32_array(env, info[0], &ids, &n)) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "ids must be a Uint32Array");
+    return false;
+  }
+  out.clear();
+  size_t bad = 0;
+  if (core_->decode(ids, n, out, &bad) != Status::kOk) {
+    throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",
+                "Token id " + std::to_string(ids[bad]) + " at index " + std::to_string(bad) +
+                    " is not a token of this encoding");
+    return false;
+  }
+  return true;
+}
+
+Napi::Value NativeEncoding::decode(const Napi::CallbackInfo& info) {
+  if (!decode_ids(info, t_bytes)) return info.Env().Undefined();
+  return Napi::String::New(info.Env(), reinterpret_cast<const char*>(t_bytes.data()), t_bytes.size());
+}
+
+Napi::Value NativeEncoding::decode_bytes(const Napi::CallbackInfo& info) {
+  if (!decode_ids(info, t_bytes)) return info.Env().Undefined();
+  return new_uint8_array(info.Env(), t_bytes.data(), t_bytes.size());
+}
+
+Napi::Value NativeEncoding::token_bytes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint8_t* data;
+  size_t len;
+  if (!info[0].IsNumber() || !core_->token_bytes(info[0].As<Napi::Number>().Uint32Value(), &data, &len))
+    return env.Null();
+  return new_uint8_array(env, data, len);
+}
+
+Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint8_t* data;
+  size_t len;
+  if (!get_uint8_array(env, info[0], &data, &len)) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "bytes must be a Uint8Array");
+    return env.Undefined();
+  }
+  uint32_t id = core_->single_token(data, len);
+  return Napi::Number::New(env, id == turbotoken::kNoRank ? -1.0 : double(id));
+}
+
+Napi::Value NativeEncoding::info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("maxTokenValue", Napi::Number::New(env, core_->max_token_value()));
+  o.Set("memoryBytes", Napi::Number::New(env, double(core_->vocab().memory_bytes())));
+  return o;
+}
+
+}  // namespace turbotoken_binding

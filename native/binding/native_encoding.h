@@ -1,0 +1,34 @@
+// NativeEncoding: the JS-visible wrapper of one core Encoding. It only converts arguments and
+// results; the TypeScript facade (src/) validates options and builds the public API on top.
+#pragma once
+#include <napi.h>
+
+#include <memory>
+
+#include "../core/encoding.h"
+
+namespace turbotoken_binding {
+
+class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
+ public:
+  static Napi::Function define(Napi::Env env);
+  // new NativeEncoding(vocab: Uint8Array, family: number, specialTexts: string[], specialIds: number[])
+  explicit NativeEncoding(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value encode(const Napi::CallbackInfo& info);       // (text, allowed?, disallowed?) -> Uint32Array
+  Napi::Value count(const Napi::CallbackInfo& info);        // (text, allowed?, disallowed?) -> number
+  Napi::Value decode(const Napi::CallbackInfo& info);       // (ids: Uint32Array) -> string
+  Napi::Value decode_bytes(const Napi::CallbackInfo& info); // (ids: Uint32Array) -> Uint8Array
+  Napi::Value token_bytes(const Napi::CallbackInfo& info);  // (id) -> Uint8Array | null
+  Napi::Value single_token(const Napi::CallbackInfo& info); // (bytes: Uint8Array) -> number (-1: none)
+  Napi::Value info(const Napi::CallbackInfo& info);         // -> { maxTokenValue, memoryBytes }
+
+  bool read_policy(const Napi::CallbackInfo& info, turbotoken::SpecialPolicy* policy);
+  bool decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out);
+  void throw_disallowed(Napi::Env env, const turbotoken::SpecialMatch& m);
+
+  std::shared_ptr<const turbotoken::Encoding> core_;
+};
+
+}  // namespace turbotoken_binding

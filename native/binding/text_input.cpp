@@ -1,0 +1,57 @@
+#include "text_input.h"
+
+#include <string>
+
+#include "js_errors.h"
+
+namespace turbotoken_binding {
+
+namespace {
+
+bool read_string(napi_env env, napi_value value, std::vector<uint8_t>& storage, TextInput* out) {
+  size_t units = 0;
+  if (napi_get_value_string_utf16(env, value, nullptr, 0, &units) != napi_ok) return false;
+  // A UTF-16 code unit never needs more than 3 UTF-8 bytes; +1 for the terminator napi writes.
+  storage.resize(units * 3 + 1);
+  size_t written = 0;
+  if (napi_get_value_string_utf8(env, value, reinterpret_cast<char*>(storage.data()),
+                                 storage.size(), &written) != napi_ok)
+    return false;
+  out->data = storage.data();
+  out->size = written;
+  out->may_be_invalid = false;
+  return true;
+}
+
+bool read_bytes(napi_env env, napi_value value, TextInput* out) {
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) != napi_ok)
+    return false;
+  if (type != napi_uint8_array) return false;
+  static const uint8_t kEmpty = 0;
+  out->data = length ? static_cast<const uint8_t*>(data) : &kEmpty;
+  out->size = length;
+  out->may_be_invalid = true;
+  return true;
+}
+
+}  // namespace
+
+bool read_text(Napi::Env env, napi_value value, const char* name, std::vector<uint8_t>& storage,
+               TextInput* out) {
+  napi_valuetype type;
+  napi_typeof(env, value, &type);
+  if (type == napi_string && read_string(env, value, storage, out)) return true;
+  bool is_typed = false;
+  napi_is_typedarray(env, value, &is_typed);
+  if (is_typed && read_bytes(env, value, out)) return true;
+  throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
+              std::string("The \"") + name + "\" argument must be a string or a Uint8Array");
+  return false;
+}
+
+}  // namespace turbotoken_binding

@@ -1,0 +1,38 @@
+// Byte-pair merging of one pre-tokenized piece, defined as tiktoken defines it:
+//   start from single bytes; while some adjacent pair of parts concatenates to a token, merge the
+//   pair whose concatenation has the lowest rank (the leftmost such pair on a tie); then emit the
+//   rank of each part.
+// Two implementations of that one definition: a direct one for short pieces (the specification,
+// quadratic in the piece length) and a heap-based one for long pieces (O(n log n)).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "vocab.h"
+
+namespace turbotoken {
+
+// Pieces longer than this use the heap-based merge.
+constexpr size_t kHeapMergeThreshold = 128;
+
+// Appends the ranks of piece[0..len) to out (len >= 2; whole-piece lookup is the caller's).
+void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
+                      std::vector<uint32_t>& out);
+void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
+                    std::vector<uint32_t>& out);
+
+// Appends the tokens of one piece: whole-piece lookup, then the merge that fits its length.
+inline void bpe_encode_piece(const Vocab& vocab, const uint8_t* piece, size_t len,
+                             std::vector<uint32_t>& out) {
+  uint32_t whole = vocab.rank_of(piece, len);
+  if (whole != kNoRank) {
+    out.push_back(whole);
+  } else if (len > kHeapMergeThreshold) {
+    bpe_merge_heap(vocab, piece, len, out);
+  } else {
+    bpe_merge_direct(vocab, piece, len, out);
+  }
+}
+
+}  // namespace turbotoken

@@ -1,0 +1,42 @@
+// UTF-8 helpers. The pre-tokenizers only ever see well-formed UTF-8: JS strings arrive through
+// V8's encoder (lone surrogates become U+FFFD) and byte input is repaired first.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace turbotoken {
+
+struct CodePoint {
+  uint32_t value;
+  uint32_t length;  // bytes, 1..4
+};
+
+// Decodes the code point that starts at s[i]; s[i..n) must be well-formed UTF-8.
+inline CodePoint decode_utf8(const uint8_t* s, size_t i, size_t n) {
+  uint8_t b0 = s[i];
+  if (b0 < 0x80) return {b0, 1};
+  (void)n;
+  if (b0 < 0xE0) return {(uint32_t(b0 & 0x1F) << 6) | (s[i + 1] & 0x3F), 2};
+  if (b0 < 0xF0)
+    return {(uint32_t(b0 & 0x0F) << 12) | (uint32_t(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F), 3};
+  return {(uint32_t(b0 & 0x07) << 18) | (uint32_t(s[i + 1] & 0x3F) << 12) |
+              (uint32_t(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F),
+          4};
+}
+
+// Start of the code point that ends at s[end - 1] (end > 0, well-formed input).
+inline size_t previous_char_start(const uint8_t* s, size_t end) {
+  size_t i = end - 1;
+  while ((s[i] & 0xC0) == 0x80) --i;
+  return i;
+}
+
+// Length of the longest well-formed prefix of s[0..n).
+size_t valid_utf8_prefix(const uint8_t* s, size_t n);
+
+// Appends s[0..n) to out with every ill-formed sequence replaced by U+FFFD, following the
+// WHATWG decoder (one replacement per maximal subpart), as TextDecoder does.
+void append_repaired_utf8(const uint8_t* s, size_t n, std::vector<uint8_t>& out);
+
+}  // namespace turbotoken

@@ -1,0 +1,61 @@
+// The one place that checks public arguments, so that errors read the same everywhere.
+import { rangeError, typeError } from './errors';
+
+export type TextInput = string | Uint8Array;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an instance of ${(value as object).constructor?.name ?? 'Object'}`;
+  return `type ${typeof value}`;
+}
+
+export function checkText(value: unknown, name = 'text'): TextInput {
+  if (typeof value === 'string' || value instanceof Uint8Array) return value;
+  throw typeError(`The "${name}" argument must be a string or a Uint8Array; received ${describe(value)}`);
+}
+
+export function checkString(value: unknown, name: string): string {
+  if (typeof value === 'string') return value;
+  throw typeError(`The "${name}" argument must be a string; received ${describe(value)}`);
+}
+
+export function checkTokenId(value: unknown, name = 'id'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw typeError(`The "${name}" argument must be an integer; received ${describe(value)}${typeof value === 'number' ? ` ${value}` : ''}`);
+  }
+  if (value < 0 || value > 0xffffffff) throw rangeError(`The "${name}" argument must be a token id >= 0; received ${value}`);
+  return value;
+}
+
+/** Token ids as a Uint32Array, checking each element of any other array-like. */
+export function checkTokenIds(value: unknown, name = 'tokens'): Uint32Array {
+  if (value instanceof Uint32Array) return value;
+  const isArrayLike =
+    Array.isArray(value) ||
+    (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array));
+  if (!isArrayLike) {
+    throw typeError(`The "${name}" argument must be an array of token ids or a Uint32Array; received ${describe(value)}`);
+  }
+  const list = value as ArrayLike<unknown>;
+  const ids = new Uint32Array(list.length);
+  for (let i = 0; i < list.length; i++) ids[i] = checkTokenId(list[i], `${name}[${i}]`);
+  return ids;
+}
+
+export function checkOptions(value: unknown, name = 'options'): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw typeError(`The "${name}" argument must be an object; received ${describe(value)}`);
+}
+
+/** 'all', or a collection of special-token strings (Set, array or other iterable). */
+export function checkSpecialSet(value: unknown, name: string): 'all' | string[] {
+  if (value === 'all') return 'all';
+  if (value !== null && typeof value === 'object' && Symbol.iterator in (value as object)) {
+    const list = [...(value as Iterable<unknown>)];
+    list.forEach((item, i) => checkString(item, `${name}[${i}]`));
+    return list as string[];
+  }
+  throw typeError(`The "${name}" option must be 'all' or a Set or array of special-token strings; received ${describe(value)}`);
+}

@@ -1,0 +1,148 @@
+// Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
+import { checkOptions, checkSpecialSet, checkText, checkTokenId, checkTokenIds, type TextInput } from './args';
+import { rangeError, TurbotokenError } from './errors';
+import type { NativeEncodingHandle } from './native';
+
+export type SpecialTokenSet = 'all' | ReadonlySet<string> | readonly string[] | Iterable<string>;
+
+export interface EncodeOptions {
+  /** Special tokens to encode as their ids when they appear in the text. Default: none. */
+  allowedSpecial?: SpecialTokenSet;
+  /**
+   * Special tokens whose appearance in the text is an error. Default 'all': every special token
+   * not in allowedSpecial. Pass an empty set to encode special-token text as ordinary text.
+   */
+  disallowedSpecial?: SpecialTokenSet;
+}
+
+const handles = new WeakMap<Encoding, NativeEncodingHandle>();
+const textEncoder = new TextEncoder();
+
+export class Encoding {
+  /** The encoding's name, e.g. 'cl100k_base'. */
+  readonly name: string;
+  /** The regular expression the reference (tiktoken) splits text with, for information. */
+  readonly patternSource: string;
+  /** Special tokens and their ids. */
+  readonly specialTokens: Readonly<Record<string, number>>;
+  /** The largest token id. */
+  readonly maxTokenValue: number;
+  /** maxTokenValue + 1, as tiktoken's n_vocab. */
+  readonly nVocab: number;
+  /** The id of <|endoftext|>, or undefined when the encoding has none. */
+  readonly eotToken: number | undefined;
+
+  readonly #specialNames: string[];
+  readonly #allMask: Uint8Array;
+
+  private constructor(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string) {
+    this.name = name;
+    this.patternSource = pattern;
+    this.specialTokens = Object.freeze({ ...specialTokens });
+    this.maxTokenValue = handle.info().maxTokenValue;
+    this.nVocab = this.maxTokenValue + 1;
+    this.eotToken = specialTokens['<|endoftext|>'];
+    this.#specialNames = Object.keys(specialTokens);
+    this.#allMask = new Uint8Array(this.#specialNames.length).fill(1);
+    handles.set(this, handle);
+    Object.freeze(this);
+  }
+
+  /** @internal */
+  static fromNative(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string): Encoding {
+    return new Encoding(name, handle, specialTokens, pattern);
+  }
+
+  /** Token ids of `text`; special-token text is an error unless allowed (see EncodeOptions). */
+  encode(text: TextInput, options?: EncodeOptions): Uint32Array {
+    const input = checkText(text);
+    const [allowed, disallowed] = this.#policy(options);
+    return handle(this).encode(input, allowed, disallowed);
+  }
+
+  /** Token ids of `text`, treating special-token text as ordinary text. */
+  encodeOrdinary(text: TextInput): Uint32Array {
+    return handle(this).encode(checkText(text), null, null);
+  }
+
+  /** encode(text, options).length, without building the array of ids. */
+  count(text: TextInput, options?: EncodeOptions): number {
+    const input = checkText(text);
+    const [allowed, disallowed] = this.#policy(options);
+    return handle(this).count(input, allowed, disallowed);
+  }
+
+  /** The text of `tokens`; bytes that are not valid UTF-8 become U+FFFD. */
+  decode(tokens: Uint32Array | ArrayLike<number>): string {
+    return handle(this).decode(checkTokenIds(tokens));
+  }
+
+  /** The bytes of `tokens`, concatenated. */
+  decodeBytes(tokens: Uint32Array | ArrayLike<number>): Uint8Array {
+    return handle(this).decodeBytes(checkTokenIds(tokens));
+  }
+
+  /** The bytes of one token (ordinary or special). */
+  tokenBytes(token: number): Uint8Array {
+    const id = checkTokenId(token, 'token');
+    const bytes = handle(this).tokenBytes(id);
+    if (!bytes) throw rangeError(`Token id ${id} is not a token of ${this.name}`, 'ERR_INVALID_TOKEN_ID');
+    return bytes;
+  }
+
+  /** The id of the one token (ordinary or special) whose text or bytes are exactly `value`. */
+  encodeSingleToken(value: TextInput): number {
+    const input = checkText(value, 'value');
+    const bytes = typeof input === 'string' ? textEncoder.encode(input) : input;
+    const id = handle(this).singleToken(bytes);
+    if (id < 0) {
+      throw new TurbotokenError(`${JSON.stringify(typeof input === 'string' ? input : Buffer.from(input).toString('hex'))} is not a single token of ${this.name}`, 'ERR_NOT_A_TOKEN');
+    }
+    return id;
+  }
+
+  // tiktoken's semantics: disallowedSpecial 'all' means every special token not allowed.
+  #policy(options: EncodeOptions | undefined): [Uint8Array | null, Uint8Array | null] {
+    const opts = checkOptions(options);
+    const allowed = opts.allowedSpecial === undefined ? [] : checkSpecialSet(opts.allowedSpecial, 'allowedSpecial');
+    const disallowed = opts.disallowedSpecial === undefined ? 'all' : checkSpecialSet(opts.disallowedSpecial, 'disallowedSpecial');
+    const allowedMask = allowed === 'all' ? this.#allMask : this.#mask(allowed, 'allowedSpecial');
+    let disallowedMask: Uint8Array | null;
+    if (disallowed === 'all') {
+      disallowedMask = allowed === 'all' ? null : this.#complement(allowedMask);
+    } else {
+      disallowedMask = this.#mask(disallowed, 'disallowedSpecial');
+    }
+    return [allowedMask, disallowedMask];
+  }
+
+  #mask(names: string[], option: string): Uint8Array | null {
+    if (names.length === 0) return null;
+    const mask = new Uint8Array(this.#specialNames.length);
+    for (const name of names) {
+      const index = this.#specialNames.indexOf(name);
+      if (index < 0) {
+        throw new TurbotokenError(`${option}: ${JSON.stringify(name)} is not a special token of ${this.name}. Its special tokens: ${this.#specialNames.slice(0, 20).join(', ')}${this.#specialNames.length > 20 ? ', …' : ''}`, 'ERR_UNKNOWN_SPECIAL_TOKEN');
+      }
+      mask[index] = 1;
+    }
+    return mask;
+  }
+
+  #complement(mask: Uint8Array | null): Uint8Array | null {
+    if (!mask) return this.#allMask;
+    const out = new Uint8Array(mask.length);
+    let any = false;
+    for (let i = 0; i < mask.length; i++) {
+      out[i] = mask[i] ? 0 : 1;
+      any ||= out[i] === 1;
+    }
+    return any ? out : null;
+  }
+}
+
+function handle(encoding: Encoding): NativeEncodingHandle {
+  const h = handles.get(encoding);
+  if (!h) throw new TypeError('Not an Encoding created by turbotoken');
+  return h;
+}

@@ -1,0 +1,36 @@
+/**
+ * The error class for turbotoken's own failures. Argument mistakes are TypeError or RangeError;
+ * every error the package throws carries a stable `code`.
+ */
+export class TurbotokenError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'TurbotokenError';
+    this.code = code;
+  }
+}
+
+export type ErrorCode =
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_INVALID_TOKEN_ID'
+  | 'ERR_UNKNOWN_ENCODING'
+  | 'ERR_UNKNOWN_MODEL'
+  | 'ERR_UNKNOWN_SPECIAL_TOKEN'
+  | 'ERR_DISALLOWED_SPECIAL_TOKEN'
+  | 'ERR_NOT_A_TOKEN'
+  | 'ERR_INVALID_VOCABULARY'
+  | 'ERR_NATIVE_LOAD_FAILED';
+
+function withCode<E extends Error>(error: E, code: ErrorCode): E & { code: ErrorCode } {
+  return Object.assign(error, { code });
+}
+
+export function typeError(message: string, code: ErrorCode = 'ERR_INVALID_ARG_TYPE') {
+  return withCode(new TypeError(message), code);
+}
+
+export function rangeError(message: string, code: ErrorCode = 'ERR_OUT_OF_RANGE') {
+  return withCode(new RangeError(message), code);
+}

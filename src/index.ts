@@ -1,0 +1,32 @@
+/**
+ * turbotoken: exact BPE tokenization for OpenAI's encodings, byte-identical to tiktoken.
+ */
+import { checkString } from './args';
+import { Encoding } from './encoding';
+import { encodingNameForModel } from './models';
+import { native } from './native';
+import { listEncodings, loadEncoding } from './registry';
+
+export { Encoding } from './encoding';
+export type { EncodeOptions, SpecialTokenSet } from './encoding';
+export { TurbotokenError } from './errors';
+export type { TextInput } from './args';
+export { listEncodings } from './registry';
+
+/** Which implementation runs the core, e.g. 'native-scalar'. */
+export const backend: string = native.backend;
+
+/** The encoding with this name (see listEncodings()); loaded on first use, then shared. */
+export function getEncoding(name: string): Encoding {
+  return loadEncoding(checkString(name, 'name'));
+}
+
+/** The name of the encoding a model uses, following tiktoken's model map. */
+export function getEncodingNameForModel(model: string): string {
+  return encodingNameForModel(checkString(model, 'model'));
+}
+
+/** The encoding a model uses, e.g. encodingForModel('gpt-4o') is o200k_base. */
+export function encodingForModel(model: string): Encoding {
+  return loadEncoding(getEncodingNameForModel(model));
+}
