@@ -1,6 +1,8 @@
 // ESM entry: re-exports the CommonJS build, so that both module systems share one set of loaded
 // encodings and one native addon instance.
-import cjs from './dist/cjs/index.js';
+import { createRequire } from 'node:module';
+
+const cjs = createRequire(import.meta.url)('./dist/cjs/index.js');
 
 export const {
   Encoding,

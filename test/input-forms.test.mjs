@@ -1,0 +1,56 @@
+// Input as a JS string or as UTF-8 bytes; lone surrogates; ill-formed UTF-8.
+import { describe, expect, it } from 'vitest';
+import { getEncoding } from '../index.mjs';
+import { reference, sameIds } from './support/reference.mjs';
+import { randomText, rng } from './support/random-text.mjs';
+
+const enc = getEncoding('cl100k_base');
+const ref = reference('cl100k_base');
+const decoder = new TextDecoder();
+
+describe('input forms', () => {
+  it('UTF-8 bytes encode exactly like the same text as a string', () => {
+    const next = rng(3);
+    for (let i = 0; i < 200; i++) {
+      const text = randomText(next, 30);
+      const bytes = new TextEncoder().encode(text);
+      expect(sameIds(enc.encodeOrdinary(bytes), enc.encodeOrdinary(text))).toBe(true);
+      expect(enc.count(Buffer.from(bytes), { disallowedSpecial: [] })).toBe(enc.encodeOrdinary(text).length);
+    }
+  });
+
+  it('a subarray is read in place from its offset', () => {
+    const buf = Buffer.from('xxxhello worldyyy');
+    expect([...enc.encode(buf.subarray(3, 14))]).toEqual([...enc.encode('hello world')]);
+  });
+
+  it('lone surrogates encode as U+FFFD, as the tiktoken package encodes them', () => {
+    for (const text of ['a\ud800b', '\udfff', 'x\ud83d', '\ud83d\ude00\ude00', 'end\ud800']) {
+      expect([...enc.encode(text)]).toEqual([...ref.encode(text)]);
+      expect(enc.decode(enc.encode(text))).toBe(text.toWellFormed ? text.toWellFormed() : text.replace(/[\ud800-\udfff]/g, '\ufffd'));
+    }
+  });
+
+  it('ill-formed UTF-8 bytes encode as the text TextDecoder makes of them', () => {
+    const next = rng(11);
+    const samples = [
+      [0xff], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x9f, 0x98],
+      [0x61, 0xe2, 0x82, 0x20, 0x62], [0x80, 0x80, 0x80], [0xc3], [0xf8, 0x88, 0x80, 0x80, 0x80],
+    ];
+    for (let i = 0; i < 300; i++) {
+      const len = Math.floor(next() * 40);
+      samples.push(Array.from({ length: len }, () => (next() < 0.5 ? 0x20 + Math.floor(next() * 90) : Math.floor(next() * 256))));
+    }
+    for (const sample of samples) {
+      const bytes = Uint8Array.from(sample);
+      const text = decoder.decode(bytes);
+      expect([...enc.encodeOrdinary(bytes)]).toEqual([...ref.encode_ordinary(text)]);
+    }
+  });
+
+  it('empty input gives no tokens', () => {
+    expect(enc.encode('').length).toBe(0);
+    expect(enc.encode(new Uint8Array(0)).length).toBe(0);
+    expect(enc.count('')).toBe(0);
+  });
+});
