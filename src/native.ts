@@ -15,6 +15,7 @@ export interface NativeEncodingHandle {
 export interface NativeBinding {
   NativeEncoding: new (vocab: Uint8Array, family: number, texts: string[], ids: number[]) => NativeEncodingHandle;
   setErrorClass(ctor: typeof TurbotokenError): void;
+  setMergeStrategy(strategy: string): void;
   backend: string;
 }
 
@@ -36,6 +37,10 @@ function load(): NativeBinding {
     throw error;
   }
   binding.setErrorClass(TurbotokenError);
+  // TURBOTOKEN_BPE=direct|heap runs one BPE merge implementation for every piece (tests use it
+  // to hold both to the definition); unset or 'auto' picks by piece length.
+  const forced = process.env.TURBOTOKEN_BPE;
+  if (forced) binding.setMergeStrategy(forced);
   return binding;
 }
 

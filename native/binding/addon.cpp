@@ -1,6 +1,9 @@
 // The addon's entry point: exports NativeEncoding and setErrorClass.
 #include <napi.h>
 
+#include <string>
+
+#include "../core/bpe.h"
 #include "js_errors.h"
 #include "native_encoding.h"
 
@@ -16,7 +19,24 @@ Napi::Value set_error_class_js(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setMergeStrategy('auto' | 'direct' | 'heap'): process-wide, for tests (TURBOTOKEN_BPE).
+Napi::Value set_merge_strategy_js(const Napi::CallbackInfo& info) {
+  std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+  turbotoken::MergeStrategy strategy;
+  if (name == "auto") strategy = turbotoken::MergeStrategy::kByLength;
+  else if (name == "direct") strategy = turbotoken::MergeStrategy::kDirect;
+  else if (name == "heap") strategy = turbotoken::MergeStrategy::kHeap;
+  else {
+    throw_error(info.Env(), ErrorKind::kRangeError, "ERR_OUT_OF_RANGE",
+                "The merge strategy must be 'auto', 'direct' or 'heap'");
+    return info.Env().Undefined();
+  }
+  turbotoken::set_merge_strategy(strategy);
+  return info.Env().Undefined();
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  exports.Set("setMergeStrategy", Napi::Function::New(env, set_merge_strategy_js));
   exports.Set("NativeEncoding", NativeEncoding::define(env));
   exports.Set("setErrorClass", Napi::Function::New(env, set_error_class_js));
   exports.Set("backend", Napi::String::New(env, "native-scalar"));

@@ -1,15 +1,38 @@
 #include "bpe.h"
 
+#include <atomic>
 #include <queue>
 
 namespace turbotoken {
 
+namespace {
+std::atomic<uint8_t> g_strategy{uint8_t(MergeStrategy::kByLength)};
+}  // namespace
+
+void set_merge_strategy(MergeStrategy strategy) {
+  g_strategy.store(uint8_t(strategy), std::memory_order_relaxed);
+}
+
+MergeStrategy merge_strategy() {
+  return MergeStrategy(g_strategy.load(std::memory_order_relaxed));
+}
+
 void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
                       std::vector<uint32_t>& out) {
   // starts[k] is where part k begins; pair_rank[k] is the rank of parts k and k+1 joined.
-  // Kept on the stack for the short pieces this path serves.
-  uint32_t starts[kHeapMergeThreshold + 2];
-  uint32_t pair_rank[kHeapMergeThreshold + 2];
+  // On the stack for the short pieces this path normally serves; on the heap when a test
+  // forces this path for long pieces too.
+  uint32_t stack_starts[kHeapMergeThreshold + 2];
+  uint32_t stack_ranks[kHeapMergeThreshold + 2];
+  std::vector<uint32_t> heap_starts, heap_ranks;
+  uint32_t* starts = stack_starts;
+  uint32_t* pair_rank = stack_ranks;
+  if (len > kHeapMergeThreshold) {
+    heap_starts.resize(len + 2);
+    heap_ranks.resize(len + 2);
+    starts = heap_starts.data();
+    pair_rank = heap_ranks.data();
+  }
   size_t parts = len;
   for (size_t k = 0; k <= len; k++) starts[k] = uint32_t(k);
   for (size_t k = 0; k <= len; k++) pair_rank[k] = kNoRank;

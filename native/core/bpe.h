@@ -16,6 +16,12 @@ namespace turbotoken {
 // Pieces longer than this use the heap-based merge.
 constexpr size_t kHeapMergeThreshold = 128;
 
+// Which merge runs: by piece length (the default), or one of them for every piece so that tests
+// can hold each implementation to the definition on all inputs (TURBOTOKEN_BPE=direct|heap).
+enum class MergeStrategy : uint8_t { kByLength = 0, kDirect = 1, kHeap = 2 };
+void set_merge_strategy(MergeStrategy strategy);
+MergeStrategy merge_strategy();
+
 // Appends the ranks of piece[0..len) to out (len >= 2; whole-piece lookup is the caller's).
 void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
                       std::vector<uint32_t>& out);
@@ -28,7 +34,12 @@ inline void bpe_encode_piece(const Vocab& vocab, const uint8_t* piece, size_t le
   uint32_t whole = vocab.rank_of(piece, len);
   if (whole != kNoRank) {
     out.push_back(whole);
-  } else if (len > kHeapMergeThreshold) {
+    return;
+  }
+  MergeStrategy strategy = merge_strategy();
+  bool heap = strategy == MergeStrategy::kHeap ||
+              (strategy == MergeStrategy::kByLength && len > kHeapMergeThreshold);
+  if (heap) {
     bpe_merge_heap(vocab, piece, len, out);
   } else {
     bpe_merge_direct(vocab, piece, len, out);
