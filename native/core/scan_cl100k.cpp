@@ -2,6 +2,7 @@
 //   (?i:'s|'t|'re|'ve|'m|'ll|'d) | [^\r\n\p{L}\p{N}]?\p{L}+ | \p{N}{1,3}
 //   | ?[^\s\p{L}\p{N}]+[\r\n]* | \s*[\r\n]+ | \s+(?!\S) | \s+
 #include "pretokenizer.h"
+#include "scan_ascii.h"
 #include "scan_common.h"
 
 namespace turbotoken {
@@ -22,7 +23,17 @@ size_t digits_end(const uint8_t* s, size_t i, size_t n, int max) {
 
 }  // namespace
 
+// " word" or "word" in ASCII: an optional space, then ASCII letters up to an ASCII non-letter.
+static size_t ascii_word_end(const uint8_t* s, size_t i, size_t n) {
+  size_t j = (s[i] == ' ' && i + 1 < n) ? i + 1 : i;
+  if (!ascii::is_letter(s[j])) return 0;
+  size_t end = ascii::run(s, j, n, ascii::is_letter);
+  return ascii::ends_cleanly(s, end, n) ? end : 0;
+}
+
 size_t cl100k_piece_end(const uint8_t* s, size_t i, size_t n) {
+  if (s[i] != '\'')
+    if (size_t e = ascii_word_end(s, i, n)) return e;
   if (size_t e = contraction_end(s, i, n, true)) return e;
   Char c = char_at(s, i, n);
   if (c.cls & kClassLetter) return run_end(s, i, n, kClassLetter);

@@ -2,6 +2,7 @@
 // P = [^\r\n\p{L}\p{N}] and C = (?i:'s|'t|'re|'ve|'m|'ll|'d):
 //   P?U*W+C? | P?U+W*C? | \p{N}{1,3} | ?[^\s\p{L}\p{N}]+[\r\n/]* | \s*[\r\n]+ | \s+(?!\S) | \s+
 #include "pretokenizer.h"
+#include "scan_ascii.h"
 #include "scan_common.h"
 
 namespace turbotoken {
@@ -58,7 +59,23 @@ size_t digits_end(const uint8_t* s, size_t i, size_t n) {
 
 }  // namespace
 
+// " word", "Word", " WORD" in ASCII, where the general rules reduce to: an optional leading
+// space, uppercase letters, then lowercase letters, ended by an ASCII byte that is neither a
+// lowercase letter nor an apostrophe (which could start a contraction). An uppercase run must be
+// followed by such an end too (U+ then W* is empty). Anything else goes to the general scanner.
+static size_t ascii_word_end(const uint8_t* s, size_t i, size_t n) {
+  size_t j = (s[i] == ' ' && i + 1 < n) ? i + 1 : i;
+  if (!ascii::is_letter(s[j])) return 0;
+  size_t upper_end = ascii::run(s, j, n, ascii::is_upper);
+  size_t end = ascii::run(s, upper_end, n, ascii::is_lower);
+  if (end == n) return end;
+  uint8_t next = s[end];
+  if (next >= 0x80 || next == '\'' || ascii::is_lower(next)) return 0;
+  return end;
+}
+
 size_t o200k_piece_end(const uint8_t* s, size_t i, size_t n) {
+  if (size_t e = ascii_word_end(s, i, n)) return e;
   Char c = char_at(s, i, n);
   bool has_prefix = !(c.cls & (kClassLetter | kClassNumber)) && !is_cr_or_lf(c.cp);
   size_t after = i + c.len;

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "status.h"
@@ -10,6 +11,24 @@
 namespace turbotoken {
 
 constexpr uint32_t kNoRank = 0xFFFFFFFFu;
+
+// The first min(len, 8) bytes of p as a little-endian integer, zero-padded; reads only p[0..len).
+inline uint64_t pack_prefix(const uint8_t* p, size_t len) {
+  uint64_t v;
+  if (len >= 8) {
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  if (len >= 4) {
+    // Two overlapping 4-byte loads; the overlap holds the same bytes in both.
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + len - 4, 4);
+    return uint64_t(lo) | (uint64_t(hi) << ((len - 4) * 8));
+  }
+  if (len == 0) return 0;
+  return uint64_t(p[0]) | (uint64_t(p[len >> 1]) << ((len >> 1) * 8)) | (uint64_t(p[len - 1]) << ((len - 1) * 8));
+}
 
 class Vocab {
  public:
@@ -19,7 +38,18 @@ class Vocab {
   // Rank of the token with exactly these bytes, or kNoRank.
   uint32_t rank_of(const uint8_t* bytes, size_t len) const {
     if (len == 1) return byte_rank_[bytes[0]];
-    return lookup(bytes, len);
+    if (len > kMaxTokenLength) return kNoRank;
+    uint64_t key = pack_prefix(bytes, len);
+    size_t slot = slot_of(key, len);
+    for (;;) {
+      const Entry& e = table_[slot];
+      if (e.length == len && e.key == key) {
+        if (len <= 8 || std::memcmp(token_data(e.rank) + 8, bytes + 8, len - 8) == 0) return e.rank;
+      } else if (e.length == 0) {
+        return kNoRank;
+      }
+      slot = (slot + 1) & mask_;
+    }
   }
   uint32_t byte_rank(uint8_t b) const { return byte_rank_[b]; }
 
@@ -30,19 +60,30 @@ class Vocab {
   uint32_t token_length(uint32_t rank) const { return lengths_[rank]; }
   size_t memory_bytes() const;
 
+  static constexpr size_t kMaxTokenLength = 255;
+
  private:
-  uint32_t lookup(const uint8_t* bytes, size_t len) const;
+  // An open-addressing slot: the token's first 8 bytes packed, so that most lookups touch one
+  // cache line and compare two integers. length 0 marks an empty slot.
+  struct Entry {
+    uint64_t key;
+    uint32_t rank;
+    uint32_t length;
+  };
+
+  size_t slot_of(uint64_t key, size_t len) const {
+    uint64_t h = (key ^ (uint64_t(len) << 56)) * 0x9E3779B97F4A7C15ull;
+    return size_t(h >> shift_);
+  }
   bool insert(uint32_t rank);
 
   std::vector<uint8_t> bytes_;      // all tokens, concatenated by rank
   std::vector<uint32_t> offsets_;   // rank -> start in bytes_
   std::vector<uint8_t> lengths_;    // rank -> length (0 = no token)
-  std::vector<uint32_t> table_;     // open addressing: rank + 1, 0 = empty
-  uint32_t mask_ = 0;
+  std::vector<Entry> table_;
+  size_t mask_ = 0;
+  unsigned shift_ = 64;
   uint32_t byte_rank_[256];
 };
-
-// The hash used by the rank table; exposed for tests of distribution, not for callers.
-uint64_t hash_bytes(const uint8_t* bytes, size_t len);
 
 }  // namespace turbotoken
