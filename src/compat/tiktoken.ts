@@ -1,0 +1,174 @@
+// turbotoken/tiktoken: the API of the `tiktoken` npm package (1.0.22) over turbotoken's core.
+// Arguments are read the way that package's WASM glue reads them, so odd but accepted input
+// (a plain array for a Uint32Array, a float id) gives the same result; errors have its classes
+// and messages.
+import { checkString } from '../args';
+import { encodingNameForModel } from '../models';
+import { loadEncoding } from '../registry';
+import { notSupported, Vocabulary, withMessage } from './vocabulary';
+import { sortedTokenBytes } from './token-bytes';
+
+export type TiktokenEncoding = 'gpt2' | 'r50k_base' | 'p50k_base' | 'p50k_edit' | 'cl100k_base' | 'o200k_base' | 'o200k_harmony';
+/** Any model name tiktoken's model map knows, exactly or by prefix (e.g. 'gpt-4o-2024-08-06'). */
+export type TiktokenModel = string;
+
+// The glue's own error for a Rust `Result` that failed (an unknown id, bytes that are no token).
+const UNWRAP_FAILED = 'called `Result::unwrap_throw()` on an `Err` value';
+
+// The lib settings declare no WebAssembly global; Node has one.
+const { RuntimeError } = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly;
+
+let pending: Vocabulary | undefined;
+const vocabularies = new WeakMap<Tiktoken, Vocabulary>();
+
+function vocabularyOf(tiktoken: Tiktoken): Vocabulary {
+  const vocabulary = vocabularies.get(tiktoken);
+  if (!vocabulary) throw new TypeError('Not a Tiktoken made by get_encoding or encoding_for_model');
+  return vocabulary;
+}
+
+export class Tiktoken {
+  /**
+   * Not supported: turbotoken ships its vocabularies and does not load custom ones yet. Use
+   * get_encoding(name) or encoding_for_model(model), with extend_special_tokens for extra
+   * special tokens.
+   */
+  constructor(tiktoken_bfe: string, special_tokens: Record<string, number>, pat_str: string) {
+    const vocabulary = pending;
+    pending = undefined;
+    if (!vocabulary) {
+      void tiktoken_bfe, special_tokens, pat_str;
+      throw notSupported(
+        'turbotoken/tiktoken cannot build a Tiktoken from custom ranks (new Tiktoken(...)); ' +
+          'use get_encoding(name) or encoding_for_model(model), which take extend_special_tokens for extra special tokens',
+      );
+    }
+    vocabularies.set(this, vocabulary);
+  }
+
+  /** The encoding's name, e.g. 'cl100k_base'. */
+  get name(): string | undefined {
+    return vocabularyOf(this).encoding.name;
+  }
+
+  /** Does nothing: turbotoken's encodings are shared and released with the process. */
+  free(): void {}
+
+  encode(text: string, allowed_special?: 'all' | string[], disallowed_special?: 'all' | string[]): Uint32Array {
+    const input = checkString(text, 'text');
+    const vocabulary = vocabularyOf(this);
+    const allowed = allowedSet(vocabulary, allowed_special);
+    const disallowed = disallowedSet(vocabulary, allowed, disallowed_special);
+    return vocabulary.encode(input, allowed, disallowed);
+  }
+
+  encode_ordinary(text: string): Uint32Array {
+    return vocabularyOf(this).encoding.encodeOrdinary(checkString(text, 'text'));
+  }
+
+  encode_single_token(bytes: Uint8Array): number {
+    const id = vocabularyOf(this).singleToken(toTypedArray(Uint8Array, bytes));
+    if (id === undefined) throw new Error(UNWRAP_FAILED);
+    return id;
+  }
+
+  /** The bytes of the tokens (not a string, as in tiktoken). */
+  decode(tokens: Uint32Array): Uint8Array {
+    const vocabulary = vocabularyOf(this);
+    const ids = toTypedArray(Uint32Array, tokens);
+    try {
+      return vocabulary.decodeBytes(ids);
+    } catch (error) {
+      // The reference panics inside WebAssembly on an id it cannot decode.
+      if ((error as { code?: string }).code === 'ERR_INVALID_TOKEN_ID') throw new RuntimeError('unreachable');
+      throw error;
+    }
+  }
+
+  decode_single_token_bytes(token: number): Uint8Array {
+    const bytes = vocabularyOf(this).tokenBytes(toU32(token));
+    if (!bytes) throw new Error(UNWRAP_FAILED);
+    return Uint8Array.from(bytes);
+  }
+
+  /** The bytes of every ordinary token, as arrays of numbers, in byte order. */
+  token_byte_values(): Array<Array<number>> {
+    return sortedTokenBytes(vocabularyOf(this).encoding).map((bytes) => Array.from(bytes));
+  }
+}
+
+// The glue copies array arguments into WebAssembly memory with TypedArray#set, which reads any
+// array-like (numbers converted, wrapped to the element type) and throws only for null/undefined.
+function toTypedArray<T extends Uint8Array | Uint32Array>(Type: { new (length: number): T }, value: unknown): T {
+  if (value instanceof Type) return value;
+  const length = (value as { length: number }).length;
+  const out = new Type(Number.isInteger(length) && length > 0 ? length : 0);
+  out.set(value as ArrayLike<number>);
+  return out;
+}
+
+// A WebAssembly u32 parameter: ToNumber, then wrapped modulo 2^32.
+function toU32(value: unknown): number {
+  return +(value as number) >>> 0;
+}
+
+function parseStringSet(value: unknown): Set<string> | undefined {
+  const parsed = roundTrip(value);
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) return undefined;
+  return new Set(parsed as string[]);
+}
+
+// The reference reads option objects through JSON.stringify and serde; what does not parse is
+// ignored rather than rejected.
+function roundTrip(value: unknown): unknown {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    throw new Error(UNWRAP_FAILED);
+  }
+  return json === undefined ? undefined : JSON.parse(json);
+}
+
+function allowedSet(vocabulary: Vocabulary, value: unknown): Set<string> {
+  if (typeof value === 'string') {
+    if (value === 'all') return new Set(vocabulary.specials.keys());
+    throw new Error('Invalid value for allowed_special');
+  }
+  return parseStringSet(value) ?? new Set();
+}
+
+function disallowedSet(vocabulary: Vocabulary, allowed: Set<string>, value: unknown): Set<string> {
+  if (typeof value === 'string' && value !== 'all') throw new Error('Invalid value for disallowed_special');
+  const parsed = typeof value === 'string' ? undefined : parseStringSet(value);
+  return parsed ?? new Set([...vocabulary.specials.keys()].filter((name) => !allowed.has(name)));
+}
+
+/** extend_special_tokens as the reference reads it: a map of names to u32 ids, else nothing. */
+function parseExtension(value: unknown): Record<string, number> | undefined {
+  if (value === undefined) return undefined;
+  const parsed = roundTrip(value);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  const valid = entries.every(([, id]) => typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= 0xffffffff);
+  return valid ? (parsed as Record<string, number>) : undefined;
+}
+
+function make(name: string, extension: unknown): Tiktoken {
+  pending = new Vocabulary(loadEncoding(name), parseExtension(extension));
+  return new Tiktoken('', {}, '');
+}
+
+export function get_encoding(encoding: TiktokenEncoding, extend_special_tokens?: Record<string, number>): Tiktoken {
+  const name = checkString(encoding, 'encoding');
+  return withMessage('ERR_UNKNOWN_ENCODING', 'Invalid encoding', () => make(name, extend_special_tokens));
+}
+
+export function get_encoding_name_for_model(model: TiktokenModel): TiktokenEncoding {
+  const name = checkString(model, 'model');
+  return withMessage('ERR_UNKNOWN_MODEL', `Invalid model: ${name}`, () => encodingNameForModel(name)) as TiktokenEncoding;
+}
+
+export function encoding_for_model(model: TiktokenModel, extend_special_tokens?: Record<string, number>): Tiktoken {
+  return make(get_encoding_name_for_model(model), extend_special_tokens);
+}

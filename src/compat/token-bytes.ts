@@ -1,0 +1,28 @@
+// tiktoken's token_byte_values(): the bytes of every ordinary token, sorted bytewise. The order
+// is computed once per encoding; callers get fresh arrays each time, as from the reference.
+import type { Encoding } from '../encoding';
+
+const sorted = new WeakMap<Encoding, Uint8Array[]>();
+
+export function sortedTokenBytes(encoding: Encoding): Uint8Array[] {
+  let list = sorted.get(encoding);
+  if (!list) {
+    list = ordinaryTokenBytes(encoding).sort(Buffer.compare);
+    sorted.set(encoding, list);
+  }
+  return list;
+}
+
+function ordinaryTokenBytes(encoding: Encoding): Uint8Array[] {
+  const specialIds = new Set(Object.values(encoding.specialTokens));
+  const out: Uint8Array[] = [];
+  for (let id = 0; id <= encoding.maxTokenValue; id++) {
+    if (specialIds.has(id)) continue;
+    try {
+      out.push(encoding.tokenBytes(id));
+    } catch {
+      // ids between the ranks and the special tokens are no tokens
+    }
+  }
+  return out;
+}
