@@ -59,3 +59,17 @@ export function checkSpecialSet(value: unknown, name: string): 'all' | string[] 
   }
   throw typeError(`The "${name}" option must be 'all' or a Set or array of special-token strings; received ${describe(value)}`);
 }
+
+/** Anything `for...of` accepts (async: `for await...of`). */
+export function checkIterable<T>(value: unknown, name: string, async = false): T {
+  const key = async ? Symbol.asyncIterator : Symbol.iterator;
+  if (value !== null && value !== undefined && typeof (value as Record<symbol, unknown>)[key] === 'function') return value as T;
+  throw typeError(`The "${name}" argument must be ${async ? 'an async iterable' : 'iterable'}; received ${describe(value)}`);
+}
+
+/** A number >= 0 (Infinity allowed), e.g. a token limit. */
+export function checkNonNegative(value: unknown, name: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(`The "${name}" argument must be a number; received ${describe(value)}`);
+  if (value < 0) throw rangeError(`The "${name}" argument must be >= 0; received ${value}`);
+  return value;
+}

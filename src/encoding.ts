@@ -1,5 +1,8 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkOptions, checkSpecialSet, checkText, checkTokenId, checkTokenIds, type TextInput } from './args';
+import { checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTokenId, checkTokenIds, type TextInput } from './args';
+import { chatParts, type ChatMessage, type EncodeChatOptions } from './compat/chat';
+import { alternation, findLiteral } from './compat/literals';
+import { decodeChunks, decodeChunksAsync, encodeChunks } from './compat/stream';
 import { rangeError, TurbotokenError } from './errors';
 import type { NativeEncodingHandle } from './native';
 
@@ -17,6 +20,8 @@ export interface EncodeOptions {
 
 const handles = new WeakMap<Encoding, NativeEncodingHandle>();
 const textEncoder = new TextEncoder();
+// Reads bytes as the core does: ill-formed UTF-8 becomes U+FFFD, a leading U+FEFF stays.
+const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export class Encoding {
   /** The encoding's name, e.g. 'cl100k_base'. */
@@ -99,6 +104,91 @@ export class Encoding {
       throw new TurbotokenError(`${JSON.stringify(typeof input === 'string' ? input : Buffer.from(input).toString('hex'))} is not a single token of ${this.name}`, 'ERR_NOT_A_TOKEN');
     }
     return id;
+  }
+
+  // gpt-tokenizer's conveniences (chat framing, limits, streaming), with turbotoken's errors.
+
+  /** count(text, options), or for chat messages countChatTokens(messages, undefined, options). */
+  countTokens(input: TextInput | Iterable<ChatMessage>, options?: EncodeChatOptions): number {
+    if (typeof input === 'string' || input instanceof Uint8Array) return this.count(input, options);
+    return this.countChatTokens(checkIterable<Iterable<ChatMessage>>(input, 'input'), undefined, options);
+  }
+
+  /** The token count of `input` (text or chat messages) if it is at most `tokenLimit`, else false. */
+  isWithinTokenLimit(input: TextInput | Iterable<ChatMessage>, tokenLimit: number, options?: EncodeChatOptions): number | false {
+    const limit = checkNonNegative(tokenLimit, 'tokenLimit');
+    const count = this.countTokens(input, options);
+    return count > limit ? false : count;
+  }
+
+  /**
+   * The tokens of a chat as OpenAI's chat models see it, framed exactly as gpt-tokenizer frames
+   * it: ChatML for cl100k_base and o200k_base (gpt-3.5 models separate with newlines), harmony
+   * for o200k_harmony; the reply is primed with the assistant's header.
+   */
+  encodeChat(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): Uint32Array {
+    const parts: Uint32Array[] = [];
+    let total = 0;
+    for (const part of chatParts(this.#framing(), checkIterable(messages, 'messages'), model, options)) {
+      const ids = 'ids' in part ? Uint32Array.from(part.ids) : this.encode(part.text, part.options);
+      parts.push(ids);
+      total += ids.length;
+    }
+    const out = new Uint32Array(total);
+    let offset = 0;
+    for (const ids of parts) {
+      out.set(ids, offset);
+      offset += ids.length;
+    }
+    return out;
+  }
+
+  /** encodeChat(messages, model, options).length, without building the array. */
+  countChatTokens(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): number {
+    let total = 0;
+    for (const part of chatParts(this.#framing(), checkIterable(messages, 'messages'), model, options)) {
+      total += 'ids' in part ? part.ids.length : this.count(part.text, part.options);
+    }
+    return total;
+  }
+
+  #framing() {
+    return { encodingName: this.name, specialTokens: this.specialTokens };
+  }
+
+  /**
+   * The ids of `text` in chunks (each a Uint32Array; together exactly encode(text, options)),
+   * cut only where cutting cannot change a token. The generator returns the total count.
+   * Special tokens are checked before the first chunk, so a disallowed one throws here.
+   */
+  encodeGenerator(text: TextInput, options?: EncodeOptions): Generator<Uint32Array, number, undefined> {
+    const input = checkText(text);
+    const whole = typeof input === 'string' ? input : bytesDecoder.decode(input);
+    const [, disallowed] = this.#policy(options);
+    const names = disallowed ? this.#specialNames.filter((_, i) => disallowed[i]) : [];
+    if (findLiteral(alternation(names), whole)) this.count(whole, options);
+    return encodeChunks(whole, (chunk) => this.encode(chunk, options));
+  }
+
+  /**
+   * The text of `tokens` piece by piece, one piece per token that completes a character: a
+   * character split across tokens is held back until it is whole, never yielded broken. The
+   * pieces join to decode(tokens).
+   */
+  decodeGenerator(tokens: Iterable<number>): Generator<string, void, undefined> {
+    return decodeChunks(checkIterable(tokens, 'tokens'), (token, i) => this.#bytesOf(token, i));
+  }
+
+  /** decodeGenerator for an async source of tokens (e.g. a model's stream). */
+  decodeAsyncGenerator(tokens: AsyncIterable<number>): AsyncGenerator<string, void, undefined> {
+    return decodeChunksAsync(checkIterable(tokens, 'tokens', true), (token, i) => this.#bytesOf(token, i));
+  }
+
+  #bytesOf(token: unknown, index: number): Uint8Array {
+    const id = checkTokenId(token, `tokens[${index}]`);
+    const bytes = handle(this).tokenBytes(id);
+    if (!bytes) throw rangeError(`Token id ${id} at index ${index} is not a token of ${this.name}`, 'ERR_INVALID_TOKEN_ID');
+    return bytes;
   }
 
   // tiktoken's semantics: disallowedSpecial 'all' means every special token not allowed.

@@ -9,6 +9,7 @@ import { listEncodings, loadEncoding } from './registry';
 
 export { Encoding } from './encoding';
 export type { EncodeOptions, SpecialTokenSet } from './encoding';
+export type { ChatMessage, EncodeChatOptions } from './compat/chat';
 export { TurbotokenError } from './errors';
 export type { TextInput } from './args';
 export { listEncodings } from './registry';
