@@ -1,5 +1,7 @@
-// Loads the native addon: a prebuilt binary for this platform, else the local build.
+// The interface every backend implements (the native addon, or the core compiled to WebAssembly in
+// src/wasm.ts), and the backend this process uses: src/backend.ts picks it.
 import * as path from 'node:path';
+import { selectBackend } from './backend';
 import { TurbotokenError } from './errors';
 
 export interface NativeEncodingHandle {
@@ -22,20 +24,7 @@ export interface NativeBinding {
 export const packageRoot = path.join(__dirname, '..', '..');
 
 function load(): NativeBinding {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
-  let binding: NativeBinding;
-  try {
-    binding = nodeGypBuild(packageRoot);
-  } catch (cause) {
-    const error = new TurbotokenError(
-      `turbotoken could not load its native addon: ${(cause as Error).message}. ` +
-        'Run `npm rebuild turbotoken` (needs a C++ compiler and python3) to build it.',
-      'ERR_NATIVE_LOAD_FAILED',
-    );
-    (error as Error & { cause?: unknown }).cause = cause;
-    throw error;
-  }
+  const binding = selectBackend(packageRoot);
   binding.setErrorClass(TurbotokenError);
   // TURBOTOKEN_BPE=direct|heap runs one BPE merge implementation for every piece (tests use it
   // to hold both to the definition); unset or 'auto' picks by piece length.

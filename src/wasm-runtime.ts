@@ -1,0 +1,171 @@
+// One instance of wasm/turbotoken.wasm (the C++ core built by scripts/build-wasm.sh) and the
+// plumbing around it: memory views, allocation, and recovery from a trap. A trap (an allocation
+// that cannot be met: wasm32 memory ends at 4 GiB) leaves the C heap in an unknown state, so the
+// instance is dropped and the next call starts a fresh one; handles re-attach by generation.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { TurbotokenError } from './errors';
+
+// The parts of the WebAssembly JS API used here: tsconfig's lib (ES2022, no DOM) leaves them out.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  RuntimeError: new (message?: string) => Error;
+};
+
+export const WASM_FILE = path.join(__dirname, '..', '..', 'wasm', 'turbotoken.wasm');
+
+/** The C ABI of native/wasm/wasm_api.h. Pointers are offsets into memory. */
+export interface WasmExports {
+  memory: WasmMemory;
+  _initialize?: () => void;
+  tt_out(): number;
+  tt_alloc(size: number): number;
+  tt_free(ptr: number): void;
+  tt_release_scratch(): void;
+  tt_status_name(status: number): number;
+  tt_encoding_create(vocab: number, vocabSize: number, family: number, specials: number, specialsSize: number, count: number): number;
+  tt_encoding_destroy(handle: number): void;
+  tt_encode(handle: number, text: number, n: number, mayBeInvalid: number, allowed: number, disallowed: number): number;
+  tt_count(handle: number, text: number, n: number, mayBeInvalid: number, allowed: number, disallowed: number): number;
+  tt_decode(handle: number, ids: number, n: number): number;
+  tt_token_bytes(handle: number, id: number): number;
+  tt_special_text(handle: number, index: number): number;
+  tt_special_count(handle: number): number;
+  tt_single_token(handle: number, bytes: number, n: number): number;
+  tt_max_token_value(handle: number): number;
+  tt_memory_bytes(handle: number): number;
+  tt_set_merge_strategy(strategy: number): number;
+  tt_set_memory_limit(bytes: number): void;
+  tt_out_of_memory(): number;
+}
+
+// turbotoken::Status values (native/core/status.h) that the JS side acts on.
+export const STATUS_OK = 0;
+export const STATUS_DISALLOWED_SPECIAL = 3;
+
+// Results above this size have their scratch buffers released, so a one-off huge call does not
+// pin its memory in the module.
+const RELEASE_SCRATCH_BYTES = 1 << 22;
+
+export class Runtime {
+  readonly x: WasmExports;
+  readonly generation: number;
+  readonly #out: number;
+  #u8: Uint8Array;
+
+  constructor(x: WasmExports, generation: number) {
+    this.x = x;
+    this.generation = generation;
+    this.#out = x.tt_out() >>> 0;
+    this.#u8 = new Uint8Array(x.memory.buffer);
+  }
+
+  /** The whole memory; a fresh view after the memory grew (growing detaches the old buffer). */
+  u8(): Uint8Array {
+    if (this.#u8.buffer !== this.x.memory.buffer) this.#u8 = new Uint8Array(this.x.memory.buffer);
+    return this.#u8;
+  }
+
+  /** The TtOut slot: [a, b]. */
+  out(): [number, number] {
+    const view = new DataView(this.x.memory.buffer, this.#out, 8);
+    return [view.getUint32(0, true), view.getUint32(4, true)];
+  }
+
+  alloc(size: number): number {
+    const ptr = this.x.tt_alloc(size) >>> 0;
+    if (ptr === 0) throw outOfMemory();
+    return ptr;
+  }
+
+  /** Copies bytes in; the caller frees the returned pointer. */
+  put(bytes: Uint8Array): number {
+    const ptr = this.alloc(bytes.length);
+    this.u8().set(bytes, ptr);
+    return ptr;
+  }
+
+  bytesAt(ptr: number, len: number): Uint8Array {
+    return this.u8().subarray(ptr, ptr + len);
+  }
+
+  cString(ptr: number): string {
+    const u8 = this.u8();
+    let end = ptr;
+    while (u8[end] !== 0) end++;
+    return Buffer.from(u8.buffer, u8.byteOffset + ptr, end - ptr).toString('latin1');
+  }
+
+  releaseIfLarge(bytes: number): void {
+    if (bytes > RELEASE_SCRATCH_BYTES) this.x.tt_release_scratch();
+  }
+}
+
+let compiled: object | undefined;
+let current: Runtime | undefined;
+let generation = 0;
+// Process-wide settings, re-applied to each new instance.
+let mergeStrategy = 0;
+let memoryLimit = 0;
+
+function instantiate(): Runtime {
+  compiled ??= new WebAssembly.Module(readFileSync(WASM_FILE));
+  // The module imports nothing (scripts/build-wasm.sh keeps WASI out of it).
+  const instance = new WebAssembly.Instance(compiled, {});
+  const x = instance.exports as unknown as WasmExports;
+  x._initialize?.();
+  x.tt_set_merge_strategy(mergeStrategy);
+  x.tt_set_memory_limit(memoryLimit);
+  return new Runtime(x, ++generation);
+}
+
+export function runtime(): Runtime {
+  current ??= instantiate();
+  return current;
+}
+
+/** The generation of the live instance, or -1 when there is none. */
+export function liveGeneration(): number {
+  return current ? current.generation : -1;
+}
+
+export function setRuntimeMergeStrategy(strategy: number): void {
+  mergeStrategy = strategy;
+  runtime().x.tt_set_merge_strategy(strategy);
+}
+
+export function setRuntimeMemoryLimit(bytes: number): void {
+  memoryLimit = bytes;
+  runtime().x.tt_set_memory_limit(bytes);
+}
+
+function outOfMemory(): TurbotokenError {
+  return new TurbotokenError(
+    'The WebAssembly backend ran out of memory (a wasm32 module has at most 4 GiB); ' +
+      'encode the text in smaller parts, or use the native addon',
+    'ERR_OUT_OF_MEMORY',
+  );
+}
+
+/**
+ * Runs fn against the live instance. A trap discards the instance and becomes a TurbotokenError;
+ * JS errors pass through.
+ */
+export function guarded<T>(fn: (rt: Runtime) => T): T {
+  const rt = runtime();
+  try {
+    return fn(rt);
+  } catch (error) {
+    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    const oom = rt.x.tt_out_of_memory() !== 0;
+    if (current === rt) current = undefined;
+    if (oom) throw outOfMemory();
+    const wrapped = new TurbotokenError(`The WebAssembly core trapped: ${(error as Error).message}`, 'ERR_WASM_TRAP');
+    (wrapped as Error & { cause?: unknown }).cause = error;
+    throw wrapped;
+  }
+}

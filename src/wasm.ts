@@ -1,0 +1,250 @@
+// The WebAssembly backend: the same C++ core as the native addon, compiled to wasm, behind the
+// same NativeBinding interface. Arguments are checked and errors thrown exactly as
+// native/binding/*.cpp does, so the facade cannot tell the two apart (except by `backend`).
+import { types } from 'node:util';
+import { rangeError, typeError, TurbotokenError } from './errors';
+import type { NativeBinding, NativeEncodingHandle } from './native';
+import {
+  guarded,
+  liveGeneration,
+  runtime,
+  setRuntimeMemoryLimit,
+  setRuntimeMergeStrategy,
+  STATUS_DISALLOWED_SPECIAL,
+  STATUS_OK,
+  type Runtime,
+} from './wasm-runtime';
+
+export interface WasmBinding extends NativeBinding {
+  /** For tests: caps the module's linear memory (0 = none) to exercise the out-of-memory path. */
+  setMemoryLimit(bytes: number): void;
+}
+
+const MERGE_STRATEGIES: Record<string, number> = { auto: 0, direct: 1, heap: 2 };
+const FAMILY_COUNT = 3;
+const CONSTRUCTOR_USAGE = 'NativeEncoding(vocab: Uint8Array, family: number, texts: string[], ids: number[])';
+// Below this many UTF-16 units a string gets the worst case (3 bytes a unit) without measuring.
+const MEASURE_STRING_UNITS = 1 << 16;
+
+const encoder = new TextEncoder();
+// ignoreBOM keeps a leading U+FEFF, as V8's UTF-8 decoding in the native binding does.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+let errorClass: (new (message: string, code: string) => Error) | undefined;
+
+function domainError(message: string, code: string): Error {
+  const error = errorClass ? new errorClass(message, code) : new Error(message);
+  return Object.assign(error, { code });
+}
+
+function invalidTokenId(ids: Uint32Array, index: number): RangeError {
+  return rangeError(`Token id ${ids[index]} at index ${index} is not a token of this encoding`, 'ERR_INVALID_TOKEN_ID');
+}
+
+/** Text (a string or Uint8Array) in wasm memory as UTF-8, after `extra` bytes for the caller. */
+function putText(rt: Runtime, text: string | Uint8Array, extra: number): { ptr: number; size: number; invalid: number } {
+  if (typeof text === 'string') {
+    // encodeInto turns lone surrogates into U+FFFD, as V8 does for the native binding.
+    const capacity = text.length < MEASURE_STRING_UNITS ? text.length * 3 : Buffer.byteLength(text, 'utf8');
+    const ptr = rt.alloc(capacity + extra);
+    const { written } = encoder.encodeInto(text, rt.u8().subarray(ptr + extra, ptr + extra + capacity));
+    return { ptr, size: written, invalid: 0 };
+  }
+  const ptr = rt.alloc(text.length + extra);
+  rt.u8().set(text, ptr + extra);
+  return { ptr, size: text.length, invalid: 1 };
+}
+
+function checkMask(mask: unknown, specials: number): Uint8Array | null {
+  if (mask === undefined || mask === null) return null;
+  if (!types.isUint8Array(mask) || mask.length !== specials) {
+    throw typeError('special-token masks must be Uint8Arrays with one byte per special token');
+  }
+  return mask;
+}
+
+/** The special-token list as native/wasm/wasm_api.h wants it: {u32 id, u32 length, bytes}*. */
+function packSpecials(texts: unknown[], ids: unknown[]): Uint8Array {
+  const parts: Buffer[] = [];
+  for (let k = 0; k < texts.length; k++) {
+    const text = texts[k];
+    const id = ids[k];
+    if (typeof text !== 'string' || typeof id !== 'number') throw typeError(CONSTRUCTOR_USAGE);
+    const bytes = Buffer.from(text, 'utf8');
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(id >>> 0, 0);
+    head.writeUInt32LE(bytes.length, 4);
+    parts.push(head, bytes);
+  }
+  return Buffer.concat(parts);
+}
+
+// Frees a handle's core when its JS object is collected, if its instance is still the live one.
+const cores = new FinalizationRegistry<{ generation: number; ptr: number }>((cell) => {
+  if (cell.generation === liveGeneration()) runtime().x.tt_encoding_destroy(cell.ptr);
+});
+
+class WasmEncoding implements NativeEncodingHandle {
+  // Kept so that the core can be rebuilt in a new instance after a trap.
+  readonly #vocab: Uint8Array;
+  readonly #family: number;
+  readonly #specials: Uint8Array;
+  readonly #specialCount: number;
+  readonly #cell = { generation: -1, ptr: 0 };
+
+  constructor(vocab: Uint8Array, family: number, texts: string[], ids: number[]) {
+    if (arguments.length < 4 || !types.isUint8Array(vocab) || typeof family !== 'number' || !Array.isArray(texts) || !Array.isArray(ids)) {
+      throw typeError(CONSTRUCTOR_USAGE);
+    }
+    if (family >>> 0 >= FAMILY_COUNT) throw rangeError('unknown pre-tokenizer family');
+    this.#vocab = vocab;
+    this.#family = family >>> 0;
+    this.#specials = packSpecials(texts, ids);
+    this.#specialCount = texts.length;
+    guarded((rt) => this.#attach(rt));
+    cores.register(this, this.#cell);
+  }
+
+  #attach(rt: Runtime): number {
+    const vocab = rt.put(this.#vocab);
+    const specials = rt.put(this.#specials);
+    const status = rt.x.tt_encoding_create(vocab, this.#vocab.length, this.#family, specials, this.#specials.length, this.#specialCount);
+    rt.x.tt_free(vocab);
+    rt.x.tt_free(specials);
+    if (status !== STATUS_OK) {
+      throw domainError(`Cannot load the vocabulary: ${rt.cString(rt.x.tt_status_name(status))}`, 'ERR_INVALID_VOCABULARY');
+    }
+    this.#cell.generation = rt.generation;
+    this.#cell.ptr = rt.out()[0];
+    return this.#cell.ptr;
+  }
+
+  /** The core in the live instance, re-created there if an earlier trap replaced the instance. */
+  #core(rt: Runtime): number {
+    return this.#cell.generation === rt.generation ? this.#cell.ptr : this.#attach(rt);
+  }
+
+  encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array {
+    return guarded((rt) => {
+      const [status, a, b] = this.#run(rt, 'tt_encode', text, allowed, disallowed);
+      if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      const ids = new Uint32Array(rt.x.memory.buffer, a, b).slice();
+      rt.releaseIfLarge(ids.byteLength);
+      return ids;
+    });
+  }
+
+  count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): number {
+    return guarded((rt) => {
+      const [status, a] = this.#run(rt, 'tt_count', text, allowed, disallowed);
+      if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      return a;
+    });
+  }
+
+  // Checks in the binding's order (text, then masks); one allocation holds the masks, then the text.
+  #run(rt: Runtime, fn: 'tt_encode' | 'tt_count', text: unknown, allowed: unknown, disallowed: unknown): [number, number, number] {
+    if (typeof text !== 'string' && !types.isUint8Array(text)) throw typeError('The "text" argument must be a string or a Uint8Array');
+    const n = this.#specialCount;
+    const masks = [checkMask(allowed, n), checkMask(disallowed, n)];
+    const core = this.#core(rt);
+    const input = putText(rt, text, 2 * n);
+    const maskPtrs = masks.map((mask, k) => {
+      if (!mask) return 0;
+      rt.u8().set(mask, input.ptr + k * n);
+      return input.ptr + k * n;
+    });
+    const status = rt.x[fn](core, input.ptr + 2 * n, input.size, input.invalid, maskPtrs[0], maskPtrs[1]);
+    rt.x.tt_free(input.ptr);
+    const [a, b] = rt.out();
+    return [status, a, b];
+  }
+
+  #disallowed(rt: Runtime, index: number): Error {
+    rt.x.tt_special_text(this.#core(rt), index);
+    const [ptr, len] = rt.out();
+    const token = decoder.decode(rt.bytesAt(ptr, len));
+    return domainError(
+      `The text contains a special token that is not allowed: ${token} (pass it in allowedSpecial to encode it as a special token, or remove it from disallowedSpecial to encode it as text)`,
+      'ERR_DISALLOWED_SPECIAL_TOKEN',
+    );
+  }
+
+  decode(ids: Uint32Array): string {
+    return this.#decode(ids, (bytes) => decoder.decode(bytes));
+  }
+
+  decodeBytes(ids: Uint32Array): Uint8Array {
+    return this.#decode(ids, (bytes) => bytes.slice());
+  }
+
+  #decode<T>(ids: unknown, convert: (bytes: Uint8Array) => T): T {
+    if (!types.isUint32Array(ids)) throw typeError('ids must be a Uint32Array');
+    return guarded((rt) => {
+      const core = this.#core(rt);
+      const ptr = rt.alloc(ids.byteLength);
+      new Uint32Array(rt.x.memory.buffer, ptr, ids.length).set(ids);
+      const status = rt.x.tt_decode(core, ptr, ids.length);
+      rt.x.tt_free(ptr);
+      const [a, b] = rt.out();
+      if (status !== STATUS_OK) throw invalidTokenId(ids, a);
+      const result = convert(rt.bytesAt(a, b));
+      rt.releaseIfLarge(b);
+      return result;
+    });
+  }
+
+  tokenBytes(id: number): Uint8Array | null {
+    if (typeof id !== 'number') return null;
+    return guarded((rt) => {
+      if (!rt.x.tt_token_bytes(this.#core(rt), id >>> 0)) return null;
+      const [ptr, len] = rt.out();
+      return rt.bytesAt(ptr, len).slice();
+    });
+  }
+
+  singleToken(bytes: Uint8Array): number {
+    if (!types.isUint8Array(bytes)) throw typeError('bytes must be a Uint8Array');
+    return guarded((rt) => {
+      const core = this.#core(rt);
+      const ptr = rt.put(bytes);
+      const id = rt.x.tt_single_token(core, ptr, bytes.length) >>> 0;
+      rt.x.tt_free(ptr);
+      return id === 0xffffffff ? -1 : id;
+    });
+  }
+
+  info(): { maxTokenValue: number; memoryBytes: number } {
+    return guarded((rt) => {
+      const core = this.#core(rt);
+      return { maxTokenValue: rt.x.tt_max_token_value(core) >>> 0, memoryBytes: rt.x.tt_memory_bytes(core) >>> 0 };
+    });
+  }
+}
+
+function setErrorClass(ctor: typeof TurbotokenError): void {
+  if (typeof ctor !== 'function') throw typeError('expected a constructor');
+  errorClass = ctor;
+}
+
+function setMergeStrategy(strategy: string): void {
+  const code = typeof strategy === 'string' && Object.prototype.hasOwnProperty.call(MERGE_STRATEGIES, strategy) ? MERGE_STRATEGIES[strategy] : -1;
+  if (code < 0) throw rangeError("The merge strategy must be 'auto', 'direct' or 'heap'");
+  setRuntimeMergeStrategy(code);
+}
+
+let binding: WasmBinding | undefined;
+
+/** The WebAssembly backend; compiles and instantiates the module on first use (synchronously). */
+export function loadWasm(): WasmBinding {
+  if (binding) return binding;
+  runtime();
+  binding = {
+    NativeEncoding: WasmEncoding,
+    setErrorClass,
+    setMergeStrategy,
+    setMemoryLimit: (bytes: number) => setRuntimeMemoryLimit(bytes >>> 0),
+    backend: 'wasm-simd128',
+  };
+  return binding;
+}
