@@ -5,6 +5,7 @@
       "sources": [
         "native/core/bpe.cpp",
         "native/core/encoding.cpp",
+        "native/core/piece_cache.cpp",
         "native/core/scan_common.cpp",
         "native/core/scan_gpt2.cpp",
         "native/core/scan_cl100k.cpp",

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <queue>
 
+#include "piece_cache.h"
+
 namespace turbotoken {
 
 namespace {
@@ -118,6 +120,18 @@ void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
     }
   }
   for (uint32_t k = 0; k < n; k = next[k]) out.push_back(vocab.rank_of(piece + k, next[k] - k));
+}
+
+void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
+  MergeStrategy strategy = merge_strategy();
+  if (strategy == MergeStrategy::kDirect) return bpe_merge_direct(vocab, piece, len, out);
+  if (strategy == MergeStrategy::kHeap) return bpe_merge_heap(vocab, piece, len, out);
+  if (len > kHeapMergeThreshold) return bpe_merge_heap(vocab, piece, len, out);
+  PieceCache& cache = PieceCache::local();
+  if (cache.find(vocab.id(), piece, len, out)) return;
+  size_t before = out.size();
+  bpe_merge_direct(vocab, piece, len, out);
+  cache.store(vocab.id(), piece, len, out.data() + before, out.size() - before);
 }
 
 }  // namespace turbotoken

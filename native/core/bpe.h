@@ -28,7 +28,12 @@ void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
 void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
                     std::vector<uint32_t>& out);
 
-// Appends the tokens of one piece: whole-piece lookup, then the merge that fits its length.
+// Appends the tokens of one piece that is not a single token: from the calling thread's piece
+// cache, else by the merge that fits its length (a forced strategy bypasses the cache, so that
+// tests hold that merge to the definition on every piece).
+void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
+
+// Appends the tokens of one piece: whole-piece lookup, then the merge.
 inline void bpe_encode_piece(const Vocab& vocab, const uint8_t* piece, size_t len,
                              std::vector<uint32_t>& out) {
   uint32_t whole = vocab.rank_of(piece, len);
@@ -36,14 +41,7 @@ inline void bpe_encode_piece(const Vocab& vocab, const uint8_t* piece, size_t le
     out.push_back(whole);
     return;
   }
-  MergeStrategy strategy = merge_strategy();
-  bool heap = strategy == MergeStrategy::kHeap ||
-              (strategy == MergeStrategy::kByLength && len > kHeapMergeThreshold);
-  if (heap) {
-    bpe_merge_heap(vocab, piece, len, out);
-  } else {
-    bpe_merge_direct(vocab, piece, len, out);
-  }
+  bpe_merge_piece(vocab, piece, len, out);
 }
 
 }  // namespace turbotoken

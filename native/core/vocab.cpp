@@ -1,6 +1,12 @@
 #include "vocab.h"
 
+#include <atomic>
+
 namespace turbotoken {
+
+namespace {
+std::atomic<uint32_t> g_next_vocab_id{1};
+}  // namespace
 
 Status Vocab::load(const uint8_t* blob, size_t size) {
   if (size < 8 || std::memcmp(blob, "TTV1", 4) != 0) return Status::kInvalidVocabulary;
@@ -38,6 +44,7 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   }
   for (uint32_t r : byte_rank_)
     if (r == kNoRank) return Status::kInvalidVocabulary;  // BPE needs every single byte
+  id_ = g_next_vocab_id.fetch_add(1, std::memory_order_relaxed);
   return Status::kOk;
 }
 

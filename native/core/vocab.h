@@ -59,6 +59,8 @@ class Vocab {
   const uint8_t* token_data(uint32_t rank) const { return bytes_.data() + offsets_[rank]; }
   uint32_t token_length(uint32_t rank) const { return lengths_[rank]; }
   size_t memory_bytes() const;
+  // Unique per loaded vocabulary in this process (never 0); keys per-thread caches.
+  uint32_t id() const { return id_; }
 
   static constexpr size_t kMaxTokenLength = 255;
 
@@ -84,6 +86,7 @@ class Vocab {
   size_t mask_ = 0;
   unsigned shift_ = 64;
   uint32_t byte_rank_[256];
+  uint32_t id_ = 0;
 };
 
 }  // namespace turbotoken

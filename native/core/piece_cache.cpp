@@ -1,0 +1,55 @@
+#include "piece_cache.h"
+
+#include <cstring>
+
+namespace turbotoken {
+
+namespace {
+
+void load_words(const uint8_t* piece, size_t len, uint64_t* words) {
+  std::memset(words, 0, PieceCache::kMaxPieceBytes);
+  std::memcpy(words, piece, len);
+}
+
+}  // namespace
+
+PieceCache::PieceCache() : slots_(kSlots) {
+  for (Slot& s : slots_) s.vocab_id = 0;
+}
+
+PieceCache& PieceCache::local() {
+  thread_local PieceCache cache;
+  return cache;
+}
+
+size_t PieceCache::slot_index(const uint64_t* words, size_t len, uint32_t vocab_id) {
+  uint64_t h = uint64_t(len) * 0x9E3779B97F4A7C15ull ^ vocab_id;
+  for (size_t k = 0; k < (len + 7) / 8; k++) h = (h ^ words[k]) * 0xD6E8FEB86659FD93ull;
+  h ^= h >> 29;
+  return size_t(h) & (kSlots - 1);
+}
+
+bool PieceCache::find(uint32_t vocab_id, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
+  if (len > kMaxPieceBytes) return false;
+  uint64_t words[kMaxPieceBytes / 8];
+  load_words(piece, len, words);
+  const Slot& s = slots_[slot_index(words, len, vocab_id)];
+  if (s.vocab_id != vocab_id || s.length != len) return false;
+  if (std::memcmp(s.words, words, (len + 7) / 8 * 8) != 0) return false;
+  out.insert(out.end(), s.tokens, s.tokens + s.count);
+  return true;
+}
+
+void PieceCache::store(uint32_t vocab_id, const uint8_t* piece, size_t len, const uint32_t* tokens,
+                       size_t count) {
+  if (len > kMaxPieceBytes || count > kMaxTokens) return;
+  Slot s;
+  load_words(piece, len, s.words);
+  s.vocab_id = vocab_id;
+  s.length = uint8_t(len);
+  s.count = uint8_t(count);
+  std::memcpy(s.tokens, tokens, count * sizeof(uint32_t));
+  slots_[slot_index(s.words, len, vocab_id)] = s;
+}
+
+}  // namespace turbotoken
