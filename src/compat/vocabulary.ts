@@ -82,7 +82,7 @@ export class Vocabulary {
       if (extra) parts.push(extra);
       runStart = i + 1;
     }
-    return Buffer.concat(parts);
+    return concatBytes(parts);
   }
 
   /** The id of the token whose bytes are exactly `bytes`: ordinary first, then special. */
@@ -150,6 +150,16 @@ export class Vocabulary {
     }
     return concatIds(parts);
   }
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 export function concatIds(parts: readonly Uint32Array[]): Uint32Array {
