@@ -19,6 +19,7 @@ export interface EncodeOptions {
 }
 
 const handles = new WeakMap<Encoding, NativeEncodingHandle>();
+const OUTPUT_BUFFER_IDS = 4096;
 const textEncoder = new TextEncoder();
 // Reads bytes as the core does: ill-formed UTF-8 becomes U+FFFD, a leading U+FEFF stays.
 const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -39,6 +40,10 @@ export class Encoding {
 
   readonly #specialNames: string[];
   readonly #allMask: Uint8Array;
+  readonly #handle: NativeEncodingHandle;
+  // Short results are written here by the native side and copied out with slice(): one typed
+  // array allocation in JS is much cheaper than one made through the addon boundary.
+  readonly #output = new Uint32Array(OUTPUT_BUFFER_IDS);
 
   private constructor(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string) {
     this.name = name;
@@ -49,6 +54,8 @@ export class Encoding {
     this.eotToken = specialTokens['<|endoftext|>'];
     this.#specialNames = Object.keys(specialTokens);
     this.#allMask = new Uint8Array(this.#specialNames.length).fill(1);
+    this.#handle = handle;
+    handle.setOutputBuffer?.(this.#output);
     handles.set(this, handle);
     Object.freeze(this);
   }
@@ -62,19 +69,24 @@ export class Encoding {
   encode(text: TextInput, options?: EncodeOptions): Uint32Array {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
-    return handle(this).encode(input, allowed, disallowed);
+    return this.#encode(input, allowed, disallowed);
   }
 
   /** Token ids of `text`, treating special-token text as ordinary text. */
   encodeOrdinary(text: TextInput): Uint32Array {
-    return handle(this).encode(checkText(text), null, null);
+    return this.#encode(checkText(text), null, null);
+  }
+
+  #encode(input: TextInput, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array {
+    const result = this.#handle.encode(input, allowed, disallowed);
+    return typeof result === 'number' ? this.#output.slice(0, result) : result;
   }
 
   /** encode(text, options).length, without building the array of ids. */
   count(text: TextInput, options?: EncodeOptions): number {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
-    return handle(this).count(input, allowed, disallowed);
+    return this.#handle.count(input, allowed, disallowed);
   }
 
   /** The text of `tokens`; bytes that are not valid UTF-8 become U+FFFD. */
@@ -193,6 +205,7 @@ export class Encoding {
 
   // tiktoken's semantics: disallowedSpecial 'all' means every special token not allowed.
   #policy(options: EncodeOptions | undefined): [Uint8Array | null, Uint8Array | null] {
+    if (options === undefined) return [null, this.#specialNames.length ? this.#allMask : null];
     const opts = checkOptions(options);
     const allowed = opts.allowedSpecial === undefined ? [] : checkSpecialSet(opts.allowedSpecial, 'allowedSpecial');
     const disallowed = opts.disallowedSpecial === undefined ? 'all' : checkSpecialSet(opts.disallowedSpecial, 'disallowedSpecial');

@@ -5,7 +5,10 @@ import { selectBackend } from './backend';
 import { TurbotokenError } from './errors';
 
 export interface NativeEncodingHandle {
-  encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array;
+  /** The ids, or their count when they were written to the buffer given to setOutputBuffer. */
+  encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array | number;
+  /** Optional: a buffer that encode() fills instead of allocating when the ids fit. */
+  setOutputBuffer?(out: Uint32Array): void;
   count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): number;
   decode(ids: Uint32Array): string;
   decodeBytes(ids: Uint32Array): Uint8Array;

@@ -67,6 +67,7 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("tokenBytes", &NativeEncoding::token_bytes),
                          InstanceMethod("singleToken", &NativeEncoding::single_token),
                          InstanceMethod("info", &NativeEncoding::info),
+                         InstanceMethod("setOutputBuffer", &NativeEncoding::set_output_buffer),
                      });
 }
 
@@ -136,10 +137,15 @@ Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
     throw_disallowed(env, bad);
     return env.Undefined();
   }
-  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, t_ids.size() * 4);
-  if (!t_ids.empty()) std::memcpy(ab.Data(), t_ids.data(), t_ids.size() * 4);
+  size_t count = t_ids.size();
+  if (output_ && count <= output_capacity_) {
+    if (count) std::memcpy(output_, t_ids.data(), count * 4);
+    return Napi::Number::New(env, double(count));
+  }
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, count * 4);
+  if (count) std::memcpy(ab.Data(), t_ids.data(), count * 4);
   if (t_ids.capacity() > (1u << 20)) std::vector<uint32_t>().swap(t_ids);  // don't pin big buffers
-  return Napi::Uint32Array::New(env, ab.ByteLength() / 4, ab, 0);
+  return Napi::Uint32Array::New(env, count, ab, 0);
 }
 
 Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
@@ -205,6 +211,20 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
   }
   uint32_t id = core_->single_token(data, len);
   return Napi::Number::New(env, id == turbotoken::kNoRank ? -1.0 : double(id));
+}
+
+Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint32_t* data;
+  size_t len;
+  if (!get_uint32_array(env, info[0], &data, &len)) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "the output buffer must be a Uint32Array");
+    return env.Undefined();
+  }
+  output_ref_ = Napi::Persistent(info[0].As<Napi::Uint32Array>());
+  output_ = const_cast<uint32_t*>(data);
+  output_capacity_ = len;
+  return env.Undefined();
 }
 
 Napi::Value NativeEncoding::info(const Napi::CallbackInfo& info) {

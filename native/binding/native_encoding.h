@@ -23,12 +23,18 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   Napi::Value token_bytes(const Napi::CallbackInfo& info);  // (id) -> Uint8Array | null
   Napi::Value single_token(const Napi::CallbackInfo& info); // (bytes: Uint8Array) -> number (-1: none)
   Napi::Value info(const Napi::CallbackInfo& info);         // -> { maxTokenValue, memoryBytes }
+  // (out: Uint32Array): later encode() calls whose ids fit write them there and return their
+  // count instead of a new array; allocating a typed array costs more than a short encode.
+  Napi::Value set_output_buffer(const Napi::CallbackInfo& info);
 
   bool read_policy(const Napi::CallbackInfo& info, turbotoken::SpecialPolicy* policy);
   bool decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out);
   void throw_disallowed(Napi::Env env, const turbotoken::SpecialMatch& m);
 
   std::shared_ptr<const turbotoken::Encoding> core_;
+  Napi::Reference<Napi::Uint32Array> output_ref_;  // keeps the shared output buffer alive
+  uint32_t* output_ = nullptr;
+  size_t output_capacity_ = 0;
 };
 
 }  // namespace turbotoken_binding
