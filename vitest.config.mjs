@@ -1,11 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+// The whole suite runs twice: once on the native addon and once on the same core compiled to
+// WebAssembly (TURBOTOKEN_BACKEND forces the backend, so neither run can silently fall back).
+// Child processes that tests spawn inherit the variable. backend-selection sets its own.
+const include = ['test/**/*.test.{mjs,ts}'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.{mjs,ts}'],
     pool: 'forks',
     testTimeout: 300_000,
     hookTimeout: 300_000,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'native', include, env: { TURBOTOKEN_BACKEND: 'native' } } },
+      {
+        extends: true,
+        test: { name: 'wasm', include, exclude: ['test/backend-selection.test.mjs', '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'wasm' } },
+      },
+    ],
   },
 });
