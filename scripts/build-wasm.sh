@@ -45,7 +45,11 @@ LDFLAGS=(
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-mapfile -t sources < <(LC_ALL=C ls native/core/*.cpp native/wasm/*.cpp)
+mapfile -t sources < <(LC_ALL=C ls native/core/*.cpp native/wasm/*.cpp 2>/dev/null)
+if [ ${#sources[@]} -lt 2 ]; then
+  echo "error: no sources under native/core and native/wasm" >&2
+  exit 1
+fi
 objects=()
 for src in "${sources[@]}"; do
   objects+=("$work/$(echo "$src" | tr / _).o")

@@ -2,7 +2,7 @@
 // cannot be reported through the core's callers, so it traps; the flag set just before lets the
 // JS side report ERR_OUT_OF_MEMORY and replace the instance, whose heap state a trap leaves
 // unknown. Overriding libc++'s verbose abort keeps stdio, and so every WASI import, out of the
-// module.
+// module. Also the C++ runtime hooks that wasi-libc lacks.
 #include <__verbose_abort>
 #include <cstdint>
 #include <cstdlib>
@@ -54,6 +54,10 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
 void operator delete[](void* p, size_t) noexcept { std::free(p); }
+
+// wasi-libc built without threads lacks this hook for thread_local destructors. A reactor's one
+// thread never exits, so those destructors would never run anyway: registering is a no-op.
+extern "C" int __cxa_thread_atexit(void (*)(void*), void*, void*) { return 0; }
 
 _LIBCPP_BEGIN_NAMESPACE_STD
 void __libcpp_verbose_abort(const char*, ...) { __builtin_trap(); }
