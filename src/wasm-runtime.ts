@@ -54,26 +54,35 @@ const RELEASE_SCRATCH_BYTES = 1 << 22;
 export class Runtime {
   readonly x: WasmExports;
   readonly generation: number;
-  readonly #out: number;
+  readonly #out: number; // index of the TtOut slot in 32-bit words
   #u8: Uint8Array;
+  #u32: Uint32Array;
 
   constructor(x: WasmExports, generation: number) {
     this.x = x;
     this.generation = generation;
-    this.#out = x.tt_out() >>> 0;
+    this.#out = (x.tt_out() >>> 0) / 4;
     this.#u8 = new Uint8Array(x.memory.buffer);
+    this.#u32 = new Uint32Array(x.memory.buffer);
   }
 
-  /** The whole memory; a fresh view after the memory grew (growing detaches the old buffer). */
+  /** The whole memory; fresh views after the memory grew (growing detaches the old buffer). */
   u8(): Uint8Array {
-    if (this.#u8.buffer !== this.x.memory.buffer) this.#u8 = new Uint8Array(this.x.memory.buffer);
+    this.#refresh();
     return this.#u8;
   }
 
   /** The TtOut slot: [a, b]. */
   out(): [number, number] {
-    const view = new DataView(this.x.memory.buffer, this.#out, 8);
-    return [view.getUint32(0, true), view.getUint32(4, true)];
+    this.#refresh();
+    return [this.#u32[this.#out], this.#u32[this.#out + 1]];
+  }
+
+  #refresh(): void {
+    const buffer = this.x.memory.buffer;
+    if (this.#u8.buffer === buffer) return;
+    this.#u8 = new Uint8Array(buffer);
+    this.#u32 = new Uint32Array(buffer);
   }
 
   alloc(size: number): number {
