@@ -16,6 +16,7 @@
         "native/core/utf8.cpp",
         "native/core/vocab.cpp",
         "native/binding/addon.cpp",
+        "native/binding/async_jobs.cpp",
         "native/binding/js_errors.cpp",
         "native/binding/native_encoding.cpp",
         "native/binding/text_input.cpp"

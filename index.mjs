@@ -12,5 +12,6 @@ export const {
   getEncoding,
   getEncodingNameForModel,
   listEncodings,
+  splitBatch,
 } = cjs;
 export default cjs;

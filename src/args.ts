@@ -73,3 +73,16 @@ export function checkNonNegative(value: unknown, name: string): number {
   if (value < 0) throw rangeError(`The "${name}" argument must be >= 0; received ${value}`);
   return value;
 }
+
+/** An array of texts (strings or Uint8Arrays). */
+export function checkTextList(value: unknown, name: string): TextInput[] {
+  if (!Array.isArray(value)) throw typeError(`The "${name}" argument must be an array of strings or Uint8Arrays; received ${describe(value)}`);
+  value.forEach((item, i) => checkText(item, `${name}[${i}]`));
+  return value as TextInput[];
+}
+
+export function checkThreads(value: unknown, name = 'threads'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`The "${name}" option must be an integer; received ${describe(value)}`);
+  if (value < 1 || value > 1024) throw rangeError(`The "${name}" option must be from 1 to 1024; received ${value}`);
+  return value;
+}

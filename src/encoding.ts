@@ -1,9 +1,10 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTokenId, checkTokenIds, type TextInput } from './args';
+import { checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenId, checkTokenIds, type TextInput } from './args';
 import { chatParts, type ChatMessage, type EncodeChatOptions } from './compat/chat';
 import { alternation, findLiteral } from './compat/literals';
 import { decodeChunks, decodeChunksAsync, encodeChunks } from './compat/stream';
 import { rangeError, TurbotokenError } from './errors';
+import * as os from 'node:os';
 import type { NativeEncodingHandle } from './native';
 
 export type SpecialTokenSet = 'all' | ReadonlySet<string> | readonly string[] | Iterable<string>;
@@ -16,6 +17,59 @@ export interface EncodeOptions {
    * not in allowedSpecial. Pass an empty set to encode special-token text as ordinary text.
    */
   disallowedSpecial?: SpecialTokenSet;
+}
+
+export interface BatchOptions extends EncodeOptions {
+  /** Native threads to use. Default: the cores available to the process. */
+  threads?: number;
+}
+
+export interface BatchResult {
+  /** Every text's ids, in order. */
+  tokens: Uint32Array;
+  /** texts.length + 1 entries: text k's ids are tokens.subarray(offsets[k], offsets[k + 1]). */
+  offsets: Uint32Array;
+}
+
+/** A batch result as one Uint32Array per text (views into result.tokens, not copies). */
+export function splitBatch(result: BatchResult): Uint32Array[] {
+  const out: Uint32Array[] = [];
+  for (let k = 0; k + 1 < result.offsets.length; k++) out.push(result.tokens.subarray(result.offsets[k], result.offsets[k + 1]));
+  return out;
+}
+
+// Errors made on the native side after the work finishes carry no JS frames; re-capturing the
+// stack here, after the await, gives V8's async trace back to the caller.
+async function withCallerStack<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof Error) Error.captureStackTrace(error, withCallerStack);
+    throw error;
+  }
+}
+
+function prefixSums(counts: Uint32Array): Uint32Array {
+  const offsets = new Uint32Array(counts.length + 1);
+  let total = 0;
+  for (let k = 0; k < counts.length; k++) {
+    total += counts[k];
+    if (total > 0xffffffff) throw rangeError('A batch produced more than 2^32 - 1 tokens; split it', 'ERR_OUT_OF_RANGE');
+    offsets[k + 1] = total;
+  }
+  return offsets;
+}
+
+function flatten(parts: Uint32Array[]): BatchResult {
+  const counts = Uint32Array.from(parts, (p) => p.length);
+  const offsets = prefixSums(counts);
+  const tokens = new Uint32Array(offsets[parts.length]);
+  parts.forEach((p, k) => tokens.set(p, offsets[k]));
+  return { tokens, offsets };
+}
+
+function availableThreads(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
 }
 
 const handles = new WeakMap<Encoding, NativeEncodingHandle>();
@@ -87,6 +141,65 @@ export class Encoding {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
     return this.#handle.count(input, allowed, disallowed);
+  }
+
+  /**
+   * encode(text, options) off the JS thread: on the native backend the work runs on libuv's
+   * thread pool (the input is copied first), so the event loop keeps running. On the WASM backend
+   * it runs on the JS thread during the call. Either way the input is read when the call is made.
+   */
+  async encodeAsync(text: TextInput, options?: EncodeOptions): Promise<Uint32Array> {
+    const input = checkText(text);
+    const [allowed, disallowed] = this.#policy(options);
+    const h = this.#handle;
+    if (h.encodeAsync) return withCallerStack(h.encodeAsync(input, allowed, disallowed));
+    return this.#encode(input, allowed, disallowed);
+  }
+
+  /** count(text, options) off the JS thread (see encodeAsync). */
+  async countAsync(text: TextInput, options?: EncodeOptions): Promise<number> {
+    const input = checkText(text);
+    const [allowed, disallowed] = this.#policy(options);
+    const h = this.#handle;
+    if (h.countAsync) return withCallerStack(h.countAsync(input, allowed, disallowed));
+    return h.count(input, allowed, disallowed);
+  }
+
+  /** decode(tokens) off the JS thread (see encodeAsync). */
+  async decodeAsync(tokens: Uint32Array | ArrayLike<number>): Promise<string> {
+    const ids = checkTokenIds(tokens);
+    const h = this.#handle;
+    if (h.decodeAsync) return withCallerStack(h.decodeAsync(ids));
+    return h.decode(ids);
+  }
+
+  /**
+   * Encodes many texts on several native threads. The result is flat: all ids in `tokens`, and
+   * text k's ids at tokens.subarray(offsets[k], offsets[k + 1]). It does not depend on the number
+   * of threads. Blocks the calling thread until done (see encodeAsync for servers).
+   */
+  encodeBatch(texts: readonly TextInput[], options?: BatchOptions): BatchResult {
+    const [list, threads, policy] = this.#batchArgs(texts, options);
+    const h = this.#handle;
+    if (!h.batch) return flatten(list.map((t) => this.#encode(t, ...policy)));
+    const result = h.batch(list, ...policy, threads, false) as { tokens: Uint32Array; counts: Uint32Array };
+    return { tokens: result.tokens, offsets: prefixSums(result.counts) };
+  }
+
+  /** The number of tokens of each text (see encodeBatch). */
+  countBatch(texts: readonly TextInput[], options?: BatchOptions): Uint32Array {
+    const [list, threads, policy] = this.#batchArgs(texts, options);
+    const h = this.#handle;
+    if (!h.batch) return Uint32Array.from(list, (t) => h.count(t, ...policy));
+    return h.batch(list, ...policy, threads, true) as Uint32Array;
+  }
+
+  #batchArgs(texts: readonly TextInput[], options?: BatchOptions): [TextInput[], number, [Uint8Array | null, Uint8Array | null]] {
+    const list = checkTextList(texts, 'texts');
+    const opts = checkOptions(options);
+    const threads = opts.threads === undefined ? availableThreads() : checkThreads(opts.threads);
+    const { threads: _threads, ...encodeOptions } = opts;
+    return [list, threads, this.#policy(encodeOptions as EncodeOptions)];
   }
 
   /** The text of `tokens`; bytes that are not valid UTF-8 become U+FFFD. */

@@ -7,8 +7,8 @@ import { encodingNameForModel } from './models';
 import { native } from './native';
 import { listEncodings, loadEncoding } from './registry';
 
-export { Encoding } from './encoding';
-export type { EncodeOptions, SpecialTokenSet } from './encoding';
+export { Encoding, splitBatch } from './encoding';
+export type { BatchOptions, BatchResult, EncodeOptions, SpecialTokenSet } from './encoding';
 export type { ChatMessage, EncodeChatOptions } from './compat/chat';
 export { TurbotokenError } from './errors';
 export type { TextInput } from './args';

@@ -9,6 +9,13 @@ export interface NativeEncodingHandle {
   encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array | number;
   /** Optional: a buffer that encode() fills instead of allocating when the ids fit. */
   setOutputBuffer?(out: Uint32Array): void;
+  /** Optional (native): the same work on libuv's thread pool. */
+  encodeAsync?(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Promise<Uint32Array>;
+  countAsync?(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Promise<number>;
+  decodeAsync?(ids: Uint32Array): Promise<string>;
+  /** Optional (native): many texts on `threads` native threads; ids concatenated, counts per text. */
+  batch?(texts: Array<string | Uint8Array>, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads: number, countOnly: boolean):
+    { tokens: Uint32Array; counts: Uint32Array } | Uint32Array;
   count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): number;
   decode(ids: Uint32Array): string;
   decodeBytes(ids: Uint32Array): Uint8Array;

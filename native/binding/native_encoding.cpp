@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "async_jobs.h"
 #include "js_errors.h"
 #include "text_input.h"
 
@@ -17,7 +18,7 @@ using turbotoken::Status;
 namespace {
 
 // Reused per thread so that short calls allocate nothing but their result.
-thread_local std::vector<uint8_t> t_text;
+thread_local ByteBuffer t_text;
 thread_local std::vector<uint32_t> t_ids;
 thread_local std::vector<uint8_t> t_bytes;
 
@@ -68,6 +69,10 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("singleToken", &NativeEncoding::single_token),
                          InstanceMethod("info", &NativeEncoding::info),
                          InstanceMethod("setOutputBuffer", &NativeEncoding::set_output_buffer),
+                         InstanceMethod("encodeAsync", &NativeEncoding::encode_async),
+                         InstanceMethod("countAsync", &NativeEncoding::count_async),
+                         InstanceMethod("decodeAsync", &NativeEncoding::decode_async),
+                         InstanceMethod("batch", &NativeEncoding::batch),
                      });
 }
 
@@ -233,6 +238,99 @@ Napi::Value NativeEncoding::info(const Napi::CallbackInfo& info) {
   o.Set("maxTokenValue", Napi::Number::New(env, core_->max_token_value()));
   o.Set("memoryBytes", Napi::Number::New(env, double(core_->vocab().memory_bytes())));
   return o;
+}
+
+namespace {
+
+OwnedPolicy own(const SpecialPolicy& p, size_t n) {
+  OwnedPolicy o;
+  o.has_allowed = p.allowed != nullptr;
+  o.has_disallowed = p.disallowed != nullptr;
+  if (p.allowed) o.allowed.assign(p.allowed, p.allowed + n);
+  if (p.disallowed) o.disallowed.assign(p.disallowed, p.disallowed + n);
+  return o;
+}
+
+}  // namespace
+
+Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int kind) {
+  Napi::Env env = info.Env();
+  TextInput text;
+  SpecialPolicy policy;
+  JobInput job;
+  // A string is converted straight into the job's own buffer; bytes are copied, since the
+  // caller may change them while the job runs.
+  if (!read_text(env, info[0], "text", job.text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  if (text.data == job.text.data()) job.text.resize(text.size);
+  else job.text.assign(text.data, text.data + text.size);
+  job.kind = static_cast<JobKind>(kind);
+  job.core = core_;
+  job.may_be_invalid = text.may_be_invalid;
+  job.policy = own(policy, core_->specials().size());
+  return start_job(env, std::move(job));
+}
+
+Napi::Value NativeEncoding::encode_async(const Napi::CallbackInfo& info) {
+  return start_text_job(info, int(JobKind::kEncode));
+}
+
+Napi::Value NativeEncoding::count_async(const Napi::CallbackInfo& info) {
+  return start_text_job(info, int(JobKind::kCount));
+}
+
+Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint32_t* ids;
+  size_t n;
+  if (!get_uint32_array(env, info[0], &ids, &n)) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "ids must be a Uint32Array");
+    return env.Undefined();
+  }
+  JobInput job;
+  job.kind = JobKind::kDecode;
+  job.core = core_;
+  job.ids.assign(ids, ids + n);
+  return start_job(env, std::move(job));
+}
+
+Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SpecialPolicy policy;
+  if (!info[0].IsArray() || !read_policy(info, &policy)) {
+    if (!env.IsExceptionPending())
+      throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "texts must be an array");
+    return env.Undefined();
+  }
+  Napi::Array texts = info[0].As<Napi::Array>();
+  BatchInput in;
+  in.core = core_;
+  in.policy = own(policy, core_->specials().size());
+  in.threads = info[3].IsNumber() ? info[3].As<Napi::Number>().Uint32Value() : 1;
+  in.count_only = info[4].ToBoolean().Value();
+  in.starts.push_back(0);
+  for (uint32_t k = 0; k < texts.Length(); k++) {
+    TextInput text;
+    std::string name = "texts[" + std::to_string(k) + "]";
+    if (!read_text(env, texts.Get(k), name.c_str(), t_text, &text)) return env.Undefined();
+    in.bytes.insert(in.bytes.end(), text.data, text.data + text.size);
+    in.starts.push_back(in.bytes.size());
+    in.may_be_invalid.push_back(text.may_be_invalid);
+  }
+  in.threads = std::max(1u, std::min<unsigned>(in.threads, unsigned(texts.Length())));
+  BatchResult result = run_batch(in);
+  if (result.status == Status::kDisallowedSpecial) {
+    throw_disallowed(env, result.offending);
+    return env.Undefined();
+  }
+  Napi::Uint32Array counts = Napi::Uint32Array::New(env, result.counts.size());
+  std::memcpy(counts.Data(), result.counts.data(), result.counts.size() * 4);
+  if (in.count_only) return counts;
+  Napi::Uint32Array tokens = Napi::Uint32Array::New(env, result.tokens.size());
+  if (!result.tokens.empty()) std::memcpy(tokens.Data(), result.tokens.data(), result.tokens.size() * 4);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tokens", tokens);
+  out.Set("counts", counts);
+  return out;
 }
 
 }  // namespace turbotoken_binding

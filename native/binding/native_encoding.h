@@ -26,8 +26,16 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   // (out: Uint32Array): later encode() calls whose ids fit write them there and return their
   // count instead of a new array; allocating a typed array costs more than a short encode.
   Napi::Value set_output_buffer(const Napi::CallbackInfo& info);
+  // Promise-returning twins of encode / count / decode, run on libuv's thread pool.
+  Napi::Value encode_async(const Napi::CallbackInfo& info);  // (text, allowed?, disallowed?)
+  Napi::Value count_async(const Napi::CallbackInfo& info);   // (text, allowed?, disallowed?)
+  Napi::Value decode_async(const Napi::CallbackInfo& info);  // (ids: Uint32Array)
+  // (texts: Array<string | Uint8Array>, allowed?, disallowed?, threads: number, countOnly: boolean)
+  //   -> { tokens: Uint32Array, offsets: Uint32Array } or, counting, Uint32Array of counts
+  Napi::Value batch(const Napi::CallbackInfo& info);
 
   bool read_policy(const Napi::CallbackInfo& info, turbotoken::SpecialPolicy* policy);
+  Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
   bool decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out);
   void throw_disallowed(Napi::Env env, const turbotoken::SpecialMatch& m);
 

@@ -8,7 +8,7 @@ namespace turbotoken_binding {
 
 namespace {
 
-bool read_string(napi_env env, napi_value value, std::vector<uint8_t>& storage, TextInput* out) {
+bool read_string(napi_env env, napi_value value, ByteBuffer& storage, TextInput* out) {
   size_t units = 0;
   if (napi_get_value_string_utf16(env, value, nullptr, 0, &units) != napi_ok) return false;
   // A UTF-16 code unit never needs more than 3 UTF-8 bytes; +1 for the terminator napi writes.
@@ -41,7 +41,7 @@ bool read_bytes(napi_env env, napi_value value, TextInput* out) {
 
 }  // namespace
 
-bool read_text(Napi::Env env, napi_value value, const char* name, std::vector<uint8_t>& storage,
+bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,
                TextInput* out) {
   napi_valuetype type;
   napi_typeof(env, value, &type);

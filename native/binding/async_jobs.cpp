@@ -1,0 +1,169 @@
+#include "async_jobs.h"
+
+#include <algorithm>
+#include <string>
+#include <thread>
+
+#include "js_errors.h"
+
+namespace turbotoken_binding {
+
+using turbotoken::SpecialMatch;
+using turbotoken::Status;
+
+namespace {
+
+void throw_disallowed_into(Napi::Env env, const turbotoken::Encoding& core, const SpecialMatch& m) {
+  throw_error(env, ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN",
+              "The text contains a special token that is not allowed: " + core.specials()[m.index].text +
+                  " (pass it in allowedSpecial to encode it as a special token, or remove it from "
+                  "disallowedSpecial to encode it as text)");
+}
+
+// A Uint32Array over the vector's own memory, freed when the array is collected.
+Napi::Uint32Array adopt_ids(Napi::Env env, std::vector<uint32_t>&& ids) {
+  if (ids.empty()) return Napi::Uint32Array::New(env, 0);
+  auto* owned = new std::vector<uint32_t>(std::move(ids));
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
+      env, owned->data(), owned->size() * 4,
+      [](Napi::Env, void*, std::vector<uint32_t>* v) { delete v; }, owned);
+  return Napi::Uint32Array::New(env, owned->size(), ab, 0);
+}
+
+class Job : public Napi::AsyncWorker {
+ public:
+  Job(Napi::Env env, JobInput input)
+      : Napi::AsyncWorker(env, "turbotoken"), deferred_(Napi::Promise::Deferred::New(env)), in_(std::move(input)) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    const auto& core = *in_.core;
+    switch (in_.kind) {
+      case JobKind::kEncode:
+        status_ = core.encode(in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(), ids_, &match_);
+        break;
+      case JobKind::kCount:
+        status_ = core.count(in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(), &count_, &match_);
+        break;
+      case JobKind::kDecode:
+        status_ = core.decode(in_.ids.data(), in_.ids.size(), bytes_, &bad_index_);
+        break;
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (status_ == Status::kDisallowedSpecial) return reject([&] { throw_disallowed_into(env, *in_.core, match_); });
+    if (status_ == Status::kInvalidTokenId) {
+      return reject([&] {
+        throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",
+                    "Token id " + std::to_string(in_.ids[bad_index_]) + " at index " + std::to_string(bad_index_) +
+                        " is not a token of this encoding");
+      });
+    }
+    switch (in_.kind) {
+      case JobKind::kEncode: deferred_.Resolve(adopt_ids(env, std::move(ids_))); break;
+      case JobKind::kCount: deferred_.Resolve(Napi::Number::New(env, double(count_))); break;
+      case JobKind::kDecode:
+        deferred_.Resolve(Napi::String::New(env, reinterpret_cast<const char*>(bytes_.data()), bytes_.size()));
+        break;
+    }
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  // Builds the error the synchronous call would throw, and rejects with it instead.
+  template <typename Throw>
+  void reject(Throw make) {
+    Napi::Env env = Env();
+    make();
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    deferred_.Reject(error);
+  }
+
+  Napi::Promise::Deferred deferred_;
+  JobInput in_;
+  Status status_ = Status::kOk;
+  std::vector<uint32_t> ids_;
+  std::vector<uint8_t> bytes_;
+  size_t count_ = 0;
+  size_t bad_index_ = 0;
+  SpecialMatch match_{};
+};
+
+// Contiguous ranges of texts with about equal bytes each, so threads finish together.
+std::vector<size_t> split_by_bytes(const BatchInput& in, unsigned parts) {
+  size_t n = in.starts.size() - 1;
+  std::vector<size_t> bounds{0};
+  size_t total = in.starts[n], target = total / parts + 1;
+  for (size_t k = 0; k < n && bounds.size() < parts; k++) {
+    if (in.starts[k + 1] >= target * bounds.size()) bounds.push_back(k + 1);
+  }
+  if (bounds.back() != n) bounds.push_back(n);
+  return bounds;
+}
+
+struct Range {
+  std::vector<uint32_t> tokens;
+  Status status = Status::kOk;
+  size_t failed_text = 0;
+  SpecialMatch offending{};
+};
+
+void run_range(const BatchInput& in, size_t first, size_t last, std::vector<uint32_t>& counts, Range& out) {
+  for (size_t k = first; k < last; k++) {
+    const uint8_t* text = in.bytes.data() + in.starts[k];
+    size_t len = in.starts[k + 1] - in.starts[k];
+    size_t before = out.tokens.size(), count = 0;
+    Status st = in.count_only
+                    ? in.core->count(text, len, in.may_be_invalid[k], in.policy.view(), &count, &out.offending)
+                    : in.core->encode(text, len, in.may_be_invalid[k], in.policy.view(), out.tokens, &out.offending);
+    if (st != Status::kOk) {
+      out.status = st;
+      out.failed_text = k;
+      return;
+    }
+    counts[k] = uint32_t(in.count_only ? count : out.tokens.size() - before);
+  }
+}
+
+}  // namespace
+
+Napi::Promise start_job(Napi::Env env, JobInput input) {
+  Job* job = new Job(env, std::move(input));
+  Napi::Promise promise = job->promise();
+  job->Queue();
+  return promise;
+}
+
+BatchResult run_batch(const BatchInput& in) {
+  BatchResult result;
+  size_t n = in.starts.size() - 1;
+  result.counts.assign(n, 0);
+  std::vector<size_t> bounds = split_by_bytes(in, std::max(1u, in.threads));
+  std::vector<Range> ranges(bounds.size() - 1);
+  std::vector<std::thread> workers;
+  for (size_t r = 1; r < ranges.size(); r++)
+    workers.emplace_back(run_range, std::cref(in), bounds[r], bounds[r + 1], std::ref(result.counts), std::ref(ranges[r]));
+  if (!ranges.empty()) run_range(in, bounds[0], bounds[1], result.counts, ranges[0]);
+  for (auto& w : workers) w.join();
+  size_t total = 0;
+  for (const Range& r : ranges) {
+    if (r.status != Status::kOk) {  // ranges are in text order: the first failure is the lowest text
+      result.status = r.status;
+      result.failed_text = r.failed_text;
+      result.offending = r.offending;
+      return result;
+    }
+    total += r.tokens.size();
+  }
+  result.tokens.reserve(total);
+  for (const Range& r : ranges) result.tokens.insert(result.tokens.end(), r.tokens.begin(), r.tokens.end());
+  return result;
+}
+
+}  // namespace turbotoken_binding
