@@ -31,14 +31,15 @@ fi
 
 CXXFLAGS=(
   --target=wasm32-wasi -msimd128
-  -std=c++17 -O3 -DNDEBUG -fno-exceptions -fno-rtti
+  -std=c++17 -O3 -flto -DNDEBUG -fno-exceptions -fno-rtti
   -Wall -Wextra
   "-ffile-prefix-map=$root=."
 )
 # Reactor: no main; _initialize runs static constructors. --stack-first puts the shadow stack
-# below the data, so an overflow traps instead of overwriting globals.
+# below the data, so an overflow traps instead of overwriting globals. LTO inlines across the
+# core's files (measured: about 10-20% faster on the mixed corpus, and a smaller module).
 LDFLAGS=(
-  --target=wasm32-wasi -mexec-model=reactor
+  --target=wasm32-wasi -mexec-model=reactor -O3 -flto
   -Wl,--strip-all -Wl,--stack-first -Wl,-z,stack-size=262144
 )
 
