@@ -8,6 +8,8 @@ export const {
   Encoding,
   TurbotokenError,
   backend,
+  createDecoder,
+  encodeStream,
   encodingForModel,
   getEncoding,
   getEncodingNameForModel,

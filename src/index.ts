@@ -13,6 +13,8 @@ export type { ChatMessage, EncodeChatOptions } from './compat/chat';
 export { TurbotokenError } from './errors';
 export type { TextInput } from './args';
 export { listEncodings } from './registry';
+export { createDecoder, encodeStream } from './stream';
+export type { Decoder, EncodingLike } from './stream';
 
 /** Which implementation runs the core, e.g. 'native-scalar'. */
 export const backend: string = native.backend;

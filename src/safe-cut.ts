@@ -1,0 +1,174 @@
+// Where a text may be cut so that encoding the two parts separately gives exactly the ids of the
+// whole. Used by encodeStream and the corpus CLI to encode unbounded input piece by piece.
+//
+// Why these rules are exact (T is the text, p the cut, "ws" is the reference's \s, i.e. Unicode
+// White_Space; see docs/encoding.md for the patterns):
+// - A cut is exact when the pieces of the whole have a boundary at p and the pieces before p are
+//   the same whether or not the text goes on. The pieces after p are then the same too: no
+//   pattern looks behind.
+// - Without lookahead, every match found in T[..p) is also a match in T, and the reference picks
+//   the first alternative that matches; so truncation can only change a piece through `$`/`(?!\S)`,
+//   i.e. through `\s+(?!\S)` now matching a whitespace run up to p. Each rule below either has a
+//   non-whitespace character before p or makes that longer match equal to the real one.
+// - No special token contains whitespace (checked at construction), and every rule has whitespace
+//   at p-1 or p, so no special-token occurrence spans a cut.
+//
+// The rules (all families unless said):
+//  W  T[p-1] not ws, T[p] ws other than CR/LF: no piece runs from a non-ws character into a
+//     following space/tab/etc. (only CR/LF may trail punctuation in cl100k/o200k).
+//  R  T[p-1], T[p] ws, T[p+1] not ws (cl100k/o200k: T[p] not CR/LF): a run followed by text ends
+//     with `\s+(?!\S)` giving back its last character, which is exactly the cut. T[p+1] must not
+//     be able to start a special token: an allowed one ends the segment, and a run at the end of
+//     a segment is one piece.
+//  L  cl100k/o200k: T[p-1] CR/LF, T[p] neither ws nor '/': every piece holding a CR/LF ends at its
+//     run's last CR/LF ('/' may trail punctuation and newlines in o200k).
+//  G  gpt2 family: T[p-2] not ws, T[p-1] ws but not a space, T[p] not ws: a one-character run
+//     that no letter, number or symbol piece can take as its leading space.
+export interface CutRules {
+  family: 'gpt2' | 'newline';
+  /** First characters of the special tokens (rule R must not cut before one's predecessor). */
+  specialStarts: ReadonlySet<number>;
+}
+
+const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+const CL100K_PATTERN =
+  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const O200K_PATTERN =
+  "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+/** Unicode White_Space (stable since Unicode 6.3): the reference's \s. */
+export function isWhiteSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x85) return false;
+  if (c <= 0xa0) return c === 0x85 || c === 0xa0;
+  if (c < 0x1680) return false;
+  if (c === 0x1680 || c === 0x3000) return true;
+  return (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f;
+}
+
+const isNewline = (c: number) => c === 0x0a || c === 0x0d;
+
+/**
+ * The cut rules for an encoding's split pattern and special tokens, or null when no cut is known
+ * to be exact (an unknown pattern, or a special token containing whitespace): then nothing is cut.
+ */
+export function cutRules(pattern: string, specialTokens: Iterable<string>): CutRules | null {
+  const specialStarts = new Set<number>();
+  for (const token of specialTokens) {
+    for (let i = 0; i < token.length; i++) if (isWhiteSpace(token.charCodeAt(i))) return null;
+    if (token.length > 0) specialStarts.add(token.charCodeAt(0));
+  }
+  if (pattern === GPT2_PATTERN) return { family: 'gpt2', specialStarts };
+  if (pattern === CL100K_PATTERN || pattern === O200K_PATTERN) return { family: 'newline', specialStarts };
+  return null;
+}
+
+/**
+ * Whether cutting `s` before index p is exact. Characters outside `s` count as unknown, so a
+ * rule that needs them does not apply; callers pass enough context around p.
+ */
+export function isSafeCut(s: string, p: number, rules: CutRules): boolean {
+  if (p < 1 || p >= s.length) return false;
+  const before = s.charCodeAt(p - 1);
+  const here = s.charCodeAt(p);
+  if (!isWhiteSpace(before)) return isWhiteSpace(here) && !isNewline(here); // W
+  const newlineFamily = rules.family === 'newline';
+  if (isWhiteSpace(here)) {
+    // R: needs the character after p, which ends the run.
+    if (p + 1 >= s.length) return false;
+    const after = s.charCodeAt(p + 1);
+    if (isWhiteSpace(after) || rules.specialStarts.has(after)) return false;
+    return !newlineFamily || !isNewline(here);
+  }
+  if (newlineFamily) return isNewline(before) && here !== 0x2f; // L
+  return before !== 0x20 && p >= 2 && !isWhiteSpace(s.charCodeAt(p - 2)); // G
+}
+
+const CONTEXT = 3; // characters before a cut that the rules read (p-2, p-1), plus one undecided
+
+/**
+ * Splits a stream of text into segments that encode independently to the ids of the whole.
+ * Text after the last exact cut is held back until more text (or the end) decides it. Each
+ * character is scanned once and copied at most twice, so the work is linear however the input
+ * is chunked; the held-back text, though, is unbounded when the input has no cut point.
+ */
+export class Segmenter {
+  readonly #rules: CutRules | null;
+  readonly #target: number;
+  #held: string[] = [];
+  #heldLength = 0;
+  // The last few characters of the stream, emitted or held: rules look back past a push's start.
+  #context = '';
+
+  /**
+   * @param rules from cutRules(); null never cuts.
+   * @param target segments end at the first cut at least this long; after each push, text up to
+   *   the last cut found is emitted as well when `eager` (lowest latency, for streams).
+   */
+  constructor(rules: CutRules | null, target = Infinity, readonly eager = true) {
+    this.#rules = rules;
+    this.#target = Math.max(1, target);
+  }
+
+  /** Characters held back, waiting for a cut. */
+  get heldLength(): number {
+    return this.#heldLength;
+  }
+
+  /** Adds text; returns the segments now known to be exact (possibly none). */
+  push(text: string): string[] {
+    if (text.length === 0) return [];
+    const window = this.#context + text;
+    const base = this.#context.length;
+    this.#context = window.slice(-CONTEXT);
+    const cuts = this.#rules ? this.#findCuts(window, base) : [];
+    if (cuts.length === 0) {
+      this.#held.push(text);
+      this.#heldLength += text.length;
+      return [];
+    }
+    // Cut positions are window indices; in `all` they move by heldLength - base.
+    const all = this.#held.join('') + text;
+    const shift = this.#heldLength - base;
+    const segments: string[] = [];
+    let start = 0;
+    for (const cut of cuts) {
+      segments.push(all.slice(start, cut + shift));
+      start = cut + shift;
+    }
+    const rest = all.slice(start);
+    this.#held = rest ? [rest] : [];
+    this.#heldLength = rest.length;
+    return segments;
+  }
+
+  /** The held-back text; the segmenter is then empty and can start a new stream. */
+  end(): string {
+    const rest = this.#held.join('');
+    this.#held = [];
+    this.#heldLength = 0;
+    this.#context = '';
+    return rest;
+  }
+
+  // Window indices of the cuts to make. The position before the previous push's last character
+  // is looked at again: rule R needs the character after it. A cut must leave a non-empty segment.
+  #findCuts(window: string, base: number): number[] {
+    const rules = this.#rules as CutRules;
+    const first = Math.max(1, base - 1, base - this.#heldLength + 1);
+    const cuts: number[] = [];
+    let start = base - this.#heldLength;
+    let last = start;
+    for (let p = first; p < window.length; p++) {
+      if (!isSafeCut(window, p, rules)) continue;
+      if (p - start >= this.#target) {
+        cuts.push(p);
+        start = p;
+      } else {
+        last = p;
+      }
+    }
+    if (this.eager && last > start) cuts.push(last);
+    return cuts;
+  }
+}

@@ -1,0 +1,131 @@
+// Streaming encode and decode: Node streams of text in, ids out (and back), exact for any
+// chunking. The cut points and why they are exact: safe-cut.ts.
+import { Transform, type TransformCallback } from 'node:stream';
+import { checkOptions, checkTokenIds } from './args';
+import { Encoding, type EncodeOptions } from './encoding';
+import { typeError } from './errors';
+import { loadEncoding } from './registry';
+import { cutRules, Segmenter } from './safe-cut';
+
+/** An Encoding, or the name of one for getEncoding(). */
+export type EncodingLike = Encoding | string;
+
+export function resolveEncoding(value: unknown, name = 'encoding'): Encoding {
+  if (value instanceof Encoding) return value;
+  if (typeof value === 'string') return loadEncoding(value);
+  throw typeError(`The "${name}" argument must be an Encoding or an encoding name; received ${value === null ? 'null' : typeof value}`);
+}
+
+/** A Segmenter that cuts only where `encoding` allows exact cuts. */
+export function segmenterFor(encoding: Encoding, target?: number, eager?: boolean): Segmenter {
+  return new Segmenter(cutRules(encoding.patternSource, Object.keys(encoding.specialTokens)), target, eager);
+}
+
+/**
+ * Turns byte and string chunks into text. Bytes are one UTF-8 stream across chunks (a character
+ * split between chunks is joined; ill-formed bytes become U+FFFD, as encode() reads bytes); a
+ * string chunk ends any incomplete byte sequence before it.
+ */
+export class TextChunks {
+  // ignoreBOM keeps a leading U+FEFF, as encode(bytes) does.
+  #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  #pendingBytes = false;
+
+  push(chunk: string | Uint8Array): string {
+    if (typeof chunk !== 'string') {
+      this.#pendingBytes = true;
+      return this.#decoder.decode(chunk, { stream: true });
+    }
+    return this.#flushBytes() + chunk;
+  }
+
+  end(): string {
+    return this.#flushBytes();
+  }
+
+  #flushBytes(): string {
+    if (!this.#pendingBytes) return '';
+    this.#pendingBytes = false;
+    return this.#decoder.decode();
+  }
+}
+
+class EncodeTransform extends Transform {
+  readonly #encoding: Encoding;
+  readonly #options: EncodeOptions | undefined;
+  readonly #text = new TextChunks();
+  readonly #segments: Segmenter;
+
+  constructor(encoding: Encoding, options: EncodeOptions | undefined) {
+    super({ decodeStrings: false, readableObjectMode: true });
+    this.#encoding = encoding;
+    this.#options = options;
+    this.#segments = segmenterFor(encoding);
+  }
+
+  override _transform(chunk: unknown, bufferEncoding: BufferEncoding | 'buffer', callback: TransformCallback): void {
+    try {
+      const input = typeof chunk === 'string' && !isUtf8Name(bufferEncoding) ? Buffer.from(chunk, bufferEncoding as BufferEncoding) : (chunk as string | Uint8Array);
+      this.#emit(this.#segments.push(this.#text.push(input)));
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.#emit(this.#segments.push(this.#text.end()));
+      this.#emit([this.#segments.end()]);
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  #emit(segments: string[]): void {
+    for (const segment of segments) {
+      if (segment.length === 0) continue;
+      const ids = this.#encoding.encode(segment, this.#options);
+      if (ids.length > 0) this.push(ids);
+    }
+  }
+}
+
+function isUtf8Name(name: string): boolean {
+  return name === 'utf8' || name === 'utf-8' || name === 'buffer';
+}
+
+/**
+ * A Transform from text (strings, Buffers or Uint8Arrays, in any chunks) to Uint32Array chunks of
+ * token ids. The ids, concatenated, are exactly encode(wholeText, options). Text after the last
+ * exact cut point is held back until more input or the end decides it; a disallowed special
+ * token makes the stream fail with encode()'s error.
+ */
+export function encodeStream(encoding: EncodingLike, options?: EncodeOptions): Transform {
+  const enc = resolveEncoding(encoding);
+  if (options !== undefined) {
+    checkOptions(options);
+    enc.count('', options); // reports bad options now rather than as a stream error later
+  }
+  return new EncodeTransform(enc, options);
+}
+
+/** Incremental decoding: text as ids arrive, never a broken character. */
+export interface Decoder {
+  /** The text completed by these ids; an unfinished character is held back. */
+  write(tokens: Uint32Array | ArrayLike<number>): string;
+  /** What is held back (an unfinished character becomes U+FFFD, as in decode()); resets the decoder. */
+  end(): string;
+}
+
+/** A Decoder for ids of `encoding`: the pieces of all write() calls and end() join to decode(all ids). */
+export function createDecoder(encoding: EncodingLike): Decoder {
+  const enc = resolveEncoding(encoding);
+  // ignoreBOM keeps a leading U+FEFF, as decode() does.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  return {
+    write: (tokens) => decoder.decode(enc.decodeBytes(checkTokenIds(tokens)), { stream: true }),
+    end: () => decoder.decode(),
+  };
+}
