@@ -38,7 +38,6 @@ export class Tiktoken {
     const vocabulary = pending;
     pending = undefined;
     if (!vocabulary) {
-      void ranks, extendedSpecialTokens;
       throw notSupported(
         'turbotoken/js-tiktoken cannot build a Tiktoken from rank files (new Tiktoken(ranks)); ' +
           'use getEncoding(name) or encodingForModel(model), which take extra special tokens as their second argument',

@@ -37,7 +37,6 @@ export class Tiktoken {
     const vocabulary = pending;
     pending = undefined;
     if (!vocabulary) {
-      void tiktoken_bfe, special_tokens, pat_str;
       throw notSupported(
         'turbotoken/tiktoken cannot build a Tiktoken from custom ranks (new Tiktoken(...)); ' +
           'use get_encoding(name) or encoding_for_model(model), which take extend_special_tokens for extra special tokens',

@@ -123,9 +123,16 @@ export class Vocabulary {
     }
   }
 
+  // 'all' where a set is every special token (or all those not allowed) spares the core a
+  // lookup per name, which matters for o200k_harmony's thousand-odd special tokens.
   #encodeCore(text: string, allowed: ReadonlySet<unknown>, disallowed: string[]): Uint32Array {
     const names = [...allowed].filter((name): name is string => typeof name === 'string' && this.specials.has(name));
-    return this.encoding.encode(text, { allowedSpecial: names, disallowedSpecial: disallowed });
+    const allAllowed = names.length === this.specials.size;
+    const complement = disallowed.length + names.length === this.specials.size && disallowed.every((name) => !allowed.has(name));
+    return this.encoding.encode(text, {
+      allowedSpecial: allAllowed ? 'all' : names,
+      disallowedSpecial: complement && !allAllowed ? 'all' : disallowed,
+    });
   }
 
   #allBaseSpecials(names: Iterable<unknown>): boolean {
