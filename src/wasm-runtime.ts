@@ -86,6 +86,8 @@ export class Runtime {
   }
 
   alloc(size: number): number {
+    // A wasm32 size is 32 bits; a larger request would wrap around to a small one.
+    if (size > 0xffffffff) throw outOfMemory();
     const ptr = this.x.tt_alloc(size) >>> 0;
     if (ptr === 0) throw outOfMemory();
     return ptr;

@@ -112,7 +112,7 @@ class WasmEncoding implements NativeEncodingHandle {
     rt.x.tt_free(vocab);
     rt.x.tt_free(specials);
     if (status !== STATUS_OK) {
-      throw domainError(`Cannot load the vocabulary: ${rt.cString(rt.x.tt_status_name(status))}`, 'ERR_INVALID_VOCABULARY');
+      throw domainError(`Cannot load the vocabulary: ${rt.cString(rt.x.tt_status_name(status) >>> 0)}`, 'ERR_INVALID_VOCABULARY');
     }
     this.#cell.generation = rt.generation;
     this.#cell.ptr = rt.out()[0];
