@@ -23,29 +23,15 @@ thread_local std::vector<uint32_t> t_ids;
 thread_local std::vector<uint8_t> t_bytes;
 
 bool get_uint8_array(napi_env env, napi_value v, const uint8_t** data, size_t* len) {
-  bool is_typed = false;
-  napi_is_typedarray(env, v, &is_typed);
-  if (!is_typed) return false;
-  napi_typedarray_type type;
   void* p;
-  napi_value ab;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, len, &p, &ab, &offset) != napi_ok) return false;
-  if (type != napi_uint8_array) return false;
+  if (!typed_array_data(env, v, napi_uint8_array, &p, len)) return false;
   *data = static_cast<const uint8_t*>(p);
   return true;
 }
 
 bool get_uint32_array(napi_env env, napi_value v, const uint32_t** data, size_t* len) {
-  bool is_typed = false;
-  napi_is_typedarray(env, v, &is_typed);
-  if (!is_typed) return false;
-  napi_typedarray_type type;
   void* p;
-  napi_value ab;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, len, &p, &ab, &offset) != napi_ok) return false;
-  if (type != napi_uint32_array) return false;
+  if (!typed_array_data(env, v, napi_uint32_array, &p, len)) return false;
   *data = static_cast<const uint32_t*>(p);
   return true;
 }

@@ -24,14 +24,9 @@ bool read_string(napi_env env, napi_value value, ByteBuffer& storage, TextInput*
 }
 
 bool read_bytes(napi_env env, napi_value value, TextInput* out) {
-  napi_typedarray_type type;
-  size_t length;
   void* data;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) != napi_ok)
-    return false;
-  if (type != napi_uint8_array) return false;
+  size_t length;
+  if (!typed_array_data(env, value, napi_uint8_array, &data, &length)) return false;
   static const uint8_t kEmpty = 0;
   out->data = length ? static_cast<const uint8_t*>(data) : &kEmpty;
   out->size = length;
@@ -41,14 +36,23 @@ bool read_bytes(napi_env env, napi_value value, TextInput* out) {
 
 }  // namespace
 
+bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want, void** data,
+                      size_t* length) {
+  bool is_typed = false;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return false;
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) != napi_ok) return false;
+  return type == want;
+}
+
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,
                TextInput* out) {
   napi_valuetype type;
   napi_typeof(env, value, &type);
   if (type == napi_string && read_string(env, value, storage, out)) return true;
-  bool is_typed = false;
-  napi_is_typedarray(env, value, &is_typed);
-  if (is_typed && read_bytes(env, value, out)) return true;
+  if (read_bytes(env, value, out)) return true;
   throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
               std::string("The \"") + name + "\" argument must be a string or a Uint8Array");
   return false;

@@ -40,6 +40,10 @@ struct TextInput {
   bool may_be_invalid = false;  // bytes from the caller are not known to be UTF-8
 };
 
+// The data and element count of a typed array of the wanted type; false for anything else.
+bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want, void** data,
+                      size_t* length);
+
 // Returns false (with a TypeError pending) when value is neither a string nor a Uint8Array.
 // `storage` holds the converted string; it must outlive the use of the result.
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,

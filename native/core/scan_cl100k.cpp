@@ -9,20 +9,6 @@ namespace turbotoken {
 
 using namespace scan;
 
-namespace {
-
-// End of up to `max` consecutive \p{N} characters from i (i is one).
-size_t digits_end(const uint8_t* s, size_t i, size_t n, int max) {
-  for (int k = 0; k < max && i < n; k++) {
-    Char c = char_at(s, i, n);
-    if (!(c.cls & kClassNumber)) break;
-    i += c.len;
-  }
-  return i;
-}
-
-}  // namespace
-
 // " word" or "word" in ASCII: an optional space, then ASCII letters up to an ASCII non-letter.
 static size_t ascii_word_end(const uint8_t* s, size_t i, size_t n) {
   size_t j = (s[i] == ' ' && i + 1 < n) ? i + 1 : i;
@@ -43,7 +29,7 @@ size_t cl100k_piece_end(const uint8_t* s, size_t i, size_t n) {
     Char next = char_at(s, i + c.len, n);
     if (next.cls & kClassLetter) return run_end(s, i + c.len, n, kClassLetter);
   }
-  if (c.cls & kClassNumber) return digits_end(s, i, n, 3);
+  if (c.cls & kClassNumber) return number_run_end(s, i, n, 3);
   size_t j = (s[i] == ' ' && i + 1 < n) ? i + 1 : i;
   if (is_other(char_at(s, j, n).cls)) return newline_run_end(s, other_run_end(s, j, n), n, false);
   return whitespace_piece_end(s, i, n, true);

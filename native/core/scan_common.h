@@ -47,6 +47,16 @@ inline size_t other_run_end(const uint8_t* s, size_t i, size_t n) {
   return i;
 }
 
+// End of at most `max` consecutive \p{N} characters from i (\p{N}{1,3} in cl100k and o200k).
+inline size_t number_run_end(const uint8_t* s, size_t i, size_t n, int max) {
+  for (int k = 0; k < max && i < n; k++) {
+    Char c = char_at(s, i, n);
+    if (!(c.cls & kClassNumber)) break;
+    i += c.len;
+  }
+  return i;
+}
+
 // End of the maximal run of bytes that are '\r' or '\n' (or also '/', when `slash`).
 inline size_t newline_run_end(const uint8_t* s, size_t i, size_t n, bool slash) {
   while (i < n && (s[i] == '\r' || s[i] == '\n' || (slash && s[i] == '/'))) i++;

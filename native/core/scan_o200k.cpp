@@ -48,15 +48,6 @@ size_t upper_plus(const uint8_t* s, size_t start, size_t n) {
   return u.end > start ? with_contraction(s, u.end, n) : 0;
 }
 
-size_t digits_end(const uint8_t* s, size_t i, size_t n) {
-  for (int k = 0; k < 3 && i < n; k++) {
-    Char c = char_at(s, i, n);
-    if (!(c.cls & kClassNumber)) break;
-    i += c.len;
-  }
-  return i;
-}
-
 }  // namespace
 
 // " word", "Word", " WORD" in ASCII, where the general rules reduce to: an optional leading
@@ -86,7 +77,7 @@ size_t o200k_piece_end(const uint8_t* s, size_t i, size_t n) {
   if (has_prefix && after < n)
     if (size_t e = upper_plus(s, after, n)) return e;
   if (size_t e = upper_plus(s, i, n)) return e;
-  if (c.cls & kClassNumber) return digits_end(s, i, n);
+  if (c.cls & kClassNumber) return number_run_end(s, i, n, 3);
   size_t j = (s[i] == ' ' && i + 1 < n) ? i + 1 : i;
   if (is_other(char_at(s, j, n).cls)) return newline_run_end(s, other_run_end(s, j, n), n, true);
   return whitespace_piece_end(s, i, n, true);
