@@ -88,26 +88,32 @@ const CONTEXT = 3; // characters before a cut that the rules read (p-2, p-1), pl
 
 /**
  * Splits a stream of text into segments that encode independently to the ids of the whole.
- * Text after the last exact cut is held back until more text (or the end) decides it. Each
- * character is scanned once and copied at most twice, so the work is linear however the input
- * is chunked; the held-back text, though, is unbounded when the input has no cut point.
+ * Text after the last cut is held back until more text (or the end) decides it.
+ *
+ * Work is linear however the input is chunked: a position is examined at most twice (the last
+ * one of a push again, since rule R needs the character after it), and only where a cut is
+ * wanted: backwards from the end in eager mode, from `target` characters after the last cut
+ * otherwise. Held-back text is kept as the pushed pieces and joined once per cut. It is
+ * unbounded when the input has no cut point: such text is held until the end.
  */
 export class Segmenter {
   readonly #rules: CutRules | null;
-  readonly #target: number;
+  readonly #target: number | undefined;
   #held: string[] = [];
   #heldLength = 0;
+  #heldStart = 0; // stream offset of the held text (the last cut)
+  #scanFrom = 1; // stream offset of the first position not yet examined
   // The last few characters of the stream, emitted or held: rules look back past a push's start.
   #context = '';
 
   /**
    * @param rules from cutRules(); null never cuts.
-   * @param target segments end at the first cut at least this long; after each push, text up to
-   *   the last cut found is emitted as well when `eager` (lowest latency, for streams).
+   * @param target without it, each push emits everything up to the last cut (lowest latency,
+   *   for streams); with it, segments end at the first cut at least `target` characters long.
    */
-  constructor(rules: CutRules | null, target = Infinity, readonly eager = true) {
+  constructor(rules: CutRules | null, target?: number) {
     this.#rules = rules;
-    this.#target = Math.max(1, target);
+    this.#target = target === undefined ? undefined : Math.max(1, target);
   }
 
   /** Characters held back, waiting for a cut. */
@@ -119,25 +125,25 @@ export class Segmenter {
   push(text: string): string[] {
     if (text.length === 0) return [];
     const window = this.#context + text;
-    const base = this.#context.length;
+    // Stream offset of window[0].
+    const origin = this.#heldStart + this.#heldLength - this.#context.length;
     this.#context = window.slice(-CONTEXT);
-    const cuts = this.#rules ? this.#findCuts(window, base) : [];
+    const cuts = this.#rules ? this.#findCuts(window, origin) : [];
     if (cuts.length === 0) {
       this.#held.push(text);
       this.#heldLength += text.length;
       return [];
     }
-    // Cut positions are window indices; in `all` they move by heldLength - base.
     const all = this.#held.join('') + text;
-    const shift = this.#heldLength - base;
     const segments: string[] = [];
     let start = 0;
     for (const cut of cuts) {
-      segments.push(all.slice(start, cut + shift));
-      start = cut + shift;
+      segments.push(all.slice(start, cut - this.#heldStart));
+      start = cut - this.#heldStart;
     }
     const rest = all.slice(start);
     this.#held = rest ? [rest] : [];
+    this.#heldStart += start;
     this.#heldLength = rest.length;
     return segments;
   }
@@ -147,28 +153,37 @@ export class Segmenter {
     const rest = this.#held.join('');
     this.#held = [];
     this.#heldLength = 0;
+    this.#heldStart = 0;
+    this.#scanFrom = 1;
     this.#context = '';
     return rest;
   }
 
-  // Window indices of the cuts to make. The position before the previous push's last character
-  // is looked at again: rule R needs the character after it. A cut must leave a non-empty segment.
-  #findCuts(window: string, base: number): number[] {
+  // Stream offsets of the cuts to make; each leaves a non-empty segment.
+  #findCuts(window: string, origin: number): number[] {
     const rules = this.#rules as CutRules;
-    const first = Math.max(1, base - 1, base - this.#heldLength + 1);
+    const end = origin + window.length; // stream offset after the window
+    const lowest = Math.max(this.#scanFrom, this.#heldStart + 1, origin + 1);
     const cuts: number[] = [];
-    let start = base - this.#heldLength;
-    let last = start;
-    for (let p = first; p < window.length; p++) {
-      if (!isSafeCut(window, p, rules)) continue;
-      if (p - start >= this.#target) {
-        cuts.push(p);
-        start = p;
-      } else {
-        last = p;
+    if (this.#target === undefined) {
+      for (let p = end - 1; p >= lowest; p--) {
+        if (isSafeCut(window, p - origin, rules)) {
+          cuts.push(p);
+          break;
+        }
       }
+      this.#scanFrom = end - 1;
+      return cuts;
     }
-    if (this.eager && last > start) cuts.push(last);
+    let start = this.#heldStart;
+    let p = Math.max(lowest, start + this.#target);
+    for (; p < end; p++) {
+      if (!isSafeCut(window, p - origin, rules)) continue;
+      cuts.push(p);
+      start = p;
+      p = start + this.#target - 1;
+    }
+    this.#scanFrom = Math.min(p, end - 1);
     return cuts;
   }
 }

@@ -16,9 +16,9 @@ export function resolveEncoding(value: unknown, name = 'encoding'): Encoding {
   throw typeError(`The "${name}" argument must be an Encoding or an encoding name; received ${value === null ? 'null' : typeof value}`);
 }
 
-/** A Segmenter that cuts only where `encoding` allows exact cuts. */
-export function segmenterFor(encoding: Encoding, target?: number, eager?: boolean): Segmenter {
-  return new Segmenter(cutRules(encoding.patternSource, Object.keys(encoding.specialTokens)), target, eager);
+/** A Segmenter that cuts only where `encoding` allows exact cuts (see Segmenter for `target`). */
+export function segmenterFor(encoding: Encoding, target?: number): Segmenter {
+  return new Segmenter(cutRules(encoding.patternSource, Object.keys(encoding.specialTokens)), target);
 }
 
 /**

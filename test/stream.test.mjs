@@ -58,15 +58,16 @@ describe('the cut rules', () => {
 
 describe('Segmenter', () => {
   const rules = rulesOf(getEncoding('o200k_base'));
-  it('gives back exactly its input, in segments that end at allowed cuts', () => {
+  it('gives back exactly its input, in segments that end at allowed cuts and are at least the target long', () => {
     const next = rng(0x5e6);
     for (let t = 0; t < 200; t++) {
       const text = seamText(next, 60);
-      const segmenter = new Segmenter(rules, t % 3 ? Infinity : 8, t % 3 !== 2);
+      const target = [undefined, 1, 8, 100][t % 4];
+      const segmenter = new Segmenter(rules, target);
       const segments = randomChunks(next, text).flatMap((chunk) => segmenter.push(chunk));
       let at = 0;
       for (const segment of segments) {
-        expect(segment.length).toBeGreaterThan(0);
+        expect(segment.length).toBeGreaterThanOrEqual(target ?? 1);
         at += segment.length;
         expect(isSafeCut(text, at, rules)).toBe(true);
       }

@@ -1,0 +1,214 @@
+// The corpus command's documents: a plain-text file is one document, each non-blank line of a
+// .jsonl file is one (its --field). Sharding: a document belongs to shard k of n when
+// floor(o * n / B) = k, where o is the offset of its first byte in the concatenation of all the
+// sorted inputs and B their total size (a document at o = B, an empty last file, goes to the
+// last shard). Shards are contiguous runs of documents, so their outputs concatenate to the
+// single run's; a shard reads only its byte range of a .jsonl file.
+import { open, stat } from 'node:fs/promises';
+import type { Encoding } from '../encoding';
+import { segmenterFor } from '../stream';
+import { fileError } from './common';
+import { CliError } from './options';
+import { invalidUtf8Error, type InvalidMode, TextReader } from './text-input';
+import { firstInvalidUtf8 } from './utf8';
+
+export interface InputFile {
+  path: string;
+  size: number;
+  /** Offset of the file's first byte in the concatenation of all inputs. */
+  start: number;
+  jsonl: boolean;
+}
+
+/** Where the documents go; awaiting text() and endDocument() applies back-pressure. */
+export interface DocumentSink {
+  text(segment: string): void | Promise<void>;
+  endDocument(file: number, textBytes: number): void | Promise<void>;
+  progress(bytes: number): void;
+  /** An ill-formed byte read as U+FFFD (--invalid=replace), the first per file. */
+  replaced(file: number, offset: number): void;
+}
+
+export interface ReadSettings {
+  encoding: Encoding;
+  invalid: InvalidMode;
+  field: string;
+  /** Segment length (characters) to aim for: the unit of work handed to an encoder. */
+  target: number;
+}
+
+const READ_SIZE = 1 << 20;
+
+export async function statInputs(paths: readonly string[]): Promise<InputFile[]> {
+  const files: InputFile[] = [];
+  let start = 0;
+  for (const path of paths) {
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch (error) {
+      throw fileError(error, path);
+    }
+    files.push({ path, size, start, jsonl: /\.jsonl$/i.test(path) });
+    start += size;
+  }
+  return files;
+}
+
+/** The byte range [lo, hi) of the concatenated inputs whose documents shard `index` of `count` owns. */
+export function shardRange(total: number, index: number, count: number): [number, number] {
+  const bound = (k: number) => (k >= count ? Infinity : Number((BigInt(k) * BigInt(total) + BigInt(count - 1)) / BigInt(count)));
+  return index === count - 1 ? [bound(index), Infinity] : [bound(index), bound(index + 1)];
+}
+
+/** Bytes of `file` within [lo, hi): what the progress bar counts. */
+export function bytesInRange(file: InputFile, lo: number, hi: number): number {
+  if (!file.jsonl) return file.start >= lo && file.start < hi ? file.size : 0;
+  return Math.max(0, Math.min(file.start + file.size, hi) - Math.max(file.start, lo));
+}
+
+export async function readTextDocument(file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
+  const reader = new TextReader(file.path, settings.invalid);
+  const segmenter = segmenterFor(settings.encoding, settings.target);
+  const handle = await openInput(file.path);
+  try {
+    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, null).catch((error) => Promise.reject(fileError(error, file.path)));
+      if (bytesRead === 0) break;
+      for (const segment of segmenter.push(reader.push(buffer.subarray(0, bytesRead)))) await sink.text(segment);
+      sink.progress(bytesRead);
+    }
+    for (const segment of segmenter.push(reader.end())) await sink.text(segment);
+    await sink.text(segmenter.end());
+    if (reader.firstInvalid >= 0) sink.replaced(index, reader.firstInvalid);
+    await sink.endDocument(index, file.size);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openInput(path: string) {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    throw fileError(error, path);
+  }
+}
+
+/** Reads the lines of `file` that start in [lo, hi) (offsets in the concatenation). */
+export async function readJsonlDocuments(file: InputFile, index: number, lo: number, hi: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
+  const handle = await openInput(file.path);
+  try {
+    const lines = new JsonlLines(file, index, settings, sink);
+    let position = Math.max(0, lo - file.start);
+    if (position > 0) position = await nextLineStart(handle, position);
+    lines.begin(position);
+    const end = hi - file.start;
+    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    while (!lines.done) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, position).catch((error) => Promise.reject(fileError(error, file.path)));
+      if (bytesRead === 0) break;
+      await lines.push(buffer.subarray(0, bytesRead), end);
+      sink.progress(Math.min(bytesRead, Math.max(0, end - position)));
+      position += bytesRead;
+    }
+    await lines.finish(end);
+  } finally {
+    await handle.close();
+  }
+}
+
+// A line starting before `position` belongs to an earlier shard: start after the next newline.
+async function nextLineStart(handle: Awaited<ReturnType<typeof open>>, position: number): Promise<number> {
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  let at = position - 1;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+    if (bytesRead === 0) return at;
+    const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    if (newline >= 0) return at + newline + 1;
+    at += bytesRead;
+  }
+}
+
+// Splits bytes into lines and turns each non-blank one into a document.
+class JsonlLines {
+  done = false;
+  #parts: Buffer[] = [];
+  #lineStart = 0; // file offset of the current line's first byte
+  #position = 0; // file offset of the next byte pushed
+  #line: number | undefined; // 1-based line number, known when reading from the file's start
+  readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+  constructor(readonly file: InputFile, readonly index: number, readonly settings: ReadSettings, readonly sink: DocumentSink) {}
+
+  begin(position: number): void {
+    this.#lineStart = this.#position = position;
+    this.#line = position === 0 ? 1 : undefined;
+  }
+
+  async push(chunk: Buffer, end: number): Promise<void> {
+    let from = 0;
+    while (!this.done) {
+      const newline = chunk.indexOf(0x0a, from);
+      if (newline < 0) break;
+      this.#parts.push(chunk.subarray(from, newline));
+      await this.#complete(end);
+      from = newline + 1;
+      this.#lineStart = this.#position + from;
+    }
+    if (from < chunk.length && !this.done) this.#parts.push(Buffer.from(chunk.subarray(from)));
+    this.#position += chunk.length;
+  }
+
+  async finish(end: number): Promise<void> {
+    if (!this.done && this.#parts.length) await this.#complete(end);
+  }
+
+  async #complete(end: number): Promise<void> {
+    if (this.#lineStart >= end) {
+      this.done = true;
+      return;
+    }
+    const bytes = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts);
+    this.#parts = [];
+    const line = this.#line;
+    if (this.#line !== undefined) this.#line++;
+    if (isBlank(bytes)) return;
+    await this.#document(this.#text(bytes, line), line);
+  }
+
+  #text(bytes: Buffer, line: number | undefined): string {
+    const invalid = firstInvalidUtf8(bytes);
+    if (invalid >= 0) {
+      if (this.settings.invalid === 'fail') throw invalidUtf8Error(this.file.path, this.#lineStart + invalid, line);
+      this.sink.replaced(this.index, this.#lineStart + invalid);
+    }
+    const text = this.#decoder.decode(bytes);
+    // A byte-order mark starting the file is no part of the JSON.
+    return this.#lineStart === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
+  async #document(text: string, line: number | undefined): Promise<void> {
+    const where = line === undefined ? `${this.file.path}: the line at byte ${this.#lineStart}` : `${this.file.path}:${line}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new CliError(`${where}: not valid JSON (${(error as Error).message})`);
+    }
+    const field = this.settings.field;
+    const content = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[field] : undefined;
+    if (typeof content !== 'string') throw new CliError(`${where}: no string field ${JSON.stringify(field)}`);
+    const segmenter = segmenterFor(this.settings.encoding, this.settings.target);
+    for (const segment of segmenter.push(content)) await this.sink.text(segment);
+    await this.sink.text(segmenter.end());
+    await this.sink.endDocument(this.index, Buffer.byteLength(content));
+  }
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  return true;
+}

@@ -1,0 +1,261 @@
+// turbotoken corpus: many documents to one flat token file, its document index and a header.
+// Documents are read in order (sorted inputs), cut into segments at exact cut points, encoded
+// inline or on worker threads, and written strictly in order, so the output is the same bytes
+// whatever --threads is.
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import type { Encoding } from '../encoding';
+import { chooseEncoding, ENCODING_OPTIONS, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
+import { bytesInRange, type DocumentSink, type InputFile, readJsonlDocuments, readTextDocument, shardRange, statInputs } from './corpus-input';
+import { CorpusWriter, type Dtype, outputPaths } from './corpus-output';
+import { expandInputs } from './inputs';
+import { CliError, intOption, type OptionSpec, type OptionValues, parseArgs, UsageError } from './options';
+import { type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
+import { formatBytes, Progress } from './progress';
+import { INVALID_MODES, type InvalidMode } from './text-input';
+
+export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
+  ...ENCODING_OPTIONS,
+  out: { type: 'string', alias: 'o' },
+  field: { type: 'string', default: 'text' },
+  'append-eot': { type: 'flag' },
+  special: { type: 'string', choices: SPECIAL_MODES, default: 'ordinary' },
+  invalid: { type: 'string', choices: INVALID_MODES, default: 'replace' },
+  shard: { type: 'string' },
+  threads: { type: 'string', default: '1' },
+  progress: { type: 'flag' },
+  'no-progress': { type: 'flag' },
+  quiet: { type: 'flag', alias: 'q' },
+};
+
+const JOB_CHARS = 1 << 18;
+const JOB_TEXTS = 1024;
+
+type Event = { text: number; file: number } | { end: number };
+
+interface FileStats {
+  documents: number;
+  tokens: number;
+  replacedAt?: number;
+}
+
+// Collects segments into jobs, keeps a bounded number in flight and writes results in order.
+class Pipeline implements DocumentSink {
+  #texts: string[] = [];
+  #events: Event[] = [];
+  #chars = 0;
+  #file = 0;
+  readonly #inFlight: { result: Promise<JobResult>; events: Event[] }[] = [];
+  readonly stats: FileStats[];
+  textBytes = 0;
+
+  constructor(
+    readonly encoder: Encoder,
+    readonly writer: CorpusWriter,
+    readonly progressBar: Progress,
+    readonly files: InputFile[],
+    readonly eot: number | undefined,
+    readonly maxInFlight: number,
+  ) {
+    this.stats = files.map(() => ({ documents: 0, tokens: 0 }));
+  }
+
+  startFile(index: number): void {
+    this.#file = index;
+  }
+
+  async text(segment: string): Promise<void> {
+    if (segment.length === 0) return;
+    this.#events.push({ text: this.#texts.length, file: this.#file });
+    this.#texts.push(segment);
+    this.#chars += segment.length;
+    if (this.#chars >= JOB_CHARS || this.#texts.length >= JOB_TEXTS) await this.#dispatch();
+  }
+
+  async endDocument(file: number, textBytes: number): Promise<void> {
+    this.#events.push({ end: file });
+    this.textBytes += textBytes;
+  }
+
+  progress(bytes: number): void {
+    this.progressBar.add(bytes);
+  }
+
+  replaced(file: number, offset: number): void {
+    this.stats[file].replacedAt ??= offset;
+  }
+
+  async finish(): Promise<void> {
+    await this.#dispatch();
+    while (this.#inFlight.length) await this.#writeOldest();
+  }
+
+  async #dispatch(): Promise<void> {
+    if (this.#events.length === 0) return;
+    const result = this.encoder.submit(this.#texts);
+    result.catch(() => {}); // awaited in order below; this only silences an early rejection
+    this.#inFlight.push({ result, events: this.#events });
+    this.#texts = [];
+    this.#events = [];
+    this.#chars = 0;
+    while (this.#inFlight.length > this.maxInFlight) await this.#writeOldest();
+  }
+
+  async #writeOldest(): Promise<void> {
+    const { result, events } = this.#inFlight.shift() as { result: Promise<JobResult>; events: Event[] };
+    let job: JobResult;
+    try {
+      job = await result;
+    } catch (error) {
+      const first = events.find((e): e is { text: number; file: number } => 'text' in e);
+      throw new CliError(`${this.files[first ? first.file : 0].path}: ${libraryMessage(error as Error)}`);
+    }
+    let at = 0;
+    for (const event of events) {
+      if ('text' in event) {
+        const length = job.lengths[event.text];
+        this.writer.writeIds(job.ids.subarray(at, at + length));
+        this.stats[event.file].tokens += length;
+        at += length;
+      } else {
+        if (this.eot !== undefined) this.writer.writeIds(Uint32Array.of(this.eot));
+        if (this.eot !== undefined) this.stats[event.end].tokens++;
+        this.writer.endDocument();
+        this.stats[event.end].documents++;
+      }
+    }
+  }
+}
+
+function parseShard(value: string | boolean | undefined): [number, number] {
+  if (value === undefined || typeof value === 'boolean') return [0, 1];
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!match || count < 1 || index >= count) throw new UsageError(`--shard must be i/n with 0 <= i < n, e.g. 0/4; received ${JSON.stringify(value)}`);
+  return [index, count];
+}
+
+function parseThreads(value: string | boolean | undefined): number {
+  if (value === 'auto') return availableParallelism();
+  return intOption(value, 'threads', 1, 256) ?? 1;
+}
+
+interface Settings {
+  encoding: Encoding;
+  out: string;
+  appendEot: boolean;
+  special: SpecialMode;
+  invalid: InvalidMode;
+  field: string;
+  shard: [number, number];
+  threads: number;
+  progress: boolean;
+  quiet: boolean;
+}
+
+function settingsFrom(options: OptionValues, positionals: string[]): Settings {
+  if (positionals.length === 0) throw new UsageError('turbotoken corpus needs input files, directories or globs');
+  if (typeof options.out !== 'string' || options.out === '') throw new UsageError('turbotoken corpus needs --out FILE.bin');
+  const encoding = chooseEncoding(options);
+  if (options['append-eot'] && encoding.eotToken === undefined) throw new UsageError(`${encoding.name} has no end-of-text token for --append-eot`);
+  return {
+    encoding,
+    out: options.out,
+    appendEot: options['append-eot'] === true,
+    special: options.special as SpecialMode,
+    invalid: options.invalid as InvalidMode,
+    field: options.field as string,
+    shard: parseShard(options.shard),
+    threads: parseThreads(options.threads),
+    progress: options['no-progress'] ? false : options.progress === true || process.stderr.isTTY === true,
+    quiet: options.quiet === true,
+  };
+}
+
+export async function corpusCommand(argv: string[]): Promise<void> {
+  const { options, positionals } = parseArgs(argv, CORPUS_OPTIONS, 'corpus');
+  const settings = settingsFrom(options, positionals);
+  const files = await statInputs(expandInputs(positionals));
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const [lo, hi] = shardRange(total, settings.shard[0], settings.shard[1]);
+  const dtype: Dtype = settings.encoding.nVocab <= 0x10000 ? 'uint16' : 'uint32';
+  const writer = new CorpusWriter(settings.out, dtype);
+  const abort = () => {
+    writer.abort();
+    process.exit(130);
+  };
+  process.once('SIGINT', abort).once('SIGTERM', abort);
+  const encodeOptions = specialOptions(settings.special);
+  const encoder = settings.threads > 1 ? new WorkerPool(settings.encoding.name, encodeOptions, settings.threads) : inlineEncoder(settings.encoding, encodeOptions);
+  const progress = new Progress(files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), settings.progress);
+  const pipeline = new Pipeline(encoder, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, settings.threads * 3));
+  const started = performance.now();
+  try {
+    await readAll(files, lo, hi, settings, pipeline);
+    await pipeline.finish();
+    writer.commit(header(settings, dtype, files, lo, hi, pipeline));
+  } catch (error) {
+    writer.abort();
+    throw error;
+  } finally {
+    progress.clear();
+    process.off('SIGINT', abort).off('SIGTERM', abort);
+    await encoder.close();
+  }
+  if (!settings.quiet) summary(settings, dtype, pipeline, files, lo, hi, (performance.now() - started) / 1000);
+}
+
+async function readAll(files: InputFile[], lo: number, hi: number, settings: Settings, pipeline: Pipeline): Promise<void> {
+  const read = { encoding: settings.encoding, invalid: settings.invalid, field: settings.field, target: JOB_CHARS };
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    if (bytesInRange(file, lo, hi) === 0 && !(file.size === 0 && file.start >= lo && file.start < hi)) continue;
+    pipeline.startFile(i);
+    if (file.jsonl) await readJsonlDocuments(file, i, lo, hi, read, pipeline);
+    else await readTextDocument(file, i, read, pipeline);
+  }
+}
+
+function header(settings: Settings, dtype: Dtype, files: InputFile[], lo: number, hi: number, pipeline: Pipeline): object {
+  const paths = outputPaths(settings.out);
+  const used = files.map((file, i) => ({ file, stats: pipeline.stats[i] })).filter(({ stats }) => stats.documents > 0);
+  return {
+    format: 'turbotoken-corpus',
+    version: 1,
+    encoding: settings.encoding.name,
+    dtype,
+    byteOrder: 'little',
+    data: path.basename(paths.bin),
+    index: path.basename(paths.idx),
+    indexDtype: 'uint64',
+    nVocab: settings.encoding.nVocab,
+    eotToken: settings.encoding.eotToken ?? null,
+    appendEot: settings.appendEot,
+    special: settings.special,
+    invalid: settings.invalid,
+    field: files.some((f) => f.jsonl) ? settings.field : null,
+    shard: { index: settings.shard[0], count: settings.shard[1] },
+    documents: pipeline.writer.documents,
+    tokens: pipeline.writer.tokens,
+    bytes: files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0),
+    textBytes: pipeline.textBytes,
+    files: used.map(({ file, stats }) => ({ path: file.path, bytes: file.size, documents: stats.documents, tokens: stats.tokens })),
+  };
+}
+
+function summary(settings: Settings, dtype: Dtype, pipeline: Pipeline, files: InputFile[], lo: number, hi: number, seconds: number): void {
+  const bytes = files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0);
+  const tokens = pipeline.writer.tokens;
+  const perToken = tokens ? (pipeline.textBytes / tokens).toFixed(2) : '-';
+  const rate = (bytes / 1e6 / Math.max(seconds, 1e-3)).toFixed(1);
+  const lines = [
+    `${pipeline.writer.documents.toLocaleString('en-US')} documents, ${formatBytes(bytes)}, ${tokens.toLocaleString('en-US')} tokens ` +
+      `(${perToken} bytes/token) in ${seconds.toFixed(1)} s, ${rate} MB/s -> ${outputPaths(settings.out).bin} (${dtype}, ${settings.encoding.name})`,
+  ];
+  const replaced = pipeline.stats.map((s, i) => ({ s, i })).filter(({ s }) => s.replacedAt !== undefined);
+  if (replaced.length) {
+    const { s, i } = replaced[0];
+    lines.push(`warning: invalid UTF-8 read as U+FFFD in ${replaced.length} file(s), first ${files[i].path} at byte ${s.replacedAt}`);
+  }
+  process.stderr.write(lines.map((line) => `turbotoken corpus: ${line}\n`).join(''));
+}

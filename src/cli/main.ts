@@ -1,0 +1,83 @@
+// The `turbotoken` command: dispatch, help, and turning failures into one line on stderr with an
+// exit code (1: the input or output failed; 2: the command line is wrong). Full reference:
+// docs/cli.md.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { countCommand, decodeCommand, encodeCommand } from './commands';
+import { corpusCommand } from './corpus';
+import { CliError, UsageError } from './options';
+
+const USAGE = `Usage: turbotoken <command> [options] [inputs...]
+
+Commands:
+  encode [files...]   print the token ids of each input (stdin when none or "-"), one line each
+  count [files...]    print the number of tokens of each input
+  decode [files...]   print the text of token ids (as printed by encode, or binary with --dtype)
+  corpus <inputs...> --out FILE.bin
+                      tokenize files, directories and globs into FILE.bin, FILE.idx, FILE.json
+
+Common options:
+  -e, --encoding NAME   o200k_base (default), cl100k_base, r50k_base, p50k_base, p50k_edit,
+                        gpt2, o200k_harmony
+  -m, --model NAME      the encoding a model uses, e.g. gpt-4o
+  --special MODE        special-token text: error (encode/count default), all (as special
+                        ids), ordinary (as plain text; corpus default)
+  --invalid MODE        invalid UTF-8: replace (default, as U+FFFD) or fail
+  -h, --help            this help; "turbotoken <command> --help" says the same
+  -v, --version         the package version
+
+encode:  --format text|json   ids separated by spaces (default) or a JSON array
+decode:  --dtype text|uint16|uint32   ids as text (default) or flat little-endian binary
+corpus:  -o, --out FILE.bin   output (required); also writes FILE.idx and FILE.json
+         --field NAME         the text field of .jsonl lines (default: text)
+         --append-eot         end every document with the end-of-text token
+         --shard i/n          only shard i of n (contiguous; shards concatenate to the full run)
+         --threads N|auto     encoding threads (default 1; output identical for any N)
+         --progress, --no-progress   force the progress bar on or off (default: on a TTY)
+         -q, --quiet          no summary
+
+Details: docs/cli.md in the turbotoken package.
+`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  encode: encodeCommand,
+  count: countCommand,
+  decode: decodeCommand,
+  corpus: corpusCommand,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '-v' || command === '--version') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: ${Object.keys(COMMANDS).join(', ')}`);
+    await run(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`turbotoken: ${error.message}\n`);
+      if (error instanceof UsageError) process.stderr.write('Run "turbotoken --help" for usage.\n');
+      return error.exitCode;
+    }
+    process.stderr.write(`turbotoken: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}

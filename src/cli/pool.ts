@@ -1,0 +1,102 @@
+// Encoding jobs (lists of text segments) inline or on worker threads, one Encoding per worker.
+// Results are promises the caller awaits in submission order, so the output order never depends
+// on which worker finishes first.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EncodeOptions, Encoding } from '../encoding';
+import { TurbotokenError } from '../errors';
+
+/** The ids of a job's segments, flat, with each segment's count. */
+export interface JobResult {
+  ids: Uint32Array;
+  lengths: Uint32Array;
+}
+
+export interface Encoder {
+  submit(texts: string[]): Promise<JobResult>;
+  close(): Promise<void>;
+}
+
+export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly string[]): JobResult {
+  const parts = texts.map((text) => encoding.encode(text, options));
+  const lengths = Uint32Array.from(parts, (part) => part.length);
+  if (parts.length === 1) return { ids: parts[0], lengths };
+  const ids = new Uint32Array(lengths.reduce((sum, n) => sum + n, 0));
+  let at = 0;
+  for (const part of parts) {
+    ids.set(part, at);
+    at += part.length;
+  }
+  return { ids, lengths };
+}
+
+/** Encodes on the calling thread. */
+export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undefined): Encoder {
+  return {
+    submit: (texts) => {
+      try {
+        return Promise.resolve(encodeJob(encoding, options, texts));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    close: async () => {},
+  };
+}
+
+interface Pending {
+  resolve(result: JobResult): void;
+  reject(error: Error): void;
+}
+
+interface WorkerError {
+  message: string;
+  code?: string;
+}
+
+/** `threads` workers, each with its own getEncoding(name); a job goes to the least busy one. */
+export class WorkerPool implements Encoder {
+  readonly #workers: { worker: Worker; pending: Map<number, Pending> }[] = [];
+  #seq = 0;
+  #failure: Error | undefined;
+
+  constructor(encodingName: string, options: EncodeOptions | undefined, threads: number) {
+    const script = path.join(__dirname, 'worker.js');
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(script, { workerData: { encodingName, options } });
+      const slot = { worker, pending: new Map<number, Pending>() };
+      worker.on('message', (message: { seq: number; ids?: Uint32Array; lengths?: Uint32Array; error?: WorkerError }) => {
+        const job = slot.pending.get(message.seq);
+        slot.pending.delete(message.seq);
+        if (!job) return;
+        if (message.error) job.reject(new TurbotokenError(message.error.message, message.error.code ?? 'ERR_WORKER'));
+        else job.resolve({ ids: message.ids as Uint32Array, lengths: message.lengths as Uint32Array });
+      });
+      worker.on('error', (error) => this.#fail(slot.pending, error));
+      worker.on('exit', (code) => {
+        if (slot.pending.size) this.#fail(slot.pending, new Error(`An encoding worker exited with code ${code}`));
+      });
+      this.#workers.push(slot);
+    }
+  }
+
+  submit(texts: string[]): Promise<JobResult> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const slot = this.#workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
+    const seq = this.#seq++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(seq, { resolve, reject });
+      slot.worker.postMessage({ seq, texts });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map(({ worker }) => worker.terminate()));
+  }
+
+  #fail(pending: Map<number, Pending>, error: Error): void {
+    this.#failure ??= error;
+    for (const job of pending.values()) job.reject(error);
+    pending.clear();
+  }
+}
