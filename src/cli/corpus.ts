@@ -45,12 +45,13 @@ class Pipeline implements DocumentSink {
   #events: Event[] = [];
   #chars = 0;
   #file = 0;
-  readonly #inFlight: { result: Promise<JobResult>; events: Event[] }[] = [];
+  readonly #inFlight: { result: Promise<JobResult>; texts: string[]; events: Event[] }[] = [];
   readonly stats: FileStats[];
   textBytes = 0;
 
   constructor(
     readonly encoder: Encoder,
+    readonly locate: (text: string) => void,
     readonly writer: CorpusWriter,
     readonly progressBar: Progress,
     readonly files: InputFile[],
@@ -94,7 +95,7 @@ class Pipeline implements DocumentSink {
     if (this.#events.length === 0) return;
     const result = this.encoder.submit(this.#texts);
     result.catch(() => {}); // awaited in order below; this only silences an early rejection
-    this.#inFlight.push({ result, events: this.#events });
+    this.#inFlight.push({ result, texts: this.#texts, events: this.#events });
     this.#texts = [];
     this.#events = [];
     this.#chars = 0;
@@ -102,13 +103,12 @@ class Pipeline implements DocumentSink {
   }
 
   async #writeOldest(): Promise<void> {
-    const { result, events } = this.#inFlight.shift() as { result: Promise<JobResult>; events: Event[] };
+    const { result, texts, events } = this.#inFlight.shift() as { result: Promise<JobResult>; texts: string[]; events: Event[] };
     let job: JobResult;
     try {
       job = await result;
     } catch (error) {
-      const first = events.find((e): e is { text: number; file: number } => 'text' in e);
-      throw new CliError(`${this.files[first ? first.file : 0].path}: ${libraryMessage(error as Error)}`);
+      throw new CliError(`${this.files[this.#culprit(texts, events)].path}: ${libraryMessage(error as Error)}`);
     }
     let at = 0;
     for (const event of events) {
@@ -124,6 +124,19 @@ class Pipeline implements DocumentSink {
         this.stats[event.end].documents++;
       }
     }
+  }
+
+  // A job holds segments of several files; encoding them one by one again finds whose failed.
+  #culprit(texts: string[], events: Event[]): number {
+    for (const event of events) {
+      if (!('text' in event)) continue;
+      try {
+        this.locate(texts[event.text]);
+      } catch {
+        return event.file;
+      }
+    }
+    return 0;
   }
 }
 
@@ -188,7 +201,8 @@ export async function corpusCommand(argv: string[]): Promise<void> {
   const encodeOptions = specialOptions(settings.special);
   const encoder = settings.threads > 1 ? new WorkerPool(settings.encoding.name, encodeOptions, settings.threads) : inlineEncoder(settings.encoding, encodeOptions);
   const progress = new Progress(files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), settings.progress);
-  const pipeline = new Pipeline(encoder, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, settings.threads * 3));
+  const locate = (text: string) => settings.encoding.encode(text, encodeOptions);
+  const pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, settings.threads * 3));
   const started = performance.now();
   try {
     await readAll(files, lo, hi, settings, pipeline);
