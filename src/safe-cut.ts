@@ -105,6 +105,8 @@ export class Segmenter {
   #scanFrom = 1; // stream offset of the first position not yet examined
   // The last few characters of the stream, emitted or held: rules look back past a push's start.
   #context = '';
+  /** @internal Work done so far, for tests that check it grows linearly: positions examined, characters copied. */
+  readonly work = { examined: 0, copied: 0 };
 
   /**
    * @param rules from cutRules(); null never cuts.
@@ -135,6 +137,7 @@ export class Segmenter {
       return [];
     }
     const all = this.#held.join('') + text;
+    this.work.copied += all.length;
     const segments: string[] = [];
     let start = 0;
     for (const cut of cuts) {
@@ -167,6 +170,7 @@ export class Segmenter {
     const cuts: number[] = [];
     if (this.#target === undefined) {
       for (let p = end - 1; p >= lowest; p--) {
+        this.work.examined++;
         if (isSafeCut(window, p - origin, rules)) {
           cuts.push(p);
           break;
@@ -178,6 +182,7 @@ export class Segmenter {
     let start = this.#heldStart;
     let p = Math.max(lowest, start + this.#target);
     for (; p < end; p++) {
+      this.work.examined++;
       if (!isSafeCut(window, p - origin, rules)) continue;
       cuts.push(p);
       start = p;

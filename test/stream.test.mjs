@@ -86,10 +86,35 @@ describe('Segmenter', () => {
     for (let i = 0; i < 100; i++) expect(none.push('中文字')).toEqual([]);
     expect(none.heldLength).toBe(300);
   });
-  it('does linear work: 4x the input takes at most ~5x the time, with or without cut points', () => {
+  it('does linear work however the input is chunked: each position examined at most twice, each character copied at most twice', () => {
+    const next = rng(0x11e);
+    const inputs = {
+      'no cut point': '中文字'.repeat(20000),
+      'one long run of spaces': ' '.repeat(60000),
+      'words': 'word '.repeat(12000),
+      'random': seamText(next, 3000),
+    };
+    for (const [label, text] of Object.entries(inputs)) {
+      for (const target of [undefined, 1, 64, 4096]) {
+        for (const sizes of [() => 1, () => 1 + Math.floor(next() * 7), () => 1000]) {
+          const segmenter = new Segmenter(rules, target);
+          let out = '';
+          for (let at = 0; at < text.length; ) {
+            const size = sizes();
+            out += segmenter.push(text.slice(at, at + size)).join('');
+            at += size;
+          }
+          expect(out + segmenter.end()).toBe(text);
+          const { examined, copied } = segmenter.work;
+          if (examined > 2 * text.length || copied > 2 * text.length) expect.fail(`${label}, target ${target}: examined ${examined}, copied ${copied} for ${text.length}`);
+        }
+      }
+    }
+  });
+  it('takes time linear in the input: 4x the chunks take at most ~5x the CPU time', () => {
     const time = (chunk, count) => {
       let best = Infinity;
-      for (let run = 0; run < 3; run++) {
+      for (let run = 0; run < 5; run++) {
         const start = process.cpuUsage();
         const segmenter = new Segmenter(rules);
         for (let i = 0; i < count; i++) segmenter.push(chunk);
