@@ -28,7 +28,8 @@ export function contestants(encodingName) {
     optional('gpt-tokenizer', () => {
       const enc = require(`gpt-tokenizer/cjs/encoding/${encodingName}`);
       const none = new Set();
-      return { name: 'gpt-tokenizer', detail: 'js', encode: (text) => enc.encode(text, { disallowedSpecial: none }) };
+      // Its LRU cache of pieces would otherwise carry results from one timed run to the next.
+      return { name: 'gpt-tokenizer', detail: 'js', encode: (text) => enc.encode(text, { disallowedSpecial: none }), reset: () => enc.clearMergeCache() };
     }),
   ];
 }
