@@ -5,7 +5,7 @@ import { checkOptions, checkTokenIds } from './args';
 import { Encoding, type EncodeOptions } from './encoding';
 import { typeError } from './errors';
 import { loadEncoding } from './registry';
-import { cutRules, Segmenter } from './safe-cut';
+import { type CutRules, cutRules, Segmenter } from './safe-cut';
 
 /** An Encoding, or the name of one for getEncoding(). */
 export type EncodingLike = Encoding | string;
@@ -16,9 +16,16 @@ export function resolveEncoding(value: unknown, name = 'encoding'): Encoding {
   throw typeError(`The "${name}" argument must be an Encoding or an encoding name; received ${value === null ? 'null' : typeof value}`);
 }
 
+const rulesCache = new WeakMap<Encoding, CutRules | null>();
+
 /** A Segmenter that cuts only where `encoding` allows exact cuts (see Segmenter for `target`). */
 export function segmenterFor(encoding: Encoding, target?: number): Segmenter {
-  return new Segmenter(cutRules(encoding.patternSource, Object.keys(encoding.specialTokens)), target);
+  let rules = rulesCache.get(encoding);
+  if (rules === undefined) {
+    rules = cutRules(encoding.patternSource, Object.keys(encoding.specialTokens));
+    rulesCache.set(encoding, rules);
+  }
+  return new Segmenter(rules, target);
 }
 
 /**

@@ -4,6 +4,7 @@
 // sorted inputs and B their total size (a document at o = B, an empty last file, goes to the
 // last shard). Shards are contiguous runs of documents, so their outputs concatenate to the
 // single run's; a shard reads only its byte range of a .jsonl file.
+import { isUtf8 } from 'node:buffer';
 import { open, stat } from 'node:fs/promises';
 import type { Encoding } from '../encoding';
 import { segmenterFor } from '../stream';
@@ -180,7 +181,7 @@ class JsonlLines {
   }
 
   #text(bytes: Buffer, line: number | undefined): string {
-    const invalid = firstInvalidUtf8(bytes);
+    const invalid = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
     if (invalid >= 0) {
       if (this.settings.invalid === 'fail') throw invalidUtf8Error(this.file.path, this.#lineStart + invalid, line);
       this.sink.replaced(this.index, this.#lineStart + invalid);

@@ -147,7 +147,8 @@ export class CorpusWriter {
   }
 
   #flushIds(): void {
-    this.#files.bin.write(this.#pending);
+    // One write: documents of a few tokens would otherwise cost a system call each.
+    this.#files.bin.write([Buffer.concat(this.#pending, this.#pendingBytes)]);
     this.#pending = [];
     this.#pendingBytes = 0;
   }
