@@ -20,7 +20,7 @@ export function formatDuration(seconds: number): string {
 
 export class Progress {
   #done = 0;
-  #lastDraw = 0;
+  #lastDraw = -Infinity; // the first progress draws at once
   #drawn = false;
   readonly #start = performance.now();
 
