@@ -162,6 +162,14 @@ describe('corpus', () => {
     expect(documents(readCorpus(path.join(dir, 'glob')))).toEqual(want);
   });
 
+  it('never reads its own output back when it lies among the inputs', () => {
+    const own = path.join(dir, 'own');
+    mkdirSync(own);
+    writeFileSync(path.join(own, 'doc.txt'), 'just one document');
+    for (let run = 0; run < 2; run++) expect(runIn(['corpus', 'own', '--out', 'own/tokens.bin', '-q']).status).toBe(0);
+    expect(readCorpus(path.join(own, 'tokens')).header.files.map((f) => f.path)).toEqual(['own/doc.txt']);
+  });
+
   it('draws a progress bar only when asked or on a TTY', () => {
     const run = runIn(['corpus', 'docs/sub/deeper', '-o', 'progress.bin', '--progress']);
     expect(run.stderr).toMatch(/\[[= ]+\] +[\d.]+%.*MB\/s +ETA/);
@@ -182,6 +190,7 @@ describe('corpus bad input: a message, exit code != 0, no output files', () => {
     writeFileSync(path.join(bad, 'numfield.jsonl'), '{"text":"a"}\n{"text":42}\n');
     writeFileSync(path.join(bad, 'special.txt'), 'a <|endoftext|>');
     symlinkSync(path.join(bad, 'missing-target'), path.join(bad, 'dangling.txt'));
+    mkdirSync(path.join(bad, 'empty-dir'));
   });
 
   const cases = [
@@ -193,6 +202,7 @@ describe('corpus bad input: a message, exit code != 0, no output files', () => {
     ['a missing file', ['bad/ok.txt', 'bad/nope.txt'], 1, 'bad/nope.txt: no such file or directory'],
     ['an unreadable file (dangling link)', ['bad/dangling.txt'], 1, 'bad/dangling.txt: no such file or directory'],
     ['a glob that matches nothing', ['bad/*.csv'], 1, 'bad/*.csv: no files match'],
+    ['a directory without files', ['bad/empty-dir'], 1, 'No input files'],
     ['a disallowed special token', ['bad/special.txt', '--special', 'error'], 1, 'bad/special.txt: The text contains a special token that is not allowed: <|endoftext|>'],
     ['the same on worker threads', ['bad/ok.txt', 'bad/special.txt', '--special', 'error', '--threads', '2'], 1, 'bad/special.txt: The text contains'],
     ['no inputs', [], 2, 'needs input files'],

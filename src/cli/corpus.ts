@@ -188,7 +188,7 @@ function settingsFrom(options: OptionValues, positionals: string[]): Settings {
 export async function corpusCommand(argv: string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, CORPUS_OPTIONS, 'corpus');
   const settings = settingsFrom(options, positionals);
-  const files = await statInputs(expandInputs(positionals));
+  const files = await statInputs(inputsOtherThanOutput(expandInputs(positionals), settings.out));
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const [lo, hi] = shardRange(total, settings.shard[0], settings.shard[1]);
   const dtype: Dtype = settings.encoding.nVocab <= 0x10000 ? 'uint16' : 'uint32';
@@ -217,6 +217,14 @@ export async function corpusCommand(argv: string[]): Promise<void> {
     await encoder.close();
   }
   if (!settings.quiet) summary(settings, dtype, pipeline, files, lo, hi, (performance.now() - started) / 1000);
+}
+
+// A directory that holds the output would otherwise feed an earlier run's output back in.
+function inputsOtherThanOutput(inputs: string[], out: string): string[] {
+  const outputs = new Set(Object.values(outputPaths(out)).map((file) => path.resolve(file)));
+  const files = inputs.filter((file) => !outputs.has(path.resolve(file)));
+  if (files.length === 0) throw new CliError('No input files (directories were empty, or held only the output)');
+  return files;
 }
 
 async function readAll(files: InputFile[], lo: number, hi: number, settings: Settings, pipeline: Pipeline): Promise<void> {
