@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // The whole suite runs twice: once on the native addon and once on the same core compiled to
 // WebAssembly (TURBOTOKEN_BACKEND forces the backend, so neither run can silently fall back).
 // Child processes that tests spawn inherit the variable. backend-selection sets its own.
+// The projects run one after the other (groupOrder), so each sees the load the suite saw before
+// it ran twice: the growth test compares timings and flakes when more runs beside it.
 const include = ['test/**/*.test.{mjs,ts}'];
 
 export default defineConfig({
@@ -12,10 +14,19 @@ export default defineConfig({
     hookTimeout: 300_000,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'native', include, env: { TURBOTOKEN_BACKEND: 'native' } } },
       {
         extends: true,
-        test: { name: 'wasm', include, exclude: ['test/backend-selection.test.mjs', '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'wasm' } },
+        test: { name: 'native', include, env: { TURBOTOKEN_BACKEND: 'native' }, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'wasm',
+          include,
+          exclude: ['test/backend-selection.test.mjs', '**/node_modules/**'],
+          env: { TURBOTOKEN_BACKEND: 'wasm' },
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },
