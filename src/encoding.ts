@@ -72,7 +72,6 @@ function availableThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
 }
 
-const handles = new WeakMap<Encoding, NativeEncodingHandle>();
 const OUTPUT_BUFFER_IDS = 4096;
 const textEncoder = new TextEncoder();
 // Reads bytes as the core does: ill-formed UTF-8 becomes U+FFFD, a leading U+FEFF stays.
@@ -110,7 +109,6 @@ export class Encoding {
     this.#allMask = new Uint8Array(this.#specialNames.length).fill(1);
     this.#handle = handle;
     handle.setOutputBuffer?.(this.#output);
-    handles.set(this, handle);
     Object.freeze(this);
   }
 
@@ -204,18 +202,18 @@ export class Encoding {
 
   /** The text of `tokens`; bytes that are not valid UTF-8 become U+FFFD. */
   decode(tokens: Uint32Array | ArrayLike<number>): string {
-    return handle(this).decode(checkTokenIds(tokens));
+    return this.#handle.decode(checkTokenIds(tokens));
   }
 
   /** The bytes of `tokens`, concatenated. */
   decodeBytes(tokens: Uint32Array | ArrayLike<number>): Uint8Array {
-    return handle(this).decodeBytes(checkTokenIds(tokens));
+    return this.#handle.decodeBytes(checkTokenIds(tokens));
   }
 
   /** The bytes of one token (ordinary or special). */
   tokenBytes(token: number): Uint8Array {
     const id = checkTokenId(token, 'token');
-    const bytes = handle(this).tokenBytes(id);
+    const bytes = this.#handle.tokenBytes(id);
     if (!bytes) throw rangeError(`Token id ${id} is not a token of ${this.name}`, 'ERR_INVALID_TOKEN_ID');
     return bytes;
   }
@@ -224,7 +222,7 @@ export class Encoding {
   encodeSingleToken(value: TextInput): number {
     const input = checkText(value, 'value');
     const bytes = typeof input === 'string' ? textEncoder.encode(input) : input;
-    const id = handle(this).singleToken(bytes);
+    const id = this.#handle.singleToken(bytes);
     if (id < 0) {
       throw new TurbotokenError(`${JSON.stringify(typeof input === 'string' ? input : Buffer.from(input).toString('hex'))} is not a single token of ${this.name}`, 'ERR_NOT_A_TOKEN');
     }
@@ -311,7 +309,7 @@ export class Encoding {
 
   #bytesOf(token: unknown, index: number): Uint8Array {
     const id = checkTokenId(token, `tokens[${index}]`);
-    const bytes = handle(this).tokenBytes(id);
+    const bytes = this.#handle.tokenBytes(id);
     if (!bytes) throw rangeError(`Token id ${id} at index ${index} is not a token of ${this.name}`, 'ERR_INVALID_TOKEN_ID');
     return bytes;
   }
@@ -355,10 +353,4 @@ export class Encoding {
     }
     return any ? out : null;
   }
-}
-
-function handle(encoding: Encoding): NativeEncodingHandle {
-  const h = handles.get(encoding);
-  if (!h) throw new TypeError('Not an Encoding created by turbotoken');
-  return h;
 }
