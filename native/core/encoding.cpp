@@ -26,7 +26,7 @@ struct CountSink {
       return;
     }
     scratch.clear();
-    bpe_encode_piece(vocab, p, len, scratch);
+    bpe_merge_piece(vocab, p, len, scratch);  // the whole-piece lookup above already missed
     count += scratch.size();
   }
   void special(uint32_t) { count++; }
