@@ -13,6 +13,7 @@ export const {
   encodingForModel,
   getEncoding,
   getEncodingNameForModel,
+  kernels,
   listEncodings,
   splitBatch,
 } = cjs;

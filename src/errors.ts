@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'ERR_DISALLOWED_SPECIAL_TOKEN'
   | 'ERR_NOT_A_TOKEN'
   | 'ERR_INVALID_VOCABULARY'
-  | 'ERR_NATIVE_LOAD_FAILED';
+  | 'ERR_NATIVE_LOAD_FAILED'
+  | 'ERR_UNKNOWN_KERNEL';
 
 function withCode<E extends Error>(error: E, code: ErrorCode): E & { code: ErrorCode } {
   return Object.assign(error, { code });

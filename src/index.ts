@@ -16,8 +16,11 @@ export { listEncodings } from './registry';
 export { createDecoder, encodeStream } from './stream';
 export type { Decoder, EncodingLike } from './stream';
 
-/** Which implementation runs the core, e.g. 'native-scalar'. */
-export const backend: string = native.backend;
+/** Which implementation and pre-tokenizer kernel run the core, e.g. 'native-avx512', 'wasm-simd128'. */
+export const backend: string = `${native.backend}-${native.kernel()}`;
+
+/** The pre-tokenizer kernels this build and CPU have, e.g. ['scalar', 'sse2', 'avx2', 'avx512']. */
+export const kernels: readonly string[] = Object.freeze([...native.kernels]);
 
 /** The encoding with this name (see listEncodings()); loaded on first use, then shared. */
 export function getEncoding(name: string): Encoding {

@@ -28,7 +28,14 @@ export interface NativeBinding {
   NativeEncoding: new (vocab: Uint8Array, family: number, texts: string[], ids: number[]) => NativeEncodingHandle;
   setErrorClass(ctor: typeof TurbotokenError): void;
   setMergeStrategy(strategy: string): void;
+  /** 'native' or 'wasm'. */
   backend: string;
+  /** The pre-tokenizer kernels this build and CPU have, 'scalar' first, the default last. */
+  kernels: readonly string[];
+  /** Makes one kernel active for the whole process (RangeError ERR_UNKNOWN_KERNEL if absent). */
+  selectKernel(name: string): void;
+  /** The active kernel. */
+  kernel(): string;
 }
 
 export const packageRoot = path.join(__dirname, '..', '..');
@@ -40,6 +47,10 @@ function load(): NativeBinding {
   // to hold both to the definition); unset or 'auto' picks by piece length.
   const forced = process.env.TURBOTOKEN_BPE;
   if (forced) binding.setMergeStrategy(forced);
+  // TURBOTOKEN_KERNEL=scalar|sse2|avx2|avx512|simd128 forces one pre-tokenizer kernel (tests run
+  // on each); unset, the fastest one the CPU has.
+  const kernel = process.env.TURBOTOKEN_KERNEL;
+  if (kernel) binding.selectKernel(kernel);
   return binding;
 }
 

@@ -39,6 +39,9 @@ export interface WasmExports {
   tt_max_token_value(handle: number): number;
   tt_memory_bytes(handle: number): number;
   tt_set_merge_strategy(strategy: number): number;
+  tt_kernel_name(k: number): number;
+  tt_active_kernel(): number;
+  tt_select_kernel(k: number): number;
   tt_set_memory_limit(bytes: number): void;
   tt_out_of_memory(): number;
 }
@@ -122,6 +125,7 @@ let generation = 0;
 // Process-wide settings, re-applied to each new instance.
 let mergeStrategy = 0;
 let memoryLimit = 0;
+let kernelIndex = -1; // -1: the module's default
 
 function instantiate(): Runtime {
   compiled ??= new WebAssembly.Module(readFileSync(WASM_FILE));
@@ -131,6 +135,7 @@ function instantiate(): Runtime {
   x._initialize?.();
   x.tt_set_merge_strategy(mergeStrategy);
   x.tt_set_memory_limit(memoryLimit);
+  if (kernelIndex >= 0) x.tt_select_kernel(kernelIndex);
   return new Runtime(x, ++generation);
 }
 
@@ -147,6 +152,27 @@ export function liveGeneration(): number {
 export function setRuntimeMergeStrategy(strategy: number): void {
   mergeStrategy = strategy;
   runtime().x.tt_set_merge_strategy(strategy);
+}
+
+/** The module's pre-tokenizer kernels, 'scalar' first and the default last. */
+export function runtimeKernels(): string[] {
+  const rt = runtime();
+  const names: string[] = [];
+  for (let k = 0; ; k++) {
+    const ptr = rt.x.tt_kernel_name(k);
+    if (!ptr) return names;
+    names.push(rt.cString(ptr));
+  }
+}
+
+export function setRuntimeKernel(index: number): void {
+  kernelIndex = index;
+  runtime().x.tt_select_kernel(index);
+}
+
+export function runtimeKernel(): string {
+  const rt = runtime();
+  return rt.cString(rt.x.tt_kernel_name(rt.x.tt_active_kernel()));
 }
 
 export function setRuntimeMemoryLimit(bytes: number): void {

@@ -9,6 +9,9 @@ import {
   liveGeneration,
   runtime,
   setRuntimeMemoryLimit,
+  runtimeKernel,
+  runtimeKernels,
+  setRuntimeKernel,
   setRuntimeMergeStrategy,
   STATUS_DISALLOWED_SPECIAL,
   STATUS_OK,
@@ -233,6 +236,15 @@ function setMergeStrategy(strategy: string): void {
   setRuntimeMergeStrategy(code);
 }
 
+function selectKernel(name: string): void {
+  const names = runtimeKernels();
+  const index = typeof name === 'string' ? names.indexOf(name) : -1;
+  if (index < 0) {
+    throw rangeError(`Unknown or unsupported kernel '${String(name)}'; this WebAssembly build has: ${names.join(', ')}`, 'ERR_UNKNOWN_KERNEL');
+  }
+  setRuntimeKernel(index);
+}
+
 let binding: WasmBinding | undefined;
 
 /** The WebAssembly backend; compiles and instantiates the module on first use (synchronously). */
@@ -244,7 +256,10 @@ export function loadWasm(): WasmBinding {
     setErrorClass,
     setMergeStrategy,
     setMemoryLimit: (bytes: number) => setRuntimeMemoryLimit(bytes >>> 0),
-    backend: 'wasm-simd128',
+    backend: 'wasm',
+    kernels: runtimeKernels(),
+    selectKernel,
+    kernel: runtimeKernel,
   };
   return binding;
 }

@@ -3,6 +3,7 @@
 // Run:   build-cmake/bench_core data/o200k_base.tkv o200k corpus/mixed.txt [repeats]
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "encoding.h"
+#include "kernels.h"
 
 using namespace turbotoken;
 
@@ -22,6 +24,12 @@ int main(int argc, char** argv) {
   if (argc < 4) {
     std::fprintf(stdout, "usage: bench_core VOCAB.tkv gpt2|cl100k|o200k TEXT [repeats]\n");
     return 2;
+  }
+  if (const char* kernel = std::getenv("TURBOTOKEN_KERNEL")) {
+    if (select_kernel(kernel) != Status::kOk) {
+      std::fprintf(stdout, "unknown kernel %s\n", kernel);
+      return 2;
+    }
   }
   std::vector<uint8_t> vocab = read_file(argv[1]);
   std::vector<uint8_t> text = read_file(argv[3]);
@@ -43,7 +51,7 @@ int main(int argc, char** argv) {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (s < best) best = s;
   }
-  std::printf("backend=core-scalar input=%s family=%s bytes=%zu tokens=%zu best=%.1f MB/s\n", argv[3], argv[2],
+  std::printf("backend=core-%s input=%s family=%s bytes=%zu tokens=%zu best=%.1f MB/s\n", kernel_name(), argv[3], argv[2],
               text.size(), ids.size(), text.size() / best / 1e6);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../core/bpe.h"
+#include "../core/kernels.h"
 #include "js_errors.h"
 #include "native_encoding.h"
 
@@ -35,11 +36,37 @@ Napi::Value set_merge_strategy_js(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// selectKernel(name): process-wide (TURBOTOKEN_KERNEL); a RangeError names the kernels there are.
+Napi::Value select_kernel_js(const Napi::CallbackInfo& info) {
+  std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+  if (turbotoken::select_kernel(name.c_str()) != turbotoken::Status::kOk) {
+    std::string names;
+    for (const char* k : turbotoken::available_kernels()) names += std::string(names.empty() ? "" : ", ") + k;
+    throw_error(info.Env(), ErrorKind::kRangeError, "ERR_UNKNOWN_KERNEL",
+                "Unknown or unsupported kernel '" + name + "'; this CPU has: " + names);
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value kernel_js(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), turbotoken::kernel_name());
+}
+
+Napi::Value available_kernels(Napi::Env env) {
+  std::vector<const char*> names = turbotoken::available_kernels();
+  Napi::Array list = Napi::Array::New(env, names.size());
+  for (uint32_t k = 0; k < names.size(); k++) list.Set(k, Napi::String::New(env, names[k]));
+  return list;
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  exports.Set("selectKernel", Napi::Function::New(env, select_kernel_js));
+  exports.Set("kernel", Napi::Function::New(env, kernel_js));
+  exports.Set("kernels", available_kernels(env));
   exports.Set("setMergeStrategy", Napi::Function::New(env, set_merge_strategy_js));
   exports.Set("NativeEncoding", NativeEncoding::define(env));
   exports.Set("setErrorClass", Napi::Function::New(env, set_error_class_js));
-  exports.Set("backend", Napi::String::New(env, "native-scalar"));
+  exports.Set("backend", Napi::String::New(env, "native"));
   return exports;
 }
 

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "bpe.h"
+#include "kernels.h"
 #include "utf8.h"
 
 namespace turbotoken {
@@ -40,7 +41,6 @@ Status Encoding::create(const EncodingSpec& spec, std::shared_ptr<const Encoding
   Status st = enc->vocab_.load(spec.vocab_blob, spec.vocab_size);
   if (st != Status::kOk) return st;
   enc->family_ = spec.family;
-  enc->piece_end_ = piece_end_function(spec.family);
   const uint32_t slots = enc->vocab_.slot_count();
   uint32_t max_id = slots - 1;
   for (const auto& s : spec.specials) {
@@ -66,11 +66,17 @@ Status Encoding::create(const EncodingSpec& spec, std::shared_ptr<const Encoding
 
 template <typename Sink>
 void Encoding::encode_ordinary(const uint8_t* text, size_t n, Sink& sink) const {
+  // Pieces come from the pre-tokenizer kernel in batches, so that a SIMD kernel keeps its
+  // classified bytes from one piece to the next.
+  constexpr size_t kBatch = 64;
+  size_t ends[kBatch];
   size_t i = 0;
   while (i < n) {
-    size_t end = piece_end_(text, i, n);
-    sink.piece(vocab_, text + i, end - i);
-    i = end;
+    size_t found = scan_pieces(family_, text, i, n, ends, kBatch);
+    for (size_t k = 0; k < found; k++) {
+      sink.piece(vocab_, text + i, ends[k] - i);
+      i = ends[k];
+    }
   }
 }
 

@@ -62,7 +62,6 @@ class Encoding {
 
   Vocab vocab_;
   Family family_ = Family::kGpt2;
-  PieceEndFn piece_end_ = nullptr;
   SpecialMatcher matcher_;
   std::vector<int32_t> special_by_id_;  // id - vocab slot count -> special index, or -1
   std::vector<int32_t> special_in_vocab_range_;  // specials whose id is below the slot count

@@ -11,6 +11,7 @@ const char* status_name(Status s) {
     case Status::kInvalidTokenId: return "invalid token id";
     case Status::kNotAToken: return "not a token";
     case Status::kOutOfMemory: return "out of memory";
+    case Status::kUnknownKernel: return "unknown kernel";
   }
   return "unknown status";
 }

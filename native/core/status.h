@@ -13,6 +13,7 @@ enum class Status : uint8_t {
   kInvalidTokenId,      // decode was given an id that is not a token of this encoding
   kNotAToken,           // encodeSingleToken was given bytes that are not exactly one token
   kOutOfMemory,
+  kUnknownKernel,       // select_kernel was given a kernel this build or CPU does not have
 };
 
 const char* status_name(Status s);

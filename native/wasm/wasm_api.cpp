@@ -7,6 +7,7 @@
 
 #include "../core/bpe.h"
 #include "../core/encoding.h"
+#include "../core/kernels.h"
 
 using turbotoken::Encoding;
 using turbotoken::SpecialMatch;
@@ -152,6 +153,25 @@ uint32_t tt_max_token_value(const void* handle) { return core(handle).max_token_
 
 uint32_t tt_memory_bytes(const void* handle) {
   return uint32_t(core(handle).vocab().memory_bytes());
+}
+
+const char* tt_kernel_name(uint32_t k) {
+  std::vector<const char*> names = turbotoken::available_kernels();
+  return k < names.size() ? names[k] : nullptr;
+}
+
+uint32_t tt_active_kernel() {
+  std::vector<const char*> names = turbotoken::available_kernels();
+  const char* active = turbotoken::kernel_name();
+  for (uint32_t k = 0; k < names.size(); k++)
+    if (std::strcmp(names[k], active) == 0) return k;
+  return 0;
+}
+
+int32_t tt_select_kernel(uint32_t k) {
+  const char* name = tt_kernel_name(k);
+  if (!name) return kTtBadArgument;
+  return status(turbotoken::select_kernel(name));
 }
 
 int32_t tt_set_merge_strategy(uint32_t strategy) {

@@ -62,6 +62,12 @@ TT_EXPORT("tt_memory_bytes") uint32_t tt_memory_bytes(const void* handle);
 // 0 by length, 1 direct, 2 heap (turbotoken::MergeStrategy); kTtBadArgument otherwise.
 TT_EXPORT("tt_set_merge_strategy") int32_t tt_set_merge_strategy(uint32_t strategy);
 
+// Pre-tokenizer kernels (core/kernels.h) by index: the name of kernel k as a NUL-terminated
+// string in linear memory (0 past the last one), the active one, and selecting one.
+TT_EXPORT("tt_kernel_name") const char* tt_kernel_name(uint32_t k);
+TT_EXPORT("tt_active_kernel") uint32_t tt_active_kernel();
+TT_EXPORT("tt_select_kernel") int32_t tt_select_kernel(uint32_t k);
+
 // Memory accounting (runtime.cpp): a cap on linear memory for tests of the out-of-memory path
 // (0 = none, the default: wasm32's 4 GiB), and whether the last trap was an allocation failure.
 TT_EXPORT("tt_set_memory_limit") void tt_set_memory_limit(size_t bytes);

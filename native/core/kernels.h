@@ -1,0 +1,27 @@
+// Pre-tokenizer kernels and their run-time dispatch. "scalar" is the specification (the scanners
+// of pretokenizer.h, byte by byte); the others find the same pieces from byte-class masks made
+// with SIMD (scan_masked.h). One binary holds every kernel its architecture has; the best one the
+// CPU supports is active unless select_kernel() (TURBOTOKEN_KERNEL in the JS API) picks another.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "pretokenizer.h"
+#include "status.h"
+
+namespace turbotoken {
+
+// The kernels this CPU can run, "scalar" first and the default (the fastest) last.
+std::vector<const char*> available_kernels();
+
+// Makes `name` the active kernel for the whole process; kUnknownKernel if it is not available.
+Status select_kernel(const char* name);
+
+// The active kernel's name.
+const char* kernel_name();
+
+// Ends of up to max_ends consecutive pieces from i < n, found by the active kernel; at least one.
+size_t scan_pieces(Family family, const uint8_t* s, size_t i, size_t n, size_t* ends, size_t max_ends);
+
+}  // namespace turbotoken
