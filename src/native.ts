@@ -43,7 +43,7 @@ export const packageRoot = path.join(__dirname, '..', '..');
 function load(): NativeBinding {
   const binding = selectBackend(packageRoot);
   binding.setErrorClass(TurbotokenError);
-  // TURBOTOKEN_BPE=direct|heap runs one BPE merge implementation for every piece (tests use it
+  // TURBOTOKEN_BPE=direct|heap|buckets runs one BPE merge implementation for every piece (tests use it
   // to hold both to the definition); unset or 'auto' picks by piece length.
   const forced = process.env.TURBOTOKEN_BPE;
   if (forced) binding.setMergeStrategy(forced);

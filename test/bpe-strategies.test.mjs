@@ -1,5 +1,5 @@
-// Both BPE merge implementations (direct and heap) hold to the definition on every piece, not
-// just on the piece lengths the default picks them for: TURBOTOKEN_BPE forces one of them.
+// Every BPE merge implementation (direct, heap, buckets) holds to the definition on every piece,
+// not just on the piece lengths the default picks them for: TURBOTOKEN_BPE forces one of them.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ function runWith(strategy) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-describe.each(['direct', 'heap', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {
+describe.each(['direct', 'heap', 'buckets', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {
   it('matches the reference', () => {
     const result = runWith(strategy);
     expect(result.checked).toBeGreaterThan(1000);
@@ -24,5 +24,5 @@ describe.each(['direct', 'heap', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {
 });
 
 it('rejects an unknown strategy at load with a clear error', () => {
-  expect(() => runWith('fast')).toThrow(/'auto', 'direct' or 'heap'/);
+  expect(() => runWith('fast')).toThrow(/'auto', 'direct', 'heap' or 'buckets'/);
 });

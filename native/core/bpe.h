@@ -2,8 +2,10 @@
 //   start from single bytes; while some adjacent pair of parts concatenates to a token, merge the
 //   pair whose concatenation has the lowest rank (the leftmost such pair on a tie); then emit the
 //   rank of each part.
-// Two implementations of that one definition: a direct one for short pieces (the specification,
-// quadratic in the piece length) and a heap-based one for long pieces (O(n log n)).
+// Three implementations of that one definition: a direct one for short pieces (the
+// specification, quadratic in the piece length), and for long pieces one that merges all pairs
+// of the lowest rank in one left-to-right pass (bpe_merge_buckets), falling back to a heap of
+// candidate pairs (O(n log n) whatever the ranks) when a vocabulary defeats it.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -13,12 +15,12 @@
 
 namespace turbotoken {
 
-// Pieces longer than this use the heap-based merge.
+// Pieces longer than this use the merge for long pieces.
 constexpr size_t kHeapMergeThreshold = 128;
 
 // Which merge runs: by piece length (the default), or one of them for every piece so that tests
-// can hold each implementation to the definition on all inputs (TURBOTOKEN_BPE=direct|heap).
-enum class MergeStrategy : uint8_t { kByLength = 0, kDirect = 1, kHeap = 2 };
+// can hold each implementation to the definition on all inputs (TURBOTOKEN_BPE=direct|heap|buckets).
+enum class MergeStrategy : uint8_t { kByLength = 0, kDirect = 1, kHeap = 2, kBuckets = 3 };
 void set_merge_strategy(MergeStrategy strategy);
 MergeStrategy merge_strategy();
 
@@ -27,6 +29,11 @@ void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
                       std::vector<uint32_t>& out);
 void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
                     std::vector<uint32_t>& out);
+// Returns false, having appended nothing useful, when the vocabulary's ranks make the pass
+// approach costly; bpe_merge_long then runs the heap.
+bool bpe_merge_buckets(const Vocab& vocab, const uint8_t* piece, size_t len,
+                       std::vector<uint32_t>& out);
+void bpe_merge_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
 
 // Appends the tokens of one piece that is not a single token: from the calling thread's piece
 // cache, else by the merge that fits its length (a forced strategy bypasses the cache, so that

@@ -59,7 +59,7 @@ uint32_t tt_single_token(const void* handle, const uint8_t* bytes, size_t n);
 TT_EXPORT("tt_max_token_value") uint32_t tt_max_token_value(const void* handle);
 TT_EXPORT("tt_memory_bytes") uint32_t tt_memory_bytes(const void* handle);
 
-// 0 by length, 1 direct, 2 heap (turbotoken::MergeStrategy); kTtBadArgument otherwise.
+// 0 by length, 1 direct, 2 heap, 3 buckets (turbotoken::MergeStrategy); kTtBadArgument otherwise.
 TT_EXPORT("tt_set_merge_strategy") int32_t tt_set_merge_strategy(uint32_t strategy);
 
 // Pre-tokenizer kernels (core/kernels.h) by index: the name of kernel k as a NUL-terminated
