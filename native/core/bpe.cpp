@@ -1,6 +1,7 @@
 #include "bpe.h"
 
 #include <atomic>
+#include <cstring>
 #include <algorithm>
 #include <map>
 
@@ -22,48 +23,45 @@ MergeStrategy merge_strategy() {
 
 void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
                       std::vector<uint32_t>& out) {
-  // starts[k] is where part k begins; pair_rank[k] is the rank of parts k and k+1 joined.
-  // On the stack for the short pieces this path normally serves; on the heap when a test
-  // forces this path for long pieces too.
-  uint32_t stack_starts[kHeapMergeThreshold + 2];
-  uint32_t stack_ranks[kHeapMergeThreshold + 2];
-  std::vector<uint32_t> heap_starts, heap_ranks;
-  uint32_t* starts = stack_starts;
-  uint32_t* pair_rank = stack_ranks;
-  if (len > kHeapMergeThreshold) {
-    heap_starts.resize(len + 2);
-    heap_ranks.resize(len + 2);
-    starts = heap_starts.data();
-    pair_rank = heap_ranks.data();
-  }
-  size_t parts = len;
-  for (size_t k = 0; k <= len; k++) starts[k] = uint32_t(k);
-  for (size_t k = 0; k <= len; k++) pair_rank[k] = kNoRank;
-  auto rank_at = [&](size_t k) -> uint32_t {
-    if (k + 1 >= parts) return kNoRank;
-    return vocab.rank_of(piece + starts[k], starts[k + 2] - starts[k]);
+  // Part k starts at parts[k].start (the last entry marks the end of the piece); parts[k].pair
+  // is the rank of parts k and k + 1 joined. One array, so that removing a part is one move.
+  // On the stack for the short pieces this path normally serves; on the heap when a test forces
+  // this path for long pieces too.
+  struct Part {
+    uint32_t start;
+    uint32_t pair;
   };
-  for (size_t k = 0; k + 1 < parts; k++) pair_rank[k] = rank_at(k);
-  while (parts > 1) {
+  Part stack[kHeapMergeThreshold + 1];
+  std::vector<Part> heap;
+  Part* parts = stack;
+  if (len > kHeapMergeThreshold) {
+    heap.resize(len + 1);
+    parts = heap.data();
+  }
+  for (size_t k = 0; k < len; k++) parts[k] = {uint32_t(k), k + 1 < len ? vocab.rank_of(piece + k, 2) : kNoRank};
+  parts[len] = {uint32_t(len), kNoRank};
+  size_t count = len;
+  auto join_rank = [&](size_t k) {
+    return k + 2 <= count ? vocab.rank_of(piece + parts[k].start, parts[k + 2].start - parts[k].start) : kNoRank;
+  };
+  while (count > 1) {
+    // The lowest rank, leftmost on a tie; written without branches on the data.
     uint32_t best = kNoRank;
     size_t at = 0;
-    for (size_t k = 0; k + 1 < parts; k++) {
-      if (pair_rank[k] < best) {
-        best = pair_rank[k];
-        at = k;
-      }
+    for (size_t k = 0; k + 1 < count; k++) {
+      const uint32_t r = parts[k].pair;
+      const bool lower = r < best;
+      best = lower ? r : best;
+      at = lower ? k : at;
     }
     if (best == kNoRank) break;
-    for (size_t k = at + 1; k < parts; k++) {
-      starts[k] = starts[k + 1];
-      pair_rank[k] = pair_rank[k + 1];
-    }
-    parts--;
-    pair_rank[at] = rank_at(at);
-    if (at > 0) pair_rank[at - 1] = rank_at(at - 1);
+    std::memmove(parts + at + 1, parts + at + 2, (count - at - 1) * sizeof(Part));
+    count--;
+    parts[at].pair = join_rank(at);
+    if (at > 0) parts[at - 1].pair = join_rank(at - 1);
   }
-  for (size_t k = 0; k < parts; k++)
-    out.push_back(vocab.rank_of(piece + starts[k], starts[k + 1] - starts[k]));
+  for (size_t k = 0; k < count; k++)
+    out.push_back(vocab.rank_of(piece + parts[k].start, parts[k + 1].start - parts[k].start));
 }
 
 namespace {

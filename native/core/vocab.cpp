@@ -33,6 +33,7 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   mask_ = (size_t(1) << bits) - 1;
   shift_ = 64 - bits;
   for (auto& r : byte_rank_) r = kNoRank;
+  pair_rank_.assign(size_t(1) << 16, kNoRank);
   for (uint32_t r = 0; r < count; r++) {
     if (!lengths_[r]) continue;
     if (lengths_[r] == 1) {
@@ -41,6 +42,7 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
       byte_rank_[b] = r;
     }
     if (!insert(r)) return Status::kInvalidVocabulary;  // the same bytes twice
+    if (lengths_[r] == 2) pair_rank_[size_t(bytes_[offsets_[r]]) << 8 | bytes_[offsets_[r] + 1]] = r;
   }
   for (uint32_t r : byte_rank_)
     if (r == kNoRank) return Status::kInvalidVocabulary;  // BPE needs every single byte
@@ -61,7 +63,7 @@ bool Vocab::insert(uint32_t rank) {
 
 size_t Vocab::memory_bytes() const {
   return bytes_.capacity() + offsets_.capacity() * 4 + lengths_.capacity() +
-         table_.capacity() * sizeof(Entry);
+         table_.capacity() * sizeof(Entry) + pair_rank_.capacity() * 4;
 }
 
 }  // namespace turbotoken

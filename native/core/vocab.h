@@ -38,6 +38,7 @@ class Vocab {
   // Rank of the token with exactly these bytes, or kNoRank.
   uint32_t rank_of(const uint8_t* bytes, size_t len) const {
     if (len == 1) return byte_rank_[bytes[0]];
+    if (len == 2) return pair_rank_[size_t(bytes[0]) << 8 | bytes[1]];
     if (len > kMaxTokenLength) return kNoRank;
     uint64_t key = pack_prefix(bytes, len);
     size_t slot = slot_of(key, len);
@@ -86,6 +87,8 @@ class Vocab {
   size_t mask_ = 0;
   unsigned shift_ = 64;
   uint32_t byte_rank_[256];
+  // Every BPE merge starts by looking up each adjacent byte pair: a direct table (256 KB).
+  std::vector<uint32_t> pair_rank_;
   uint32_t id_ = 0;
 };
 
