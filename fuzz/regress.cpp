@@ -3,7 +3,8 @@
 // and the ids compared with the reference's. Needs no fuzzing engine.
 //
 //   regress [--write-corpus DIR] [FILE.ref ...]
-// With no files, runs every .ref file in fuzz/reference/. --write-corpus also writes each case as
+// With no files, runs every .ref file in fuzz/reference/; also checks that Vocab::load rejects
+// malformed vocabularies. --write-corpus also writes each case as
 // a fuzz input (input_format.h) into DIR: the fuzz target's seed corpus.
 //
 // .ref format, one case per line ('#' starts a comment line):
@@ -20,6 +21,7 @@
 #include "checks.h"
 #include "input_format.h"
 #include "manifest.h"
+#include "vocab.h"
 
 namespace {
 
@@ -122,6 +124,46 @@ size_t run_file(const std::string& path, const std::vector<LoadedEncoding>& enco
   return failed;
 }
 
+// A .tkv blob: every single byte, then `extra` tokens.
+std::string make_blob(const std::vector<std::string>& extra) {
+  std::vector<std::string> tokens;
+  for (int b = 0; b < 256; b++) tokens.push_back(std::string(1, char(b)));
+  tokens.insert(tokens.end(), extra.begin(), extra.end());
+  std::string blob = "TTV1";
+  uint32_t count = uint32_t(tokens.size());
+  blob.append(reinterpret_cast<const char*>(&count), 4);
+  for (const auto& t : tokens) blob += char(t.size());
+  for (const auto& t : tokens) blob += t;
+  return blob;
+}
+
+turbotoken::Status load_blob(const std::string& blob, turbotoken::Vocab* v) {
+  return v->load(reinterpret_cast<const uint8_t*>(blob.data()), blob.size());
+}
+
+// Vocab::load rejects repeated tokens (short, and long ones that agree in their first 8 bytes)
+// and keeps tokens apart that differ only after byte 8. Returns the number of failures.
+size_t check_vocab_validation() {
+  using turbotoken::Status;
+  size_t failed = 0;
+  auto expect = [&](bool ok, const char* what) {
+    if (!ok) std::fprintf(stderr, "vocab validation: %s\n", what), failed++;
+  };
+  turbotoken::Vocab v;
+  expect(load_blob(make_blob({"ab", "ab"}), &v) == Status::kInvalidVocabulary, "a repeated 2-byte token is accepted");
+  expect(load_blob(make_blob({"abcdefghij", "xy", "abcdefghij"}), &v) == Status::kInvalidVocabulary,
+         "a repeated 10-byte token is accepted");
+  expect(load_blob(make_blob({"a"}), &v) == Status::kInvalidVocabulary, "a repeated single byte is accepted");
+  std::string blob = make_blob({"abcdefghij", "abcdefghik"});
+  expect(load_blob(blob.substr(0, blob.size() - 1), &v) == Status::kInvalidVocabulary, "a truncated blob is accepted");
+  expect(load_blob(blob, &v) == Status::kOk, "tokens that differ after byte 8 are rejected");
+  expect(v.rank_of(reinterpret_cast<const uint8_t*>("abcdefghij"), 10) == 256 &&
+             v.rank_of(reinterpret_cast<const uint8_t*>("abcdefghik"), 10) == 257 &&
+             v.rank_of(reinterpret_cast<const uint8_t*>("abcdefghix"), 10) == turbotoken::kNoRank,
+         "tokens that differ after byte 8 get the wrong ranks");
+  return failed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,6 +182,7 @@ int main(int argc, char** argv) {
   }
   size_t cases = 0, failed = 0;
   for (const auto& f : files) failed += run_file(f, encodings, corpus_dir, &cases);
+  failed += check_vocab_validation();
   std::string kernels;
   for (const auto& k : turbotoken_fuzz::kernel_names()) kernels += " " + k;
   std::printf("regress: %zu files, %zu cases, %zu failed (kernels:%s; strategies: auto direct heap)\n",
