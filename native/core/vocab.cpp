@@ -52,13 +52,19 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   return Status::kOk;
 }
 
+// One probe both finds a token with the same bytes (false) and the free slot for this one; a
+// lookup and then a second probe cost the WebAssembly build a third more time at load.
 bool Vocab::insert(uint32_t rank) {
   const uint8_t* p = token_data(rank);
-  size_t len = lengths_[rank];
-  if (len > 1 && rank_of(p, len) != kNoRank) return false;
-  uint64_t key = pack_prefix(p, len);
+  const size_t len = lengths_[rank];
+  const uint64_t key = pack_prefix(p, len);
   size_t slot = slot_of(key, len);
-  while (table_[slot].length) slot = (slot + 1) & mask_;
+  for (; table_[slot].length; slot = (slot + 1) & mask_) {
+    const Entry& e = table_[slot];
+    if (e.length == len && e.key == key &&
+        (len <= 8 || std::memcmp(token_data(e.rank) + 8, p + 8, len - 8) == 0))
+      return false;
+  }
   table_[slot] = Entry{key, rank, uint32_t(len)};
   return true;
 }
