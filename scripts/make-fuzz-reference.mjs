@@ -4,8 +4,8 @@
 // `tiktoken` npm package (the reference) gives for them. fuzz/regress checks the core against them
 // and writes them out as the fuzz target's seed corpus. Format: see fuzz/regress.cpp.
 //
-// Inputs are bytes; ill-formed UTF-8 goes to tiktoken through TextDecoder (U+FFFD replacement),
-// which is what turbotoken does with ill-formed bytes.
+// Inputs are bytes; they go to tiktoken through TextDecoder with ignoreBOM (ill-formed UTF-8 becomes
+// U+FFFD and a leading U+FEFF stays), which is how turbotoken reads bytes (docs/api.md).
 //
 // Run: node scripts/make-fuzz-reference.mjs [--check]   (--check verifies the committed files)
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -21,7 +21,7 @@ const tiktokenVersion = JSON.parse(readFileSync(join(dirname(require.resolve('ti
 
 // One encoding per pre-tokenizer family, plus p50k_edit for its several special tokens.
 const ENCODINGS = ['r50k_base', 'p50k_edit', 'cl100k_base', 'o200k_base'];
-const RANDOM_CASES = 70;
+const RANDOM_CASES = 110;
 
 // A fixed-seed generator (xorshift32), so that the files are reproducible.
 let seed = 0x7475726b;
@@ -48,7 +48,7 @@ function adversarialInputs() {
     '<|endoftext|>', 'a<|endoftext|>b', '<|endoftext|><|endoftext|>', '<|endoftext', '<|endoftext|', '<<|endoftext|>>',
     ' <|endoftext|> <|fim_prefix|>x<|fim_middle|>y<|fim_suffix|>z<|endofprompt|>', '<|fim_prefix|<|endoftext|>',
     'A'.repeat(200) + 'b'.repeat(200), 'ab'.repeat(400), '\u00e9'.repeat(300), '🙂'.repeat(150), ' 🙂'.repeat(80),
-    'The QUICK brown Fox\'s jumps; OVER the lazy dog\'LL 42 times!!\n\n',
+    '\ufeffleading BOM \ufeff', '\ufeff<|endoftext|>', 'The QUICK brown Fox\'s jumps; OVER the lazy dog\'LL 42 times!!\n\n',
     bytes([0xff]), bytes([0x80]), bytes('a', [0xc3], 'b'), bytes([0xe0, 0x80, 0x80]), bytes([0xed, 0xa0, 0x80]),
     bytes([0xf4, 0x90, 0x80, 0x80]), bytes([0xf0, 0x9f, 0x98]), bytes('x', [0xf0, 0x9f], ' y'), bytes([0xc0, 0xaf]),
     bytes([0xf5, 0xf8, 0xfc, 0xfe]), bytes('<|endof', [0xff], 'text|>'), bytes([0xe2, 0x82], '<|endoftext|>', [0xa0]),
@@ -74,8 +74,10 @@ function randomInput() {
   return Buffer.concat(parts);
 }
 
+const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
 function caseLine(enc, input, mode) {
-  const text = new TextDecoder().decode(input);
+  const text = bytesDecoder.decode(input);
   const ids = mode === 'a' ? enc.encode(text, 'all') : enc.encode(text, [], []);
   return `${mode} ${input.length ? input.toString('hex') : '-'} ${ids.length ? Array.from(ids).join(',') : '-'}`;
 }
@@ -87,9 +89,11 @@ function build() {
   for (const name of ENCODINGS) {
     const enc = get_encoding(name);
     const lines = [`# ${name}: ids from tiktoken@${tiktokenVersion}; made by scripts/make-fuzz-reference.mjs, do not edit`];
+    // Special tokens allowed for every other input; both ways for special-token text.
     inputs.forEach((input, k) => {
-      lines.push(caseLine(enc, input, 'o'));
-      if (k % 2 === 0 || input.includes('<|')) lines.push(caseLine(enc, input, 'a'));
+      const both = input.includes('<|');
+      if (both || k % 2 === 0) lines.push(caseLine(enc, input, 'o'));
+      if (both || k % 2 === 1) lines.push(caseLine(enc, input, 'a'));
     });
     enc.free();
     files[`${name}.ref`] = lines.join('\n') + '\n';
