@@ -3,7 +3,6 @@
 // tries them in that order. TURBOTOKEN_DEBUG makes the automatic choice say why native failed.
 import { rangeError, TurbotokenError } from './errors';
 import type { NativeBinding } from './native';
-import { loadWasm } from './wasm';
 
 type BackendName = 'native' | 'wasm';
 
@@ -19,7 +18,11 @@ function loadNative(root: string): NativeBinding {
 }
 
 function load(name: BackendName, root: string): NativeBinding {
-  return name === 'native' ? loadNative(root) : loadWasm();
+  if (name === 'native') return loadNative(root);
+  // Required only when needed: the WebAssembly glue costs a few ms of import time.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { loadWasm } = require('./wasm') as typeof import('./wasm');
+  return loadWasm();
 }
 
 function requested(env: NodeJS.ProcessEnv): BackendName[] {

@@ -1,6 +1,6 @@
 // Streaming encode and decode: Node streams of text in, ids out (and back), exact for any
 // chunking. The cut points and why they are exact: safe-cut.ts.
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { checkOptions, checkTokenIds } from './args';
 import { Encoding, type EncodeOptions } from './encoding';
 import { typeError } from './errors';
@@ -57,52 +57,6 @@ export class TextChunks {
   }
 }
 
-class EncodeTransform extends Transform {
-  readonly #encoding: Encoding;
-  readonly #options: EncodeOptions | undefined;
-  readonly #text = new TextChunks();
-  readonly #segments: Segmenter;
-
-  constructor(encoding: Encoding, options: EncodeOptions | undefined) {
-    super({ decodeStrings: false, readableObjectMode: true });
-    this.#encoding = encoding;
-    this.#options = options;
-    this.#segments = segmenterFor(encoding);
-  }
-
-  override _transform(chunk: unknown, bufferEncoding: BufferEncoding | 'buffer', callback: TransformCallback): void {
-    try {
-      const input = typeof chunk === 'string' && !isUtf8Name(bufferEncoding) ? Buffer.from(chunk, bufferEncoding as BufferEncoding) : (chunk as string | Uint8Array);
-      this.#emit(this.#segments.push(this.#text.push(input)));
-      callback();
-    } catch (error) {
-      callback(error as Error);
-    }
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.#emit(this.#segments.push(this.#text.end()));
-      this.#emit([this.#segments.end()]);
-      callback();
-    } catch (error) {
-      callback(error as Error);
-    }
-  }
-
-  #emit(segments: string[]): void {
-    for (const segment of segments) {
-      if (segment.length === 0) continue;
-      const ids = this.#encoding.encode(segment, this.#options);
-      if (ids.length > 0) this.push(ids);
-    }
-  }
-}
-
-function isUtf8Name(name: string): boolean {
-  return name === 'utf8' || name === 'utf-8' || name === 'buffer';
-}
-
 /**
  * A Transform from text (strings, Buffers or Uint8Arrays, in any chunks) to Uint32Array chunks of
  * token ids. The ids, concatenated, are exactly encode(wholeText, options). Text after the last
@@ -115,6 +69,8 @@ export function encodeStream(encoding: EncodingLike, options?: EncodeOptions): T
     checkOptions(options);
     enc.count('', options); // reports bad options now rather than as a stream error later
   }
+  // Required here, not at the top: node:stream is a third of turbotoken's import time.
+  const { EncodeTransform } = require('./encode-transform') as typeof import('./encode-transform');
   return new EncodeTransform(enc, options);
 }
 

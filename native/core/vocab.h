@@ -3,7 +3,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "status.h"
@@ -79,11 +81,16 @@ class Vocab {
     return size_t(h >> shift_);
   }
   bool insert(uint32_t rank);
+  bool allocate_table(size_t slots);
+
+  struct FreeTable {
+    void operator()(Entry* p) const { std::free(p); }
+  };
 
   std::vector<uint8_t> bytes_;      // all tokens, concatenated by rank
   std::vector<uint32_t> offsets_;   // rank -> start in bytes_
   std::vector<uint8_t> lengths_;    // rank -> length (0 = no token)
-  std::vector<Entry> table_;
+  std::unique_ptr<Entry[], FreeTable> table_;  // mask_ + 1 slots
   size_t mask_ = 0;
   unsigned shift_ = 64;
   uint32_t byte_rank_[256];

@@ -1,0 +1,233 @@
+#include "checks.h"
+
+#include <cstring>
+
+#include "bpe.h"
+#include "utf8.h"
+
+// The SIMD pre-tokenizer kernels (native/core/kernels.h) may not be in this tree yet; without
+// them there is only the scalar path and nothing to compare it with.
+#if __has_include("kernels.h")
+#include "kernels.h"
+#define TURBOTOKEN_FUZZ_HAVE_KERNELS 1
+#endif
+
+namespace turbotoken_fuzz {
+
+using turbotoken::Encoding;
+using turbotoken::MergeStrategy;
+using turbotoken::Status;
+
+std::vector<std::string> kernel_names() {
+#ifdef TURBOTOKEN_FUZZ_HAVE_KERNELS
+  std::vector<std::string> names;
+  for (const char* name : turbotoken::available_kernels()) names.emplace_back(name);
+  return names;
+#else
+  return {"scalar"};
+#endif
+}
+
+namespace {
+
+bool select_kernel(const std::string& name) {
+#ifdef TURBOTOKEN_FUZZ_HAVE_KERNELS
+  return turbotoken::select_kernel(name.c_str()) == Status::kOk;
+#else
+  return name == "scalar";
+#endif
+}
+
+std::string describe(const Outcome& o) {
+  std::string s = turbotoken::status_name(o.status);
+  s += " [";
+  for (size_t k = 0; k < o.ids.size() && k < 64; k++) s += (k ? "," : "") + std::to_string(o.ids[k]);
+  if (o.ids.size() > 64) s += ",...";
+  return s + "] (" + std::to_string(o.ids.size()) + " ids)";
+}
+
+bool same(const Outcome& a, const Outcome& b) {
+  if (a.status != b.status || a.ids != b.ids) return false;
+  if (a.status != Status::kDisallowedSpecial) return true;
+  return a.offending.start == b.offending.start && a.offending.end == b.offending.end &&
+         a.offending.index == b.offending.index;
+}
+
+// Masks with one byte per special token.
+struct Masks {
+  std::vector<uint8_t> all;
+  turbotoken::SpecialPolicy policy(SpecialMode mode) const {
+    turbotoken::SpecialPolicy p;
+    if (mode == SpecialMode::kAllowAll) p.allowed = all.data();
+    if (mode == SpecialMode::kDisallowAll) p.disallowed = all.data();
+    return p;
+  }
+};
+
+Masks masks_for(const Encoding& enc) {
+  Masks m;
+  m.all.assign(enc.specials().size() + 1, 1);  // +1: never a zero-sized array
+  return m;
+}
+
+// Leftmost special-token text in s, longest at that position; false when there is none.
+bool find_special_naively(const Encoding& enc, const std::string& s, turbotoken::SpecialMatch* m) {
+  const auto& specials = enc.specials();
+  for (size_t at = 0; at < s.size(); at++) {
+    bool found = false;
+    for (uint32_t k = 0; k < specials.size(); k++) {
+      const std::string& t = specials[k].text;
+      if (t.size() > s.size() - at || (found && t.size() <= m->end - m->start)) continue;
+      if (std::memcmp(s.data() + at, t.data(), t.size()) == 0) {
+        *m = {at, at + t.size(), k};
+        found = true;
+      }
+    }
+    if (found) return true;
+  }
+  return false;
+}
+
+std::string check_pieces(const Encoding& enc, const std::string& text) {
+  auto piece_end = turbotoken::piece_end_function(enc.family());
+  const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
+  for (size_t i = 0; i < text.size();) {
+    size_t end = piece_end(s, i, text.size());
+    if (end <= i || end > text.size()) return "piece at " + std::to_string(i) + " ends at " + std::to_string(end);
+    if (end < text.size() && (s[end] & 0xC0) == 0x80) return "piece ends inside a code point at " + std::to_string(end);
+    i = end;
+  }
+  return "";
+}
+
+std::string check_specials(const Encoding& enc, const std::string& repaired, const Outcome& o,
+                           SpecialMode mode) {
+  turbotoken::SpecialMatch expected{};
+  bool present = find_special_naively(enc, repaired, &expected);
+  if (mode != SpecialMode::kDisallowAll) {
+    return o.status == Status::kOk ? "" : "status " + describe(o) + " where no special token is disallowed";
+  }
+  if (!present) return o.status == Status::kOk ? "" : "status " + describe(o) + " but no special token is present";
+  if (o.status != Status::kDisallowedSpecial) return "a disallowed special token at " + std::to_string(expected.start) + " was not reported";
+  const auto& m = o.offending;
+  // The matcher may name another token with the same text (a repeated text keeps the first).
+  if (m.start != expected.start || m.end != expected.end ||
+      enc.specials()[m.index].text != enc.specials()[expected.index].text)
+    return "offending special reported at [" + std::to_string(m.start) + "," + std::to_string(m.end) +
+           ") but the first is at [" + std::to_string(expected.start) + "," + std::to_string(expected.end) + ")";
+  return "";
+}
+
+std::string check_round_trip(const Encoding& enc, const std::string& repaired, const Outcome& o,
+                             const uint8_t* s, size_t n, SpecialMode mode) {
+  if (o.status != Status::kOk) return "";
+  std::vector<uint8_t> decoded;
+  size_t bad = 0;
+  Status st = enc.decode(o.ids.data(), o.ids.size(), decoded, &bad);
+  if (st != Status::kOk) return "decode failed at id index " + std::to_string(bad) + ": " + describe(o);
+  if (std::string(decoded.begin(), decoded.end()) != repaired) return "decode(encode(text)) differs from the repaired text";
+  size_t count = 0;
+  turbotoken::SpecialMatch ignored;
+  Masks masks = masks_for(enc);
+  st = enc.count(s, n, true, masks.policy(mode), &count, &ignored);
+  if (st != Status::kOk || count != o.ids.size())
+    return "count() gave " + std::to_string(count) + " (" + turbotoken::status_name(st) + "), encode() " +
+           std::to_string(o.ids.size()) + " ids";
+  return "";
+}
+
+}  // namespace
+
+std::string reference_repair(const uint8_t* s, size_t n) {
+  static const char kReplacement[] = "\xEF\xBF\xBD";
+  std::string out;
+  size_t needed = 0, seen = 0, start = 0;
+  uint8_t lower = 0x80, upper = 0xBF;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t b = s[i];
+    if (needed == 0) {
+      start = i;
+      if (b <= 0x7F) { out += char(b); continue; }
+      if (b >= 0xC2 && b <= 0xDF) { needed = 1; continue; }
+      if (b >= 0xE0 && b <= 0xEF) {
+        if (b == 0xE0) lower = 0xA0;
+        if (b == 0xED) upper = 0x9F;
+        needed = 2;
+        continue;
+      }
+      if (b >= 0xF0 && b <= 0xF4) {
+        if (b == 0xF0) lower = 0x90;
+        if (b == 0xF4) upper = 0x8F;
+        needed = 3;
+        continue;
+      }
+      out += kReplacement;
+      continue;
+    }
+    if (b < lower || b > upper) {
+      // The maximal subpart so far becomes one replacement; this byte starts afresh.
+      needed = seen = 0;
+      lower = 0x80, upper = 0xBF;
+      out += kReplacement;
+      i--;
+      continue;
+    }
+    lower = 0x80, upper = 0xBF;
+    if (++seen == needed) {
+      out.append(reinterpret_cast<const char*>(s + start), needed + 1);
+      needed = seen = 0;
+    }
+  }
+  if (needed) out += kReplacement;
+  return out;
+}
+
+Outcome encode_once(const Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode) {
+  Outcome o;
+  Masks masks = masks_for(enc);
+  o.status = enc.encode(s, n, true, masks.policy(mode), o.ids, &o.offending);
+  return o;
+}
+
+std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode, Outcome* baseline) {
+  const std::string repaired = reference_repair(s, n);
+  std::vector<uint8_t> core_repaired;
+  turbotoken::append_repaired_utf8(s, n, core_repaired);
+  if (std::string(core_repaired.begin(), core_repaired.end()) != repaired)
+    return "the core's UTF-8 repair differs from the WHATWG decoder";
+  const bool well_formed = repaired == std::string(reinterpret_cast<const char*>(s), n);
+  if ((turbotoken::valid_utf8_prefix(s, n) == n) != well_formed)
+    return well_formed ? "valid_utf8_prefix calls well-formed UTF-8 ill-formed"
+                       : "valid_utf8_prefix calls ill-formed UTF-8 well-formed";
+
+  select_kernel("scalar");
+  turbotoken::set_merge_strategy(MergeStrategy::kByLength);
+  *baseline = encode_once(enc, s, n, mode);
+  std::string failure = check_pieces(enc, repaired);
+  if (failure.empty()) failure = check_specials(enc, repaired, *baseline, mode);
+  if (failure.empty()) failure = check_round_trip(enc, repaired, *baseline, s, n, mode);
+  if (!failure.empty()) return failure;
+
+  const std::pair<MergeStrategy, const char*> strategies[] = {{MergeStrategy::kDirect, "direct"},
+                                                              {MergeStrategy::kHeap, "heap"},
+                                                              {MergeStrategy::kBuckets, "buckets"}};
+  for (const auto& strategy : strategies) {
+    turbotoken::set_merge_strategy(strategy.first);
+    Outcome other = encode_once(enc, s, n, mode);
+    turbotoken::set_merge_strategy(MergeStrategy::kByLength);
+    if (!same(other, *baseline))
+      return std::string("merge strategy ") + strategy.second + " gave " + describe(other) + ", auto gave " + describe(*baseline);
+  }
+  std::vector<std::string> kernels = kernel_names();
+  for (size_t k = 1; k < kernels.size(); k++) {
+    if (!select_kernel(kernels[k])) return "kernel " + kernels[k] + " is listed but cannot be selected";
+    Outcome other = encode_once(enc, s, n, mode);
+    failure = check_pieces(enc, repaired);
+    select_kernel("scalar");
+    if (!failure.empty()) return "kernel " + kernels[k] + ": " + failure;
+    if (!same(other, *baseline)) return "kernel " + kernels[k] + " gave " + describe(other) + ", scalar gave " + describe(*baseline);
+  }
+  return "";
+}
+
+}  // namespace turbotoken_fuzz
