@@ -6,6 +6,7 @@
         "native/core/bpe.cpp",
         "native/core/encoding.cpp",
         "native/core/piece_cache.cpp",
+        "native/core/safe_cut.cpp",
         "native/core/scan_common.cpp",
         "native/core/scan_gpt2.cpp",
         "native/core/scan_cl100k.cpp",
@@ -19,6 +20,7 @@
         "native/binding/async_jobs.cpp",
         "native/binding/js_errors.cpp",
         "native/binding/native_encoding.cpp",
+        "native/binding/split_encode.cpp",
         "native/binding/text_input.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
