@@ -159,8 +159,10 @@ export class Encoding {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
     if (options === undefined) return this.#encode(input, allowed, disallowed);
-    const maxTokens = options.maxTokens === undefined ? Infinity : checkTokenCount(options.maxTokens, 'maxTokens');
-    if (maxTokens !== Infinity) return this.#handle.encodePrefix(input, allowed, disallowed, maxTokens);
+    if (options.maxTokens !== undefined) {
+      const maxTokens = checkTokenCount(options.maxTokens, 'maxTokens');
+      if (maxTokens !== Infinity) return this.#handle.encodePrefix(input, allowed, disallowed, maxTokens);
+    }
     const threads = this.#threadsFor(input, options);
     if (threads > 1) return this.#handle.encode(input, allowed, disallowed, threads) as Uint32Array;
     return this.#encode(input, allowed, disallowed);
@@ -182,10 +184,12 @@ export class Encoding {
   }
 
   // The thread count to pass for this text: 1 unless it may be long enough to split.
+  // Short texts (the common case) never ask the OS for the core count.
   #threadsFor(input: TextInput, options: CountOptions | undefined): number {
-    const opts = checkOptions(options);
-    const threads = opts.threads === undefined ? availableThreads() : checkThreads(opts.threads);
-    return threads > 1 && mayBeLarge(input) ? threads : 1;
+    const given = options === undefined ? undefined : (options as CountOptions).threads;
+    const threads = given === undefined ? 0 : checkThreads(given);
+    if (!mayBeLarge(input)) return 1;
+    return threads === 0 ? availableThreads() : threads;
   }
 
   /** Token ids of `text`, treating special-token text as ordinary text. */
