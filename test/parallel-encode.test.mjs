@@ -54,7 +54,11 @@ describe.each(['cl100k_base', 'o200k_base', 'gpt2'])('encode with threads on %s'
   });
 
   it('gives the single-thread ids on adversarial texts, cut or not', () => {
-    for (const [label, unit] of Object.entries(WORST_CASES)) {
+    // Units without whitespace have no cut at all and encode slowly by design: 'one letter'
+    // stands for them (it stays one part); the whitespace ones are cut everywhere.
+    const cases = Object.entries(WORST_CASES).filter(([label, unit]) => label === 'one letter' || /\s/.test(unit));
+    expect(cases.length).toBeGreaterThanOrEqual(5);
+    for (const [label, unit] of cases) {
       // Just over the split threshold; these texts are slow to encode by design.
       const text = repeatToBytes(unit, 1.05 * MIB) + ' tail';
       expectSameAcrossThreads(enc, text, { disallowedSpecial: [] }, [1, 2]);
