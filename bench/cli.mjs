@@ -37,42 +37,51 @@ for (let copy = 0; bytes < targetMb * 1e6; copy++) {
   }
 }
 
+// CPU seconds (all threads) come from GNU time when installed: on a shared machine they show
+// whether the threads did extra work, which wall time alone cannot.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
 function run(threads, out) {
   const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = TIME
+    ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`turbotoken corpus --threads ${threads} failed (${result.status})`);
-  return bytes / 1e6 / seconds;
+  if (result.status !== 0) throw new Error(`turbotoken corpus --threads ${threads} failed (${result.status}): ${result.stderr ?? ''}`);
+  const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
+  return { rate: bytes / 1e6 / seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rates = { 1: [], 2: [] };
+const cpus = { 1: [], 2: [] };
 try {
   for (let r = 0; r < runs; r++) {
     for (const threads of [1, 2]) {
-      const rate = run(threads, path.join(work, `out-${threads}.bin`));
+      const { rate, cpu } = run(threads, path.join(work, `out-${threads}.bin`));
       rates[threads].push(rate);
-      console.log(`run ${r + 1}: --threads ${threads}: ${rate.toFixed(1)} MB/s`);
+      cpus[threads].push(cpu);
+      console.log(`run ${r + 1}: --threads ${threads}: ${rate.toFixed(1)} MB/s, ${cpu.toFixed(1)} CPU s, load ${os.loadavg()[0].toFixed(1)}`);
     }
   }
   const same = readFileSync(path.join(work, 'out-1.bin')).equals(readFileSync(path.join(work, 'out-2.bin')));
   if (!same) throw new Error('--threads 1 and 2 wrote different output');
   const one = median(rates[1]);
   const two = median(rates[2]);
-  const cpus = os.availableParallelism();
+  const cores = os.availableParallelism();
   const load = os.loadavg()[0].toFixed(1);
   const table = [
     '# turbotoken corpus: --threads 1 vs 2',
     '',
     `Written by \`node bench/cli.mjs\` (${new Date().toISOString().slice(0, 10)}): ${(bytes / 1e6).toFixed(0)} MB in ${files} plain-text files (the npm-only corpus, copied), ` +
       `\`turbotoken corpus -e ${encoding} --no-progress -q\`, wall time including start-up, median of ${runs} runs; ` +
-      `${cpus} CPUs available (shared; load average ${load} at the end), Node ${process.version}, backend native. Both runs wrote identical bytes.`,
+      `${cores} CPUs available (shared; load average ${load} at the end), Node ${process.version}, backend native. Both runs wrote identical bytes.`,
     '',
-    '| --threads | MB/s (median) | runs |',
-    '|---|---|---|',
-    `| 1 | ${one.toFixed(1)} | ${rates[1].map((x) => x.toFixed(1)).join(', ')} |`,
-    `| 2 | ${two.toFixed(1)} | ${rates[2].map((x) => x.toFixed(1)).join(', ')} |`,
+    '| --threads | MB/s (median) | runs (MB/s) | CPU seconds, all threads (median) |',
+    '|---|---|---|---|',
+    `| 1 | ${one.toFixed(1)} | ${rates[1].map((x) => x.toFixed(1)).join(', ')} | ${median(cpus[1]).toFixed(1)} |`,
+    `| 2 | ${two.toFixed(1)} | ${rates[2].map((x) => x.toFixed(1)).join(', ')} | ${median(cpus[2]).toFixed(1)} |`,
     '',
     `Speed-up with 2 threads: **${(two / one).toFixed(2)}x**.`,
     '',
