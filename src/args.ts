@@ -74,6 +74,13 @@ export function checkNonNegative(value: unknown, name: string): number {
   return value;
 }
 
+/** A whole number of tokens >= 0, or Infinity (no limit). */
+export function checkTokenCount(value: unknown, name: string): number {
+  const n = checkNonNegative(value, name);
+  if (!Number.isInteger(n) && n !== Infinity) throw rangeError(`The "${name}" option must be a whole number; received ${n}`);
+  return n;
+}
+
 /** An array of texts (strings or Uint8Arrays). */
 export function checkTextList(value: unknown, name: string): TextInput[] {
   if (!Array.isArray(value)) throw typeError(`The "${name}" argument must be an array of strings or Uint8Arrays; received ${describe(value)}`);

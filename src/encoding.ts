@@ -1,5 +1,5 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenId, checkTokenIds, type TextInput } from './args';
+import { checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, type TextInput } from './args';
 import { chatParts, type ChatMessage, type EncodeChatOptions } from './compat/chat';
 import { alternation, findLiteral } from './compat/literals';
 import { decodeChunks, decodeChunksAsync, encodeChunks } from './compat/stream';
@@ -22,6 +22,40 @@ export interface EncodeOptions {
 export interface BatchOptions extends EncodeOptions {
   /** Native threads to use. Default: the cores available to the process. */
   threads?: number;
+}
+
+/**
+ * Options of count, countAsync and encodeAsync. threads: a text of at least 1 MiB of UTF-8 is cut
+ * at safe pre-token boundaries and its parts encoded on up to this many native threads (each part
+ * at least 256 KiB); the ids are exactly those of one thread. Default: the cores available. The
+ * WASM backend accepts it and works on one thread.
+ */
+export type CountOptions = BatchOptions;
+
+export interface EncodeTextOptions extends BatchOptions {
+  /**
+   * Return only the first maxTokens ids of the full encoding (exactly encode(text).slice(0,
+   * maxTokens)), stopping the work soon after they are found. Default: Infinity. Runs on one
+   * thread.
+   */
+  maxTokens?: number;
+}
+
+/** What encodeWithOffsets returns; the three arrays have one entry per token. */
+export interface EncodingWithOffsets {
+  tokens: Uint32Array;
+  /** UTF-16 index (into the string; into the decoded string for bytes) of the character holding each token's first byte. */
+  offsets: Uint32Array;
+  /** UTF-8 byte index where each token starts, in the text's UTF-8 (for bytes: after U+FFFD repair). */
+  byteOffsets: Uint32Array;
+}
+
+/** Texts at least this long (UTF-8 bytes) may be split over threads; native/core/safe_cut.h. */
+const PARALLEL_MIN_BYTES = 1 << 20;
+
+/** Whether text may reach PARALLEL_MIN_BYTES of UTF-8 (a UTF-16 unit is at most 3 bytes). */
+function mayBeLarge(text: TextInput): boolean {
+  return typeof text === 'string' ? text.length * 3 >= PARALLEL_MIN_BYTES : text.length >= PARALLEL_MIN_BYTES;
 }
 
 export interface BatchResult {
@@ -117,11 +151,45 @@ export class Encoding {
     return new Encoding(name, handle, specialTokens, pattern);
   }
 
-  /** Token ids of `text`; special-token text is an error unless allowed (see EncodeOptions). */
-  encode(text: TextInput, options?: EncodeOptions): Uint32Array {
+  /**
+   * Token ids of `text`; special-token text is an error unless allowed (see EncodeOptions).
+   * maxTokens keeps the first ids only; threads splits a long text (see EncodeTextOptions).
+   */
+  encode(text: TextInput, options?: EncodeTextOptions): Uint32Array {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
+    if (options === undefined) return this.#encode(input, allowed, disallowed);
+    if (options.maxTokens !== undefined) {
+      const maxTokens = checkTokenCount(options.maxTokens, 'maxTokens');
+      if (maxTokens !== Infinity) return this.#handle.encodePrefix(input, allowed, disallowed, maxTokens);
+    }
+    const threads = this.#threadsFor(input, options);
+    if (threads > 1) return this.#handle.encode(input, allowed, disallowed, threads) as Uint32Array;
     return this.#encode(input, allowed, disallowed);
+  }
+
+  /**
+   * encode(text, options) plus where each token starts: offsets in UTF-16 code units (a token
+   * starting inside a character gets that character's index) and byteOffsets in UTF-8 bytes.
+   */
+  encodeWithOffsets(text: TextInput, options?: EncodeOptions): EncodingWithOffsets {
+    const input = checkText(text);
+    const [allowed, disallowed] = this.#policy(options);
+    return this.#handle.encodeWithOffsets(input, allowed, disallowed);
+  }
+
+  /** @internal For tests: the UTF-8 byte positions where the core may cut `text` (native/core/safe_cut.h). */
+  _safeCuts(text: TextInput): Uint32Array {
+    return this.#handle.safeCuts(checkText(text));
+  }
+
+  // The thread count to pass for this text: 1 unless it may be long enough to split.
+  // Short texts (the common case) never ask the OS for the core count.
+  #threadsFor(input: TextInput, options: CountOptions | undefined): number {
+    const given = options === undefined ? undefined : (options as CountOptions).threads;
+    const threads = given === undefined ? 0 : checkThreads(given);
+    if (!mayBeLarge(input)) return 1;
+    return threads === 0 ? availableThreads() : threads;
   }
 
   /** Token ids of `text`, treating special-token text as ordinary text. */
@@ -134,11 +202,12 @@ export class Encoding {
     return typeof result === 'number' ? this.#output.slice(0, result) : result;
   }
 
-  /** encode(text, options).length, without building the array of ids. */
-  count(text: TextInput, options?: EncodeOptions): number {
+  /** encode(text, options).length, without building the array of ids (threads: see CountOptions). */
+  count(text: TextInput, options?: CountOptions): number {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
-    return this.#handle.count(input, allowed, disallowed);
+    const threads = this.#threadsFor(input, options);
+    return threads > 1 ? this.#handle.count(input, allowed, disallowed, threads) : this.#handle.count(input, allowed, disallowed);
   }
 
   /**
@@ -146,20 +215,22 @@ export class Encoding {
    * thread pool (the input is copied first), so the event loop keeps running. On the WASM backend
    * it runs on the JS thread during the call. Either way the input is read when the call is made.
    */
-  async encodeAsync(text: TextInput, options?: EncodeOptions): Promise<Uint32Array> {
+  async encodeAsync(text: TextInput, options?: CountOptions): Promise<Uint32Array> {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
+    const threads = this.#threadsFor(input, options);
     const h = this.#handle;
-    if (h.encodeAsync) return withCallerStack(h.encodeAsync(input, allowed, disallowed));
+    if (h.encodeAsync) return withCallerStack(h.encodeAsync(input, allowed, disallowed, threads));
     return this.#encode(input, allowed, disallowed);
   }
 
   /** count(text, options) off the JS thread (see encodeAsync). */
-  async countAsync(text: TextInput, options?: EncodeOptions): Promise<number> {
+  async countAsync(text: TextInput, options?: CountOptions): Promise<number> {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
+    const threads = this.#threadsFor(input, options);
     const h = this.#handle;
-    if (h.countAsync) return withCallerStack(h.countAsync(input, allowed, disallowed));
+    if (h.countAsync) return withCallerStack(h.countAsync(input, allowed, disallowed, threads));
     return h.count(input, allowed, disallowed);
   }
 
@@ -237,11 +308,27 @@ export class Encoding {
     return this.countChatTokens(checkIterable<Iterable<ChatMessage>>(input, 'input'), undefined, options);
   }
 
-  /** The token count of `input` (text or chat messages) if it is at most `tokenLimit`, else false. */
+  /**
+   * The token count of `input` (text or chat messages) if it is at most `tokenLimit`, else false.
+   * Counting stops as soon as the count passes the limit, so a small limit on a long text is cheap.
+   * Errors (e.g. a disallowed special token anywhere in the text) are those of countTokens.
+   */
   isWithinTokenLimit(input: TextInput | Iterable<ChatMessage>, tokenLimit: number, options?: EncodeChatOptions): number | false {
     const limit = checkNonNegative(tokenLimit, 'tokenLimit');
-    const count = this.countTokens(input, options);
-    return count > limit ? false : count;
+    if (typeof input === 'string' || input instanceof Uint8Array) {
+      const text = checkText(input);
+      const [allowed, disallowed] = this.#policy(options);
+      const count = this.#handle.countUpTo(text, allowed, disallowed, Math.floor(limit));
+      return count > limit ? false : count;
+    }
+    // Once past the limit each later part is still checked (a disallowed special token throws as
+    // in countTokens) but counted only to its first piece.
+    let total = 0;
+    for (const part of chatParts(this.#framing(), checkIterable<Iterable<ChatMessage>>(input, 'input'), undefined, options)) {
+      const budget = Math.max(0, Math.floor(limit - total));
+      total += 'ids' in part ? part.ids.length : this.#handle.countUpTo(part.text, ...this.#policy(part.options), budget);
+    }
+    return total > limit ? false : total;
   }
 
   /**

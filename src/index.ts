@@ -8,7 +8,7 @@ import { native } from './native';
 import { listEncodings, loadEncoding } from './registry';
 
 export { Encoding, splitBatch } from './encoding';
-export type { BatchOptions, BatchResult, EncodeOptions, SpecialTokenSet } from './encoding';
+export type { BatchOptions, BatchResult, CountOptions, EncodeOptions, EncodeTextOptions, EncodingWithOffsets, SpecialTokenSet } from './encoding';
 export type { ChatMessage, EncodeChatOptions } from './compat/chat';
 export { TurbotokenError } from './errors';
 export type { TextInput } from './args';

@@ -5,18 +5,28 @@ import { selectBackend } from './backend';
 import { TurbotokenError } from './errors';
 
 export interface NativeEncodingHandle {
-  /** The ids, or their count when they were written to the buffer given to setOutputBuffer. */
-  encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array | number;
+  /**
+   * The ids, or their count when they were written to the buffer given to setOutputBuffer.
+   * threads > 1 (native): a text of at least 1 MiB is split at safe cuts over that many threads.
+   */
+  encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads?: number): Uint32Array | number;
+  /** The first maxTokens ids of encode(), stopping early. */
+  encodePrefix(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, maxTokens: number): Uint32Array;
+  /** count(), stopping once it passes limit: exact when <= limit, else some number > limit. */
+  countUpTo(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, limit: number): number;
+  encodeWithOffsets(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): { tokens: Uint32Array; offsets: Uint32Array; byteOffsets: Uint32Array };
+  /** Every UTF-8 byte position where the core's safe-cut rules allow a cut (for tests). */
+  safeCuts(text: string | Uint8Array): Uint32Array;
   /** Optional: a buffer that encode() fills instead of allocating when the ids fit. */
   setOutputBuffer?(out: Uint32Array): void;
   /** Optional (native): the same work on libuv's thread pool. */
-  encodeAsync?(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Promise<Uint32Array>;
-  countAsync?(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Promise<number>;
+  encodeAsync?(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads?: number): Promise<Uint32Array>;
+  countAsync?(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads?: number): Promise<number>;
   decodeAsync?(ids: Uint32Array): Promise<string>;
   /** Optional (native): many texts on `threads` native threads; ids concatenated, counts per text. */
   batch?(texts: Array<string | Uint8Array>, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads: number, countOnly: boolean):
     { tokens: Uint32Array; counts: Uint32Array } | Uint32Array;
-  count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): number;
+  count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads?: number): number;
   decode(ids: Uint32Array): string;
   decodeBytes(ids: Uint32Array): Uint8Array;
   tokenBytes(id: number): Uint8Array | null;

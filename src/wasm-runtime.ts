@@ -31,6 +31,11 @@ export interface WasmExports {
   tt_encoding_destroy(handle: number): void;
   tt_encode(handle: number, text: number, n: number, mayBeInvalid: number, allowed: number, disallowed: number): number;
   tt_count(handle: number, text: number, n: number, mayBeInvalid: number, allowed: number, disallowed: number): number;
+  tt_encode_prefix(handle: number, text: number, n: number, mayBeInvalid: number, allowed: number, disallowed: number, max: number): number;
+  tt_count_up_to(handle: number, text: number, n: number, mayBeInvalid: number, allowed: number, disallowed: number, limit: number): number;
+  tt_encode_offsets(handle: number, text: number, n: number, mayBeInvalid: number, allowed: number, disallowed: number): number;
+  tt_offsets(which: number): number;
+  tt_safe_cuts(handle: number, text: number, n: number, mayBeInvalid: number): void;
   tt_decode(handle: number, ids: number, n: number): number;
   tt_token_bytes(handle: number, id: number): number;
   tt_special_text(handle: number, index: number): number;

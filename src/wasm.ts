@@ -33,6 +33,13 @@ const encoder = new TextEncoder();
 // ignoreBOM keeps a leading U+FEFF, as V8's UTF-8 decoding in the native binding does.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+type TextCall = 'tt_encode' | 'tt_count' | 'tt_encode_prefix' | 'tt_count_up_to' | 'tt_encode_offsets';
+
+/** A count or limit as the module's u32, where 0xFFFFFFFF means none (wasm32 holds fewer). */
+function saturate(value: number): number {
+  return value >= 0xffffffff ? 0xffffffff : Math.max(0, Math.floor(value));
+}
+
 let errorClass: (new (message: string, code: string) => Error) | undefined;
 
 function domainError(message: string, code: string): Error {
@@ -127,17 +134,17 @@ class WasmEncoding implements NativeEncodingHandle {
     return this.#cell.generation === rt.generation ? this.#cell.ptr : this.#attach(rt);
   }
 
-  encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array {
+  // `threads` is accepted for the native binding's sake: WebAssembly here has no threads, and the
+  // split result equals the single-threaded one by construction.
+  encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, _threads?: number): Uint32Array {
     return guarded((rt) => {
       const [status, a, b] = this.#run(rt, 'tt_encode', text, allowed, disallowed);
       if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
-      const ids = new Uint32Array(rt.x.memory.buffer, a, b).slice();
-      rt.releaseIfLarge(ids.byteLength);
-      return ids;
+      return this.#ids(rt, a, b);
     });
   }
 
-  count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): number {
+  count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, _threads?: number): number {
     return guarded((rt) => {
       const [status, a] = this.#run(rt, 'tt_count', text, allowed, disallowed);
       if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
@@ -145,8 +152,53 @@ class WasmEncoding implements NativeEncodingHandle {
     });
   }
 
+  encodePrefix(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, maxTokens: number): Uint32Array {
+    return guarded((rt) => {
+      const [status, a, b] = this.#run(rt, 'tt_encode_prefix', text, allowed, disallowed, saturate(maxTokens));
+      if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      return this.#ids(rt, a, b);
+    });
+  }
+
+  countUpTo(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, limit: number): number {
+    return guarded((rt) => {
+      const [status, a] = this.#run(rt, 'tt_count_up_to', text, allowed, disallowed, saturate(limit));
+      if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      return a;
+    });
+  }
+
+  encodeWithOffsets(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): { tokens: Uint32Array; offsets: Uint32Array; byteOffsets: Uint32Array } {
+    return guarded((rt) => {
+      const [status, a, b] = this.#run(rt, 'tt_encode_offsets', text, allowed, disallowed);
+      if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      const tokens = this.#ids(rt, a, b);
+      const byteOffsets = new Uint32Array(rt.x.memory.buffer, rt.x.tt_offsets(0) >>> 0, b).slice();
+      const offsets = new Uint32Array(rt.x.memory.buffer, rt.x.tt_offsets(1) >>> 0, b).slice();
+      return { tokens, offsets, byteOffsets };
+    });
+  }
+
+  safeCuts(text: string | Uint8Array): Uint32Array {
+    if (typeof text !== 'string' && !types.isUint8Array(text)) throw typeError('The "text" argument must be a string or a Uint8Array');
+    return guarded((rt) => {
+      const core = this.#core(rt);
+      const input = putText(rt, text, 0);
+      rt.x.tt_safe_cuts(core, input.ptr, input.size, input.invalid);
+      rt.x.tt_free(input.ptr);
+      const [a, b] = rt.out();
+      return this.#ids(rt, a, b);
+    });
+  }
+
+  #ids(rt: Runtime, ptr: number, count: number): Uint32Array {
+    const ids = new Uint32Array(rt.x.memory.buffer, ptr, count).slice();
+    rt.releaseIfLarge(ids.byteLength);
+    return ids;
+  }
+
   // Checks in the binding's order (text, then masks); one allocation holds the masks, then the text.
-  #run(rt: Runtime, fn: 'tt_encode' | 'tt_count', text: unknown, allowed: unknown, disallowed: unknown): [number, number, number] {
+  #run(rt: Runtime, fn: TextCall, text: unknown, allowed: unknown, disallowed: unknown, ...extra: number[]): [number, number, number] {
     if (typeof text !== 'string' && !types.isUint8Array(text)) throw typeError('The "text" argument must be a string or a Uint8Array');
     const n = this.#specialCount;
     const masks = [checkMask(allowed, n), checkMask(disallowed, n)];
@@ -157,7 +209,8 @@ class WasmEncoding implements NativeEncodingHandle {
       rt.u8().set(mask, input.ptr + k * n);
       return input.ptr + k * n;
     });
-    const status = rt.x[fn](core, input.ptr + 2 * n, input.size, input.invalid, maskPtrs[0], maskPtrs[1]);
+    const call = rt.x[fn] as (...args: number[]) => number;
+    const status = call(core, input.ptr + 2 * n, input.size, input.invalid, maskPtrs[0], maskPtrs[1], ...extra);
     rt.x.tt_free(input.ptr);
     const [a, b] = rt.out();
     return [status, a, b];

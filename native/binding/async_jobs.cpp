@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "js_errors.h"
+#include "split_encode.h"
 
 namespace turbotoken_binding {
 
@@ -41,10 +42,12 @@ class Job : public Napi::AsyncWorker {
     const auto& core = *in_.core;
     switch (in_.kind) {
       case JobKind::kEncode:
-        status_ = core.encode(in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(), ids_, &match_);
+        status_ = encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
+                               in_.threads, &ids_, nullptr, &match_);
         break;
       case JobKind::kCount:
-        status_ = core.count(in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(), &count_, &match_);
+        status_ = encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
+                               in_.threads, nullptr, &count_, &match_);
         break;
       case JobKind::kDecode:
         status_ = core.decode(in_.ids.data(), in_.ids.size(), bytes_, &bad_index_);

@@ -30,6 +30,7 @@ struct JobInput {
   bool may_be_invalid = false;
   std::vector<uint32_t> ids;       // decode
   OwnedPolicy policy;
+  unsigned threads = 1;            // encode, count: split a long text over this many threads
 };
 
 // Queues the job and returns its promise.

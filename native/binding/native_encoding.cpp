@@ -1,11 +1,15 @@
 #include "native_encoding.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "../core/utf8.h"
 #include "async_jobs.h"
 #include "js_errors.h"
+#include "split_encode.h"
 #include "text_input.h"
 
 namespace turbotoken_binding {
@@ -42,6 +46,25 @@ Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
   return Napi::Uint8Array::New(env, len, ab, 0);
 }
 
+Napi::Uint32Array new_uint32_array(Napi::Env env, const std::vector<uint32_t>& v) {
+  Napi::Uint32Array out = Napi::Uint32Array::New(env, v.size());
+  if (!v.empty()) std::memcpy(out.Data(), v.data(), v.size() * 4);
+  return out;
+}
+
+// A count or limit argument: a number >= 0; Infinity and anything past size_t mean "no limit".
+size_t size_arg(const Napi::Value& v) {
+  double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0;
+  if (!(d >= 0)) return 0;
+  return d >= 9007199254740992.0 ? SIZE_MAX : size_t(d);
+}
+
+// The optional thread count at info[3] (1 when absent).
+unsigned threads_arg(const Napi::CallbackInfo& info) {
+  if (info.Length() < 4 || !info[3].IsNumber()) return 1;
+  return std::max(1u, info[3].As<Napi::Number>().Uint32Value());
+}
+
 }  // namespace
 
 Napi::Function NativeEncoding::define(Napi::Env env) {
@@ -59,6 +82,10 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("countAsync", &NativeEncoding::count_async),
                          InstanceMethod("decodeAsync", &NativeEncoding::decode_async),
                          InstanceMethod("batch", &NativeEncoding::batch),
+                         InstanceMethod("encodePrefix", &NativeEncoding::encode_prefix),
+                         InstanceMethod("countUpTo", &NativeEncoding::count_up_to),
+                         InstanceMethod("encodeWithOffsets", &NativeEncoding::encode_with_offsets),
+                         InstanceMethod("safeCuts", &NativeEncoding::safe_cuts),
                      });
 }
 
@@ -123,7 +150,9 @@ Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
   if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
   t_ids.clear();
   SpecialMatch bad;
-  Status st = core_->encode(text.data, text.size, text.may_be_invalid, policy, t_ids, &bad);
+  unsigned threads = threads_arg(info);
+  Status st = threads > 1 ? encode_split(*core_, text.data, text.size, text.may_be_invalid, policy, threads, &t_ids, nullptr, &bad)
+                          : core_->encode(text.data, text.size, text.may_be_invalid, policy, t_ids, &bad);
   if (st == Status::kDisallowedSpecial) {
     throw_disallowed(env, bad);
     return env.Undefined();
@@ -146,12 +175,85 @@ Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
   if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
   size_t n = 0;
   SpecialMatch bad;
-  Status st = core_->count(text.data, text.size, text.may_be_invalid, policy, &n, &bad);
+  Status st = encode_split(*core_, text.data, text.size, text.may_be_invalid, policy, threads_arg(info), nullptr, &n, &bad);
   if (st == Status::kDisallowedSpecial) {
     throw_disallowed(env, bad);
     return env.Undefined();
   }
   return Napi::Number::New(env, double(n));
+}
+
+Napi::Value NativeEncoding::encode_prefix(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TextInput text;
+  SpecialPolicy policy;
+  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  t_ids.clear();
+  SpecialMatch bad;
+  Status st = core_->encode_prefix(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), t_ids, &bad);
+  if (st == Status::kDisallowedSpecial) {
+    throw_disallowed(env, bad);
+    return env.Undefined();
+  }
+  Napi::Value out = new_uint32_array(env, t_ids);
+  if (t_ids.capacity() > (1u << 20)) std::vector<uint32_t>().swap(t_ids);
+  return out;
+}
+
+Napi::Value NativeEncoding::count_up_to(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TextInput text;
+  SpecialPolicy policy;
+  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  size_t n = 0;
+  SpecialMatch bad;
+  Status st = core_->count_up_to(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), &n, &bad);
+  if (st == Status::kDisallowedSpecial) {
+    throw_disallowed(env, bad);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, double(n));
+}
+
+Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TextInput text;
+  SpecialPolicy policy;
+  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  if (text.size > 0xFFFFFFFFu) {
+    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "encodeWithOffsets takes texts below 4 GiB");
+    return env.Undefined();
+  }
+  std::vector<uint32_t> ids, bytes, units;
+  SpecialMatch bad;
+  Status st = core_->encode_with_offsets(text.data, text.size, text.may_be_invalid, policy, ids, bytes, units, &bad);
+  if (st == Status::kDisallowedSpecial) {
+    throw_disallowed(env, bad);
+    return env.Undefined();
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tokens", new_uint32_array(env, ids));
+  out.Set("offsets", new_uint32_array(env, units));
+  out.Set("byteOffsets", new_uint32_array(env, bytes));
+  return out;
+}
+
+Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TextInput text;
+  if (!read_text(env, info[0], "text", t_text, &text)) return env.Undefined();
+  std::vector<uint8_t> repaired;
+  const uint8_t* s = text.data;
+  size_t n = text.size;
+  if (text.may_be_invalid && turbotoken::valid_utf8_prefix(s, n) != n) {
+    turbotoken::append_repaired_utf8(s, n, repaired);
+    s = repaired.data();
+    n = repaired.size();
+  }
+  std::vector<uint32_t> cuts;
+  for (size_t p = core_->cut_rules().next_safe_cut(s, n, 1); p < n; p = core_->cut_rules().next_safe_cut(s, n, p + 1))
+    cuts.push_back(uint32_t(p));
+  return new_uint32_array(env, cuts);
 }
 
 bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out) {
@@ -253,6 +355,7 @@ Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int k
   job.core = core_;
   job.may_be_invalid = text.may_be_invalid;
   job.policy = own(policy, core_->specials().size());
+  job.threads = threads_arg(info);
   return start_job(env, std::move(job));
 }
 

@@ -16,8 +16,10 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   explicit NativeEncoding(const Napi::CallbackInfo& info);
 
  private:
-  Napi::Value encode(const Napi::CallbackInfo& info);       // (text, allowed?, disallowed?) -> Uint32Array
-  Napi::Value count(const Napi::CallbackInfo& info);        // (text, allowed?, disallowed?) -> number
+  // encode and count (and their async twins) take an optional 4th argument, threads: a long text
+  // is then split at safe cuts and encoded on that many native threads (split_encode.h).
+  Napi::Value encode(const Napi::CallbackInfo& info);       // (text, allowed?, disallowed?, threads?) -> Uint32Array
+  Napi::Value count(const Napi::CallbackInfo& info);        // (text, allowed?, disallowed?, threads?) -> number
   Napi::Value decode(const Napi::CallbackInfo& info);       // (ids: Uint32Array) -> string
   Napi::Value decode_bytes(const Napi::CallbackInfo& info); // (ids: Uint32Array) -> Uint8Array
   Napi::Value token_bytes(const Napi::CallbackInfo& info);  // (id) -> Uint8Array | null
@@ -33,6 +35,14 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   // (texts: Array<string | Uint8Array>, allowed?, disallowed?, threads: number, countOnly: boolean)
   //   -> { tokens: Uint32Array, offsets: Uint32Array } or, counting, Uint32Array of counts
   Napi::Value batch(const Napi::CallbackInfo& info);
+  // (text, allowed?, disallowed?, maxTokens) -> Uint32Array: the first maxTokens ids, early stop.
+  Napi::Value encode_prefix(const Napi::CallbackInfo& info);
+  // (text, allowed?, disallowed?, limit) -> number: exact when <= limit, else some number > limit.
+  Napi::Value count_up_to(const Napi::CallbackInfo& info);
+  // (text, allowed?, disallowed?) -> { tokens, offsets (UTF-16), byteOffsets (UTF-8) }
+  Napi::Value encode_with_offsets(const Napi::CallbackInfo& info);
+  // (text) -> Uint32Array: every byte position where core/safe_cut.h allows a cut (for tests).
+  Napi::Value safe_cuts(const Napi::CallbackInfo& info);
 
   bool read_policy(const Napi::CallbackInfo& info, turbotoken::SpecialPolicy* policy);
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);

@@ -1,6 +1,7 @@
 #include "encoding.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <new>
 
 #include "bpe.h"
@@ -10,17 +11,57 @@
 namespace turbotoken {
 namespace {
 
+// Sinks receive the pieces and special tokens of a text in order. begin() sees the (repaired)
+// text first; once full() is true the rest of the text is skipped (early stop, checked per piece).
+
 // Collects ids.
 struct IdSink {
   std::vector<uint32_t>& out;
+  void begin(const uint8_t*) {}
+  bool full() const { return false; }
   void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out); }
-  void special(uint32_t id) { out.push_back(id); }
+  void special(uint32_t id, size_t) { out.push_back(id); }
 };
 
-// Counts ids; merges of long pieces go through a reused scratch vector.
+// Collects ids until out.size() reaches `limit`.
+struct PrefixSink {
+  std::vector<uint32_t>& out;
+  size_t limit;  // out.size() at which to stop
+  void begin(const uint8_t*) {}
+  bool full() const { return out.size() >= limit; }
+  void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out); }
+  void special(uint32_t id, size_t) { out.push_back(id); }
+};
+
+// Collects ids and the byte offset where each starts; the UTF-16 offsets are derived afterwards.
+struct OffsetSink {
+  std::vector<uint32_t>& out;
+  std::vector<uint32_t>& starts;
+  const uint8_t* base = nullptr;
+  void begin(const uint8_t* text) { base = text; }
+  bool full() const { return false; }
+  void piece(const Vocab& vocab, const uint8_t* p, size_t len) {
+    size_t first = out.size();
+    bpe_encode_piece(vocab, p, len, out);
+    uint32_t at = uint32_t(p - base);
+    for (size_t k = first; k < out.size(); k++) {
+      starts.push_back(at);
+      at += uint32_t(vocab.token_length(out[k]));
+    }
+  }
+  void special(uint32_t id, size_t start) {
+    out.push_back(id);
+    starts.push_back(uint32_t(start));
+  }
+};
+
+// Counts ids; merges of long pieces go through a reused scratch vector. Stops past `limit`.
 struct CountSink {
   size_t count = 0;
+  size_t limit = SIZE_MAX;
   std::vector<uint32_t> scratch;
+  void begin(const uint8_t*) {}
+  bool full() const { return count > limit; }
   void piece(const Vocab& vocab, const uint8_t* p, size_t len) {
     if (vocab.rank_of(p, len) != kNoRank) {
       count++;
@@ -30,8 +71,26 @@ struct CountSink {
     bpe_merge_piece(vocab, p, len, scratch);  // the whole-piece lookup above already missed
     count += scratch.size();
   }
-  void special(uint32_t) { count++; }
+  void special(uint32_t, size_t) { count++; }
 };
+
+// For each byte offset (ascending, at or inside characters of well-formed UTF-8 text[0..n)), the
+// UTF-16 index of the character containing it. One pass over the text: linear.
+void utf16_offsets_of(const uint8_t* text, size_t n, const std::vector<uint32_t>& bytes,
+                      size_t first, std::vector<uint32_t>& out) {
+  size_t pos = 0, units = 0, last_units = 0;
+  for (size_t k = first; k < bytes.size(); k++) {
+    size_t target = bytes[k];
+    for (; pos < target; pos++) {
+      uint8_t b = text[pos];
+      if ((b & 0xC0) == 0x80) continue;
+      last_units = b >= 0xF0 ? 2 : 1;  // a 4-byte character is a surrogate pair
+      units += last_units;
+    }
+    bool inside = target < n && (text[target] & 0xC0) == 0x80;
+    out.push_back(uint32_t(inside ? units - last_units : units));
+  }
+}
 
 }  // namespace
 
@@ -60,6 +119,7 @@ Status Encoding::create(const EncodingSpec& spec, std::shared_ptr<const Encoding
     }
   }
   enc->max_token_value_ = max_id;
+  enc->cut_rules_.build(spec.family, spec.specials);
   *out = std::move(enc);
   return Status::kOk;
 }
@@ -71,9 +131,9 @@ void Encoding::encode_ordinary(const uint8_t* text, size_t n, Sink& sink) const 
   constexpr size_t kBatch = 64;
   size_t ends[kBatch];
   size_t i = 0;
-  while (i < n) {
+  while (i < n && !sink.full()) {
     size_t found = scan_pieces(family_, text, i, n, ends, kBatch);
-    for (size_t k = 0; k < found; k++) {
+    for (size_t k = 0; k < found && !sink.full(); k++) {
       sink.piece(vocab_, text + i, ends[k] - i);
       i = ends[k];
     }
@@ -90,18 +150,25 @@ Status Encoding::run(const uint8_t* text, size_t n, bool text_may_be_invalid,
     n = repaired.size();
   }
   SpecialMatch m;
-  if (matcher_.find(text, 0, n, policy.disallowed, &m)) {
+  if (find_disallowed(text, n, policy, &m)) {
     *offending = m;
     return Status::kDisallowedSpecial;
   }
+  sink.begin(text);
   size_t pos = 0;
-  while (matcher_.find(text, pos, n, policy.allowed, &m)) {
+  while (!sink.full() && matcher_.find(text, pos, n, policy.allowed, &m)) {
     encode_ordinary(text + pos, m.start - pos, sink);
-    sink.special(matcher_.tokens()[m.index].id);
+    if (sink.full()) return Status::kOk;
+    sink.special(matcher_.tokens()[m.index].id, m.start);
     pos = m.end;
   }
   encode_ordinary(text + pos, n - pos, sink);
   return Status::kOk;
+}
+
+bool Encoding::find_disallowed(const uint8_t* text, size_t n, const SpecialPolicy& policy,
+                               SpecialMatch* offending) const {
+  return matcher_.find(text, 0, n, policy.disallowed, offending);
 }
 
 Status Encoding::encode(const uint8_t* text, size_t n, bool text_may_be_invalid,
@@ -116,6 +183,46 @@ Status Encoding::count(const uint8_t* text, size_t n, bool text_may_be_invalid,
   CountSink sink;
   Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
   *count = sink.count;
+  return st;
+}
+
+Status Encoding::encode_prefix(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                               const SpecialPolicy& policy, size_t max_tokens,
+                               std::vector<uint32_t>& out, SpecialMatch* offending) const {
+  size_t first = out.size();
+  size_t limit = max_tokens > SIZE_MAX - first ? SIZE_MAX : first + max_tokens;
+  PrefixSink sink{out, limit};
+  Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
+  if (out.size() > limit) out.resize(limit);  // the last piece may overshoot
+  return st;
+}
+
+Status Encoding::count_up_to(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                             const SpecialPolicy& policy, size_t limit, size_t* count,
+                             SpecialMatch* offending) const {
+  CountSink sink;
+  sink.limit = limit;
+  Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
+  *count = sink.count;
+  return st;
+}
+
+Status Encoding::encode_with_offsets(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                                     const SpecialPolicy& policy, std::vector<uint32_t>& out,
+                                     std::vector<uint32_t>& byte_offsets,
+                                     std::vector<uint32_t>& utf16_offsets,
+                                     SpecialMatch* offending) const {
+  // Repaired here rather than in run(): the UTF-16 offsets are computed over the same bytes.
+  std::vector<uint8_t> repaired;
+  if (text_may_be_invalid && valid_utf8_prefix(text, n) != n) {
+    append_repaired_utf8(text, n, repaired);
+    text = repaired.data();
+    n = repaired.size();
+  }
+  size_t first = byte_offsets.size();
+  OffsetSink sink{out, byte_offsets};
+  Status st = run(text, n, false, policy, sink, offending);
+  if (st == Status::kOk) utf16_offsets_of(text, n, byte_offsets, first, utf16_offsets);
   return st;
 }
 

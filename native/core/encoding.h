@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pretokenizer.h"
+#include "safe_cut.h"
 #include "special_tokens.h"
 #include "status.h"
 #include "vocab.h"
@@ -40,6 +41,30 @@ class Encoding {
   Status count(const uint8_t* text, size_t n, bool text_may_be_invalid,
                const SpecialPolicy& policy, size_t* count, SpecialMatch* offending) const;
 
+  // Early stop: encode() that stops after the piece that brings `out` to max_tokens new ids, then
+  // keeps exactly the first max_tokens of them: a prefix of encode()'s result. Special tokens
+  // are checked in the whole text as encode() does, so a disallowed one anywhere still fails.
+  Status encode_prefix(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                       const SpecialPolicy& policy, size_t max_tokens, std::vector<uint32_t>& out,
+                       SpecialMatch* offending) const;
+  // count() that stops once the count passes `limit`: *count is exact when it is <= limit and
+  // otherwise some number > limit.
+  Status count_up_to(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                     const SpecialPolicy& policy, size_t limit, size_t* count,
+                     SpecialMatch* offending) const;
+  // encode() plus where each id starts: byte_offsets[k] indexes the UTF-8 text the ids were made
+  // from (the input after U+FFFD repair), utf16_offsets[k] is the UTF-16 index of the character
+  // that contains that byte. Appends one entry per id to each vector.
+  Status encode_with_offsets(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                             const SpecialPolicy& policy, std::vector<uint32_t>& out,
+                             std::vector<uint32_t>& byte_offsets,
+                             std::vector<uint32_t>& utf16_offsets, SpecialMatch* offending) const;
+  // Whether well-formed text contains a special token that `policy` disallows (*offending: which).
+  bool find_disallowed(const uint8_t* text, size_t n, const SpecialPolicy& policy,
+                       SpecialMatch* offending) const;
+  // Where this encoding's texts may be cut without changing their ids (safe_cut.h).
+  const CutRules& cut_rules() const { return cut_rules_; }
+
   // Appends the bytes of each id; on kInvalidTokenId, *bad_index is the position of the bad id.
   Status decode(const uint32_t* ids, size_t count, std::vector<uint8_t>& out,
                 size_t* bad_index) const;
@@ -66,6 +91,7 @@ class Encoding {
   std::vector<int32_t> special_by_id_;  // id - vocab slot count -> special index, or -1
   std::vector<int32_t> special_in_vocab_range_;  // specials whose id is below the slot count
   uint32_t max_token_value_ = 0;
+  CutRules cut_rules_;
 };
 
 }  // namespace turbotoken

@@ -1,5 +1,6 @@
 #include "wasm_api.h"
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -8,6 +9,7 @@
 #include "../core/bpe.h"
 #include "../core/encoding.h"
 #include "../core/kernels.h"
+#include "../core/utf8.h"
 
 using turbotoken::Encoding;
 using turbotoken::SpecialMatch;
@@ -25,6 +27,7 @@ TtOut g_out;
 // Reused across calls, as the native binding does, so short calls allocate only their input.
 std::vector<uint32_t> g_ids;
 std::vector<uint8_t> g_bytes;
+std::vector<uint32_t> g_offsets[2];  // tt_encode_offsets: UTF-8, UTF-16
 
 const Encoding& core(const void* handle) { return *static_cast<const Handle*>(handle)->core; }
 
@@ -70,6 +73,7 @@ TtOut* tt_out() { return &g_out; }
 void tt_release_scratch() {
   std::vector<uint32_t>().swap(g_ids);
   std::vector<uint8_t>().swap(g_bytes);
+  for (auto& v : g_offsets) std::vector<uint32_t>().swap(v);
 }
 
 const char* tt_status_name(int32_t s) {
@@ -117,6 +121,58 @@ int32_t tt_count(const void* handle, const uint8_t* text, size_t n, uint32_t may
                                  &count, &bad);
   g_out.a = uint32_t(st == Status::kDisallowedSpecial ? bad.index : count);
   return status(st);
+}
+
+int32_t tt_encode_prefix(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid,
+                         const uint8_t* allowed, const uint8_t* disallowed, uint32_t max_tokens) {
+  g_ids.clear();
+  SpecialMatch bad;
+  size_t max = max_tokens == 0xFFFFFFFFu ? SIZE_MAX : max_tokens;
+  Status st = core(handle).encode_prefix(text, n, may_be_invalid != 0, policy(allowed, disallowed), max,
+                                         g_ids, &bad);
+  if (st == Status::kDisallowedSpecial) g_out.a = bad.index;
+  if (st == Status::kOk) set_out(g_ids.data(), g_ids.size());
+  return status(st);
+}
+
+int32_t tt_count_up_to(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid,
+                       const uint8_t* allowed, const uint8_t* disallowed, uint32_t limit) {
+  size_t count = 0;
+  SpecialMatch bad;
+  size_t max = limit == 0xFFFFFFFFu ? SIZE_MAX : limit;
+  Status st = core(handle).count_up_to(text, n, may_be_invalid != 0, policy(allowed, disallowed), max,
+                                       &count, &bad);
+  g_out.a = uint32_t(st == Status::kDisallowedSpecial ? bad.index : count);
+  return status(st);
+}
+
+int32_t tt_encode_offsets(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid,
+                          const uint8_t* allowed, const uint8_t* disallowed) {
+  g_ids.clear();
+  for (auto& v : g_offsets) v.clear();
+  SpecialMatch bad;
+  Status st = core(handle).encode_with_offsets(text, n, may_be_invalid != 0, policy(allowed, disallowed),
+                                               g_ids, g_offsets[0], g_offsets[1], &bad);
+  if (st == Status::kDisallowedSpecial) g_out.a = bad.index;
+  if (st == Status::kOk) set_out(g_ids.data(), g_ids.size());
+  return status(st);
+}
+
+const uint32_t* tt_offsets(uint32_t which) { return g_offsets[which ? 1 : 0].data(); }
+
+void tt_safe_cuts(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid) {
+  g_bytes.clear();
+  const uint8_t* s = text;
+  if (may_be_invalid && turbotoken::valid_utf8_prefix(text, n) != n) {
+    turbotoken::append_repaired_utf8(text, n, g_bytes);
+    s = g_bytes.data();
+    n = g_bytes.size();
+  }
+  const auto& rules = core(handle).cut_rules();
+  g_ids.clear();
+  for (size_t p = rules.next_safe_cut(s, n, 1); p < n; p = rules.next_safe_cut(s, n, p + 1))
+    g_ids.push_back(uint32_t(p));
+  set_out(g_ids.data(), g_ids.size());
 }
 
 int32_t tt_decode(const void* handle, const uint32_t* ids, size_t n) {

@@ -45,6 +45,23 @@ TT_EXPORT("tt_count")
 int32_t tt_count(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid,
                  const uint8_t* allowed, const uint8_t* disallowed);
 
+// Early stop (limits saturate: 0xFFFFFFFF means none). encode_prefix: out = {ids, count}, the
+// first max_tokens ids of tt_encode's. count_up_to: out.a = the count, exact when <= limit.
+TT_EXPORT("tt_encode_prefix")
+int32_t tt_encode_prefix(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid,
+                         const uint8_t* allowed, const uint8_t* disallowed, uint32_t max_tokens);
+TT_EXPORT("tt_count_up_to")
+int32_t tt_count_up_to(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid,
+                       const uint8_t* allowed, const uint8_t* disallowed, uint32_t limit);
+// out = {ids, count}; tt_offsets(0) then points at the UTF-8 byte offsets, tt_offsets(1) at the
+// UTF-16 offsets (count entries each), until the next call.
+TT_EXPORT("tt_encode_offsets")
+int32_t tt_encode_offsets(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid,
+                          const uint8_t* allowed, const uint8_t* disallowed);
+TT_EXPORT("tt_offsets") const uint32_t* tt_offsets(uint32_t which);
+// out = {positions, count}: every byte position of the text where a cut is safe (for tests).
+TT_EXPORT("tt_safe_cuts") void tt_safe_cuts(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid);
+
 // out = {bytes, length}; on kInvalidTokenId out.a is the index of the bad id.
 TT_EXPORT("tt_decode") int32_t tt_decode(const void* handle, const uint32_t* ids, size_t n);
 

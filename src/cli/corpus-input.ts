@@ -10,8 +10,10 @@ import type { Encoding } from '../encoding';
 import { segmenterFor } from '../stream';
 import { fileError } from './common';
 import { CliError } from './options';
-import { invalidUtf8Error, type InvalidMode, TextReader } from './text-input';
-import { firstInvalidUtf8 } from './utf8';
+import { invalidUtf8Error, type InvalidMode } from './text-input';
+import { cutRules } from '../safe-cut';
+import { ByteSegmenter } from './byte-segments';
+import { firstInvalidUtf8, Utf8Checker } from './utf8';
 
 export interface InputFile {
   path: string;
@@ -23,7 +25,8 @@ export interface InputFile {
 
 /** Where the documents go; awaiting text() and endDocument() applies back-pressure. */
 export interface DocumentSink {
-  text(segment: string): void | Promise<void>;
+  /** A segment of document text: a string, or UTF-8 bytes that encode() reads as TextDecoder would. */
+  text(segment: string | Uint8Array): void | Promise<void>;
   endDocument(file: number, textBytes: number): void | Promise<void>;
   progress(bytes: number): void;
   /** An ill-formed byte read as U+FFFD (--invalid=replace), the first per file. */
@@ -69,24 +72,44 @@ export function bytesInRange(file: InputFile, lo: number, hi: number): number {
 }
 
 export async function readTextDocument(file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
-  const reader = new TextReader(file.path, settings.invalid);
-  const segmenter = segmenterFor(settings.encoding, settings.target);
+  // The bytes go to the encoder undecoded (encode() reads them as TextDecoder would), cut only
+  // where byte-segments.ts proves it exact; the reading thread only checks UTF-8 (simdutf).
+  const checker = new Utf8Checker();
+  const segmenter = new ByteSegmenter(settings.target, hasCutRules(settings.encoding));
   const handle = await openInput(file.path);
   try {
-    const buffer = Buffer.allocUnsafe(READ_SIZE);
     for (;;) {
+      const buffer = Buffer.allocUnsafeSlow(READ_SIZE); // segments keep views of it: never reused
       const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, null).catch((error) => Promise.reject(fileError(error, file.path)));
       if (bytesRead === 0) break;
-      for (const segment of segmenter.push(reader.push(buffer.subarray(0, bytesRead)))) await sink.text(segment);
+      const chunk = buffer.subarray(0, bytesRead);
+      checkUtf8(checker, () => checker.push(chunk), file.path, settings.invalid);
+      for (const segment of segmenter.push(chunk)) await sink.text(segment);
       sink.progress(bytesRead);
     }
-    for (const segment of segmenter.push(reader.end())) await sink.text(segment);
+    checkUtf8(checker, () => checker.end(), file.path, settings.invalid);
     await sink.text(segmenter.end());
-    if (reader.firstInvalid >= 0) sink.replaced(index, reader.firstInvalid);
+    if (checker.firstInvalid >= 0) sink.replaced(index, checker.firstInvalid);
     await sink.endDocument(index, file.size);
   } finally {
     await handle.close();
   }
+}
+
+function checkUtf8(checker: Utf8Checker, step: () => void, path: string, invalid: InvalidMode): void {
+  step();
+  if (invalid === 'fail' && checker.firstInvalid >= 0) throw invalidUtf8Error(path, checker.firstInvalid);
+}
+
+const cutRulesKnown = new WeakMap<Encoding, boolean>();
+
+function hasCutRules(encoding: Encoding): boolean {
+  let known = cutRulesKnown.get(encoding);
+  if (known === undefined) {
+    known = cutRules(encoding.patternSource, Object.keys(encoding.specialTokens)) !== null;
+    cutRulesKnown.set(encoding, known);
+  }
+  return known;
 }
 
 async function openInput(path: string) {

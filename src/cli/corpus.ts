@@ -41,17 +41,17 @@ interface FileStats {
 
 // Collects segments into jobs, keeps a bounded number in flight and writes results in order.
 class Pipeline implements DocumentSink {
-  #texts: string[] = [];
+  #texts: (string | Uint8Array)[] = [];
   #events: Event[] = [];
   #chars = 0;
   #file = 0;
-  readonly #inFlight: { result: Promise<JobResult>; texts: string[]; events: Event[] }[] = [];
+  readonly #inFlight: { result: Promise<JobResult>; texts: (string | Uint8Array)[]; events: Event[] }[] = [];
   readonly stats: FileStats[];
   textBytes = 0;
 
   constructor(
     readonly encoder: Encoder,
-    readonly locate: (text: string) => void,
+    readonly locate: (text: string | Uint8Array) => void,
     readonly writer: CorpusWriter,
     readonly progressBar: Progress,
     readonly files: InputFile[],
@@ -65,7 +65,7 @@ class Pipeline implements DocumentSink {
     this.#file = index;
   }
 
-  async text(segment: string): Promise<void> {
+  async text(segment: string | Uint8Array): Promise<void> {
     if (segment.length === 0) return;
     this.#events.push({ text: this.#texts.length, file: this.#file });
     this.#texts.push(segment);
@@ -103,7 +103,7 @@ class Pipeline implements DocumentSink {
   }
 
   async #writeOldest(): Promise<void> {
-    const { result, texts, events } = this.#inFlight.shift() as { result: Promise<JobResult>; texts: string[]; events: Event[] };
+    const { result, texts, events } = this.#inFlight.shift() as { result: Promise<JobResult>; texts: (string | Uint8Array)[]; events: Event[] };
     let job: JobResult;
     try {
       job = await result;
@@ -127,7 +127,7 @@ class Pipeline implements DocumentSink {
   }
 
   // A job holds segments of several files; encoding them one by one again finds whose failed.
-  #culprit(texts: string[], events: Event[]): number {
+  #culprit(texts: (string | Uint8Array)[], events: Event[]): number {
     for (const event of events) {
       if (!('text' in event)) continue;
       try {
@@ -201,7 +201,7 @@ export async function corpusCommand(argv: string[]): Promise<void> {
   const encodeOptions = specialOptions(settings.special);
   const encoder = settings.threads > 1 ? new WorkerPool(settings.encoding.name, encodeOptions, settings.threads) : inlineEncoder(settings.encoding, encodeOptions);
   const progress = new Progress(files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), settings.progress);
-  const locate = (text: string) => settings.encoding.encode(text, encodeOptions);
+  const locate = (text: string | Uint8Array) => settings.encoding.encode(text, encodeOptions);
   const pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, settings.threads * 3));
   const started = performance.now();
   try {

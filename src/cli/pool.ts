@@ -13,11 +13,12 @@ export interface JobResult {
 }
 
 export interface Encoder {
-  submit(texts: string[]): Promise<JobResult>;
+  /** Segments of text: strings, or UTF-8 bytes (read as TextDecoder would). */
+  submit(texts: (string | Uint8Array)[]): Promise<JobResult>;
   close(): Promise<void>;
 }
 
-export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly string[]): JobResult {
+export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly (string | Uint8Array)[]): JobResult {
   const parts = texts.map((text) => encoding.encode(text, options));
   const lengths = Uint32Array.from(parts, (part) => part.length);
   if (parts.length === 1) return { ids: parts[0], lengths };
@@ -80,7 +81,7 @@ export class WorkerPool implements Encoder {
     }
   }
 
-  submit(texts: string[]): Promise<JobResult> {
+  submit(texts: (string | Uint8Array)[]): Promise<JobResult> {
     if (this.#failure) return Promise.reject(this.#failure);
     const slot = this.#workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
     const seq = this.#seq++;

@@ -6,7 +6,7 @@ import { encodeJob } from './pool';
 const { encodingName, options } = workerData as { encodingName: string; options: undefined };
 const encoding = getEncoding(encodingName);
 
-parentPort?.on('message', ({ seq, texts }: { seq: number; texts: string[] }) => {
+parentPort?.on('message', ({ seq, texts }: { seq: number; texts: (string | Uint8Array)[] }) => {
   try {
     const { ids, lengths } = encodeJob(encoding, options, texts);
     // Transferred, not cloned; a view into a larger buffer is copied first so only its ids move.

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Times `turbotoken corpus` on >= 200 MB with --threads 1 and 2 and writes bench/results/cli.md.
+// The input is the npm-only corpus (scripts/build-corpus.mjs --npm-only; corpus/ is not
+// committed) copied into a temporary directory as many files (the same texts under different
+// names, as a directory of documents would be). Checks that both runs write identical bytes.
+//   node bench/cli.mjs [--mb 200] [--runs 3] [--encoding cl100k_base]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : process.argv[i + 1];
+};
+const targetMb = Number(arg('mb', 200));
+const runs = Number(arg('runs', 3));
+const encoding = arg('encoding', 'cl100k_base');
+const KINDS = ['prose', 'code', 'email', 'multilingual'];
+
+const corpus = path.join(root, 'corpus', 'npm-only');
+if (!existsSync(path.join(corpus, 'prose.txt'))) execFileSync(process.execPath, ['scripts/build-corpus.mjs', '--npm-only'], { cwd: root, stdio: 'inherit' });
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'turbotoken-cli-bench-'));
+const input = path.join(work, 'input');
+execFileSync('mkdir', ['-p', input]);
+let bytes = 0;
+let files = 0;
+for (let copy = 0; bytes < targetMb * 1e6; copy++) {
+  for (const kind of KINDS) {
+    const file = path.join(input, `${String(copy).padStart(3, '0')}-${kind}.txt`);
+    copyFileSync(path.join(corpus, `${kind}.txt`), file);
+    bytes += statSync(file).size;
+    files++;
+  }
+}
+
+// CPU seconds (all threads) come from GNU time when installed: on a shared machine they show
+// whether the threads did extra work, which wall time alone cannot.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function run(threads, out) {
+  const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
+  const started = process.hrtime.bigint();
+  const result = TIME
+    ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`turbotoken corpus --threads ${threads} failed (${result.status}): ${result.stderr ?? ''}`);
+  const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
+  return { rate: bytes / 1e6 / seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const rates = { 1: [], 2: [] };
+const cpus = { 1: [], 2: [] };
+try {
+  for (let r = 0; r < runs; r++) {
+    for (const threads of [1, 2]) {
+      const { rate, cpu } = run(threads, path.join(work, `out-${threads}.bin`));
+      rates[threads].push(rate);
+      cpus[threads].push(cpu);
+      console.log(`run ${r + 1}: --threads ${threads}: ${rate.toFixed(1)} MB/s, ${cpu.toFixed(1)} CPU s, load ${os.loadavg()[0].toFixed(1)}`);
+    }
+  }
+  const same = readFileSync(path.join(work, 'out-1.bin')).equals(readFileSync(path.join(work, 'out-2.bin')));
+  if (!same) throw new Error('--threads 1 and 2 wrote different output');
+  const one = median(rates[1]);
+  const two = median(rates[2]);
+  const cores = os.availableParallelism();
+  const load = os.loadavg()[0].toFixed(1);
+  const table = [
+    '# turbotoken corpus: --threads 1 vs 2',
+    '',
+    `Written by \`node bench/cli.mjs\` (${new Date().toISOString().slice(0, 10)}): ${(bytes / 1e6).toFixed(0)} MB in ${files} plain-text files (the npm-only corpus, copied), ` +
+      `\`turbotoken corpus -e ${encoding} --no-progress -q\`, wall time including start-up, median of ${runs} runs; ` +
+      `${cores} CPUs available (shared; load average ${load} at the end), Node ${process.version}, backend native. Both runs wrote identical bytes.`,
+    '',
+    '| --threads | MB/s (median) | runs (MB/s) | CPU seconds, all threads (median) |',
+    '|---|---|---|---|',
+    `| 1 | ${one.toFixed(1)} | ${rates[1].map((x) => x.toFixed(1)).join(', ')} | ${median(cpus[1]).toFixed(1)} |`,
+    `| 2 | ${two.toFixed(1)} | ${rates[2].map((x) => x.toFixed(1)).join(', ')} | ${median(cpus[2]).toFixed(1)} |`,
+    '',
+    `Speed-up with 2 threads: **${(two / one).toFixed(2)}x**.`,
+    '',
+  ].join('\n');
+  writeFileSync(path.join(root, 'bench', 'results', 'cli.md'), table);
+  console.log(table);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,72 @@
+#include "split_encode.h"
+
+#include <thread>
+
+#include "../core/utf8.h"
+
+namespace turbotoken_binding {
+
+using turbotoken::SpecialMatch;
+using turbotoken::SpecialPolicy;
+using turbotoken::Status;
+
+namespace {
+
+struct Part {
+  std::vector<uint32_t> ids;
+  size_t count = 0;
+};
+
+// Parts are well-formed UTF-8 and were checked for disallowed special tokens already.
+void encode_part(const turbotoken::Encoding& core, const uint8_t* text, size_t n, const SpecialPolicy& policy,
+                 bool count_only, Part* out) {
+  SpecialMatch unused;
+  if (count_only) core.count(text, n, false, policy, &out->count, &unused);
+  else core.encode(text, n, false, policy, out->ids, &unused);
+}
+
+Status encode_serial(const turbotoken::Encoding& core, const uint8_t* text, size_t n, bool may_be_invalid,
+                     const SpecialPolicy& policy, std::vector<uint32_t>* ids, size_t* count,
+                     SpecialMatch* offending) {
+  if (ids) return core.encode(text, n, may_be_invalid, policy, *ids, offending);
+  return core.count(text, n, may_be_invalid, policy, count, offending);
+}
+
+}  // namespace
+
+Status encode_split(const turbotoken::Encoding& core, const uint8_t* text, size_t n, bool may_be_invalid,
+                    const SpecialPolicy& policy, unsigned threads, std::vector<uint32_t>* ids, size_t* count,
+                    SpecialMatch* offending) {
+  if (threads <= 1 || n < turbotoken::kParallelMinBytes || !core.cut_rules().enabled())
+    return encode_serial(core, text, n, may_be_invalid, policy, ids, count, offending);
+  std::vector<uint8_t> repaired;
+  if (may_be_invalid && turbotoken::valid_utf8_prefix(text, n) != n) {
+    turbotoken::append_repaired_utf8(text, n, repaired);
+    text = repaired.data();
+    n = repaired.size();
+  }
+  if (core.find_disallowed(text, n, policy, offending)) return Status::kDisallowedSpecial;
+  // No special token spans a safe cut (each rule has whitespace at p-1 or p, and no special token
+  // contains whitespace), so each part finds exactly the allowed special tokens of the whole.
+  SpecialPolicy part_policy{policy.allowed, nullptr};
+  std::vector<size_t> bounds = turbotoken::split_at_safe_cuts(core.cut_rules(), text, n, threads);
+  size_t k = bounds.size() - 1;
+  std::vector<Part> parts(k);
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < k; i++)
+    workers.emplace_back(encode_part, std::cref(core), text + bounds[i], bounds[i + 1] - bounds[i],
+                         std::cref(part_policy), ids == nullptr, &parts[i]);
+  encode_part(core, text, bounds[1], part_policy, ids == nullptr, &parts[0]);
+  for (auto& w : workers) w.join();
+  size_t total = 0;
+  for (const Part& p : parts) total += ids ? p.ids.size() : p.count;
+  if (!ids) {
+    *count = total;
+    return Status::kOk;
+  }
+  ids->reserve(ids->size() + total);
+  for (const Part& p : parts) ids->insert(ids->end(), p.ids.begin(), p.ids.end());
+  return Status::kOk;
+}
+
+}  // namespace turbotoken_binding
