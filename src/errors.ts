@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'ERR_DISALLOWED_SPECIAL_TOKEN'
   | 'ERR_NOT_A_TOKEN'
   | 'ERR_INVALID_VOCABULARY'
+  | 'ERR_BYTE_NOT_IN_VOCABULARY'
+  | 'ERR_INVALID_PATTERN'
+  | 'ERR_UNSUPPORTED_TOKENIZER'
   | 'ERR_NATIVE_LOAD_FAILED';
 
 function withCode<E extends Error>(error: E, code: ErrorCode): E & { code: ErrorCode } {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "async_jobs.h"
+#include "../core/custom_pieces.h"
 #include "js_errors.h"
 #include "text_input.h"
 
@@ -36,6 +37,17 @@ bool get_uint32_array(napi_env env, napi_value v, const uint32_t** data, size_t*
   return true;
 }
 
+// Statuses other than kDisallowedSpecial that encoding can end with (a caller's vocabulary).
+void throw_encode_status(Napi::Env env, Status st) {
+  if (st == Status::kByteNotInVocabulary) {
+    throw_error(env, ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY",
+                "The text needs a byte that is not a token of this vocabulary, and no merge covers it "
+                "(the vocabulary lacks some single bytes; tiktoken fails here too)");
+  } else {
+    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", turbotoken::status_name(st));
+  }
+}
+
 Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
   Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, len);
   if (len) std::memcpy(ab.Data(), data, len);
@@ -59,6 +71,7 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("countAsync", &NativeEncoding::count_async),
                          InstanceMethod("decodeAsync", &NativeEncoding::decode_async),
                          InstanceMethod("batch", &NativeEncoding::batch),
+                         InstanceMethod("encodePieces", &NativeEncoding::encode_pieces),
                      });
 }
 
@@ -128,6 +141,10 @@ Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
     throw_disallowed(env, bad);
     return env.Undefined();
   }
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
+    return env.Undefined();
+  }
   size_t count = t_ids.size();
   if (output_ && count <= output_capacity_) {
     if (count) std::memcpy(output_, t_ids.data(), count * 4);
@@ -149,6 +166,10 @@ Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
   Status st = core_->count(text.data, text.size, text.may_be_invalid, policy, &n, &bad);
   if (st == Status::kDisallowedSpecial) {
     throw_disallowed(env, bad);
+    return env.Undefined();
+  }
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
     return env.Undefined();
   }
   return Napi::Number::New(env, double(n));
@@ -202,6 +223,27 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
   }
   uint32_t id = core_->single_token(data, len);
   return Napi::Number::New(env, id == turbotoken::kNoRank ? -1.0 : double(id));
+}
+
+Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint8_t* bytes;
+  const uint32_t* ends;
+  size_t size, count;
+  if (!get_uint8_array(env, info[0], &bytes, &size) || !get_uint32_array(env, info[1], &ends, &count)) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodePieces(bytes: Uint8Array, ends: Uint32Array)");
+    return env.Undefined();
+  }
+  t_ids.clear();
+  Status st = turbotoken::encode_pieces(*core_, bytes, size, ends, count, t_ids);
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
+    return env.Undefined();
+  }
+  Napi::Uint32Array out = Napi::Uint32Array::New(env, t_ids.size());
+  if (!t_ids.empty()) std::memcpy(out.Data(), t_ids.data(), t_ids.size() * 4);
+  if (t_ids.capacity() > (1u << 20)) std::vector<uint32_t>().swap(t_ids);
+  return out;
 }
 
 Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {

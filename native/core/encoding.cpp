@@ -34,6 +34,12 @@ struct CountSink {
 
 }  // namespace
 
+Status check_every_part_is_token(const std::vector<uint32_t>& ids, size_t from) {
+  for (size_t k = from; k < ids.size(); k++)
+    if (ids[k] == kNoRank) return Status::kByteNotInVocabulary;
+  return Status::kOk;
+}
+
 Status Encoding::create(const EncodingSpec& spec, std::shared_ptr<const Encoding>* out) {
   std::shared_ptr<Encoding> enc(new (std::nothrow) Encoding());
   if (!enc) return Status::kOutOfMemory;
@@ -102,11 +108,20 @@ Status Encoding::encode(const uint8_t* text, size_t n, bool text_may_be_invalid,
                         const SpecialPolicy& policy, std::vector<uint32_t>& out,
                         SpecialMatch* offending) const {
   IdSink sink{out};
-  return run(text, n, text_may_be_invalid, policy, sink, offending);
+  size_t before = out.size();
+  Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
+  if (st == Status::kOk && !vocab_.has_every_byte()) st = check_every_part_is_token(out, before);
+  return st;
 }
 
 Status Encoding::count(const uint8_t* text, size_t n, bool text_may_be_invalid,
                        const SpecialPolicy& policy, size_t* count, SpecialMatch* offending) const {
+  if (!vocab_.has_every_byte()) {  // rare (a caller's vocabulary): count what encode checks
+    std::vector<uint32_t> ids;
+    Status st = encode(text, n, text_may_be_invalid, policy, ids, offending);
+    *count = ids.size();
+    return st;
+  }
   CountSink sink;
   Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
   *count = sink.count;

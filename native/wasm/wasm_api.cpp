@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../core/bpe.h"
+#include "../core/custom_pieces.h"
 #include "../core/encoding.h"
 
 using turbotoken::Encoding;
@@ -115,6 +116,14 @@ int32_t tt_count(const void* handle, const uint8_t* text, size_t n, uint32_t may
   Status st = core(handle).count(text, n, may_be_invalid != 0, policy(allowed, disallowed),
                                  &count, &bad);
   g_out.a = uint32_t(st == Status::kDisallowedSpecial ? bad.index : count);
+  return status(st);
+}
+
+int32_t tt_encode_pieces(const void* handle, const uint8_t* bytes, size_t size, const uint32_t* ends,
+                         size_t count) {
+  g_ids.clear();
+  Status st = turbotoken::encode_pieces(core(handle), bytes, size, ends, count, g_ids);
+  if (st == Status::kOk) set_out(g_ids.data(), g_ids.size());
   return status(st);
 }
 

@@ -45,6 +45,11 @@ TT_EXPORT("tt_count")
 int32_t tt_count(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid,
                  const uint8_t* allowed, const uint8_t* disallowed);
 
+// Caller-delimited pieces (turbotoken::encode_pieces): out = {ids, count}.
+TT_EXPORT("tt_encode_pieces")
+int32_t tt_encode_pieces(const void* handle, const uint8_t* bytes, size_t size, const uint32_t* ends,
+                         size_t count);
+
 // out = {bytes, length}; on kInvalidTokenId out.a is the index of the bad id.
 TT_EXPORT("tt_decode") int32_t tt_decode(const void* handle, const uint32_t* ids, size_t n);
 
