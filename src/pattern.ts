@@ -226,7 +226,7 @@ class Translator {
       case 'n': case 'r': case 't': case 'f': case 'v': return '\\' + c;
       case 'a': return '\\x07';
       case 'e': return '\\x1b';
-      case 'x': case 'u': case 'U': return this.codePointEscape(c);
+      case 'x': case 'u': case 'U': return this.codePointEscape(c, inClass);
       case 'A': if (inClass) this.fail('\\A inside a character class'); return '^';
       case 'z': if (inClass) this.fail('\\z inside a character class'); return '$';
       default: break;
@@ -242,7 +242,7 @@ class Translator {
     return inClass ? hexEscape(ch) : this.literal(ch);
   }
 
-  private codePointEscape(kind: string): string {
+  private codePointEscape(kind: string, inClass: boolean): string {
     const rest = this.src.slice(this.i);
     const digits = kind === 'x' ? 2 : kind === 'u' ? 4 : 8;
     const m = /^\{([0-9A-Fa-f]{1,8})\}/.exec(rest) ?? new RegExp(`^([0-9A-Fa-f]{${digits}})`).exec(rest);
@@ -250,7 +250,9 @@ class Translator {
     this.i += m[0].length;
     const cp = parseInt(m[1], 16);
     if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) this.fail(`\\${kind} names no Unicode scalar value`);
-    return this.ci ? this.literal(String.fromCodePoint(cp)) : hexEscape(String.fromCodePoint(cp));
+    const ch = String.fromCodePoint(cp);
+    if (!this.ci) return hexEscape(ch);
+    return inClass ? caseVariants(ch).map(hexEscape).join('') : this.literal(ch);
   }
 
   private charClass(): string {

@@ -115,6 +115,7 @@ describe('patterns', () => {
       ['\\d+', 'x١٢3y', ['١٢3']],
       ['\\p{L}+?', 'ab', ['a', 'b']],
       ["(?i)'S|x", "'s 'ſ X", ["'s", "'ſ", 'X']],
+      ['(?i:[\\x41b]+)', 'aBAb-c', ['aBAb']],
     ];
     for (const [pattern, text, pieces] of cases) {
       const encoding = new Encoding({ name: 'p', pattern, ranks });
