@@ -123,6 +123,19 @@ describe('Encoding.fromTokenizerJson', () => {
     });
   });
 
+  it('keeps the text between Split matches as pieces, as tokenizers does (tiktoken would drop it)', async () => {
+    const base = tokenizerJsonFor(getEncoding('r50k_base'), { maxRank: 6000 });
+    const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false };
+    for (const pattern of [{ Regex: String.raw`\p{L}+` }, { String: ', ' }]) {
+      const json = { ...base, pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern, behavior: 'Isolated', invert: false }, byteLevel] } };
+      const file = write('gaps.json', json);
+      const encoding = Encoding.fromTokenizerJson(file);
+      expect(encoding.patternKind).toBe('regexp');
+      await expectSameAsHuggingFace(encoding, Tokenizer.fromFile(file), [...texts.slice(0, 120), 'one, two, three', '12 ab 34, cd']);
+      expect(encoding.decode(encoding.encode('12 ab 34, cd'))).toBe('12 ab 34, cd');
+    }
+  });
+
   it('merges in id (rank) order where the merges list orders merges differently, as documented', async () => {
     // "bc" has the lower id, "ab" the earlier merge: tiktoken-style BPE merges "bc" first,
     // Hugging Face's merge-priority BPE "ab".
