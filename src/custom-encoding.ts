@@ -13,7 +13,7 @@ export interface EncodingOptions {
   name: string;
   /** The split pattern, in the syntax of the reference's regex engine (tiktoken's pat_str). */
   pattern: string;
-  /** A .tiktoken file (path, contents as Uint8Array, or text with a line break), or a Map from bytes to rank. */
+  /** A .tiktoken file (path, contents as Uint8Array, or text with a line break or in the npm tiktoken package's "! ..." form), or a Map from bytes to rank. */
   ranks: RanksInput;
   /** Special tokens and their ids (an object or a Map). Default: none. */
   specialTokens?: Readonly<Record<string, number>> | ReadonlyMap<string, number>;

@@ -1,4 +1,5 @@
-// A caller's vocabulary: a .tiktoken file (lines "base64-bytes rank") or a Map from bytes to rank,
+// A caller's vocabulary: a .tiktoken file (lines "base64-bytes rank", or the npm tiktoken package's
+// "! first-rank base64 base64 ..." lines) or a Map from bytes to rank,
 // checked and packed into the core's .tkv blob (the format scripts/build-vocab.mjs writes).
 import { readFileSync } from 'node:fs';
 import { TurbotokenError, typeError } from './errors';
@@ -35,6 +36,10 @@ export function parseTiktokenText(text: string, source: string): RankEntry[] {
     if (line === '') continue; // tiktoken skips empty lines, e.g. the final newline's
     const where = `${source}:${i + 1}`;
     const fields = line.split(' ');
+    if (fields[0] === '!') {
+      entries.push(...parseRunLine(fields, where));
+      continue;
+    }
     if (fields.length !== 2) throw vocabularyError(`${where}: expected "<base64 token> <rank>", got ${JSON.stringify(line.slice(0, 80))}`);
     const [token, rank] = fields;
     if (token === '' || !BASE64.test(token)) throw vocabularyError(`${where}: ${JSON.stringify(token.slice(0, 80))} is not valid base64`);
@@ -42,6 +47,16 @@ export function parseTiktokenText(text: string, source: string): RankEntry[] {
     entries.push({ bytes: Buffer.from(token, 'base64'), rank: Number(rank), where });
   }
   return entries;
+}
+
+/** The npm tiktoken package's compact form: "! <first rank> <base64> <base64> ...", consecutive ranks. */
+function parseRunLine(fields: string[], where: string): RankEntry[] {
+  const first = fields[1] ?? '';
+  if (!RANK.test(first)) throw vocabularyError(`${where}: the first rank ${JSON.stringify(first.slice(0, 20))} is not a non-negative integer`);
+  return fields.slice(2).map((token, k) => {
+    if (token === '' || !BASE64.test(token)) throw vocabularyError(`${where}: token ${k + 1} ${JSON.stringify(token.slice(0, 80))} is not valid base64`);
+    return { bytes: Buffer.from(token, 'base64'), rank: Number(first) + k, where: `${where} (token ${k + 1})` };
+  });
 }
 
 function entriesOfMap(map: ReadonlyMap<unknown, unknown>): RankEntry[] {
@@ -61,12 +76,12 @@ function entriesOfMap(map: ReadonlyMap<unknown, unknown>): RankEntry[] {
   return entries;
 }
 
-/** The entries of any RanksInput; a string without a line break is a path. */
+/** The entries of any RanksInput; a string is text when it has a line break or starts with "! ", else a path. */
 export function readRanks(input: RanksInput): RankEntry[] {
   if (input instanceof Map) return entriesOfMap(input);
   if (input instanceof Uint8Array) return parseTiktokenText(Buffer.from(input.buffer, input.byteOffset, input.length).toString('utf8'), '<buffer>');
   if (typeof input === 'string') {
-    if (input.includes('\n')) return parseTiktokenText(input, '<text>');
+    if (input.includes('\n') || input.startsWith('! ')) return parseTiktokenText(input, '<text>');
     let text: string;
     try {
       text = readFileSync(input, 'utf8');

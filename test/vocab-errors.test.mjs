@@ -59,6 +59,13 @@ describe('malformed .tiktoken files', () => {
     expectVocabError(make('\n\n'), 'no tokens');
   });
 
+  it("reads the npm tiktoken package's \"! first-rank tokens...\" lines, naming a bad one", () => {
+    const run = `! 0 ${BYTES.map((line) => line.split(' ')[0]).join(' ')}`;
+    expect([...make(run)().encode('hi')]).toEqual([104, 105]);
+    expectVocabError(make(`${run}\n! x ${b64('ab')}`), '<text>:2', 'first rank');
+    expectVocabError(make(`${run}\n! 256 ${b64('ab')} b*d`), '<text>:2', 'token 2');
+  });
+
   it('names a missing file', () => {
     expectVocabError(make(path.join(dir, 'nope.tiktoken')), 'nope.tiktoken');
   });
