@@ -255,6 +255,23 @@ class Translator {
     return inClass ? caseVariants(ch).map(hexEscape).join('') : this.literal(ch);
   }
 
+  // lo-hi inside (?i:...): the range itself plus every case variant of its characters.
+  private caseInsensitiveRange(lo: number): string {
+    this.i++; // the '-'
+    const hiChar = this.src[this.i];
+    if (hiChar === '\\' || hiChar === '[') this.fail('an escape or class as an end of a range inside a case-insensitive group');
+    const hi = this.src.codePointAt(this.i)!;
+    this.i += String.fromCodePoint(hi).length;
+    if (hi < lo) this.fail('a range whose end comes before its start');
+    if (hi - lo >= MAX_CASE_INSENSITIVE_RANGE) this.fail(`a range of more than ${MAX_CASE_INSENSITIVE_RANGE} characters inside a case-insensitive group`);
+    let out = `${hexEscape(String.fromCodePoint(lo))}-${hexEscape(String.fromCodePoint(hi))}`;
+    for (let cp = lo; cp <= hi; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      for (const v of caseVariants(String.fromCodePoint(cp)).slice(1)) out += hexEscape(v);
+    }
+    return out;
+  }
+
   private charClass(): string {
     this.i++;
     let out = '[';
@@ -278,6 +295,7 @@ class Translator {
       if (two === '&&' || two === '--' || two === '~~') this.fail(`the class operator "${two}" (not supported)`);
       if (c === '\\') {
         out += this.escape(true);
+        if (this.ci && this.src[this.i] === '-' && this.src[this.i + 1] !== ']') this.fail('an escape or class as an end of a range inside a case-insensitive group');
         continue;
       }
       const cp = this.src.codePointAt(this.i)!;
@@ -287,11 +305,17 @@ class Translator {
         out += '-';
         continue;
       }
-      if (this.ci && this.src[this.i] === '-' && this.src[this.i + 1] !== ']') this.fail('a range inside a case-insensitive group');
+      if (this.ci && this.src[this.i] === '-' && this.src[this.i + 1] !== ']') {
+        out += this.caseInsensitiveRange(cp);
+        continue;
+      }
       out += this.ci ? caseVariants(ch).map(hexEscape).join('') : hexEscape(ch);
     }
   }
 }
+
+/** The most characters a range inside (?i:...) may span: each one's case variants are listed. */
+const MAX_CASE_INSENSITIVE_RANGE = 256;
 
 /** A global RegExp equivalent to the reference's pattern, or an ERR_INVALID_PATTERN error. */
 export function translatePattern(pattern: string): RegExp {

@@ -112,7 +112,9 @@ describe('patterns', () => {
     expect(patternError('[[:alpha:]]')).toContain('nested character class');
     expect(patternError('[a-z&&[^aeiou]]')).toContain('"&&"');
     expect(patternError('[\\S]')).toContain('\\S inside a character class');
-    expect(patternError('(?i:[a-z])')).toContain('range inside a case-insensitive group');
+    expect(patternError('(?i:[\\x{100}-\\x{400}])')).toContain('escape or class as an end of a range');
+    expect(patternError('(?i:[a-\\x{400}])')).toContain('escape or class as an end of a range');
+    expect(patternError('(?i:[\u0100-\u0400])')).toContain('more than 256 characters');
   });
 
   it('translates what it accepts: atomic groups, possessive and lazy repetition, \\d as Unicode digits', () => {
@@ -123,6 +125,8 @@ describe('patterns', () => {
       ['\\p{L}+?', 'ab', ['a', 'b']],
       ["(?i)'S|x", "'s 'ſ X", ["'s", "'ſ", 'X']],
       ['(?i:[\\x41b]+)', 'aBAb-c', ['aBAb']],
+      ['(?i:[a-c]+)', 'xAbCd\u212a', ['AbC']],
+      ['(?i:[j-l]+)', 'xJ\u212ay', ['J\u212a']],
     ];
     for (const [pattern, text, pieces] of cases) {
       const encoding = new Encoding({ name: 'p', pattern, ranks });
