@@ -55,6 +55,22 @@ describe('a vocabulary of your own', () => {
     });
   }
 
+  it('offers async, batch and streaming calls on every path, equal to encode()', async () => {
+    const list = texts.slice(0, 30).map((t) => t.replaceAll('<|', '<'));
+    for (const pattern of [PATTERNS.cl100k, PATTERNS.qwen2]) {
+      const encoding = new Encoding({ name: 'calls', pattern, ranks: cl100kText, specialTokens: SPECIALS });
+      const expected = list.map((t) => [...encoding.encode(t)]);
+      const batch = encoding.encodeBatch(list, { threads: 2 });
+      list.forEach((_, k) => expect([...batch.tokens.subarray(batch.offsets[k], batch.offsets[k + 1])]).toEqual(expected[k]));
+      expect([...encoding.countBatch(list)]).toEqual(expected.map((ids) => ids.length));
+      expect([...(await encoding.encodeAsync(list[3]))]).toEqual(expected[3]);
+      expect(await encoding.countAsync(list[4])).toBe(expected[4].length);
+      expect(await encoding.decodeAsync(expected[5])).toBe(encoding.decode(expected[5]));
+      const whole = list.join('\n');
+      expect([...encoding.encodeGenerator(whole)].flatMap((c) => [...c])).toEqual([...encoding.encode(whole)]);
+    }
+  });
+
   it('reads ranks from a path, a Uint8Array, text or a Map, all alike', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-vocab-'));
     const file = path.join(dir, 'cl100k.tiktoken');
