@@ -6,7 +6,7 @@ import { native, type NativeEncodingHandle } from './native';
 import { FAMILY_CODE, knownFamily, translatePattern, type PatternKind } from './pattern';
 import { nfcFirst, RegExpHandle, syncOnly } from './regexp-handle';
 import { HF_SEMANTICS, type HfSemantics } from './tokenizer-json';
-import { packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
+import { findDuplicateBytes, packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
 
 export interface EncodingOptions {
   /** A name for messages and encodeChat's framing, e.g. 'my_vocab'. */
@@ -31,7 +31,7 @@ function specialError(message: string): TurbotokenError {
   return new TurbotokenError(message, 'ERR_INVALID_VOCABULARY');
 }
 
-function readSpecials(value: unknown, ranks: Map<number, string>): Record<string, number> {
+function readSpecials(value: unknown, whereRank: (rank: number) => string | undefined): Record<string, number> {
   if (value === undefined) return {};
   const pairs: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(checkOptions(value, 'specialTokens'));
   const out: Record<string, number> = {};
@@ -42,7 +42,7 @@ function readSpecials(value: unknown, ranks: Map<number, string>): Record<string
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 0xffffffff) {
       throw specialError(`${where}: the id must be an integer from 0 to 4294967294; received ${String(id)}`);
     }
-    const rank = ranks.get(id);
+    const rank = whereRank(id);
     if (rank !== undefined) throw specialError(`${where}: the id ${id} is also the rank of the token at ${rank}`);
     const other = byId.get(id);
     if (other !== undefined) throw specialError(`${where}: the id ${id} is also the id of ${JSON.stringify(other)}`);
@@ -74,11 +74,17 @@ export function buildCustomEncoding(options: unknown): BuiltEncoding {
   const family = knownFamily(pattern);
   const regexp = family ? undefined : translatePattern(pattern); // refuse a bad pattern before reading files
   const entries = readRanks(opts.ranks);
-  const { blob, ranks } = packVocabulary(entries);
-  const specialTokens = readSpecials(opts.specialTokens, ranks);
+  const { blob, whereRank } = packVocabulary(entries);
+  const specialTokens = readSpecials(opts.specialTokens, whereRank);
   const texts = Object.keys(specialTokens);
   const ids = texts.map((t) => specialTokens[t]);
-  const core = new native.NativeEncoding(blob, FAMILY_CODE[family ?? 'gpt2'], texts, ids);
+  let core: NativeEncodingHandle;
+  try {
+    core = new native.NativeEncoding(blob, FAMILY_CODE[family ?? 'gpt2'], texts, ids);
+  } catch (error) {
+    findDuplicateBytes(entries); // the one inconsistency left to the core: name its lines
+    throw error;
+  }
   const hf = (opts as { [HF_SEMANTICS]?: HfSemantics })[HF_SEMANTICS];
   let handle: NativeEncodingHandle = core;
   if (regexp) handle = new RegExpHandle(core, regexp, texts, ids, hf?.keepGaps ?? false);
