@@ -32,15 +32,16 @@ function malformed(source: string, key: string, what: string): TurbotokenError {
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** GPT-2's reversible map from bytes to printable characters, as a char -> byte table. */
-function byteLevelDecoder(): Map<string, number> {
-  const map = new Map<string, number>();
+/** GPT-2's reversible map from bytes to printable characters, as a table from character code
+ * (all below 0x144) to byte, -1 for characters outside the alphabet. */
+function byteLevelDecoder(): Int16Array {
+  const table = new Int16Array(0x144).fill(-1);
   let extra = 0;
   for (let b = 0; b < 256; b++) {
     const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-    map.set(String.fromCodePoint(printable ? b : 256 + extra++), b);
+    table[printable ? b : 256 + extra++] = b;
   }
-  return map;
+  return table;
 }
 
 function readInput(input: TokenizerJsonInput): { json: Json; source: string; name: string } {
@@ -139,14 +140,15 @@ function checkNormalizer(normalizer: unknown, source: string): boolean {
   throw unsupported(source, 'normalizer', `${JSON.stringify(type)} is not supported (only none or NFC)`);
 }
 
-function decodeToken(token: string, table: Map<string, number>, source: string, key: string): Uint8Array {
-  const bytes: number[] = [];
-  for (const ch of token) {
-    const b = table.get(ch);
-    if (b === undefined) throw unsupported(source, key, `the character ${JSON.stringify(ch)} is not in the byte-level alphabet (not a byte-level BPE vocabulary)`);
-    bytes.push(b);
+function decodeToken(token: string, table: Int16Array, source: string, key: string): Uint8Array {
+  const bytes = new Uint8Array(token.length); // every alphabet character is one UTF-16 unit
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    const b = c < table.length ? table[c] : -1;
+    if (b < 0) throw unsupported(source, key, `the character ${JSON.stringify(String.fromCodePoint(token.codePointAt(i)!))} is not in the byte-level alphabet (not a byte-level BPE vocabulary)`);
+    bytes[i] = b;
   }
-  return Uint8Array.from(bytes);
+  return bytes;
 }
 
 /** Checks the merges list (both forms) against the vocabulary; merging itself follows ids. */
