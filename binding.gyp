@@ -4,6 +4,7 @@
       "target_name": "turbotoken",
       "sources": [
         "native/core/bpe.cpp",
+        "native/core/custom_pieces.cpp",
         "native/core/encoding.cpp",
         "native/core/piece_cache.cpp",
         "native/core/safe_cut.cpp",

@@ -3,7 +3,11 @@ import { checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkTe
 import { chatParts, type ChatMessage, type EncodeChatOptions } from './compat/chat';
 import { alternation, findLiteral } from './compat/literals';
 import { decodeChunks, decodeChunksAsync, encodeChunks } from './compat/stream';
+import { buildCustomEncoding, type EncodingOptions } from './custom-encoding';
 import { rangeError, TurbotokenError } from './errors';
+import { knownFamily, type PatternKind } from './pattern';
+import { cutRules } from './safe-cut';
+import { encodingOptionsFromTokenizerJson, type TokenizerJsonInput } from './tokenizer-json';
 import * as os from 'node:os';
 import type { NativeEncodingHandle } from './native';
 
@@ -106,6 +110,14 @@ function availableThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
 }
 
+// encodeGenerator for a pattern without known exact cut points: the whole text is one chunk.
+function* oneChunk(text: string, encode: (chunk: string) => Uint32Array): Generator<Uint32Array, number, undefined> {
+  if (text === '') return 0;
+  const ids = encode(text);
+  yield ids;
+  return ids.length;
+}
+
 const OUTPUT_BUFFER_IDS = 4096;
 const textEncoder = new TextEncoder();
 // Reads bytes as the core does: ill-formed UTF-8 becomes U+FFFD, a leading U+FEFF stays.
@@ -124,15 +136,30 @@ export class Encoding {
   readonly nVocab: number;
   /** The id of <|endoftext|>, or undefined when the encoding has none. */
   readonly eotToken: number | undefined;
+  /**
+   * How text is split into pieces: a native scanner ('gpt2', 'cl100k', 'o200k') when the pattern
+   * is one of the shipped encodings' patterns, else 'regexp' (JavaScript's RegExp; slower).
+   */
+  readonly patternKind: PatternKind;
 
   readonly #specialNames: string[];
   readonly #allMask: Uint8Array;
   readonly #handle: NativeEncodingHandle;
+  // Whether encodeGenerator may cut long texts (a shipped pattern, no whitespace in special tokens).
+  readonly #cuttable: boolean;
   // Short results are written here by the native side and copied out with slice(): one typed
   // array allocation in JS is much cheaper than one made through the addon boundary.
   readonly #output = new Uint32Array(OUTPUT_BUFFER_IDS);
 
-  private constructor(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string) {
+  /** An encoding of your own vocabulary (see EncodingOptions and docs/api.md). */
+  constructor(options: EncodingOptions);
+  /** @internal */
+  constructor(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string);
+  constructor(...args: unknown[]) {
+    let [name, handle, specialTokens, pattern] = args as [string, NativeEncodingHandle, Record<string, number>, string];
+    if (args.length === 1) ({ name, handle, specialTokens, pattern } = buildCustomEncoding(args[0]));
+    this.patternKind = knownFamily(pattern) ?? 'regexp';
+    this.#cuttable = cutRules(pattern, Object.keys(specialTokens)) !== null;
     this.name = name;
     this.patternSource = pattern;
     this.specialTokens = Object.freeze({ ...specialTokens });
@@ -144,6 +171,14 @@ export class Encoding {
     this.#handle = handle;
     handle.setOutputBuffer?.(this.#output);
     Object.freeze(this);
+  }
+
+  /**
+   * An encoding from a Hugging Face tokenizer.json (a path, its text, or the parsed object) of a
+   * byte-level BPE model (GPT-2, Llama 3, Qwen2 style); what is supported: docs/encoding.md.
+   */
+  static fromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): Encoding {
+    return new Encoding(encodingOptionsFromTokenizerJson(input, options));
   }
 
   /** @internal */
@@ -377,6 +412,7 @@ export class Encoding {
     const [, disallowed] = this.#policy(options);
     const names = disallowed ? this.#specialNames.filter((_, i) => disallowed[i]) : [];
     if (findLiteral(alternation(names), whole)) this.count(whole, options);
+    if (!this.#cuttable) return oneChunk(whole, (chunk) => this.encode(chunk, options));
     return encodeChunks(whole, (chunk) => this.encode(chunk, options));
   }
 

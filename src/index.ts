@@ -9,6 +9,10 @@ import { listEncodings, loadEncoding } from './registry';
 
 export { Encoding, splitBatch } from './encoding';
 export type { BatchOptions, BatchResult, CountOptions, EncodeOptions, EncodeTextOptions, EncodingWithOffsets, SpecialTokenSet } from './encoding';
+export type { EncodingOptions } from './custom-encoding';
+export type { PatternKind } from './pattern';
+export type { RanksInput } from './vocab-file';
+export type { TokenizerJsonInput } from './tokenizer-json';
 export type { ChatMessage, EncodeChatOptions } from './compat/chat';
 export { TurbotokenError } from './errors';
 export type { TextInput } from './args';

@@ -32,6 +32,8 @@ export interface NativeEncodingHandle {
   tokenBytes(id: number): Uint8Array | null;
   singleToken(bytes: Uint8Array): number;
   info(): { maxTokenValue: number; memoryBytes: number };
+  /** Caller-delimited pieces (piece k = bytes[ends[k-1]..ends[k])), each merged as encode merges a piece. */
+  encodePieces(bytes: Uint8Array, ends: Uint32Array): Uint32Array;
 }
 
 export interface NativeBinding {

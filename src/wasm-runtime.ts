@@ -37,6 +37,7 @@ export interface WasmExports {
   tt_offsets(which: number): number;
   tt_safe_cuts(handle: number, text: number, n: number, mayBeInvalid: number): void;
   tt_decode(handle: number, ids: number, n: number): number;
+  tt_encode_pieces(handle: number, bytes: number, size: number, ends: number, count: number): number;
   tt_token_bytes(handle: number, id: number): number;
   tt_special_text(handle: number, index: number): number;
   tt_special_count(handle: number): number;
@@ -54,6 +55,7 @@ export interface WasmExports {
 // turbotoken::Status values (native/core/status.h) that the JS side acts on.
 export const STATUS_OK = 0;
 export const STATUS_DISALLOWED_SPECIAL = 3;
+export const STATUS_BYTE_NOT_IN_VOCABULARY = 7;
 
 // Results above this size have their scratch buffers released, so a one-off huge call does not
 // pin its memory in the module.

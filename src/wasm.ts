@@ -13,6 +13,7 @@ import {
   runtimeKernels,
   setRuntimeKernel,
   setRuntimeMergeStrategy,
+  STATUS_BYTE_NOT_IN_VOCABULARY,
   STATUS_DISALLOWED_SPECIAL,
   STATUS_OK,
   type Runtime,
@@ -63,6 +64,17 @@ function putText(rt: Runtime, text: string | Uint8Array, extra: number): { ptr: 
   const ptr = rt.alloc(text.length + extra);
   rt.u8().set(text, ptr + extra);
   return { ptr, size: text.length, invalid: 1 };
+}
+
+// The errors native_encoding.cpp's throw_encode_status makes.
+function encodeStatusError(rt: Runtime, status: number): Error {
+  if (status === STATUS_BYTE_NOT_IN_VOCABULARY) {
+    return domainError(
+      'The text needs a byte that is not a token of this vocabulary, and no merge covers it (the vocabulary lacks some single bytes; tiktoken fails here too)',
+      'ERR_BYTE_NOT_IN_VOCABULARY',
+    );
+  }
+  return rangeError(rt.cString(rt.x.tt_status_name(status) >>> 0));
 }
 
 function checkMask(mask: unknown, specials: number): Uint8Array | null {
@@ -140,6 +152,7 @@ class WasmEncoding implements NativeEncodingHandle {
     return guarded((rt) => {
       const [status, a, b] = this.#run(rt, 'tt_encode', text, allowed, disallowed);
       if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      if (status !== STATUS_OK) throw encodeStatusError(rt, status);
       return this.#ids(rt, a, b);
     });
   }
@@ -148,6 +161,7 @@ class WasmEncoding implements NativeEncodingHandle {
     return guarded((rt) => {
       const [status, a] = this.#run(rt, 'tt_count', text, allowed, disallowed);
       if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      if (status !== STATUS_OK) throw encodeStatusError(rt, status);
       return a;
     });
   }
@@ -156,6 +170,7 @@ class WasmEncoding implements NativeEncodingHandle {
     return guarded((rt) => {
       const [status, a, b] = this.#run(rt, 'tt_encode_prefix', text, allowed, disallowed, saturate(maxTokens));
       if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      if (status !== STATUS_OK) throw encodeStatusError(rt, status);
       return this.#ids(rt, a, b);
     });
   }
@@ -164,6 +179,7 @@ class WasmEncoding implements NativeEncodingHandle {
     return guarded((rt) => {
       const [status, a] = this.#run(rt, 'tt_count_up_to', text, allowed, disallowed, saturate(limit));
       if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      if (status !== STATUS_OK) throw encodeStatusError(rt, status);
       return a;
     });
   }
@@ -172,6 +188,7 @@ class WasmEncoding implements NativeEncodingHandle {
     return guarded((rt) => {
       const [status, a, b] = this.#run(rt, 'tt_encode_offsets', text, allowed, disallowed);
       if (status === STATUS_DISALLOWED_SPECIAL) throw this.#disallowed(rt, a);
+      if (status !== STATUS_OK) throw encodeStatusError(rt, status);
       const tokens = this.#ids(rt, a, b);
       const byteOffsets = new Uint32Array(rt.x.memory.buffer, rt.x.tt_offsets(0) >>> 0, b).slice();
       const offsets = new Uint32Array(rt.x.memory.buffer, rt.x.tt_offsets(1) >>> 0, b).slice();
@@ -195,6 +212,23 @@ class WasmEncoding implements NativeEncodingHandle {
     const ids = new Uint32Array(rt.x.memory.buffer, ptr, count).slice();
     rt.releaseIfLarge(ids.byteLength);
     return ids;
+  }
+
+  encodePieces(bytes: Uint8Array, ends: Uint32Array): Uint32Array {
+    if (!types.isUint8Array(bytes) || !types.isUint32Array(ends)) throw typeError('encodePieces(bytes: Uint8Array, ends: Uint32Array)');
+    return guarded((rt) => {
+      const core = this.#core(rt);
+      const ptr = rt.alloc(ends.byteLength + bytes.length);
+      new Uint32Array(rt.x.memory.buffer, ptr, ends.length).set(ends);
+      rt.u8().set(bytes, ptr + ends.byteLength);
+      const status = rt.x.tt_encode_pieces(core, ptr + ends.byteLength, bytes.length, ptr, ends.length);
+      rt.x.tt_free(ptr);
+      if (status !== STATUS_OK) throw encodeStatusError(rt, status);
+      const [a, b] = rt.out();
+      const ids = new Uint32Array(rt.x.memory.buffer, a, b).slice();
+      rt.releaseIfLarge(ids.byteLength);
+      return ids;
+    });
   }
 
   // Checks in the binding's order (text, then masks); one allocation holds the masks, then the text.

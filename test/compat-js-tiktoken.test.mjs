@@ -49,8 +49,16 @@ describe('turbotoken/js-tiktoken beyond the original', () => {
     const cjs = require('../dist/cjs/compat/js-tiktoken.js');
     for (const name of ['getEncoding', 'encodingForModel', 'getEncodingNameForModel', 'Tiktoken']) expect(ours[name]).toBe(cjs[name]);
   });
-  it('new Tiktoken(ranks) throws ERR_NOT_SUPPORTED', () => {
-    expect(() => new ours.Tiktoken({})).toThrow(expect.objectContaining({ constructor: TurbotokenError, code: 'ERR_NOT_SUPPORTED' }));
+  it('new Tiktoken(ranks, extra) builds the same encoder as js-tiktoken', () => {
+    const ranks = require('js-tiktoken/ranks/cl100k_base');
+    const mine = new ours.Tiktoken(ranks.default ?? ranks, { '<|x|>': 100300 });
+    const theirs = new original.Tiktoken(ranks.default ?? ranks, { '<|x|>': 100300 });
+    const next = rng(9);
+    for (let k = 0; k < 40; k++) {
+      const text = randomText(next, 20).replace(/[^\x00-\x7f]/g, 'x') + ' <|x|> <|endoftext|>';
+      expect(mine.encode(text, 'all')).toEqual(theirs.encode(text, 'all'));
+    }
+    expect(() => new ours.Tiktoken({})).toThrow(TypeError);
   });
   it("maps models with tiktoken's map, prefixes included", () => {
     for (const model of MAPPED_DIFFERENTLY) expect(ours.getEncodingNameForModel(model)).toBe('cl100k_base');

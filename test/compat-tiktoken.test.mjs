@@ -54,9 +54,23 @@ describe('turbotoken/tiktoken beyond the original', () => {
     const cjs = require('../dist/cjs/compat/tiktoken.js');
     for (const name of ['get_encoding', 'encoding_for_model', 'get_encoding_name_for_model', 'Tiktoken']) expect(ours[name]).toBe(cjs[name]);
   });
-  it('new Tiktoken(...) throws ERR_NOT_SUPPORTED, naming the alternative', () => {
-    expect(() => new ours.Tiktoken('', {}, '')).toThrow(expect.objectContaining({ constructor: TurbotokenError, code: 'ERR_NOT_SUPPORTED' }));
-    expect(() => new ours.Tiktoken('', {}, '')).toThrow(/get_encoding/);
+  it('new Tiktoken(ranks, specials, pattern) builds the same encoder as tiktoken', () => {
+    const data = require('tiktoken/encoders/cl100k_base.json');
+    const specials = { '<|endoftext|>': 100257, '<|x|>': 100300 };
+    const qwen2 = String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
+    for (const pattern of [data.pat_str, qwen2]) {
+      const mine = new ours.Tiktoken(data.bpe_ranks, specials, pattern);
+      const theirs = new original.Tiktoken(data.bpe_ranks, specials, pattern);
+      expect(mine.name).toBe(theirs.name);
+      const next = rng(5);
+      for (let k = 0; k < 40; k++) {
+        const text = randomText(next, 20) + ' <|x|> 12345';
+        expect([...mine.encode(text, 'all')]).toEqual([...theirs.encode(text, 'all')]);
+        expect([...mine.encode_ordinary(text)]).toEqual([...theirs.encode_ordinary(text)]);
+      }
+      expect([...mine.decode(mine.encode('<|x|>', 'all'))]).toEqual([...Buffer.from('<|x|>')]);
+    }
+    expect(() => new ours.Tiktoken('not base64 x', {}, data.pat_str)).toThrow(expect.objectContaining({ constructor: TurbotokenError, code: 'ERR_INVALID_VOCABULARY' }));
   });
   it('free() is harmless: the encoding still works afterwards', () => {
     const enc = ours.get_encoding('cl100k_base');

@@ -8,6 +8,7 @@
 
 #include "../core/utf8.h"
 #include "async_jobs.h"
+#include "../core/custom_pieces.h"
 #include "js_errors.h"
 #include "split_encode.h"
 #include "text_input.h"
@@ -38,6 +39,17 @@ bool get_uint32_array(napi_env env, napi_value v, const uint32_t** data, size_t*
   if (!typed_array_data(env, v, napi_uint32_array, &p, len)) return false;
   *data = static_cast<const uint32_t*>(p);
   return true;
+}
+
+// Statuses other than kDisallowedSpecial that encoding can end with (a caller's vocabulary).
+void throw_encode_status(Napi::Env env, Status st) {
+  if (st == Status::kByteNotInVocabulary) {
+    throw_error(env, ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY",
+                "The text needs a byte that is not a token of this vocabulary, and no merge covers it "
+                "(the vocabulary lacks some single bytes; tiktoken fails here too)");
+  } else {
+    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", turbotoken::status_name(st));
+  }
 }
 
 Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
@@ -86,6 +98,7 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("countUpTo", &NativeEncoding::count_up_to),
                          InstanceMethod("encodeWithOffsets", &NativeEncoding::encode_with_offsets),
                          InstanceMethod("safeCuts", &NativeEncoding::safe_cuts),
+                         InstanceMethod("encodePieces", &NativeEncoding::encode_pieces),
                      });
 }
 
@@ -157,6 +170,10 @@ Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
     throw_disallowed(env, bad);
     return env.Undefined();
   }
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
+    return env.Undefined();
+  }
   size_t count = t_ids.size();
   if (output_ && count <= output_capacity_) {
     if (count) std::memcpy(output_, t_ids.data(), count * 4);
@@ -180,6 +197,10 @@ Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
     throw_disallowed(env, bad);
     return env.Undefined();
   }
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
+    return env.Undefined();
+  }
   return Napi::Number::New(env, double(n));
 }
 
@@ -193,6 +214,10 @@ Napi::Value NativeEncoding::encode_prefix(const Napi::CallbackInfo& info) {
   Status st = core_->encode_prefix(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), t_ids, &bad);
   if (st == Status::kDisallowedSpecial) {
     throw_disallowed(env, bad);
+    return env.Undefined();
+  }
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
     return env.Undefined();
   }
   Napi::Value out = new_uint32_array(env, t_ids);
@@ -212,6 +237,10 @@ Napi::Value NativeEncoding::count_up_to(const Napi::CallbackInfo& info) {
     throw_disallowed(env, bad);
     return env.Undefined();
   }
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
+    return env.Undefined();
+  }
   return Napi::Number::New(env, double(n));
 }
 
@@ -229,6 +258,10 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
   Status st = core_->encode_with_offsets(text.data, text.size, text.may_be_invalid, policy, ids, bytes, units, &bad);
   if (st == Status::kDisallowedSpecial) {
     throw_disallowed(env, bad);
+    return env.Undefined();
+  }
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
     return env.Undefined();
   }
   Napi::Object out = Napi::Object::New(env);
@@ -304,6 +337,27 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
   }
   uint32_t id = core_->single_token(data, len);
   return Napi::Number::New(env, id == turbotoken::kNoRank ? -1.0 : double(id));
+}
+
+Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint8_t* bytes;
+  const uint32_t* ends;
+  size_t size, count;
+  if (!get_uint8_array(env, info[0], &bytes, &size) || !get_uint32_array(env, info[1], &ends, &count)) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodePieces(bytes: Uint8Array, ends: Uint32Array)");
+    return env.Undefined();
+  }
+  t_ids.clear();
+  Status st = turbotoken::encode_pieces(*core_, bytes, size, ends, count, t_ids);
+  if (st != Status::kOk) {
+    throw_encode_status(env, st);
+    return env.Undefined();
+  }
+  Napi::Uint32Array out = Napi::Uint32Array::New(env, t_ids.size());
+  if (!t_ids.empty()) std::memcpy(out.Data(), t_ids.data(), t_ids.size() * 4);
+  if (t_ids.capacity() > (1u << 20)) std::vector<uint32_t>().swap(t_ids);
+  return out;
 }
 
 Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {

@@ -44,6 +44,9 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   // (text) -> Uint32Array: every byte position where core/safe_cut.h allows a cut (for tests).
   Napi::Value safe_cuts(const Napi::CallbackInfo& info);
 
+  // (bytes: Uint8Array, ends: Uint32Array) -> Uint32Array: caller-delimited pieces, merged
+  Napi::Value encode_pieces(const Napi::CallbackInfo& info);
+
   bool read_policy(const Napi::CallbackInfo& info, turbotoken::SpecialPolicy* policy);
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
   bool decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out);

@@ -46,7 +46,8 @@ struct OffsetSink {
     uint32_t at = uint32_t(p - base);
     for (size_t k = first; k < out.size(); k++) {
       starts.push_back(at);
-      at += uint32_t(vocab.token_length(out[k]));
+      // kNoRank (a vocabulary without some byte) fails the call afterwards; don't index with it.
+      if (out[k] != kNoRank) at += uint32_t(vocab.token_length(out[k]));
     }
   }
   void special(uint32_t id, size_t start) {
@@ -93,6 +94,12 @@ void utf16_offsets_of(const uint8_t* text, size_t n, const std::vector<uint32_t>
 }
 
 }  // namespace
+
+Status check_every_part_is_token(const std::vector<uint32_t>& ids, size_t from) {
+  for (size_t k = from; k < ids.size(); k++)
+    if (ids[k] == kNoRank) return Status::kByteNotInVocabulary;
+  return Status::kOk;
+}
 
 Status Encoding::create(const EncodingSpec& spec, std::shared_ptr<const Encoding>* out) {
   std::shared_ptr<Encoding> enc(new (std::nothrow) Encoding());
@@ -175,11 +182,20 @@ Status Encoding::encode(const uint8_t* text, size_t n, bool text_may_be_invalid,
                         const SpecialPolicy& policy, std::vector<uint32_t>& out,
                         SpecialMatch* offending) const {
   IdSink sink{out};
-  return run(text, n, text_may_be_invalid, policy, sink, offending);
+  size_t before = out.size();
+  Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
+  if (st == Status::kOk && !vocab_.has_every_byte()) st = check_every_part_is_token(out, before);
+  return st;
 }
 
 Status Encoding::count(const uint8_t* text, size_t n, bool text_may_be_invalid,
                        const SpecialPolicy& policy, size_t* count, SpecialMatch* offending) const {
+  if (!vocab_.has_every_byte()) {  // rare (a caller's vocabulary): count what encode checks
+    std::vector<uint32_t> ids;
+    Status st = encode(text, n, text_may_be_invalid, policy, ids, offending);
+    *count = ids.size();
+    return st;
+  }
   CountSink sink;
   Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
   *count = sink.count;
@@ -194,12 +210,20 @@ Status Encoding::encode_prefix(const uint8_t* text, size_t n, bool text_may_be_i
   PrefixSink sink{out, limit};
   Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
   if (out.size() > limit) out.resize(limit);  // the last piece may overshoot
+  if (st == Status::kOk && !vocab_.has_every_byte()) st = check_every_part_is_token(out, first);
   return st;
 }
 
 Status Encoding::count_up_to(const uint8_t* text, size_t n, bool text_may_be_invalid,
                              const SpecialPolicy& policy, size_t limit, size_t* count,
                              SpecialMatch* offending) const {
+  if (!vocab_.has_every_byte()) {  // a caller's vocabulary: count the ids encode_prefix checks
+    std::vector<uint32_t> ids;
+    Status st = encode_prefix(text, n, text_may_be_invalid, policy, limit == SIZE_MAX ? limit : limit + 1,
+                              ids, offending);
+    *count = ids.size();
+    return st;
+  }
   CountSink sink;
   sink.limit = limit;
   Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
@@ -221,7 +245,9 @@ Status Encoding::encode_with_offsets(const uint8_t* text, size_t n, bool text_ma
   }
   size_t first = byte_offsets.size();
   OffsetSink sink{out, byte_offsets};
+  const size_t first_id = out.size();
   Status st = run(text, n, false, policy, sink, offending);
+  if (st == Status::kOk && !vocab_.has_every_byte()) st = check_every_part_is_token(out, first_id);
   if (st == Status::kOk) utf16_offsets_of(text, n, byte_offsets, first, utf16_offsets);
   return st;
 }

@@ -28,6 +28,10 @@ struct SpecialPolicy {
   const uint8_t* disallowed = nullptr;
 };
 
+// kByteNotInVocabulary when BPE left a part that is no token (ids[from..] holds kNoRank): only
+// possible with a vocabulary that lacks some single byte.
+Status check_every_part_is_token(const std::vector<uint32_t>& ids, size_t from);
+
 class Encoding {
  public:
   static Status create(const EncodingSpec& spec, std::shared_ptr<const Encoding>* out);

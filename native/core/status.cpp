@@ -11,6 +11,8 @@ const char* status_name(Status s) {
     case Status::kInvalidTokenId: return "invalid token id";
     case Status::kNotAToken: return "not a token";
     case Status::kOutOfMemory: return "out of memory";
+    case Status::kByteNotInVocabulary: return "the text needs a byte that is not a token of the vocabulary";
+    case Status::kInvalidPieces: return "piece ends that decrease or pass the end of the bytes";
     case Status::kUnknownKernel: return "unknown kernel";
   }
   return "unknown status";

@@ -13,6 +13,8 @@ enum class Status : uint8_t {
   kInvalidTokenId,      // decode was given an id that is not a token of this encoding
   kNotAToken,           // encodeSingleToken was given bytes that are not exactly one token
   kOutOfMemory,
+  kByteNotInVocabulary, // BPE left a byte that is not a token (a vocabulary without every byte)
+  kInvalidPieces,       // piece end offsets that decrease or pass the end of the bytes
   kUnknownKernel,       // select_kernel was given a kernel this build or CPU does not have
 };
 

@@ -48,8 +48,9 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
     if (!insert(r)) return Status::kInvalidVocabulary;  // the same bytes twice
     if (lengths_[r] == 2) pair_rank_[size_t(bytes_[offsets_[r]]) << 8 | bytes_[offsets_[r] + 1]] = r;
   }
+  has_every_byte_ = true;
   for (uint32_t r : byte_rank_)
-    if (r == kNoRank) return Status::kInvalidVocabulary;  // BPE needs every single byte
+    if (r == kNoRank) has_every_byte_ = false;
   id_ = g_next_vocab_id.fetch_add(1, std::memory_order_relaxed);
   return Status::kOk;
 }

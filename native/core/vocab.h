@@ -55,6 +55,9 @@ class Vocab {
     }
   }
   uint32_t byte_rank(uint8_t b) const { return byte_rank_[b]; }
+  // False for a caller's vocabulary that lacks some single byte: BPE can then leave a part that
+  // is no token, which encode reports as kByteNotInVocabulary (tiktoken panics there).
+  bool has_every_byte() const { return has_every_byte_; }
 
   // Number of rank slots (max rank + 1); slots without a token have length 0.
   uint32_t slot_count() const { return uint32_t(lengths_.size()); }
@@ -97,6 +100,7 @@ class Vocab {
   // Every BPE merge starts by looking up each adjacent byte pair: a direct table (256 KB).
   std::vector<uint32_t> pair_rank_;
   uint32_t id_ = 0;
+  bool has_every_byte_ = true;
 };
 
 }  // namespace turbotoken

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../core/bpe.h"
+#include "../core/custom_pieces.h"
 #include "../core/encoding.h"
 #include "../core/kernels.h"
 #include "../core/utf8.h"
@@ -131,6 +132,14 @@ int32_t tt_encode_prefix(const void* handle, const uint8_t* text, size_t n, uint
   Status st = core(handle).encode_prefix(text, n, may_be_invalid != 0, policy(allowed, disallowed), max,
                                          g_ids, &bad);
   if (st == Status::kDisallowedSpecial) g_out.a = bad.index;
+  if (st == Status::kOk) set_out(g_ids.data(), g_ids.size());
+  return status(st);
+}
+
+int32_t tt_encode_pieces(const void* handle, const uint8_t* bytes, size_t size, const uint32_t* ends,
+                         size_t count) {
+  g_ids.clear();
+  Status st = turbotoken::encode_pieces(core(handle), bytes, size, ends, count, g_ids);
   if (st == Status::kOk) set_out(g_ids.data(), g_ids.size());
   return status(st);
 }

@@ -61,6 +61,10 @@ int32_t tt_encode_offsets(const void* handle, const uint8_t* text, size_t n, uin
 TT_EXPORT("tt_offsets") const uint32_t* tt_offsets(uint32_t which);
 // out = {positions, count}: every byte position of the text where a cut is safe (for tests).
 TT_EXPORT("tt_safe_cuts") void tt_safe_cuts(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid);
+// Caller-delimited pieces (turbotoken::encode_pieces): out = {ids, count}.
+TT_EXPORT("tt_encode_pieces")
+int32_t tt_encode_pieces(const void* handle, const uint8_t* bytes, size_t size, const uint32_t* ends,
+                         size_t count);
 
 // out = {bytes, length}; on kInvalidTokenId out.a is the index of the bad id.
 TT_EXPORT("tt_decode") int32_t tt_decode(const void* handle, const uint32_t* ids, size_t n);

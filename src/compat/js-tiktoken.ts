@@ -2,15 +2,16 @@
 // core. Special-token arguments are read as that package reads them (any iterable, 'all'), and
 // its errors keep their classes and messages. Token ids follow tiktoken exactly, which
 // js-tiktoken's regular expressions do not always do (see docs/api.md).
-import { checkString, checkTokenId } from '../args';
+import { checkOptions, checkString, checkTokenId } from '../args';
+import { Encoding } from '../encoding';
 import { encodingNameForModel } from '../models';
 import { loadEncoding } from '../registry';
-import { notSupported, Vocabulary, withMessage } from './vocabulary';
+import { Vocabulary, withMessage } from './vocabulary';
 
 export type TiktokenEncoding = 'gpt2' | 'r50k_base' | 'p50k_base' | 'p50k_edit' | 'cl100k_base' | 'o200k_base' | 'o200k_harmony';
 /** Any model name tiktoken's model map knows, exactly or by prefix. */
 export type TiktokenModel = string;
-/** The shape of js-tiktoken's rank files; accepted by the type only (see Tiktoken). */
+/** The shape of js-tiktoken's rank files (see Tiktoken). */
 export interface TiktokenBPE {
   pat_str: string;
   special_tokens: Record<string, number>;
@@ -31,17 +32,21 @@ function vocabularyOf(tiktoken: Tiktoken): Vocabulary {
 
 export class Tiktoken {
   /**
-   * Not supported: turbotoken ships its vocabularies and does not load rank files yet. Use
-   * getEncoding(name) or encodingForModel(model), with extendedSpecialTokens for extra tokens.
+   * A vocabulary of your own: { bpe_ranks, special_tokens, pat_str } as js-tiktoken's rank files
+   * hold them, read as new Encoding({ ranks, specialTokens, pattern }) reads them.
    */
   constructor(ranks: TiktokenBPE, extendedSpecialTokens?: Record<string, number>) {
-    const vocabulary = pending;
+    let vocabulary = pending;
     pending = undefined;
     if (!vocabulary) {
-      throw notSupported(
-        'turbotoken/js-tiktoken cannot build a Tiktoken from rank files (new Tiktoken(ranks)); ' +
-          'use getEncoding(name) or encodingForModel(model), which take extra special tokens as their second argument',
-      );
+      const bpe = checkOptions(ranks, 'ranks') as Partial<TiktokenBPE>;
+      const encoding = new Encoding({
+        name: 'custom',
+        pattern: bpe.pat_str as string,
+        ranks: Buffer.from(checkString(bpe.bpe_ranks, 'ranks.bpe_ranks'), 'utf8'),
+        specialTokens: bpe.special_tokens,
+      });
+      vocabulary = new Vocabulary(encoding, extension(extendedSpecialTokens));
     }
     vocabularies.set(this, vocabulary);
   }

@@ -3,9 +3,10 @@
 // (a plain array for a Uint32Array, a float id) gives the same result; errors have its classes
 // and messages.
 import { checkString } from '../args';
+import { Encoding } from '../encoding';
 import { encodingNameForModel } from '../models';
 import { loadEncoding } from '../registry';
-import { notSupported, Vocabulary, withMessage } from './vocabulary';
+import { Vocabulary, withMessage } from './vocabulary';
 import { sortedTokenBytes } from './token-bytes';
 
 export type TiktokenEncoding = 'gpt2' | 'r50k_base' | 'p50k_base' | 'p50k_edit' | 'cl100k_base' | 'o200k_base' | 'o200k_harmony';
@@ -20,6 +21,8 @@ const { RuntimeError } = (globalThis as unknown as { WebAssembly: { RuntimeError
 
 let pending: Vocabulary | undefined;
 const vocabularies = new WeakMap<Tiktoken, Vocabulary>();
+// Made by the constructor from ranks: tiktoken gives these no name.
+const unnamed = new WeakSet<Tiktoken>();
 
 function vocabularyOf(tiktoken: Tiktoken): Vocabulary {
   const vocabulary = vocabularies.get(tiktoken);
@@ -29,25 +32,24 @@ function vocabularyOf(tiktoken: Tiktoken): Vocabulary {
 
 export class Tiktoken {
   /**
-   * Not supported: turbotoken ships its vocabularies and does not load custom ones yet. Use
-   * get_encoding(name) or encoding_for_model(model), with extend_special_tokens for extra
-   * special tokens.
+   * A vocabulary of your own: the ranks as text (".tiktoken" lines or the package's "! ..." form),
+   * special tokens and the split pattern, as new Encoding({ ranks, specialTokens, pattern }) reads them.
    */
   constructor(tiktoken_bfe: string, special_tokens: Record<string, number>, pat_str: string) {
-    const vocabulary = pending;
+    let vocabulary = pending;
     pending = undefined;
     if (!vocabulary) {
-      throw notSupported(
-        'turbotoken/tiktoken cannot build a Tiktoken from custom ranks (new Tiktoken(...)); ' +
-          'use get_encoding(name) or encoding_for_model(model), which take extend_special_tokens for extra special tokens',
-      );
+      const ranks = Buffer.from(checkString(tiktoken_bfe, 'tiktoken_bfe'), 'utf8');
+      vocabulary = new Vocabulary(new Encoding({ name: 'custom', pattern: pat_str, ranks, specialTokens: special_tokens }));
+      unnamed.add(this);
     }
     vocabularies.set(this, vocabulary);
   }
 
-  /** The encoding's name, e.g. 'cl100k_base'. */
+  /** The encoding's name, e.g. 'cl100k_base'; undefined for one made from ranks, as in tiktoken. */
   get name(): string | undefined {
-    return vocabularyOf(this).encoding.name;
+    const name = vocabularyOf(this).encoding.name;
+    return unnamed.has(this) ? undefined : name;
   }
 
   /** Does nothing: turbotoken's encodings are shared and released with the process. */

@@ -1,0 +1,94 @@
+// new Encoding({ name, pattern, ranks, specialTokens }): a caller's vocabulary, checked, packed and
+// loaded into the core; the split pattern picks a native scanner or the RegExp path.
+import { checkOptions, checkString } from './args';
+import { TurbotokenError, typeError } from './errors';
+import { native, type NativeEncodingHandle } from './native';
+import { FAMILY_CODE, knownFamily, translatePattern, type PatternKind } from './pattern';
+import { nfcFirst, RegExpHandle, syncOnly } from './regexp-handle';
+import { HF_SEMANTICS, type HfSemantics } from './tokenizer-json';
+import { findDuplicateBytes, packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
+
+export interface EncodingOptions {
+  /** A name for messages and encodeChat's framing, e.g. 'my_vocab'. */
+  name: string;
+  /** The split pattern, in the syntax of the reference's regex engine (tiktoken's pat_str). */
+  pattern: string;
+  /** A .tiktoken file (path, contents as Uint8Array, or text with a line break or in the npm tiktoken package's "! ..." form), or a Map from bytes to rank. */
+  ranks: RanksInput;
+  /** Special tokens and their ids (an object or a Map). Default: none. */
+  specialTokens?: Readonly<Record<string, number>> | ReadonlyMap<string, number>;
+}
+
+export interface BuiltEncoding {
+  name: string;
+  handle: NativeEncodingHandle;
+  specialTokens: Record<string, number>;
+  pattern: string;
+  patternKind: PatternKind;
+}
+
+function specialError(message: string): TurbotokenError {
+  return new TurbotokenError(message, 'ERR_INVALID_VOCABULARY');
+}
+
+function readSpecials(value: unknown, whereRank: (rank: number) => string | undefined): Record<string, number> {
+  if (value === undefined) return {};
+  const pairs: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(checkOptions(value, 'specialTokens'));
+  const out: Record<string, number> = {};
+  const byId = new Map<number, string>();
+  for (const [text, id] of pairs) {
+    if (typeof text !== 'string' || text === '') throw typeError(`specialTokens: a special token must be a non-empty string; received ${JSON.stringify(text)}`);
+    const where = `specialTokens[${JSON.stringify(text)}]`;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 0xffffffff) {
+      throw specialError(`${where}: the id must be an integer from 0 to 4294967294; received ${String(id)}`);
+    }
+    const rank = whereRank(id);
+    if (rank !== undefined) throw specialError(`${where}: the id ${id} is also the rank of the token at ${rank}`);
+    const other = byId.get(id);
+    if (other !== undefined) throw specialError(`${where}: the id ${id} is also the id of ${JSON.stringify(other)}`);
+    if (Object.prototype.hasOwnProperty.call(out, text)) throw specialError(`${where}: defined twice`);
+    byId.set(id, text);
+    out[text] = id;
+  }
+  return out;
+}
+
+function hasEveryByte(entries: readonly RankEntry[]): boolean {
+  const seen = new Uint8Array(256);
+  let count = 0;
+  for (const e of entries) {
+    if (e.bytes.length === 1 && !seen[e.bytes[0]]) {
+      seen[e.bytes[0]] = 1;
+      count++;
+    }
+  }
+  return count === 256;
+}
+
+/** Checks the options, loads the vocabulary into the core and picks the split path. */
+export function buildCustomEncoding(options: unknown): BuiltEncoding {
+  const opts = checkOptions(options) as Partial<EncodingOptions>;
+  const name = checkString(opts.name, 'name');
+  const pattern = checkString(opts.pattern, 'pattern');
+  if (opts.ranks === undefined) throw typeError('The "ranks" option is required');
+  const family = knownFamily(pattern);
+  const regexp = family ? undefined : translatePattern(pattern); // refuse a bad pattern before reading files
+  const entries = readRanks(opts.ranks);
+  const { blob, whereRank } = packVocabulary(entries);
+  const specialTokens = readSpecials(opts.specialTokens, whereRank);
+  const texts = Object.keys(specialTokens);
+  const ids = texts.map((t) => specialTokens[t]);
+  let core: NativeEncodingHandle;
+  try {
+    core = new native.NativeEncoding(blob, FAMILY_CODE[family ?? 'gpt2'], texts, ids);
+  } catch (error) {
+    findDuplicateBytes(entries); // the one inconsistency left to the core: name its lines
+    throw error;
+  }
+  const hf = (opts as { [HF_SEMANTICS]?: HfSemantics })[HF_SEMANTICS];
+  let handle: NativeEncodingHandle = core;
+  if (regexp) handle = new RegExpHandle(core, regexp, texts, ids, hf?.keepGaps ?? false);
+  else if (!hasEveryByte(entries)) handle = syncOnly(core);
+  if (hf?.nfc) handle = nfcFirst(handle);
+  return { name, handle, specialTokens, pattern, patternKind: family ?? 'regexp' };
+}

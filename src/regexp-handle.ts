@@ -1,0 +1,239 @@
+// The general path for a caller's split pattern that no native scanner implements: special tokens
+// are found exactly as the core finds them, JavaScript's RegExp finds the pieces of the text
+// between them, and the core merges all pieces of a segment in one call. Slower than a native
+// scanner (docs/encoding.md), but the same ids as the reference.
+import { TurbotokenError } from './errors';
+import type { NativeEncodingHandle } from './native';
+
+const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text as the core reads it: ill-formed UTF-8 and lone surrogates become U+FFFD. */
+function wellFormed(text: string | Uint8Array): string {
+  if (typeof text !== 'string') return bytesDecoder.decode(text);
+  return LONE_SURROGATE.test(text) ? Buffer.from(text, 'utf8').toString('utf8') : text;
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4; // a pair (the text is well-formed)
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+
+/**
+ * Leftmost occurrence of any of `names` (the longest one where several start at one position),
+ * as SpecialMatcher::find does; a RegExp alternation tries longer names first.
+ */
+function specialFinder(names: string[]): RegExp | null {
+  if (names.length === 0) return null;
+  const sorted = [...names].sort((a, b) => b.length - a.length);
+  return new RegExp(sorted.map(escapeRegExp).join('|'), 'gu');
+}
+
+export class RegExpHandle implements NativeEncodingHandle {
+  readonly #inner: NativeEncodingHandle;
+  readonly #pattern: RegExp;
+  readonly #specials: string[];
+  readonly #specialIds: number[];
+  readonly #finders = new Map<string, RegExp | null>();
+  readonly #keepGaps: boolean;
+
+  /** keepGaps: text between matches is a piece too (Hugging Face's Split "Isolated"); else dropped, as tiktoken does. */
+  constructor(inner: NativeEncodingHandle, pattern: RegExp, specials: string[], specialIds: number[], keepGaps = false) {
+    this.#keepGaps = keepGaps;
+    this.#inner = inner;
+    this.#pattern = pattern;
+    this.#specials = specials;
+    this.#specialIds = specialIds;
+  }
+
+  #finder(mask: Uint8Array | null): RegExp | null {
+    if (!mask) return null;
+    const key = mask.join('');
+    if (!this.#finders.has(key)) this.#finders.set(key, specialFinder(this.#specials.filter((_, i) => mask[i])));
+    return this.#finders.get(key)!;
+  }
+
+  encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array {
+    const s = wellFormed(text);
+    const bad = this.#finder(disallowed);
+    if (bad) {
+      bad.lastIndex = 0;
+      const m = bad.exec(s);
+      if (m) {
+        throw new TurbotokenError(
+          `The text contains a special token that is not allowed: ${m[0]} (pass it in allowedSpecial to encode it as a special token, or remove it from disallowedSpecial to encode it as text)`,
+          'ERR_DISALLOWED_SPECIAL_TOKEN',
+        );
+      }
+    }
+    const parts: Uint32Array[] = [];
+    const finder = this.#finder(allowed);
+    let pos = 0;
+    if (finder) {
+      finder.lastIndex = 0;
+      for (let m = finder.exec(s); m; m = finder.exec(s)) {
+        parts.push(this.#ordinary(s.slice(pos, m.index)));
+        parts.push(Uint32Array.of(this.#specialIds[this.#specials.indexOf(m[0])]));
+        pos = m.index + m[0].length;
+      }
+    }
+    parts.push(this.#ordinary(s.slice(pos)));
+    if (parts.length === 1) return parts[0];
+    const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** The pieces the pattern finds (text between matches is dropped, as the reference drops it). */
+  #ordinary(segment: string): Uint32Array {
+    if (segment === '') return new Uint32Array(0);
+    const pieces: string[] = [];
+    const re = this.#pattern;
+    re.lastIndex = 0;
+    let last = 0;
+    for (let m = re.exec(segment); m; m = re.exec(segment)) {
+      if (this.#keepGaps && m.index > last) pieces.push(segment.slice(last, m.index));
+      last = m.index + m[0].length;
+      if (m[0] === '') {
+        // An empty match adds no token; step over one code point as String#matchAll does.
+        re.lastIndex += (segment.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
+        continue;
+      }
+      pieces.push(m[0]);
+    }
+    if (this.#keepGaps && last < segment.length) pieces.push(segment.slice(last));
+    const ends = new Uint32Array(pieces.length);
+    let total = 0;
+    for (let k = 0; k < pieces.length; k++) {
+      total += utf8Length(pieces[k]);
+      ends[k] = total;
+    }
+    return this.#inner.encodePieces(Buffer.from(pieces.join(''), 'utf8'), ends);
+  }
+
+  count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): number {
+    return this.encode(text, allowed, disallowed).length;
+  }
+
+  // The RegExp path has no early stop: these encode the whole text, then cut or count.
+  encodePrefix(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, maxTokens: number): Uint32Array {
+    return this.encode(text, allowed, disallowed).slice(0, maxTokens);
+  }
+
+  countUpTo(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, _limit: number): number {
+    return this.count(text, allowed, disallowed);
+  }
+
+  encodeWithOffsets(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): { tokens: Uint32Array; offsets: Uint32Array; byteOffsets: Uint32Array } {
+    const tokens = this.encode(text, allowed, disallowed);
+    return { tokens, ...offsetsOf(Buffer.from(wellFormed(text), 'utf8'), tokens, this.#inner) };
+  }
+
+  /** No cut is known to be exact for a pattern the core does not implement: never split. */
+  safeCuts(_text: string | Uint8Array): Uint32Array {
+    return new Uint32Array(0);
+  }
+
+  decode(ids: Uint32Array): string {
+    return this.#inner.decode(ids);
+  }
+
+  decodeBytes(ids: Uint32Array): Uint8Array {
+    return this.#inner.decodeBytes(ids);
+  }
+
+  tokenBytes(id: number): Uint8Array | null {
+    return this.#inner.tokenBytes(id);
+  }
+
+  singleToken(bytes: Uint8Array): number {
+    return this.#inner.singleToken(bytes);
+  }
+
+  info(): { maxTokenValue: number; memoryBytes: number } {
+    return this.#inner.info();
+  }
+
+  encodePieces(bytes: Uint8Array, ends: Uint32Array): Uint32Array {
+    return this.#inner.encodePieces(bytes, ends);
+  }
+}
+
+/**
+ * Where each token starts in `bytes` (the text as the core reads it), in bytes and in UTF-16 code
+ * units; a token that starts inside a character gets that character's start, as the core's
+ * encode_with_offsets defines it.
+ */
+function offsetsOf(bytes: Uint8Array, tokens: Uint32Array, handle: NativeEncodingHandle): { offsets: Uint32Array; byteOffsets: Uint32Array } {
+  const byteOffsets = new Uint32Array(tokens.length);
+  const offsets = new Uint32Array(tokens.length);
+  let at = 0;
+  let pos = 0;
+  let units = 0;
+  let lastUnits = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    byteOffsets[k] = at;
+    for (; pos < at; pos++) {
+      const b = bytes[pos];
+      if ((b & 0xc0) === 0x80) continue;
+      lastUnits = b >= 0xf0 ? 2 : 1;
+      units += lastUnits;
+    }
+    const inside = at < bytes.length && (bytes[at] & 0xc0) === 0x80;
+    offsets[k] = inside ? units - lastUnits : units;
+    at += handle.tokenBytes(tokens[k])?.length ?? 0;
+  }
+  return { offsets, byteOffsets };
+}
+
+/** The synchronous methods of a handle only: async and batch jobs in the addon do not report a
+ * vocabulary's missing bytes, so a vocabulary without every byte runs them on the JS thread. */
+export function syncOnly(inner: NativeEncodingHandle): NativeEncodingHandle {
+  return {
+    encode: (t, a, d) => inner.encode(t, a, d),
+    setOutputBuffer: inner.setOutputBuffer ? (out) => inner.setOutputBuffer!(out) : undefined,
+    count: (t, a, d) => inner.count(t, a, d),
+    decode: (ids) => inner.decode(ids),
+    decodeBytes: (ids) => inner.decodeBytes(ids),
+    tokenBytes: (id) => inner.tokenBytes(id),
+    singleToken: (b) => inner.singleToken(b),
+    info: () => inner.info(),
+    encodePieces: (b, e) => inner.encodePieces(b, e),
+    encodePrefix: (t, a, d, m) => inner.encodePrefix(t, a, d, m),
+    countUpTo: (t, a, d, l) => inner.countUpTo(t, a, d, l),
+    encodeWithOffsets: (t, a, d) => inner.encodeWithOffsets(t, a, d),
+    safeCuts: (t) => inner.safeCuts(t),
+  };
+}
+
+/** A handle that reads text NFC-normalized first (a tokenizer.json whose normalizer is NFC). */
+export function nfcFirst(inner: NativeEncodingHandle): NativeEncodingHandle {
+  const nfc = (t: string | Uint8Array) => wellFormed(t).normalize('NFC');
+  return {
+    ...syncOnly(inner),
+    setOutputBuffer: undefined,
+    encode: (t, a, d) => inner.encode(nfc(t), a, d),
+    count: (t, a, d) => inner.count(nfc(t), a, d),
+    encodePrefix: (t, a, d, m) => inner.encodePrefix(nfc(t), a, d, m),
+    countUpTo: (t, a, d, l) => inner.countUpTo(nfc(t), a, d, l),
+    encodeWithOffsets: () => {
+      throw new TurbotokenError('encodeWithOffsets is not available for a tokenizer.json with an NFC normalizer: offsets into the normalized text would not match the input', 'ERR_UNSUPPORTED_TOKENIZER');
+    },
+    safeCuts: () => new Uint32Array(0),
+  };
+}

@@ -1,0 +1,217 @@
+// Encoding.fromTokenizerJson: a Hugging Face tokenizer.json of a byte-level BPE model (GPT-2,
+// Llama 3, Qwen2 style) as EncodingOptions. Token ids become ranks, so merging follows id order,
+// as tiktoken does; docs/encoding.md says when that equals the merges list's order. Anything this
+// cannot reproduce exactly is refused with an error naming the key.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { TurbotokenError, typeError } from './errors';
+import { GPT2_PATTERN } from './safe-cut';
+import type { EncodingOptions } from './custom-encoding';
+
+/** A path, the file's text (starting with "{"), its bytes, or the parsed object. */
+export type TokenizerJsonInput = string | Uint8Array | Record<string, unknown>;
+
+/** Hugging Face semantics carried to buildCustomEncoding (not part of the public options). */
+export const HF_SEMANTICS = Symbol('turbotoken.huggingFace');
+export interface HfSemantics {
+  /** Split "Isolated": text between pattern matches is a piece too (tiktoken drops it). */
+  keepGaps: boolean;
+  /** The normalizer is NFC. */
+  nfc: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+function unsupported(source: string, key: string, what: string): TurbotokenError {
+  return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_UNSUPPORTED_TOKENIZER');
+}
+
+function malformed(source: string, key: string, what: string): TurbotokenError {
+  return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_INVALID_VOCABULARY');
+}
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** GPT-2's reversible map from bytes to printable characters, as a table from character code
+ * (all below 0x144) to byte, -1 for characters outside the alphabet. */
+function byteLevelDecoder(): Int16Array {
+  const table = new Int16Array(0x144).fill(-1);
+  let extra = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    table[printable ? b : 256 + extra++] = b;
+  }
+  return table;
+}
+
+function readInput(input: TokenizerJsonInput): { json: Json; source: string; name: string } {
+  if (isObject(input) && !(input instanceof Uint8Array)) return { json: input, source: '<object>', name: 'tokenizer' };
+  let text: string;
+  let source: string;
+  if (input instanceof Uint8Array) {
+    text = Buffer.from(input.buffer, input.byteOffset, input.length).toString('utf8');
+    source = '<buffer>';
+  } else if (typeof input === 'string' && input.trimStart().startsWith('{')) {
+    text = input;
+    source = '<text>';
+  } else if (typeof input === 'string') {
+    source = input;
+    try {
+      text = readFileSync(input, 'utf8');
+    } catch (cause) {
+      throw new TurbotokenError(`Cannot read ${input}: ${(cause as Error).message}`, 'ERR_INVALID_VOCABULARY');
+    }
+  } else {
+    throw typeError('Encoding.fromTokenizerJson takes a path, the JSON text, its bytes or the parsed object');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw malformed(source, '(file)', `not valid JSON: ${(cause as Error).message}`);
+  }
+  if (!isObject(json)) throw malformed(source, '(file)', 'the top level must be an object');
+  const name = source.startsWith('<') ? 'tokenizer' : path.basename(path.dirname(path.resolve(source))) || 'tokenizer';
+  return { json, source, name };
+}
+
+function checkModel(model: unknown, source: string): Json {
+  if (!isObject(model)) throw malformed(source, 'model', 'missing or not an object');
+  const type = model.type ?? (model.merges !== undefined ? 'BPE' : undefined);
+  if (type !== 'BPE') throw unsupported(source, 'model.type', `${JSON.stringify(type)} is not supported; only byte-level BPE models are (not Unigram, WordPiece or WordLevel)`);
+  if (model.byte_fallback === true) throw unsupported(source, 'model.byte_fallback', 'byte fallback (SentencePiece-style <0xNN> tokens) is not supported');
+  if (model.dropout !== null && model.dropout !== undefined && model.dropout !== 0) throw unsupported(source, 'model.dropout', 'BPE dropout is random; not supported');
+  for (const key of ['continuing_subword_prefix', 'end_of_word_suffix']) {
+    if (model[key] !== null && model[key] !== undefined && model[key] !== '') throw unsupported(source, `model.${key}`, `${JSON.stringify(model[key])} is not supported`);
+  }
+  if (!isObject(model.vocab)) throw malformed(source, 'model.vocab', 'missing or not an object');
+  if (!Array.isArray(model.merges)) throw malformed(source, 'model.merges', 'missing or not an array');
+  return model;
+}
+
+/** The pattern and whether gaps between matches are pieces, from the pre_tokenizer. */
+function splitPattern(pre: unknown, source: string): { pattern: string; keepGaps: boolean } {
+  const steps: [Json, string][] = [];
+  if (isObject(pre) && pre.type === 'Sequence') {
+    if (!Array.isArray(pre.pretokenizers)) throw malformed(source, 'pre_tokenizer.pretokenizers', 'missing or not an array');
+    pre.pretokenizers.forEach((p, k) => steps.push([p as Json, `pre_tokenizer.pretokenizers[${k}]`]));
+  } else if (isObject(pre)) {
+    steps.push([pre, 'pre_tokenizer']);
+  } else {
+    throw unsupported(source, 'pre_tokenizer', 'a byte-level model needs a ByteLevel pre-tokenizer; there is none');
+  }
+  let pattern: string | undefined;
+  let byteLevel = false;
+  const setPattern = (p: string, key: string) => {
+    if (pattern !== undefined) throw unsupported(source, key, 'a second splitting step (only one Split or ByteLevel with use_regex) is not supported');
+    pattern = p;
+  };
+  for (const [step, key] of steps) {
+    if (!isObject(step)) throw malformed(source, key, 'not an object');
+    if (step.type === 'ByteLevel') {
+      if (step.add_prefix_space === true) throw unsupported(source, `${key}.add_prefix_space`, 'true is not supported (set it to false)');
+      if (step.use_regex !== false) setPattern(GPT2_PATTERN, `${key}.use_regex`);
+      byteLevel = true;
+    } else if (step.type === 'Split') {
+      if (byteLevel) throw unsupported(source, key, 'a Split after ByteLevel is not supported');
+      if (step.behavior !== 'Isolated') throw unsupported(source, `${key}.behavior`, `${JSON.stringify(step.behavior)} is not supported (only "Isolated")`);
+      if (step.invert === true) throw unsupported(source, `${key}.invert`, 'true is not supported');
+      const p = step.pattern as Json | undefined;
+      if (isObject(p) && typeof p.Regex === 'string') setPattern(p.Regex, `${key}.pattern`);
+      else if (isObject(p) && typeof p.String === 'string') setPattern(p.String.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), `${key}.pattern`);
+      else throw malformed(source, `${key}.pattern`, 'expected {"Regex": "..."} or {"String": "..."}');
+    } else {
+      throw unsupported(source, `${key}.type`, `the pre-tokenizer ${JSON.stringify(step.type)} is not supported (only ByteLevel, Split and a Sequence of them)`);
+    }
+  }
+  if (!byteLevel) throw unsupported(source, 'pre_tokenizer', 'a byte-level model needs a ByteLevel pre-tokenizer; there is none');
+  if (pattern === undefined) throw unsupported(source, 'pre_tokenizer', 'no splitting step (a Split, or ByteLevel with use_regex)');
+  return { pattern, keepGaps: true };
+}
+
+function checkNormalizer(normalizer: unknown, source: string): boolean {
+  if (normalizer === null || normalizer === undefined) return false;
+  if (isObject(normalizer) && normalizer.type === 'NFC') return true;
+  if (isObject(normalizer) && normalizer.type === 'Sequence' && Array.isArray(normalizer.normalizers)) {
+    const types = normalizer.normalizers.map((n) => (isObject(n) ? n.type : undefined));
+    if (types.every((t) => t === 'NFC')) return types.length > 0;
+  }
+  const type = isObject(normalizer) ? normalizer.type : normalizer;
+  throw unsupported(source, 'normalizer', `${JSON.stringify(type)} is not supported (only none or NFC)`);
+}
+
+function decodeToken(token: string, table: Int16Array, source: string, key: string): Uint8Array {
+  const bytes = new Uint8Array(token.length); // every alphabet character is one UTF-16 unit
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    const b = c < table.length ? table[c] : -1;
+    if (b < 0) throw unsupported(source, key, `the character ${JSON.stringify(String.fromCodePoint(token.codePointAt(i)!))} is not in the byte-level alphabet (not a byte-level BPE vocabulary)`);
+    bytes[i] = b;
+  }
+  return bytes;
+}
+
+/** Checks the merges list (both forms) against the vocabulary; merging itself follows ids. */
+function checkMerges(merges: unknown[], vocab: Json, source: string): void {
+  merges.forEach((m, k) => {
+    const key = `model.merges[${k}]`;
+    let pair: unknown[];
+    if (typeof m === 'string') pair = m.split(' ');
+    else if (Array.isArray(m)) pair = m;
+    else throw malformed(source, key, 'expected "a b" or ["a", "b"]');
+    if (pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') throw malformed(source, key, `expected two tokens; got ${JSON.stringify(m)}`);
+    for (const part of [pair[0], pair[1], pair[0] + pair[1]]) {
+      if (!Object.prototype.hasOwnProperty.call(vocab, part)) throw malformed(source, key, `${JSON.stringify(part)} is not in model.vocab`);
+    }
+  });
+}
+
+interface AddedToken {
+  id: number;
+  content: string;
+}
+
+function readAddedTokens(list: unknown, source: string): AddedToken[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw malformed(source, 'added_tokens', 'not an array');
+  return list.map((t, k) => {
+    const key = `added_tokens[${k}]`;
+    if (!isObject(t) || typeof t.content !== 'string' || typeof t.id !== 'number') throw malformed(source, key, 'expected {"id": number, "content": string, ...}');
+    for (const flag of ['lstrip', 'rstrip', 'single_word']) {
+      if (t[flag] === true) throw unsupported(source, `${key}.${flag}`, 'true is not supported');
+    }
+    return { id: t.id, content: t.content };
+  });
+}
+
+/** EncodingOptions (with HF_SEMANTICS) for a tokenizer.json. */
+export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): EncodingOptions & { [HF_SEMANTICS]: HfSemantics } {
+  const { json, source, name } = readInput(input);
+  const model = checkModel(json.model, source);
+  const nfc = checkNormalizer(json.normalizer, source);
+  const { pattern, keepGaps } = splitPattern(json.pre_tokenizer, source);
+  const vocab = model.vocab as Json;
+  checkMerges(model.merges as unknown[], vocab, source);
+  const added = readAddedTokens(json.added_tokens, source);
+  const addedIds = new Map(added.map((t) => [t.id, t.content]));
+  const table = byteLevelDecoder();
+  const ranks = new Map<Uint8Array, number>();
+  const byId = new Map<number, string>();
+  for (const [token, id] of Object.entries(vocab)) {
+    const key = `model.vocab[${JSON.stringify(token)}]`;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed(source, key, `the id must be an integer >= 0; got ${JSON.stringify(id)}`);
+    const other = byId.get(id);
+    if (other !== undefined) throw malformed(source, key, `the id ${id} is also the id of ${JSON.stringify(other)}`);
+    byId.set(id, token);
+    // An added token that is also in the vocabulary (GPT-2's <|endoftext|>) is a special token only.
+    if (addedIds.get(id) === token) continue;
+    ranks.set(decodeToken(token, table, source, key), id);
+  }
+  const specialTokens: Record<string, number> = {};
+  added.forEach((t, k) => {
+    const clash = byId.get(t.id);
+    if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${JSON.stringify(clash)}`);
+    specialTokens[t.content] = t.id;
+  });
+  return { name: options?.name ?? name, pattern, ranks, specialTokens, [HF_SEMANTICS]: { keepGaps, nfc } };
+}

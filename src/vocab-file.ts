@@ -1,0 +1,193 @@
+// A caller's vocabulary: a .tiktoken file (lines "base64-bytes rank", or the npm tiktoken package's
+// "! first-rank base64 base64 ..." lines) or a Map from bytes to rank,
+// checked and packed into the core's .tkv blob (the format scripts/build-vocab.mjs writes).
+import { readFileSync } from 'node:fs';
+import { TurbotokenError, typeError } from './errors';
+
+/** A .tiktoken file: its path, its contents (Uint8Array, or a string with a line break), or a Map. */
+export type RanksInput = string | Uint8Array | ReadonlyMap<Uint8Array | string, number>;
+
+/** One token: its bytes, its rank, and where it was defined (for error messages). */
+export interface RankEntry {
+  bytes: Uint8Array;
+  rank: number;
+  /** A description, or [source, line, token in a "!" line or 0], made into one only on error. */
+  where: string | [string, number, number];
+}
+
+export function whereOf(e: RankEntry): string {
+  if (typeof e.where === 'string') return e.where;
+  const [source, line, token] = e.where;
+  return token ? `${source}:${line} (token ${token})` : `${source}:${line}`;
+}
+
+/** The core keeps a token's length in one byte. */
+export const MAX_TOKEN_BYTES = 255;
+/** Ranks index arrays in the core; a bound keeps a stray huge rank from allocating gigabytes. */
+export const MAX_RANK = (1 << 24) - 1;
+
+const RANK = /^(?:0|[1-9][0-9]*)$/;
+const utf8 = new TextEncoder();
+
+export function vocabularyError(message: string): TurbotokenError {
+  return new TurbotokenError(message, 'ERR_INVALID_VOCABULARY');
+}
+
+// Base64 digit values by character code; -1 for anything else.
+const DIGIT = new Int8Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, v) => { DIGIT[c.charCodeAt(0)] = v; });
+
+/**
+ * Decodes strict base64 (padded, length a multiple of 4) into out at `at`: the byte count, or -1
+ * when `token` is not such base64. One shared output buffer instead of a Buffer per token.
+ */
+function decodeBase64(token: string, out: Uint8Array, at: number): number {
+  const n = token.length;
+  if (n === 0 || n % 4 !== 0) return -1;
+  const pad = token.endsWith('==') ? 2 : token.endsWith('=') ? 1 : 0;
+  let w = at;
+  for (let i = 0; i < n; i += 4) {
+    const last = i + 4 === n;
+    const a = DIGIT[token.charCodeAt(i)] ?? -1;
+    const b = DIGIT[token.charCodeAt(i + 1)] ?? -1;
+    const c = last && pad === 2 ? 0 : DIGIT[token.charCodeAt(i + 2)] ?? -1;
+    const d = last && pad >= 1 ? 0 : DIGIT[token.charCodeAt(i + 3)] ?? -1;
+    if ((a | b | c | d) < 0) return -1;
+    out[w++] = (a << 2) | (b >> 4);
+    if (!(last && pad === 2)) out[w++] = ((b & 15) << 4) | (c >> 2);
+    if (!(last && pad >= 1)) out[w++] = ((c & 3) << 6) | d;
+  }
+  return w - at;
+}
+
+/** The entries of a .tiktoken file's text; `source` names the file in errors. */
+export function parseTiktokenText(text: string, source: string): RankEntry[] {
+  const entries: RankEntry[] = [];
+  const out = new Uint8Array(Math.ceil(text.length * 0.75) + 3);
+  let at = 0;
+  const take = (token: string, where: RankEntry['where']) => {
+    const len = decodeBase64(token, out, at);
+    if (len < 0) throw vocabularyError(`${whereOf({ where } as RankEntry)}: ${JSON.stringify(token.slice(0, 80))} is not valid base64`);
+    const bytes = out.subarray(at, at + len);
+    at += len;
+    return bytes;
+  };
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
+    if (line === '') continue; // tiktoken skips empty lines, e.g. the final newline's
+    const fields = line.split(' ');
+    if (fields[0] === '!') {
+      // The npm tiktoken package's compact form: "! <first rank> <base64> <base64> ...".
+      const first = fields[1] ?? '';
+      if (!RANK.test(first)) throw vocabularyError(`${source}:${i + 1}: the first rank ${JSON.stringify(first.slice(0, 20))} is not a non-negative integer`);
+      for (let k = 2; k < fields.length; k++) {
+        const where: RankEntry['where'] = [source, i + 1, k - 1];
+        entries.push({ bytes: take(fields[k], where), rank: Number(first) + k - 2, where });
+      }
+      continue;
+    }
+    const where: RankEntry['where'] = [source, i + 1, 0];
+    if (fields.length !== 2) throw vocabularyError(`${source}:${i + 1}: expected "<base64 token> <rank>", got ${JSON.stringify(line.slice(0, 80))}`);
+    const [token, rank] = fields;
+    if (!RANK.test(rank)) throw vocabularyError(`${source}:${i + 1}: the rank ${JSON.stringify(rank.slice(0, 20))} is not a non-negative integer`);
+    entries.push({ bytes: take(token, where), rank: Number(rank), where });
+  }
+  return entries;
+}
+
+function entriesOfMap(map: ReadonlyMap<unknown, unknown>): RankEntry[] {
+  const entries: RankEntry[] = [];
+  let k = 0;
+  for (const [key, rank] of map) {
+    const where = `ranks entry ${k++}`;
+    let bytes: Uint8Array;
+    if (key instanceof Uint8Array) bytes = key;
+    else if (typeof key === 'string') bytes = utf8.encode(key);
+    else throw typeError(`${where}: a key must be a Uint8Array or a string; received ${typeof key}`);
+    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0) {
+      throw vocabularyError(`${where}: the rank must be an integer >= 0; received ${String(rank)}`);
+    }
+    entries.push({ bytes, rank, where });
+  }
+  return entries;
+}
+
+/** The entries of any RanksInput; a string is text when it has a line break or starts with "! ", else a path. */
+export function readRanks(input: RanksInput): RankEntry[] {
+  if (input instanceof Map) return entriesOfMap(input);
+  if (input instanceof Uint8Array) return parseTiktokenText(Buffer.from(input.buffer, input.byteOffset, input.length).toString('utf8'), '<buffer>');
+  if (typeof input === 'string') {
+    if (input.includes('\n') || input.startsWith('! ')) return parseTiktokenText(input, '<text>');
+    let text: string;
+    try {
+      text = readFileSync(input, 'utf8');
+    } catch (cause) {
+      const error = vocabularyError(`Cannot read the vocabulary file ${input}: ${(cause as Error).message}`);
+      (error as Error & { cause?: unknown }).cause = cause;
+      throw error;
+    }
+    return parseTiktokenText(text, input);
+  }
+  throw typeError('The "ranks" option must be a .tiktoken file (a path, a Uint8Array or its text) or a Map from bytes to rank');
+}
+
+const keyOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+
+/** The packed vocabulary, and where each rank was defined (for error messages). */
+export interface PackedVocabulary {
+  blob: Uint8Array;
+  /** Where the token of `rank` was defined, or undefined when no token has that rank. */
+  whereRank(rank: number): string | undefined;
+}
+
+/**
+ * Checks the entries (no empty or over-long token, no rank twice, ranks in range) and packs them
+ * as the core's .tkv blob: "TTV1", u32 slot count, one length byte per rank (0 = no token at that
+ * rank), then the tokens' bytes in rank order. Ranks may have gaps. The same bytes twice is left
+ * to the core, which finds it while hashing; findDuplicateBytes then names the lines.
+ */
+export function packVocabulary(entries: readonly RankEntry[]): PackedVocabulary {
+  if (entries.length === 0) throw vocabularyError('The vocabulary has no tokens');
+  let maxRank = 0;
+  let total = 0;
+  for (const e of entries) {
+    if (e.bytes.length === 0) throw vocabularyError(`${whereOf(e)}: a token must have at least one byte`);
+    if (e.bytes.length > MAX_TOKEN_BYTES) throw vocabularyError(`${whereOf(e)}: the token has ${e.bytes.length} bytes; at most ${MAX_TOKEN_BYTES} are supported`);
+    if (e.rank > MAX_RANK) throw vocabularyError(`${whereOf(e)}: the rank ${e.rank} is above the largest supported rank, ${MAX_RANK}`);
+    maxRank = Math.max(maxRank, e.rank);
+    total += e.bytes.length;
+  }
+  const slots = maxRank + 1;
+  const entryOfRank = new Int32Array(slots).fill(-1);
+  entries.forEach((e, k) => {
+    const same = entryOfRank[e.rank];
+    if (same >= 0) throw vocabularyError(`${whereOf(e)}: the rank ${e.rank} is already the rank of ${whereOf(entries[same])}`);
+    entryOfRank[e.rank] = k;
+  });
+  const blob = new Uint8Array(8 + slots + total);
+  blob.set([0x54, 0x54, 0x56, 0x31]); // "TTV1"
+  new DataView(blob.buffer).setUint32(4, slots, true);
+  let at = 8 + slots;
+  for (let rank = 0; rank < slots; rank++) {
+    const k = entryOfRank[rank];
+    if (k < 0) continue;
+    const bytes = entries[k].bytes;
+    blob[8 + rank] = bytes.length;
+    blob.set(bytes, at);
+    at += bytes.length;
+  }
+  const whereRank = (rank: number) => (rank < slots && entryOfRank[rank] >= 0 ? whereOf(entries[entryOfRank[rank]]) : undefined);
+  return { blob, whereRank };
+}
+
+/** Throws an error naming both definitions of the first token defined twice, if there is one. */
+export function findDuplicateBytes(entries: readonly RankEntry[]): void {
+  const seen = new Map<string, RankEntry>();
+  for (const e of entries) {
+    const key = keyOf(e.bytes);
+    const same = seen.get(key);
+    if (same) throw vocabularyError(`${whereOf(e)}: the same token bytes as ${whereOf(same)} (0x${Buffer.from(e.bytes).toString('hex')})`);
+    seen.set(key, e);
+  }
+}
