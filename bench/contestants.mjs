@@ -1,5 +1,6 @@
 // The tokenizers compared, each asked for the same thing: the token ids of ordinary text (special
 // tokens treated as text), as a fresh array per call.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -12,11 +13,26 @@ function optional(name, make) {
   }
 }
 
+// turbotoken on its WebAssembly backend, loaded beside the main import (which keeps the backend
+// it chose) through the internal modules that the browser entry uses too.
+function turbotokenWasm(encodingName) {
+  const { loadWasm } = require('../dist/cjs/wasm.js');
+  const { encodingFrom, manifestEncodings, manifestEntry } = require('../dist/cjs/encoding-data.js');
+  const data = new URL('../data/', import.meta.url);
+  const entry = manifestEntry(manifestEncodings(JSON.parse(readFileSync(new URL('encodings.json', data), 'utf8'))), encodingName);
+  const binding = loadWasm();
+  const enc = encodingFrom(binding, encodingName, entry, readFileSync(new URL(entry.ranks, data)));
+  return { name: 'turbotoken (wasm)', detail: binding.backend, encode: (text) => enc.encodeOrdinary(text) };
+}
+
 export function contestants(encodingName) {
   const turbotoken = require('../dist/cjs/index.js');
   const ours = turbotoken.getEncoding(encodingName);
+  const main = { name: 'turbotoken', detail: turbotoken.backend, encode: (text) => ours.encodeOrdinary(text) };
   return [
-    { name: 'turbotoken', detail: turbotoken.backend, encode: (text) => ours.encodeOrdinary(text) },
+    main,
+    // Its own row only when the main import runs natively (TURBOTOKEN_BACKEND=wasm makes them one).
+    ...(main.detail.startsWith('wasm') ? [] : [turbotokenWasm(encodingName)]),
     optional('tiktoken', (m) => {
       const enc = m.get_encoding(encodingName);
       return { name: 'tiktoken', detail: 'wasm', encode: (text) => enc.encode_ordinary(text) };

@@ -1,4 +1,5 @@
-// npm run bench: turbotoken against tiktoken, js-tiktoken and gpt-tokenizer on the same inputs.
+// npm run bench: turbotoken (native, and its WebAssembly backend) against tiktoken, js-tiktoken
+// and gpt-tokenizer on the same inputs.
 // Checks that every contestant returns the same ids before timing anything; prints a markdown
 // table of MB/s (10^6 bytes of UTF-8 input per second, median of the runs) and the ratio to
 // tiktoken, and writes bench/results/<encoding>.md and bench/results/chart-<encoding>.svg.
@@ -53,27 +54,32 @@ async function time(players, input, once = {}) {
 }
 
 function table(encoding, names, rows, meta) {
-  const head = `| input | MB | ${names.map((n) => `${n} MB/s`).join(' | ')} | turbotoken ÷ tiktoken |`;
-  const lines = [head, `|${'---|'.repeat(names.length + 3)}`];
+  const ours = names.filter((n) => n.startsWith('turbotoken'));
+  const head = `| input | MB | ${names.map((n) => `${n} MB/s`).join(' | ')} | ${ours.map((n) => `${n} ÷ tiktoken`).join(' | ')} |`;
+  const lines = [head, `|${'---|'.repeat(names.length + ours.length + 2)}`];
   for (const r of rows) {
-    const ratio = r.values.tiktoken ? (r.values.turbotoken.mbs / r.values.tiktoken.mbs).toFixed(1) + '×' : '—';
+    const ratio = (n) => (r.values.tiktoken ? (r.values[n].mbs / r.values.tiktoken.mbs).toFixed(1) + '×' : '—');
     const cell = (v) => (v === undefined ? '—' : `${v.mbs.toFixed(2)}${v.single ? '¹' : ''}`);
-    lines.push(`| ${r.label} | ${(r.bytes / 1e6).toFixed(2)} | ${names.map((n) => cell(r.values[n])).join(' | ')} | ${ratio} |`);
+    lines.push(`| ${r.label} | ${(r.bytes / 1e6).toFixed(2)} | ${names.map((n) => cell(r.values[n])).join(' | ')} | ${ours.map(ratio).join(' | ')} |`);
   }
   const notes = '¹ one run only (it took over 3 s). gpt-tokenizer\'s piece cache is cleared before each timed run, so it helps only within one input, as it would on new text.';
   return `### ${encoding}\n\n${meta}\n\n${lines.join('\n')}\n\n${notes}\n`;
 }
 
-// turbotoken alone on 1 MB worst cases (the peers take minutes there): MB/s and the share of
-// its mixed-corpus speed, which the speed target wants to be at least a third.
-async function worstCasesAlone(encoding, mixedMBs) {
-  const player = contestants(encoding)[0];
-  const lines = ['| 1 MB of | turbotoken MB/s | ÷ mixed-corpus MB/s |', '|---|---|---|'];
+// turbotoken alone (each of its backends) on 1 MB worst cases (the peers take minutes there):
+// MB/s and the share of its mixed-corpus speed, which the speed target wants to be at least a third.
+async function worstCasesAlone(encoding, mixed) {
+  const players = contestants(encoding).filter((p) => p.name.startsWith('turbotoken'));
+  const head = players.map((p) => `| ${p.name} MB/s | ÷ mixed-corpus MB/s `).join('');
+  const lines = [`| 1 MB of ${head}|`, `|---|${'---|---|'.repeat(players.length)}`];
   for (const [label, unit] of Object.entries(WORST_UNITS)) {
     const text = unit.repeat(Math.round(1e6 / Buffer.byteLength(unit)));
-    const values = await time([player], { label, texts: [text], bytes: Buffer.byteLength(text) });
-    const mbs = values.turbotoken.mbs;
-    lines.push(`| ${label} | ${mbs.toFixed(2)} | ${mixedMBs ? (mbs / mixedMBs).toFixed(2) : '—'} |`);
+    const values = await time(players, { label, texts: [text], bytes: Buffer.byteLength(text) });
+    const cells = players.map((p) => {
+      const mbs = values[p.name].mbs;
+      return `| ${mbs.toFixed(2)} | ${mixed[p.name] ? (mbs / mixed[p.name].mbs).toFixed(2) : '—'} `;
+    });
+    lines.push(`| ${label} ${cells.join('')}|`);
   }
   return lines.join('\n') + '\n';
 }
@@ -86,7 +92,7 @@ async function main() {
     for (const m of all.filter((c) => c.missing)) console.log(`note: ${m.missing}`);
     const players = all.filter((c) => !c.missing);
     const names = players.map((p) => p.name);
-    const meta = `Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, turbotoken backend ${players[0].detail}, ${corpus}, single thread, median of runs.`;
+    const meta = `Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, turbotoken backend ${players.filter((p) => p.name.startsWith('turbotoken')).map((p) => p.detail).join(' and ')}, ${corpus}, single thread, median of runs.`;
     console.log(`\n# ${encoding}: ${meta}`);
     const rows = [];
     for (const input of inputs) {
@@ -95,11 +101,11 @@ async function main() {
       rows.push({ label: input.label, bytes: input.bytes, values });
       console.log(`${input.label.padEnd(28)} ${names.map((n) => `${n} ${values[n].mbs.toFixed(2)}`).join('  ')}`);
     }
-    const mixed = rows.find((r) => r.label === 'mixed')?.values.turbotoken.mbs;
+    const mixed = rows.find((r) => r.label === 'mixed')?.values ?? {};
     const md = `${table(encoding, names, rows, meta)}\n#### turbotoken alone, 1 MB worst cases\n\n${await worstCasesAlone(encoding, mixed)}`;
     console.log('\n' + md);
     writeFileSync(new URL(`${encoding}.md`, outDir), md);
-    writeFileSync(new URL(`chart-${encoding}.svg`, outDir), barChart({ title: `${encoding}: MB/s by input (turbotoken ${players[0].detail})`, rows: rows.map((r) => ({ ...r, values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, v.mbs])) })), names }));
+    writeFileSync(new URL(`chart-${encoding}.svg`, outDir), barChart({ title: `${encoding}: MB/s by input`, rows: rows.map((r) => ({ ...r, values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, v.mbs])) })), names }));
   }
 }
 

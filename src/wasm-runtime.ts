@@ -114,11 +114,12 @@ export class Runtime {
     return this.u8().subarray(ptr, ptr + len);
   }
 
+  /** A short NUL-terminated ASCII string (a status name). */
   cString(ptr: number): string {
     const u8 = this.u8();
-    let end = ptr;
-    while (u8[end] !== 0) end++;
-    return Buffer.from(u8.buffer, u8.byteOffset + ptr, end - ptr).toString('latin1');
+    let text = '';
+    for (let at = ptr; u8[at] !== 0; at++) text += String.fromCharCode(u8[at]);
+    return text;
   }
 
   releaseIfLarge(bytes: number): void {
@@ -133,6 +134,15 @@ let generation = 0;
 let mergeStrategy = 0;
 let memoryLimit = 0;
 let kernelIndex = -1; // -1: the module's default
+
+/**
+ * Hands in the compiled module instead of reading WASM_FILE. The browser entry compiles it
+ * asynchronously and calls this first: browsers have no file system, and Chromium refuses to
+ * compile a module this size synchronously on the main thread.
+ */
+export function provideModule(module: object): void {
+  compiled = module;
+}
 
 function instantiate(): Runtime {
   compiled ??= new WebAssembly.Module(readFileSync(WASM_FILE));

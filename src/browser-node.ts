@@ -1,0 +1,51 @@
+// The few Node APIs that the code shared with the Node build touches, for the browser bundle
+// (scripts/build-browser.mjs maps node:fs, node:os, node:path and node:util here). The browser
+// entry never reads files: it hands the compiled module to the runtime before anything would.
+
+export function readFileSync(): never {
+  throw new Error('turbotoken/browser reads no files: the WebAssembly module is handed in by the browser entry');
+}
+
+export function join(...parts: string[]): string {
+  return parts.join('/');
+}
+
+// Only used to name files in errors; files are not read in the browser.
+export function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+export function dirname(p: string): string {
+  const at = p.lastIndexOf('/');
+  return at < 0 ? '.' : p.slice(0, at);
+}
+
+export function resolve(...parts: string[]): string {
+  return parts.join('/');
+}
+
+interface NavigatorLike {
+  hardwareConcurrency?: number;
+}
+
+/** The default thread count of encodeBatch, which the WebAssembly backend runs on one thread anyway. */
+export function availableParallelism(): number {
+  return (globalThis as { navigator?: NavigatorLike }).navigator?.hardwareConcurrency ?? 1;
+}
+
+export function cpus(): unknown[] {
+  return [];
+}
+
+// Reads the typed array's own tag, as node:util's checks do: it works across realms and cannot
+// be faked by a prototype.
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
+
+function isTyped(value: unknown, tag: string): boolean {
+  return ArrayBuffer.isView(value) && typedArrayTag.call(value) === tag;
+}
+
+export const types = {
+  isUint8Array: (value: unknown): value is Uint8Array => isTyped(value, 'Uint8Array'),
+  isUint32Array: (value: unknown): value is Uint32Array => isTyped(value, 'Uint32Array'),
+};
