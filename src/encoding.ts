@@ -157,7 +157,7 @@ export class Encoding {
   constructor(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string);
   constructor(...args: unknown[]) {
     let [name, handle, specialTokens, pattern] = args as [string, NativeEncodingHandle, Record<string, number>, string];
-    if (args.length === 1) ({ name, handle, specialTokens, pattern } = buildCustomEncoding(args[0]));
+    if (args.length !== 4) ({ name, handle, specialTokens, pattern } = buildCustomEncoding(args[0]));
     this.patternKind = knownFamily(pattern) ?? 'regexp';
     this.#cuttable = cutRules(pattern, Object.keys(specialTokens)) !== null;
     this.name = name;

@@ -71,7 +71,9 @@ function readInput(input: TokenizerJsonInput): { json: Json; source: string; nam
     throw malformed(source, '(file)', `not valid JSON: ${(cause as Error).message}`);
   }
   if (!isObject(json)) throw malformed(source, '(file)', 'the top level must be an object');
-  const name = source.startsWith('<') ? 'tokenizer' : path.basename(path.dirname(path.resolve(source))) || 'tokenizer';
+  // "Qwen2-7B/tokenizer.json" is Qwen2-7B; "gpt2-style.json" is gpt2-style.
+  const base = path.basename(source);
+  const name = source.startsWith('<') ? 'tokenizer' : (base === 'tokenizer.json' ? path.basename(path.dirname(path.resolve(source))) : base.replace(/\.json$/, '')) || 'tokenizer';
   return { json, source, name };
 }
 

@@ -49,6 +49,8 @@ describe('Encoding.fromTokenizerJson', () => {
     const encoding = Encoding.fromTokenizerJson(file);
     expect(encoding.patternKind).toBe('gpt2');
     expect(encoding.specialTokens).toEqual({ '<|endoftext|>': 50256 });
+    expect(encoding.name).toBe('r50k');
+    expect(Encoding.fromTokenizerJson(file, { name: 'gpt2-copy' }).name).toBe('gpt2-copy');
     await expectSameAsHuggingFace(encoding, Tokenizer.fromFile(file));
     // Added tokens are special tokens: with them allowed, the ids are Hugging Face's.
     const withSpecial = 'a<|endoftext|>b <|endoftext|>';

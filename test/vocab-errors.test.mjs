@@ -86,6 +86,7 @@ describe('malformed .tiktoken files', () => {
     expect(() => new Encoding({ name: 1, pattern: PATTERN, ranks: 'x\n' })).toThrow(TypeError);
     expect(() => new Encoding({ name: 'x', pattern: PATTERN, ranks: 42 })).toThrow(TypeError);
     expect(() => new Encoding(null)).toThrow(TypeError);
+    expect(() => new Encoding()).toThrow(TypeError);
   });
 });
 
