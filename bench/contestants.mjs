@@ -1,5 +1,6 @@
 // The tokenizers compared, each asked for the same thing: the token ids of ordinary text (special
-// tokens treated as text), as a fresh array per call.
+// tokens treated as text), as a fresh array per call. encodeDefault is each package's encode with
+// its default options (special-token text is an error), for the row that times servers' usual call.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -22,30 +23,30 @@ function turbotokenWasm(encodingName) {
   const entry = manifestEntry(manifestEncodings(JSON.parse(readFileSync(new URL('encodings.json', data), 'utf8'))), encodingName);
   const binding = loadWasm();
   const enc = encodingFrom(binding, encodingName, entry, readFileSync(new URL(entry.ranks, data)));
-  return { name: 'turbotoken (wasm)', detail: binding.backend, encode: (text) => enc.encodeOrdinary(text) };
+  return { name: 'turbotoken (wasm)', detail: `${binding.backend}-${binding.kernel()}`, encode: (text) => enc.encodeOrdinary(text), encodeDefault: (text) => enc.encode(text) };
 }
 
 export function contestants(encodingName) {
   const turbotoken = require('../dist/cjs/index.js');
   const ours = turbotoken.getEncoding(encodingName);
-  const main = { name: 'turbotoken', detail: turbotoken.backend, encode: (text) => ours.encodeOrdinary(text) };
+  const main = { name: 'turbotoken', detail: turbotoken.backend, encode: (text) => ours.encodeOrdinary(text), encodeDefault: (text) => ours.encode(text) };
   return [
     main,
     // Its own row only when the main import runs natively (TURBOTOKEN_BACKEND=wasm makes them one).
     ...(main.detail.startsWith('wasm') ? [] : [turbotokenWasm(encodingName)]),
     optional('tiktoken', (m) => {
       const enc = m.get_encoding(encodingName);
-      return { name: 'tiktoken', detail: 'wasm', encode: (text) => enc.encode_ordinary(text) };
+      return { name: 'tiktoken', detail: 'wasm', encode: (text) => enc.encode_ordinary(text), encodeDefault: (text) => enc.encode(text) };
     }),
     optional('js-tiktoken', (m) => {
       const enc = m.getEncoding(encodingName);
-      return { name: 'js-tiktoken', detail: 'js', encode: (text) => enc.encode(text, [], []) };
+      return { name: 'js-tiktoken', detail: 'js', encode: (text) => enc.encode(text, [], []), encodeDefault: (text) => enc.encode(text) };
     }),
     optional('gpt-tokenizer', () => {
       const enc = require(`gpt-tokenizer/cjs/encoding/${encodingName}`);
       const none = new Set();
       // Its LRU cache of pieces would otherwise carry results from one timed run to the next.
-      return { name: 'gpt-tokenizer', detail: 'js', encode: (text) => enc.encode(text, { disallowedSpecial: none }), reset: () => enc.clearMergeCache() };
+      return { name: 'gpt-tokenizer', detail: 'js', encode: (text) => enc.encode(text, { disallowedSpecial: none }), encodeDefault: (text) => enc.encode(text), reset: () => enc.clearMergeCache() };
     }),
   ];
 }

@@ -26,7 +26,8 @@ function checkAgree(players, input) {
   for (const p of players) {
     p.reset?.();
     const start = performance.now();
-    const ids = input.texts.map((t) => Array.from(p.encode(t)));
+    const encode = input.defaults ? p.encodeDefault : p.encode;
+    const ids = input.texts.map((t) => Array.from(encode(t)));
     once[p.name] = performance.now() - start;
     if (!reference) reference = ids;
     else if (!ids.every((a, i) => sameIds(a, reference[i]))) {
@@ -46,7 +47,10 @@ async function time(players, input, once = {}) {
   const out = {};
   for (const p of players) {
     if (once[p.name] > SLOW_RUN_MS) out[p.name] = { mbs: input.bytes / 1e6 / (once[p.name] / 1000), single: true };
-    else bench.add(p.name, () => { p.reset?.(); for (const t of input.texts) p.encode(t); });
+    else {
+      const encode = input.defaults ? p.encodeDefault : p.encode;
+      bench.add(p.name, () => { p.reset?.(); for (const t of input.texts) encode(t); });
+    }
   }
   await bench.run();
   for (const task of bench.tasks) out[task.name] = { mbs: input.bytes / 1e6 / (task.result.latency.p50 / 1000) };

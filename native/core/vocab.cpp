@@ -23,7 +23,11 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   if (size - 8 - count != total) return Status::kInvalidVocabulary;
 
   lengths_.assign(lens, lens + count);
+  // kTokenSlack zero bytes after the last token let decode copy short tokens with one
+  // fixed-size move.
+  bytes_.reserve(total + kTokenSlack);
   bytes_.assign(lens + count, lens + count + total);
+  bytes_.resize(total + kTokenSlack, 0);
   offsets_.resize(count);
   size_t offset = 0;
   for (uint32_t r = 0; r < count; r++) {

@@ -69,6 +69,8 @@ class Vocab {
   uint32_t id() const { return id_; }
 
   static constexpr size_t kMaxTokenLength = 255;
+  // token_data(rank) can be read this many bytes past the token's start, whatever its length.
+  static constexpr size_t kTokenSlack = 16;
 
  private:
   // An open-addressing slot: the token's first 8 bytes packed, so that most lookups touch one
