@@ -4,6 +4,7 @@
       "target_name": "turbotoken",
       "sources": [
         "native/core/bpe.cpp",
+        "native/core/bpe_long.cpp",
         "native/core/custom_pieces.cpp",
         "native/core/encoding.cpp",
         "native/core/piece_cache.cpp",
