@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
   failed += check_vocab_validation();
   std::string kernels;
   for (const auto& k : turbotoken_fuzz::kernel_names()) kernels += " " + k;
-  std::printf("regress: %zu files, %zu cases, %zu failed (kernels:%s; strategies: auto direct heap)\n",
+  std::printf("regress: %zu files, %zu cases, %zu failed (kernels:%s; strategies: auto direct heap buckets)\n",
               files.size(), cases, failed, kernels.c_str());
   return failed || cases == 0 ? 1 : 0;
 }
