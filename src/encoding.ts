@@ -193,14 +193,11 @@ export class Encoding {
   encode(text: TextInput, options?: EncodeTextOptions): Uint32Array {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
-    if (options === undefined) return this.#encode(input, allowed, disallowed);
-    if (options.maxTokens !== undefined) {
+    if (options?.maxTokens !== undefined) {
       const maxTokens = checkTokenCount(options.maxTokens, 'maxTokens');
       if (maxTokens !== Infinity) return this.#handle.encodePrefix(input, allowed, disallowed, maxTokens);
     }
-    const threads = this.#threadsFor(input, options);
-    if (threads > 1) return this.#handle.encode(input, allowed, disallowed, threads) as Uint32Array;
-    return this.#encode(input, allowed, disallowed);
+    return this.#encode(input, allowed, disallowed, this.#threadsFor(input, options));
   }
 
   /**
@@ -227,13 +224,14 @@ export class Encoding {
     return threads === 0 ? availableThreads() : threads;
   }
 
-  /** Token ids of `text`, treating special-token text as ordinary text. */
+  /** Token ids of `text`, treating special-token text as ordinary text (threads: the default of encode). */
   encodeOrdinary(text: TextInput): Uint32Array {
-    return this.#encode(checkText(text), null, null);
+    const input = checkText(text);
+    return this.#encode(input, null, null, this.#threadsFor(input, undefined));
   }
 
-  #encode(input: TextInput, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array {
-    const result = this.#handle.encode(input, allowed, disallowed);
+  #encode(input: TextInput, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads = 1): Uint32Array {
+    const result = threads > 1 ? this.#handle.encode(input, allowed, disallowed, threads) : this.#handle.encode(input, allowed, disallowed);
     return typeof result === 'number' ? this.#output.slice(0, result) : result;
   }
 

@@ -121,3 +121,13 @@ describe.each(['gpt2', 'cl100k_base', 'o200k_base'])('the C++ cut finder on %s',
     expect(cuts).toBeGreaterThan(1000);
   });
 });
+
+it('splits by default: encode and encodeOrdinary without options equal one thread', async () => {
+  const enc = getEncoding('cl100k_base');
+  const text = corpusSamples(2).map((d) => d.bytes.toString('utf8')).join('\n').repeat(8).replace(/<\|/g, '<');
+  expect(Buffer.byteLength(text)).toBeGreaterThan(1 << 20);
+  const one = enc.encode(text, { threads: 1 });
+  expect([...enc.encode(text)]).toEqual([...one]);
+  expect([...enc.encodeOrdinary(text)]).toEqual([...one]);
+  expect(enc.count(text)).toBe(one.length);
+});
