@@ -111,7 +111,9 @@ describe('Segmenter', () => {
       }
     }
   });
-  it('takes time linear in the input: 4x the chunks take at most ~5x the CPU time', () => {
+  // The work counts above are the exact check; this one guards the time. Quadratic would be 16x;
+  // 8x leaves room for GC and a loaded machine (5.5x failed once in CI beside other tests).
+  it('takes time linear in the input: 4x the chunks take at most 8x the CPU time', () => {
     const time = (chunk, count) => {
       let best = Infinity;
       for (let run = 0; run < 5; run++) {
@@ -127,7 +129,7 @@ describe('Segmenter', () => {
     for (const unit of ['abc', 'word ']) {
       const chunk = unit.repeat(1000).slice(0, 1000);
       time(chunk, 1000);
-      expect(time(chunk, 8000) / time(chunk, 2000)).toBeLessThan(5.5);
+      expect(time(chunk, 8000) / time(chunk, 2000)).toBeLessThan(8);
     }
   });
 });
