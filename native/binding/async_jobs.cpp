@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "js_errors.h"
+#include "js_strings.h"
 #include "split_encode.h"
 
 namespace turbotoken_binding {
@@ -50,7 +51,8 @@ class Job : public Napi::AsyncWorker {
                                in_.threads, nullptr, &count_, &match_);
         break;
       case JobKind::kDecode:
-        status_ = core.decode(in_.ids.data(), in_.ids.size(), bytes_, &bad_index_);
+        // The whole decode, UTF-16 included, on the worker: the JS thread only wraps the result.
+        status_ = decode_text(core, in_.ids.data(), in_.ids.size(), &text_, &bad_index_);
         break;
     }
   }
@@ -66,12 +68,18 @@ class Job : public Napi::AsyncWorker {
                         " is not a token of this encoding");
       });
     }
+    if (status_ == Status::kOutOfMemory) {
+      return reject([&] { throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding"); });
+    }
     switch (in_.kind) {
       case JobKind::kEncode: deferred_.Resolve(adopt_ids(env, std::move(ids_))); break;
       case JobKind::kCount: deferred_.Resolve(Napi::Number::New(env, double(count_))); break;
-      case JobKind::kDecode:
-        deferred_.Resolve(Napi::String::New(env, reinterpret_cast<const char*>(bytes_.data()), bytes_.size()));
+      case JobKind::kDecode: {
+        Napi::Value text = to_js_string(env, text_);
+        if (text.IsEmpty()) return reject([] {});
+        deferred_.Resolve(text);
         break;
+      }
     }
   }
 
@@ -92,7 +100,7 @@ class Job : public Napi::AsyncWorker {
   JobInput in_;
   Status status_ = Status::kOk;
   std::vector<uint32_t> ids_;
-  std::vector<uint8_t> bytes_;
+  DecodedText text_;
   size_t count_ = 0;
   size_t bad_index_ = 0;
   SpecialMatch match_{};

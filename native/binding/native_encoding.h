@@ -49,7 +49,7 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
 
   bool read_policy(const Napi::CallbackInfo& info, turbotoken::SpecialPolicy* policy);
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
-  bool decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out);
+  bool decode_ids(const Napi::CallbackInfo& info, const uint32_t** ids, size_t* n, size_t* total);
   void throw_disallowed(Napi::Env env, const turbotoken::SpecialMatch& m);
 
   std::shared_ptr<const turbotoken::Encoding> core_;

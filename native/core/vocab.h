@@ -64,6 +64,18 @@ class Vocab {
   bool has_rank(uint32_t rank) const { return rank < lengths_.size() && lengths_[rank] != 0; }
   const uint8_t* token_data(uint32_t rank) const { return bytes_.data() + offsets_[rank]; }
   uint32_t token_length(uint32_t rank) const { return lengths_[rank]; }
+  // Raw views of the token arrays for loops that write bytes: through a uint8_t* the compiler
+  // must assume a write may change a vector's own pointers and reloads them on every token.
+  struct TokenView {
+    const uint8_t* bytes;
+    const uint32_t* offsets;
+    const uint8_t* lengths;  // 0: no token at that rank
+    const uint8_t* ascii;    // 1: every byte of the token is ASCII
+    uint32_t count;
+  };
+  TokenView tokens() const {
+    return {bytes_.data(), offsets_.data(), lengths_.data(), ascii_.data(), uint32_t(lengths_.size())};
+  }
   size_t memory_bytes() const;
   // Unique per loaded vocabulary in this process (never 0); keys per-thread caches.
   uint32_t id() const { return id_; }
@@ -95,6 +107,7 @@ class Vocab {
   std::vector<uint8_t> bytes_;      // all tokens, concatenated by rank
   std::vector<uint32_t> offsets_;   // rank -> start in bytes_
   std::vector<uint8_t> lengths_;    // rank -> length (0 = no token)
+  std::vector<uint8_t> ascii_;      // rank -> 1 if the token is all ASCII (decode to UTF-16)
   std::unique_ptr<Entry[], FreeTable> table_;  // mask_ + 1 slots
   size_t mask_ = 0;
   unsigned shift_ = 64;
