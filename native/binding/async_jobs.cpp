@@ -4,6 +4,7 @@
 #include <string>
 #include <thread>
 
+#include "../core/utf8.h"
 #include "js_errors.h"
 #include "js_strings.h"
 #include "split_encode.h"
@@ -41,6 +42,11 @@ class Job : public Napi::AsyncWorker {
 
   void Execute() override {
     const auto& core = *in_.core;
+    if (!in_.utf16.empty()) {
+      in_.text.resize(in_.utf16.size() * 3);
+      in_.text.resize(turbotoken::utf16_to_utf8(in_.utf16.data(), in_.utf16.size(), in_.text.data()));
+      decltype(in_.utf16)().swap(in_.utf16);
+    }
     switch (in_.kind) {
       case JobKind::kEncode:
         status_ = encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),

@@ -426,11 +426,17 @@ Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int k
   TextInput text;
   SpecialPolicy policy;
   JobInput job;
-  // A string is converted straight into the job's own buffer; bytes are copied, since the
-  // caller may change them while the job runs.
-  if (!read_text(env, info[0], "text", job.text, &text) || !read_policy(info, &policy)) return env.Undefined();
-  if (text.data == job.text.data()) job.text.resize(text.size);
-  else job.text.assign(text.data, text.data + text.size);
+  // A long string is copied as UTF-16 and converted on the worker; a short one is converted
+  // straight into the job's own buffer; bytes are copied, since the caller may change them while
+  // the job runs.
+  if (read_long_string_utf16(env, info[0], job.utf16)) {
+    text.may_be_invalid = false;
+  } else {
+    if (!read_text(env, info[0], "text", job.text, &text)) return env.Undefined();
+    if (text.data == job.text.data()) job.text.resize(text.size);
+    else job.text.assign(text.data, text.data + text.size);
+  }
+  if (!read_policy(info, &policy)) return env.Undefined();
   job.kind = static_cast<JobKind>(kind);
   job.core = core_;
   job.may_be_invalid = text.may_be_invalid;

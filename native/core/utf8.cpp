@@ -145,4 +145,48 @@ size_t utf8_to_utf16(const uint8_t* s, size_t n, char16_t* out) {
   return size_t(out - start);
 }
 
+size_t utf16_to_utf8(const char16_t* s, size_t n, uint8_t* out) {
+  uint8_t* const start = out;
+  size_t i = 0;
+  while (i < n) {
+    // Runs of ASCII, 8 units at a time.
+    while (i + 8 <= n) {
+      uint16_t high = 0;
+      for (size_t k = 0; k < 8; k++) high |= uint16_t(s[i + k]);
+      if (high >= 0x80) break;
+      for (size_t k = 0; k < 8; k++) out[k] = uint8_t(s[i + k]);
+      out += 8;
+      i += 8;
+    }
+    if (i >= n) break;
+    uint32_t c = s[i++];
+    if (c < 0x80) {
+      *out++ = uint8_t(c);
+      continue;
+    }
+    if (c < 0x800) {
+      *out++ = uint8_t(0xC0 | (c >> 6));
+      *out++ = uint8_t(0x80 | (c & 0x3F));
+      continue;
+    }
+    if (c >= 0xD800 && c <= 0xDFFF) {
+      const bool paired = c < 0xDC00 && i < n && s[i] >= 0xDC00 && s[i] <= 0xDFFF;
+      if (!paired) {
+        c = 0xFFFD;
+      } else {
+        c = 0x10000 + ((c - 0xD800) << 10) + (uint32_t(s[i++]) - 0xDC00);
+        *out++ = uint8_t(0xF0 | (c >> 18));
+        *out++ = uint8_t(0x80 | ((c >> 12) & 0x3F));
+        *out++ = uint8_t(0x80 | ((c >> 6) & 0x3F));
+        *out++ = uint8_t(0x80 | (c & 0x3F));
+        continue;
+      }
+    }
+    *out++ = uint8_t(0xE0 | (c >> 12));
+    *out++ = uint8_t(0x80 | ((c >> 6) & 0x3F));
+    *out++ = uint8_t(0x80 | (c & 0x3F));
+  }
+  return size_t(out - start);
+}
+
 }  // namespace turbotoken
