@@ -3,6 +3,7 @@
 #include <new>
 
 #include "js_errors.h"
+#include "text_input.h"
 
 // Node-API's external strings (Node >= 18.18 / 20.4, still marked experimental): looked up weakly
 // so that the addon loads, and copies instead, on a Node without them.
@@ -25,8 +26,10 @@ using turbotoken::Status;
 // Below this many characters V8 copies an external string anyway; a plain copy is cheaper.
 constexpr size_t kAdoptFrom = 4096;
 
-void free_latin1(napi_env, void* data, void*) { delete[] static_cast<char*>(data); }
-void free_utf16(napi_env, void* data, void*) { delete[] static_cast<char16_t*>(data); }
+void free_text(napi_env, void* data, void*) { std::free(data); }
+
+// Large texts in huge pages (fewer page faults while the core writes them); freed with free().
+void* allocate_text(size_t bytes) { return bytes >= kLargeBuffer ? allocate_large(bytes) : std::malloc(bytes); }
 
 Napi::Value too_long(Napi::Env env) {
   throw_error(env, ErrorKind::kRangeError, "ERR_STRING_TOO_LONG", "The decoded text is too long for a JS string");
@@ -34,17 +37,17 @@ Napi::Value too_long(Napi::Env env) {
 }
 
 template <typename Unit>
-napi_status adopt(napi_env env, std::unique_ptr<Unit[]>& owned, size_t length, napi_value* out) {
+napi_status adopt(napi_env env, std::unique_ptr<Unit[], FreeText>& owned, size_t length, napi_value* out) {
 #ifdef TURBOTOKEN_EXTERNAL_STRINGS
   if (length >= kAdoptFrom) {
     bool copied = false;
     napi_status st = napi_generic_failure;
     if constexpr (sizeof(Unit) == 1) {
       if (node_api_create_external_string_latin1)
-        st = node_api_create_external_string_latin1(env, owned.get(), length, free_latin1, nullptr, out, &copied);
+        st = node_api_create_external_string_latin1(env, owned.get(), length, free_text, nullptr, out, &copied);
     } else {
       if (node_api_create_external_string_utf16)
-        st = node_api_create_external_string_utf16(env, owned.get(), length, free_utf16, nullptr, out, &copied);
+        st = node_api_create_external_string_utf16(env, owned.get(), length, free_text, nullptr, out, &copied);
     }
     if (st == napi_ok) {
       if (!copied) owned.release();
@@ -65,13 +68,13 @@ Status decode_text(const turbotoken::Encoding& core, const uint32_t* ids, size_t
   Status st = core.decoded_length(ids, count, &total, bad_index, &ascii);
   if (st != Status::kOk) return st;
   if (ascii) {
-    text->latin1.reset(new (std::nothrow) char[total + 1]);
+    text->latin1.reset(static_cast<char*>(allocate_text(total + 1)));
     if (!text->latin1) return Status::kOutOfMemory;
     core.decode_into(ids, count, reinterpret_cast<uint8_t*>(text->latin1.get()), total);
     text->length = total;
     return Status::kOk;
   }
-  text->utf16.reset(new (std::nothrow) char16_t[total + turbotoken::Encoding::kDecodeUtf16Slack]);
+  text->utf16.reset(static_cast<char16_t*>(allocate_text((total + turbotoken::Encoding::kDecodeUtf16Slack) * sizeof(char16_t))));
   if (!text->utf16) return Status::kOutOfMemory;
   text->length = core.decode_utf16(ids, count, text->utf16.get());
   return Status::kOk;

@@ -7,16 +7,21 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 
 #include "../core/encoding.h"
 
 namespace turbotoken_binding {
 
+struct FreeText {
+  void operator()(void* p) const { std::free(p); }
+};
+
 struct DecodedText {
-  std::unique_ptr<char[]> latin1;     // set when every character is ASCII
-  std::unique_ptr<char16_t[]> utf16;  // set otherwise
-  size_t length = 0;                  // characters (Latin-1) or code units (UTF-16)
+  std::unique_ptr<char[], FreeText> latin1;     // set when every character is ASCII
+  std::unique_ptr<char16_t[], FreeText> utf16;  // set otherwise
+  size_t length = 0;                            // characters (Latin-1) or code units (UTF-16)
 };
 
 // Decodes ids into *text (no JS calls: safe on a worker thread). kInvalidTokenId with
