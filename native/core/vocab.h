@@ -32,6 +32,20 @@ inline uint64_t pack_prefix(const uint8_t* p, size_t len) {
   return uint64_t(p[0]) | (uint64_t(p[len >> 1]) << ((len >> 1) * 8)) | (uint64_t(p[len - 1]) << ((len - 1) * 8));
 }
 
+// Whether a[8..len) == b[8..len) for len > 8, with 8-byte loads that stay inside [0, len): the
+// last one overlaps the one before. Inline, where memcmp was a library call per long lookup.
+inline bool same_after_prefix(const uint8_t* a, const uint8_t* b, size_t len) {
+  uint64_t x, y;
+  for (size_t k = 8; k + 8 < len; k += 8) {
+    std::memcpy(&x, a + k, 8);
+    std::memcpy(&y, b + k, 8);
+    if (x != y) return false;
+  }
+  std::memcpy(&x, a + len - 8, 8);
+  std::memcpy(&y, b + len - 8, 8);
+  return x == y;
+}
+
 class Vocab {
  public:
   // Parses a .tkv blob (see scripts/build-vocab.mjs for the format). The blob is copied.
@@ -47,7 +61,7 @@ class Vocab {
     for (;;) {
       const Entry& e = table_[slot];
       if (e.length == len && e.key == key) {
-        if (len <= 8 || std::memcmp(token_data(e.rank) + 8, bytes + 8, len - 8) == 0) return e.rank;
+        if (len <= 8 || same_after_prefix(token_data(e.rank), bytes, len)) return e.rank;
       } else if (e.length == 0) {
         return kNoRank;
       }
