@@ -136,6 +136,80 @@ std::string check_round_trip(const Encoding& enc, const std::string& repaired, c
   return "";
 }
 
+// UTF-16 of well-formed UTF-8, by the definition (independent of the core's transcoders).
+std::u16string utf16_of(const std::string& valid) {
+  std::u16string out;
+  for (size_t i = 0; i < valid.size();) {
+    const uint8_t b = uint8_t(valid[i]);
+    const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    uint32_t c = len == 1 ? b : b & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len; k++) c = (c << 6) | (uint8_t(valid[i + k]) & 0x3F);
+    if (c >= 0x10000) {
+      out += char16_t(0xD800 + ((c - 0x10000) >> 10));
+      out += char16_t(0xDC00 + ((c - 0x10000) & 0x3FF));
+    } else {
+      out += char16_t(c);
+    }
+    i += len;
+  }
+  return out;
+}
+
+std::u16string decode_text(const Encoding& enc, const std::vector<uint32_t>& ids, std::string* failure) {
+  size_t total = 0, bad = 0;
+  if (enc.decoded_length(ids.data(), ids.size(), &total, &bad) != Status::kOk) {
+    *failure = "decoded_length refused id index " + std::to_string(bad);
+    return {};
+  }
+  std::u16string out(total + Encoding::kDecodeUtf16Slack, u'\0');
+  out.resize(enc.decode_utf16(ids.data(), ids.size(), out.data()));
+  return out;
+}
+
+// decode to UTF-16 (blocks of token bytes, characters cut between blocks) and the transcoders
+// against the definition: the ids of the text, and the input's raw bytes as one-byte tokens, so
+// that every ill-formed sequence reaches the UTF-16 writer.
+std::string check_text_decoding(const Encoding& enc, const uint8_t* s, size_t n, const std::string& repaired,
+                                const Outcome& o) {
+  const std::u16string expected = utf16_of(repaired);
+  std::string failure;
+  if (o.status == Status::kOk && decode_text(enc, o.ids, &failure) != expected)
+    return failure.empty() ? "decode_utf16(encode(text)) differs from the text" : failure;
+  std::vector<uint32_t> bytes;
+  for (size_t i = 0; i < n; i++) bytes.push_back(enc.vocab().byte_rank(s[i]));
+  // Repeated so that the bytes cross the writer's block boundary (4 KB) at many offsets; for one
+  // input length in four, as it costs ASan builds a third of the fuzzer's speed.
+  std::vector<uint32_t> repeated;
+  while (n % 4 == 1 && repeated.size() < 4400) repeated.insert(repeated.end(), bytes.begin(), bytes.end());
+  std::string repeated_raw;
+  for (size_t r = 0; r < (n ? repeated.size() / n : 0); r++) repeated_raw.append(reinterpret_cast<const char*>(s), n);
+  if (decode_text(enc, bytes, &failure) != expected) return "decode_utf16 of the raw bytes differs from the repaired text " + failure;
+  if (decode_text(enc, repeated, &failure) !=
+      utf16_of(reference_repair(reinterpret_cast<const uint8_t*>(repeated_raw.data()), repeated_raw.size())))
+    return "decode_utf16 of the raw bytes, repeated, differs " + failure;
+  std::u16string units(n, u'\0');
+  units.resize(turbotoken::utf8_to_utf16(s, n, units.data()));
+  if (units != expected) return "utf8_to_utf16 differs from the repaired text";
+  // The input's bytes as UTF-16 units (surrogates paired or not) back to UTF-8.
+  std::u16string wide;
+  for (size_t i = 0; i + 1 < n; i += 2) wide += char16_t(s[i] | (s[i + 1] << 8));
+  std::string narrow(wide.size() * 3, '\0');
+  narrow.resize(turbotoken::utf16_to_utf8(wide.data(), wide.size(), reinterpret_cast<uint8_t*>(narrow.data())));
+  std::u16string expected_wide;
+  for (size_t i = 0; i < wide.size(); i++) {
+    const char16_t c = wide[i];
+    const bool high = c >= 0xD800 && c < 0xDC00, low = c >= 0xDC00 && c <= 0xDFFF;
+    if (high && i + 1 < wide.size() && wide[i + 1] >= 0xDC00 && wide[i + 1] <= 0xDFFF) {
+      expected_wide += c;
+      expected_wide += wide[++i];
+    } else {
+      expected_wide += (high || low) ? char16_t(0xFFFD) : c;
+    }
+  }
+  if (utf16_of(narrow) != expected_wide) return "utf16_to_utf8 differs from the definition (lone surrogates to U+FFFD)";
+  return "";
+}
+
 }  // namespace
 
 std::string reference_repair(const uint8_t* s, size_t n) {
@@ -206,6 +280,7 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
   std::string failure = check_pieces(enc, repaired);
   if (failure.empty()) failure = check_specials(enc, repaired, *baseline, mode);
   if (failure.empty()) failure = check_round_trip(enc, repaired, *baseline, s, n, mode);
+  if (failure.empty()) failure = check_text_decoding(enc, s, n, repaired, *baseline);
   if (!failure.empty()) return failure;
 
   const std::pair<MergeStrategy, const char*> strategies[] = {{MergeStrategy::kDirect, "direct"},

@@ -4,7 +4,9 @@
 //   - every pre-tokenizer kernel (SIMD ones, if the core has them) gives what the scalar kernel gives;
 //   - count() equals the number of ids encode() gives;
 //   - decoding the ids gives back the input, with ill-formed UTF-8 replaced as the WHATWG decoder
-//     does (checked against our own small decoder here, not the core's);
+//     does (checked against our own small decoder here, not the core's), as bytes and as UTF-16
+//     (also for the input's raw bytes as one-byte tokens); UTF-16 to UTF-8 turns lone
+//     surrogates into U+FFFD;
 //   - pieces tile the text, each ends on a code point boundary;
 //   - a disallowed special token is reported where it really is, and only when one is there.
 #pragma once
