@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomText, rng } from './support/random-text.mjs';
 import { reference } from './support/reference.mjs';
+import { comparisonTexts, PATTERNS, rankEntries, referenceFor, tiktokenText } from './support/custom-vocab.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -174,6 +175,32 @@ describe.skipIf(!present)('turbotoken/browser in Chromium', () => {
     expect(site.requests.filter((p) => p.startsWith('/nowhere/'))).toEqual([]);
     expect(viaBase).toEqual(Array.from(reference('r50k_base').encode('hello world')));
     expect(viaBytes).toEqual(viaBase);
+  });
+
+  // new Encoding({...}) in the page: the same WebAssembly binding as the shipped encodings, with a
+  // native scanner for a shipped pattern and the page's own RegExp for any other.
+  it('builds encodings of your own vocabulary, with tiktoken\'s ids on both pattern paths', async () => {
+    const ranks = tiktokenText(rankEntries('r50k_base'));
+    const specials = { '<|endoftext|>': 50256 };
+    const texts = comparisonTexts().slice(0, 60);
+    const page = await freshPage();
+    const got = await page.evaluate(async ({ ranks, specials, patterns, texts }) => {
+      const t = window.turbotoken;
+      await t.loadEncoding('gpt2');  // initialises the module
+      const out = {};
+      for (const [key, pattern] of Object.entries(patterns)) {
+        const enc = new t.Encoding({ name: `mine_${key}`, pattern, ranks, specialTokens: specials });
+        out[key] = { kind: enc.patternKind, results: texts.map((text) => Array.from(enc.encode(text, { allowedSpecial: 'all' }))) };
+      }
+      return out;
+    }, { ranks, specials, patterns: { gpt2: PATTERNS.gpt2, qwen2: PATTERNS.qwen2 }, texts });
+    await page.close();
+    expect(got.gpt2.kind).toBe('gpt2');
+    expect(got.qwen2.kind).toBe('regexp');
+    for (const key of ['gpt2', 'qwen2']) {
+      const ref = referenceFor(ranks, specials, PATTERNS[key]);
+      got[key].results.forEach((ids, k) => expect(ids, `${key}: ${JSON.stringify(texts[k])}`).toEqual(Array.from(ref.encode(texts[k], 'all'))));
+    }
   });
 
   it('fails with typed errors: unknown names, missing files, bad arguments', async () => {
