@@ -61,7 +61,7 @@ describe('a vocabulary without a byte', () => {
 
   // Encoding hands such a vocabulary's calls to the synchronous single-thread methods; the core
   // handle must refuse it on its other entry points too.
-  it("is an error from each of the backend handle's entry points", () => {
+  it("is an error from each of the backend handle's entry points", async () => {
     const entries = readRanks(tiktokenText(cl100k.filter(([, b]) => !(b.length === 1 && b[0] === 0x7e))));
     const handle = new native.NativeEncoding(packVocabulary(entries).blob, FAMILY_CODE.cl100k, [], []);
     for (const call of [
@@ -74,6 +74,16 @@ describe('a vocabulary without a byte', () => {
       () => handle.count(long, null, null, 2),
     ]) {
       expect(call).toThrow(expect.objectContaining(missing));
+    }
+    // The native backend's own async and batch methods (WebAssembly has none).
+    expect(native.backend === 'native').toBe(typeof handle.batch === 'function');
+    if (native.backend !== 'native') return;
+    for (const countOnly of [false, true]) {
+      expect(() => handle.batch(['ok', text], null, null, 2, countOnly)).toThrow(expect.objectContaining(missing));
+    }
+    for (const threads of [1, 2]) {
+      await expect(handle.encodeAsync(long, null, null, threads)).rejects.toMatchObject(missing);
+      await expect(handle.countAsync(long, null, null, threads)).rejects.toMatchObject(missing);
     }
   });
 
