@@ -6,6 +6,7 @@
         "native/core/bpe.cpp",
         "native/core/bpe_long.cpp",
         "native/core/custom_pieces.cpp",
+        "native/core/decode.cpp",
         "native/core/encoding.cpp",
         "native/core/piece_cache.cpp",
         "native/core/safe_cut.cpp",
@@ -26,6 +27,7 @@
         "native/binding/addon.cpp",
         "native/binding/async_jobs.cpp",
         "native/binding/js_errors.cpp",
+        "native/binding/js_strings.cpp",
         "native/binding/native_encoding.cpp",
         "native/binding/split_encode.cpp",
         "native/binding/text_input.cpp"

@@ -21,6 +21,24 @@ describe('async calls', () => {
     expect([...(await enc.encodeAsync(bytes))]).toEqual([...enc.encode(bytes)]);
   });
 
+  // Long strings reach the worker as UTF-16 and become UTF-8 there: surrogate pairs must join and
+  // lone surrogates become U+FFFD exactly as V8 converts the string for the synchronous call.
+  it('resolve to the synchronous results on long strings with surrogates of every kind', async () => {
+    const next = rng(77);
+    const pieces = ['plain ascii words ', 'Ελληνικά ', '中文字符 ', '😀👍🏽 ', '\ud800', '\udfff', '\ud83d', '\ude00x', 'é', '\u0085', '<|endoftext|>'];
+    for (let round = 0; round < 6; round++) {
+      let text = round % 2 ? '\udc00' : '';  // starts with a lone low surrogate
+      while (text.length < 70_000 + round * 9_000) text += pieces[Math.floor(next() * pieces.length)];
+      if (round === 2) text += '\ud83d';  // ends with a lone high surrogate
+      const options = { allowedSpecial: 'all' };
+      expect([...(await enc.encodeAsync(text, options))]).toEqual([...enc.encode(text, options)]);
+      expect(await enc.countAsync(text, options)).toBe(enc.count(text, options));
+    }
+    const random = randomText(next, 80_000);
+    expect([...(await enc.encodeAsync(random, { allowedSpecial: 'all' }))]).toEqual([...enc.encode(random, { allowedSpecial: 'all' })]);
+    await expect(enc.encodeAsync('x'.repeat(70_000) + '<|endoftext|>')).rejects.toMatchObject({ code: 'ERR_DISALLOWED_SPECIAL_TOKEN' });
+  });
+
   it('reject with the errors the synchronous calls throw', async () => {
     await expect(enc.encodeAsync('a <|endoftext|>')).rejects.toThrow(TurbotokenError);
     await expect(enc.countAsync('a <|endoftext|>')).rejects.toMatchObject({ code: 'ERR_DISALLOWED_SPECIAL_TOKEN' });

@@ -25,6 +25,55 @@ describe.each(ENCODINGS)('%s decode', (name) => {
   });
 });
 
+// Long outputs take other paths than short ones: the text is written in blocks (a character cut
+// by a block end must wait for its next bytes), all-ASCII text becomes a one-byte string, and
+// long strings are handed to V8 without a copy. Each is held to TextDecoder on the same bytes.
+describe.each(['cl100k_base', 'o200k_harmony', 'gpt2'])('%s decode of long id sequences', (name) => {
+  const enc = getEncoding(name);
+  const byteToken = (b) => enc.encodeSingleToken(Uint8Array.of(b));
+  const fragments = Array.from({ length: 256 }, (_, b) => byteToken(b));
+  const specials = enc.specialTokens ? Object.values(enc.specialTokens) : [];
+  const words = [...enc.encode('plain words, then Ελληνικά, Русский, 中文字符, 😀👍🏽 and more', { allowedSpecial: 'all' })];
+  const check = (ids) => {
+    const bytes = enc.decodeBytes(ids);
+    expect(enc.decode(ids)).toBe(decoder.decode(bytes));
+  };
+  it('equals TextDecoder on random mixes of byte fragments, words and special tokens', async () => {
+    const next = rng(7 + name.length);
+    for (let round = 0; round < 12; round++) {
+      const length = 2000 + Math.floor(next() * 20000);
+      const ids = new Uint32Array(length);
+      for (let k = 0; k < length; k++) {
+        const pick = next();
+        if (pick < 0.45) ids[k] = fragments[0x80 + Math.floor(next() * 128)];
+        else if (pick < 0.55) ids[k] = fragments[Math.floor(next() * 128)];
+        else if (pick < 0.56 && specials.length) ids[k] = specials[Math.floor(next() * specials.length)];
+        else ids[k] = words[Math.floor(next() * words.length)];
+      }
+      check(ids);
+      if (round < 3) expect(await enc.decodeAsync(ids)).toBe(decoder.decode(enc.decodeBytes(ids)));
+    }
+  });
+  it('equals TextDecoder where a character is cut at every offset around the block size', () => {
+    // One leading ASCII byte more each time moves the four-byte emoji across any fixed block end.
+    const emoji = [...enc.encode('😀')].flatMap((id) => [...enc.tokenBytes(id)]).map(byteToken);
+    for (let lead = 4000; lead < 4200; lead += 1) {
+      const ids = [...Array(lead).fill(fragments[0x61]), ...emoji, ...emoji.slice(0, 2), fragments[0x62], ...emoji];
+      check(ids);
+    }
+  });
+  it('gives all-ASCII and long non-ASCII text as ordinary strings', () => {
+    const ascii = enc.encode('The quick brown fox jumps over the lazy dog. '.repeat(2000));
+    const text = enc.decode(ascii);
+    expect(text).toBe('The quick brown fox jumps over the lazy dog. '.repeat(2000));
+    expect(text.slice(4, 9) + text.length).toBe('quick' + 90000);
+    const wide = 'Русский текст и 中文 '.repeat(3000);
+    const back = enc.decode(enc.encode(wide));
+    expect(back).toBe(wide);
+    expect(back.split(' ').length).toBe(wide.split(' ').length);
+  });
+});
+
 describe('decode', () => {
   const enc = getEncoding('o200k_base');
   it('accepts Uint32Array, arrays and other integer typed arrays', () => {

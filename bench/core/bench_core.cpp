@@ -1,7 +1,9 @@
 // Core throughput without Node: encodes a file with one encoding and prints MB/s.
 // Build: cmake -S . -B build-cmake -DTURBOTOKEN_BENCH=ON && cmake --build build-cmake
 // Run:   build-cmake/bench_core data/o200k_base.tkv o200k corpus/mixed.txt [repeats]
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +16,12 @@
 #include "kernels.h"
 
 using namespace turbotoken;
+
+static double thread_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
 
 static std::vector<uint8_t> read_file(const char* path) {
   std::ifstream in(path, std::ios::binary);
@@ -42,16 +50,19 @@ int main(int argc, char** argv) {
   std::shared_ptr<const Encoding> enc;
   if (Encoding::create(spec, &enc) != Status::kOk) return 1;
   std::vector<uint32_t> ids;
-  double best = 1e18;
+  // Wall time, and this thread's CPU time: on a shared machine the CPU time moves less.
+  double best = 1e18, best_cpu = 1e18;
   for (int r = 0; r < repeats; r++) {
     ids.clear();
     SpecialMatch m;
+    const double c0 = thread_cpu_seconds();
     auto t0 = std::chrono::steady_clock::now();
     enc->encode(text.data(), text.size(), false, SpecialPolicy{}, ids, &m);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (s < best) best = s;
+    best = std::min(best, s);
+    best_cpu = std::min(best_cpu, thread_cpu_seconds() - c0);
   }
-  std::printf("backend=core-%s input=%s family=%s bytes=%zu tokens=%zu best=%.1f MB/s\n", kernel_name(), argv[3], argv[2],
-              text.size(), ids.size(), text.size() / best / 1e6);
+  std::printf("backend=core-%s input=%s family=%s bytes=%zu tokens=%zu best=%.1f MB/s cpu=%.1f MB/s\n", kernel_name(),
+              argv[3], argv[2], text.size(), ids.size(), text.size() / best / 1e6, text.size() / best_cpu / 1e6);
   return 0;
 }

@@ -4,7 +4,9 @@
 #include <string>
 #include <thread>
 
+#include "../core/utf8.h"
 #include "js_errors.h"
+#include "js_strings.h"
 #include "split_encode.h"
 
 namespace turbotoken_binding {
@@ -33,6 +35,11 @@ class Job : public Napi::AsyncWorker {
 
   void Execute() override {
     const auto& core = *in_.core;
+    if (!in_.utf16.empty()) {
+      in_.text.resize(in_.utf16.size() * 3);
+      in_.text.resize(turbotoken::utf16_to_utf8(in_.utf16.data(), in_.utf16.size(), in_.text.data()));
+      decltype(in_.utf16)().swap(in_.utf16);
+    }
     switch (in_.kind) {
       case JobKind::kEncode:
         status_ = encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
@@ -43,7 +50,8 @@ class Job : public Napi::AsyncWorker {
                                in_.threads, nullptr, &count_, &match_);
         break;
       case JobKind::kDecode:
-        status_ = core.decode(in_.ids.data(), in_.ids.size(), bytes_, &bad_index_);
+        // The whole decode, UTF-16 included, on the worker: the JS thread only wraps the result.
+        status_ = decode_text(core, in_.ids.data(), in_.ids.size(), &text_, &bad_index_);
         break;
     }
   }
@@ -60,12 +68,18 @@ class Job : public Napi::AsyncWorker {
                         " is not a token of this encoding");
       });
     }
+    if (status_ == Status::kOutOfMemory) {
+      return reject([&] { throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding"); });
+    }
     switch (in_.kind) {
       case JobKind::kEncode: deferred_.Resolve(adopt_ids(env, std::move(ids_))); break;
       case JobKind::kCount: deferred_.Resolve(Napi::Number::New(env, double(count_))); break;
-      case JobKind::kDecode:
-        deferred_.Resolve(Napi::String::New(env, reinterpret_cast<const char*>(bytes_.data()), bytes_.size()));
+      case JobKind::kDecode: {
+        Napi::Value text = to_js_string(env, text_);
+        if (text.IsEmpty()) return reject([] {});
+        deferred_.Resolve(text);
         break;
+      }
     }
   }
 
@@ -86,7 +100,7 @@ class Job : public Napi::AsyncWorker {
   JobInput in_;
   Status status_ = Status::kOk;
   std::vector<uint32_t> ids_;
-  std::vector<uint8_t> bytes_;
+  DecodedText text_;
   size_t count_ = 0;
   size_t bad_index_ = 0;
   SpecialMatch match_{};

@@ -10,6 +10,7 @@
 #include "async_jobs.h"
 #include "../core/custom_pieces.h"
 #include "js_errors.h"
+#include "js_strings.h"
 #include "split_encode.h"
 #include "text_input.h"
 
@@ -25,7 +26,6 @@ namespace {
 // Reused per thread so that short calls allocate nothing but their result.
 thread_local ByteBuffer t_text;
 thread_local std::vector<uint32_t> t_ids;
-thread_local std::vector<uint8_t> t_bytes;
 
 bool get_uint8_array(napi_env env, napi_value v, const uint8_t** data, size_t* len) {
   void* p;
@@ -51,6 +51,22 @@ Napi::Uint32Array new_uint32_array(Napi::Env env, const std::vector<uint32_t>& v
   Napi::Uint32Array out = Napi::Uint32Array::New(env, v.size());
   if (!v.empty()) std::memcpy(out.Data(), v.data(), v.size() * 4);
   return out;
+}
+
+Napi::Value throw_ids_type(Napi::Env env) {
+  throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "ids must be a Uint32Array");
+  return env.Undefined();
+}
+
+Napi::Value throw_decode_status(Napi::Env env, Status st, const uint32_t* ids, size_t bad) {
+  if (st == Status::kInvalidTokenId) {
+    throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",
+                "Token id " + std::to_string(ids[bad]) + " at index " + std::to_string(bad) +
+                    " is not a token of this encoding");
+  } else {
+    throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding");
+  }
+  return env.Undefined();
 }
 
 // A count or limit argument: a number >= 0; Infinity and anything past size_t mean "no limit".
@@ -240,33 +256,43 @@ Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
   return new_uint32_array(env, cuts);
 }
 
-bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out) {
+// The ids argument and its decoded length; false with a pending JS error.
+bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const uint32_t** ids, size_t* n,
+                                size_t* total) {
   Napi::Env env = info.Env();
-  const uint32_t* ids;
-  size_t n;
-  if (!get_uint32_array(env, info[0], &ids, &n)) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "ids must be a Uint32Array");
+  if (!get_uint32_array(env, info[0], ids, n)) {
+    throw_ids_type(env);
     return false;
   }
-  out.clear();
   size_t bad = 0;
-  if (core_->decode(ids, n, out, &bad) != Status::kOk) {
-    throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",
-                "Token id " + std::to_string(ids[bad]) + " at index " + std::to_string(bad) +
-                    " is not a token of this encoding");
+  Status st = core_->decoded_length(*ids, *n, total, &bad);
+  if (st != Status::kOk) {
+    throw_decode_status(env, st, *ids, bad);
     return false;
   }
   return true;
 }
 
 Napi::Value NativeEncoding::decode(const Napi::CallbackInfo& info) {
-  if (!decode_ids(info, t_bytes)) return info.Env().Undefined();
-  return Napi::String::New(info.Env(), reinterpret_cast<const char*>(t_bytes.data()), t_bytes.size());
+  Napi::Env env = info.Env();
+  const uint32_t* ids;
+  size_t n;
+  if (!get_uint32_array(env, info[0], &ids, &n)) return throw_ids_type(env);
+  DecodedText text;
+  size_t bad = 0;
+  Status st = decode_text(*core_, ids, n, &text, &bad);
+  if (st != Status::kOk) return throw_decode_status(env, st, ids, bad);
+  return to_js_string(env, text);
 }
 
 Napi::Value NativeEncoding::decode_bytes(const Napi::CallbackInfo& info) {
-  if (!decode_ids(info, t_bytes)) return info.Env().Undefined();
-  return new_uint8_array(info.Env(), t_bytes.data(), t_bytes.size());
+  const uint32_t* ids;
+  size_t n, total;
+  if (!decode_ids(info, &ids, &n, &total)) return info.Env().Undefined();
+  // Straight into the result's memory: no second copy.
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(info.Env(), total);
+  if (total) core_->decode_into(ids, n, static_cast<uint8_t*>(ab.Data()), total);
+  return Napi::Uint8Array::New(info.Env(), total, ab, 0);
 }
 
 Napi::Value NativeEncoding::token_bytes(const Napi::CallbackInfo& info) {
@@ -348,11 +374,17 @@ Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int k
   TextInput text;
   SpecialPolicy policy;
   JobInput job;
-  // A string is converted straight into the job's own buffer; bytes are copied, since the
-  // caller may change them while the job runs.
-  if (!read_text_and_policy(info, job.text, &text, &policy)) return env.Undefined();
-  if (text.data == job.text.data()) job.text.resize(text.size);
-  else job.text.assign(text.data, text.data + text.size);
+  // A long string is copied as UTF-16 and converted on the worker; a short one is converted
+  // straight into the job's own buffer; bytes are copied, since the caller may change them while
+  // the job runs.
+  if (read_long_string_utf16(env, info[0], job.utf16)) {
+    text.may_be_invalid = false;
+  } else {
+    if (!read_text(env, info[0], "text", job.text, &text)) return env.Undefined();
+    if (text.data == job.text.data()) job.text.resize(text.size);
+    else job.text.assign(text.data, text.data + text.size);
+  }
+  if (!read_policy(info, &policy)) return env.Undefined();
   job.kind = static_cast<JobKind>(kind);
   job.core = core_;
   job.may_be_invalid = text.may_be_invalid;

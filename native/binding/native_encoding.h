@@ -54,7 +54,7 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   bool read_text_and_policy(const Napi::CallbackInfo& info, ByteBuffer& storage, TextInput* text,
                             turbotoken::SpecialPolicy* policy);
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
-  bool decode_ids(const Napi::CallbackInfo& info, std::vector<uint8_t>& out);
+  bool decode_ids(const Napi::CallbackInfo& info, const uint32_t** ids, size_t* n, size_t* total);
 
   std::shared_ptr<const turbotoken::Encoding> core_;
   Napi::Reference<Napi::Uint32Array> output_ref_;  // keeps the shared output buffer alive

@@ -1,6 +1,11 @@
 #include "text_input.h"
 
+#include <cstdlib>
 #include <string>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "js_errors.h"
 
@@ -36,6 +41,20 @@ bool read_bytes(napi_env env, napi_value value, TextInput* out) {
 
 }  // namespace
 
+void* allocate_large(size_t bytes) {
+  void* p = nullptr;
+#ifdef __linux__
+  constexpr size_t kHugePage = size_t(2) << 20;
+  if (posix_memalign(&p, kHugePage, bytes) != 0) return nullptr;
+  madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages it still works
+#else
+  p = std::malloc(bytes);
+#endif
+  return p;
+}
+
+void free_large(void* p, size_t) { std::free(p); }
+
 bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want, void** data,
                       size_t* length) {
   bool is_typed = false;
@@ -45,6 +64,20 @@ bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want,
   size_t offset;
   if (napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) != napi_ok) return false;
   return type == want;
+}
+
+bool read_long_string_utf16(napi_env env, napi_value value,
+                            std::vector<char16_t, UninitializedAllocator<char16_t>>& units) {
+  napi_valuetype type;
+  size_t length = 0;
+  if (napi_typeof(env, value, &type) != napi_ok || type != napi_string) return false;
+  if (napi_get_value_string_utf16(env, value, nullptr, 0, &length) != napi_ok || length < kLongStringUnits)
+    return false;
+  units.resize(length + 1);  // napi writes a terminator
+  size_t copied = 0;
+  if (napi_get_value_string_utf16(env, value, units.data(), units.size(), &copied) != napi_ok) return false;
+  units.resize(copied);
+  return true;
 }
 
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,

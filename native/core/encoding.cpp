@@ -287,44 +287,6 @@ bool Encoding::token_bytes(uint32_t id, const uint8_t** data, size_t* len) const
   return true;
 }
 
-Status Encoding::decode(const uint32_t* ids, size_t count, std::vector<uint8_t>& out,
-                        size_t* bad_index) const {
-  // Sizes first (and every id checked), then one resize and plain copies: appending token by
-  // token cost more per token than the copy itself.
-  size_t total = 0;
-  for (size_t k = 0; k < count; k++) {
-    const uint8_t* data;
-    size_t len;
-    if (vocab_.has_rank(ids[k])) {
-      total += vocab_.token_length(ids[k]);
-    } else if (token_bytes(ids[k], &data, &len)) {
-      total += len;
-    } else {
-      *bad_index = k;
-      return Status::kInvalidTokenId;
-    }
-  }
-  constexpr size_t kSlack = Vocab::kTokenSlack;
-  const size_t start = out.size();
-  out.resize(start + total + kSlack);
-  uint8_t* dst = out.data() + start;
-  for (size_t k = 0; k < count; k++) {
-    const uint32_t id = ids[k];
-    if (vocab_.has_rank(id) && vocab_.token_length(id) <= kSlack) {
-      std::memcpy(dst, vocab_.token_data(id), kSlack);  // a fixed-size move; the slack absorbs the excess
-      dst += vocab_.token_length(id);
-      continue;
-    }
-    const uint8_t* data;
-    size_t len;
-    token_bytes(id, &data, &len);
-    std::memcpy(dst, data, len);
-    dst += len;
-  }
-  out.resize(start + total);
-  return Status::kOk;
-}
-
 uint32_t Encoding::single_token(const uint8_t* bytes, size_t len) const {
   if (len == 0) return kNoRank;
   uint32_t r = vocab_.rank_of(bytes, len);

@@ -72,6 +72,17 @@ class Encoding {
   // Appends the bytes of each id; on kInvalidTokenId, *bad_index is the position of the bad id.
   Status decode(const uint32_t* ids, size_t count, std::vector<uint8_t>& out,
                 size_t* bad_index) const;
+  // The number of bytes decode() gives for ids, checking every id as decode() does; *all_ascii
+  // (optional) tells whether every one of those bytes is ASCII.
+  Status decoded_length(const uint32_t* ids, size_t count, size_t* total, size_t* bad_index,
+                        bool* all_ascii = nullptr) const;
+  // Writes the bytes of ids to dst[0..total), where decoded_length() accepted ids and gave total.
+  void decode_into(const uint32_t* ids, size_t count, uint8_t* dst, size_t total) const;
+  // The text of ids as UTF-16, as TextDecoder reads their bytes (ill-formed sequences become
+  // U+FFFD). out has room for total + kDecodeUtf16Slack units (total from decoded_length(), which
+  // accepted ids); returns the number of units written (at most total).
+  size_t decode_utf16(const uint32_t* ids, size_t count, char16_t* out) const;
+  static constexpr size_t kDecodeUtf16Slack = 16;
   // The bytes of one token (ordinary or special); false when id is not a token.
   bool token_bytes(uint32_t id, const uint8_t** data, size_t* len) const;
   // The id of the token whose bytes are exactly these (ordinary or special), or kNoRank.

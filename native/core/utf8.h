@@ -39,4 +39,17 @@ size_t valid_utf8_prefix(const uint8_t* s, size_t n);
 // WHATWG decoder (one replacement per maximal subpart), as TextDecoder does.
 void append_repaired_utf8(const uint8_t* s, size_t n, std::vector<uint8_t>& out);
 
+// Whether every byte of s[0..n) is ASCII (then the bytes are also the Latin-1 text).
+bool is_ascii(const uint8_t* s, size_t n);
+
+// Writes s[0..n) as UTF-16 to out (room for n code units: never more are needed) and returns
+// the number written. Ill-formed sequences become U+FFFD as append_repaired_utf8 makes them, so
+// the result equals TextDecoder's (and V8's) reading of the bytes.
+size_t utf8_to_utf16(const uint8_t* s, size_t n, char16_t* out);
+
+// Writes UTF-16 s[0..n) as UTF-8 to out (room for 3 * n bytes: never more are needed) and
+// returns the number of bytes written. A surrogate without its pair becomes U+FFFD, as V8 writes
+// a JS string as UTF-8, so the bytes equal what the string would give through Node-API.
+size_t utf16_to_utf8(const char16_t* s, size_t n, uint8_t* out);
+
 }  // namespace turbotoken

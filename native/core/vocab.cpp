@@ -30,8 +30,12 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   bytes_.resize(total + kTokenSlack, 0);
   offsets_.resize(count);
   size_t offset = 0;
+  ascii_.assign(count, 0);
   for (uint32_t r = 0; r < count; r++) {
     offsets_[r] = uint32_t(offset);
+    uint8_t high = 0;
+    for (size_t k = 0; k < lengths_[r]; k++) high |= bytes_[offset + k];
+    ascii_[r] = high < 0x80;
     offset += lengths_[r];
   }
   // Load factor at most 1/2 keeps linear probes short.
@@ -96,7 +100,7 @@ bool Vocab::allocate_table(size_t slots) {
 }
 
 size_t Vocab::memory_bytes() const {
-  return bytes_.capacity() + offsets_.capacity() * 4 + lengths_.capacity() +
+  return bytes_.capacity() + offsets_.capacity() * 4 + lengths_.capacity() + ascii_.capacity() +
          (table_ ? (mask_ + 1) * sizeof(Entry) : 0) + pair_rank_.capacity() * 4;
 }
 

@@ -32,6 +32,20 @@ inline uint64_t pack_prefix(const uint8_t* p, size_t len) {
   return uint64_t(p[0]) | (uint64_t(p[len >> 1]) << ((len >> 1) * 8)) | (uint64_t(p[len - 1]) << ((len - 1) * 8));
 }
 
+// Whether a[8..len) == b[8..len) for len > 8, with 8-byte loads that stay inside [0, len): the
+// last one overlaps the one before. Inline, where memcmp was a library call per long lookup.
+inline bool same_after_prefix(const uint8_t* a, const uint8_t* b, size_t len) {
+  uint64_t x, y;
+  for (size_t k = 8; k + 8 < len; k += 8) {
+    std::memcpy(&x, a + k, 8);
+    std::memcpy(&y, b + k, 8);
+    if (x != y) return false;
+  }
+  std::memcpy(&x, a + len - 8, 8);
+  std::memcpy(&y, b + len - 8, 8);
+  return x == y;
+}
+
 class Vocab {
  public:
   // Parses a .tkv blob (see scripts/build-vocab.mjs for the format). The blob is copied.
@@ -47,7 +61,7 @@ class Vocab {
     for (;;) {
       const Entry& e = table_[slot];
       if (e.length == len && e.key == key) {
-        if (len <= 8 || std::memcmp(token_data(e.rank) + 8, bytes + 8, len - 8) == 0) return e.rank;
+        if (len <= 8 || same_after_prefix(token_data(e.rank), bytes, len)) return e.rank;
       } else if (e.length == 0) {
         return kNoRank;
       }
@@ -64,6 +78,18 @@ class Vocab {
   bool has_rank(uint32_t rank) const { return rank < lengths_.size() && lengths_[rank] != 0; }
   const uint8_t* token_data(uint32_t rank) const { return bytes_.data() + offsets_[rank]; }
   uint32_t token_length(uint32_t rank) const { return lengths_[rank]; }
+  // Raw views of the token arrays for loops that write bytes: through a uint8_t* the compiler
+  // must assume a write may change a vector's own pointers and reloads them on every token.
+  struct TokenView {
+    const uint8_t* bytes;
+    const uint32_t* offsets;
+    const uint8_t* lengths;  // 0: no token at that rank
+    const uint8_t* ascii;    // 1: every byte of the token is ASCII
+    uint32_t count;
+  };
+  TokenView tokens() const {
+    return {bytes_.data(), offsets_.data(), lengths_.data(), ascii_.data(), uint32_t(lengths_.size())};
+  }
   size_t memory_bytes() const;
   // Unique per loaded vocabulary in this process (never 0); keys per-thread caches.
   uint32_t id() const { return id_; }
@@ -95,6 +121,7 @@ class Vocab {
   std::vector<uint8_t> bytes_;      // all tokens, concatenated by rank
   std::vector<uint32_t> offsets_;   // rank -> start in bytes_
   std::vector<uint8_t> lengths_;    // rank -> length (0 = no token)
+  std::vector<uint8_t> ascii_;      // rank -> 1 if the token is all ASCII (decode to UTF-16)
   std::unique_ptr<Entry[], FreeTable> table_;  // mask_ + 1 slots
   size_t mask_ = 0;
   unsigned shift_ = 64;

@@ -1,0 +1,126 @@
+// decode: token ids back to bytes or to UTF-16. Bytes take two passes: the lengths (checking
+// every id), then the copy into a buffer of exactly that size, so that a caller can decode
+// straight into memory it hands out (a JS ArrayBuffer) without a second copy.
+#include <algorithm>
+#include <cstring>
+
+#include "encoding.h"
+#include "utf8.h"
+
+namespace turbotoken {
+
+Status Encoding::decoded_length(const uint32_t* ids, size_t count, size_t* total, size_t* bad_index,
+                                bool* all_ascii) const {
+  const Vocab::TokenView t = vocab_.tokens();
+  size_t sum = 0;
+  uint8_t ascii = 1;
+  for (size_t k = 0; k < count; k++) {
+    const uint32_t id = ids[k];
+    const size_t len = id < t.count ? t.lengths[id] : 0;
+    if (len != 0) {
+      sum += len;
+      ascii &= t.ascii[id];
+      continue;
+    }
+    const uint8_t* data;
+    size_t special_len;
+    if (!token_bytes(id, &data, &special_len)) {
+      *bad_index = k;
+      return Status::kInvalidTokenId;
+    }
+    sum += special_len;
+    if (!is_ascii(data, special_len)) ascii = 0;
+  }
+  *total = sum;
+  if (all_ascii) *all_ascii = ascii != 0;
+  return Status::kOk;
+}
+
+void Encoding::decode_into(const uint32_t* ids, size_t count, uint8_t* dst, size_t total) const {
+  constexpr size_t kMove = Vocab::kTokenSlack;
+  const Vocab::TokenView t = vocab_.tokens();
+  uint8_t* const end = dst + total;
+  for (size_t k = 0; k < count; k++) {
+    const uint32_t id = ids[k];
+    const size_t len = id < t.count ? t.lengths[id] : 0;
+    if (len != 0 && len <= kMove && size_t(end - dst) >= kMove) {
+      // A fixed-size move: the vocabulary keeps kMove readable bytes after every token's start,
+      // and the next tokens overwrite the excess.
+      std::memcpy(dst, t.bytes + t.offsets[id], kMove);
+      dst += len;
+      continue;
+    }
+    const uint8_t* data;
+    size_t n;
+    token_bytes(id, &data, &n);
+    std::memcpy(dst, data, n);
+    dst += n;
+  }
+}
+
+Status Encoding::decode(const uint32_t* ids, size_t count, std::vector<uint8_t>& out,
+                        size_t* bad_index) const {
+  size_t total;
+  Status st = decoded_length(ids, count, &total, bad_index);
+  if (st != Status::kOk) return st;
+  const size_t start = out.size();
+  out.resize(start + total);
+  decode_into(ids, count, out.data() + start, total);
+  return Status::kOk;
+}
+
+namespace {
+
+// Of text[0..n), the longest prefix after which TextDecoder is between sequences whatever bytes
+// follow: all but a lead byte in the last three bytes that only continuation bytes follow.
+size_t complete_prefix(const uint8_t* text, size_t n) {
+  for (size_t back = 1; back <= 3 && back <= n; back++) {
+    const uint8_t b = text[n - back];
+    if (b >= 0xC0) return n - back;
+    if (b < 0x80) break;
+  }
+  return n;
+}
+
+}  // namespace
+
+// Token bytes go through a small block that stays in the L1 cache and is transcoded whenever it
+// fills. An unfinished character at the end of a block waits for the next: cutting the bytes
+// anywhere else leaves TextDecoder's reading unchanged. Special tokens are whole UTF-8 text, so
+// the bytes before one can be transcoded in full, and the token itself directly.
+size_t Encoding::decode_utf16(const uint32_t* ids, size_t count, char16_t* out) const {
+  constexpr size_t kBlock = 4096;
+  constexpr size_t kMove = Vocab::kTokenSlack;
+  const Vocab::TokenView t = vocab_.tokens();
+  uint8_t block[kBlock + Vocab::kMaxTokenLength + kMove];
+  size_t filled = 0;
+  char16_t* o = out;
+  size_t k = 0;
+  while (k < count) {
+    for (; k < count && filled <= kBlock; k++) {
+      const uint32_t id = ids[k];
+      const size_t len = id < t.count ? t.lengths[id] : 0;
+      if (len == 0) break;  // a special token
+      const uint8_t* src = t.bytes + t.offsets[id];
+      if (len <= kMove) std::memcpy(block + filled, src, kMove);  // fixed size: no call
+      else std::memcpy(block + filled, src, len);
+      filled += len;
+    }
+    if (k < count && filled <= kBlock) {
+      const uint8_t* data;
+      size_t n;
+      token_bytes(ids[k++], &data, &n);
+      o += utf8_to_utf16(block, filled, o);
+      o += utf8_to_utf16(data, n, o);
+      filled = 0;
+      continue;
+    }
+    const size_t done = k < count ? complete_prefix(block, filled) : filled;
+    o += utf8_to_utf16(block, done, o);
+    std::memmove(block, block + done, filled - done);
+    filled -= done;
+  }
+  return size_t(o - out);
+}
+
+}  // namespace turbotoken
