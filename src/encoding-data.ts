@@ -1,21 +1,20 @@
 // The manifest of the shipped encodings (data/encodings.json, made by scripts/build-vocab.mjs) and
-// an Encoding made from one of its entries, a vocabulary file's bytes and a backend. The browser
-// entry and the benchmark's WebAssembly rows build their encodings with it.
+// an Encoding made from one of its entries, a vocabulary file's bytes and a backend. The Node
+// registry, the browser entry and the benchmark's WebAssembly rows build their encodings with it.
 import { Encoding } from './encoding';
 import { TurbotokenError } from './errors';
 import type { NativeBinding } from './native';
+import { FAMILY_CODE, type PatternFamily } from './pattern';
 
 export interface ManifestEntry {
   /** The vocabulary file in data/, e.g. 'o200k_base.tkv' (several encodings may share one). */
   ranks: string;
-  family: 'gpt2' | 'cl100k' | 'o200k';
+  family: PatternFamily;
   pattern: string;
   specialTokens: Record<string, number>;
 }
 
 export type Manifest = Record<string, ManifestEntry>;
-
-const FAMILY_CODE = { gpt2: 0, cl100k: 1, o200k: 2 } as const;
 
 /** The encodings of a parsed data/encodings.json. */
 export function manifestEncodings(json: unknown): Manifest {

@@ -1,9 +1,15 @@
 // maxTokens, isWithinTokenLimit, encodeWithOffsets and the threads option on custom encodings:
 // the RegExp path (no native scanner) and a vocabulary without every byte give the same answers
 // as their definitions on the whole encoding, as the shipped encodings do.
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../index.mjs';
 import { comparisonTexts, PATTERNS, rankEntries, tiktokenText } from './support/custom-vocab.mjs';
+
+const require = createRequire(import.meta.url);
+const { native } = require('../dist/cjs/native.js');
+const { FAMILY_CODE } = require('../dist/cjs/pattern.js');
+const { packVocabulary, readRanks } = require('../dist/cjs/vocab-file.js');
 
 const cl100k = rankEntries('cl100k_base');
 const ranks = tiktokenText(cl100k);
@@ -23,16 +29,76 @@ function byteOffsetsFromTokens(encoding, tokens) {
 
 const noTilde = () => new Encoding({ name: 'no_tilde', pattern: PATTERNS.cl100k, ranks: tiktokenText(cl100k.filter(([, b]) => !(b.length === 1 && b[0] === 0x7e))), specialTokens: SPECIALS });
 
-it('a missing byte is an error from maxTokens, offsets and limits too', () => {
+describe('a vocabulary without a byte', () => {
   const encoding = noTilde();
+  const missing = { code: 'ERR_BYTE_NOT_IN_VOCABULARY' };
   const text = '1~1'; // '~' alone is a piece, and no token covers it
-  for (const call of [
-    () => encoding.encode(text, { maxTokens: 100 }),
-    () => encoding.encodeWithOffsets(text),
-    () => encoding.isWithinTokenLimit(text, 100),
-  ]) {
-    expect(call).toThrow(expect.objectContaining({ code: 'ERR_BYTE_NOT_IN_VOCABULARY' }));
-  }
+  // Over 1 MiB, so that the threads option splits it (kParallelMinBytes); '~' is in the middle.
+  const long = `${'hello world '.repeat(50000)}1~1${'hello world '.repeat(50000)}`;
+
+  it('is an error from every way to encode or count', async () => {
+    for (const call of [
+      () => encoding.encode(text),
+      () => encoding.encodeOrdinary(text),
+      () => encoding.count(text),
+      () => encoding.countTokens(text),
+      () => encoding.encode(text, { maxTokens: 100 }),
+      () => encoding.encodeWithOffsets(text),
+      () => encoding.isWithinTokenLimit(text, 100),
+      () => encoding.encodeBatch(['ok', text]),
+      () => encoding.countBatch(['ok', text]),
+      () => encoding.encode(long, { threads: 2 }),
+      () => encoding.count(long, { threads: 2 }),
+      () => encoding.encode(long),
+    ]) {
+      expect(call).toThrow(expect.objectContaining(missing));
+    }
+    await expect(encoding.encodeAsync(text)).rejects.toMatchObject(missing);
+    await expect(encoding.countAsync(text)).rejects.toMatchObject(missing);
+    await expect(encoding.encodeAsync(long, { threads: 2 })).rejects.toMatchObject(missing);
+    await expect(encoding.countAsync(long, { threads: 2 })).rejects.toMatchObject(missing);
+  });
+
+  // Encoding hands such a vocabulary's calls to the synchronous single-thread methods; the core
+  // handle must refuse it on its other entry points too.
+  it("is an error from each of the backend handle's entry points", async () => {
+    const entries = readRanks(tiktokenText(cl100k.filter(([, b]) => !(b.length === 1 && b[0] === 0x7e))));
+    const handle = new native.NativeEncoding(packVocabulary(entries).blob, FAMILY_CODE.cl100k, [], []);
+    for (const call of [
+      () => handle.encode(text, null, null),
+      () => handle.count(text, null, null),
+      () => handle.encodePrefix(text, null, null, 100),
+      () => handle.countUpTo(text, null, null, 100),
+      () => handle.encodeWithOffsets(text, null, null),
+      () => handle.encode(long, null, null, 2),
+      () => handle.count(long, null, null, 2),
+    ]) {
+      expect(call).toThrow(expect.objectContaining(missing));
+    }
+    // The native backend's own async and batch methods (WebAssembly has none).
+    expect(native.backend === 'native').toBe(typeof handle.batch === 'function');
+    if (native.backend !== 'native') return;
+    for (const countOnly of [false, true]) {
+      expect(() => handle.batch(['ok', text], null, null, 2, countOnly)).toThrow(expect.objectContaining(missing));
+    }
+    for (const threads of [1, 2]) {
+      await expect(handle.encodeAsync(long, null, null, threads)).rejects.toMatchObject(missing);
+      await expect(handle.countAsync(long, null, null, threads)).rejects.toMatchObject(missing);
+    }
+  });
+
+  it('is no error when the missing part lies past maxTokens or the token limit', () => {
+    // '!~' is one piece; cl100k has no token '!~', so it merges to '!' and the missing '~'.
+    const tail = '!~';
+    expect(getEncoding('cl100k_base').encode(tail).length).toBe(2);
+    expect([...encoding.encode(tail, { maxTokens: 1 })]).toEqual([...encoding.encode('!')]);
+    expect(() => encoding.encode(tail, { maxTokens: 2 })).toThrow(expect.objectContaining(missing));
+    expect(encoding.isWithinTokenLimit(tail, 0)).toBe(false); // counts to the first id only
+    expect(() => encoding.isWithinTokenLimit(tail, 1)).toThrow(expect.objectContaining(missing));
+    expect([...encoding.encode(text, { maxTokens: 1 })]).toEqual([...encoding.encode('1')]);
+    expect(encoding.isWithinTokenLimit(text, 0)).toBe(false);
+    expect(() => encoding.isWithinTokenLimit(text, 1)).toThrow(expect.objectContaining(missing));
+  });
 });
 
 describe.each([

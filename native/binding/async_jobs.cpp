@@ -16,13 +16,6 @@ using turbotoken::Status;
 
 namespace {
 
-void throw_disallowed_into(Napi::Env env, const turbotoken::Encoding& core, const SpecialMatch& m) {
-  throw_error(env, ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN",
-              "The text contains a special token that is not allowed: " + core.specials()[m.index].text +
-                  " (pass it in allowedSpecial to encode it as a special token, or remove it from "
-                  "disallowedSpecial to encode it as text)");
-}
-
 // A Uint32Array over the vector's own memory, freed when the array is collected.
 Napi::Uint32Array adopt_ids(Napi::Env env, std::vector<uint32_t>&& ids) {
   if (ids.empty()) return Napi::Uint32Array::New(env, 0);
@@ -66,7 +59,8 @@ class Job : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
-    if (status_ == Status::kDisallowedSpecial) return reject([&] { throw_disallowed_into(env, *in_.core, match_); });
+    if (in_.kind != JobKind::kDecode && status_ != Status::kOk)
+      return reject([&] { throw_encode_error(env, *in_.core, status_, match_); });
     if (status_ == Status::kInvalidTokenId) {
       return reject([&] {
         throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",

@@ -39,4 +39,23 @@ void throw_error(Napi::Env env, ErrorKind kind, const char* code, const std::str
   Napi::Error(env, error).ThrowAsJavaScriptException();
 }
 
+bool throw_encode_error(Napi::Env env, const turbotoken::Encoding& core, turbotoken::Status st,
+                        const turbotoken::SpecialMatch& offending) {
+  using turbotoken::Status;
+  if (st == Status::kOk) return false;
+  if (st == Status::kDisallowedSpecial) {
+    throw_error(env, ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN",
+                "The text contains a special token that is not allowed: " + core.specials()[offending.index].text +
+                    " (pass it in allowedSpecial to encode it as a special token, or remove it from "
+                    "disallowedSpecial to encode it as text)");
+  } else if (st == Status::kByteNotInVocabulary) {  // only a caller's vocabulary lacks single bytes
+    throw_error(env, ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY",
+                "The text needs a byte that is not a token of this vocabulary, and no merge covers it "
+                "(the vocabulary lacks some single bytes; tiktoken fails here too)");
+  } else {
+    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", turbotoken::status_name(st));
+  }
+  return true;
+}
+
 }  // namespace turbotoken_binding

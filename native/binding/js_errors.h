@@ -5,12 +5,20 @@
 
 #include <string>
 
+#include "../core/encoding.h"
+
 namespace turbotoken_binding {
 
 enum class ErrorKind { kTypeError, kRangeError, kTurbotoken };
 
 // Throws a pending JS exception; callers then return an empty value.
 void throw_error(Napi::Env env, ErrorKind kind, const char* code, const std::string& message);
+
+// Throws the error of an encode or count that ended with `st`: the disallowed special token that
+// `offending` names, a byte the vocabulary lacks, or another status as ERR_OUT_OF_RANGE. Returns
+// whether it threw (false for kOk), so that a caller writes `if (throw_encode_error(...)) return`.
+bool throw_encode_error(Napi::Env env, const turbotoken::Encoding& core, turbotoken::Status st,
+                        const turbotoken::SpecialMatch& offending);
 
 // The constructor registered by setErrorClass(); held in the addon's instance data.
 void set_error_class(Napi::Env env, Napi::Function ctor);

@@ -41,17 +41,6 @@ bool get_uint32_array(napi_env env, napi_value v, const uint32_t** data, size_t*
   return true;
 }
 
-// Statuses other than kDisallowedSpecial that encoding can end with (a caller's vocabulary).
-void throw_encode_status(Napi::Env env, Status st) {
-  if (st == Status::kByteNotInVocabulary) {
-    throw_error(env, ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY",
-                "The text needs a byte that is not a token of this vocabulary, and no merge covers it "
-                "(the vocabulary lacks some single bytes; tiktoken fails here too)");
-  } else {
-    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", turbotoken::status_name(st));
-  }
-}
-
 Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
   Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, len);
   if (len) std::memcpy(ab.Data(), data, len);
@@ -164,32 +153,22 @@ bool NativeEncoding::read_policy(const Napi::CallbackInfo& info, SpecialPolicy* 
   return true;
 }
 
-void NativeEncoding::throw_disallowed(Napi::Env env, const SpecialMatch& m) {
-  const std::string& token = core_->specials()[m.index].text;
-  throw_error(env, ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN",
-              "The text contains a special token that is not allowed: " + token +
-                  " (pass it in allowedSpecial to encode it as a special token, or remove it from "
-                  "disallowedSpecial to encode it as text)");
+bool NativeEncoding::read_text_and_policy(const Napi::CallbackInfo& info, ByteBuffer& storage, TextInput* text,
+                                          SpecialPolicy* policy) {
+  return read_text(info.Env(), info[0], "text", storage, text) && read_policy(info, policy);
 }
 
 Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
   t_ids.clear();
   SpecialMatch bad;
   unsigned threads = threads_arg(info);
   Status st = threads > 1 ? encode_split(*core_, text.data, text.size, text.may_be_invalid, policy, threads, &t_ids, nullptr, &bad)
                           : core_->encode(text.data, text.size, text.may_be_invalid, policy, t_ids, &bad);
-  if (st == Status::kDisallowedSpecial) {
-    throw_disallowed(env, bad);
-    return env.Undefined();
-  }
-  if (st != Status::kOk) {
-    throw_encode_status(env, st);
-    return env.Undefined();
-  }
+  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
   size_t count = t_ids.size();
   if (output_ && count <= output_capacity_) {
     if (count) std::memcpy(output_, t_ids.data(), count * 4);
@@ -205,18 +184,11 @@ Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
   size_t n = 0;
   SpecialMatch bad;
   Status st = encode_split(*core_, text.data, text.size, text.may_be_invalid, policy, threads_arg(info), nullptr, &n, &bad);
-  if (st == Status::kDisallowedSpecial) {
-    throw_disallowed(env, bad);
-    return env.Undefined();
-  }
-  if (st != Status::kOk) {
-    throw_encode_status(env, st);
-    return env.Undefined();
-  }
+  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
   return Napi::Number::New(env, double(n));
 }
 
@@ -224,18 +196,11 @@ Napi::Value NativeEncoding::encode_prefix(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
   t_ids.clear();
   SpecialMatch bad;
   Status st = core_->encode_prefix(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), t_ids, &bad);
-  if (st == Status::kDisallowedSpecial) {
-    throw_disallowed(env, bad);
-    return env.Undefined();
-  }
-  if (st != Status::kOk) {
-    throw_encode_status(env, st);
-    return env.Undefined();
-  }
+  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
   Napi::Value out = new_uint32_array(env, t_ids);
   if (t_ids.capacity() > (1u << 20)) std::vector<uint32_t>().swap(t_ids);
   return out;
@@ -245,18 +210,11 @@ Napi::Value NativeEncoding::count_up_to(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
   size_t n = 0;
   SpecialMatch bad;
   Status st = core_->count_up_to(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), &n, &bad);
-  if (st == Status::kDisallowedSpecial) {
-    throw_disallowed(env, bad);
-    return env.Undefined();
-  }
-  if (st != Status::kOk) {
-    throw_encode_status(env, st);
-    return env.Undefined();
-  }
+  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
   return Napi::Number::New(env, double(n));
 }
 
@@ -264,7 +222,7 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text(env, info[0], "text", t_text, &text) || !read_policy(info, &policy)) return env.Undefined();
+  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
   if (text.size > 0xFFFFFFFFu) {
     throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "encodeWithOffsets takes texts below 4 GiB");
     return env.Undefined();
@@ -272,14 +230,7 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
   std::vector<uint32_t> ids, bytes, units;
   SpecialMatch bad;
   Status st = core_->encode_with_offsets(text.data, text.size, text.may_be_invalid, policy, ids, bytes, units, &bad);
-  if (st == Status::kDisallowedSpecial) {
-    throw_disallowed(env, bad);
-    return env.Undefined();
-  }
-  if (st != Status::kOk) {
-    throw_encode_status(env, st);
-    return env.Undefined();
-  }
+  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
   Napi::Object out = Napi::Object::New(env);
   out.Set("tokens", new_uint32_array(env, ids));
   out.Set("offsets", new_uint32_array(env, units));
@@ -376,10 +327,7 @@ Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
   }
   t_ids.clear();
   Status st = turbotoken::encode_pieces(*core_, bytes, size, ends, count, t_ids);
-  if (st != Status::kOk) {
-    throw_encode_status(env, st);
-    return env.Undefined();
-  }
+  if (throw_encode_error(env, *core_, st, SpecialMatch{})) return env.Undefined();
   Napi::Uint32Array out = Napi::Uint32Array::New(env, t_ids.size());
   if (!t_ids.empty()) std::memcpy(out.Data(), t_ids.data(), t_ids.size() * 4);
   if (t_ids.capacity() > (1u << 20)) std::vector<uint32_t>().swap(t_ids);
@@ -493,10 +441,7 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   }
   in.threads = std::max(1u, std::min<unsigned>(in.threads, unsigned(texts.Length())));
   BatchResult result = run_batch(in);
-  if (result.status == Status::kDisallowedSpecial) {
-    throw_disallowed(env, result.offending);
-    return env.Undefined();
-  }
+  if (throw_encode_error(env, *core_, result.status, result.offending)) return env.Undefined();
   Napi::Uint32Array counts = Napi::Uint32Array::New(env, result.counts.size());
   std::memcpy(counts.Data(), result.counts.data(), result.counts.size() * 4);
   if (in.count_only) return counts;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "../core/encoding.h"
+#include "text_input.h"
 
 namespace turbotoken_binding {
 
@@ -48,9 +49,12 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   Napi::Value encode_pieces(const Napi::CallbackInfo& info);
 
   bool read_policy(const Napi::CallbackInfo& info, turbotoken::SpecialPolicy* policy);
+  // The text at info[0] (a string is converted into `storage`) and the special-token masks at
+  // info[1..2]; false with a TypeError pending when either is malformed.
+  bool read_text_and_policy(const Napi::CallbackInfo& info, ByteBuffer& storage, TextInput* text,
+                            turbotoken::SpecialPolicy* policy);
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
   bool decode_ids(const Napi::CallbackInfo& info, const uint32_t** ids, size_t* n, size_t* total);
-  void throw_disallowed(Napi::Env env, const turbotoken::SpecialMatch& m);
 
   std::shared_ptr<const turbotoken::Encoding> core_;
   Napi::Reference<Napi::Uint32Array> output_ref_;  // keeps the shared output buffer alive

@@ -15,14 +15,15 @@ namespace {
 struct Part {
   std::vector<uint32_t> ids;
   size_t count = 0;
+  Status status = Status::kOk;  // kByteNotInVocabulary is the one left once the whole was checked
 };
 
 // Parts are well-formed UTF-8 and were checked for disallowed special tokens already.
 void encode_part(const turbotoken::Encoding& core, const uint8_t* text, size_t n, const SpecialPolicy& policy,
                  bool count_only, Part* out) {
   SpecialMatch unused;
-  if (count_only) core.count(text, n, false, policy, &out->count, &unused);
-  else core.encode(text, n, false, policy, out->ids, &unused);
+  out->status = count_only ? core.count(text, n, false, policy, &out->count, &unused)
+                           : core.encode(text, n, false, policy, out->ids, &unused);
 }
 
 Status encode_serial(const turbotoken::Encoding& core, const uint8_t* text, size_t n, bool may_be_invalid,
@@ -58,6 +59,8 @@ Status encode_split(const turbotoken::Encoding& core, const uint8_t* text, size_
                          std::cref(part_policy), ids == nullptr, &parts[i]);
   encode_part(core, text, bounds[1], part_policy, ids == nullptr, &parts[0]);
   for (auto& w : workers) w.join();
+  for (const Part& p : parts)
+    if (p.status != Status::kOk) return p.status;
   size_t total = 0;
   for (const Part& p : parts) total += ids ? p.ids.size() : p.count;
   if (!ids) {

@@ -14,24 +14,39 @@ namespace {
 
 // Sinks receive the pieces and special tokens of a text in order. begin() sees the (repaired)
 // text first; once full() is true the rest of the text is skipped (early stop, checked per piece).
+// all_parts_are_tokens() says whether every id the call gives is a token; Encoding::run asks it
+// only of a vocabulary that lacks some single byte (BPE leaves kNoRank for such a byte), so that
+// the shipped vocabularies pay nothing for the check.
+
+// Whether none of ids[0..n) is kNoRank.
+bool no_missing_part(const uint32_t* ids, size_t n) {
+  return std::find(ids, ids + n, kNoRank) == ids + n;
+}
 
 // Collects ids.
 struct IdSink {
   std::vector<uint32_t>& out;
-  void begin(const uint8_t*) {}
+  size_t first = 0;  // out.size() before this call
+  void begin(const uint8_t*) { first = out.size(); }
   bool full() const { return false; }
   void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out); }
   void special(uint32_t id, size_t) { out.push_back(id); }
+  bool all_parts_are_tokens() const { return no_missing_part(out.data() + first, out.size() - first); }
 };
 
-// Collects ids until out.size() reaches `limit`.
+// Collects ids until out.size() reaches `limit`; ids past it (the last piece may overshoot) are
+// dropped afterwards, and only the kept ones must be tokens.
 struct PrefixSink {
   std::vector<uint32_t>& out;
   size_t limit;  // out.size() at which to stop
-  void begin(const uint8_t*) {}
+  size_t first = 0;
+  void begin(const uint8_t*) { first = out.size(); }
   bool full() const { return out.size() >= limit; }
   void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out); }
   void special(uint32_t id, size_t) { out.push_back(id); }
+  bool all_parts_are_tokens() const {
+    return no_missing_part(out.data() + first, std::min(out.size(), limit) - first);
+  }
 };
 
 // Collects ids and the byte offset where each starts; the UTF-16 offsets are derived afterwards.
@@ -39,7 +54,11 @@ struct OffsetSink {
   std::vector<uint32_t>& out;
   std::vector<uint32_t>& starts;
   const uint8_t* base = nullptr;
-  void begin(const uint8_t* text) { base = text; }
+  size_t first = 0;
+  void begin(const uint8_t* text) {
+    base = text;
+    first = out.size();
+  }
   bool full() const { return false; }
   void piece(const Vocab& vocab, const uint8_t* p, size_t len) {
     size_t first = out.size();
@@ -55,12 +74,15 @@ struct OffsetSink {
     out.push_back(id);
     starts.push_back(uint32_t(start));
   }
+  bool all_parts_are_tokens() const { return no_missing_part(out.data() + first, out.size() - first); }
 };
 
-// Counts ids; merges of long pieces go through a reused scratch vector. Stops past `limit`.
+// Counts ids; merges of long pieces go through a reused scratch vector. Stops past `limit`: the
+// first limit + 1 ids are those encode_prefix(limit + 1) would keep, and only they must be tokens.
 struct CountSink {
   size_t count = 0;
   size_t limit = SIZE_MAX;
+  bool missing_part = false;  // looked for only in a vocabulary that lacks some single byte
   std::vector<uint32_t> scratch;
   void begin(const uint8_t*) {}
   bool full() const { return count > limit; }
@@ -71,9 +93,15 @@ struct CountSink {
     }
     scratch.clear();
     bpe_merge_piece(vocab, p, len, scratch);  // the whole-piece lookup above already missed
+    if (!vocab.has_every_byte()) {
+      size_t room = limit - count;  // ids this piece may add before the count passes the limit
+      size_t kept = room < scratch.size() ? room + 1 : scratch.size();
+      if (!no_missing_part(scratch.data(), kept)) missing_part = true;
+    }
     count += scratch.size();
   }
   void special(uint32_t, size_t) { count++; }
+  bool all_parts_are_tokens() const { return !missing_part; }
 };
 
 // For each byte offset (ascending, at or inside characters of well-formed UTF-8 text[0..n)), the
@@ -97,9 +125,7 @@ void utf16_offsets_of(const uint8_t* text, size_t n, const std::vector<uint32_t>
 }  // namespace
 
 Status check_every_part_is_token(const std::vector<uint32_t>& ids, size_t from) {
-  for (size_t k = from; k < ids.size(); k++)
-    if (ids[k] == kNoRank) return Status::kByteNotInVocabulary;
-  return Status::kOk;
+  return no_missing_part(ids.data() + from, ids.size() - from) ? Status::kOk : Status::kByteNotInVocabulary;
 }
 
 Status Encoding::create(const EncodingSpec& spec, std::shared_ptr<const Encoding>* out) {
@@ -163,15 +189,24 @@ Status Encoding::run(const uint8_t* text, size_t n, bool text_may_be_invalid,
     return Status::kDisallowedSpecial;
   }
   sink.begin(text);
+  encode_with_specials(text, n, policy, sink);
+  // Every entry point comes through here, so none can hand out kNoRank as an id.
+  if (!vocab_.has_every_byte() && !sink.all_parts_are_tokens()) return Status::kByteNotInVocabulary;
+  return Status::kOk;
+}
+
+template <typename Sink>
+void Encoding::encode_with_specials(const uint8_t* text, size_t n, const SpecialPolicy& policy,
+                                    Sink& sink) const {
+  SpecialMatch m;
   size_t pos = 0;
   while (!sink.full() && matcher_.find(text, pos, n, policy.allowed, &m)) {
     encode_ordinary(text + pos, m.start - pos, sink);
-    if (sink.full()) return Status::kOk;
+    if (sink.full()) return;
     sink.special(matcher_.tokens()[m.index].id, m.start);
     pos = m.end;
   }
   encode_ordinary(text + pos, n - pos, sink);
-  return Status::kOk;
 }
 
 bool Encoding::find_disallowed(const uint8_t* text, size_t n, const SpecialPolicy& policy,
@@ -183,24 +218,12 @@ Status Encoding::encode(const uint8_t* text, size_t n, bool text_may_be_invalid,
                         const SpecialPolicy& policy, std::vector<uint32_t>& out,
                         SpecialMatch* offending) const {
   IdSink sink{out};
-  size_t before = out.size();
-  Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
-  if (st == Status::kOk && !vocab_.has_every_byte()) st = check_every_part_is_token(out, before);
-  return st;
+  return run(text, n, text_may_be_invalid, policy, sink, offending);
 }
 
 Status Encoding::count(const uint8_t* text, size_t n, bool text_may_be_invalid,
                        const SpecialPolicy& policy, size_t* count, SpecialMatch* offending) const {
-  if (!vocab_.has_every_byte()) {  // rare (a caller's vocabulary): count what encode checks
-    std::vector<uint32_t> ids;
-    Status st = encode(text, n, text_may_be_invalid, policy, ids, offending);
-    *count = ids.size();
-    return st;
-  }
-  CountSink sink;
-  Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
-  *count = sink.count;
-  return st;
+  return count_up_to(text, n, text_may_be_invalid, policy, SIZE_MAX, count, offending);
 }
 
 Status Encoding::encode_prefix(const uint8_t* text, size_t n, bool text_may_be_invalid,
@@ -211,20 +234,12 @@ Status Encoding::encode_prefix(const uint8_t* text, size_t n, bool text_may_be_i
   PrefixSink sink{out, limit};
   Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
   if (out.size() > limit) out.resize(limit);  // the last piece may overshoot
-  if (st == Status::kOk && !vocab_.has_every_byte()) st = check_every_part_is_token(out, first);
   return st;
 }
 
 Status Encoding::count_up_to(const uint8_t* text, size_t n, bool text_may_be_invalid,
                              const SpecialPolicy& policy, size_t limit, size_t* count,
                              SpecialMatch* offending) const {
-  if (!vocab_.has_every_byte()) {  // a caller's vocabulary: count the ids encode_prefix checks
-    std::vector<uint32_t> ids;
-    Status st = encode_prefix(text, n, text_may_be_invalid, policy, limit == SIZE_MAX ? limit : limit + 1,
-                              ids, offending);
-    *count = ids.size();
-    return st;
-  }
   CountSink sink;
   sink.limit = limit;
   Status st = run(text, n, text_may_be_invalid, policy, sink, offending);
@@ -246,9 +261,7 @@ Status Encoding::encode_with_offsets(const uint8_t* text, size_t n, bool text_ma
   }
   size_t first = byte_offsets.size();
   OffsetSink sink{out, byte_offsets};
-  const size_t first_id = out.size();
   Status st = run(text, n, false, policy, sink, offending);
-  if (st == Status::kOk && !vocab_.has_every_byte()) st = check_every_part_is_token(out, first_id);
   if (st == Status::kOk) utf16_offsets_of(text, n, byte_offsets, first, utf16_offsets);
   return st;
 }

@@ -98,6 +98,8 @@ class Encoding {
   Status run(const uint8_t* text, size_t n, bool text_may_be_invalid, const SpecialPolicy& policy,
              Sink& sink, SpecialMatch* offending) const;
   template <typename Sink>
+  void encode_with_specials(const uint8_t* text, size_t n, const SpecialPolicy& policy, Sink& sink) const;
+  template <typename Sink>
   void encode_ordinary(const uint8_t* text, size_t n, Sink& sink) const;
 
   Vocab vocab_;
