@@ -1,7 +1,7 @@
 // Classes of 64 consecutive bytes as bit masks (bit k describes byte k), the input of the masked
 // pre-tokenizer kernels. Only ASCII bytes get a class; a byte >= 0x80 is marked non-ASCII and the
 // scanner hands the piece to the scalar code, which decodes and classifies code points.
-// Every classifier (scalar, SSE2, AVX2, AVX-512, WASM SIMD128) must produce identical masks.
+// Every classifier (scalar, SSE2, AVX2, AVX-512, WASM SIMD128, NEON) must produce identical masks.
 #pragma once
 #include <cstdint>
 
@@ -30,6 +30,9 @@ void classify_avx512(const uint8_t* p, ByteClasses* out);
 #endif
 #if defined(__wasm_simd128__)
 void classify_simd128(const uint8_t* p, ByteClasses* out);
+#endif
+#if defined(__aarch64__) && !defined(__ARM_BIG_ENDIAN)
+void classify_neon(const uint8_t* p, ByteClasses* out);
 #endif
 
 }  // namespace turbotoken

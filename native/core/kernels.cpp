@@ -38,6 +38,9 @@ std::vector<Kernel> supported() {
 #if defined(__wasm_simd128__)
   list.push_back({"simd128", classify_simd128});
 #endif
+#if defined(__aarch64__) && !defined(__ARM_BIG_ENDIAN)
+  list.push_back({"neon", classify_neon});  // Advanced SIMD is baseline on AArch64
+#endif
   return list;
 }
 
