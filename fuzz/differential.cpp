@@ -1,0 +1,216 @@
+#include "differential.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "checks.h"
+#include "kernels.h"
+
+namespace turbotoken_fuzz {
+
+namespace {
+
+using turbotoken::Family;
+
+// splitmix64: the same sequence on every platform and standard library (the std distributions
+// are not specified bit for bit), so a failure seen under qemu replays on x86-64.
+class Random {
+ public:
+  explicit Random(uint64_t seed) : state_(seed) {}
+  uint64_t next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  size_t below(size_t n) { return size_t(next() % n); }
+  bool percent(unsigned p) { return below(100) < p; }
+  char pick(const std::string& from) { return from[below(from.size())]; }
+
+ private:
+  uint64_t state_;
+};
+
+const std::string kLower = "abcdefghijklmnopqrstuvwxyz";
+const std::string kUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const std::string kDigits = "0123456789";
+const std::string kWhitespace = " \t\n\v\f\r";
+const std::string kPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+// Non-ASCII letters, numbers, spaces and marks, a BOM, and ill-formed sequences.
+const char* const kNonAscii[] = {
+    "\xC3\xA9", "\xC3\x89", "\xC3\x9F", "\xE4\xB8\xAD\xE6\x96\x87", "\xC2\xA0", "\xE2\x80\xA8",
+    "\xF0\x9F\x98\x80", "\xD9\xA1\xD9\xA2", "\xEF\xBB\xBF", "\xC2\xB2", "\xE2\x85\xA0", "\xCC\x81",
+    "\xC7\x85", "\xE1\xB4\xAC", "\xFF", "\x80", "\xE2\x82", "\xED\xA0\x80"};
+const char* const kContractions[] = {"'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'S", "'T", "'RE", "'Ll", "'", "''"};
+
+// The classes a run can be made of.
+enum RunClass { kRunLower, kRunUpper, kRunCapitalized, kRunDigit, kRunSpace, kRunWhitespace,
+                kRunPunctuation, kRunControl, kRunRepeated, kRunClassCount };
+
+void append_run(Random& r, RunClass cls, size_t length, std::string* out) {
+  const char repeated = char(r.below(128));
+  for (size_t k = 0; k < length; k++) {
+    switch (cls) {
+      case kRunLower: *out += r.pick(kLower); break;
+      case kRunUpper: *out += r.pick(kUpper); break;
+      case kRunCapitalized: *out += k < 1 + length / 4 ? r.pick(kUpper) : r.pick(kLower); break;
+      case kRunDigit: *out += r.pick(kDigits); break;
+      case kRunSpace: *out += ' '; break;
+      case kRunWhitespace: *out += r.pick(kWhitespace); break;
+      case kRunPunctuation: *out += r.pick(kPunctuation); break;
+      case kRunControl: *out += r.percent(90) ? char(r.below(32)) : '\x7F'; break;
+      default: *out += repeated; break;
+    }
+  }
+}
+
+std::string random_bytes(Random& r) {
+  std::string t;
+  const size_t n = r.below(260);
+  const bool ascii = r.percent(50);  // else every byte value alike, half of them non-ASCII
+  for (size_t k = 0; k < n; k++) t += char(ascii && !r.percent(2) ? r.below(128) : r.below(256));
+  return t;
+}
+
+// Words, numbers, spaces, punctuation and contractions as text has them, with some non-ASCII
+// characters, control bytes, special-token text and runs longer than a block.
+std::string ascii_heavy(Random& r) {
+  std::string t;
+  const size_t target = 1 + r.below(600);
+  while (t.size() < target) {
+    const size_t kind = r.below(100);
+    if (kind < 30) {
+      if (r.percent(60)) t += ' ';
+      append_run(r, RunClass(r.below(3)), 1 + r.below(10), &t);
+    } else if (kind < 40) {
+      append_run(r, kRunDigit, 1 + r.below(7), &t);
+    } else if (kind < 50) {
+      append_run(r, r.percent(50) ? kRunSpace : kRunWhitespace, 1 + r.below(5), &t);
+    } else if (kind < 60) {
+      append_run(r, kRunPunctuation, 1 + r.below(4), &t);
+    } else if (kind < 67) {
+      t += kContractions[r.below(sizeof kContractions / sizeof *kContractions)];
+    } else if (kind < 75) {
+      t += kNonAscii[r.below(sizeof kNonAscii / sizeof *kNonAscii)];
+    } else if (kind < 80) {
+      append_run(r, kRunControl, 1 + r.below(3), &t);
+    } else if (kind < 82) {
+      t += "<|endoftext|>";
+    } else {
+      append_run(r, RunClass(r.below(kRunClassCount)), 1 + r.below(140), &t);
+    }
+  }
+  return t;
+}
+
+// Runs of one class that end within two bytes of a 64-byte block edge (from the text's start,
+// where the kernels' blocks start), each followed by a byte of any value or a non-ASCII character.
+std::string block_edges(Random& r) {
+  std::string t;
+  const size_t segments = 1 + r.below(5);
+  for (size_t k = 0; k < segments; k++) {
+    const size_t edge = 64 * (t.size() / 64 + 1 + r.below(2)) + r.below(5) - 2;
+    const size_t length = edge > t.size() ? edge - t.size() : 1 + r.below(3);
+    append_run(r, RunClass(r.below(kRunClassCount)), length, &t);
+    const size_t after = r.below(10);
+    if (after < 5) t += char(r.below(256));
+    else if (after < 8) t += kNonAscii[r.below(sizeof kNonAscii / sizeof *kNonAscii)];
+  }
+  return t;
+}
+
+// Piece ends from the active kernel, or "" and a reason in *error when they do not advance.
+std::vector<size_t> piece_ends(Family family, const std::string& text, std::string* error) {
+  const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
+  std::vector<size_t> all;
+  size_t ends[64];
+  for (size_t i = 0; i < text.size();) {
+    const size_t got = turbotoken::scan_pieces(family, s, i, text.size(), ends, 64);
+    for (size_t k = 0; k < got; k++) {
+      if (ends[k] <= i || ends[k] > text.size()) {
+        *error = "piece at " + std::to_string(i) + " ends at " + std::to_string(ends[k]);
+        return all;
+      }
+      all.push_back(i = ends[k]);
+    }
+    if (got == 0) {
+      *error = "no piece at " + std::to_string(i);
+      return all;
+    }
+  }
+  return all;
+}
+
+// Every kernel's pieces against scalar's, on the repaired text (what the encoder scans).
+std::string compare_pieces(Family family, const std::string& repaired, size_t* pieces) {
+  std::string failure;
+  const std::vector<std::string> kernels = kernel_names();
+  turbotoken::select_kernel("scalar");
+  const std::vector<size_t> expected = piece_ends(family, repaired, &failure);
+  *pieces += expected.size();
+  for (size_t k = 1; k < kernels.size() && failure.empty(); k++) {
+    turbotoken::select_kernel(kernels[k].c_str());
+    const std::vector<size_t> got = piece_ends(family, repaired, &failure);
+    if (failure.empty() && got != expected) {
+      size_t at = 0;
+      while (at < got.size() && at < expected.size() && got[at] == expected[at]) at++;
+      failure = "piece " + std::to_string(at) + " ends at " + (at < got.size() ? std::to_string(got[at]) : "-") +
+                ", scalar's at " + (at < expected.size() ? std::to_string(expected[at]) : "-");
+    }
+    if (!failure.empty()) failure = "kernel " + kernels[k] + ": " + failure;
+  }
+  turbotoken::select_kernel("scalar");
+  return failure;
+}
+
+std::string hex_prefix(const std::string& text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t k = 0; k < text.size() && k < 160; k++) {
+    out += kHex[uint8_t(text[k]) >> 4];
+    out += kHex[uint8_t(text[k]) & 15];
+  }
+  return text.size() > 160 ? out + "..." : out;
+}
+
+}  // namespace
+
+DifferentialResult run_differential(const std::vector<LoadedEncoding>& encodings, uint32_t seed,
+                                    size_t texts_per_kind) {
+  using Generator = std::string (*)(Random&);
+  const std::pair<const char*, Generator> kinds[] = {
+      {"random bytes", random_bytes}, {"ascii-heavy", ascii_heavy}, {"block edges", block_edges}};
+  const SpecialMode modes[] = {SpecialMode::kOrdinary, SpecialMode::kAllowAll, SpecialMode::kDisallowAll};
+  DifferentialResult result;
+  for (int family = 0; family < turbotoken::kFamilyCount; family++) {
+    const LoadedEncoding* loaded = nullptr;
+    for (const auto& e : encodings)
+      if (!loaded && int(e.encoding->family()) == family) loaded = &e;
+    if (!loaded) {
+      std::fprintf(stderr, "differential: no encoding of pre-tokenizer family %d\n", family);
+      result.failed++;
+      continue;
+    }
+    Random r(seed * 0x100000001B3ull + uint64_t(family));
+    for (const auto& kind : kinds) {
+      for (size_t k = 0; k < texts_per_kind; k++) {
+        const std::string text = kind.second(r);
+        const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
+        Outcome ignored;
+        std::string failure = check_all(*loaded->encoding, s, text.size(), modes[k % 3], &ignored);
+        if (failure.empty())
+          failure = compare_pieces(loaded->encoding->family(), reference_repair(s, text.size()), &result.pieces);
+        result.texts++;
+        if (failure.empty()) continue;
+        if (++result.failed <= 10)
+          std::fprintf(stderr, "differential %s, %s #%zu: %s\n  text: %s\n", loaded->name.c_str(), kind.first, k,
+                       failure.c_str(), hex_prefix(text).c_str());
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace turbotoken_fuzz
