@@ -136,7 +136,57 @@ std::string check_round_trip(const Encoding& enc, const std::string& repaired, c
   return "";
 }
 
+#ifdef TURBOTOKEN_FUZZ_HAVE_KERNELS
+// Piece ends from the active kernel; stops with a reason in *error at a piece that does not advance.
+std::vector<size_t> piece_ends(turbotoken::Family family, const std::string& text, std::string* error) {
+  const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
+  std::vector<size_t> all;
+  size_t ends[64];
+  for (size_t i = 0; i < text.size();) {
+    const size_t got = turbotoken::scan_pieces(family, s, i, text.size(), ends, 64);
+    for (size_t k = 0; k < got; k++) {
+      if (ends[k] <= i || ends[k] > text.size()) {
+        *error = "piece at " + std::to_string(i) + " ends at " + std::to_string(ends[k]);
+        return all;
+      }
+      all.push_back(i = ends[k]);
+    }
+    if (got == 0) {
+      *error = "no piece at " + std::to_string(i);
+      return all;
+    }
+  }
+  return all;
+}
+#endif
+
 }  // namespace
+
+std::string compare_kernel_pieces(turbotoken::Family family, const std::string& repaired, size_t* pieces) {
+#ifndef TURBOTOKEN_FUZZ_HAVE_KERNELS
+  (void)family, (void)repaired, (void)pieces;
+  return "";
+#else
+  std::string failure;
+  const std::vector<std::string> kernels = kernel_names();
+  select_kernel("scalar");
+  const std::vector<size_t> expected = piece_ends(family, repaired, &failure);
+  *pieces += expected.size();
+  for (size_t k = 1; k < kernels.size() && failure.empty(); k++) {
+    select_kernel(kernels[k]);
+    const std::vector<size_t> got = piece_ends(family, repaired, &failure);
+    if (failure.empty() && got != expected) {
+      size_t at = 0;
+      while (at < got.size() && at < expected.size() && got[at] == expected[at]) at++;
+      failure = "piece " + std::to_string(at) + " ends at " + (at < got.size() ? std::to_string(got[at]) : "-") +
+                ", scalar's at " + (at < expected.size() ? std::to_string(expected[at]) : "-");
+    }
+    if (!failure.empty()) failure = "kernel " + kernels[k] + ": " + failure;
+  }
+  select_kernel("scalar");
+  return failure;
+#endif
+}
 
 std::string reference_repair(const uint8_t* s, size_t n) {
   static const char kReplacement[] = "\xEF\xBF\xBD";
@@ -218,6 +268,10 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
     if (!same(other, *baseline))
       return std::string("merge strategy ") + strategy.second + " gave " + describe(other) + ", auto gave " + describe(*baseline);
   }
+  // Pieces before ids: a kernel that ends a piece where it starts would make encode() loop.
+  size_t pieces = 0;
+  failure = compare_kernel_pieces(enc.family(), repaired, &pieces);
+  if (!failure.empty()) return failure;
   std::vector<std::string> kernels = kernel_names();
   for (size_t k = 1; k < kernels.size(); k++) {
     if (!select_kernel(kernels[k])) return "kernel " + kernels[k] + " is listed but cannot be selected";

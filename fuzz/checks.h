@@ -1,7 +1,8 @@
 // The properties the fuzz targets and the regression runner hold the core to, for one text:
 //   - every merge strategy (by length with the piece cache, direct only, heap only) gives the same
 //     status and ids;
-//   - every pre-tokenizer kernel (SIMD ones, if the core has them) gives what the scalar kernel gives;
+//   - every pre-tokenizer kernel (SIMD ones, if the core has them) gives what the scalar kernel gives:
+//     the same piece ends, then the same ids;
 //   - count() equals the number of ids encode() gives;
 //   - decoding the ids gives back the input, with ill-formed UTF-8 replaced as the WHATWG decoder
 //     does (checked against our own small decoder here, not the core's);
@@ -36,6 +37,11 @@ Outcome encode_once(const turbotoken::Encoding& enc, const uint8_t* s, size_t n,
 // the default strategy on the scalar kernel. Leaves the default strategy and the scalar kernel set.
 std::string check_all(const turbotoken::Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode,
                       Outcome* baseline);
+
+// Compares every kernel's piece ends (scan_pieces) on text with the scalar kernel's, stopping at
+// a piece that does not advance; returns "" when all agree, else what differs. Adds the number of
+// scalar pieces to *pieces. Leaves the scalar kernel set.
+std::string compare_kernel_pieces(turbotoken::Family family, const std::string& text, size_t* pieces);
 
 // Kernel names, "scalar" first (just "scalar" when the core has no kernel selection).
 std::vector<std::string> kernel_names();
