@@ -34,14 +34,12 @@ std::string reference_repair(const uint8_t* s, size_t n);
 Outcome encode_once(const turbotoken::Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode);
 
 // Runs every check; returns "" when all hold, else what failed. *baseline receives the outcome of
-// the default strategy on the scalar kernel. Leaves the default strategy and the scalar kernel set.
+// the default strategy on the scalar kernel. Each kernel's piece ends (scan_pieces, on the parts
+// encode() scans) are compared with scalar's before its ids, stopping at a piece that does not
+// advance; *pieces_compared, when given, grows by scalar's piece count. Leaves the default
+// strategy and the scalar kernel set.
 std::string check_all(const turbotoken::Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode,
-                      Outcome* baseline);
-
-// Compares every kernel's piece ends (scan_pieces) on text with the scalar kernel's, stopping at
-// a piece that does not advance; returns "" when all agree, else what differs. Adds the number of
-// scalar pieces to *pieces. Leaves the scalar kernel set.
-std::string compare_kernel_pieces(turbotoken::Family family, const std::string& text, size_t* pieces);
+                      Outcome* baseline, size_t* pieces_compared = nullptr);
 
 // Kernel names, "scalar" first (just "scalar" when the core has no kernel selection).
 std::vector<std::string> kernel_names();

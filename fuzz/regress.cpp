@@ -214,8 +214,8 @@ int main(int argc, char** argv) {
               files.size(), cases, failed, kernels.c_str());
   if (random_texts) {
     auto d = turbotoken_fuzz::run_differential(encodings, 20261128, random_texts);
-    std::printf("regress: differential: %zu random texts (%zu piece ends each kernel), %zu failed (kernels:%s)\n",
-                d.texts, d.pieces, d.failed, kernels.c_str());
+    std::printf("regress: differential: %zu blocks' masks and %zu random texts (%zu piece ends) per kernel, "
+                "%zu failed (kernels:%s)\n", d.blocks, d.texts, d.pieces, d.failed, kernels.c_str());
     failed += d.failed;
   }
   return failed || cases == 0 ? 1 : 0;

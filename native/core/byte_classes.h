@@ -23,6 +23,10 @@ using ClassifyFn = void (*)(const uint8_t* p, ByteClasses* out);
 // scanners use, so the ASCII classes cannot drift from them.
 void classify_scalar(const uint8_t* p, ByteClasses* out);
 
+// The classifier of the kernel called `name` (kernels.h), or null for "scalar" (which scans
+// without masks) and for a kernel this build or CPU does not have. For tests that compare masks.
+ClassifyFn kernel_classifier(const char* name);
+
 #if defined(__x86_64__) || defined(_M_X64)
 void classify_sse2(const uint8_t* p, ByteClasses* out);
 void classify_avx2(const uint8_t* p, ByteClasses* out);

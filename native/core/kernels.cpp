@@ -82,6 +82,12 @@ Status select_kernel(const char* name) {
 
 const char* kernel_name() { return active().name; }
 
+ClassifyFn kernel_classifier(const char* name) {
+  for (const Kernel& k : kernels())
+    if (std::strcmp(k.name, name) == 0) return k.classify;
+  return nullptr;
+}
+
 size_t scan_pieces(Family family, const uint8_t* s, size_t i, size_t n, size_t* ends, size_t max_ends) {
   const Kernel& k = active();
   if (!k.classify) return scan_pieces_scalar(family, s, i, n, ends, max_ends);
