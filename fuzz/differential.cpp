@@ -12,7 +12,8 @@ namespace turbotoken_fuzz {
 namespace {
 
 // splitmix64: the same sequence on every platform and standard library (the std distributions
-// are not specified bit for bit), so a failure seen under qemu replays on x86-64.
+// are not specified bit for bit), so a failure seen under qemu replays on x86-64. Draws are never
+// two operands or arguments of one call: their order would be up to the compiler.
 class Random {
  public:
   explicit Random(uint64_t seed) : state_(seed) {}
@@ -64,6 +65,12 @@ void append_run(Random& r, RunClass cls, size_t length, std::string* out) {
   }
 }
 
+// A run of cls, 1 to max_length bytes long.
+void append_short_run(Random& r, RunClass cls, size_t max_length, std::string* out) {
+  const size_t length = 1 + r.below(max_length);
+  append_run(r, cls, length, out);
+}
+
 std::string random_bytes(Random& r) {
   std::string t;
   const size_t n = r.below(260);
@@ -81,23 +88,23 @@ std::string ascii_heavy(Random& r) {
     const size_t kind = r.below(100);
     if (kind < 30) {
       if (r.percent(60)) t += ' ';
-      append_run(r, RunClass(r.below(3)), 1 + r.below(10), &t);
+      append_short_run(r, RunClass(r.below(3)), 10, &t);
     } else if (kind < 40) {
-      append_run(r, kRunDigit, 1 + r.below(7), &t);
+      append_short_run(r, kRunDigit, 7, &t);
     } else if (kind < 50) {
-      append_run(r, r.percent(50) ? kRunSpace : kRunWhitespace, 1 + r.below(5), &t);
+      append_short_run(r, r.percent(50) ? kRunSpace : kRunWhitespace, 5, &t);
     } else if (kind < 60) {
-      append_run(r, kRunPunctuation, 1 + r.below(4), &t);
+      append_short_run(r, kRunPunctuation, 4, &t);
     } else if (kind < 67) {
       t += kContractions[r.below(sizeof kContractions / sizeof *kContractions)];
     } else if (kind < 75) {
       t += kNonAscii[r.below(sizeof kNonAscii / sizeof *kNonAscii)];
     } else if (kind < 80) {
-      append_run(r, kRunControl, 1 + r.below(3), &t);
+      append_short_run(r, kRunControl, 3, &t);
     } else if (kind < 82) {
       t += "<|endoftext|>";
     } else {
-      append_run(r, RunClass(r.below(kRunClassCount)), 1 + r.below(140), &t);
+      append_short_run(r, RunClass(r.below(kRunClassCount)), 140, &t);
     }
   }
   return t;
@@ -109,9 +116,11 @@ std::string block_edges(Random& r) {
   std::string t;
   const size_t segments = 1 + r.below(5);
   for (size_t k = 0; k < segments; k++) {
-    const size_t edge = 64 * (t.size() / 64 + 1 + r.below(2)) + r.below(5) - 2;
+    const size_t next_edge = 64 * (t.size() / 64 + 1 + r.below(2));
+    const size_t edge = next_edge + r.below(5) - 2;
     const size_t length = edge > t.size() ? edge - t.size() : 1 + r.below(3);
-    append_run(r, RunClass(r.below(kRunClassCount)), length, &t);
+    const RunClass cls = RunClass(r.below(kRunClassCount));
+    append_run(r, cls, length, &t);
     const size_t after = r.below(10);
     if (after < 5) t += char(r.below(256));
     else if (after < 8) t += kNonAscii[r.below(sizeof kNonAscii / sizeof *kNonAscii)];
