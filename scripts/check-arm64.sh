@@ -2,7 +2,8 @@
 # The core on arm64 without arm64 hardware: cross-compiles the core and the fuzz regression runner
 # (fuzz/regress.cpp) for AArch64, statically, and runs it under qemu-aarch64 user-mode emulation.
 # The runner holds every kernel (on AArch64: scalar and neon) to the stored tiktoken reference ids
-# and compares neon with scalar on those cases and on seeded random texts. See docs/fuzzing.md.
+# and compares neon with scalar on those cases, and its masks, pieces and ids on seeded random
+# blocks and texts. See docs/fuzzing.md.
 #   scripts/check-arm64.sh [random-texts]   (per kind and family; default 1000)
 # Needs Debian's g++-aarch64-linux-gnu and qemu-user (it installs nothing).
 set -euo pipefail
