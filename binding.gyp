@@ -24,6 +24,7 @@
         "native/core/classify_scalar.cpp",
         "native/core/classify_x86.cpp",
         "native/core/classify_wasm.cpp",
+        "native/core/classify_neon.cpp",
         "native/binding/addon.cpp",
         "native/binding/async_jobs.cpp",
         "native/binding/js_errors.cpp",

@@ -210,6 +210,82 @@ std::string check_text_decoding(const Encoding& enc, const uint8_t* s, size_t n,
   return "";
 }
 
+#ifdef TURBOTOKEN_FUZZ_HAVE_KERNELS
+// Piece ends from the active kernel; stops with a reason in *error at a piece that does not advance.
+std::vector<size_t> piece_ends(turbotoken::Family family, const std::string& text, std::string* error) {
+  const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
+  std::vector<size_t> all;
+  size_t ends[64];
+  for (size_t i = 0; i < text.size();) {
+    const size_t got = turbotoken::scan_pieces(family, s, i, text.size(), ends, 64);
+    for (size_t k = 0; k < got; k++) {
+      if (ends[k] <= i || ends[k] > text.size()) {
+        *error = "piece at " + std::to_string(i) + " ends at " + std::to_string(ends[k]);
+        return all;
+      }
+      all.push_back(i = ends[k]);
+    }
+    if (got == 0) {
+      *error = "no piece at " + std::to_string(i);
+      return all;
+    }
+  }
+  return all;
+}
+#endif
+
+// Every kernel's piece ends in one text against the scalar kernel's.
+std::string compare_kernel_pieces(turbotoken::Family family, const std::string& text, size_t* pieces) {
+#ifndef TURBOTOKEN_FUZZ_HAVE_KERNELS
+  (void)family, (void)text, (void)pieces;
+  return "";
+#else
+  std::string failure;
+  const std::vector<std::string> kernels = kernel_names();
+  select_kernel("scalar");
+  const std::vector<size_t> expected = piece_ends(family, text, &failure);
+  *pieces += expected.size();
+  for (size_t k = 1; k < kernels.size() && failure.empty(); k++) {
+    select_kernel(kernels[k]);
+    const std::vector<size_t> got = piece_ends(family, text, &failure);
+    if (failure.empty() && got != expected) {
+      size_t at = 0;
+      while (at < got.size() && at < expected.size() && got[at] == expected[at]) at++;
+      failure = "piece " + std::to_string(at) + " ends at " + (at < got.size() ? std::to_string(got[at]) : "-") +
+                ", scalar's at " + (at < expected.size() ? std::to_string(expected[at]) : "-");
+    }
+    if (!failure.empty()) failure = "kernel " + kernels[k] + ": " + failure;
+  }
+  select_kernel("scalar");
+  return failure;
+#endif
+}
+
+// The texts encode() hands the pre-tokenizer: with special tokens allowed, the parts between
+// them (each scanned from its own start, so its 64-byte blocks start there), else the whole text.
+std::vector<std::string> scanned_parts(const Encoding& enc, const std::string& repaired, SpecialMode mode) {
+  if (mode != SpecialMode::kAllowAll) return {repaired};
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t at = 0; at < repaired.size();) {
+    size_t longest = 0;
+    for (const auto& special : enc.specials()) {
+      const std::string& t = special.text;
+      if (t.size() > longest && t.size() <= repaired.size() - at &&
+          std::memcmp(repaired.data() + at, t.data(), t.size()) == 0)
+        longest = t.size();
+    }
+    if (!longest) {
+      at++;
+      continue;
+    }
+    parts.push_back(repaired.substr(start, at - start));
+    start = at += longest;
+  }
+  parts.push_back(repaired.substr(start));
+  return parts;
+}
+
 }  // namespace
 
 std::string reference_repair(const uint8_t* s, size_t n) {
@@ -263,7 +339,8 @@ Outcome encode_once(const Encoding& enc, const uint8_t* s, size_t n, SpecialMode
   return o;
 }
 
-std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode, Outcome* baseline) {
+std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode, Outcome* baseline,
+                      size_t* pieces_compared) {
   const std::string repaired = reference_repair(s, n);
   std::vector<uint8_t> core_repaired;
   turbotoken::append_repaired_utf8(s, n, core_repaired);
@@ -293,6 +370,13 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
     if (!same(other, *baseline))
       return std::string("merge strategy ") + strategy.second + " gave " + describe(other) + ", auto gave " + describe(*baseline);
   }
+  // Pieces before ids: a kernel that ends a piece where it starts would make encode() loop.
+  size_t pieces = 0;
+  for (const std::string& part : scanned_parts(enc, repaired, mode)) {
+    failure = compare_kernel_pieces(enc.family(), part, &pieces);
+    if (!failure.empty()) return failure;
+  }
+  if (pieces_compared) *pieces_compared += pieces;
   std::vector<std::string> kernels = kernel_names();
   for (size_t k = 1; k < kernels.size(); k++) {
     if (!select_kernel(kernels[k])) return "kernel " + kernels[k] + " is listed but cannot be selected";

@@ -1,7 +1,8 @@
 // The properties the fuzz targets and the regression runner hold the core to, for one text:
 //   - every merge strategy (by length with the piece cache, direct only, heap only) gives the same
 //     status and ids;
-//   - every pre-tokenizer kernel (SIMD ones, if the core has them) gives what the scalar kernel gives;
+//   - every pre-tokenizer kernel (SIMD ones, if the core has them) gives what the scalar kernel gives:
+//     the same piece ends, then the same ids;
 //   - count() equals the number of ids encode() gives;
 //   - decoding the ids gives back the input, with ill-formed UTF-8 replaced as the WHATWG decoder
 //     does (checked against our own small decoder here, not the core's), as bytes and as UTF-16
@@ -35,9 +36,12 @@ std::string reference_repair(const uint8_t* s, size_t n);
 Outcome encode_once(const turbotoken::Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode);
 
 // Runs every check; returns "" when all hold, else what failed. *baseline receives the outcome of
-// the default strategy on the scalar kernel. Leaves the default strategy and the scalar kernel set.
+// the default strategy on the scalar kernel. Each kernel's piece ends (scan_pieces, on the parts
+// encode() scans) are compared with scalar's before its ids, stopping at a piece that does not
+// advance; *pieces_compared, when given, grows by scalar's piece count. Leaves the default
+// strategy and the scalar kernel set.
 std::string check_all(const turbotoken::Encoding& enc, const uint8_t* s, size_t n, SpecialMode mode,
-                      Outcome* baseline);
+                      Outcome* baseline, size_t* pieces_compared = nullptr);
 
 // Kernel names, "scalar" first (just "scalar" when the core has no kernel selection).
 std::vector<std::string> kernel_names();

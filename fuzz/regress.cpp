@@ -2,10 +2,13 @@
 // scripts/make-fuzz-reference.mjs from the tiktoken npm package) through every check in checks.h,
 // and the ids compared with the reference's. Needs no fuzzing engine.
 //
-//   regress [--write-corpus DIR] [FILE.ref ...]
+//   regress [--write-corpus DIR] [--random N] [FILE.ref ...]
 // With no files, runs every .ref file in fuzz/reference/; also checks that Vocab::load rejects
 // malformed vocabularies. --write-corpus also writes each case as
 // a fuzz input (input_format.h) into DIR: the fuzz target's seed corpus.
+// Then runs the seeded random differential check (differential.h): N texts of each of its three
+// kinds per pre-tokenizer family (default 100; 0 skips it). On AArch64 it fails unless the
+// core lists the "neon" kernel, so that a build for arm64 cannot silently test scalar alone.
 //
 // .ref format, one case per line ('#' starts a comment line):
 //   <a|o> <text as hex> <ids, comma-separated, or - for none>
@@ -14,11 +17,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "checks.h"
+#include "differential.h"
 #include "input_format.h"
 #include "manifest.h"
 #include "vocab.h"
@@ -164,13 +169,34 @@ size_t check_vocab_validation() {
   return failed;
 }
 
+// The kernels the core lists, or "" and an error when this architecture's SIMD kernel is absent.
+std::string kernel_list(size_t* failed) {
+  std::string kernels;
+  bool neon = false;
+  for (const auto& k : turbotoken_fuzz::kernel_names()) {
+    kernels += " " + k;
+    neon = neon || k == "neon";
+  }
+#if defined(__aarch64__) && !defined(__ARM_BIG_ENDIAN)
+  if (!neon) {
+    std::fprintf(stderr, "regress: built for AArch64 but the core has no \"neon\" kernel\n");
+    ++*failed;
+  }
+#else
+  (void)neon, (void)failed;
+#endif
+  return kernels;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string corpus_dir;
   std::vector<std::string> files;
+  size_t random_texts = 100;
   for (int k = 1; k < argc; k++) {
     if (std::strcmp(argv[k], "--write-corpus") == 0 && k + 1 < argc) corpus_dir = argv[++k];
+    else if (std::strcmp(argv[k], "--random") == 0 && k + 1 < argc) random_texts = std::strtoul(argv[++k], nullptr, 10);
     else files.push_back(argv[k]);
   }
   if (files.empty()) files = default_files();
@@ -183,9 +209,14 @@ int main(int argc, char** argv) {
   size_t cases = 0, failed = 0;
   for (const auto& f : files) failed += run_file(f, encodings, corpus_dir, &cases);
   failed += check_vocab_validation();
-  std::string kernels;
-  for (const auto& k : turbotoken_fuzz::kernel_names()) kernels += " " + k;
+  const std::string kernels = kernel_list(&failed);
   std::printf("regress: %zu files, %zu cases, %zu failed (kernels:%s; strategies: auto direct heap buckets)\n",
               files.size(), cases, failed, kernels.c_str());
+  if (random_texts) {
+    auto d = turbotoken_fuzz::run_differential(encodings, 20261128, random_texts);
+    std::printf("regress: differential: %zu blocks' masks and %zu random texts (%zu piece ends) per kernel, "
+                "%zu failed (kernels:%s)\n", d.blocks, d.texts, d.pieces, d.failed, kernels.c_str());
+    failed += d.failed;
+  }
   return failed || cases == 0 ? 1 : 0;
 }

@@ -38,6 +38,9 @@ std::vector<Kernel> supported() {
 #if defined(__wasm_simd128__)
   list.push_back({"simd128", classify_simd128});
 #endif
+#if defined(__aarch64__) && !defined(__ARM_BIG_ENDIAN)
+  list.push_back({"neon", classify_neon});  // Advanced SIMD is baseline on AArch64
+#endif
   return list;
 }
 
@@ -78,6 +81,12 @@ Status select_kernel(const char* name) {
 }
 
 const char* kernel_name() { return active().name; }
+
+ClassifyFn kernel_classifier(const char* name) {
+  for (const Kernel& k : kernels())
+    if (std::strcmp(k.name, name) == 0) return k.classify;
+  return nullptr;
+}
 
 size_t scan_pieces(Family family, const uint8_t* s, size_t i, size_t n, size_t* ends, size_t max_ends) {
   const Kernel& k = active();
