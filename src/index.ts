@@ -20,10 +20,10 @@ export { listEncodings } from './registry';
 export { createDecoder, encodeStream } from './stream';
 export type { Decoder, EncodingLike } from './stream';
 
-/** Which implementation and pre-tokenizer kernel run the core, e.g. 'native-avx512', 'wasm-simd128'. */
+/** Which implementation and pre-tokenizer kernel run the core, e.g. 'native-avx512', 'native-neon', 'wasm-simd128'. */
 export const backend: string = `${native.backend}-${native.kernel()}`;
 
-/** The pre-tokenizer kernels this build and CPU have, e.g. ['scalar', 'sse2', 'avx2', 'avx512']. */
+/** The pre-tokenizer kernels this build and CPU have, e.g. ['scalar', 'sse2', 'avx2', 'avx512'] (x86-64) or ['scalar', 'neon'] (arm64). */
 export const kernels: readonly string[] = Object.freeze([...native.kernels]);
 
 /** The encoding with this name (see listEncodings()); loaded on first use, then shared. */

@@ -59,7 +59,7 @@ function load(): NativeBinding {
   // to hold both to the definition); unset or 'auto' picks by piece length.
   const forced = process.env.TURBOTOKEN_BPE;
   if (forced) binding.setMergeStrategy(forced);
-  // TURBOTOKEN_KERNEL=scalar|sse2|avx2|avx512|simd128 forces one pre-tokenizer kernel (tests run
+  // TURBOTOKEN_KERNEL=scalar|sse2|avx2|avx512|neon|simd128 forces one pre-tokenizer kernel (tests run
   // on each); unset, the fastest one the CPU has.
   const kernel = process.env.TURBOTOKEN_KERNEL;
   if (kernel) binding.selectKernel(kernel);

@@ -61,7 +61,7 @@ function packageCopy({ withWasm }) {
 afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 // The addon names the pre-tokenizer kernel it runs: the best this CPU has (test/kernels.test.mjs).
-const NATIVE_BACKEND = /^native-(scalar|sse2|avx2|avx512)$/;
+const NATIVE_BACKEND = /^native-(scalar|sse2|avx2|avx512|neon)$/;
 
 describe('TURBOTOKEN_BACKEND', () => {
   const native = probe(root, { TURBOTOKEN_BACKEND: 'native' }).result;
