@@ -49,8 +49,10 @@ napi_status adopt(napi_env env, std::unique_ptr<Unit[], FreeText>& owned, size_t
       if (node_api_create_external_string_utf16)
         st = node_api_create_external_string_utf16(env, owned.get(), length, free_text, nullptr, out, &copied);
     }
+    // On success the finalizer owns the buffer either way: when Node copied the text instead (a
+    // V8 sandbox build), it has already called the finalizer, which freed it.
     if (st == napi_ok) {
-      if (!copied) owned.release();
+      owned.release();
       return st;
     }
   }

@@ -291,6 +291,11 @@ Napi::Value NativeEncoding::decode_bytes(const Napi::CallbackInfo& info) {
   if (!decode_ids(info, &ids, &n, &total)) return info.Env().Undefined();
   // Straight into the result's memory: no second copy.
   Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(info.Env(), total);
+  if (ab.IsEmpty()) return info.Env().Undefined();  // an exception is pending
+  if (total && !ab.Data()) {
+    throw_error(info.Env(), ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding");
+    return info.Env().Undefined();
+  }
   if (total) core_->decode_into(ids, n, static_cast<uint8_t*>(ab.Data()), total);
   return Napi::Uint8Array::New(info.Env(), total, ab, 0);
 }

@@ -45,7 +45,7 @@ void* allocate_large(size_t bytes) {
   void* p = nullptr;
 #ifdef __linux__
   constexpr size_t kHugePage = size_t(2) << 20;
-  if (posix_memalign(&p, kHugePage, bytes) != 0) return nullptr;
+  if (posix_memalign(&p, kHugePage, bytes) != 0) return std::malloc(bytes);  // freed alike
   madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages it still works
 #else
   p = std::malloc(bytes);

@@ -24,7 +24,9 @@ struct UninitializedAllocator : std::allocator<T> {
   T* allocate(size_t n) {
     if (n * sizeof(T) < kLargeBuffer) return std::allocator<T>::allocate(n);
     void* p = allocate_large(n * sizeof(T));
-    if (!p) return std::allocator<T>::allocate(n);  // fails the usual way
+    // Out of memory (malloc failed too): fails as any allocation here does; operator new, which
+    // calls malloc, does not come back with memory that deallocate() would then free().
+    if (!p) return std::allocator<T>::allocate(n);
     return static_cast<T*>(p);
   }
   void deallocate(T* p, size_t n) {
