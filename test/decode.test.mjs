@@ -1,4 +1,6 @@
 // Decoding: text (ill-formed UTF-8 becomes U+FFFD as TextDecoder makes it) and bytes.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { getEncoding } from '../index.mjs';
 import { ENCODINGS, reference } from './support/reference.mjs';
@@ -71,6 +73,26 @@ describe.each(['cl100k_base', 'o200k_harmony', 'gpt2'])('%s decode of long id se
     const back = enc.decode(enc.encode(wide));
     expect(back).toBe(wide);
     expect(back.split(' ').length).toBe(wide.split(' ').length);
+  });
+});
+
+describe('decode and memory', () => {
+  // Each decode's text must be freed by the garbage collection that frees its string, not later
+  // from the event loop: a synchronous loop would otherwise hold every one until it yields.
+  it('a synchronous loop of large decodes holds no more than a few of them', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    const enc = getEncoding('o200k_base');
+    const ids = enc.encode('Русский текст, 中文, and English words. '.repeat(25_000));  // ~1.2 MB of text
+    let length = 0;
+    for (let i = 0; i < 5; i++) length += enc.decode(ids).length;
+    gc();
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 150; i++) length += enc.decode(ids).length;  // ~2 MB of UTF-16 each, 300 MB in all
+    gc();
+    const growthMb = (process.memoryUsage().rss - before) / 2 ** 20;
+    expect(length).toBeGreaterThan(0);
+    expect(growthMb).toBeLessThan(100);
   });
 });
 
