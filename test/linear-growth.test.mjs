@@ -37,7 +37,12 @@ describe.each(['r50k_base', 'cl100k_base', 'o200k_base'])('%s grows linearly', (
     // same scanner and merges without allocating the result, whose allocation wakes V8's GC.
     const one = { threads: 1 };
     enc.count(small, one); // warm up
-    const ratio = fastest(() => enc.count(large, one)) / fastest(() => enc.count(small, one));
+    const measure = () => fastest(() => enc.count(large, one)) / fastest(() => enc.count(small, one));
+    // A second measurement when the first is over the bound: a burst of load on the machine (CI
+    // measured 10.3x once, with other test files running beside this one) passes on a retry, a
+    // quadratic merge (16x) fails both.
+    let ratio = measure();
+    if (ratio >= MAX_RATIO) ratio = Math.min(ratio, measure());
     expect(ratio).toBeLessThan(MAX_RATIO);
     expect(enc.count(large)).toBe(enc.encode(large).length);
   });
