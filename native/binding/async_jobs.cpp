@@ -61,16 +61,7 @@ class Job : public Napi::AsyncWorker {
     Napi::HandleScope scope(env);
     if (in_.kind != JobKind::kDecode && status_ != Status::kOk)
       return reject([&] { throw_encode_error(env, *in_.core, status_, match_); });
-    if (status_ == Status::kInvalidTokenId) {
-      return reject([&] {
-        throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",
-                    "Token id " + std::to_string(in_.ids[bad_index_]) + " at index " + std::to_string(bad_index_) +
-                        " is not a token of this encoding");
-      });
-    }
-    if (status_ == Status::kOutOfMemory) {
-      return reject([&] { throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding"); });
-    }
+    if (status_ != Status::kOk) return reject([&] { throw_decode_error(env, status_, in_.ids.data(), bad_index_); });
     switch (in_.kind) {
       case JobKind::kEncode: deferred_.Resolve(adopt_ids(env, std::move(ids_))); break;
       case JobKind::kCount: deferred_.Resolve(Napi::Number::New(env, double(count_))); break;

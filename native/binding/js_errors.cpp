@@ -58,4 +58,14 @@ bool throw_encode_error(Napi::Env env, const turbotoken::Encoding& core, turboto
   return true;
 }
 
+void throw_decode_error(Napi::Env env, turbotoken::Status st, const uint32_t* ids, size_t bad_index) {
+  if (st == turbotoken::Status::kInvalidTokenId) {
+    throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",
+                "Token id " + std::to_string(ids[bad_index]) + " at index " + std::to_string(bad_index) +
+                    " is not a token of this encoding");
+  } else {
+    throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding");
+  }
+}
+
 }  // namespace turbotoken_binding

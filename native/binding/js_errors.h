@@ -20,6 +20,10 @@ void throw_error(Napi::Env env, ErrorKind kind, const char* code, const std::str
 bool throw_encode_error(Napi::Env env, const turbotoken::Encoding& core, turbotoken::Status st,
                         const turbotoken::SpecialMatch& offending);
 
+// Throws the error of a decode that ended with `st` (not kOk): the id at `bad_index` of `ids` is
+// not a token, or memory ran out.
+void throw_decode_error(Napi::Env env, turbotoken::Status st, const uint32_t* ids, size_t bad_index);
+
 // The constructor registered by setErrorClass(); held in the addon's instance data.
 void set_error_class(Napi::Env env, Napi::Function ctor);
 

@@ -58,17 +58,6 @@ Napi::Value throw_ids_type(Napi::Env env) {
   return env.Undefined();
 }
 
-Napi::Value throw_decode_status(Napi::Env env, Status st, const uint32_t* ids, size_t bad) {
-  if (st == Status::kInvalidTokenId) {
-    throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",
-                "Token id " + std::to_string(ids[bad]) + " at index " + std::to_string(bad) +
-                    " is not a token of this encoding");
-  } else {
-    throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding");
-  }
-  return env.Undefined();
-}
-
 // A count or limit argument: a number >= 0; Infinity and anything past size_t mean "no limit".
 size_t size_arg(const Napi::Value& v) {
   double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0;
@@ -267,7 +256,7 @@ bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const uint32_t**
   size_t bad = 0;
   Status st = core_->decoded_length(*ids, *n, total, &bad);
   if (st != Status::kOk) {
-    throw_decode_status(env, st, *ids, bad);
+    throw_decode_error(env, st, *ids, bad);
     return false;
   }
   return true;
@@ -281,7 +270,10 @@ Napi::Value NativeEncoding::decode(const Napi::CallbackInfo& info) {
   DecodedText text;
   size_t bad = 0;
   Status st = decode_text(*core_, ids, n, &text, &bad);
-  if (st != Status::kOk) return throw_decode_status(env, st, ids, bad);
+  if (st != Status::kOk) {
+    throw_decode_error(env, st, ids, bad);
+    return env.Undefined();
+  }
   return to_js_string(env, text);
 }
 
@@ -293,7 +285,7 @@ Napi::Value NativeEncoding::decode_bytes(const Napi::CallbackInfo& info) {
   Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(info.Env(), total);
   if (ab.IsEmpty()) return info.Env().Undefined();  // an exception is pending
   if (total && !ab.Data()) {
-    throw_error(info.Env(), ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding");
+    throw_decode_error(info.Env(), Status::kOutOfMemory, ids, 0);
     return info.Env().Undefined();
   }
   if (total) core_->decode_into(ids, n, static_cast<uint8_t*>(ab.Data()), total);
@@ -410,10 +402,7 @@ Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
-  if (!get_uint32_array(env, info[0], &ids, &n)) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "ids must be a Uint32Array");
-    return env.Undefined();
-  }
+  if (!get_uint32_array(env, info[0], &ids, &n)) return throw_ids_type(env);
   JobInput job;
   job.kind = JobKind::kDecode;
   job.core = core_;
