@@ -382,9 +382,16 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
     if (!select_kernel(kernels[k])) return "kernel " + kernels[k] + " is listed but cannot be selected";
     Outcome other = encode_once(enc, s, n, mode);
     failure = check_pieces(enc, repaired);
+    // The direct merge skips the piece cache, which the scalar run filled: a kernel with its own
+    // build of the merge (AVX2) then merges every piece itself.
+    turbotoken::set_merge_strategy(MergeStrategy::kDirect);
+    Outcome direct = encode_once(enc, s, n, mode);
+    turbotoken::set_merge_strategy(MergeStrategy::kByLength);
     select_kernel("scalar");
     if (!failure.empty()) return "kernel " + kernels[k] + ": " + failure;
     if (!same(other, *baseline)) return "kernel " + kernels[k] + " gave " + describe(other) + ", scalar gave " + describe(*baseline);
+    if (!same(direct, *baseline))
+      return "kernel " + kernels[k] + " with the direct merge gave " + describe(direct) + ", scalar gave " + describe(*baseline);
   }
   return "";
 }

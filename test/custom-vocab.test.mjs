@@ -133,6 +133,20 @@ describe('a vocabulary of your own', () => {
     expect(encoding.decode(encoding.encode(text, { allowedSpecial: 'all' }))).toBe(text);
   });
 
+  // Every shipped special token starts with '<', and the search jumps between '<' bytes; tokens
+  // with different first bytes take the byte-by-byte search. Both must find the same tokens.
+  it('finds special tokens whose first bytes differ, as tiktoken does', () => {
+    const mixed = { '<|endoftext|>': 100257, '[CLS]': 100258, '[SEP]': 100259, '\u00a7end': 100260, '<s>': 100261 };
+    const encoding = new Encoding({ name: 'firsts', pattern: PATTERNS.cl100k, ranks: cl100kText, specialTokens: mixed });
+    expect(encoding.patternKind).toBe('cl100k');
+    const ref = referenceFor(cl100kText, mixed, PATTERNS.cl100k);
+    const text = '[CLS] a<s>b [SE [SEP]\u00a7en \u00a7end<|endoftext|>[[CLS]]<<s>'.repeat(40) + ' tail [';
+    expect([...encoding.encode(text, { allowedSpecial: 'all' })]).toEqual([...ref.encode(text, 'all')]);
+    expect([...encoding.encode(text, { allowedSpecial: ['[SEP]'], disallowedSpecial: [] })]).toEqual([...ref.encode(text, ['[SEP]'], [])]);
+    expect(() => encoding.encode('plain [CLS] text')).toThrow(/\[CLS\]/);
+    expect(encoding.count('no specials [CL S] here <s')).toBe(ref.encode('no specials [CL S] here <s', 'all').length);
+  });
+
   it('encodes Uint8Array input and lone surrogates as the shipped encodings do', () => {
     const encoding = new Encoding({ name: 'b', pattern: PATTERNS.qwen2, ranks: cl100kText });
     const native = new Encoding({ name: 'n', pattern: PATTERNS.cl100k, ranks: cl100kText });

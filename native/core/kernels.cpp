@@ -13,6 +13,7 @@ namespace {
 struct Kernel {
   const char* name;
   ClassifyFn classify;  // null: the scalar scanners
+  bool avx2 = false;
 };
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -32,8 +33,8 @@ std::vector<Kernel> supported() {
   std::vector<Kernel> list{{"scalar", nullptr}};
 #if defined(__x86_64__) || defined(_M_X64)
   list.push_back({"sse2", classify_sse2});
-  if (cpu_has_avx2()) list.push_back({"avx2", classify_avx2});
-  if (cpu_has_avx512bw()) list.push_back({"avx512", classify_avx512});
+  if (cpu_has_avx2()) list.push_back({"avx2", classify_avx2, true});
+  if (cpu_has_avx512bw() && cpu_has_avx2()) list.push_back({"avx512", classify_avx512, true});
 #endif
 #if defined(__wasm_simd128__)
   list.push_back({"simd128", classify_simd128});
@@ -51,6 +52,8 @@ const std::vector<Kernel>& kernels() {
 
 // Index into kernels(); -1 until first use picks the default.
 std::atomic<int> g_active{-1};
+// The active kernel's avx2 flag, asked once per merge; -1 until first asked.
+std::atomic<int> g_avx2{-1};
 
 const Kernel& active() {
   int k = g_active.load(std::memory_order_relaxed);
@@ -74,6 +77,7 @@ Status select_kernel(const char* name) {
   for (size_t k = 0; k < list.size(); k++) {
     if (std::strcmp(list[k].name, name) == 0) {
       g_active.store(int(k), std::memory_order_relaxed);
+      g_avx2.store(list[k].avx2, std::memory_order_relaxed);
       return Status::kOk;
     }
   }
@@ -81,6 +85,15 @@ Status select_kernel(const char* name) {
 }
 
 const char* kernel_name() { return active().name; }
+
+bool kernel_has_avx2() {
+  int v = g_avx2.load(std::memory_order_relaxed);
+  if (v < 0) {
+    v = active().avx2;
+    g_avx2.store(v, std::memory_order_relaxed);
+  }
+  return v;
+}
 
 ClassifyFn kernel_classifier(const char* name) {
   for (const Kernel& k : kernels())

@@ -21,6 +21,10 @@ Status select_kernel(const char* name);
 // The active kernel's name.
 const char* kernel_name();
 
+// Whether the active kernel runs AVX2 or better: the BPE merge then uses its AVX2 build, so that
+// forcing a kernel also forces the merge that goes with it.
+bool kernel_has_avx2();
+
 // Ends of up to max_ends consecutive pieces from i < n, found by the active kernel; at least one.
 size_t scan_pieces(Family family, const uint8_t* s, size_t i, size_t n, size_t* ends, size_t max_ends);
 

@@ -31,6 +31,15 @@ void SpecialMatcher::build(const std::vector<SpecialToken>& tokens) {
     }
     if (nodes_[node].token < 0) nodes_[node].token = int32_t(t);  // first definition wins
   }
+  shared_first_byte_ = -1;
+  for (int b = 0; b < 256; b++) {
+    if (!first_byte_[b]) continue;
+    if (shared_first_byte_ >= 0) {
+      shared_first_byte_ = -1;
+      break;
+    }
+    shared_first_byte_ = b;
+  }
 }
 
 uint32_t SpecialMatcher::child(uint32_t node, uint8_t byte) const {
@@ -59,6 +68,15 @@ bool SpecialMatcher::longest_at(const uint8_t* text, size_t at, size_t n, const 
 bool SpecialMatcher::find(const uint8_t* text, size_t from, size_t n, const uint8_t* accept,
                           SpecialMatch* match) const {
   if (!accept || tokens_.empty()) return false;
+  if (shared_first_byte_ >= 0) {
+    for (size_t at = from; at < n; at++) {
+      const void* hit = std::memchr(text + at, shared_first_byte_, n - at);
+      if (!hit) return false;
+      at = size_t(static_cast<const uint8_t*>(hit) - text);
+      if (longest_at(text, at, n, accept, match)) return true;
+    }
+    return false;
+  }
   for (size_t at = from; at < n; at++) {
     if (!first_byte_[text[at]]) continue;
     if (longest_at(text, at, n, accept, match)) return true;

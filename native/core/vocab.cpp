@@ -46,6 +46,10 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   shift_ = 64 - bits;
   for (auto& r : byte_rank_) r = kNoRank;
   pair_rank_.assign(size_t(1) << 16, kNoRank);
+  unsigned filter_bits = 12;
+  while ((size_t(1) << filter_bits) < size_t(count) * 16) filter_bits++;
+  filter_.assign((size_t(1) << filter_bits) / 64, 0);
+  filter_mask_ = (size_t(1) << filter_bits) - 1;
   for (uint32_t r = 0; r < count; r++) {
     if (!lengths_[r]) continue;
     if (lengths_[r] == 1) {
@@ -77,6 +81,8 @@ bool Vocab::insert(uint32_t rank) {
       return false;
   }
   table_[slot] = Entry{key, rank, uint32_t(len)};
+  const size_t b = filter_bit(hash_of(key, len));
+  filter_[b >> 6] |= uint64_t(1) << (b & 63);
   return true;
 }
 
@@ -101,7 +107,7 @@ bool Vocab::allocate_table(size_t slots) {
 
 size_t Vocab::memory_bytes() const {
   return bytes_.capacity() + offsets_.capacity() * 4 + lengths_.capacity() + ascii_.capacity() +
-         (table_ ? (mask_ + 1) * sizeof(Entry) : 0) + pair_rank_.capacity() * 4;
+         (table_ ? (mask_ + 1) * sizeof(Entry) : 0) + pair_rank_.capacity() * 4 + filter_.capacity() * 8;
 }
 
 }  // namespace turbotoken

@@ -57,7 +57,9 @@ class Vocab {
     if (len == 2) return pair_rank_[size_t(bytes[0]) << 8 | bytes[1]];
     if (len > kMaxTokenLength) return kNoRank;
     uint64_t key = pack_prefix(bytes, len);
-    size_t slot = slot_of(key, len);
+    const uint64_t h = hash_of(key, len);
+    if (!maybe_present(h)) return kNoRank;
+    size_t slot = size_t(h >> shift_);
     for (;;) {
       const Entry& e = table_[slot];
       if (e.length == len && e.key == key) {
@@ -107,9 +109,15 @@ class Vocab {
     uint32_t length;
   };
 
-  size_t slot_of(uint64_t key, size_t len) const {
-    uint64_t h = (key ^ (uint64_t(len) << 56)) * 0x9E3779B97F4A7C15ull;
-    return size_t(h >> shift_);
+  static uint64_t hash_of(uint64_t key, size_t len) {
+    return (key ^ (uint64_t(len) << 56)) * 0x9E3779B97F4A7C15ull;
+  }
+  size_t slot_of(uint64_t key, size_t len) const { return size_t(hash_of(key, len) >> shift_); }
+  // The filter's bit for a hash: bits the slot index does not use (the slot takes the top ones).
+  size_t filter_bit(uint64_t h) const { return size_t(h >> 8) & filter_mask_; }
+  bool maybe_present(uint64_t h) const {
+    const size_t b = filter_bit(h);
+    return (filter_[b >> 6] >> (b & 63)) & 1;
   }
   bool insert(uint32_t rank);
   bool allocate_table(size_t slots);
@@ -128,6 +136,10 @@ class Vocab {
   uint32_t byte_rank_[256];
   // Every BPE merge starts by looking up each adjacent byte pair: a direct table (256 KB).
   std::vector<uint32_t> pair_rank_;
+  // One bit per hash of every token of 3 or more bytes: most lookups during a merge are for
+  // bytes that are no token, and this answers them from L2 instead of a miss in the table.
+  std::vector<uint64_t> filter_;
+  size_t filter_mask_ = 0;
   uint32_t id_ = 0;
   bool has_every_byte_ = true;
 };
