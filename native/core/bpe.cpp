@@ -4,10 +4,8 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__x86_64__) || defined(_M_X64)
-#include <immintrin.h>
-#endif
-
+#include "bpe_direct.h"
+#include "bpe_x86.h"
 #include "kernels.h"
 #include "piece_cache.h"
 
@@ -25,133 +23,20 @@ MergeStrategy merge_strategy() {
   return MergeStrategy(g_strategy.load(std::memory_order_relaxed));
 }
 
-namespace {
-
-// The lowest of key[0..stop), stop a multiple of kKeyBlock, where every key past the piece is
-// kNone. This is the specification; the AVX2 twin below must give the same value.
-constexpr uint32_t kKeyBlock = 16;
-
-struct ScalarMinimum {
-  template <typename Key>
-  static Key lowest(const Key* key, uint32_t stop) {
-    Key best = key[0];
-    for (uint32_t p = 1; p < stop; p++) best = key[p] < best ? key[p] : best;
-    return best;
-  }
-};
-
-#if defined(__x86_64__) || defined(_M_X64)
-// SSE2 has no unsigned 32-bit minimum (the compiler emulates it with compares and masks); AVX2
-// takes 16 keys in two vpminud.
-struct Avx2Minimum {
-  __attribute__((target("avx2"))) static uint32_t lowest(const uint32_t* key, uint32_t stop) {
-    __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key));
-    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + 8));
-    for (uint32_t p = kKeyBlock; p < stop; p += kKeyBlock) {
-      a = _mm256_min_epu32(a, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + p)));
-      b = _mm256_min_epu32(b, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + p + 8)));
-    }
-    __m128i m = _mm_min_epu32(_mm256_castsi256_si128(_mm256_min_epu32(a, b)),
-                              _mm256_extracti128_si256(_mm256_min_epu32(a, b), 1));
-    m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
-    m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
-    return uint32_t(_mm_cvtsi128_si32(m));
-  }
-};
-#endif
-
-// Parts are named by the position of their first byte, and nothing moves when two merge: the
-// part at p covers [p, end[p]), the part ending at e starts at start_of[e], and key[p] is the
-// rank of the part at p joined with the next one, shifted up, with p in the low bits. The lowest
-// key is then the lowest rank and, on a tie, the leftmost pair: one minimum over a fixed array
-// finds the next merge. Positions no part starts at, and those past the piece, hold kNone, so
-// the minimum runs over whole blocks of kKeyBlock keys.
-template <typename Key, typename Minimum>
-struct DirectMerge {
-  static constexpr unsigned kShift = sizeof(Key) == 4 ? 8 : 32;
-  static constexpr Key kNone = ~Key(0);
-
-  const Vocab& vocab;
-  const uint8_t* piece;
-  uint32_t len;
-  Key* key;  // room for len - 1 + kKeyBlock keys
-  uint32_t* end;
-  uint32_t* start_of;
-  uint32_t* rank;  // of the part at p
-
-  Key key_of(uint32_t r, uint32_t p) const { return r == kNoRank ? kNone : (Key(r) << kShift) | p; }
-
-  void run(std::vector<uint32_t>& out) {
-    for (uint32_t p = 0; p + 1 < len; p++) key[p] = key_of(vocab.rank_of(piece + p, 2), p);
-    for (uint32_t l = 0; l < kKeyBlock; l++) key[len - 1 + l] = kNone;
-    for (uint32_t p = 0; p < len; p++) end[p] = p + 1;
-    for (uint32_t p = 0; p < len; p++) start_of[p + 1] = p;
-    // The last part never has a pair to its right, so the search can stop before it.
-    for (uint32_t last = len - 1; last > 0; last = start_of[len]) {
-      const Key best = Minimum::lowest(key, (last + kKeyBlock - 1) & ~(kKeyBlock - 1));
-      if (best == kNone) break;
-      merge(uint32_t(best & ((Key(1) << kShift) - 1)), uint32_t(best >> kShift));
-    }
-    // A part that never merged is one byte, and rank[] holds only merged parts.
-    for (uint32_t p = 0; p < len; p = end[p]) out.push_back(end[p] == p + 1 ? vocab.byte_rank(piece[p]) : rank[p]);
-  }
-
-  void merge(uint32_t p, uint32_t joined_rank) {
-    const uint32_t next = end[p];
-    const uint32_t e = end[next];
-    key[next] = kNone;
-    end[p] = e;
-    start_of[e] = p;
-    rank[p] = joined_rank;
-    key[p] = e < len ? key_of(vocab.rank_of(piece + p, end[e] - p), p) : kNone;
-    if (p > 0) {
-      const uint32_t before = start_of[p];
-      key[before] = key_of(vocab.rank_of(piece + before, e - before), before);
-    }
-  }
-};
-
-template <typename Key, typename Minimum = ScalarMinimum>
-void merge_with_keys(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
-  constexpr size_t kStack = kHeapMergeThreshold + kKeyBlock;
-  Key key_stack[kStack];
-  uint32_t index_stack[3 * kStack];
-  std::vector<Key> key_heap;
-  std::vector<uint32_t> index_heap;
-  Key* key = key_stack;
-  uint32_t* index = index_stack;
-  size_t stride = kStack;
-  if (len + kKeyBlock > kStack) {  // only when a test forces this merge onto long pieces
-    stride = len + kKeyBlock;
-    key_heap.resize(stride);
-    index_heap.resize(3 * stride);
-    key = key_heap.data();
-    index = index_heap.data();
-  }
-  DirectMerge<Key, Minimum>{vocab, piece, uint32_t(len), key, index, index + stride, index + 2 * stride}.run(out);
-}
-
-#if defined(__x86_64__) || defined(_M_X64)
-// flatten compiles the whole merge, lookups included, for AVX2 inside this one function.
-__attribute__((target("avx2"), flatten)) void merge32_avx2(const Vocab& vocab, const uint8_t* piece, size_t len,
-                                                           std::vector<uint32_t>& out) {
-  merge_with_keys<uint32_t, Avx2Minimum>(vocab, piece, len, out);
-}
-#endif
-
-}  // namespace
-
 void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
                       std::vector<uint32_t>& out) {
   // 32-bit keys hold a rank below 2^24 and a position below 256: every shipped vocabulary and
   // every piece this merge normally serves.
   if (len <= 256 && vocab.slot_count() < (1u << 24) - 1) {
 #if defined(__x86_64__) || defined(_M_X64)
-    if (kernel_has_avx2()) return merge32_avx2(vocab, piece, len, out);
+    if (kernel_has_avx2()) {
+      if (len <= kSmallPieceAvx2) return merge_small_avx2(vocab, piece, len, out);
+      return merge32_avx2(vocab, piece, len, out);
+    }
 #endif
-    return merge_with_keys<uint32_t>(vocab, piece, len, out);
+    return direct_merge::merge_with_keys<uint32_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
   }
-  merge_with_keys<uint64_t>(vocab, piece, len, out);
+  direct_merge::merge_with_keys<uint64_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
 }
 
 void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {

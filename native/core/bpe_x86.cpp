@@ -1,0 +1,115 @@
+// AVX2 builds of the direct merge (bpe_direct.h is their specification). Each function carries
+// target("avx2"), so one binary runs anywhere and bpe.cpp picks these when the active kernel
+// has AVX2; TURBOTOKEN_KERNEL=sse2 or scalar runs the portable merge instead.
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+
+#include "bpe_direct.h"
+#include "bpe_x86.h"
+
+namespace turbotoken {
+
+namespace {
+
+using direct_merge::kKeyBlock;
+
+// SSE2 has no unsigned 32-bit minimum (the compiler emulates it with compares and masks); AVX2
+// takes 16 keys in two vpminud.
+struct Avx2Minimum {
+  __attribute__((target("avx2"))) static uint32_t lowest(const uint32_t* key, uint32_t stop) {
+    __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key));
+    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + 8));
+    for (uint32_t p = kKeyBlock; p < stop; p += kKeyBlock) {
+      a = _mm256_min_epu32(a, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + p)));
+      b = _mm256_min_epu32(b, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + p + 8)));
+    }
+    __m128i m = _mm_min_epu32(_mm256_castsi256_si128(_mm256_min_epu32(a, b)),
+                              _mm256_extracti128_si256(_mm256_min_epu32(a, b), 1));
+    m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
+    m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
+    return uint32_t(_mm_cvtsi128_si32(m));
+  }
+};
+
+// The lowest of the 16 keys in lo and hi.
+__attribute__((target("avx2"))) inline uint32_t lowest_of(__m256i lo, __m256i hi) {
+  const __m256i both = _mm256_min_epu32(lo, hi);
+  __m128i m = _mm_min_epu32(_mm256_castsi256_si128(both), _mm256_extracti128_si256(both, 1));
+  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
+  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
+  return uint32_t(_mm_cvtsi128_si32(m));
+}
+
+// v with lane `lane` (numbered by `lanes`) set to value.
+__attribute__((target("avx2"))) inline __m256i with_lane(__m256i v, __m256i lanes, uint32_t lane, uint32_t value) {
+  const __m256i here = _mm256_cmpeq_epi32(lanes, _mm256_set1_epi32(int(lane)));
+  return _mm256_blendv_epi8(v, _mm256_set1_epi32(int(value)), here);
+}
+
+// The direct merge of a piece of at most 16 bytes with its keys held in two registers: a step
+// stores no key and loads none back (a vector load right after scalar stores to the same bytes
+// waits for them: store forwarding fails), and the minimum needs no loop.
+struct SmallMerge {
+  static constexpr uint32_t kNone = ~0u;
+  const Vocab& vocab;
+  const uint8_t* piece;
+  uint32_t len;
+  __m256i lo, hi;
+  uint8_t end[kSmallPieceAvx2 + 1];
+  uint8_t start_of[kSmallPieceAvx2 + 1];
+  uint32_t rank[kSmallPieceAvx2];
+
+  static uint32_t key_of(uint32_t r, uint32_t p) { return r == kNoRank ? kNone : r << 8 | p; }
+
+  __attribute__((target("avx2"))) void set_key(uint32_t p, uint32_t key) {
+    lo = with_lane(lo, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), p, key);
+    hi = with_lane(hi, _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15), p, key);
+  }
+
+  __attribute__((target("avx2"))) void run(std::vector<uint32_t>& out) {
+    alignas(32) uint32_t keys[kSmallPieceAvx2];
+    for (uint32_t p = 0; p < kSmallPieceAvx2; p++) keys[p] = kNone;
+    for (uint32_t p = 0; p + 1 < len; p++) keys[p] = key_of(vocab.rank_of(piece + p, 2), p);
+    lo = _mm256_load_si256(reinterpret_cast<const __m256i*>(keys));
+    hi = _mm256_load_si256(reinterpret_cast<const __m256i*>(keys + 8));
+    for (uint32_t p = 0; p < len; p++) end[p] = uint8_t(p + 1);
+    for (uint32_t p = 0; p < len; p++) start_of[p + 1] = uint8_t(p);
+    for (;;) {
+      const uint32_t best = lowest_of(lo, hi);
+      if (best == kNone) break;
+      merge(best & 0xFF, best >> 8);
+    }
+    for (uint32_t p = 0; p < len; p = end[p]) out.push_back(end[p] == p + 1 ? vocab.byte_rank(piece[p]) : rank[p]);
+  }
+
+  __attribute__((target("avx2"))) void merge(uint32_t p, uint32_t joined_rank) {
+    const uint32_t next = end[p];
+    const uint32_t e = end[next];
+    end[p] = uint8_t(e);
+    start_of[e] = uint8_t(p);
+    rank[p] = joined_rank;
+    set_key(next, kNone);
+    set_key(p, e < len ? key_of(vocab.rank_of(piece + p, end[e] - p), p) : kNone);
+    if (p > 0) {
+      const uint32_t before = start_of[p];
+      set_key(before, key_of(vocab.rank_of(piece + before, e - before), before));
+    }
+  }
+};
+
+}  // namespace
+
+__attribute__((target("avx2"), flatten)) void merge_small_avx2(const Vocab& vocab, const uint8_t* piece, size_t len,
+                                                               std::vector<uint32_t>& out) {
+  SmallMerge m{vocab, piece, uint32_t(len), _mm256_setzero_si256(), _mm256_setzero_si256(), {}, {}, {}};
+  m.run(out);
+}
+
+// flatten compiles the whole merge, lookups included, for AVX2 inside this one function.
+__attribute__((target("avx2"), flatten)) void merge32_avx2(const Vocab& vocab, const uint8_t* piece, size_t len,
+                                                           std::vector<uint32_t>& out) {
+  direct_merge::merge_with_keys<uint32_t, Avx2Minimum>(vocab, piece, len, out);
+}
+
+}  // namespace turbotoken
+#endif
