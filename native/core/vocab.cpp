@@ -49,7 +49,7 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   unsigned filter_bits = 12;
   while ((size_t(1) << filter_bits) < size_t(count) * 16) filter_bits++;
   filter_.assign((size_t(1) << filter_bits) / 64, 0);
-  filter_mask_ = (size_t(1) << filter_bits) - 1;
+  filter_shift_ = 64 - filter_bits;
   for (uint32_t r = 0; r < count; r++) {
     if (!lengths_[r]) continue;
     if (lengths_[r] == 1) {

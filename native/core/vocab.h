@@ -113,8 +113,13 @@ class Vocab {
     return (key ^ (uint64_t(len) << 56)) * 0x9E3779B97F4A7C15ull;
   }
   size_t slot_of(uint64_t key, size_t len) const { return size_t(hash_of(key, len) >> shift_); }
-  // The filter's bit for a hash: bits the slot index does not use (the slot takes the top ones).
-  size_t filter_bit(uint64_t h) const { return size_t(h >> 8) & filter_mask_; }
+  // The filter's bit for a hash. It mixes again first: the product's low bits depend only on the
+  // key's low bytes, and a bit taken from them would be shared by every token with the same
+  // first four bytes (the slot index, from the top bits, depends on all of them).
+  size_t filter_bit(uint64_t h) const {
+    h ^= h >> 32;
+    return size_t((h * 0xD6E8FEB86659FD93ull) >> filter_shift_);
+  }
   bool maybe_present(uint64_t h) const {
     const size_t b = filter_bit(h);
     return (filter_[b >> 6] >> (b & 63)) & 1;
@@ -139,7 +144,7 @@ class Vocab {
   // One bit per hash of every token of 3 or more bytes: most lookups during a merge are for
   // bytes that are no token, and this answers them from L2 instead of a miss in the table.
   std::vector<uint64_t> filter_;
-  size_t filter_mask_ = 0;
+  unsigned filter_shift_ = 64;
   uint32_t id_ = 0;
   bool has_every_byte_ = true;
 };
