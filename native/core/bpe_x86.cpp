@@ -13,6 +13,15 @@ namespace {
 
 using direct_merge::kKeyBlock;
 
+// The lowest of the 16 keys in lo and hi.
+__attribute__((target("avx2"))) inline uint32_t lowest_of(__m256i lo, __m256i hi) {
+  const __m256i both = _mm256_min_epu32(lo, hi);
+  __m128i m = _mm_min_epu32(_mm256_castsi256_si128(both), _mm256_extracti128_si256(both, 1));
+  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
+  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
+  return uint32_t(_mm_cvtsi128_si32(m));
+}
+
 // SSE2 has no unsigned 32-bit minimum (the compiler emulates it with compares and masks); AVX2
 // takes 16 keys in two vpminud.
 struct Avx2Minimum {
@@ -23,22 +32,9 @@ struct Avx2Minimum {
       a = _mm256_min_epu32(a, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + p)));
       b = _mm256_min_epu32(b, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + p + 8)));
     }
-    __m128i m = _mm_min_epu32(_mm256_castsi256_si128(_mm256_min_epu32(a, b)),
-                              _mm256_extracti128_si256(_mm256_min_epu32(a, b), 1));
-    m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
-    m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
-    return uint32_t(_mm_cvtsi128_si32(m));
+    return lowest_of(a, b);
   }
 };
-
-// The lowest of the 16 keys in lo and hi.
-__attribute__((target("avx2"))) inline uint32_t lowest_of(__m256i lo, __m256i hi) {
-  const __m256i both = _mm256_min_epu32(lo, hi);
-  __m128i m = _mm_min_epu32(_mm256_castsi256_si128(both), _mm256_extracti128_si256(both, 1));
-  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
-  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
-  return uint32_t(_mm_cvtsi128_si32(m));
-}
 
 // v with lane `lane` (numbered by `lanes`) set to value.
 __attribute__((target("avx2"))) inline __m256i with_lane(__m256i v, __m256i lanes, uint32_t lane, uint32_t value) {

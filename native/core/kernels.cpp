@@ -34,7 +34,7 @@ std::vector<Kernel> supported() {
 #if defined(__x86_64__) || defined(_M_X64)
   list.push_back({"sse2", classify_sse2});
   if (cpu_has_avx2()) list.push_back({"avx2", classify_avx2, true});
-  if (cpu_has_avx512bw() && cpu_has_avx2()) list.push_back({"avx512", classify_avx512, true});
+  if (cpu_has_avx512bw()) list.push_back({"avx512", classify_avx512, cpu_has_avx2()});
 #endif
 #if defined(__wasm_simd128__)
   list.push_back({"simd128", classify_simd128});
@@ -50,18 +50,17 @@ const std::vector<Kernel>& kernels() {
   return list;
 }
 
-// Index into kernels(); -1 until first use picks the default.
-std::atomic<int> g_active{-1};
-// The active kernel's avx2 flag, asked once per merge; -1 until first asked.
-std::atomic<int> g_avx2{-1};
+// The active kernel (an element of kernels(), which never changes); null until first use picks
+// the default. One load per call: the merge asks it for every piece it merges.
+std::atomic<const Kernel*> g_active{nullptr};
 
 const Kernel& active() {
-  int k = g_active.load(std::memory_order_relaxed);
-  if (k < 0) {
-    k = int(kernels().size()) - 1;
+  const Kernel* k = g_active.load(std::memory_order_relaxed);
+  if (!k) {
+    k = &kernels().back();
     g_active.store(k, std::memory_order_relaxed);
   }
-  return kernels()[size_t(k)];
+  return *k;
 }
 
 }  // namespace
@@ -76,8 +75,7 @@ Status select_kernel(const char* name) {
   const std::vector<Kernel>& list = kernels();
   for (size_t k = 0; k < list.size(); k++) {
     if (std::strcmp(list[k].name, name) == 0) {
-      g_active.store(int(k), std::memory_order_relaxed);
-      g_avx2.store(list[k].avx2, std::memory_order_relaxed);
+      g_active.store(&list[k], std::memory_order_relaxed);
       return Status::kOk;
     }
   }
@@ -86,14 +84,7 @@ Status select_kernel(const char* name) {
 
 const char* kernel_name() { return active().name; }
 
-bool kernel_has_avx2() {
-  int v = g_avx2.load(std::memory_order_relaxed);
-  if (v < 0) {
-    v = active().avx2;
-    g_avx2.store(v, std::memory_order_relaxed);
-  }
-  return v;
-}
+bool kernel_has_avx2() { return active().avx2; }
 
 ClassifyFn kernel_classifier(const char* name) {
   for (const Kernel& k : kernels())

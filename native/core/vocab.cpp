@@ -73,7 +73,8 @@ bool Vocab::insert(uint32_t rank) {
   const uint8_t* p = token_data(rank);
   const size_t len = lengths_[rank];
   const uint64_t key = pack_prefix(p, len);
-  size_t slot = slot_of(key, len);
+  const uint64_t h = hash_of(key, len);
+  size_t slot = size_t(h >> shift_);
   for (; table_[slot].length; slot = (slot + 1) & mask_) {
     const Entry& e = table_[slot];
     if (e.length == len && e.key == key &&
@@ -81,8 +82,10 @@ bool Vocab::insert(uint32_t rank) {
       return false;
   }
   table_[slot] = Entry{key, rank, uint32_t(len)};
-  const size_t b = filter_bit(hash_of(key, len));
-  filter_[b >> 6] |= uint64_t(1) << (b & 63);
+  if (len >= 3) {  // shorter tokens are looked up in byte_rank_ and pair_rank_
+    const size_t b = filter_bit(h);
+    filter_[b >> 6] |= uint64_t(1) << (b & 63);
+  }
   return true;
 }
 

@@ -112,7 +112,6 @@ class Vocab {
   static uint64_t hash_of(uint64_t key, size_t len) {
     return (key ^ (uint64_t(len) << 56)) * 0x9E3779B97F4A7C15ull;
   }
-  size_t slot_of(uint64_t key, size_t len) const { return size_t(hash_of(key, len) >> shift_); }
   // The filter's bit for a hash. It mixes again first: the product's low bits depend only on the
   // key's low bytes, and a bit taken from them would be shared by every token with the same
   // first four bytes (the slot index, from the top bits, depends on all of them).
