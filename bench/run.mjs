@@ -47,6 +47,9 @@ const SLOW_RUN_MS = 5000;
 // is reported. Each round is one tinybench run with one iteration per task.
 const ROUNDS_LARGE = Number(process.env.BENCH_ROUNDS ?? 7);  // inputs over 1 MB
 const ROUNDS_SMALL = 2 * ROUNDS_LARGE + 1;
+// BENCH_INPUTS=mixed,multilingual times only those inputs (labels as printed) and writes no
+// results files: a quick rerun of one row, not a run to quote.
+const ONLY = process.env.BENCH_INPUTS ? process.env.BENCH_INPUTS.split(',') : null;
 
 async function time(players, input, once = {}) {
   // checkAgree has just run every contestant once on this input, which warms it up.
@@ -117,12 +120,13 @@ async function main() {
     const meta = `Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, turbotoken backend ${players.filter((p) => p.name.startsWith('turbotoken')).map((p) => p.detail).join(' and ')}, ${corpus}, single thread, median of ${ROUNDS_LARGE} rounds (${ROUNDS_SMALL} for inputs under 1 MB) that alternate the contestants.`;
     console.log(`\n# ${encoding}: ${meta}`);
     const rows = [];
-    for (const input of inputs) {
+    for (const input of inputs.filter((i) => !ONLY || ONLY.includes(i.label))) {
       const once = checkAgree(players, input);
       const values = await time(players, input, once);
       rows.push({ label: input.label, bytes: input.bytes, values });
       console.log(`${input.label.padEnd(28)} ${names.map((n) => `${n} ${values[n].mbs.toFixed(2)}`).join('  ')}`);
     }
+    if (ONLY) continue;
     const mixed = rows.find((r) => r.label === 'mixed')?.values ?? {};
     const md = `${table(encoding, names, rows, meta)}\n#### turbotoken alone, 1 MB worst cases\n\n${await worstCasesAlone(encoding, mixed)}`;
     console.log('\n' + md);
