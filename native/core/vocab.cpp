@@ -16,7 +16,7 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   if (size < 8 || std::memcmp(blob, "TTV1", 4) != 0) return Status::kInvalidVocabulary;
   uint32_t count;
   std::memcpy(&count, blob + 4, 4);
-  if (count == 0 || size - 8 < count) return Status::kInvalidVocabulary;
+  if (count == 0 || count > kMaxSlots || size - 8 < count) return Status::kInvalidVocabulary;
   const uint8_t* lens = blob + 8;
   size_t total = 0;
   for (uint32_t r = 0; r < count; r++) total += lens[r];
@@ -75,13 +75,13 @@ bool Vocab::insert(uint32_t rank) {
   const uint64_t key = pack_prefix(p, len);
   const uint64_t h = hash_of(key, len);
   size_t slot = size_t(h >> shift_);
-  for (; table_[slot].length; slot = (slot + 1) & mask_) {
+  for (; table_[slot].rank_length; slot = (slot + 1) & mask_) {
     const Entry& e = table_[slot];
-    if (e.length == len && e.key == key &&
-        (len <= 8 || std::memcmp(token_data(e.rank) + 8, p + 8, len - 8) == 0))
+    if ((e.rank_length & 0xFF) == len && e.key == key &&
+        (len <= 8 || std::memcmp(token_data(e.rank_length >> 8) + 8, p + 8, len - 8) == 0))
       return false;
   }
-  table_[slot] = Entry{key, rank, uint32_t(len)};
+  table_[slot] = Entry{key, tail_of(p, len), rank << 8 | uint32_t(len)};
   if (len >= 3) {  // shorter tokens are looked up in byte_rank_ and pair_rank_
     const size_t b = filter_bit(h);
     filter_[b >> 6] |= uint64_t(1) << (b & 63);

@@ -59,15 +59,16 @@ class Vocab {
     uint64_t key = pack_prefix(bytes, len);
     const uint64_t h = hash_of(key, len);
     if (!maybe_present(h)) return kNoRank;
-    size_t slot = size_t(h >> shift_);
-    for (;;) {
+    const uint32_t tail = tail_of(bytes, len);
+    for (size_t slot = size_t(h >> shift_);; slot = (slot + 1) & mask_) {
       const Entry& e = table_[slot];
-      if (e.length == len && e.key == key) {
-        if (len <= 8 || same_after_prefix(token_data(e.rank), bytes, len)) return e.rank;
-      } else if (e.length == 0) {
+      if (e.key == key && e.tail == tail && (e.rank_length & 0xFF) == len) {
+        // Up to 12 bytes, key and tail are the whole token.
+        const uint32_t rank = e.rank_length >> 8;
+        if (len <= 12 || same_after_prefix(token_data(rank), bytes, len)) return rank;
+      } else if (e.rank_length == 0) {
         return kNoRank;
       }
-      slot = (slot + 1) & mask_;
     }
   }
   uint32_t byte_rank(uint8_t b) const { return byte_rank_[b]; }
@@ -97,17 +98,26 @@ class Vocab {
   uint32_t id() const { return id_; }
 
   static constexpr size_t kMaxTokenLength = 255;
+  // Slots (ranks) a vocabulary may have: a table slot keeps a rank in 24 bits.
+  static constexpr uint32_t kMaxSlots = uint32_t(1) << 24;
   // token_data(rank) can be read this many bytes past the token's start, whatever its length.
   static constexpr size_t kTokenSlack = 16;
 
  private:
-  // An open-addressing slot: the token's first 8 bytes packed, so that most lookups touch one
-  // cache line and compare two integers. length 0 marks an empty slot.
+  // An open-addressing slot: the token's first 8 bytes packed and, past 8 bytes, its last 4, so
+  // that a lookup of up to 12 bytes reads one cache line and compares integers (a longer token's
+  // middle is compared with its bytes). rank_length is rank << 8 | length; 0 marks an empty slot.
   struct Entry {
     uint64_t key;
-    uint32_t rank;
-    uint32_t length;
+    uint32_t tail;
+    uint32_t rank_length;
   };
+  static uint32_t tail_of(const uint8_t* bytes, size_t len) {
+    if (len <= 8) return 0;
+    uint32_t t;
+    std::memcpy(&t, bytes + len - 4, 4);
+    return t;
+  }
 
   static uint64_t hash_of(uint64_t key, size_t len) {
     return (key ^ (uint64_t(len) << 56)) * 0x9E3779B97F4A7C15ull;
