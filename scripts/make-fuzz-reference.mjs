@@ -74,6 +74,26 @@ function randomInput() {
   return Buffer.concat(parts);
 }
 
+// Runs of this encoding's tokens of 9-16 bytes that share their first 8 bytes and their length
+// with another token (" developer", " developed"): the rank table tells them apart by the rest of
+// their bytes, and a whole-piece or merge lookup of one must not find its sibling.
+function siblingInputs(enc) {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const groups = new Map();
+  // token_byte_values() lists every ordinary token's bytes; sorted, so the order is ours.
+  for (const value of enc.token_byte_values()) {
+    const token = Buffer.from(value);
+    if (token.length <= 8 || token.length > 16) continue;
+    try { strict.decode(token); } catch { continue; }
+    const key = `${token.length}:${token.subarray(0, 8).toString('hex')}`;
+    groups.set(key, [...(groups.get(key) ?? []), token]);
+  }
+  const siblings = [...groups.values()].filter((g) => g.length > 1).flat().sort(Buffer.compare).slice(0, 400);
+  const inputs = [];
+  for (let k = 0; k < siblings.length; k += 50) inputs.push(Buffer.concat(siblings.slice(k, k + 50)));
+  return inputs;
+}
+
 const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function caseLine(enc, input, mode) {
@@ -95,6 +115,7 @@ function build() {
       if (both || k % 2 === 0) lines.push(caseLine(enc, input, 'o'));
       if (both || k % 2 === 1) lines.push(caseLine(enc, input, 'a'));
     });
+    for (const input of siblingInputs(enc)) lines.push(caseLine(enc, input, 'o'));
     enc.free();
     files[`${name}.ref`] = lines.join('\n') + '\n';
   }
