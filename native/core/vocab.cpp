@@ -75,13 +75,10 @@ bool Vocab::insert(uint32_t rank) {
   const uint64_t key = pack_prefix(p, len);
   const uint64_t h = hash_of(key, len);
   size_t slot = size_t(h >> shift_);
-  for (; table_[slot].rank_length; slot = (slot + 1) & mask_) {
-    const Entry& e = table_[slot];
-    if ((e.rank_length & 0xFF) == len && e.key == key &&
-        (len <= 8 || std::memcmp(token_data(e.rank_length >> 8) + 8, p + 8, len - 8) == 0))
-      return false;
-  }
-  table_[slot] = Entry{key, tail_of(p, len), rank << 8 | uint32_t(len)};
+  const uint32_t tail = tail_of(p, len);
+  for (; table_[slot].rank_length; slot = (slot + 1) & mask_)
+    if (holds(table_[slot], key, tail, p, len)) return false;
+  table_[slot] = Entry{key, tail, rank << 8 | uint32_t(len)};
   if (len >= 3) {  // shorter tokens are looked up in byte_rank_ and pair_rank_
     const size_t b = filter_bit(h);
     filter_[b >> 6] |= uint64_t(1) << (b & 63);

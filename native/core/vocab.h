@@ -62,13 +62,8 @@ class Vocab {
     const uint32_t tail = tail_of(bytes, len);
     for (size_t slot = size_t(h >> shift_);; slot = (slot + 1) & mask_) {
       const Entry& e = table_[slot];
-      if (e.key == key && e.tail == tail && (e.rank_length & 0xFF) == len) {
-        // Up to 12 bytes, key and tail are the whole token.
-        const uint32_t rank = e.rank_length >> 8;
-        if (len <= 12 || same_after_prefix(token_data(rank), bytes, len)) return rank;
-      } else if (e.rank_length == 0) {
-        return kNoRank;
-      }
+      if (holds(e, key, tail, bytes, len)) return e.rank();
+      if (e.rank_length == 0) return kNoRank;
     }
   }
   uint32_t byte_rank(uint8_t b) const { return byte_rank_[b]; }
@@ -111,7 +106,15 @@ class Vocab {
     uint64_t key;
     uint32_t tail;
     uint32_t rank_length;
+    uint32_t rank() const { return rank_length >> 8; }
+    size_t length() const { return rank_length & 0xFF; }
   };
+  // Whether slot e holds exactly bytes[0..len), whose packed prefix and tail are key and tail.
+  // Up to 12 bytes, key and tail are the whole token; past that its middle is compared too.
+  bool holds(const Entry& e, uint64_t key, uint32_t tail, const uint8_t* bytes, size_t len) const {
+    if (e.key != key || e.tail != tail || e.length() != len) return false;
+    return len <= 12 || same_after_prefix(token_data(e.rank()), bytes, len);
+  }
   static uint32_t tail_of(const uint8_t* bytes, size_t len) {
     if (len <= 8) return 0;
     uint32_t t;
