@@ -39,20 +39,28 @@ Status Encoding::decoded_length(const uint32_t* ids, size_t count, size_t* total
 void Encoding::decode_into(const uint32_t* ids, size_t count, uint8_t* dst, size_t total) const {
   constexpr size_t kMove = Vocab::kTokenSlack;
   const Vocab::TokenView t = vocab_.tokens();
+  const uint8_t* const bytes = t.bytes;
+  const uint32_t* const offsets = t.offsets;
+  const uint8_t* const lengths = t.lengths;
+  const uint32_t n_tokens = t.count;
   uint8_t* const end = dst + total;
-  for (size_t k = 0; k < count; k++) {
-    const uint32_t id = ids[k];
-    const size_t len = id < t.count ? t.lengths[id] : 0;
-    if (len != 0 && len <= kMove && size_t(end - dst) >= kMove) {
+  // The inner loop has no call: with the special-token path inside it, the tables' pointers were
+  // spilled and reloaded for every token (decodeBytes 1.2x faster without, multilingual and mix).
+  size_t k = 0;
+  while (k < count) {
+    for (; k < count; k++) {
+      const uint32_t id = ids[k];
+      const size_t len = id < n_tokens ? lengths[id] : 0;
+      if (len - 1 >= kMove || size_t(end - dst) < kMove) break;
       // A fixed-size move: the vocabulary keeps kMove readable bytes after every token's start,
       // and the next tokens overwrite the excess.
-      std::memcpy(dst, t.bytes + t.offsets[id], kMove);
+      std::memcpy(dst, bytes + offsets[id], kMove);
       dst += len;
-      continue;
     }
+    if (k == count) break;
     const uint8_t* data;
     size_t n;
-    token_bytes(id, &data, &n);
+    token_bytes(ids[k++], &data, &n);
     std::memcpy(dst, data, n);
     dst += n;
   }
