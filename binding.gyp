@@ -19,6 +19,7 @@
         "native/core/status.cpp",
         "native/core/unicode_tables.cpp",
         "native/core/utf8.cpp",
+        "native/core/utf8_x86.cpp",
         "native/core/vocab.cpp",
         "native/core/kernels.cpp",
         "native/core/scan_masked.cpp",

@@ -234,6 +234,25 @@ std::vector<size_t> piece_ends(turbotoken::Family family, const std::string& tex
 }
 #endif
 
+// The active kernel's UTF-8 to UTF-16 transcoder against the scalar one, on the input's bytes and
+// on the repaired text, each also repeated past 256 bytes so that the SIMD windows see them.
+std::string compare_kernel_transcoder(const uint8_t* s, size_t n, const std::string& repaired) {
+  std::string raw(reinterpret_cast<const char*>(s), n);
+  const std::string inputs[] = {raw, repaired};
+  for (const std::string& input : inputs) {
+    std::string repeated = input;
+    while (!input.empty() && repeated.size() < 256) repeated += input;
+    for (const std::string* text : {&input, static_cast<const std::string*>(&repeated)}) {
+      const uint8_t* bytes = reinterpret_cast<const uint8_t*>(text->data());
+      std::u16string a(text->size(), u'\0'), b(text->size(), u'\0');
+      a.resize(turbotoken::utf8_to_utf16(bytes, text->size(), a.data()));
+      b.resize(turbotoken::utf8_to_utf16_scalar(bytes, text->size(), b.data()));
+      if (a != b) return "utf8_to_utf16 differs from utf8_to_utf16_scalar";
+    }
+  }
+  return "";
+}
+
 // Every kernel's piece ends in one text against the scalar kernel's.
 std::string compare_kernel_pieces(turbotoken::Family family, const std::string& text, size_t* pieces) {
 #ifndef TURBOTOKEN_FUZZ_HAVE_KERNELS
@@ -382,6 +401,7 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
     if (!select_kernel(kernels[k])) return "kernel " + kernels[k] + " is listed but cannot be selected";
     Outcome other = encode_once(enc, s, n, mode);
     failure = check_pieces(enc, repaired);
+    if (failure.empty()) failure = compare_kernel_transcoder(s, n, repaired);
     // The direct merge skips the piece cache, which the scalar run filled: a kernel with its own
     // build of the merge (AVX2) then merges every piece itself.
     turbotoken::set_merge_strategy(MergeStrategy::kDirect);

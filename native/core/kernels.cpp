@@ -5,6 +5,7 @@
 
 #include "byte_classes.h"
 #include "scan_masked.h"
+#include "utf8.h"
 
 namespace turbotoken {
 
@@ -14,6 +15,7 @@ struct Kernel {
   const char* name;
   ClassifyFn classify;  // null: the scalar scanners
   bool avx2 = false;
+  Utf8ToUtf16Fn to_utf16 = utf8_to_utf16_scalar;
 };
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -26,6 +28,13 @@ bool cpu_has_avx512bw() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 }
+
+// The transcoder's 16-bit compress (Ice Lake and later, Zen 4).
+Utf8ToUtf16Fn avx512_utf8_to_utf16() {
+  __builtin_cpu_init();
+  const bool vbmi2 = __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt");
+  return vbmi2 ? utf8_to_utf16_avx512 : utf8_to_utf16_scalar;
+}
 #endif
 
 // Every kernel this CPU can run, slowest first.
@@ -34,7 +43,7 @@ std::vector<Kernel> supported() {
 #if defined(__x86_64__) || defined(_M_X64)
   list.push_back({"sse2", classify_sse2});
   if (cpu_has_avx2()) list.push_back({"avx2", classify_avx2, true});
-  if (cpu_has_avx512bw()) list.push_back({"avx512", classify_avx512, cpu_has_avx2()});
+  if (cpu_has_avx512bw()) list.push_back({"avx512", classify_avx512, cpu_has_avx2(), avx512_utf8_to_utf16()});
 #endif
 #if defined(__wasm_simd128__)
   list.push_back({"simd128", classify_simd128});
@@ -85,6 +94,8 @@ Status select_kernel(const char* name) {
 const char* kernel_name() { return active().name; }
 
 bool kernel_has_avx2() { return active().avx2; }
+
+Utf8ToUtf16Fn kernel_utf8_to_utf16() { return active().to_utf16; }
 
 ClassifyFn kernel_classifier(const char* name) {
   for (const Kernel& k : kernels())

@@ -25,6 +25,10 @@ const char* kernel_name();
 // forcing a kernel also forces the merge that goes with it.
 bool kernel_has_avx2();
 
+// The active kernel's UTF-8 to UTF-16 transcoder (see utf8_to_utf16 in utf8.h).
+using Utf8ToUtf16Fn = size_t (*)(const uint8_t* s, size_t n, char16_t* out);
+Utf8ToUtf16Fn kernel_utf8_to_utf16();
+
 // Ends of up to max_ends consecutive pieces from i < n, found by the active kernel; at least one.
 size_t scan_pieces(Family family, const uint8_t* s, size_t i, size_t n, size_t* ends, size_t max_ends);
 

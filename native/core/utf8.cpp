@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "kernels.h"
+
 namespace turbotoken {
 namespace {
 
@@ -95,7 +97,7 @@ bool is_ascii(const uint8_t* s, size_t n) {
   return (seen & kHighBits) == 0;
 }
 
-size_t utf8_to_utf16(const uint8_t* s, size_t n, char16_t* out) {
+size_t utf8_to_utf16_scalar(const uint8_t* s, size_t n, char16_t* out) {
   char16_t* const start = out;
   size_t i = 0;
   while (i < n) {
@@ -143,6 +145,10 @@ size_t utf8_to_utf16(const uint8_t* s, size_t n, char16_t* out) {
     i += len;
   }
   return size_t(out - start);
+}
+
+size_t utf8_to_utf16(const uint8_t* s, size_t n, char16_t* out) {
+  return kernel_utf8_to_utf16()(s, n, out);
 }
 
 size_t utf16_to_utf8(const char16_t* s, size_t n, uint8_t* out) {

@@ -44,8 +44,14 @@ bool is_ascii(const uint8_t* s, size_t n);
 
 // Writes s[0..n) as UTF-16 to out (room for n code units: never more are needed) and returns
 // the number written. Ill-formed sequences become U+FFFD as append_repaired_utf8 makes them, so
-// the result equals TextDecoder's (and V8's) reading of the bytes.
+// the result equals TextDecoder's (and V8's) reading of the bytes. Runs the active kernel's
+// transcoder (kernels.h); utf8_to_utf16_scalar is the specification every one of them matches.
 size_t utf8_to_utf16(const uint8_t* s, size_t n, char16_t* out);
+size_t utf8_to_utf16_scalar(const uint8_t* s, size_t n, char16_t* out);
+#if defined(__x86_64__) || defined(_M_X64)
+// Needs AVX-512 BW and VBMI2 (utf8_x86.cpp).
+size_t utf8_to_utf16_avx512(const uint8_t* s, size_t n, char16_t* out);
+#endif
 
 // Writes UTF-16 s[0..n) as UTF-8 to out (room for 3 * n bytes: never more are needed) and
 // returns the number of bytes written. A surrogate without its pair becomes U+FFFD, as V8 writes

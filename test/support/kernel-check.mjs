@@ -2,7 +2,9 @@
 // reference on text built to stress the masked kernels (ASCII runs of every class meeting
 // non-ASCII characters, special-token text, 64-byte block boundaries, the end of the text), on
 // seeded random text, on real documents (as strings and as raw bytes) and on the worst cases.
-// Prints one JSON line: { backend, checked, mismatches }.
+// Decoding to a string goes through the kernel's UTF-8 to UTF-16 transcoder: it is held to
+// TextDecoder on the same inputs, and on byte sequences that mix well-formed characters of every
+// length with ill-formed ones. Prints one JSON line: { backend, checked, mismatches }.
 import { backend, getEncoding } from '../../index.mjs';
 import { corpusSamples } from './corpus-samples.mjs';
 import { reference, sameIds } from './reference.mjs';
@@ -44,7 +46,32 @@ function texts() {
   return out;
 }
 
+// Byte strings for the transcoder: runs long enough for its 64-byte windows, of well-formed
+// characters (one to four bytes, the edges of each range) with now and then an ill-formed one.
+const GOOD = ['a', ' ', '\n', 'é', 'ж', 'ß', '\u07ff', '\u0800', '中', '\ud7ff', '\ue000', '\uffff', '😀', '\u{10ffff}']
+  .map((c) => Buffer.from(c));
+const BAD = [[0x80], [0xbf], [0xc0, 0x80], [0xc1, 0xbf], [0xc2], [0xe0, 0x80, 0x80], [0xe0, 0x9f, 0xbf], [0xe4, 0xb8],
+  [0xed, 0xa0, 0x80], [0xf0, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x9f, 0x98], [0xf5], [0xff]].map((b) => Buffer.from(b));
+
+function byteStrings() {
+  const next = rng(0x75746631);
+  const pick = (list, size = list.length) => list[Math.floor(next() * size)];
+  const out = [];
+  for (let i = 0; i < cases; i++) {
+    const parts = [];
+    const length = Math.floor(next() * 400);
+    const good = next() < 0.5 ? 7 : GOOD.length;  // half the strings without four-byte characters
+    for (let n = 0; n < length; n += parts.at(-1).length) parts.push(pick(GOOD, good));
+    // Few ill-formed sequences, so that most land in a window of well-formed ones.
+    const bad = [0, 1, 2, 20][i % 4];
+    for (let k = 0; k < bad; k++) parts.splice(Math.floor(next() * (parts.length + 1)), 0, pick(BAD));
+    out.push(Buffer.concat(parts));
+  }
+  return out;
+}
+
 const result = { backend, checked: 0, mismatches: [] };
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });  // decode() keeps a leading U+FEFF
 const inputs = texts();
 for (const name of names) {
   const ours = getEncoding(name);
@@ -54,6 +81,13 @@ for (const name of names) {
     const a = ours.encode(text, { allowedSpecial: 'all' });
     const b = ref.encode(typeof text === 'string' ? text : new TextDecoder().decode(text), 'all');
     if (!sameIds(a, b)) result.mismatches.push({ name, text: String(text).slice(0, 120) });
+    if (ours.decode(a) !== decoder.decode(ref.decode(b))) result.mismatches.push({ name, decode: String(text).slice(0, 120) });
+  }
+  const byteToken = Array.from({ length: 256 }, (_, b) => ours.encodeSingleToken(Uint8Array.of(b)));
+  for (const bytes of byteStrings()) {
+    result.checked++;
+    if (ours.decode(Array.from(bytes, (b) => byteToken[b])) !== decoder.decode(bytes))
+      result.mismatches.push({ name, bytes: bytes.toString('hex').slice(0, 240) });
   }
 }
 console.log(JSON.stringify(result));
