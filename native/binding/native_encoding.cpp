@@ -27,14 +27,23 @@ namespace {
 thread_local ByteBuffer t_text;
 thread_local std::vector<uint32_t> t_ids;
 
-// t_ids keeps its memory for the next call: regrowing it from empty cost every 10 MB encode its
-// copies and fresh page faults (7% of encode() on the mixed corpus). A call that used under a
-// quarter of a large buffer frees it, so one large call does not pin memory through a stream of
-// small ones.
-void trim_ids() {
-  constexpr size_t kAlwaysKept = size_t(1) << 18;  // 1 MB of ids
-  if (t_ids.capacity() > kAlwaysKept && t_ids.size() < t_ids.capacity() / 4) std::vector<uint32_t>().swap(t_ids);
+// t_text and t_ids keep their memory for the next call: regrowing t_ids from empty cost every
+// 10 MB encode its copies and fresh page faults (7% of encode() on the mixed corpus). A call that
+// used under a quarter of a large buffer frees it, so one large call does not pin memory through a
+// stream of small ones (a 100 MB string left its 300 MB text buffer, 100 MB of it resident, until
+// the thread ended). A TrimScratch on the stack applies the rule however the call returns.
+void trim_scratch() {
+  constexpr size_t kAlwaysKeptIds = size_t(1) << 18;  // 1 MB of ids
+  if (t_ids.capacity() > kAlwaysKeptIds && t_ids.size() < t_ids.capacity() / 4) std::vector<uint32_t>().swap(t_ids);
+  if (t_text.capacity() >= kLargeBuffer && t_text.size() < t_text.capacity() / 4) ByteBuffer().swap(t_text);
 }
+
+struct TrimScratch {
+  TrimScratch() = default;
+  TrimScratch(const TrimScratch&) = delete;
+  TrimScratch& operator=(const TrimScratch&) = delete;
+  ~TrimScratch() { trim_scratch(); }
+};
 
 bool get_uint8_array(napi_env env, napi_value v, const uint8_t** data, size_t* len) {
   void* p;
@@ -170,6 +179,7 @@ bool NativeEncoding::read_text_and_policy(const Napi::CallbackInfo& info, ByteBu
 }
 
 Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
+  const TrimScratch trim;
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -185,12 +195,11 @@ Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
     if (count) std::memcpy(output_, t_ids.data(), count * 4);
     return Napi::Number::New(env, double(count));
   }
-  Napi::Uint32Array out = new_uint32_array(env, t_ids);
-  trim_ids();
-  return out;
+  return new_uint32_array(env, t_ids);
 }
 
 Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
+  const TrimScratch trim;
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -203,6 +212,7 @@ Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_prefix(const Napi::CallbackInfo& info) {
+  const TrimScratch trim;
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -211,12 +221,11 @@ Napi::Value NativeEncoding::encode_prefix(const Napi::CallbackInfo& info) {
   SpecialMatch bad;
   Status st = core_->encode_prefix(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), t_ids, &bad);
   if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
-  Napi::Value out = new_uint32_array(env, t_ids);
-  trim_ids();
-  return out;
+  return new_uint32_array(env, t_ids);
 }
 
 Napi::Value NativeEncoding::count_up_to(const Napi::CallbackInfo& info) {
+  const TrimScratch trim;
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -229,6 +238,7 @@ Napi::Value NativeEncoding::count_up_to(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) {
+  const TrimScratch trim;
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -249,6 +259,7 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
 }
 
 Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
+  const TrimScratch trim;
   Napi::Env env = info.Env();
   TextInput text;
   if (!read_text(env, info[0], "text", t_text, &text)) return env.Undefined();
@@ -335,6 +346,7 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
+  const TrimScratch trim;
   Napi::Env env = info.Env();
   const uint8_t* bytes;
   const uint32_t* ends;
@@ -346,9 +358,7 @@ Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
   t_ids.clear();
   Status st = turbotoken::encode_pieces(*core_, bytes, size, ends, count, t_ids);
   if (throw_encode_error(env, *core_, st, SpecialMatch{})) return env.Undefined();
-  Napi::Uint32Array out = new_uint32_array(env, t_ids);
-  trim_ids();
-  return out;
+  return new_uint32_array(env, t_ids);
 }
 
 Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {
@@ -431,6 +441,7 @@ Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
+  const TrimScratch trim;
   Napi::Env env = info.Env();
   SpecialPolicy policy;
   if (!info[0].IsArray() || !read_policy(info, &policy)) {

@@ -85,7 +85,10 @@ bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& st
   napi_valuetype type;
   napi_typeof(env, value, &type);
   if (type == napi_string && read_string(env, value, storage, out)) return true;
-  if (read_bytes(env, value, out)) return true;
+  if (read_bytes(env, value, out)) {
+    storage.clear();  // this call used none of it: the binding may free a large one (trim_scratch)
+    return true;
+  }
   throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
               std::string("The \"") + name + "\" argument must be a string or a Uint8Array");
   return false;
