@@ -31,18 +31,28 @@ thread_local std::vector<uint32_t> t_ids;
 // 10 MB encode its copies and fresh page faults (7% of encode() on the mixed corpus). A call that
 // used under a quarter of a large buffer frees it, so one large call does not pin memory through a
 // stream of small ones (a 100 MB string left its 300 MB text buffer, 100 MB of it resident, until
-// the thread ended). A TrimScratch on the stack applies the rule however the call returns.
+// the thread ended). A TrimScratch on the stack of every entry point applies the rule however the
+// call returns; a call that does not use a buffer counts as using none of it.
 void trim_scratch() {
   constexpr size_t kAlwaysKeptIds = size_t(1) << 18;  // 1 MB of ids
   if (t_ids.capacity() > kAlwaysKeptIds && t_ids.size() < t_ids.capacity() / 4) std::vector<uint32_t>().swap(t_ids);
   if (t_text.capacity() >= kLargeBuffer && t_text.size() < t_text.capacity() / 4) ByteBuffer().swap(t_text);
 }
 
+enum ScratchUse : unsigned { kNoScratch = 0, kUsesText = 1, kUsesIds = 2 };
+
 struct TrimScratch {
-  TrimScratch() = default;
+  explicit TrimScratch(unsigned uses) : uses_(uses) {}
   TrimScratch(const TrimScratch&) = delete;
   TrimScratch& operator=(const TrimScratch&) = delete;
-  ~TrimScratch() { trim_scratch(); }
+  ~TrimScratch() {
+    if (!(uses_ & kUsesText)) t_text.clear();
+    if (!(uses_ & kUsesIds)) t_ids.clear();
+    trim_scratch();
+  }
+
+ private:
+  unsigned uses_;
 };
 
 bool get_uint8_array(napi_env env, napi_value v, const uint8_t** data, size_t* len) {
@@ -179,7 +189,7 @@ bool NativeEncoding::read_text_and_policy(const Napi::CallbackInfo& info, ByteBu
 }
 
 Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
-  const TrimScratch trim;
+  const TrimScratch trim(kUsesText | kUsesIds);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -199,7 +209,7 @@ Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
-  const TrimScratch trim;
+  const TrimScratch trim(kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -212,7 +222,7 @@ Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_prefix(const Napi::CallbackInfo& info) {
-  const TrimScratch trim;
+  const TrimScratch trim(kUsesText | kUsesIds);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -225,7 +235,7 @@ Napi::Value NativeEncoding::encode_prefix(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::count_up_to(const Napi::CallbackInfo& info) {
-  const TrimScratch trim;
+  const TrimScratch trim(kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -238,7 +248,7 @@ Napi::Value NativeEncoding::count_up_to(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) {
-  const TrimScratch trim;
+  const TrimScratch trim(kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -259,7 +269,7 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
 }
 
 Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
-  const TrimScratch trim;
+  const TrimScratch trim(kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
   if (!read_text(env, info[0], "text", t_text, &text)) return env.Undefined();
@@ -295,6 +305,7 @@ bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const uint32_t**
 }
 
 Napi::Value NativeEncoding::decode(const Napi::CallbackInfo& info) {
+  const TrimScratch trim(kNoScratch);
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
@@ -310,6 +321,7 @@ Napi::Value NativeEncoding::decode(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::decode_bytes(const Napi::CallbackInfo& info) {
+  const TrimScratch trim(kNoScratch);
   const uint32_t* ids;
   size_t n, total;
   if (!decode_ids(info, &ids, &n, &total)) return info.Env().Undefined();
@@ -346,7 +358,7 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
-  const TrimScratch trim;
+  const TrimScratch trim(kUsesIds);
   Napi::Env env = info.Env();
   const uint8_t* bytes;
   const uint32_t* ends;
@@ -397,6 +409,7 @@ OwnedPolicy own(const SpecialPolicy& p, size_t n) {
 }  // namespace
 
 Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int kind) {
+  const TrimScratch trim(kNoScratch);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -429,6 +442,7 @@ Napi::Value NativeEncoding::count_async(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
+  const TrimScratch trim(kNoScratch);
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
@@ -441,7 +455,7 @@ Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
-  const TrimScratch trim;
+  const TrimScratch trim(kUsesText);
   Napi::Env env = info.Env();
   SpecialPolicy policy;
   if (!info[0].IsArray() || !read_policy(info, &policy)) {
