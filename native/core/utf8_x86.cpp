@@ -19,35 +19,36 @@ namespace {
 constexpr unsigned kWindow = 62;
 
 struct Classes {
+  uint64_t high;   // 80..FF
   uint64_t cont;   // 80..BF
   uint64_t lead2;  // C2..DF
   uint64_t lead3;  // E0..EF
 };
 
+// The n lowest bits set, n <= 64.
+inline uint64_t low_bits(unsigned n) { return n == 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1; }
+
 TT_AVX512_UTF16 inline uint64_t in_range(__m512i v, uint8_t lo, uint8_t width) {
   return _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(char(lo))), _mm512_set1_epi8(char(width)));
 }
 
-// Bytes of the window [0, *consumed) that the fast path may decode, or false when some
-// character there is ill-formed, four bytes long, or cut (the scalar code then takes over).
-TT_AVX512_UTF16 inline bool well_formed_window(__m512i v, __m512i next, const Classes& c, uint64_t* consumed) {
-  const uint64_t starts = ~c.cont & ((uint64_t(1) << kWindow) - 1);
+// The bytes [0, *end) of the characters that start in the window, when all of them are
+// well-formed and of one to three bytes; false otherwise (the scalar code then takes over).
+TT_AVX512_UTF16 inline bool well_formed_window(__m512i v, __m512i next, const Classes& c, unsigned* end) {
+  const uint64_t starts = ~c.cont & low_bits(kWindow);
   if (starts == 0) return false;
   const unsigned last = 63 - unsigned(__builtin_clzll(starts));
   const unsigned last_length = 1 + unsigned((c.lead2 | c.lead3) >> last & 1) + unsigned(c.lead3 >> last & 1);
-  const unsigned end = last + last_length;
-  const uint64_t mask = end == 64 ? ~uint64_t(0) : (uint64_t(1) << end) - 1;
+  *end = last + last_length;
   // Every lead byte is followed by exactly its continuation bytes, and no other byte is one.
   const uint64_t expected = ((c.lead2 | c.lead3) << 1) | (c.lead3 << 2);
-  const uint64_t high = _mm512_movepi8_mask(v);
-  const uint64_t other_high = high & ~c.cont & ~c.lead2 & ~c.lead3;  // C0, C1, F0..FF
+  const uint64_t other_high = c.high & ~c.cont & ~c.lead2 & ~c.lead3;  // C0, C1, F0..FF
   // E0 needs A0..BF next (shorter forms are overlong), ED needs 80..9F (the rest are surrogates).
   const uint64_t next_low = _mm512_cmplt_epu8_mask(next, _mm512_set1_epi8(char(0xA0)));
   const uint64_t e0 = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(char(0xE0)));
   const uint64_t ed = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(char(0xED)));
-  const uint64_t bad = ((expected ^ c.cont) | other_high | (e0 & next_low) | (ed & ~next_low)) & mask;
-  *consumed = end;
-  return bad == 0;
+  const uint64_t bad = (expected ^ c.cont) | other_high | (e0 & next_low) | (ed & ~next_low);
+  return (bad & low_bits(*end)) == 0;
 }
 
 // The UTF-16 unit of the character starting at each of 32 positions, from its lead byte b0 and
@@ -92,23 +93,24 @@ TT_AVX512_UTF16 size_t utf8_to_utf16_avx512(const uint8_t* s, size_t n, char16_t
   // n units.
   while (i + 66 <= n) {
     const __m512i v = _mm512_loadu_si512(s + i);
-    if (_mm512_movepi8_mask(v) == 0) {
+    const uint64_t high = _mm512_movepi8_mask(v);
+    if (high == 0) {
       store_ascii(s + i, out);
       out += 64;
       i += 64;
       continue;
     }
     const __m512i v1 = _mm512_loadu_si512(s + i + 1);
-    const Classes c{_mm512_cmplt_epi8_mask(v, _mm512_set1_epi8(char(0xC0))), in_range(v, 0xC2, 0x1E),
+    const Classes c{high, _mm512_cmplt_epi8_mask(v, _mm512_set1_epi8(char(0xC0))), in_range(v, 0xC2, 0x1E),
                     in_range(v, 0xE0, 0x10)};
-    uint64_t consumed;
+    unsigned consumed;
     if (!well_formed_window(v, v1, c, &consumed)) {
       const size_t j = scalar_stretch_end(s, i, n);
       out += utf8_to_utf16_scalar(s + i, j - i, out);
       i = j;
       continue;
     }
-    const uint64_t keep = ~c.cont & (consumed == 64 ? ~uint64_t(0) : (uint64_t(1) << consumed) - 1);
+    const uint64_t keep = ~c.cont & low_bits(consumed);
     for (unsigned half = 0; half < 2; half++) {
       const unsigned shift = 32 * half;
       const uint8_t* p = s + i + shift;
