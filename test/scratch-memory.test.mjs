@@ -1,7 +1,7 @@
 // The native binding converts a string argument into a per-thread UTF-8 buffer that it reuses.
 // A server that once counts a very large text must get that memory back at its next ordinary
 // call, not keep it for as long as the thread lives. WebAssembly memory cannot shrink, so this
-// holds for the native backend only (docs/api.md, "Memory"); vitest.config.mjs runs this file in
+// holds for the native backend only (docs/api.md, "Memory between calls"); vitest.config.mjs runs this file in
 // the native project alone.
 import { describe, expect, it } from 'vitest';
 import { backend, getEncoding } from '../index.mjs';
