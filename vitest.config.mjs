@@ -6,8 +6,9 @@ import { defineConfig } from 'vitest/config';
 // The projects run one after the other (groupOrder), so each sees the load the suite saw before
 // it ran twice: the growth test compares timings and flakes when more runs beside it.
 // Tests that pick backends in their own child processes (backend-selection, package-install), and
-// the browser test (a browser always runs WebAssembly), and the native binding's buffer memory
-// (WebAssembly memory never shrinks), run in the native project only.
+// the browser test (a browser always runs WebAssembly), the native binding's buffer memory
+// (WebAssembly memory never shrinks) and its direct calls (the WebAssembly handle is plain
+// JavaScript), run in the native project only.
 const include = ['test/**/*.test.{mjs,ts}'];
 
 export default defineConfig({
@@ -26,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'wasm',
           include,
-          exclude: ['test/backend-selection.test.mjs', 'test/package-install.test.mjs', 'test/browser.test.mjs', 'test/scratch-memory.test.mjs', '**/node_modules/**'],
+          exclude: ['test/backend-selection.test.mjs', 'test/package-install.test.mjs', 'test/browser.test.mjs', 'test/scratch-memory.test.mjs', 'test/direct-calls.test.mjs', '**/node_modules/**'],
           env: { TURBOTOKEN_BACKEND: 'wasm' },
           sequence: { groupOrder: 1 },
         },

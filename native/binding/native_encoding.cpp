@@ -23,36 +23,52 @@ using turbotoken::Status;
 
 namespace {
 
-// Reused per thread so that short calls allocate nothing but their result.
-thread_local ByteBuffer t_text;
-thread_local std::vector<uint32_t> t_ids;
+// Reused per thread so that short calls allocate nothing but their result. One thread_local
+// for both: the addon is a shared library, where every thread_local it names costs a call to
+// __tls_get_addr (14 such calls were compiled into encode()).
+struct Scratch {
+  ByteBuffer text;
+  std::vector<uint32_t> ids;
+};
+// Not inlined, so that the compiler keeps the address it returns rather than asking again.
+__attribute__((noinline)) Scratch& thread_scratch() {
+  thread_local Scratch s;
+  return s;
+}
 
-// t_text and t_ids keep their memory for the next call: regrowing t_ids from empty cost every
-// 10 MB encode its copies and fresh page faults (7% of encode() on the mixed corpus). A call that
-// used under a quarter of a large buffer frees it, so one large call does not pin memory through a
+// The buffers keep their memory for the next call: regrowing the ids from empty cost every 10 MB
+// encode its copies and fresh page faults (7% of encode() on the mixed corpus). A call that used
+// under a quarter of a large buffer frees it, so one large call does not pin memory through a
 // stream of small ones (a 100 MB string left its 300 MB text buffer, 100 MB of it resident, until
-// the thread ended). A TrimScratch on the stack of every entry point applies the rule however the
-// call returns; a call that does not use a buffer counts as using none of it.
-void trim_scratch() {
+// the thread ended). A CallScratch on the stack of every entry point hands out the buffers and
+// applies the rule however the call returns; a call that does not use a buffer counts as using
+// none of it.
+void trim_scratch(Scratch& s) {
   constexpr size_t kAlwaysKeptIds = size_t(1) << 18;  // 1 MB of ids
-  if (t_ids.capacity() > kAlwaysKeptIds && t_ids.size() < t_ids.capacity() / 4) std::vector<uint32_t>().swap(t_ids);
-  if (t_text.capacity() >= kLargeBuffer && t_text.size() < t_text.capacity() / 4) ByteBuffer().swap(t_text);
+  if (s.ids.capacity() > kAlwaysKeptIds && s.ids.size() < s.ids.capacity() / 4) std::vector<uint32_t>().swap(s.ids);
+  if (s.text.capacity() >= kLargeBuffer && s.text.size() < s.text.capacity() / 4) ByteBuffer().swap(s.text);
 }
 
 enum ScratchUse : unsigned { kNoScratch = 0, kUsesText = 1, kUsesIds = 2 };
 
-struct TrimScratch {
-  explicit TrimScratch(unsigned uses) : uses_(uses) {}
-  TrimScratch(const TrimScratch&) = delete;
-  TrimScratch& operator=(const TrimScratch&) = delete;
-  ~TrimScratch() {
-    if (!(uses_ & kUsesText)) t_text.clear();
-    if (!(uses_ & kUsesIds)) t_ids.clear();
-    trim_scratch();
+class CallScratch {
+ public:
+  explicit CallScratch(unsigned uses) : s_(thread_scratch()), uses_(uses), text(s_.text), ids(s_.ids) {}
+  CallScratch(const CallScratch&) = delete;
+  CallScratch& operator=(const CallScratch&) = delete;
+  ~CallScratch() {
+    if (!(uses_ & kUsesText)) s_.text.clear();
+    if (!(uses_ & kUsesIds)) s_.ids.clear();
+    trim_scratch(s_);
   }
 
  private:
+  Scratch& s_;
   unsigned uses_;
+
+ public:
+  ByteBuffer& text;
+  std::vector<uint32_t>& ids;
 };
 
 bool get_uint8_array(napi_env env, napi_value v, const uint8_t** data, size_t* len) {
@@ -117,10 +133,6 @@ unsigned threads_arg(const Napi::CallbackInfo& info) {
 Napi::Function NativeEncoding::define(Napi::Env env) {
   return DefineClass(env, "NativeEncoding",
                      {
-                         InstanceMethod("encode", &NativeEncoding::encode),
-                         InstanceMethod("count", &NativeEncoding::count),
-                         InstanceMethod("decode", &NativeEncoding::decode),
-                         InstanceMethod("decodeBytes", &NativeEncoding::decode_bytes),
                          InstanceMethod("tokenBytes", &NativeEncoding::token_bytes),
                          InstanceMethod("singleToken", &NativeEncoding::single_token),
                          InstanceMethod("info", &NativeEncoding::info),
@@ -129,12 +141,25 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("countAsync", &NativeEncoding::count_async),
                          InstanceMethod("decodeAsync", &NativeEncoding::decode_async),
                          InstanceMethod("batch", &NativeEncoding::batch),
-                         InstanceMethod("encodePrefix", &NativeEncoding::encode_prefix),
-                         InstanceMethod("countUpTo", &NativeEncoding::count_up_to),
                          InstanceMethod("encodeWithOffsets", &NativeEncoding::encode_with_offsets),
                          InstanceMethod("safeCuts", &NativeEncoding::safe_cuts),
                          InstanceMethod("encodePieces", &NativeEncoding::encode_pieces),
                      });
+}
+
+// The function's data is its own DirectCall (the core and the output buffer, shared), deleted
+// when the function is collected: the function may outlive this object, and still works.
+template <Napi::Value (*Method)(const NativeEncoding::DirectCall&, const Napi::CallbackInfo&)>
+void NativeEncoding::define_direct_call(Napi::Env env, Napi::Object self, const char* name) {
+  auto* call = new DirectCall{core_, output_};
+  Napi::Function fn = Napi::Function::New<&NativeEncoding::call_direct<Method>>(env, name, call);
+  napi_add_finalizer(env, fn, call, [](napi_env, void* data, void*) { delete static_cast<DirectCall*>(data); }, nullptr, nullptr);
+  self.Set(name, fn);
+}
+
+template <Napi::Value (*Method)(const NativeEncoding::DirectCall&, const Napi::CallbackInfo&)>
+Napi::Value NativeEncoding::call_direct(const Napi::CallbackInfo& info) {
+  return Method(*static_cast<const DirectCall*>(info.Data()), info);
 }
 
 NativeEncoding::NativeEncoding(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeEncoding>(info) {
@@ -162,17 +187,34 @@ NativeEncoding::NativeEncoding(const Napi::CallbackInfo& info) : Napi::ObjectWra
   if (st != Status::kOk) {
     throw_error(env, ErrorKind::kTurbotoken, "ERR_INVALID_VOCABULARY",
                 std::string("Cannot load the vocabulary: ") + turbotoken::status_name(st));
+    return;
   }
+  Napi::Object self = info.This().As<Napi::Object>();
+  define_direct_call<&NativeEncoding::encode>(env, self, "encode");
+  define_direct_call<&NativeEncoding::count>(env, self, "count");
+  define_direct_call<&NativeEncoding::encode_prefix>(env, self, "encodePrefix");
+  define_direct_call<&NativeEncoding::count_up_to>(env, self, "countUpTo");
+  define_direct_call<&NativeEncoding::decode>(env, self, "decode");
+  define_direct_call<&NativeEncoding::decode_bytes>(env, self, "decodeBytes");
 }
 
-bool NativeEncoding::read_policy(const Napi::CallbackInfo& info, SpecialPolicy* policy) {
-  size_t n = core_->specials().size();
+namespace {
+
+// The mask is looked for first: node-addon-api's IsUndefined() and IsNull() each ask napi_typeof,
+// which tests the value against up to ten types one call at a time.
+bool read_policy(const Napi::CallbackInfo& info, const Encoding& core, SpecialPolicy* policy) {
+  size_t n = core.specials().size();
   const uint8_t* masks[2] = {nullptr, nullptr};
   for (int k = 0; k < 2; k++) {
-    Napi::Value v = info[1 + k];
-    if (v.IsUndefined() || v.IsNull()) continue;
+    if (info.Length() <= size_t(1 + k)) continue;
+    napi_value v = info[1 + k];
     size_t len = 0;
-    if (!get_uint8_array(info.Env(), v, &masks[k], &len) || len != n) {
+    const bool is_mask = get_uint8_array(info.Env(), v, &masks[k], &len);
+    if (!is_mask) {
+      masks[k] = nullptr;
+      if (is_null_or_undefined(info.Env(), v)) continue;
+    }
+    if (!is_mask || len != n) {
       throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
                   "special-token masks must be Uint8Arrays with one byte per special token");
       return false;
@@ -183,76 +225,83 @@ bool NativeEncoding::read_policy(const Napi::CallbackInfo& info, SpecialPolicy* 
   return true;
 }
 
-bool NativeEncoding::read_text_and_policy(const Napi::CallbackInfo& info, ByteBuffer& storage, TextInput* text,
-                                          SpecialPolicy* policy) {
-  return read_text(info.Env(), info[0], "text", storage, text) && read_policy(info, policy);
+bool read_text_and_policy(const Napi::CallbackInfo& info, const Encoding& core, ByteBuffer& storage, TextInput* text,
+                          SpecialPolicy* policy) {
+  return read_text(info.Env(), info[0], "text", storage, text) && read_policy(info, core, policy);
 }
 
-Napi::Value NativeEncoding::encode(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kUsesText | kUsesIds);
+}  // namespace
+
+Napi::Value NativeEncoding::encode(const DirectCall& call, const Napi::CallbackInfo& info) {
+  const CallScratch scratch(kUsesText | kUsesIds);
   Napi::Env env = info.Env();
+  const Encoding& core = *call.core;
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
-  t_ids.clear();
+  if (!read_text_and_policy(info, core, scratch.text, &text, &policy)) return env.Undefined();
+  scratch.ids.clear();
   SpecialMatch bad;
   unsigned threads = threads_arg(info);
-  Status st = threads > 1 ? encode_split(*core_, text.data, text.size, text.may_be_invalid, policy, threads, &t_ids, nullptr, &bad)
-                          : core_->encode(text.data, text.size, text.may_be_invalid, policy, t_ids, &bad);
-  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
-  size_t count = t_ids.size();
-  if (output_ && count <= output_capacity_) {
-    if (count) std::memcpy(output_, t_ids.data(), count * 4);
+  Status st = threads > 1 ? encode_split(core, text.data, text.size, text.may_be_invalid, policy, threads, &scratch.ids, nullptr, &bad)
+                          : core.encode(text.data, text.size, text.may_be_invalid, policy, scratch.ids, &bad);
+  if (throw_encode_error(env, core, st, bad)) return env.Undefined();
+  size_t count = scratch.ids.size();
+  const OutputBuffer& out = *call.output;
+  if (out.data && count <= out.capacity) {
+    if (count) std::memcpy(out.data, scratch.ids.data(), count * 4);
     return Napi::Number::New(env, double(count));
   }
-  return new_uint32_array(env, t_ids);
+  return new_uint32_array(env, scratch.ids);
 }
 
-Napi::Value NativeEncoding::count(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kUsesText);
+Napi::Value NativeEncoding::count(const DirectCall& call, const Napi::CallbackInfo& info) {
+  const CallScratch scratch(kUsesText);
   Napi::Env env = info.Env();
+  const Encoding& core = *call.core;
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
+  if (!read_text_and_policy(info, core, scratch.text, &text, &policy)) return env.Undefined();
   size_t n = 0;
   SpecialMatch bad;
-  Status st = encode_split(*core_, text.data, text.size, text.may_be_invalid, policy, threads_arg(info), nullptr, &n, &bad);
-  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
+  Status st = encode_split(core, text.data, text.size, text.may_be_invalid, policy, threads_arg(info), nullptr, &n, &bad);
+  if (throw_encode_error(env, core, st, bad)) return env.Undefined();
   return Napi::Number::New(env, double(n));
 }
 
-Napi::Value NativeEncoding::encode_prefix(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kUsesText | kUsesIds);
+Napi::Value NativeEncoding::encode_prefix(const DirectCall& call, const Napi::CallbackInfo& info) {
+  const CallScratch scratch(kUsesText | kUsesIds);
+  const Encoding& core = *call.core;
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
-  t_ids.clear();
+  if (!read_text_and_policy(info, core, scratch.text, &text, &policy)) return env.Undefined();
+  scratch.ids.clear();
   SpecialMatch bad;
-  Status st = core_->encode_prefix(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), t_ids, &bad);
-  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
-  return new_uint32_array(env, t_ids);
+  Status st = core.encode_prefix(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), scratch.ids, &bad);
+  if (throw_encode_error(env, core, st, bad)) return env.Undefined();
+  return new_uint32_array(env, scratch.ids);
 }
 
-Napi::Value NativeEncoding::count_up_to(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kUsesText);
+Napi::Value NativeEncoding::count_up_to(const DirectCall& call, const Napi::CallbackInfo& info) {
+  const CallScratch scratch(kUsesText);
+  const Encoding& core = *call.core;
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
+  if (!read_text_and_policy(info, core, scratch.text, &text, &policy)) return env.Undefined();
   size_t n = 0;
   SpecialMatch bad;
-  Status st = core_->count_up_to(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), &n, &bad);
-  if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
+  Status st = core.count_up_to(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), &n, &bad);
+  if (throw_encode_error(env, core, st, bad)) return env.Undefined();
   return Napi::Number::New(env, double(n));
 }
 
 Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kUsesText);
+  const CallScratch scratch(kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
-  if (!read_text_and_policy(info, t_text, &text, &policy)) return env.Undefined();
+  if (!read_text_and_policy(info, *core_, scratch.text, &text, &policy)) return env.Undefined();
   if (text.size > 0xFFFFFFFFu) {
     throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "encodeWithOffsets takes texts below 4 GiB");
     return env.Undefined();
@@ -269,10 +318,10 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
 }
 
 Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kUsesText);
+  const CallScratch scratch(kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
-  if (!read_text(env, info[0], "text", t_text, &text)) return env.Undefined();
+  if (!read_text(env, info[0], "text", scratch.text, &text)) return env.Undefined();
   std::vector<uint8_t> repaired;
   const uint8_t* s = text.data;
   size_t n = text.size;
@@ -288,7 +337,7 @@ Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
 }
 
 // The ids argument and its decoded length; false with a pending JS error.
-bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const uint32_t** ids, size_t* n,
+bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const Encoding& core, const uint32_t** ids, size_t* n,
                                 size_t* total) {
   Napi::Env env = info.Env();
   if (!get_uint32_array(env, info[0], ids, n)) {
@@ -296,7 +345,7 @@ bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const uint32_t**
     return false;
   }
   size_t bad = 0;
-  Status st = core_->decoded_length(*ids, *n, total, &bad);
+  Status st = core.decoded_length(*ids, *n, total, &bad);
   if (st != Status::kOk) {
     throw_decode_error(env, st, *ids, bad);
     return false;
@@ -304,15 +353,16 @@ bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const uint32_t**
   return true;
 }
 
-Napi::Value NativeEncoding::decode(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kNoScratch);
+Napi::Value NativeEncoding::decode(const DirectCall& call, const Napi::CallbackInfo& info) {
+  const CallScratch scratch(kNoScratch);
+  const Encoding& core = *call.core;
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
   if (!get_uint32_array(env, info[0], &ids, &n)) return throw_ids_type(env);
   DecodedText text;
   size_t bad = 0;
-  Status st = decode_text(*core_, ids, n, &text, &bad);
+  Status st = decode_text(core, ids, n, &text, &bad);
   if (st != Status::kOk) {
     throw_decode_error(env, st, ids, bad);
     return env.Undefined();
@@ -320,11 +370,12 @@ Napi::Value NativeEncoding::decode(const Napi::CallbackInfo& info) {
   return to_js_string(env, text);
 }
 
-Napi::Value NativeEncoding::decode_bytes(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kNoScratch);
+Napi::Value NativeEncoding::decode_bytes(const DirectCall& call, const Napi::CallbackInfo& info) {
+  const CallScratch scratch(kNoScratch);
+  const Encoding& core = *call.core;
   const uint32_t* ids;
   size_t n, total;
-  if (!decode_ids(info, &ids, &n, &total)) return info.Env().Undefined();
+  if (!decode_ids(info, core, &ids, &n, &total)) return info.Env().Undefined();
   // Straight into the result's memory: no second copy.
   Napi::ArrayBuffer ab = unfilled_array_buffer(info.Env(), total);
   if (ab.IsEmpty()) return info.Env().Undefined();  // an exception is pending
@@ -332,7 +383,7 @@ Napi::Value NativeEncoding::decode_bytes(const Napi::CallbackInfo& info) {
     throw_decode_error(info.Env(), Status::kOutOfMemory, ids, 0);
     return info.Env().Undefined();
   }
-  if (total) core_->decode_into(ids, n, static_cast<uint8_t*>(ab.Data()), total);
+  if (total) core.decode_into(ids, n, static_cast<uint8_t*>(ab.Data()), total);
   return Napi::Uint8Array::New(info.Env(), total, ab, 0);
 }
 
@@ -358,7 +409,7 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kUsesIds);
+  const CallScratch scratch(kUsesIds);
   Napi::Env env = info.Env();
   const uint8_t* bytes;
   const uint32_t* ends;
@@ -367,10 +418,10 @@ Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
     throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodePieces(bytes: Uint8Array, ends: Uint32Array)");
     return env.Undefined();
   }
-  t_ids.clear();
-  Status st = turbotoken::encode_pieces(*core_, bytes, size, ends, count, t_ids);
+  scratch.ids.clear();
+  Status st = turbotoken::encode_pieces(*core_, bytes, size, ends, count, scratch.ids);
   if (throw_encode_error(env, *core_, st, SpecialMatch{})) return env.Undefined();
-  return new_uint32_array(env, t_ids);
+  return new_uint32_array(env, scratch.ids);
 }
 
 Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {
@@ -381,9 +432,9 @@ Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {
     throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "the output buffer must be a Uint32Array");
     return env.Undefined();
   }
-  output_ref_ = Napi::Persistent(info[0].As<Napi::Uint32Array>());
-  output_ = const_cast<uint32_t*>(data);
-  output_capacity_ = len;
+  output_->ref = Napi::Persistent(info[0].As<Napi::Uint32Array>());
+  output_->data = const_cast<uint32_t*>(data);
+  output_->capacity = len;
   return env.Undefined();
 }
 
@@ -409,7 +460,7 @@ OwnedPolicy own(const SpecialPolicy& p, size_t n) {
 }  // namespace
 
 Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int kind) {
-  const TrimScratch trim(kNoScratch);
+  const CallScratch scratch(kNoScratch);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -424,7 +475,7 @@ Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int k
     if (text.data == job.text.data()) job.text.resize(text.size);
     else job.text.assign(text.data, text.data + text.size);
   }
-  if (!read_policy(info, &policy)) return env.Undefined();
+  if (!read_policy(info, *core_, &policy)) return env.Undefined();
   job.kind = static_cast<JobKind>(kind);
   job.core = core_;
   job.may_be_invalid = text.may_be_invalid;
@@ -442,7 +493,7 @@ Napi::Value NativeEncoding::count_async(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kNoScratch);
+  const CallScratch scratch(kNoScratch);
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
@@ -455,10 +506,10 @@ Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
-  const TrimScratch trim(kUsesText);
+  const CallScratch scratch(kUsesText);
   Napi::Env env = info.Env();
   SpecialPolicy policy;
-  if (!info[0].IsArray() || !read_policy(info, &policy)) {
+  if (!info[0].IsArray() || !read_policy(info, *core_, &policy)) {
     if (!env.IsExceptionPending())
       throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "texts must be an array");
     return env.Undefined();
@@ -473,7 +524,7 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   for (uint32_t k = 0; k < texts.Length(); k++) {
     TextInput text;
     std::string name = "texts[" + std::to_string(k) + "]";
-    if (!read_text(env, texts.Get(k), name.c_str(), t_text, &text)) return env.Undefined();
+    if (!read_text(env, texts.Get(k), name.c_str(), scratch.text, &text)) return env.Undefined();
     in.bytes.insert(in.bytes.end(), text.data, text.data + text.size);
     in.starts.push_back(in.bytes.size());
     in.may_be_invalid.push_back(text.may_be_invalid);

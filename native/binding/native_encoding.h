@@ -17,12 +17,31 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   explicit NativeEncoding(const Napi::CallbackInfo& info);
 
  private:
+  // The buffer set by setOutputBuffer; shared with the direct calls, which may outlive this object.
+  struct OutputBuffer {
+    Napi::Reference<Napi::Uint32Array> ref;  // keeps it alive
+    uint32_t* data = nullptr;
+    size_t capacity = 0;
+  };
+  // What the calls a server makes per request need (encode, count, encodePrefix, countUpTo,
+  // decode, decodeBytes). Those are own properties of each object, made with a DirectCall as their
+  // data, rather than methods: a method first finds its object's native half with napi_unwrap, a
+  // private-property lookup that was a sixth of a short call.
+  struct DirectCall {
+    std::shared_ptr<const turbotoken::Encoding> core;
+    std::shared_ptr<OutputBuffer> output;
+  };
+  template <Napi::Value (*Method)(const DirectCall&, const Napi::CallbackInfo&)>
+  void define_direct_call(Napi::Env env, Napi::Object self, const char* name);
+  template <Napi::Value (*Method)(const DirectCall&, const Napi::CallbackInfo&)>
+  static Napi::Value call_direct(const Napi::CallbackInfo& info);
+
   // encode and count (and their async twins) take an optional 4th argument, threads: a long text
   // is then split at safe cuts and encoded on that many native threads (split_encode.h).
-  Napi::Value encode(const Napi::CallbackInfo& info);       // (text, allowed?, disallowed?, threads?) -> Uint32Array
-  Napi::Value count(const Napi::CallbackInfo& info);        // (text, allowed?, disallowed?, threads?) -> number
-  Napi::Value decode(const Napi::CallbackInfo& info);       // (ids: Uint32Array) -> string
-  Napi::Value decode_bytes(const Napi::CallbackInfo& info); // (ids: Uint32Array) -> Uint8Array
+  static Napi::Value encode(const DirectCall& call, const Napi::CallbackInfo& info);  // (text, allowed?, disallowed?, threads?) -> Uint32Array
+  static Napi::Value count(const DirectCall& call, const Napi::CallbackInfo& info);   // (text, allowed?, disallowed?, threads?) -> number
+  static Napi::Value decode(const DirectCall& call, const Napi::CallbackInfo& info);       // (ids: Uint32Array) -> string
+  static Napi::Value decode_bytes(const DirectCall& call, const Napi::CallbackInfo& info); // (ids: Uint32Array) -> Uint8Array
   Napi::Value token_bytes(const Napi::CallbackInfo& info);  // (id) -> Uint8Array | null
   Napi::Value single_token(const Napi::CallbackInfo& info); // (bytes: Uint8Array) -> number (-1: none)
   Napi::Value info(const Napi::CallbackInfo& info);         // -> { maxTokenValue, memoryBytes }
@@ -37,9 +56,9 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   //   -> { tokens: Uint32Array, offsets: Uint32Array } or, counting, Uint32Array of counts
   Napi::Value batch(const Napi::CallbackInfo& info);
   // (text, allowed?, disallowed?, maxTokens) -> Uint32Array: the first maxTokens ids, early stop.
-  Napi::Value encode_prefix(const Napi::CallbackInfo& info);
+  static Napi::Value encode_prefix(const DirectCall& call, const Napi::CallbackInfo& info);
   // (text, allowed?, disallowed?, limit) -> number: exact when <= limit, else some number > limit.
-  Napi::Value count_up_to(const Napi::CallbackInfo& info);
+  static Napi::Value count_up_to(const DirectCall& call, const Napi::CallbackInfo& info);
   // (text, allowed?, disallowed?) -> { tokens, offsets (UTF-16), byteOffsets (UTF-8) }
   Napi::Value encode_with_offsets(const Napi::CallbackInfo& info);
   // (text) -> Uint32Array: every byte position where core/safe_cut.h allows a cut (for tests).
@@ -48,18 +67,11 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   // (bytes: Uint8Array, ends: Uint32Array) -> Uint32Array: caller-delimited pieces, merged
   Napi::Value encode_pieces(const Napi::CallbackInfo& info);
 
-  bool read_policy(const Napi::CallbackInfo& info, turbotoken::SpecialPolicy* policy);
-  // The text at info[0] (a string is converted into `storage`) and the special-token masks at
-  // info[1..2]; false with a TypeError pending when either is malformed.
-  bool read_text_and_policy(const Napi::CallbackInfo& info, ByteBuffer& storage, TextInput* text,
-                            turbotoken::SpecialPolicy* policy);
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
-  bool decode_ids(const Napi::CallbackInfo& info, const uint32_t** ids, size_t* n, size_t* total);
+  static bool decode_ids(const Napi::CallbackInfo& info, const turbotoken::Encoding& core, const uint32_t** ids, size_t* n, size_t* total);
 
   std::shared_ptr<const turbotoken::Encoding> core_;
-  Napi::Reference<Napi::Uint32Array> output_ref_;  // keeps the shared output buffer alive
-  uint32_t* output_ = nullptr;
-  size_t output_capacity_ = 0;
+  std::shared_ptr<OutputBuffer> output_ = std::make_shared<OutputBuffer>();
 };
 
 }  // namespace turbotoken_binding

@@ -13,6 +13,7 @@ namespace turbotoken_binding {
 
 namespace {
 
+// False, with nothing pending, when value is not a string.
 bool read_string(napi_env env, napi_value value, ByteBuffer& storage, TextInput* out) {
   size_t units = 0;
   if (napi_get_value_string_utf16(env, value, nullptr, 0, &units) != napi_ok) return false;
@@ -66,6 +67,11 @@ bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want,
   return type == want;
 }
 
+bool is_null_or_undefined(napi_env env, napi_value value) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && (type == napi_null || type == napi_undefined);
+}
+
 bool read_long_string_utf16(napi_env env, napi_value value,
                             std::vector<char16_t, UninitializedAllocator<char16_t>>& units) {
   napi_valuetype type;
@@ -82,9 +88,7 @@ bool read_long_string_utf16(napi_env env, napi_value value,
 
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,
                TextInput* out) {
-  napi_valuetype type;
-  napi_typeof(env, value, &type);
-  if (type == napi_string && read_string(env, value, storage, out)) return true;
+  if (read_string(env, value, storage, out)) return true;
   if (read_bytes(env, value, out)) {
     storage.clear();  // this call used none of it: the binding may free a large one (trim_scratch)
     return true;

@@ -62,6 +62,8 @@ struct TextInput {
 bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want, void** data,
                       size_t* length);
 
+bool is_null_or_undefined(napi_env env, napi_value value);
+
 // Returns false (with a TypeError pending) when value is neither a string nor a Uint8Array.
 // `storage` holds the converted string; it must outlive the use of the result.
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,
