@@ -46,10 +46,11 @@ void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::
   if (strategy == MergeStrategy::kBuckets) return bpe_merge_long(vocab, piece, len, out);
   if (len > kHeapMergeThreshold) return bpe_merge_long(vocab, piece, len, out);
   PieceCache& cache = PieceCache::local();
-  if (cache.find(vocab.id(), piece, len, out)) return;
+  PieceCache::Probe probe;
+  if (cache.find(vocab.id(), piece, len, out, &probe)) return;
   size_t before = out.size();
   bpe_merge_direct(vocab, piece, len, out);
-  cache.store(vocab.id(), piece, len, out.data() + before, out.size() - before);
+  cache.store(vocab.id(), len, probe, out.data() + before, out.size() - before);
 }
 
 }  // namespace turbotoken

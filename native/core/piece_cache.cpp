@@ -35,28 +35,27 @@ size_t PieceCache::slot_index(const uint64_t* words, size_t len, uint32_t vocab_
   return size_t(h) & (kSlots - 1);
 }
 
-bool PieceCache::find(uint32_t vocab_id, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
+bool PieceCache::find(uint32_t vocab_id, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
+                      Probe* probe) {
   if (len > kMaxPieceBytes) return false;
-  uint64_t words[kMaxPieceBytes / 8];
-  load_words(piece, len, words);
-  const Slot& s = slots_[slot_index(words, len, vocab_id)];
+  load_words(piece, len, probe->words);
+  probe->slot = slot_index(probe->words, len, vocab_id);
+  const Slot& s = slots_[probe->slot];
   if (s.vocab_id != vocab_id || s.length != len) return false;
   for (size_t k = 0; k < (len + 7) / 8; k++)
-    if (s.words[k] != words[k]) return false;
+    if (s.words[k] != probe->words[k]) return false;
   out.insert(out.end(), s.tokens, s.tokens + s.count);
   return true;
 }
 
-void PieceCache::store(uint32_t vocab_id, const uint8_t* piece, size_t len, const uint32_t* tokens,
-                       size_t count) {
+void PieceCache::store(uint32_t vocab_id, size_t len, const Probe& probe, const uint32_t* tokens, size_t count) {
   if (len > kMaxPieceBytes || count > kMaxTokens) return;
-  Slot s;
-  load_words(piece, len, s.words);
+  Slot& s = slots_[probe.slot];
+  std::memcpy(s.words, probe.words, sizeof s.words);
   s.vocab_id = vocab_id;
   s.length = uint8_t(len);
   s.count = uint8_t(count);
   std::memcpy(s.tokens, tokens, count * sizeof(uint32_t));
-  slots_[slot_index(s.words, len, vocab_id)] = s;
 }
 
 }  // namespace turbotoken

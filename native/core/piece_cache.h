@@ -17,10 +17,18 @@ class PieceCache {
   // The calling thread's cache.
   static PieceCache& local();
 
-  // Appends the cached tokens of piece for vocabulary `vocab_id` and returns true, or false.
-  bool find(uint32_t vocab_id, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
-  // Remembers tokens[0..count) as the result for piece (ignored if either is too long).
-  void store(uint32_t vocab_id, const uint8_t* piece, size_t len, const uint32_t* tokens, size_t count);
+  // A piece's slot and packed bytes, worked out once by find for the store that follows a miss.
+  struct Probe {
+    size_t slot;
+    uint64_t words[kMaxPieceBytes / 8];
+  };
+
+  // Appends the cached tokens of piece for vocabulary `vocab_id` and returns true, or false (then
+  // *probe is where store() keeps the result, unless the piece is too long to cache).
+  bool find(uint32_t vocab_id, const uint8_t* piece, size_t len, std::vector<uint32_t>& out, Probe* probe);
+  // Remembers tokens[0..count) as the result for the piece of `len` bytes that find() missed with
+  // `probe` (ignored if either is too long).
+  void store(uint32_t vocab_id, size_t len, const Probe& probe, const uint32_t* tokens, size_t count);
 
  private:
   struct Slot {
