@@ -148,13 +148,19 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
 }
 
 // The function's data is its own DirectCall (the core and the output buffer, shared), deleted
-// when the function is collected: the function may outlive this object, and still works.
+// when the function is collected: the function may outlive this object, and still works. It is
+// a read-only, non-enumerable property, defined (not assigned, which a setter up the prototype
+// chain could intercept). False, with a JS error pending, when V8 refused any step.
 template <Napi::Value (*Method)(const NativeEncoding::DirectCall&, const Napi::CallbackInfo&)>
-void NativeEncoding::define_direct_call(Napi::Env env, Napi::Object self, const char* name) {
+bool NativeEncoding::define_direct_call(Napi::Env env, Napi::Object self, const char* name) {
   auto* call = new DirectCall{core_, output_};
   Napi::Function fn = Napi::Function::New<&NativeEncoding::call_direct<Method>>(env, name, call);
-  napi_add_finalizer(env, fn, call, [](napi_env, void* data, void*) { delete static_cast<DirectCall*>(data); }, nullptr, nullptr);
-  self.Set(name, fn);
+  auto free_call = [](napi_env, void* data, void*) { delete static_cast<DirectCall*>(data); };
+  if (fn.IsEmpty() || napi_add_finalizer(env, fn, call, free_call, nullptr, nullptr) != napi_ok) {
+    delete call;
+    return false;
+  }
+  return self.DefineProperty(Napi::PropertyDescriptor::Value(name, fn, napi_default));
 }
 
 template <Napi::Value (*Method)(const NativeEncoding::DirectCall&, const Napi::CallbackInfo&)>
@@ -180,8 +186,14 @@ NativeEncoding::NativeEncoding(const Napi::CallbackInfo& info) : Napi::ObjectWra
   Napi::Array texts = info[2].As<Napi::Array>();
   Napi::Array ids = info[3].As<Napi::Array>();
   for (uint32_t k = 0; k < texts.Length(); k++) {
-    spec.specials.push_back({texts.Get(k).As<Napi::String>().Utf8Value(),
-                             ids.Get(k).As<Napi::Number>().Uint32Value()});
+    Napi::Value text = texts.Get(k), id = ids.Get(k);
+    if (env.IsExceptionPending()) return;  // a getter threw
+    if (!text.IsString() || !id.IsNumber()) {
+      throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
+                  "NativeEncoding: special tokens must be strings with number ids");
+      return;
+    }
+    spec.specials.push_back({text.As<Napi::String>().Utf8Value(), id.As<Napi::Number>().Uint32Value()});
   }
   Status st = Encoding::create(spec, &core_);
   if (st != Status::kOk) {
@@ -190,12 +202,13 @@ NativeEncoding::NativeEncoding(const Napi::CallbackInfo& info) : Napi::ObjectWra
     return;
   }
   Napi::Object self = info.This().As<Napi::Object>();
-  define_direct_call<&NativeEncoding::encode>(env, self, "encode");
-  define_direct_call<&NativeEncoding::count>(env, self, "count");
-  define_direct_call<&NativeEncoding::encode_prefix>(env, self, "encodePrefix");
-  define_direct_call<&NativeEncoding::count_up_to>(env, self, "countUpTo");
-  define_direct_call<&NativeEncoding::decode>(env, self, "decode");
-  define_direct_call<&NativeEncoding::decode_bytes>(env, self, "decodeBytes");
+  // Each stops at the first refusal (an exception is then pending and the constructor throws).
+  define_direct_call<&NativeEncoding::encode>(env, self, "encode") &&
+      define_direct_call<&NativeEncoding::count>(env, self, "count") &&
+      define_direct_call<&NativeEncoding::encode_prefix>(env, self, "encodePrefix") &&
+      define_direct_call<&NativeEncoding::count_up_to>(env, self, "countUpTo") &&
+      define_direct_call<&NativeEncoding::decode>(env, self, "decode") &&
+      define_direct_call<&NativeEncoding::decode_bytes>(env, self, "decodeBytes");
 }
 
 namespace {

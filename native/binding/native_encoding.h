@@ -32,7 +32,7 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
     std::shared_ptr<OutputBuffer> output;
   };
   template <Napi::Value (*Method)(const DirectCall&, const Napi::CallbackInfo&)>
-  void define_direct_call(Napi::Env env, Napi::Object self, const char* name);
+  bool define_direct_call(Napi::Env env, Napi::Object self, const char* name);
   template <Napi::Value (*Method)(const DirectCall&, const Napi::CallbackInfo&)>
   static Napi::Value call_direct(const Napi::CallbackInfo& info);
 
