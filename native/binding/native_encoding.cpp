@@ -223,21 +223,18 @@ bool read_policy(const Napi::CallbackInfo& info, const Encoding& core, SpecialPo
     napi_value v = info[1 + k];
     size_t len = 0;
     const bool is_mask = get_uint8_array(info.Env(), v, &masks[k], &len);
-    if (!is_mask) {
-      masks[k] = nullptr;
-      if (is_null_or_undefined(info.Env(), v)) continue;
-    }
-    if (!is_mask || len != n) {
-      throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
-                  "special-token masks must be Uint8Arrays with one byte per special token");
-      return false;
-    }
+    if (is_mask ? len == n : is_null_or_undefined(info.Env(), v)) continue;
+    throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
+                "special-token masks must be Uint8Arrays with one byte per special token");
+    return false;
   }
   policy->allowed = masks[0];
   policy->disallowed = masks[1];
   return true;
 }
 
+// The text at info[0] (a string is converted into `storage`) and the special-token masks at
+// info[1..2]; false with a TypeError pending when either is malformed.
 bool read_text_and_policy(const Napi::CallbackInfo& info, const Encoding& core, ByteBuffer& storage, TextInput* text,
                           SpecialPolicy* policy) {
   return read_text(info.Env(), info[0], "text", storage, text) && read_policy(info, core, policy);
