@@ -88,14 +88,15 @@ async function time(players, input, once = {}) {
 
 function table(encoding, names, rows, meta) {
   const ours = names.filter((n) => n.startsWith('turbotoken'));
-  const head = `| input | MB | ${names.map((n) => `${n} MB/s`).join(' | ')} | ${ours.map((n) => `${n} ÷ tiktoken`).join(' | ')} |`;
+  const head = `| input | MB | ${names.map((n) => `${n} MB/s`).join(' | ')} | ${ours.map((n) => `${n} ÷ ${REFERENCE}`).join(' | ')} |`;
   const lines = [head, `|${'---|'.repeat(names.length + ours.length + 2)}`];
   for (const r of rows) {
-    const ratio = (n) => (r.values.tiktoken ? (r.values[n].mbs / r.values.tiktoken.mbs).toFixed(1) + '×' : '—');
+    const reference = r.values[REFERENCE];
+    const ratio = (n) => (reference ? (r.values[n].mbs / reference.mbs).toFixed(1) + '×' : '—');
     const cell = (v) => (v === undefined ? '—' : `${v.mbs.toFixed(2)}${v.single ? '¹' : ''}`);
     lines.push(`| ${r.label} | ${(r.bytes / 1e6).toFixed(2)} | ${names.map((n) => cell(r.values[n])).join(' | ')} | ${ours.map(ratio).join(' | ')} |`);
   }
-  const notes = '¹ one run only (it took over 5 s; tiktoken, the denominator of the ratios, runs every round unless a run takes over 60 s). gpt-tokenizer\'s piece cache is cleared before each timed run, so it helps only within one input, as it would on new text.';
+  const notes = `¹ one run only (it took over ${SLOW_RUN_MS / 1000} s; ${REFERENCE}, the denominator of the ratios, runs every round unless a run takes over ${REFERENCE_SLOW_RUN_MS / 1000} s). gpt-tokenizer's piece cache is cleared before each timed run, so it helps only within one input, as it would on new text.`;
   return `### ${encoding}\n\n${meta}\n\n${lines.join('\n')}\n\n${notes}\n`;
 }
 
