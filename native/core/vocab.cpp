@@ -1,5 +1,6 @@
 #include "vocab.h"
 
+#include <algorithm>
 #include <atomic>
 
 #ifdef __linux__
@@ -29,15 +30,10 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   bytes_.assign(lens + count, lens + count + total);
   bytes_.resize(total + kTokenSlack, 0);
   offsets_.resize(count);
-  size_t offset = 0;
   ascii_.assign(count, 0);
-  for (uint32_t r = 0; r < count; r++) {
-    offsets_[r] = uint32_t(offset);
-    uint8_t high = 0;
-    for (size_t k = 0; k < lengths_[r]; k++) high |= bytes_[offset + k];
-    ascii_[r] = high < 0x80;
-    offset += lengths_[r];
-  }
+  size_t offset = 0;
+  for (uint32_t r = 0; r < count; r += kLoadChunk)
+    offset = index_tokens(r, std::min<uint32_t>(count, r + kLoadChunk), offset);
   // Load factor at most 1/2 keeps linear probes short.
   unsigned bits = 4;
   while ((size_t(1) << bits) < size_t(count) * 2) bits++;
@@ -50,21 +46,39 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   while ((size_t(1) << filter_bits) < size_t(count) * 16) filter_bits++;
   filter_.assign((size_t(1) << filter_bits) / 64, 0);
   filter_shift_ = 64 - filter_bits;
-  for (uint32_t r = 0; r < count; r++) {
-    if (!lengths_[r]) continue;
-    if (lengths_[r] == 1) {
-      uint8_t b = bytes_[offsets_[r]];
-      if (byte_rank_[b] != kNoRank) return Status::kInvalidVocabulary;  // the same byte twice
-      byte_rank_[b] = r;
-    }
-    if (!insert(r)) return Status::kInvalidVocabulary;  // the same bytes twice
-    if (lengths_[r] == 2) pair_rank_[size_t(bytes_[offsets_[r]]) << 8 | bytes_[offsets_[r] + 1]] = r;
-  }
+  for (uint32_t r = 0; r < count; r += kLoadChunk)
+    if (!insert_tokens(r, std::min<uint32_t>(count, r + kLoadChunk))) return Status::kInvalidVocabulary;
   has_every_byte_ = true;
   for (uint32_t r : byte_rank_)
     if (r == kNoRank) has_every_byte_ = false;
   id_ = g_next_vocab_id.fetch_add(1, std::memory_order_relaxed);
   return Status::kOk;
+}
+
+size_t Vocab::index_tokens(uint32_t from, uint32_t to, size_t offset) {
+  for (uint32_t r = from; r < to; r++) {
+    offsets_[r] = uint32_t(offset);
+    uint8_t high = 0;
+    for (size_t k = 0; k < lengths_[r]; k++) high |= bytes_[offset + k];
+    ascii_[r] = high < 0x80;
+    offset += lengths_[r];
+  }
+  return offset;
+}
+
+// False for a byte or a byte string that two ranks share.
+bool Vocab::insert_tokens(uint32_t from, uint32_t to) {
+  for (uint32_t r = from; r < to; r++) {
+    if (!lengths_[r]) continue;
+    if (lengths_[r] == 1) {
+      uint8_t b = bytes_[offsets_[r]];
+      if (byte_rank_[b] != kNoRank) return false;
+      byte_rank_[b] = r;
+    }
+    if (!insert(r)) return false;
+    if (lengths_[r] == 2) pair_rank_[size_t(bytes_[offsets_[r]]) << 8 | bytes_[offsets_[r] + 1]] = r;
+  }
+  return true;
 }
 
 // One probe both finds a token with the same bytes (false) and the free slot for this one; a

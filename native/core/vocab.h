@@ -138,6 +138,12 @@ class Vocab {
   }
   bool insert(uint32_t rank);
   bool allocate_table(size_t slots);
+  // load() indexes and inserts the tokens in chunks through these out-of-line functions: in
+  // WebAssembly a call that runs once stays in V8's baseline code, while a function called
+  // again runs the optimised code compiled after its first calls.
+  static constexpr uint32_t kLoadChunk = 4096;
+  __attribute__((noinline)) size_t index_tokens(uint32_t from, uint32_t to, size_t offset);
+  __attribute__((noinline)) bool insert_tokens(uint32_t from, uint32_t to);
 
   struct FreeTable {
     void operator()(Entry* p) const { std::free(p); }
