@@ -42,11 +42,20 @@ __attribute__((target("avx2"))) inline __m256i with_lane(__m256i v, __m256i lane
   return _mm256_blendv_epi8(v, _mm256_set1_epi32(int(value)), here);
 }
 
+// v with lanes a, b and c (numbered by `lanes`) set to no key.
+__attribute__((target("avx2"))) inline __m256i without_lanes(__m256i v, __m256i lanes, uint32_t a, uint32_t b, uint32_t c) {
+  const __m256i hit = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi32(lanes, _mm256_set1_epi32(int(a))), _mm256_cmpeq_epi32(lanes, _mm256_set1_epi32(int(b)))),
+      _mm256_cmpeq_epi32(lanes, _mm256_set1_epi32(int(c))));
+  return _mm256_or_si256(v, hit);  // no key is all ones
+}
+
 // The direct merge of a piece of at most 16 bytes with its keys held in two registers: a step
 // stores no key and loads none back (a vector load right after scalar stores to the same bytes
 // waits for them: store forwarding fails), and the minimum needs no loop.
 struct SmallMerge {
   static constexpr uint32_t kNone = ~0u;
+  static constexpr uint32_t kNoLane = 255;  // matches no lane: the first part has no part before it
   const Vocab& vocab;
   const uint8_t* piece;
   uint32_t len;
@@ -57,11 +66,6 @@ struct SmallMerge {
 
   static uint32_t key_of(uint32_t r, uint32_t p) { return r == kNoRank ? kNone : r << 8 | p; }
 
-  __attribute__((target("avx2"))) void set_key(uint32_t p, uint32_t key) {
-    lo = with_lane(lo, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), p, key);
-    hi = with_lane(hi, _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15), p, key);
-  }
-
   __attribute__((target("avx2"))) void run(std::vector<uint32_t>& out) {
     alignas(32) uint32_t keys[kSmallPieceAvx2];
     for (uint32_t p = 0; p < kSmallPieceAvx2; p++) keys[p] = kNone;
@@ -70,26 +74,32 @@ struct SmallMerge {
     hi = _mm256_load_si256(reinterpret_cast<const __m256i*>(keys + 8));
     for (uint32_t p = 0; p < len; p++) end[p] = uint8_t(p + 1);
     for (uint32_t p = 0; p < len; p++) start_of[p + 1] = uint8_t(p);
-    for (;;) {
-      const uint32_t best = lowest_of(lo, hi);
-      if (best == kNone) break;
-      merge(best & 0xFF, best >> 8);
-    }
+    uint32_t best = lowest_of(lo, hi);
+    while (best != kNone) best = merge(best & 0xFF, best >> 8);
     for (uint32_t p = 0; p < len; p = end[p]) out.push_back(end[p] == p + 1 ? vocab.byte_rank(piece[p]) : rank[p]);
   }
 
-  __attribute__((target("avx2"))) void merge(uint32_t p, uint32_t joined_rank) {
+  // Merges the part at p with the next one and returns the new lowest key. The minimum over the
+  // keys this merge does not change is taken while the two lookups are in flight, so that the
+  // step's chain is the lookups and one scalar minimum, not the lookups and then the vector one.
+  __attribute__((target("avx2"))) uint32_t merge(uint32_t p, uint32_t joined_rank) {
     const uint32_t next = end[p];
     const uint32_t e = end[next];
+    const uint32_t before = p > 0 ? start_of[p] : kNoLane;
     end[p] = uint8_t(e);
     start_of[e] = uint8_t(p);
     rank[p] = joined_rank;
-    set_key(next, kNone);
-    set_key(p, e < len ? key_of(vocab.rank_of(piece + p, end[e] - p), p) : kNone);
-    if (p > 0) {
-      const uint32_t before = start_of[p];
-      set_key(before, key_of(vocab.rank_of(piece + before, e - before), before));
-    }
+    const __m256i lanes_lo = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i lanes_hi = _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15);
+    lo = without_lanes(lo, lanes_lo, next, p, before);
+    hi = without_lanes(hi, lanes_hi, next, p, before);
+    const uint32_t others = lowest_of(lo, hi);
+    const uint32_t at_p = e < len ? key_of(vocab.rank_of(piece + p, end[e] - p), p) : kNone;
+    const uint32_t at_before = p > 0 ? key_of(vocab.rank_of(piece + before, e - before), before) : kNone;
+    lo = with_lane(with_lane(lo, lanes_lo, p, at_p), lanes_lo, before, at_before);
+    hi = with_lane(with_lane(hi, lanes_hi, p, at_p), lanes_hi, before, at_before);
+    const uint32_t changed = at_p < at_before ? at_p : at_before;
+    return others < changed ? others : changed;
   }
 };
 
