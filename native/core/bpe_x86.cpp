@@ -36,45 +36,44 @@ struct Avx2Minimum {
   }
 };
 
-// v with lane `lane` (numbered by `lanes`) set to value.
-__attribute__((target("avx2"))) inline __m256i with_lane(__m256i v, __m256i lanes, uint32_t lane, uint32_t value) {
-  const __m256i here = _mm256_cmpeq_epi32(lanes, _mm256_set1_epi32(int(lane)));
-  return _mm256_blendv_epi8(v, _mm256_set1_epi32(int(value)), here);
-}
-
-// v with lanes a, b and c (numbered by `lanes`) set to no key.
-__attribute__((target("avx2"))) inline __m256i without_lanes(__m256i v, __m256i lanes, uint32_t a, uint32_t b, uint32_t c) {
-  const __m256i hit = _mm256_or_si256(
-      _mm256_or_si256(_mm256_cmpeq_epi32(lanes, _mm256_set1_epi32(int(a))), _mm256_cmpeq_epi32(lanes, _mm256_set1_epi32(int(b)))),
-      _mm256_cmpeq_epi32(lanes, _mm256_set1_epi32(int(c))));
-  return _mm256_or_si256(v, hit);  // no key is all ones
-}
-
-// The direct merge of a piece of at most 16 bytes with its keys held in two registers: a step
-// stores no key and loads none back (a vector load right after scalar stores to the same bytes
-// waits for them: store forwarding fails), and the minimum needs no loop.
-struct SmallMerge {
+// The direct merge of a piece of at most 8 * kRegs bytes with its keys held in kRegs registers: a
+// step stores no key and loads none back (a vector load right after scalar stores to the same
+// bytes waits for them: store forwarding fails), and the minimum needs no loop.
+template <int kRegs>
+struct RegisterMerge {
   static constexpr uint32_t kNone = ~0u;
   static constexpr uint32_t kNoLane = 255;  // matches no lane: the first part has no part before it
+  static constexpr uint32_t kMax = 8 * kRegs;
   const Vocab& vocab;
   const uint8_t* piece;
   uint32_t len;
-  __m256i lo, hi;
-  uint8_t end[kSmallPieceAvx2 + 1];
-  uint8_t start_of[kSmallPieceAvx2 + 1];
-  uint32_t rank[kSmallPieceAvx2];
+  __m256i key[kRegs];
+  uint8_t end[kMax + 1];
+  uint8_t start_of[kMax + 1];
+  uint32_t rank[kMax];
 
   static uint32_t key_of(uint32_t r, uint32_t p) { return r == kNoRank ? kNone : r << 8 | p; }
+  __attribute__((target("avx2"))) static __m256i lanes(int r) {
+    return _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(8 * r));
+  }
+
+  __attribute__((target("avx2"))) uint32_t lowest() const {
+    __m256i m = key[0];
+    for (int r = 1; r < kRegs; r++) m = _mm256_min_epu32(m, key[r]);
+    __m128i x = _mm_min_epu32(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
+    x = _mm_min_epu32(x, _mm_shuffle_epi32(x, _MM_SHUFFLE(1, 0, 3, 2)));
+    x = _mm_min_epu32(x, _mm_shuffle_epi32(x, _MM_SHUFFLE(2, 3, 0, 1)));
+    return uint32_t(_mm_cvtsi128_si32(x));
+  }
 
   __attribute__((target("avx2"))) void run(std::vector<uint32_t>& out) {
-    alignas(32) uint32_t keys[kSmallPieceAvx2];
-    for (uint32_t p = 0; p < kSmallPieceAvx2; p++) keys[p] = kNone;
+    alignas(32) uint32_t keys[kMax];
+    for (uint32_t p = 0; p < kMax; p++) keys[p] = kNone;
     for (uint32_t p = 0; p + 1 < len; p++) keys[p] = key_of(vocab.rank_of(piece + p, 2), p);
-    lo = _mm256_load_si256(reinterpret_cast<const __m256i*>(keys));
-    hi = _mm256_load_si256(reinterpret_cast<const __m256i*>(keys + 8));
+    for (int r = 0; r < kRegs; r++) key[r] = _mm256_load_si256(reinterpret_cast<const __m256i*>(keys + 8 * r));
     for (uint32_t p = 0; p < len; p++) end[p] = uint8_t(p + 1);
     for (uint32_t p = 0; p < len; p++) start_of[p + 1] = uint8_t(p);
-    uint32_t best = lowest_of(lo, hi);
+    uint32_t best = lowest();
     while (best != kNone) best = merge(best & 0xFF, best >> 8);
     for (uint32_t p = 0; p < len; p = end[p]) out.push_back(end[p] == p + 1 ? vocab.byte_rank(piece[p]) : rank[p]);
   }
@@ -89,16 +88,24 @@ struct SmallMerge {
     end[p] = uint8_t(e);
     start_of[e] = uint8_t(p);
     rank[p] = joined_rank;
-    const __m256i lanes_lo = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i lanes_hi = _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15);
-    lo = without_lanes(lo, lanes_lo, next, p, before);
-    hi = without_lanes(hi, lanes_hi, next, p, before);
-    const uint32_t others = lowest_of(lo, hi);
-    const uint32_t at_p = e < len ? key_of(vocab.rank_of(piece + p, end[e] - p), p) : kNone;
-    const uint32_t at_before = p > 0 ? key_of(vocab.rank_of(piece + before, e - before), before) : kNone;
-    lo = with_lane(with_lane(lo, lanes_lo, p, at_p), lanes_lo, before, at_before);
-    hi = with_lane(with_lane(hi, lanes_hi, p, at_p), lanes_hi, before, at_before);
-    const uint32_t changed = at_p < at_before ? at_p : at_before;
+    const __m256i at_next = _mm256_set1_epi32(int(next)), at_p = _mm256_set1_epi32(int(p)),
+                  at_before = _mm256_set1_epi32(int(before));
+    for (int r = 0; r < kRegs; r++) {
+      const __m256i l = lanes(r);
+      const __m256i hit = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(l, at_next), _mm256_cmpeq_epi32(l, at_p)),
+                                          _mm256_cmpeq_epi32(l, at_before));
+      key[r] = _mm256_or_si256(key[r], hit);  // no key is all ones
+    }
+    const uint32_t others = lowest();
+    const uint32_t key_p = e < len ? key_of(vocab.rank_of(piece + p, end[e] - p), p) : kNone;
+    const uint32_t key_before = p > 0 ? key_of(vocab.rank_of(piece + before, e - before), before) : kNone;
+    const __m256i new_p = _mm256_set1_epi32(int(key_p)), new_before = _mm256_set1_epi32(int(key_before));
+    for (int r = 0; r < kRegs; r++) {
+      const __m256i l = lanes(r);
+      key[r] = _mm256_blendv_epi8(key[r], new_p, _mm256_cmpeq_epi32(l, at_p));
+      key[r] = _mm256_blendv_epi8(key[r], new_before, _mm256_cmpeq_epi32(l, at_before));
+    }
+    const uint32_t changed = key_p < key_before ? key_p : key_before;
     return others < changed ? others : changed;
   }
 };
@@ -107,7 +114,11 @@ struct SmallMerge {
 
 __attribute__((target("avx2"), flatten)) void merge_small_avx2(const Vocab& vocab, const uint8_t* piece, size_t len,
                                                                std::vector<uint32_t>& out) {
-  SmallMerge m{vocab, piece, uint32_t(len), _mm256_setzero_si256(), _mm256_setzero_si256(), {}, {}, {}};
+  if (len <= 16) {
+    RegisterMerge<2> m{vocab, piece, uint32_t(len), {}, {}, {}, {}};
+    return m.run(out);
+  }
+  RegisterMerge<4> m{vocab, piece, uint32_t(len), {}, {}, {}, {}};
   m.run(out);
 }
 

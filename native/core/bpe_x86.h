@@ -9,8 +9,8 @@
 
 namespace turbotoken {
 
-// Pieces up to this length keep their keys in two AVX2 registers.
-constexpr size_t kSmallPieceAvx2 = 16;
+// Pieces up to this length keep their keys in AVX2 registers (two up to 16 bytes, four above).
+constexpr size_t kSmallPieceAvx2 = 32;
 
 // Both append the ranks of piece[0..len) exactly as bpe_merge_direct's portable merge does, for
 // 32-bit keys (ranks below 2^24); merge_small_avx2 needs 2 <= len <= kSmallPieceAvx2,
