@@ -1,6 +1,7 @@
 // The direct merge for short pieces: bpe.h's definition followed step by step, with parts
-// named by position so that nothing moves. Shared by the portable build (bpe.cpp) and the
-// AVX2 builds (bpe_x86.cpp), which differ only in how they find the lowest key.
+// named by position so that nothing moves. Shared by the portable build (bpe.cpp) and
+// merge32_avx2 (bpe_x86.cpp), which differs only in how it finds the lowest key;
+// merge_small_avx2 follows it step by step with its keys in registers.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -38,7 +38,7 @@ struct Avx2Minimum {
 
 // The direct merge of a piece of at most 8 * kRegs bytes with its keys held in kRegs registers: a
 // step stores no key and loads none back (a vector load right after scalar stores to the same
-// bytes waits for them: store forwarding fails), and the minimum needs no loop.
+// bytes waits for them: store forwarding fails), and the minimum reads no memory.
 template <int kRegs>
 struct RegisterMerge {
   static constexpr uint32_t kNone = ~0u;
