@@ -28,6 +28,9 @@ export interface BatchOptions extends EncodeOptions {
   threads?: number;
 }
 
+/** Options of encodeOrdinary: only threads (see CountOptions); every special token is ordinary text. */
+export type OrdinaryOptions = Pick<BatchOptions, 'threads'>;
+
 /**
  * Options of count, countAsync and encodeAsync. threads: a text of at least 1 MiB of UTF-8 is cut
  * at safe pre-token boundaries and its parts encoded on up to this many native threads (each part
@@ -224,10 +227,11 @@ export class Encoding {
     return threads === 0 ? availableThreads() : threads;
   }
 
-  /** Token ids of `text`, treating special-token text as ordinary text (threads: the default of encode). */
-  encodeOrdinary(text: TextInput): Uint32Array {
+  /** Token ids of `text`, treating special-token text as ordinary text; threads as in encode. */
+  encodeOrdinary(text: TextInput, options?: OrdinaryOptions): Uint32Array {
     const input = checkText(text);
-    return this.#encode(input, null, null, this.#threadsFor(input, undefined));
+    const threads = this.#threadsFor(input, options === undefined ? undefined : checkOptions(options));
+    return this.#encode(input, null, null, threads);
   }
 
   #encode(input: TextInput, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads = 1): Uint32Array {

@@ -8,7 +8,7 @@ import { native } from './native';
 import { listEncodings, loadEncoding } from './registry';
 
 export { Encoding, splitBatch } from './encoding';
-export type { BatchOptions, BatchResult, CountOptions, EncodeOptions, EncodeTextOptions, EncodingWithOffsets, SpecialTokenSet } from './encoding';
+export type { BatchOptions, BatchResult, CountOptions, EncodeOptions, EncodeTextOptions, EncodingWithOffsets, OrdinaryOptions, SpecialTokenSet } from './encoding';
 export type { EncodingOptions } from './custom-encoding';
 export type { PatternKind } from './pattern';
 export type { RanksInput } from './vocab-file';

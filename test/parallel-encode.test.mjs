@@ -90,8 +90,17 @@ describe.each(['cl100k_base', 'o200k_base', 'gpt2'])('encode with threads on %s'
     await expect(enc.encodeAsync(text, { threads: 2 })).rejects.toThrow(TurbotokenError);
   });
 
+  it('encodeOrdinary takes threads too, with the ids of encode with every special token ordinary', () => {
+    const text = hostileText(5, 1.2 * MIB);
+    const one = enc.encode(text, { disallowedSpecial: [], threads: 1 });
+    for (const threads of [1, 2]) expect(same(enc.encodeOrdinary(text, { threads }), one)).toBe(true);
+  });
+
   it('checks the threads option', () => {
     expect(() => enc.encode('a', { threads: 0 })).toThrow(RangeError);
+    expect(() => enc.encodeOrdinary('a', { threads: 0 })).toThrow(RangeError);
+    expect(() => enc.encodeOrdinary('a', { threads: '2' })).toThrow(TypeError);
+    expect(() => enc.encodeOrdinary('a', 2)).toThrow(TypeError);
     expect(() => enc.count('a', { threads: 1.5 })).toThrow(TypeError);
     return expect(enc.encodeAsync('a', { threads: 'x' })).rejects.toThrow(TypeError);
   });
