@@ -59,11 +59,8 @@ struct RegisterMerge {
 
   __attribute__((target("avx2"))) uint32_t lowest() const {
     __m256i m = key[0];
-    for (int r = 1; r < kRegs; r++) m = _mm256_min_epu32(m, key[r]);
-    __m128i x = _mm_min_epu32(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
-    x = _mm_min_epu32(x, _mm_shuffle_epi32(x, _MM_SHUFFLE(1, 0, 3, 2)));
-    x = _mm_min_epu32(x, _mm_shuffle_epi32(x, _MM_SHUFFLE(2, 3, 0, 1)));
-    return uint32_t(_mm_cvtsi128_si32(x));
+    for (int r = 1; r + 1 < kRegs; r++) m = _mm256_min_epu32(m, key[r]);
+    return lowest_of(m, key[kRegs - 1]);
   }
 
   __attribute__((target("avx2"))) void run(std::vector<uint32_t>& out) {
@@ -90,21 +87,20 @@ struct RegisterMerge {
     rank[p] = joined_rank;
     const __m256i at_next = _mm256_set1_epi32(int(next)), at_p = _mm256_set1_epi32(int(p)),
                   at_before = _mm256_set1_epi32(int(before));
+    __m256i is_p[kRegs], is_before[kRegs];
     for (int r = 0; r < kRegs; r++) {
       const __m256i l = lanes(r);
-      const __m256i hit = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(l, at_next), _mm256_cmpeq_epi32(l, at_p)),
-                                          _mm256_cmpeq_epi32(l, at_before));
-      key[r] = _mm256_or_si256(key[r], hit);  // no key is all ones
+      is_p[r] = _mm256_cmpeq_epi32(l, at_p);
+      is_before[r] = _mm256_cmpeq_epi32(l, at_before);
+      const __m256i changed = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(l, at_next), is_p[r]), is_before[r]);
+      key[r] = _mm256_or_si256(key[r], changed);  // all ones is no key
     }
     const uint32_t others = lowest();
     const uint32_t key_p = e < len ? key_of(vocab.rank_of(piece + p, end[e] - p), p) : kNone;
     const uint32_t key_before = p > 0 ? key_of(vocab.rank_of(piece + before, e - before), before) : kNone;
     const __m256i new_p = _mm256_set1_epi32(int(key_p)), new_before = _mm256_set1_epi32(int(key_before));
-    for (int r = 0; r < kRegs; r++) {
-      const __m256i l = lanes(r);
-      key[r] = _mm256_blendv_epi8(key[r], new_p, _mm256_cmpeq_epi32(l, at_p));
-      key[r] = _mm256_blendv_epi8(key[r], new_before, _mm256_cmpeq_epi32(l, at_before));
-    }
+    for (int r = 0; r < kRegs; r++)
+      key[r] = _mm256_blendv_epi8(_mm256_blendv_epi8(key[r], new_p, is_p[r]), new_before, is_before[r]);
     const uint32_t changed = key_p < key_before ? key_p : key_before;
     return others < changed ? others : changed;
   }
@@ -114,7 +110,7 @@ struct RegisterMerge {
 
 __attribute__((target("avx2"), flatten)) void merge_small_avx2(const Vocab& vocab, const uint8_t* piece, size_t len,
                                                                std::vector<uint32_t>& out) {
-  if (len <= 16) {
+  if (len <= RegisterMerge<2>::kMax) {
     RegisterMerge<2> m{vocab, piece, uint32_t(len), {}, {}, {}, {}};
     return m.run(out);
   }
