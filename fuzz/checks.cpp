@@ -1,5 +1,6 @@
 #include "checks.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "bpe.h"
@@ -234,7 +235,7 @@ std::vector<size_t> piece_ends(turbotoken::Family family, const std::string& tex
 }
 #endif
 
-// The active kernel's UTF-8 to UTF-16 transcoder against the scalar one, on the input's bytes and
+// The active kernel's transcoders against the scalar ones. UTF-8 to UTF-16 on the input's bytes and
 // on the repaired text, each also repeated past 256 bytes so that the SIMD windows see them.
 // Like the kernels, utf8_to_utf16_scalar may not be in the tree yet.
 std::string compare_kernel_transcoder(const uint8_t* s, size_t n, const std::string& repaired) {
@@ -253,6 +254,29 @@ std::string compare_kernel_transcoder(const uint8_t* s, size_t n, const std::str
       a.resize(turbotoken::utf8_to_utf16(bytes, text->size(), a.data()));
       b.resize(turbotoken::utf8_to_utf16_scalar(bytes, text->size(), b.data()));
       if (a != b) return "utf8_to_utf16 differs from utf8_to_utf16_scalar";
+    }
+  }
+  // The other direction: the input's bytes taken as UTF-16 units (any surrogates, paired or not)
+  // and the repaired text's UTF-16, each repeated past 128 units for the 32-unit blocks; the
+  // kernel's result also converted in place, as the binding converts strings.
+  std::u16string raw_units;
+  for (size_t i = 0; i + 1 < n; i += 2) raw_units += char16_t(s[i] | (s[i + 1] << 8));
+  const std::u16string unit_inputs[] = {raw_units, utf16_of(repaired)};
+  for (const std::u16string& input : unit_inputs) {
+    std::u16string repeated = input;
+    while (!input.empty() && repeated.size() < 128) repeated += input;
+    for (const std::u16string* units : {&input, static_cast<const std::u16string*>(&repeated)}) {
+      const size_t count = units->size();
+      std::string a(count * 3, '\0'), b(count * 3, '\0');
+      a.resize(turbotoken::utf16_to_utf8(units->data(), count, reinterpret_cast<uint8_t*>(a.data())));
+      b.resize(turbotoken::utf16_to_utf8_scalar(units->data(), count, reinterpret_cast<uint8_t*>(b.data())));
+      if (a != b) return "utf16_to_utf8 differs from utf16_to_utf8_scalar";
+      std::vector<char16_t> shared(2 * count + 1);  // 4 * count bytes: the units start count bytes in
+      uint8_t* bytes = reinterpret_cast<uint8_t*>(shared.data());
+      char16_t* tail = shared.data() + (count + 1) / 2;
+      std::copy(units->begin(), units->end(), tail);
+      const std::string in_place(reinterpret_cast<const char*>(bytes), turbotoken::utf16_to_utf8(tail, count, bytes));
+      if (in_place != b) return "utf16_to_utf8 in place differs from utf16_to_utf8_scalar";
     }
   }
   return "";

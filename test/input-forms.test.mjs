@@ -31,6 +31,26 @@ describe('input forms', () => {
     }
   });
 
+  it('long two-byte strings, converted to UTF-8 in place, encode like their bytes from Buffer.from', () => {
+    // From 16K units, a string whose sampled units show it to be two-byte (here its first unit,
+    // 'ж') is copied as UTF-16 and transcoded by the binding itself; around that length, with a
+    // pair or a lone surrogate at either end or at a 32-unit block's edge.
+    const ends = ['', '\ud800', '\udc00', '😀', 'é', '中', '\ud83d\ude00\ude00'];
+    for (const length of [16382, 16383, 16384, 16385, 16415, 16416, 16417, 40000]) {
+      for (const head of ends) {
+        for (const tail of ends) {
+          const body = 'жab '.repeat(length).slice(0, Math.max(0, length - head.length - tail.length));
+          const text = body.slice(0, 1) + head + body.slice(1, 31) + tail + body.slice(31) + tail;
+          const bytes = Buffer.from(text);  // V8's UTF-8 writer: lone surrogates to U+FFFD
+          expect(sameIds(enc.encodeOrdinary(text), enc.encodeOrdinary(bytes))).toBe(true);
+          expect(enc.count(text, { disallowedSpecial: [] })).toBe(enc.count(bytes, { disallowedSpecial: [] }));
+        }
+      }
+    }
+    const lone = '中' + '\ud800x'.repeat(9000) + '\udc00';
+    expect([...enc.encode(lone)]).toEqual([...ref.encode(lone)]);
+  });
+
   it('ill-formed UTF-8 bytes encode as the text TextDecoder makes of them', () => {
     const next = rng(11);
     const samples = [

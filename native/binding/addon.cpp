@@ -1,10 +1,12 @@
-// The addon's entry point: exports NativeEncoding and setErrorClass.
+// The addon's entry point: exports NativeEncoding, the kernel controls, and the functions the JS
+// side registers (setErrorClass, setTwoByteProbe).
 #include <napi.h>
 
 #include <string>
 
 #include "../core/bpe.h"
 #include "../core/kernels.h"
+#include "env_data.h"
 #include "js_errors.h"
 #include "native_encoding.h"
 
@@ -17,6 +19,17 @@ Napi::Value set_error_class_js(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
   set_error_class(info.Env(), info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+// setTwoByteProbe(probe): probe(text) says whether a sample of a long string shows it to be
+// two-byte, so that the binding converts it to UTF-8 itself (text_input.cpp).
+Napi::Value set_two_byte_probe_js(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) {
+    throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a function");
+    return info.Env().Undefined();
+  }
+  env_data(info.Env()).two_byte_probe = Napi::Persistent(info[0].As<Napi::Function>());
   return info.Env().Undefined();
 }
 
@@ -67,6 +80,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("setMergeStrategy", Napi::Function::New(env, set_merge_strategy_js));
   exports.Set("NativeEncoding", NativeEncoding::define(env));
   exports.Set("setErrorClass", Napi::Function::New(env, set_error_class_js));
+  exports.Set("setTwoByteProbe", Napi::Function::New(env, set_two_byte_probe_js));
   exports.Set("backend", Napi::String::New(env, "native"));
   return exports;
 }

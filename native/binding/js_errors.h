@@ -24,7 +24,7 @@ bool throw_encode_error(Napi::Env env, const turbotoken::Encoding& core, turboto
 // not a token, or memory ran out.
 void throw_decode_error(Napi::Env env, turbotoken::Status st, const uint32_t* ids, size_t bad_index);
 
-// The constructor registered by setErrorClass(); held in the addon's instance data.
+// The constructor registered by setErrorClass(); held in the environment's EnvData.
 void set_error_class(Napi::Env env, Napi::Function ctor);
 
 }  // namespace turbotoken_binding

@@ -16,6 +16,7 @@ struct Kernel {
   ClassifyFn classify;  // null: the scalar scanners
   bool avx2 = false;
   Utf8ToUtf16Fn to_utf16 = utf8_to_utf16_scalar;
+  Utf16ToUtf8Fn to_utf8 = utf16_to_utf8_scalar;
 };
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -29,11 +30,19 @@ bool cpu_has_avx512bw() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 }
 
-// The transcoder's 16-bit compress (Ice Lake and later, Zen 4).
-Utf8ToUtf16Fn avx512_utf8_to_utf16() {
+// The transcoders' 16-bit and 8-bit compress (Ice Lake and later, Zen 4).
+bool cpu_has_vbmi2() {
   __builtin_cpu_init();
-  const bool vbmi2 = __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt");
-  return vbmi2 ? utf8_to_utf16_avx512 : utf8_to_utf16_scalar;
+  return __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt");
+}
+
+Kernel avx512_kernel() {
+  Kernel k{"avx512", classify_avx512, cpu_has_avx2()};
+  if (cpu_has_vbmi2()) {
+    k.to_utf16 = utf8_to_utf16_avx512;
+    k.to_utf8 = utf16_to_utf8_avx512;
+  }
+  return k;
 }
 #endif
 
@@ -43,7 +52,7 @@ std::vector<Kernel> supported() {
 #if defined(__x86_64__) || defined(_M_X64)
   list.push_back({"sse2", classify_sse2});
   if (cpu_has_avx2()) list.push_back({"avx2", classify_avx2, true});
-  if (cpu_has_avx512bw()) list.push_back({"avx512", classify_avx512, cpu_has_avx2(), avx512_utf8_to_utf16()});
+  if (cpu_has_avx512bw()) list.push_back(avx512_kernel());
 #endif
 #if defined(__wasm_simd128__)
   list.push_back({"simd128", classify_simd128});
@@ -96,6 +105,8 @@ const char* kernel_name() { return active().name; }
 bool kernel_has_avx2() { return active().avx2; }
 
 Utf8ToUtf16Fn kernel_utf8_to_utf16() { return active().to_utf16; }
+
+Utf16ToUtf8Fn kernel_utf16_to_utf8() { return active().to_utf8; }
 
 ClassifyFn kernel_classifier(const char* name) {
   for (const Kernel& k : kernels())

@@ -29,6 +29,10 @@ bool kernel_has_avx2();
 using Utf8ToUtf16Fn = size_t (*)(const uint8_t* s, size_t n, char16_t* out);
 Utf8ToUtf16Fn kernel_utf8_to_utf16();
 
+// The active kernel's UTF-16 to UTF-8 transcoder (see utf16_to_utf8 in utf8.h).
+using Utf16ToUtf8Fn = size_t (*)(const char16_t* s, size_t n, uint8_t* out);
+Utf16ToUtf8Fn kernel_utf16_to_utf8();
+
 // Ends of up to max_ends consecutive pieces from i < n, found by the active kernel; at least one.
 size_t scan_pieces(Family family, const uint8_t* s, size_t i, size_t n, size_t* ends, size_t max_ends);
 

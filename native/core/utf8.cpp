@@ -152,6 +152,10 @@ size_t utf8_to_utf16(const uint8_t* s, size_t n, char16_t* out) {
 }
 
 size_t utf16_to_utf8(const char16_t* s, size_t n, uint8_t* out) {
+  return kernel_utf16_to_utf8()(s, n, out);
+}
+
+size_t utf16_to_utf8_scalar(const char16_t* s, size_t n, uint8_t* out) {
   uint8_t* const start = out;
   size_t i = 0;
   while (i < n) {

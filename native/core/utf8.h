@@ -55,7 +55,15 @@ size_t utf8_to_utf16_avx512(const uint8_t* s, size_t n, char16_t* out);
 
 // Writes UTF-16 s[0..n) as UTF-8 to out (room for 3 * n bytes: never more are needed) and
 // returns the number of bytes written. A surrogate without its pair becomes U+FFFD, as V8 writes
-// a JS string as UTF-8, so the bytes equal what the string would give through Node-API.
+// a JS string as UTF-8, so the bytes equal what the string would give through Node-API. s may
+// lie in out's own buffer if it starts at least n bytes past out: every unit is read before the
+// bytes written overtake it (the binding converts a string in place that way). Runs the active
+// kernel's transcoder; utf16_to_utf8_scalar is the specification every one of them matches.
 size_t utf16_to_utf8(const char16_t* s, size_t n, uint8_t* out);
+size_t utf16_to_utf8_scalar(const char16_t* s, size_t n, uint8_t* out);
+#if defined(__x86_64__) || defined(_M_X64)
+// Needs AVX-512 BW and VBMI2 (utf16_x86.cpp).
+size_t utf16_to_utf8_avx512(const char16_t* s, size_t n, uint8_t* out);
+#endif
 
 }  // namespace turbotoken

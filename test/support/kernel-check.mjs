@@ -4,7 +4,8 @@
 // seeded random text, on real documents (as strings and as raw bytes) and on the worst cases.
 // Decoding to a string goes through the kernel's UTF-8 to UTF-16 transcoder: it is held to
 // TextDecoder on the same inputs, and on byte sequences that mix well-formed characters of every
-// length with ill-formed ones. Prints one JSON line: { backend, checked, mismatches }.
+// length with ill-formed ones. Long strings go through its UTF-16 to UTF-8 transcoder on the way
+// in. Prints one JSON line: { backend, checked, mismatches }.
 import { backend, getEncoding } from '../../index.mjs';
 import { corpusSamples } from './corpus-samples.mjs';
 import { reference, sameIds } from './reference.mjs';
@@ -74,6 +75,30 @@ function byteStrings(seed) {
   return out;
 }
 
+// Strings that the binding converts to UTF-8 in place with the kernel's UTF-16 to UTF-8
+// transcoder (16K units and more, shown to be two-byte by a sampled unit: here the first, '中';
+// the transcoder's blocks are 32 units): runs of one kind of unit (ASCII, the edges of the two-
+// and three-byte ranges) meeting surrogate pairs and lone surrogates, often at a block's edge.
+const UNITS = ['a', ' ', '\n', '\u007f', '\u0080', 'é', '\u07ff', '\u0800', '中', '\ud7ff', '\ue000', '\uffff',
+  '😀', '\ud800', '\udbff', '\udc00', '\udfff'];
+
+function longStrings(seed) {
+  const next = rng(seed);
+  const out = [];
+  for (let i = 0; i < 24; i++) {
+    let text = '中';
+    const target = 16384 + Math.floor(next() * 300);
+    while (text.length < target) {
+      const unit = UNITS[Math.floor(next() * (i % 2 ? UNITS.length : 12))];
+      // Runs that end on a block's last unit half the time, so that a pair or lone surrogate sits there.
+      const run = next() < 0.5 ? 31 - (text.length % 32) : Math.floor(next() * 70);
+      text += unit.repeat(Math.max(1, Math.ceil(run / unit.length)));
+    }
+    out.push(text);
+  }
+  return out;
+}
+
 const result = { backend, checked: 0, mismatches: [] };
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });  // decode() keeps a leading U+FEFF
 const inputs = texts();
@@ -86,6 +111,12 @@ for (const name of names) {
     const b = ref.encode(typeof text === 'string' ? text : new TextDecoder().decode(text), 'all');
     if (!sameIds(a, b)) result.mismatches.push({ name, text: String(text).slice(0, 120) });
     if (ours.decode(a) !== decoder.decode(ref.decode(b))) result.mismatches.push({ name, decode: String(text).slice(0, 120) });
+  }
+  for (const text of longStrings(0x77696465 + name.length)) {
+    result.checked++;
+    const a = ours.encode(text, { allowedSpecial: 'all' });
+    if (!sameIds(a, ref.encode(text, 'all'))) result.mismatches.push({ name, long: text.slice(0, 120) });
+    if (ours.count(text, { allowedSpecial: 'all' }) !== a.length) result.mismatches.push({ name, count: text.slice(0, 120) });
   }
   const byteToken = Array.from({ length: 256 }, (_, b) => ours.encodeSingleToken(Uint8Array.of(b)));
   for (const bytes of byteStrings(0x75746631 + name.length)) {
