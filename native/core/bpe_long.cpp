@@ -2,12 +2,15 @@
 // back on. Both keep the parts in a PartList and differ only in how they order candidates.
 #include <algorithm>
 #include <map>
+#include <memory>
 
 #include "bpe.h"
 
 namespace turbotoken {
 
 namespace {
+
+using Starts = std::vector<uint32_t>;
 
 // The parts of one piece while it merges: a linked list indexed by each part's first byte.
 // end_[k] is where the part starting at k ends (0 once merged into its left neighbour), prev_[k]
@@ -16,12 +19,14 @@ namespace {
 // pair still has that rank: a pair's bytes only grow, and different bytes have different ranks.
 class PartList {
  public:
+  // The arrays are left uninitialized until the loop below fills them: zero-filled vectors made
+  // a 1 MB run of spaces write its 12 MB twice.
   PartList(const Vocab& vocab, const uint8_t* piece, uint32_t n)
-      : vocab_(vocab), piece_(piece), n_(n), end_(n), prev_(n), pair_(n, kNoRank) {
+      : vocab_(vocab), piece_(piece), n_(n), end_(new uint32_t[n]), prev_(new uint32_t[n]), pair_(new uint32_t[n]) {
     for (uint32_t k = 0; k < n; k++) {
       end_[k] = k + 1;
       prev_[k] = k - 1;
-      if (k + 1 < n) pair_[k] = vocab.rank_of(piece + k, 2);
+      pair_[k] = k + 1 < n ? vocab.rank_of(piece + k, 2) : kNoRank;
     }
   }
 
@@ -56,7 +61,7 @@ class PartList {
   const Vocab& vocab_;
   const uint8_t* piece_;
   uint32_t n_;
-  std::vector<uint32_t> end_, prev_, pair_;
+  std::unique_ptr<uint32_t[]> end_, prev_, pair_;
 };
 
 // Candidate pairs grouped by rank: for each rank that some pair has, the starts of the pairs that
@@ -65,17 +70,23 @@ class PartList {
 class RankBuckets {
  public:
   void add(uint32_t rank, uint32_t start) {
-    auto it = by_rank_.find(rank);
-    if (it == by_rank_.end()) {
-      it = by_rank_.emplace(rank, take_list()).first;
+    // A pass's merges add to few ranks, over and over (a run of spaces: two), so the last list
+    // of each rank modulo kRecent is kept at hand; a map node, and so its list, stays put until
+    // take_lowest erases it.
+    Recent& recent = recent_[rank % kRecent];
+    if (recent.rank != rank) {
+      auto it = by_rank_.find(rank);
+      if (it == by_rank_.end()) it = by_rank_.emplace(rank, take_list()).first;
+      recent = {rank, &it->second};
     }
-    it->second.push_back(start);
+    recent.list->push_back(start);
   }
   bool empty() const { return by_rank_.empty(); }
   // Removes the lowest rank's starts, sorted, into `starts`; returns that rank.
-  uint32_t take_lowest(std::vector<uint32_t>& starts) {
+  uint32_t take_lowest(Starts& starts) {
     auto it = by_rank_.begin();
     const uint32_t rank = it->first;
+    for (Recent& recent : recent_) recent.rank = kNoRank;
     give_list(starts);
     starts = std::move(it->second);
     by_rank_.erase(it);
@@ -84,18 +95,24 @@ class RankBuckets {
   }
 
  private:
-  std::vector<uint32_t> take_list() {
+  Starts take_list() {
     if (spare_.empty()) return {};
-    std::vector<uint32_t> list = std::move(spare_.back());
+    Starts list = std::move(spare_.back());
     spare_.pop_back();
     return list;
   }
-  void give_list(std::vector<uint32_t>& list) {
+  void give_list(Starts& list) {
     list.clear();
     if (list.capacity()) spare_.push_back(std::move(list));
   }
-  std::map<uint32_t, std::vector<uint32_t>> by_rank_;
-  std::vector<std::vector<uint32_t>> spare_;
+  struct Recent {
+    uint32_t rank = kNoRank;
+    Starts* list = nullptr;
+  };
+  static constexpr uint32_t kRecent = 4;
+  Recent recent_[kRecent];
+  std::map<uint32_t, Starts> by_rank_;
+  std::vector<Starts> spare_;
 };
 
 }  // namespace
@@ -143,7 +160,7 @@ bool bpe_merge_buckets(const Vocab& vocab, const uint8_t* piece, size_t len,
     buckets.add(rank, start);
     lowest_made = std::min(lowest_made, rank);
   };
-  std::vector<uint32_t> starts;
+  Starts starts;
   size_t put_back_budget = 4 * len + 64;
   while (!buckets.empty()) {
     const uint32_t rank = buckets.take_lowest(starts);
