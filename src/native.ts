@@ -55,7 +55,7 @@ export interface NativeBinding {
 export const packageRoot = path.join(__dirname, '..', '..');
 
 // Whether one of 256 evenly spaced UTF-16 units of text is above U+00FF, which proves that V8
-// holds the string as two-byte. The addon converts such a string to UTF-8 itself, about 3x faster
+// holds the string as two-byte. The addon converts such a string to UTF-8 itself, 2-3x faster
 // than V8's UTF-8 writer does for two-byte strings; a one-byte string V8 writes faster than the
 // addon could, and a two-byte string that the sample misses goes that way too, as before.
 export function sampledTwoByte(text: string): boolean {

@@ -36,8 +36,8 @@ bool convert_in_place(napi_env env, napi_value value, size_t units, ByteBuffer& 
 
 // Whether the probe registered by setTwoByteProbe() found a unit above U+00FF in its sample of
 // the string, which proves that V8 holds it as two-byte. A one-byte string V8 writes as UTF-8 at
-// memory speed, faster than a copy of its UTF-16 and a transcode; a two-byte one at 1.2-1.8 GB/s,
-// which convert_in_place beats by about 3x. A string whose sample misses keeps V8's writer.
+// memory speed, faster than a copy of its UTF-16 and a transcode; a two-byte one at 0.7-1.3 GB/s
+// here, which convert_in_place beats by 2-3x. A string whose sample misses keeps V8's writer.
 bool sampled_two_byte(napi_env env, napi_value value) {
   Napi::FunctionReference& probe = env_data(env).two_byte_probe;
   if (probe.IsEmpty()) return false;
