@@ -237,7 +237,7 @@ std::vector<size_t> piece_ends(turbotoken::Family family, const std::string& tex
 
 // The active kernel's transcoders against the scalar ones. UTF-8 to UTF-16 on the input's bytes and
 // on the repaired text, each also repeated past 256 bytes so that the SIMD windows see them.
-// Like the kernels, utf8_to_utf16_scalar may not be in the tree yet.
+// Like the kernels, the scalar transcoders may not be in the tree yet.
 std::string compare_kernel_transcoder(const uint8_t* s, size_t n, const std::string& repaired) {
 #ifndef TURBOTOKEN_FUZZ_HAVE_KERNELS
   (void)s, (void)n, (void)repaired;
@@ -271,7 +271,8 @@ std::string compare_kernel_transcoder(const uint8_t* s, size_t n, const std::str
       a.resize(turbotoken::utf16_to_utf8(units->data(), count, reinterpret_cast<uint8_t*>(a.data())));
       b.resize(turbotoken::utf16_to_utf8_scalar(units->data(), count, reinterpret_cast<uint8_t*>(b.data())));
       if (a != b) return "utf16_to_utf8 differs from utf16_to_utf8_scalar";
-      std::vector<char16_t> shared(2 * count + 1);  // 4 * count bytes: the units start count bytes in
+      // 4 * count + 2 bytes, the units starting count or count + 1 bytes in (the least utf8.h allows)
+      std::vector<char16_t> shared(2 * count + 1);
       uint8_t* bytes = reinterpret_cast<uint8_t*>(shared.data());
       char16_t* tail = shared.data() + (count + 1) / 2;
       std::copy(units->begin(), units->end(), tail);

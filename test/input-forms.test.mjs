@@ -1,9 +1,13 @@
 // Input as a JS string or as UTF-8 bytes; lone surrogates; ill-formed UTF-8.
 import { describe, expect, it } from 'vitest';
-import { getEncoding } from '../index.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { backend, getEncoding } from '../index.mjs';
 import { reference, sameIds } from './support/reference.mjs';
 import { randomText, rng } from './support/random-text.mjs';
 
+const require = createRequire(import.meta.url);
+const { native, sampledTwoByte } = require('../dist/cjs/native.js');
 const enc = getEncoding('cl100k_base');
 const ref = reference('cl100k_base');
 const decoder = new TextDecoder();
@@ -34,7 +38,7 @@ describe('input forms', () => {
   it('long two-byte strings, converted to UTF-8 in place, encode like their bytes from Buffer.from', () => {
     // From 16K units, a string whose sampled units show it to be two-byte (here its first unit,
     // 'ж') is copied as UTF-16 and transcoded by the binding itself; around that length, with a
-    // pair or a lone surrogate at either end or at a 32-unit block's edge.
+    // pair or a lone surrogate after the first unit, at the end, and at a 32-unit block's edge.
     const ends = ['', '\ud800', '\udc00', '😀', 'é', '中', '\ud83d\ude00\ude00'];
     for (const length of [16382, 16383, 16384, 16385, 16415, 16416, 16417, 40000]) {
       for (const head of ends) {
@@ -49,6 +53,31 @@ describe('input forms', () => {
     }
     const lone = '中' + '\ud800x'.repeat(9000) + '\udc00';
     expect([...enc.encode(lone)]).toEqual([...ref.encode(lone)]);
+    // Three bytes per unit: the bytes written catch up with the units still to read (in place,
+    // the units start exactly as many bytes into the buffer as there are units).
+    for (const text of ['中'.repeat(20000), '😀'.repeat(10000), '中a'.repeat(9000) + '\ud800']) {
+      expect(sameIds(enc.encodeOrdinary(text), enc.encodeOrdinary(Buffer.from(text)))).toBe(true);
+    }
+  });
+
+  it('a long two-byte string is converted by the core where the kernel can (the probe is asked)', () => {
+    // The binding asks the registered probe only when it would then convert the string itself:
+    // 16K units or more, on the avx512 kernel with VBMI2.
+    const vbmi2 = existsSync('/proc/cpuinfo') && /\bavx512_vbmi2\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (backend !== 'native-avx512' || !vbmi2) return;
+    const asked = [];
+    native.setTwoByteProbe((text) => {
+      asked.push(text.length);
+      return sampledTwoByte(text);
+    });
+    try {
+      const text = 'жab '.repeat(5000);
+      expect(sameIds(enc.encodeOrdinary(text), enc.encodeOrdinary(Buffer.from(text)))).toBe(true);
+      enc.encodeOrdinary('ab'.repeat(100));
+      expect(asked).toEqual([20000]);
+    } finally {
+      native.setTwoByteProbe(sampledTwoByte);
+    }
   });
 
   it('ill-formed UTF-8 bytes encode as the text TextDecoder makes of them', () => {

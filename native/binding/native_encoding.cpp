@@ -475,9 +475,10 @@ Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int k
   TextInput text;
   SpecialPolicy policy;
   JobInput job;
-  // A long string is copied as UTF-16 and converted on the worker; a short one is converted
-  // straight into the job's own buffer; bytes are copied, since the caller may change them while
-  // the job runs.
+  // A long string (kLongStringUnits) is copied as UTF-16 and converted on the worker; a shorter
+  // one is converted on this thread straight into the job's own buffer, by V8 or, if it is
+  // two-byte and over 16K units, by the core (read_text); bytes are copied, since the caller may
+  // change them while the job runs.
   if (read_long_string_utf16(env, info[0], job.utf16)) {
     text.may_be_invalid = false;
   } else {

@@ -24,7 +24,8 @@ constexpr size_t kInPlaceUnits = size_t(1) << 14;
 // the back of the buffer and the core's transcoder writes the bytes from the front, never
 // overtaking a unit it has not read (utf8.h). Sets the byte count; false if napi fails.
 bool convert_in_place(napi_env env, napi_value value, size_t units, ByteBuffer& storage, size_t* bytes) {
-  // The units start at an even offset of at least `units` bytes; +2 for napi's terminator.
+  // Even, for char16_t's alignment, and at least `units` bytes past the start, which utf8.h asks
+  // of an in-place conversion; +2 for napi's terminator.
   const size_t first = units + (units & 1);
   storage.resize(first + 2 * units + 2);
   char16_t* tail = reinterpret_cast<char16_t*>(storage.data() + first);
@@ -42,10 +43,14 @@ bool sampled_two_byte(napi_env env, napi_value value) {
   Napi::FunctionReference& probe = env_data(env).two_byte_probe;
   if (probe.IsEmpty()) return false;
   napi_value undefined, result;
-  bool yes = false;
+  bool yes = false, pending = false;
+  // Not with an exception pending (none is, today): clearing below would swallow someone else's.
+  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return false;
   if (napi_get_undefined(env, &undefined) != napi_ok) return false;
   if (napi_call_function(env, undefined, probe.Value(), 1, &value, &result) != napi_ok) {
-    napi_value ignored;  // the probe does not throw; if it ever did, V8's writer still works
+    // Only a patched String.prototype.charCodeAt or a stack overflow makes the probe throw; the
+    // string then goes through V8's writer, which is exact too.
+    napi_value ignored;
     napi_get_and_clear_last_exception(env, &ignored);
     return false;
   }

@@ -1,5 +1,6 @@
-// Getting input text into native memory as UTF-8: a JS string (converted by V8, which turns lone
-// surrogates into U+FFFD) or the bytes of a Uint8Array / Buffer (used in place, not copied).
+// Getting input text into native memory as UTF-8: a JS string (converted by V8's UTF-8 writer, or
+// for a long two-byte one by the core's transcoder; both turn lone surrogates into U+FFFD) or the
+// bytes of a Uint8Array / Buffer (used in place, not copied).
 #pragma once
 #include <napi.h>
 

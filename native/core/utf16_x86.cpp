@@ -46,8 +46,7 @@ TT_AVX512_UTF8 inline size_t encode16(__m256i units, uint8_t* out) {
       _mm512_set1_epi32(0xFF));
   const uint64_t keep = _mm512_test_epi8_mask(used, used);
   const unsigned count = unsigned(_mm_popcnt_u64(keep));
-  _mm512_mask_storeu_epi8(out, count == 64 ? ~uint64_t(0) : (uint64_t(1) << count) - 1,
-                          _mm512_maskz_compress_epi8(keep, bytes));
+  _mm512_mask_storeu_epi8(out, (uint64_t(1) << count) - 1, _mm512_maskz_compress_epi8(keep, bytes));  // count <= 48
   return count;
 }
 
