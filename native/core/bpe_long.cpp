@@ -10,8 +10,6 @@ namespace turbotoken {
 
 namespace {
 
-using Starts = std::vector<uint32_t>;
-
 // The parts of one piece while it merges: a linked list indexed by each part's first byte.
 // end_[k] is where the part starting at k ends (0 once merged into its left neighbour), prev_[k]
 // where its left neighbour starts, pair_[k] the rank of the part at k joined with the next one
@@ -83,7 +81,7 @@ class RankBuckets {
   }
   bool empty() const { return by_rank_.empty(); }
   // Removes the lowest rank's starts, sorted, into `starts`; returns that rank.
-  uint32_t take_lowest(Starts& starts) {
+  uint32_t take_lowest(std::vector<uint32_t>& starts) {
     auto it = by_rank_.begin();
     const uint32_t rank = it->first;
     for (Recent& recent : recent_) recent.rank = kNoRank;
@@ -95,24 +93,24 @@ class RankBuckets {
   }
 
  private:
-  Starts take_list() {
+  std::vector<uint32_t> take_list() {
     if (spare_.empty()) return {};
-    Starts list = std::move(spare_.back());
+    std::vector<uint32_t> list = std::move(spare_.back());
     spare_.pop_back();
     return list;
   }
-  void give_list(Starts& list) {
+  void give_list(std::vector<uint32_t>& list) {
     list.clear();
     if (list.capacity()) spare_.push_back(std::move(list));
   }
   struct Recent {
     uint32_t rank = kNoRank;
-    Starts* list = nullptr;
+    std::vector<uint32_t>* list = nullptr;
   };
   static constexpr uint32_t kRecent = 4;
   Recent recent_[kRecent];
-  std::map<uint32_t, Starts> by_rank_;
-  std::vector<Starts> spare_;
+  std::map<uint32_t, std::vector<uint32_t>> by_rank_;
+  std::vector<std::vector<uint32_t>> spare_;
 };
 
 }  // namespace
@@ -160,7 +158,7 @@ bool bpe_merge_buckets(const Vocab& vocab, const uint8_t* piece, size_t len,
     buckets.add(rank, start);
     lowest_made = std::min(lowest_made, rank);
   };
-  Starts starts;
+  std::vector<uint32_t> starts;
   size_t put_back_budget = 4 * len + 64;
   while (!buckets.empty()) {
     const uint32_t rank = buckets.take_lowest(starts);
