@@ -41,6 +41,8 @@ export interface NativeBinding {
   setErrorClass(ctor: typeof TurbotokenError): void;
   /** Optional (native): registers sampledTwoByte, asked about strings of 16K units and more. */
   setTwoByteProbe?(probe: (text: string) => boolean): void;
+  /** Optional (native): registers bufferText, which makes the strings of decodes of a million units and more. */
+  setBufferText?(toText: ((view: Uint8Array | Uint16Array) => string) | undefined): void;
   setMergeStrategy(strategy: string): void;
   /** 'native' or 'wasm'. */
   backend: string;
@@ -64,10 +66,23 @@ export function sampledTwoByte(text: string): boolean {
   return false;
 }
 
+// Captured at load, so that a program replacing Buffer#toString later does not change decode().
+const bufferToString = Buffer.prototype.toString;
+
+// The string of a Uint8Array of Latin-1 or a Uint16Array of UTF-16 (little-endian). For a large
+// text Node makes an external string from a malloc'd copy, where napi_create_string_* has V8
+// fill a string in fresh large-object pages, a page fault per 4 KB: about 4 against 15 ms for
+// 10M units (native/binding/js_strings.h).
+export function bufferText(view: Uint8Array | Uint16Array): string {
+  const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+  return bufferToString.call(bytes, view instanceof Uint16Array ? 'utf16le' : 'latin1');
+}
+
 function load(): NativeBinding {
   const binding = selectBackend(packageRoot);
   binding.setErrorClass(TurbotokenError);
   binding.setTwoByteProbe?.(sampledTwoByte);
+  binding.setBufferText?.(bufferText);
   // TURBOTOKEN_BPE=direct|heap|buckets runs one BPE merge implementation for every piece (tests use it
   // to hold both to the definition); unset or 'auto' picks by piece length.
   const forced = process.env.TURBOTOKEN_BPE;

@@ -1,12 +1,15 @@
 // Decoding: text (ill-formed UTF-8 becomes U+FFFD as TextDecoder makes it) and bytes.
+import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { getEncoding } from '../index.mjs';
+import { backend, getEncoding } from '../index.mjs';
 import { ENCODINGS, reference } from './support/reference.mjs';
 import { randomText, rng } from './support/random-text.mjs';
 
 const decoder = new TextDecoder();
+const require = createRequire(import.meta.url);
+const { native, bufferText } = require('../dist/cjs/native.js');
 
 describe.each(ENCODINGS)('%s decode', (name) => {
   const enc = getEncoding(name);
@@ -79,20 +82,121 @@ describe.each(['cl100k_base', 'o200k_harmony', 'gpt2'])('%s decode of long id se
 describe('decode and memory', () => {
   // Each decode's text must be freed by the garbage collection that frees its string, not later
   // from the event loop: a synchronous loop would otherwise hold every one until it yields.
+  // Strings of 2^20 units and more are external strings in memory from malloc (see below), which
+  // keeps freed memory for reuse rather than giving it back: so the first loop may grow by what
+  // lives between two collections, and a second loop must then reuse that memory. Holding every
+  // text would grow each loop by 336 MB.
   it('a synchronous loop of large decodes holds no more than a few of them', () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc');
     const enc = getEncoding('o200k_base');
-    const ids = enc.encode('Русский текст, 中文, and English words. '.repeat(25_000));  // ~1.2 MB of text
+    // 1.12M UTF-16 units (~2.2 MB): over the 2^20 units from which the native backend hands the
+    // text to Buffer#toString.
+    const ids = enc.encode('Русский текст, 中文, and English words. '.repeat(28_000));
     let length = 0;
+    const loop = () => {
+      for (let i = 0; i < 150; i++) length += enc.decode(ids).length;
+      gc();
+      return process.memoryUsage().rss / 2 ** 20;
+    };
     for (let i = 0; i < 5; i++) length += enc.decode(ids).length;
     gc();
-    const before = process.memoryUsage().rss;
-    for (let i = 0; i < 150; i++) length += enc.decode(ids).length;  // ~2 MB of UTF-16 each, 300 MB in all
-    gc();
-    const growthMb = (process.memoryUsage().rss - before) / 2 ** 20;
+    const before = process.memoryUsage().rss / 2 ** 20;
+    const first = loop();
+    const second = loop();
     expect(length).toBeGreaterThan(0);
-    expect(growthMb).toBeLessThan(100);
+    expect(first - before).toBeLessThan(250);
+    expect(second - first).toBeLessThan(100);
+  });
+});
+
+// Text of 2^20 units and more: the native backend writes it into a buffer that it keeps for the
+// next such call and makes the string with Buffer#toString (bufferText, src/native.ts). Each
+// result is held to TextDecoder and to V8's copy (setBufferText(undefined)).
+describe.each(['cl100k_base', 'o200k_base', 'gpt2'])('%s decode of a million units and more', (name) => {
+  const enc = getEncoding(name);
+  const large = 2 ** 20;
+  // Only the native backend has setBufferText; the WebAssembly one is held to the same texts.
+  const watched = typeof native.setBufferText === 'function';
+  const viaCopy = (ids) => {
+    if (!watched) return enc.decode(ids);
+    native.setBufferText(undefined);
+    try {
+      return enc.decode(ids);
+    } finally {
+      native.setBufferText(bufferText);
+    }
+  };
+  // Decodes ids with a spy in place of bufferText; returns the text and the views it was given.
+  const decodeWatched = (ids) => {
+    if (!watched) return { text: enc.decode(ids), views: null };
+    const views = [];
+    native.setBufferText((view) => {
+      views.push(`${view.constructor.name}:${view.length}`);
+      return bufferText(view);
+    });
+    try {
+      return { text: enc.decode(ids), views };
+    } finally {
+      native.setBufferText(bufferText);
+    }
+  };
+  const texts = {
+    ascii: 'The quick brown fox, 12 jumps; over the lazy dog.\n'.repeat(Math.ceil(large / 50) + 7),
+    wide: 'Ελληνικά, Русский текст, 中文 and 😀👍🏽 emoji.\n'.repeat(Math.ceil(large / 40) + 3),
+    mostlyAscii: `${'plain words '.repeat(Math.ceil(large / 12))}ж${'tail'.repeat(9)}`,
+  };
+  it('hands ASCII text as Latin-1 and other text as UTF-16 to Buffer#toString (native)', () => {
+    expect(watched).toBe(backend.startsWith('native'));
+    for (const [kind, text] of Object.entries(texts)) {
+      const ids = enc.encode(text);
+      const { text: back, views } = decodeWatched(ids);
+      expect(back, kind).toBe(text);
+      expect(back, kind).toBe(decoder.decode(enc.decodeBytes(ids)));
+      expect(viaCopy(ids), kind).toBe(text);
+      if (watched) expect(views, kind).toEqual([`${kind === 'ascii' ? 'Uint8Array' : 'Uint16Array'}:${text.length}`]);
+    }
+  });
+  it('copies text under a million units, however many bytes it has', () => {
+    // 3 bytes per unit: over 2^20 bytes (the length pass's test) but under 2^20 units.
+    const text = '中文字符'.repeat(100_000);
+    const { text: back, views } = decodeWatched(enc.encode(text));
+    expect(back).toBe(text);
+    if (watched) expect(views).toEqual([]);
+  });
+  it('reuses its buffer without leaking an earlier text into a shorter one', () => {
+    // Sizes that keep, regrow and replace the kept buffer; every text differs from the one before.
+    const sizes = [1.5, 1.1, 3.2, 3.0, 0.7, 1.05, 6.5, 1.2, 1.2];
+    sizes.forEach((mb, i) => {
+      const unit = i % 2 ? `Русский ${i} текст. ` : `words ${i} and more; `;
+      const text = unit.repeat(Math.ceil((mb * large) / unit.length));
+      expect(enc.decode(enc.encode(text)), `${mb}M`).toBe(text);
+    });
+  });
+  it('keeps special tokens, ill-formed bytes and cut characters exact at that size', async () => {
+    const specials = enc.specialTokens ? Object.values(enc.specialTokens) : [];
+    const base = [...enc.encode(texts.wide.slice(0, 4000))];
+    const fragment = enc.encodeSingleToken(Uint8Array.of(0xe4));
+    const ids = [];
+    for (let k = 0; ids.length < 1_200_000; k++) {
+      ids.push(...base);
+      if (specials.length) ids.push(specials[k % specials.length]);
+      if (k % 3 === 0) ids.push(fragment);
+    }
+    const typed = Uint32Array.from(ids);
+    const expected = decoder.decode(enc.decodeBytes(typed));
+    expect(expected.length).toBeGreaterThan(large);
+    expect(enc.decode(typed)).toBe(expected);
+    expect(await enc.decodeAsync(typed)).toBe(expected);
+  });
+  it('is not changed by a Buffer#toString replaced after load', () => {
+    const original = Buffer.prototype.toString;
+    Buffer.prototype.toString = () => 'patched';
+    try {
+      expect(enc.decode(enc.encode(texts.ascii))).toBe(texts.ascii);
+    } finally {
+      Buffer.prototype.toString = original;
+    }
   });
 });
 

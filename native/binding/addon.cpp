@@ -1,5 +1,5 @@
 // The addon's entry point: exports NativeEncoding, the kernel controls, and the functions the JS
-// side registers (setErrorClass, setTwoByteProbe).
+// side registers (setErrorClass, setTwoByteProbe, setBufferText).
 #include <napi.h>
 
 #include <string>
@@ -30,6 +30,23 @@ Napi::Value set_two_byte_probe_js(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
   env_data(info.Env()).two_byte_probe = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+// setBufferText(fn): fn(view) is the string of a Uint8Array of Latin-1 or a Uint16Array of UTF-16,
+// made by Buffer#toString; decode() hands it text of a million units and more (js_strings.h).
+// setBufferText(undefined) goes back to V8's copy for every length (tests compare the two).
+Napi::Value set_buffer_text_js(const Napi::CallbackInfo& info) {
+  EnvData& d = env_data(info.Env());
+  if (info[0].IsUndefined()) {
+    d.buffer_text.Reset();
+    d.large_text.Reset();
+    d.large_text_bytes = 0;
+  } else if (info[0].IsFunction()) {
+    d.buffer_text = Napi::Persistent(info[0].As<Napi::Function>());
+  } else {
+    throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a function or undefined");
+  }
   return info.Env().Undefined();
 }
 
@@ -81,6 +98,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeEncoding", NativeEncoding::define(env));
   exports.Set("setErrorClass", Napi::Function::New(env, set_error_class_js));
   exports.Set("setTwoByteProbe", Napi::Function::New(env, set_two_byte_probe_js));
+  exports.Set("setBufferText", Napi::Function::New(env, set_buffer_text_js));
   exports.Set("backend", Napi::String::New(env, "native"));
   return exports;
 }

@@ -1,13 +1,18 @@
 // What the addon keeps per JS environment (the main thread and each worker thread): the functions
-// that the JS side registers at load time.
+// that the JS side registers at load time, and the buffer that large decodes reuse.
 #pragma once
 #include <napi.h>
+
+#include <cstddef>
 
 namespace turbotoken_binding {
 
 struct EnvData {
   Napi::FunctionReference error_class;     // setErrorClass()
   Napi::FunctionReference two_byte_probe;  // setTwoByteProbe()
+  Napi::FunctionReference buffer_text;     // setBufferText()
+  Napi::Reference<Napi::ArrayBuffer> large_text;  // js_strings.cpp
+  size_t large_text_bytes = 0;
 };
 
 // This environment's data, made on first use and freed with the environment.

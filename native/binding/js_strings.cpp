@@ -1,5 +1,8 @@
 #include "js_strings.h"
 
+#include <cstring>
+
+#include "env_data.h"
 #include "js_errors.h"
 
 namespace turbotoken_binding {
@@ -8,19 +11,24 @@ namespace {
 
 using turbotoken::Status;
 
+// V8's String::kMaxLength on 64-bit hosts.
+constexpr size_t kMaxStringUnits = (size_t(1) << 29) - 24;
+
+// Buffer#toString('utf16le') reads little-endian units; the core writes the host's order.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+constexpr bool kHostIsLittleEndian = false;
+#else
+constexpr bool kHostIsLittleEndian = true;
+#endif
+
 Napi::Value too_long(Napi::Env env) {
   throw_error(env, ErrorKind::kRangeError, "ERR_STRING_TOO_LONG", "The decoded text is too long for a JS string");
   return Napi::Value();
 }
 
-}  // namespace
-
-Status decode_text(const turbotoken::Encoding& core, const uint32_t* ids, size_t count, DecodedText* text,
-                   size_t* bad_index) {
-  size_t total;
-  bool ascii;
-  Status st = core.decoded_length(ids, count, &total, bad_index, &ascii);
-  if (st != Status::kOk) return st;
+// Text the core has decoded, given a total from decoded_length().
+Status decode_sized(const turbotoken::Encoding& core, const uint32_t* ids, size_t count, size_t total, bool ascii,
+                    DecodedText* text) {
   // malloc, not huge pages: a buffer freed right after the call is reused warm by the next one.
   if (ascii) {
     text->latin1.reset(static_cast<char*>(std::malloc(total + 1)));
@@ -35,12 +43,110 @@ Status decode_text(const turbotoken::Encoding& core, const uint32_t* ids, size_t
   return Status::kOk;
 }
 
-Napi::Value to_js_string(Napi::Env env, DecodedText& text) {
+Napi::Value copied_string(Napi::Env env, const void* data, size_t length, bool latin1) {
   napi_value out;
-  napi_status st = text.latin1 ? napi_create_string_latin1(env, text.latin1.get(), text.length, &out)
-                               : napi_create_string_utf16(env, text.utf16.get(), text.length, &out);
+  napi_status st = latin1 ? napi_create_string_latin1(env, static_cast<const char*>(data), length, &out)
+                          : napi_create_string_utf16(env, static_cast<const char16_t*>(data), length, &out);
   if (st != napi_ok) return too_long(env);
   return Napi::Value(env, out);
+}
+
+// Whether text of this length goes to JS through the environment's buffer and Buffer#toString.
+bool use_large_text(const EnvData& d, size_t length, bool latin1) {
+  return length >= kLargeTextUnits && (latin1 || kHostIsLittleEndian) && !d.buffer_text.IsEmpty();
+}
+
+// The environment's buffer for large text with room for `bytes`, or an empty value with a pending
+// error. It is kept for the next large decode, which reuses its pages warm, unless that call needs
+// more or under a quarter of it.
+Napi::ArrayBuffer large_text_buffer(Napi::Env env, EnvData& d, size_t bytes) {
+  if (!d.large_text.IsEmpty() && bytes <= d.large_text_bytes && bytes >= d.large_text_bytes / 4) {
+    Napi::ArrayBuffer kept = d.large_text.Value();
+    if (!kept.IsEmpty()) return kept;
+  }
+  d.large_text.Reset();
+  d.large_text_bytes = 0;
+  Napi::ArrayBuffer ab = unfilled_array_buffer(env, bytes);
+  if (ab.IsEmpty()) return ab;
+  if (!ab.Data()) {
+    throw_decode_error(env, Status::kOutOfMemory, nullptr, 0);
+    return Napi::ArrayBuffer();
+  }
+  d.large_text = Napi::Persistent(ab);
+  d.large_text_bytes = bytes;
+  return ab;
+}
+
+// The string of the first `length` characters (Latin-1) or units (UTF-16) in ab.
+Napi::Value buffer_string(Napi::Env env, EnvData& d, Napi::ArrayBuffer ab, size_t length, bool latin1) {
+  if (length > kMaxStringUnits) return too_long(env);
+  if (length < kLargeTextUnits) return copied_string(env, ab.Data(), length, latin1);
+  Napi::Value view = latin1 ? Napi::Value(Napi::Uint8Array::New(env, length, ab, 0))
+                            : Napi::Value(Napi::Uint16Array::New(env, length, ab, 0));
+  return d.buffer_text.Call({view});
+}
+
+}  // namespace
+
+Status decode_text(const turbotoken::Encoding& core, const uint32_t* ids, size_t count, DecodedText* text,
+                   size_t* bad_index) {
+  size_t total;
+  bool ascii;
+  Status st = core.decoded_length(ids, count, &total, bad_index, &ascii);
+  if (st != Status::kOk) return st;
+  return decode_sized(core, ids, count, total, ascii, text);
+}
+
+Napi::Value to_js_string(Napi::Env env, DecodedText& text) {
+  const bool latin1 = bool(text.latin1);
+  const void* data = latin1 ? static_cast<const void*>(text.latin1.get()) : text.utf16.get();
+  EnvData& d = env_data(env);
+  if (!use_large_text(d, text.length, latin1)) return copied_string(env, data, text.length, latin1);
+  // Decoded on a worker: one copy into the buffer still costs less than V8's string.
+  const size_t bytes = text.length * (latin1 ? 1 : 2);
+  Napi::ArrayBuffer ab = large_text_buffer(env, d, bytes);
+  if (ab.IsEmpty()) return Napi::Value();
+  std::memcpy(ab.Data(), data, bytes);
+  return buffer_string(env, d, ab, text.length, latin1);
+}
+
+Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, const uint32_t* ids, size_t count) {
+  size_t total, bad = 0;
+  bool ascii;
+  Status st = core.decoded_length(ids, count, &total, &bad, &ascii);
+  if (st != Status::kOk) {
+    throw_decode_error(env, st, ids, bad);
+    return Napi::Value();
+  }
+  EnvData& d = env_data(env);
+  if (use_large_text(d, total, ascii)) {
+    const size_t bytes = ascii ? total : (total + turbotoken::Encoding::kDecodeUtf16Slack) * 2;
+    Napi::ArrayBuffer ab = large_text_buffer(env, d, bytes);
+    if (ab.IsEmpty()) return Napi::Value();
+    size_t length = total;
+    if (ascii) core.decode_into(ids, count, static_cast<uint8_t*>(ab.Data()), total);
+    else length = core.decode_utf16(ids, count, static_cast<char16_t*>(ab.Data()));
+    return buffer_string(env, d, ab, length, ascii);
+  }
+  DecodedText text;
+  st = decode_sized(core, ids, count, total, ascii, &text);
+  if (st != Status::kOk) {
+    throw_decode_error(env, st, ids, 0);
+    return Napi::Value();
+  }
+  return copied_string(env, text.latin1 ? static_cast<const void*>(text.latin1.get()) : text.utf16.get(),
+                       text.length, bool(text.latin1));
+}
+
+Napi::ArrayBuffer unfilled_array_buffer(Napi::Env env, size_t bytes) {
+  napi_value buffer, ab;
+  void* data;
+  napi_typedarray_type type;
+  size_t length, offset;
+  if (napi_create_buffer(env, bytes, &data, &buffer) == napi_ok &&
+      napi_get_typedarray_info(env, buffer, &type, &length, &data, &ab, &offset) == napi_ok && offset == 0)
+    return Napi::ArrayBuffer(env, ab);
+  return Napi::ArrayBuffer::New(env, bytes);
 }
 
 }  // namespace turbotoken_binding

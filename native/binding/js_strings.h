@@ -1,8 +1,12 @@
 // Decoded text to a JS string without V8's UTF-8 decoder, which runs at 0.3-0.5 GB/s on text
-// that is not ASCII. The core writes the text as Latin-1 (when it is all ASCII) or as UTF-16,
-// which V8 copies at memory speed. (Not an external string: Node 20 runs an addon's string
-// finalizers from the event loop, so a synchronous loop of decodes held every buffer until it
-// yielded.)
+// that is not ASCII. The core writes the text as Latin-1 (when it is all ASCII) or as UTF-16.
+// Shorter text V8 copies into a new string (napi_create_string_latin1/utf16). Text of
+// kLargeTextUnits and more is written into a buffer kept for the next such call, and the JS side
+// makes the string from it with Buffer#toString (setBufferText): Node then makes an external
+// string from a malloc'd copy, where V8 would allocate and fill a string in fresh large-object
+// pages, paying a page fault per 4 KB (a 10M-unit string: about 4 against 15 ms). (Not an external
+// string of ours: Node 20 runs an addon's string finalizers from the event loop, so a synchronous
+// loop of decodes held every buffer until it yielded.)
 #pragma once
 #include <napi.h>
 
@@ -14,6 +18,10 @@
 #include "../core/encoding.h"
 
 namespace turbotoken_binding {
+
+// Node makes an external string from Buffer#toString from its EXTERN_APEX (0xFBEE9 units) up;
+// below that it calls the same V8 function as napi_create_string_*.
+constexpr size_t kLargeTextUnits = size_t(1) << 20;
 
 struct FreeText {
   void operator()(void* p) const { std::free(p); }
@@ -32,5 +40,12 @@ turbotoken::Status decode_text(const turbotoken::Encoding& core, const uint32_t*
 
 // The JS string holding a copy of text, or an empty value with a pending error.
 Napi::Value to_js_string(Napi::Env env, DecodedText& text);
+
+// decode(): the JS string of ids, or an empty value with a pending error.
+Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, const uint32_t* ids, size_t count);
+
+// An ArrayBuffer of `bytes` that the caller fills entirely: its memory comes from Node's Buffer
+// allocation, which skips the zero-filling that ArrayBuffer::New does first (4% of decodeBytes).
+Napi::ArrayBuffer unfilled_array_buffer(Napi::Env env, size_t bytes);
 
 }  // namespace turbotoken_binding

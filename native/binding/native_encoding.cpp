@@ -85,19 +85,6 @@ bool get_uint32_array(napi_env env, napi_value v, const uint32_t** data, size_t*
   return true;
 }
 
-// An ArrayBuffer of `bytes` that the caller fills entirely: its memory comes from Node's Buffer
-// allocation, which skips the zero-filling that ArrayBuffer::New does first (4% of decodeBytes).
-Napi::ArrayBuffer unfilled_array_buffer(Napi::Env env, size_t bytes) {
-  napi_value buffer, ab;
-  void* data;
-  napi_typedarray_type type;
-  size_t length, offset;
-  if (napi_create_buffer(env, bytes, &data, &buffer) == napi_ok &&
-      napi_get_typedarray_info(env, buffer, &type, &length, &data, &ab, &offset) == napi_ok && offset == 0)
-    return Napi::ArrayBuffer(env, ab);
-  return Napi::ArrayBuffer::New(env, bytes);
-}
-
 Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
   Napi::ArrayBuffer ab = unfilled_array_buffer(env, len);
   if (len) std::memcpy(ab.Data(), data, len);
@@ -365,19 +352,12 @@ bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const Encoding& 
 
 Napi::Value NativeEncoding::decode(const DirectCall& call, const Napi::CallbackInfo& info) {
   const CallScratch scratch(kNoScratch);
-  const Encoding& core = *call.core;
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
   if (!get_uint32_array(env, info[0], &ids, &n)) return throw_ids_type(env);
-  DecodedText text;
-  size_t bad = 0;
-  Status st = decode_text(core, ids, n, &text, &bad);
-  if (st != Status::kOk) {
-    throw_decode_error(env, st, ids, bad);
-    return env.Undefined();
-  }
-  return to_js_string(env, text);
+  Napi::Value text = decode_to_string(env, *call.core, ids, n);
+  return text.IsEmpty() ? env.Undefined() : text;
 }
 
 Napi::Value NativeEncoding::decode_bytes(const DirectCall& call, const Napi::CallbackInfo& info) {
