@@ -1,15 +1,26 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
 import { checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, type TextInput } from './args';
-import { chatParts, type ChatMessage, type EncodeChatOptions } from './compat/chat';
-import { alternation, findLiteral } from './compat/literals';
-import { decodeChunks, decodeChunksAsync, encodeChunks } from './compat/stream';
-import { buildCustomEncoding, type EncodingOptions } from './custom-encoding';
+import type { ChatMessage, EncodeChatOptions } from './compat/chat';
+import type { EncodingOptions } from './custom-encoding';
 import { rangeError, TurbotokenError } from './errors';
 import { knownFamily, type PatternKind } from './pattern';
 import { cutRules } from './safe-cut';
-import { encodingOptionsFromTokenizerJson, type TokenizerJsonInput } from './tokenizer-json';
+import type { TokenizerJsonInput } from './tokenizer-json';
 import * as os from 'node:os';
 import type { NativeEncodingHandle } from './native';
+
+// Modules that only some methods need are loaded on their first use: each module a require loads
+// costs a command-line run 0.3-1 ms of start-up before its first encode (docs/performance.md).
+type Lazy<T> = () => T;
+function lazy<T>(load: () => T): Lazy<T> {
+  let loaded: T | undefined;
+  return () => (loaded ??= load());
+}
+const chat: Lazy<typeof import('./compat/chat')> = lazy(() => require('./compat/chat'));
+const literals: Lazy<typeof import('./compat/literals')> = lazy(() => require('./compat/literals'));
+const chunks: Lazy<typeof import('./compat/stream')> = lazy(() => require('./compat/stream'));
+const custom: Lazy<typeof import('./custom-encoding')> = lazy(() => require('./custom-encoding'));
+const tokenizerJson: Lazy<typeof import('./tokenizer-json')> = lazy(() => require('./tokenizer-json'));
 
 export type SpecialTokenSet = 'all' | ReadonlySet<string> | readonly string[] | Iterable<string>;
 
@@ -160,7 +171,7 @@ export class Encoding {
   constructor(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string);
   constructor(...args: unknown[]) {
     let [name, handle, specialTokens, pattern] = args as [string, NativeEncodingHandle, Record<string, number>, string];
-    if (args.length !== 4) ({ name, handle, specialTokens, pattern } = buildCustomEncoding(args[0]));
+    if (args.length !== 4) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
     this.patternKind = knownFamily(pattern) ?? 'regexp';
     this.#cuttable = cutRules(pattern, Object.keys(specialTokens)) !== null;
     this.name = name;
@@ -181,7 +192,7 @@ export class Encoding {
    * byte-level BPE model (GPT-2, Llama 3, Qwen2 style); what is supported: docs/encoding.md.
    */
   static fromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): Encoding {
-    return new Encoding(encodingOptionsFromTokenizerJson(input, options));
+    return new Encoding(tokenizerJson().encodingOptionsFromTokenizerJson(input, options));
   }
 
   /** @internal */
@@ -361,7 +372,7 @@ export class Encoding {
     // Once past the limit each later part is still checked (a disallowed special token throws as
     // in countTokens) but counted only to its first piece.
     let total = 0;
-    for (const part of chatParts(this.#framing(), checkIterable<Iterable<ChatMessage>>(input, 'input'), undefined, options)) {
+    for (const part of chat().chatParts(this.#framing(), checkIterable<Iterable<ChatMessage>>(input, 'input'), undefined, options)) {
       const budget = Math.max(0, Math.floor(limit - total));
       total += 'ids' in part ? part.ids.length : this.#handle.countUpTo(part.text, ...this.#policy(part.options), budget);
     }
@@ -376,7 +387,7 @@ export class Encoding {
   encodeChat(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): Uint32Array {
     const parts: Uint32Array[] = [];
     let total = 0;
-    for (const part of chatParts(this.#framing(), checkIterable(messages, 'messages'), model, options)) {
+    for (const part of chat().chatParts(this.#framing(), checkIterable(messages, 'messages'), model, options)) {
       const ids = 'ids' in part ? Uint32Array.from(part.ids) : this.encode(part.text, part.options);
       parts.push(ids);
       total += ids.length;
@@ -393,7 +404,7 @@ export class Encoding {
   /** encodeChat(messages, model, options).length, without building the array. */
   countChatTokens(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): number {
     let total = 0;
-    for (const part of chatParts(this.#framing(), checkIterable(messages, 'messages'), model, options)) {
+    for (const part of chat().chatParts(this.#framing(), checkIterable(messages, 'messages'), model, options)) {
       total += 'ids' in part ? part.ids.length : this.count(part.text, part.options);
     }
     return total;
@@ -413,9 +424,9 @@ export class Encoding {
     const whole = typeof input === 'string' ? input : bytesDecoder.decode(input);
     const [, disallowed] = this.#policy(options);
     const names = disallowed ? this.#specialNames.filter((_, i) => disallowed[i]) : [];
-    if (findLiteral(alternation(names), whole)) this.count(whole, options);
+    if (literals().findLiteral(literals().alternation(names), whole)) this.count(whole, options);
     if (!this.#cuttable) return oneChunk(whole, (chunk) => this.encode(chunk, options));
-    return encodeChunks(whole, (chunk) => this.encode(chunk, options));
+    return chunks().encodeChunks(whole, (chunk) => this.encode(chunk, options));
   }
 
   /**
@@ -424,12 +435,12 @@ export class Encoding {
    * pieces join to decode(tokens).
    */
   decodeGenerator(tokens: Iterable<number>): Generator<string, void, undefined> {
-    return decodeChunks(checkIterable(tokens, 'tokens'), (token, i) => this.#bytesOf(token, i));
+    return chunks().decodeChunks(checkIterable(tokens, 'tokens'), (token, i) => this.#bytesOf(token, i));
   }
 
   /** decodeGenerator for an async source of tokens (e.g. a model's stream). */
   decodeAsyncGenerator(tokens: AsyncIterable<number>): AsyncGenerator<string, void, undefined> {
-    return decodeChunksAsync(checkIterable(tokens, 'tokens', true), (token, i) => this.#bytesOf(token, i));
+    return chunks().decodeChunksAsync(checkIterable(tokens, 'tokens', true), (token, i) => this.#bytesOf(token, i));
   }
 
   #bytesOf(token: unknown, index: number): Uint8Array {
