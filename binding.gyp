@@ -8,6 +8,7 @@
         "native/core/bpe_x86.cpp",
         "native/core/custom_pieces.cpp",
         "native/core/decode.cpp",
+        "native/core/decode_x86.cpp",
         "native/core/encoding.cpp",
         "native/core/piece_cache.cpp",
         "native/core/safe_cut.cpp",

@@ -284,6 +284,33 @@ std::string compare_kernel_transcoder(const uint8_t* s, size_t n, const std::str
 #endif
 }
 
+// The active kernel's length pass for decode against the scalar one, on ids made from the input:
+// 4 bytes per id, a first byte under 8 making an id that is no ordinary token (at or past the
+// ranks), repeated past 64 ids so that the 16-id blocks see them.
+std::string compare_kernel_length_pass(const turbotoken::Encoding& enc, const uint8_t* s, size_t n) {
+#ifndef TURBOTOKEN_FUZZ_HAVE_KERNELS
+  (void)enc, (void)s, (void)n;
+  return "";
+#else
+  const turbotoken::Vocab::TokenView t = enc.vocab().tokens();
+  std::vector<uint32_t> ids;
+  for (size_t i = 0; i + 3 < n; i += 4) {
+    const uint32_t low = uint32_t(s[i + 1]) | uint32_t(s[i + 2]) << 8 | uint32_t(s[i + 3]) << 16;
+    ids.push_back(s[i] < 8 ? t.count + (low & 0xFF) * (s[i] + 1) : low % t.count);
+  }
+  const size_t distinct = ids.size();
+  while (distinct && ids.size() < 64) ids.insert(ids.end(), ids.begin(), ids.begin() + distinct);
+  for (size_t from = 0; from < ids.size(); from += 1 + ids.size() / 5) {
+    turbotoken::LengthSum a, b;
+    const size_t done_a = turbotoken::kernel_sum_token_lengths()(ids.data() + from, ids.size() - from, t.length_info, t.count, &a);
+    const size_t done_b = turbotoken::sum_token_lengths_scalar(ids.data() + from, ids.size() - from, t.length_info, t.count, &b);
+    if (done_a != done_b || a.bytes != b.bytes || (a.flags & turbotoken::kAsciiToken) != (b.flags & turbotoken::kAsciiToken))
+      return "sum_token_lengths differs from sum_token_lengths_scalar from id " + std::to_string(from);
+  }
+  return "";
+#endif
+}
+
 // Every kernel's piece ends in one text against the scalar kernel's.
 std::string compare_kernel_pieces(turbotoken::Family family, const std::string& text, size_t* pieces) {
 #ifndef TURBOTOKEN_FUZZ_HAVE_KERNELS
@@ -433,6 +460,7 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
     Outcome other = encode_once(enc, s, n, mode);
     failure = check_pieces(enc, repaired);
     if (failure.empty()) failure = compare_kernel_transcoder(s, n, repaired);
+    if (failure.empty()) failure = compare_kernel_length_pass(enc, s, n);
     // The direct merge skips the piece cache, which the scalar run filled: a kernel with its own
     // build of the merge (AVX2) then merges every piece itself.
     turbotoken::set_merge_strategy(MergeStrategy::kDirect);

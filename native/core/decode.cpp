@@ -4,35 +4,49 @@
 #include <algorithm>
 #include <cstring>
 
+#include "decode_lengths.h"
 #include "encoding.h"
+#include "kernels.h"
 #include "utf8.h"
 
 namespace turbotoken {
 
+size_t sum_token_lengths_scalar(const uint32_t* ids, size_t count, const uint16_t* info, uint32_t n, LengthSum* sum) {
+  uint64_t bytes = 0;
+  uint32_t flags = sum->flags;
+  size_t k = 0;
+  for (; k < count; k++) {
+    const uint32_t id = ids[k];
+    const uint32_t entry = id < n ? info[id] : 0;
+    if (!(entry & 0xFF)) break;
+    bytes += entry & 0xFF;
+    flags &= entry;
+  }
+  sum->bytes += bytes;
+  sum->flags = flags;
+  return k;
+}
+
 Status Encoding::decoded_length(const uint32_t* ids, size_t count, size_t* total, size_t* bad_index,
                                 bool* all_ascii) const {
   const Vocab::TokenView t = vocab_.tokens();
-  size_t sum = 0;
-  uint8_t ascii = 1;
-  for (size_t k = 0; k < count; k++) {
-    const uint32_t id = ids[k];
-    const size_t len = id < t.count ? t.lengths[id] : 0;
-    if (len != 0) {
-      sum += len;
-      ascii &= t.ascii[id];
-      continue;
-    }
+  const SumTokenLengthsFn sum_lengths = kernel_sum_token_lengths();
+  LengthSum sum;
+  bool specials_ascii = true;
+  for (size_t k = 0;; k++) {
+    k += sum_lengths(ids + k, count - k, t.length_info, t.count, &sum);
+    if (k == count) break;
     const uint8_t* data;
     size_t special_len;
-    if (!token_bytes(id, &data, &special_len)) {
+    if (!token_bytes(ids[k], &data, &special_len)) {
       *bad_index = k;
       return Status::kInvalidTokenId;
     }
-    sum += special_len;
-    if (!is_ascii(data, special_len)) ascii = 0;
+    sum.bytes += special_len;
+    if (!is_ascii(data, special_len)) specials_ascii = false;
   }
-  *total = sum;
-  if (all_ascii) *all_ascii = ascii != 0;
+  *total = sum.bytes;
+  if (all_ascii) *all_ascii = specials_ascii && (sum.flags & kAsciiToken);
   return Status::kOk;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "byte_classes.h"
+#include "decode_lengths.h"
 #include "scan_masked.h"
 #include "utf8.h"
 
@@ -17,6 +18,7 @@ struct Kernel {
   bool avx2 = false;
   Utf8ToUtf16Fn to_utf16 = utf8_to_utf16_scalar;
   Utf16ToUtf8Fn to_utf8 = utf16_to_utf8_scalar;
+  SumTokenLengthsFn sum_lengths = sum_token_lengths_scalar;
 };
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -38,6 +40,7 @@ bool cpu_has_vbmi2() {
 
 Kernel avx512_kernel() {
   Kernel k{"avx512", classify_avx512, cpu_has_avx2()};
+  k.sum_lengths = sum_token_lengths_avx512;
   if (cpu_has_vbmi2()) {
     k.to_utf16 = utf8_to_utf16_avx512;
     k.to_utf8 = utf16_to_utf8_avx512;
@@ -107,6 +110,8 @@ bool kernel_has_avx2() { return active().avx2; }
 Utf8ToUtf16Fn kernel_utf8_to_utf16() { return active().to_utf16; }
 
 Utf16ToUtf8Fn kernel_utf16_to_utf8() { return active().to_utf8; }
+
+SumTokenLengthsFn kernel_sum_token_lengths() { return active().sum_lengths; }
 
 ClassifyFn kernel_classifier(const char* name) {
   for (const Kernel& k : kernels())

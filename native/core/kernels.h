@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "decode_lengths.h"
 #include "pretokenizer.h"
 #include "status.h"
 
@@ -32,6 +33,9 @@ Utf8ToUtf16Fn kernel_utf8_to_utf16();
 // The active kernel's UTF-16 to UTF-8 transcoder (see utf16_to_utf8 in utf8.h).
 using Utf16ToUtf8Fn = size_t (*)(const char16_t* s, size_t n, uint8_t* out);
 Utf16ToUtf8Fn kernel_utf16_to_utf8();
+
+// The active kernel's length pass for decode (see decode_lengths.h).
+SumTokenLengthsFn kernel_sum_token_lengths();
 
 // Ends of up to max_ends consecutive pieces from i < n, found by the active kernel; at least one.
 size_t scan_pieces(Family family, const uint8_t* s, size_t i, size_t n, size_t* ends, size_t max_ends);

@@ -30,7 +30,7 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   bytes_.assign(lens + count, lens + count + total);
   bytes_.resize(total + kTokenSlack, 0);
   offsets_.resize(count);
-  ascii_.assign(count, 0);
+  length_info_.assign(size_t(count) + 1, 0);
   size_t offset = 0;
   for (uint32_t r = 0; r < count; r += kLoadChunk)
     offset = index_tokens(r, std::min<uint32_t>(count, r + kLoadChunk), offset);
@@ -60,7 +60,7 @@ size_t Vocab::index_tokens(uint32_t from, uint32_t to, size_t offset) {
     offsets_[r] = uint32_t(offset);
     uint8_t high = 0;
     for (size_t k = 0; k < lengths_[r]; k++) high |= bytes_[offset + k];
-    ascii_[r] = high < 0x80;
+    length_info_[r] = uint16_t(lengths_[r] | (high < 0x80 && lengths_[r] ? kAsciiToken : 0));
     offset += lengths_[r];
   }
   return offset;
@@ -120,7 +120,7 @@ bool Vocab::allocate_table(size_t slots) {
 }
 
 size_t Vocab::memory_bytes() const {
-  return bytes_.capacity() + offsets_.capacity() * 4 + lengths_.capacity() + ascii_.capacity() +
+  return bytes_.capacity() + offsets_.capacity() * 4 + lengths_.capacity() + length_info_.capacity() * 2 +
          (table_ ? (mask_ + 1) * sizeof(Entry) : 0) + pair_rank_.capacity() * 4 + filter_.capacity() * 8;
 }
 

@@ -13,6 +13,8 @@
 namespace turbotoken {
 
 constexpr uint32_t kNoRank = 0xFFFFFFFFu;
+// Set in Vocab::TokenView::length_info for a token whose bytes are all ASCII.
+constexpr uint16_t kAsciiToken = 0x100;
 
 // The first min(len, 8) bytes of p as a little-endian integer, zero-padded; reads only p[0..len).
 inline uint64_t pack_prefix(const uint8_t* p, size_t len) {
@@ -82,11 +84,13 @@ class Vocab {
     const uint8_t* bytes;
     const uint32_t* offsets;
     const uint8_t* lengths;  // 0: no token at that rank
-    const uint8_t* ascii;    // 1: every byte of the token is ASCII
+    // length | kAsciiToken when every byte of the token is ASCII (0: no token); one more zero
+    // entry after the last rank, so that a 4-byte gather at any rank stays inside.
+    const uint16_t* length_info;
     uint32_t count;
   };
   TokenView tokens() const {
-    return {bytes_.data(), offsets_.data(), lengths_.data(), ascii_.data(), uint32_t(lengths_.size())};
+    return {bytes_.data(), offsets_.data(), lengths_.data(), length_info_.data(), uint32_t(lengths_.size())};
   }
   size_t memory_bytes() const;
   // Unique per loaded vocabulary in this process (never 0); keys per-thread caches.
@@ -152,7 +156,7 @@ class Vocab {
   std::vector<uint8_t> bytes_;      // all tokens, concatenated by rank
   std::vector<uint32_t> offsets_;   // rank -> start in bytes_
   std::vector<uint8_t> lengths_;    // rank -> length (0 = no token)
-  std::vector<uint8_t> ascii_;      // rank -> 1 if the token is all ASCII (decode to UTF-16)
+  std::vector<uint16_t> length_info_;  // rank -> TokenView::length_info (decode's length pass)
   std::unique_ptr<Entry[], FreeTable> table_;  // mask_ + 1 slots
   size_t mask_ = 0;
   unsigned shift_ = 64;

@@ -99,6 +99,39 @@ function longStrings(seed) {
   return out;
 }
 
+// decode's length pass (a kernel sums 16 ids at a time): sequences of ordinary tokens with a
+// special token, or an id that is no token, at every position around the 16-id blocks. The bytes
+// must equal the reference's, and an id that is no token must be named at its own index.
+function checkLengthPass(name, ours, ref) {
+  const next = rng(0x6c656e + name.length);
+  const ordinary = [];
+  for (const text of ['plain ASCII words, 123', 'Ελληνικά, Русский, 中文', '😀👍🏽', ' \n\t  x']) ordinary.push(...ours.encodeOrdinary(text));
+  const specials = Object.values(ours.specialTokens);
+  const invalid = [ours.nVocab, ours.nVocab + 1000, 2 ** 32 - 1];
+  for (let length = 1; length <= 72; length++) {
+    for (let at = 0; at < length; at += 1 + Math.floor(next() * 3)) {
+      const ids = Array.from({ length }, () => ordinary[Math.floor(next() * ordinary.length)]);
+      result.checked++;
+      if (specials.length) {
+        const withSpecial = ids.slice();
+        withSpecial[at] = specials[Math.floor(next() * specials.length)];
+        const bytes = Buffer.from(ref.decode(Uint32Array.from(withSpecial)));
+        if (!Buffer.from(ours.decodeBytes(withSpecial)).equals(bytes) || ours.decode(withSpecial) !== decoder.decode(bytes))
+          result.mismatches.push({ name, lengthPass: 'special', length, at });
+      }
+      const bad = ids.slice();
+      bad[at] = invalid[Math.floor(next() * invalid.length)];
+      let message = '';
+      try {
+        ours.decode(bad);
+      } catch (error) {
+        message = String(error?.message);
+      }
+      if (!message.includes(`at index ${at} `)) result.mismatches.push({ name, lengthPass: 'invalid', length, at, message });
+    }
+  }
+}
+
 const result = { backend, checked: 0, mismatches: [] };
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });  // decode() keeps a leading U+FEFF
 const inputs = texts();
@@ -118,6 +151,7 @@ for (const name of names) {
     if (!sameIds(a, ref.encode(text, 'all'))) result.mismatches.push({ name, long: text.slice(0, 120) });
     if (ours.count(text, { allowedSpecial: 'all' }) !== a.length) result.mismatches.push({ name, count: text.slice(0, 120) });
   }
+  checkLengthPass(name, ours, ref);
   const byteToken = Array.from({ length: 256 }, (_, b) => ours.encodeSingleToken(Uint8Array.of(b)));
   for (const bytes of byteStrings(0x75746631 + name.length)) {
     result.checked++;
