@@ -2,7 +2,8 @@
 // Decode speed: MB/s of output (10^6 bytes of UTF-8 per second) for turbotoken's decodeBytes and
 // decode (to a JS string) on each corpus kind, beside the tiktoken package's decode (bytes) and
 // TextDecoder turning those bytes into a string (what a tiktoken user adds to get text). Checks
-// that the outputs agree before timing. Median and best of the runs, single thread.
+// that the outputs agree before timing. Median and best of the runs, single thread; each round runs
+// every contestant once, in a rotating order.
 //   node bench/decode.mjs [--encoding o200k_base] [--runs 21] [--write]
 // --write also writes bench/results/decode-<encoding>.md.
 import { createRequire } from 'node:module';
@@ -22,15 +23,22 @@ const enc = getEncoding(name);
 const ref = require('tiktoken').get_encoding(name);
 const decoder = new TextDecoder();
 
-function time(fn) {
-  const ms = [];
+// Every contestant runs once per round, in an order that rotates from round to round, so that a
+// host whose speed drifts from minute to minute slows them alike.
+function timeEach(fns) {
+  const ms = fns.map(() => []);
   for (let r = 0; r < runs; r++) {
-    const start = performance.now();
-    fn();
-    ms.push(performance.now() - start);
+    for (let k = 0; k < fns.length; k++) {
+      const i = (k + r) % fns.length;
+      const start = performance.now();
+      fns[i]();
+      ms[i].push(performance.now() - start);
+    }
   }
-  ms.sort((a, b) => a - b);
-  return { median: ms[runs >> 1], best: ms[0] };
+  return ms.map((m) => {
+    m.sort((a, b) => a - b);
+    return { median: m[runs >> 1], best: m[0] };
+  });
 }
 
 const { inputs } = loadInputs();
@@ -41,7 +49,8 @@ for (const input of inputs.filter((i) => i.texts.length === 1 && !i.label.starts
   if (Buffer.compare(Buffer.from(bytes), Buffer.from(ref.decode(ids))) !== 0) throw new Error(`decodeBytes differs from tiktoken on ${input.label}`);
   if (enc.decode(ids) !== decoder.decode(bytes)) throw new Error(`decode differs from TextDecoder on ${input.label}`);
   const mbs = (t) => `${(bytes.length / 1e6 / (t.median / 1e3)).toFixed(0)} (${(bytes.length / 1e6 / (t.best / 1e3)).toFixed(0)})`;
-  rows.push(`| ${input.label} | ${(bytes.length / 1e6).toFixed(2)} | ${mbs(time(() => enc.decodeBytes(ids)))} | ${mbs(time(() => enc.decode(ids)))} | ${mbs(time(() => ref.decode(ids)))} | ${mbs(time(() => decoder.decode(ref.decode(ids))))} |`);
+  const times = timeEach([() => enc.decodeBytes(ids), () => enc.decode(ids), () => ref.decode(ids), () => decoder.decode(ref.decode(ids))]);
+  rows.push(`| ${input.label} | ${(bytes.length / 1e6).toFixed(2)} | ${times.map(mbs).join(' | ')} |`);
 }
 const text = [
   `Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, turbotoken backend ${backend}, ${name}, single thread; MB/s of output, median (best) of ${runs} runs; load average ${os.loadavg()[0].toFixed(1)} at the end.`,
