@@ -299,7 +299,7 @@ std::string compare_kernel_length_pass(const turbotoken::Encoding& enc, const ui
     ids.push_back(s[i] < 8 ? t.count + (low & 0xFF) * (s[i] + 1) : low % t.count);
   }
   const size_t distinct = ids.size();
-  while (distinct && ids.size() < 64) ids.insert(ids.end(), ids.begin(), ids.begin() + distinct);
+  for (size_t i = 0; distinct && ids.size() < 64; i++) ids.push_back(ids[i % distinct]);
   for (size_t from = 0; from < ids.size(); from += 1 + ids.size() / 5) {
     turbotoken::LengthSum a, b;
     const size_t done_a = turbotoken::kernel_sum_token_lengths()(ids.data() + from, ids.size() - from, t.length_info, t.count, &a);

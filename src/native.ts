@@ -66,23 +66,26 @@ export function sampledTwoByte(text: string): boolean {
   return false;
 }
 
-// Captured at load, so that a program replacing Buffer#toString later does not change decode().
-const bufferToString = Buffer.prototype.toString;
+// Captured at load, so that a program replacing them later does not change decode(). Node's
+// Buffer#toString calls these slices, looked up on the buffer at each call.
+const apply = Reflect.apply;
+const bufferFrom = Buffer.from;
+const { latin1Slice, ucs2Slice } = Buffer.prototype as unknown as Record<string, (start: number, end: number) => string>;
 
-// The string of a Uint8Array of Latin-1 or a Uint16Array of UTF-16 (little-endian). For a large
-// text Node makes an external string from a malloc'd copy, where napi_create_string_* has V8
-// fill a string in fresh large-object pages, a page fault per 4 KB: about 4 against 15 ms for
-// 10M units (native/binding/js_strings.h).
+// The string of a Uint8Array of Latin-1 or a Uint16Array of UTF-16 (little-endian). For a text of
+// 0xFBEE9 units and more Node makes an external string from a malloc'd copy, where
+// napi_create_string_* has V8 fill a string in fresh large-object pages, a page fault per 4 KB:
+// 4.2 against about 15 ms for 10M units (native/binding/js_strings.h).
 export function bufferText(view: Uint8Array | Uint16Array): string {
-  const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-  return bufferToString.call(bytes, view instanceof Uint16Array ? 'utf16le' : 'latin1');
+  const bytes = apply(bufferFrom, Buffer, [view.buffer, view.byteOffset, view.byteLength]) as Buffer;
+  return apply(view instanceof Uint16Array ? ucs2Slice : latin1Slice, bytes, [0, bytes.length]) as string;
 }
 
 function load(): NativeBinding {
   const binding = selectBackend(packageRoot);
   binding.setErrorClass(TurbotokenError);
   binding.setTwoByteProbe?.(sampledTwoByte);
-  binding.setBufferText?.(bufferText);
+  if (typeof latin1Slice === 'function' && typeof ucs2Slice === 'function') binding.setBufferText?.(bufferText);
   // TURBOTOKEN_BPE=direct|heap|buckets runs one BPE merge implementation for every piece (tests use it
   // to hold both to the definition); unset or 'auto' picks by piece length.
   const forced = process.env.TURBOTOKEN_BPE;

@@ -189,14 +189,34 @@ describe.each(['cl100k_base', 'o200k_base', 'gpt2'])('%s decode of a million uni
     expect(enc.decode(typed)).toBe(expected);
     expect(await enc.decodeAsync(typed)).toBe(expected);
   });
-  it('is not changed by a Buffer#toString replaced after load', () => {
-    const original = Buffer.prototype.toString;
+  it('is not changed by Buffer methods replaced after load', () => {
+    const { toString, latin1Slice, ucs2Slice } = Buffer.prototype;
+    const from = Buffer.from;
     Buffer.prototype.toString = () => 'patched';
+    Buffer.prototype.latin1Slice = () => 'patched';
+    Buffer.prototype.ucs2Slice = () => 'patched';
+    Buffer.from = () => Buffer.alloc(0);
     try {
       expect(enc.decode(enc.encode(texts.ascii))).toBe(texts.ascii);
+      expect(enc.decode(enc.encode(texts.wide))).toBe(texts.wide);
     } finally {
-      Buffer.prototype.toString = original;
+      Object.assign(Buffer.prototype, { toString, latin1Slice, ucs2Slice });
+      Buffer.from = from;
     }
+  });
+  it('passes on an error thrown while making the string', async () => {
+    if (!watched) return;
+    const ids = enc.encode(texts.wide);
+    native.setBufferText(() => {
+      throw new RangeError('from the string maker');
+    });
+    try {
+      expect(() => enc.decode(ids)).toThrow('from the string maker');
+      await expect(enc.decodeAsync(ids)).rejects.toThrow('from the string maker');
+    } finally {
+      native.setBufferText(bufferText);
+    }
+    expect(enc.decode(ids)).toBe(texts.wide);
   });
 });
 

@@ -56,3 +56,45 @@ describe('memory of the text buffer', () => {
     expect(rss() - before).toBeLessThan(40 * MB);
   });
 });
+
+// A decode of 2^20 bytes or more writes its text into a buffer that the environment keeps for the
+// next such decode (js_strings.h). Node's Buffer memory shows in process.memoryUsage().arrayBuffers.
+describe('memory of the large-decode buffer', () => {
+  const enc = getEncoding('cl100k_base');
+  // 10.2M units, 14.5 MB of UTF-8: a 29 MB buffer (two bytes per UTF-8 byte, the most units there can be).
+  const text = 'Русский текст и English words. '.repeat(330_000);
+  const ids = enc.encode(text);
+  const arrayBuffers = () => {
+    collectGarbage();
+    return process.memoryUsage().arrayBuffers;
+  };
+
+  it('is kept for the next large decode and given back by any other call', () => {
+    const smallCalls = {
+      'encode': () => enc.encode('a few words'),
+      'small decode': () => enc.decode([64, 2478, 4339]),
+      'decodeBytes': () => enc.decodeBytes(ids),
+    };
+    for (const [name, small] of Object.entries(smallCalls)) {
+      const before = arrayBuffers();
+      expect(enc.decode(ids), name).toBe(text);
+      const held = arrayBuffers() - before;
+      expect(enc.decode(ids), name).toBe(text);
+      const reused = arrayBuffers() - before;
+      small();
+      const released = arrayBuffers() - before;
+      expect(held, name).toBeGreaterThan(25 * MB);
+      expect(reused, name).toBeLessThan(held + 5 * MB);
+      expect(released, name).toBeLessThan(held - 25 * MB);
+    }
+  });
+
+  it('after decodeAsync, is given back by the next call', async () => {
+    const before = arrayBuffers();
+    expect(await enc.decodeAsync(ids)).toBe(text);
+    const held = arrayBuffers() - before;
+    enc.count('a few words');
+    expect(held).toBeGreaterThan(15 * MB);
+    expect(arrayBuffers() - before).toBeLessThan(held - 15 * MB);
+  });
+});

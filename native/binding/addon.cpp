@@ -34,7 +34,7 @@ Napi::Value set_two_byte_probe_js(const Napi::CallbackInfo& info) {
 }
 
 // setBufferText(fn): fn(view) is the string of a Uint8Array of Latin-1 or a Uint16Array of UTF-16,
-// made by Buffer#toString; decode() hands it text of a million units and more (js_strings.h).
+// made by Buffer's slices; decode() hands it text of 2^20 units and more (js_strings.h).
 // setBufferText(undefined) goes back to V8's copy for every length (tests compare the two).
 Napi::Value set_buffer_text_js(const Napi::CallbackInfo& info) {
   EnvData& d = env_data(info.Env());

@@ -66,7 +66,9 @@ class Job : public Napi::AsyncWorker {
       case JobKind::kEncode: deferred_.Resolve(adopt_ids(env, std::move(ids_))); break;
       case JobKind::kCount: deferred_.Resolve(Napi::Number::New(env, double(count_))); break;
       case JobKind::kDecode: {
-        Napi::Value text = to_js_string(env, text_);
+        bool kept = false;
+        Napi::Value text = to_js_string(env, text_, &kept);
+        if (kept) note_large_text_kept();
         if (text.IsEmpty()) return reject([] {});
         deferred_.Resolve(text);
         break;

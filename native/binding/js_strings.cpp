@@ -11,8 +11,8 @@ namespace {
 
 using turbotoken::Status;
 
-// V8's String::kMaxLength on 64-bit hosts.
-constexpr size_t kMaxStringUnits = (size_t(1) << 29) - 24;
+// V8's String::kMaxLength.
+constexpr size_t kMaxStringUnits = sizeof(void*) == 4 ? (size_t(1) << 28) - 16 : (size_t(1) << 29) - 24;
 
 // Buffer#toString('utf16le') reads little-endian units; the core writes the host's order.
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -58,14 +58,22 @@ bool use_large_text(const EnvData& d, size_t length, bool latin1) {
 
 // The environment's buffer for large text with room for `bytes`, or an empty value with a pending
 // error. It is kept for the next large decode, which reuses its pages warm, unless that call needs
-// more or under a quarter of it.
+// more or under a quarter of it; any other call frees it (CallScratch, native_encoding.cpp).
 Napi::ArrayBuffer large_text_buffer(Napi::Env env, EnvData& d, size_t bytes) {
   if (!d.large_text.IsEmpty() && bytes <= d.large_text_bytes && bytes >= d.large_text_bytes / 4) {
     Napi::ArrayBuffer kept = d.large_text.Value();
-    if (!kept.IsEmpty()) return kept;
+    if (!kept.IsEmpty() && kept.ByteLength() >= bytes && kept.Data()) return kept;
   }
   d.large_text.Reset();
   d.large_text_bytes = 0;
+  // Node aborts the process when a Buffer's memory cannot be had; malloc says so first, so that
+  // decode throws ERR_OUT_OF_MEMORY as it does for shorter text.
+  void* probe = std::malloc(bytes);
+  if (!probe) {
+    throw_decode_error(env, Status::kOutOfMemory, nullptr, 0);
+    return Napi::ArrayBuffer();
+  }
+  std::free(probe);
   Napi::ArrayBuffer ab = unfilled_array_buffer(env, bytes);
   if (ab.IsEmpty()) return ab;
   if (!ab.Data()) {
@@ -83,7 +91,15 @@ Napi::Value buffer_string(Napi::Env env, EnvData& d, Napi::ArrayBuffer ab, size_
   if (length < kLargeTextUnits) return copied_string(env, ab.Data(), length, latin1);
   Napi::Value view = latin1 ? Napi::Value(Napi::Uint8Array::New(env, length, ab, 0))
                             : Napi::Value(Napi::Uint16Array::New(env, length, ab, 0));
-  return d.buffer_text.Call({view});
+  // Call() can come back with a value and an exception pending, which would resolve decodeAsync
+  // with that value and leave the error uncaught: an exception wins.
+  Napi::Value text = d.buffer_text.Call({view});
+  if (env.IsExceptionPending()) return Napi::Value();
+  if (text.IsEmpty() || !text.IsString()) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_RETURN_VALUE", "setBufferText's function did not return a string");
+    return Napi::Value();
+  }
+  return text;
 }
 
 }  // namespace
@@ -97,20 +113,23 @@ Status decode_text(const turbotoken::Encoding& core, const uint32_t* ids, size_t
   return decode_sized(core, ids, count, total, ascii, text);
 }
 
-Napi::Value to_js_string(Napi::Env env, DecodedText& text) {
+Napi::Value to_js_string(Napi::Env env, DecodedText& text, bool* kept) {
   const bool latin1 = bool(text.latin1);
   const void* data = latin1 ? static_cast<const void*>(text.latin1.get()) : text.utf16.get();
   EnvData& d = env_data(env);
+  if (text.length > kMaxStringUnits) return too_long(env);
   if (!use_large_text(d, text.length, latin1)) return copied_string(env, data, text.length, latin1);
   // Decoded on a worker: one copy into the buffer still costs less than V8's string.
   const size_t bytes = text.length * (latin1 ? 1 : 2);
   Napi::ArrayBuffer ab = large_text_buffer(env, d, bytes);
   if (ab.IsEmpty()) return Napi::Value();
+  *kept = true;
   std::memcpy(ab.Data(), data, bytes);
   return buffer_string(env, d, ab, text.length, latin1);
 }
 
-Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, const uint32_t* ids, size_t count) {
+Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, const uint32_t* ids, size_t count,
+                             bool* kept) {
   size_t total, bad = 0;
   bool ascii;
   Status st = core.decoded_length(ids, count, &total, &bad, &ascii);
@@ -118,11 +137,17 @@ Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, co
     throw_decode_error(env, st, ids, bad);
     return Napi::Value();
   }
+  // At least one UTF-16 unit per 3 bytes (4 bytes make 2 units): a text that is surely too long
+  // throws before anything is allocated.
+  if ((ascii ? total : total / 3) > kMaxStringUnits) return too_long(env);
   EnvData& d = env_data(env);
+  // The UTF-16 length is only known after decoding, so UTF-16 takes this path from 2^20 bytes,
+  // and text that comes out under 2^20 units is then copied by V8 from the buffer.
   if (use_large_text(d, total, ascii)) {
     const size_t bytes = ascii ? total : (total + turbotoken::Encoding::kDecodeUtf16Slack) * 2;
     Napi::ArrayBuffer ab = large_text_buffer(env, d, bytes);
     if (ab.IsEmpty()) return Napi::Value();
+    *kept = true;
     size_t length = total;
     if (ascii) core.decode_into(ids, count, static_cast<uint8_t*>(ab.Data()), total);
     else length = core.decode_utf16(ids, count, static_cast<char16_t*>(ab.Data()));
@@ -136,6 +161,12 @@ Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, co
   }
   return copied_string(env, text.latin1 ? static_cast<const void*>(text.latin1.get()) : text.utf16.get(),
                        text.length, bool(text.latin1));
+}
+
+void release_large_text(napi_env env) {
+  EnvData& d = env_data(Napi::Env(env));
+  d.large_text.Reset();
+  d.large_text_bytes = 0;
 }
 
 Napi::ArrayBuffer unfilled_array_buffer(Napi::Env env, size_t bytes) {

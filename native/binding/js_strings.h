@@ -1,12 +1,13 @@
 // Decoded text to a JS string without V8's UTF-8 decoder, which runs at 0.3-0.5 GB/s on text
 // that is not ASCII. The core writes the text as Latin-1 (when it is all ASCII) or as UTF-16.
-// Shorter text V8 copies into a new string (napi_create_string_latin1/utf16). Text of
-// kLargeTextUnits and more is written into a buffer kept for the next such call, and the JS side
-// makes the string from it with Buffer#toString (setBufferText): Node then makes an external
-// string from a malloc'd copy, where V8 would allocate and fill a string in fresh large-object
-// pages, paying a page fault per 4 KB (a 10M-unit string: about 4 against 15 ms). (Not an external
-// string of ours: Node 20 runs an addon's string finalizers from the event loop, so a synchronous
-// loop of decodes held every buffer until it yielded.)
+// Shorter text V8 copies into a new string (napi_create_string_latin1/utf16). Text of 2^20 bytes
+// and more is written into a buffer that the environment keeps until a call other than such a
+// decode; from 2^20 units on, the JS side makes the string from it with Buffer#toString's slices
+// (setBufferText): Node then makes an external string from a malloc'd copy, where V8 would
+// allocate and fill a string in fresh large-object pages, paying a page fault per 4 KB (10M
+// units: 4.2 against about 15 ms; docs/performance.md, session 11). (Not an external string of
+// ours: Node 20 runs an addon's string finalizers from the event loop, so a synchronous loop of
+// decodes held every buffer until it yielded.)
 #pragma once
 #include <napi.h>
 
@@ -19,8 +20,8 @@
 
 namespace turbotoken_binding {
 
-// Node makes an external string from Buffer#toString from its EXTERN_APEX (0xFBEE9 units) up;
-// below that it calls the same V8 function as napi_create_string_*.
+// Node makes an external string in Buffer's latin1Slice / ucs2Slice from its EXTERN_APEX
+// (0xFBEE9 units) up; below that it calls the same V8 function as napi_create_string_*.
 constexpr size_t kLargeTextUnits = size_t(1) << 20;
 
 struct FreeText {
@@ -38,11 +39,20 @@ struct DecodedText {
 turbotoken::Status decode_text(const turbotoken::Encoding& core, const uint32_t* ids, size_t count,
                                DecodedText* text, size_t* bad_index);
 
-// The JS string holding a copy of text, or an empty value with a pending error.
-Napi::Value to_js_string(Napi::Env env, DecodedText& text);
+// The JS string holding a copy of text, or an empty value with a pending error. *kept is set
+// when the environment now keeps the large-text buffer (the caller notes it for CallScratch).
+Napi::Value to_js_string(Napi::Env env, DecodedText& text, bool* kept);
 
-// decode(): the JS string of ids, or an empty value with a pending error.
-Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, const uint32_t* ids, size_t count);
+// decode(): the JS string of ids, or an empty value with a pending error; *kept as above.
+Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, const uint32_t* ids, size_t count,
+                             bool* kept);
+
+// Frees the environment's large-text buffer (CallScratch, after any other call).
+void release_large_text(napi_env env);
+
+// Marks this thread's environment as keeping that buffer (native_encoding.cpp), for a decode whose
+// text became a string outside a CallScratch (decodeAsync).
+void note_large_text_kept();
 
 // An ArrayBuffer of `bytes` that the caller fills entirely: its memory comes from Node's Buffer
 // allocation, which skips the zero-filling that ArrayBuffer::New does first (4% of decodeBytes).

@@ -29,6 +29,7 @@ namespace {
 struct Scratch {
   ByteBuffer text;
   std::vector<uint32_t> ids;
+  bool large_text_kept = false;  // this thread's environment keeps a large decode's buffer
 };
 // Not inlined, so that the compiler keeps the address it returns rather than asking again.
 __attribute__((noinline)) Scratch& thread_scratch() {
@@ -53,18 +54,31 @@ enum ScratchUse : unsigned { kNoScratch = 0, kUsesText = 1, kUsesIds = 2 };
 
 class CallScratch {
  public:
-  explicit CallScratch(unsigned uses) : s_(thread_scratch()), uses_(uses), text(s_.text), ids(s_.ids) {}
+  CallScratch(napi_env env, unsigned uses) : s_(thread_scratch()), env_(env), uses_(uses), text(s_.text), ids(s_.ids) {}
   CallScratch(const CallScratch&) = delete;
   CallScratch& operator=(const CallScratch&) = delete;
   ~CallScratch() {
     if (!(uses_ & kUsesText)) s_.text.clear();
     if (!(uses_ & kUsesIds)) s_.ids.clear();
     trim_scratch(s_);
+    // The buffer of a large decode (js_strings.h) serves a stream of large decodes; any other
+    // call gives it back.
+    if (s_.large_text_kept && !kept_large_text_) {
+      release_large_text(env_);
+      s_.large_text_kept = false;
+    }
+  }
+  // This call decoded into the environment's large-text buffer, which stays for the next call.
+  void kept_large_text() {
+    kept_large_text_ = true;
+    s_.large_text_kept = true;
   }
 
  private:
   Scratch& s_;
+  napi_env env_;
   unsigned uses_;
+  bool kept_large_text_ = false;
 
  public:
   ByteBuffer& text;
@@ -230,7 +244,7 @@ bool read_text_and_policy(const Napi::CallbackInfo& info, const Encoding& core, 
 }  // namespace
 
 Napi::Value NativeEncoding::encode(const DirectCall& call, const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kUsesText | kUsesIds);
+  const CallScratch scratch(info.Env(), kUsesText | kUsesIds);
   Napi::Env env = info.Env();
   const Encoding& core = *call.core;
   TextInput text;
@@ -252,7 +266,7 @@ Napi::Value NativeEncoding::encode(const DirectCall& call, const Napi::CallbackI
 }
 
 Napi::Value NativeEncoding::count(const DirectCall& call, const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kUsesText);
+  const CallScratch scratch(info.Env(), kUsesText);
   Napi::Env env = info.Env();
   const Encoding& core = *call.core;
   TextInput text;
@@ -266,7 +280,7 @@ Napi::Value NativeEncoding::count(const DirectCall& call, const Napi::CallbackIn
 }
 
 Napi::Value NativeEncoding::encode_prefix(const DirectCall& call, const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kUsesText | kUsesIds);
+  const CallScratch scratch(info.Env(), kUsesText | kUsesIds);
   const Encoding& core = *call.core;
   Napi::Env env = info.Env();
   TextInput text;
@@ -280,7 +294,7 @@ Napi::Value NativeEncoding::encode_prefix(const DirectCall& call, const Napi::Ca
 }
 
 Napi::Value NativeEncoding::count_up_to(const DirectCall& call, const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kUsesText);
+  const CallScratch scratch(info.Env(), kUsesText);
   const Encoding& core = *call.core;
   Napi::Env env = info.Env();
   TextInput text;
@@ -294,7 +308,7 @@ Napi::Value NativeEncoding::count_up_to(const DirectCall& call, const Napi::Call
 }
 
 Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kUsesText);
+  const CallScratch scratch(info.Env(), kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -315,7 +329,7 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
 }
 
 Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kUsesText);
+  const CallScratch scratch(info.Env(), kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
   if (!read_text(env, info[0], "text", scratch.text, &text)) return env.Undefined();
@@ -351,17 +365,19 @@ bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const Encoding& 
 }
 
 Napi::Value NativeEncoding::decode(const DirectCall& call, const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kNoScratch);
+  CallScratch scratch(info.Env(), kNoScratch);
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
   if (!get_uint32_array(env, info[0], &ids, &n)) return throw_ids_type(env);
-  Napi::Value text = decode_to_string(env, *call.core, ids, n);
+  bool kept = false;
+  Napi::Value text = decode_to_string(env, *call.core, ids, n, &kept);
+  if (kept) scratch.kept_large_text();
   return text.IsEmpty() ? env.Undefined() : text;
 }
 
 Napi::Value NativeEncoding::decode_bytes(const DirectCall& call, const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kNoScratch);
+  const CallScratch scratch(info.Env(), kNoScratch);
   const Encoding& core = *call.core;
   const uint32_t* ids;
   size_t n, total;
@@ -399,7 +415,7 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kUsesIds);
+  const CallScratch scratch(info.Env(), kUsesIds);
   Napi::Env env = info.Env();
   const uint8_t* bytes;
   const uint32_t* ends;
@@ -450,7 +466,7 @@ OwnedPolicy own(const SpecialPolicy& p, size_t n) {
 }  // namespace
 
 Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int kind) {
-  const CallScratch scratch(kNoScratch);
+  const CallScratch scratch(info.Env(), kNoScratch);
   Napi::Env env = info.Env();
   TextInput text;
   SpecialPolicy policy;
@@ -484,7 +500,7 @@ Napi::Value NativeEncoding::count_async(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kNoScratch);
+  const CallScratch scratch(info.Env(), kNoScratch);
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
@@ -497,7 +513,7 @@ Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
-  const CallScratch scratch(kUsesText);
+  const CallScratch scratch(info.Env(), kUsesText);
   Napi::Env env = info.Env();
   SpecialPolicy policy;
   if (!info[0].IsArray() || !read_policy(info, *core_, &policy)) {
@@ -533,5 +549,7 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   out.Set("counts", counts);
   return out;
 }
+
+void note_large_text_kept() { thread_scratch().large_text_kept = true; }
 
 }  // namespace turbotoken_binding

@@ -45,7 +45,9 @@ Status Encoding::decoded_length(const uint32_t* ids, size_t count, size_t* total
     sum.bytes += special_len;
     if (!is_ascii(data, special_len)) specials_ascii = false;
   }
-  *total = sum.bytes;
+  // Past size_t (32-bit hosts, WebAssembly) the text could not be held anyway.
+  if (sum.bytes > SIZE_MAX) return Status::kOutOfMemory;
+  *total = size_t(sum.bytes);
   if (all_ascii) *all_ascii = specials_ascii && (sum.flags & kAsciiToken);
   return Status::kOk;
 }

@@ -106,6 +106,7 @@ function checkLengthPass(name, ours, ref) {
   const next = rng(0x6c656e + name.length);
   const ordinary = [];
   for (const text of ['plain ASCII words, 123', 'Ελληνικά, Русский, 中文', '😀👍🏽', ' \n\t  x']) ordinary.push(...ours.encodeOrdinary(text));
+  const asciiOrdinary = [...ours.encodeOrdinary('plain ASCII words, 123 and (more)! ')];
   const specials = Object.values(ours.specialTokens);
   const invalid = [ours.nVocab, ours.nVocab + 1000, 2 ** 32 - 1];
   for (let length = 1; length <= 72; length++) {
@@ -119,6 +120,11 @@ function checkLengthPass(name, ours, ref) {
         if (!Buffer.from(ours.decodeBytes(withSpecial)).equals(bytes) || ours.decode(withSpecial) !== decoder.decode(bytes))
           result.mismatches.push({ name, lengthPass: 'special', length, at });
       }
+      // All ASCII but one token: the kernel's ASCII flag must see that token (Latin-1 otherwise).
+      const asciiIds = ids.map(() => asciiOrdinary[Math.floor(next() * asciiOrdinary.length)]);
+      asciiIds[at] = ordinary[Math.floor(next() * ordinary.length)];
+      const asciiBytes = Buffer.from(ref.decode(Uint32Array.from(asciiIds)));
+      if (ours.decode(asciiIds) !== decoder.decode(asciiBytes)) result.mismatches.push({ name, lengthPass: 'ascii', length, at });
       const bad = ids.slice();
       bad[at] = invalid[Math.floor(next() * invalid.length)];
       let message = '';
