@@ -3,12 +3,14 @@
 // decode (to a JS string) on each corpus kind, beside the tiktoken package's decode (bytes) and
 // TextDecoder turning those bytes into a string (what a tiktoken user adds to get text). Checks
 // that the outputs agree before timing. Median and best of the runs, single thread; each round runs
-// every contestant once, in a rotating order.
+// every contestant once, in a rotating order, each after a garbage collection.
 //   node bench/decode.mjs [--encoding o200k_base] [--runs 21] [--write]
 // --write also writes bench/results/decode-<encoding>.md.
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { backend, getEncoding } from '../index.mjs';
 import { loadInputs } from './inputs.mjs';
 
@@ -24,12 +26,16 @@ const ref = require('tiktoken').get_encoding(name);
 const decoder = new TextDecoder();
 
 // Every contestant runs once per round, in an order that rotates from round to round, so that a
-// host whose speed drifts from minute to minute slows them alike.
+// host whose speed drifts from minute to minute slows them alike; a garbage collection before each
+// call, outside the timing, keeps one contestant's garbage out of the next one's time.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
 function timeEach(fns) {
   const ms = fns.map(() => []);
   for (let r = 0; r < runs; r++) {
     for (let k = 0; k < fns.length; k++) {
       const i = (k + r) % fns.length;
+      collectGarbage();
       const start = performance.now();
       fns[i]();
       ms[i].push(performance.now() - start);
