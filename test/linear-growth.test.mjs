@@ -4,14 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { getEncoding } from '../index.mjs';
 import { WORST_CASES, repeatToBytes } from './support/worst-cases.mjs';
 
-const SMALL = 1024 * 1024;
+const SMALL = 2 * 1024 * 1024;
 const LARGE = 4 * SMALL;
-// 1 MB to 4 MB: both sizes are past the CPU caches (the merge keeps ~20 bytes per input byte),
+// 2 MB to 8 MB: both sizes are past the CPU caches (the merge keeps ~20 bytes per input byte),
 // so the ratio shows the algorithm, not the step from cache to memory (from 256 KB to 1 MB that
-// step alone took the ratio to 5.5-8.2x once the merge got faster). Measured 1 MB -> 4 MB with
-// count() on one thread: the core alone (bench_core) 4.4-4.5x; WebAssembly 2.7-6.0x; the addon
-// 3.6-8.2x, as the process's CPU clock also counts V8's background threads. 10x leaves room for
-// that and for a loaded machine, and is still well below a quadratic merge (16x).
+// step alone took the ratio to 5.5-8.2x once the merge got faster). Both are also past glibc's
+// largest mmap threshold (32 MB of merge arrays), so both get fresh pages from the kernel: from
+// 1 MB to 4 MB only the large text did, while the small one reused freed heap memory warm, and
+// its page faults alone took r50k_base's spaces and space + newline to 9-10.8x (4.4-4.6x with a
+// fixed mmap threshold; 2 MB to 8 MB: 3.1-5.3x). 10x leaves room for the process's CPU clock also
+// counting V8's background threads and for a loaded machine, and is still well below a quadratic
+// merge (16x).
 const MAX_RATIO = 10;
 
 // CPU time of this process (not wall time), the fastest of several runs: other processes on a
