@@ -8,6 +8,7 @@
 #include "../core/kernels.h"
 #include "env_data.h"
 #include "js_errors.h"
+#include "js_strings.h"
 #include "native_encoding.h"
 
 namespace turbotoken_binding {
@@ -40,8 +41,7 @@ Napi::Value set_buffer_text_js(const Napi::CallbackInfo& info) {
   EnvData& d = env_data(info.Env());
   if (info[0].IsUndefined()) {
     d.buffer_text.Reset();
-    d.large_text.Reset();
-    d.large_text_bytes = 0;
+    release_large_text(info.Env());
   } else if (info[0].IsFunction()) {
     d.buffer_text = Napi::Persistent(info[0].As<Napi::Function>());
   } else {

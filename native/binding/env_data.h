@@ -3,8 +3,6 @@
 #pragma once
 #include <napi.h>
 
-#include <cstddef>
-
 namespace turbotoken_binding {
 
 struct EnvData {
@@ -12,7 +10,6 @@ struct EnvData {
   Napi::FunctionReference two_byte_probe;  // setTwoByteProbe()
   Napi::FunctionReference buffer_text;     // setBufferText()
   Napi::Reference<Napi::ArrayBuffer> large_text;  // js_strings.cpp
-  size_t large_text_bytes = 0;
 };
 
 // This environment's data, made on first use and freed with the environment.

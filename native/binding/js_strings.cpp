@@ -60,12 +60,13 @@ bool use_large_text(const EnvData& d, size_t length, bool latin1) {
 // error. It is kept for the next large decode, which reuses its pages warm, unless that call needs
 // more or under a quarter of it; any other call frees it (CallScratch, native_encoding.cpp).
 Napi::ArrayBuffer large_text_buffer(Napi::Env env, EnvData& d, size_t bytes) {
-  if (!d.large_text.IsEmpty() && bytes <= d.large_text_bytes && bytes >= d.large_text_bytes / 4) {
+  if (!d.large_text.IsEmpty()) {
     Napi::ArrayBuffer kept = d.large_text.Value();
-    if (!kept.IsEmpty() && kept.ByteLength() >= bytes && kept.Data()) return kept;
+    // A detached buffer has no data and length 0.
+    const size_t have = kept.IsEmpty() || !kept.Data() ? 0 : kept.ByteLength();
+    if (bytes <= have && bytes >= have / 4) return kept;
+    d.large_text.Reset();
   }
-  d.large_text.Reset();
-  d.large_text_bytes = 0;
   // Node aborts the process when a Buffer's memory cannot be had; malloc says so first, so that
   // decode throws ERR_OUT_OF_MEMORY as it does for shorter text.
   void* probe = std::malloc(bytes);
@@ -81,7 +82,6 @@ Napi::ArrayBuffer large_text_buffer(Napi::Env env, EnvData& d, size_t bytes) {
     return Napi::ArrayBuffer();
   }
   d.large_text = Napi::Persistent(ab);
-  d.large_text_bytes = bytes;
   return ab;
 }
 
@@ -159,15 +159,10 @@ Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, co
     throw_decode_error(env, st, ids, 0);
     return Napi::Value();
   }
-  return copied_string(env, text.latin1 ? static_cast<const void*>(text.latin1.get()) : text.utf16.get(),
-                       text.length, bool(text.latin1));
+  return to_js_string(env, text, kept);  // under 2^20 units: V8's copy
 }
 
-void release_large_text(napi_env env) {
-  EnvData& d = env_data(Napi::Env(env));
-  d.large_text.Reset();
-  d.large_text_bytes = 0;
-}
+void release_large_text(napi_env env) { env_data(Napi::Env(env)).large_text.Reset(); }
 
 Napi::ArrayBuffer unfilled_array_buffer(Napi::Env env, size_t bytes) {
   napi_value buffer, ab;

@@ -34,6 +34,8 @@ __attribute__((target("avx512f"))) uint32_t lane_and(__m512i v) {
 __attribute__((target("avx512f"))) size_t sum_token_lengths_avx512(const uint32_t* ids, size_t count,
                                                                     const uint16_t* info, uint32_t n,
                                                                     LengthSum* sum) {
+  // A short decode (one request's reply) has no whole block: skip the vector set-up and reductions.
+  if (count < 16) return sum_token_lengths_scalar(ids, count, info, n, sum);
   const __m512i limit = _mm512_set1_epi32(int(n));
   const __m512i length_bits = _mm512_set1_epi32(0xFF);
   __m512i flags = _mm512_set1_epi32(-1);
