@@ -163,11 +163,11 @@ std::u16string decode_text(const Encoding& enc, const std::vector<uint32_t>& ids
     return {};
   }
   std::u16string out(total + Encoding::kDecodeUtf16Slack, u'\0');
-  out.resize(enc.decode_utf16(ids.data(), ids.size(), out.data()));
+  out.resize(enc.decode_utf16(ids.data(), ids.size(), total, out.data()));
   return out;
 }
 
-// decode to UTF-16 (blocks of token bytes, characters cut between blocks) and the transcoders
+// decode to UTF-16 (token bytes transcoded in place) and the transcoders
 // against the definition: the ids of the text, and the input's raw bytes as one-byte tokens, so
 // that every ill-formed sequence reaches the UTF-16 writer.
 std::string check_text_decoding(const Encoding& enc, const uint8_t* s, size_t n, const std::string& repaired,
@@ -178,8 +178,9 @@ std::string check_text_decoding(const Encoding& enc, const uint8_t* s, size_t n,
     return failure.empty() ? "decode_utf16(encode(text)) differs from the text" : failure;
   std::vector<uint32_t> bytes;
   for (size_t i = 0; i < n; i++) bytes.push_back(enc.vocab().byte_rank(s[i]));
-  // Repeated so that the bytes cross the writer's block boundary (4 KB) at many offsets; for one
-  // input length in four, as it costs ASan builds a third of the fuzzer's speed.
+  // Repeated so that the in-place transcoder runs over text of 4 KB and more, in its 64-byte
+  // windows at many offsets; for one input length in four, as it costs ASan builds a third of
+  // the fuzzer's speed.
   std::vector<uint32_t> repeated;
   while (n % 4 == 1 && repeated.size() < 4400) repeated.insert(repeated.end(), bytes.begin(), bytes.end());
   std::string repeated_raw;
@@ -254,6 +255,13 @@ std::string compare_kernel_transcoder(const uint8_t* s, size_t n, const std::str
       a.resize(turbotoken::utf8_to_utf16(bytes, text->size(), a.data()));
       b.resize(turbotoken::utf8_to_utf16_scalar(bytes, text->size(), b.data()));
       if (a != b) return "utf8_to_utf16 differs from utf8_to_utf16_scalar";
+      // In place, as decode_utf16 runs it: the bytes n + kUtf8ToUtf16InPlaceGap bytes into out.
+      const size_t gap = turbotoken::kUtf8ToUtf16InPlaceGap;
+      std::vector<char16_t> shared(text->size() + gap / 2);
+      uint8_t* upper = reinterpret_cast<uint8_t*>(shared.data()) + text->size() + gap;
+      std::copy(text->begin(), text->end(), upper);
+      shared.resize(turbotoken::utf8_to_utf16(upper, text->size(), shared.data()));
+      if (std::u16string(shared.begin(), shared.end()) != b) return "utf8_to_utf16 in place differs from utf8_to_utf16_scalar";
     }
   }
   // The other direction: the input's bytes taken as UTF-16 units (any surrogates, paired or not)

@@ -39,7 +39,7 @@ Status decode_sized(const turbotoken::Encoding& core, const uint32_t* ids, size_
   }
   text->utf16.reset(static_cast<char16_t*>(std::malloc((total + turbotoken::Encoding::kDecodeUtf16Slack) * sizeof(char16_t))));
   if (!text->utf16) return Status::kOutOfMemory;
-  text->length = core.decode_utf16(ids, count, text->utf16.get());
+  text->length = core.decode_utf16(ids, count, total, text->utf16.get());
   return Status::kOk;
 }
 
@@ -150,7 +150,7 @@ Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, co
     *kept = true;
     size_t length = total;
     if (ascii) core.decode_into(ids, count, static_cast<uint8_t*>(ab.Data()), total);
-    else length = core.decode_utf16(ids, count, static_cast<char16_t*>(ab.Data()));
+    else length = core.decode_utf16(ids, count, total, static_cast<char16_t*>(ab.Data()));
     return buffer_string(env, d, ab, length, ascii);
   }
   DecodedText text;

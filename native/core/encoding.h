@@ -81,8 +81,8 @@ class Encoding {
   // The text of ids as UTF-16, as TextDecoder reads their bytes (ill-formed sequences become
   // U+FFFD). out has room for total + kDecodeUtf16Slack units (total from decoded_length(), which
   // accepted ids); returns the number of units written (at most total).
-  size_t decode_utf16(const uint32_t* ids, size_t count, char16_t* out) const;
-  static constexpr size_t kDecodeUtf16Slack = 16;
+  size_t decode_utf16(const uint32_t* ids, size_t count, size_t total, char16_t* out) const;
+  static constexpr size_t kDecodeUtf16Slack = 64;
   // The bytes of one token (ordinary or special); false when id is not a token.
   bool token_bytes(uint32_t id, const uint8_t** data, size_t* len) const;
   // The id of the token whose bytes are exactly these (ordinary or special), or kNoRank.

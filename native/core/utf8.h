@@ -46,6 +46,12 @@ bool is_ascii(const uint8_t* s, size_t n);
 // the number written. Ill-formed sequences become U+FFFD as append_repaired_utf8 makes them, so
 // the result equals TextDecoder's (and V8's) reading of the bytes. Runs the active kernel's
 // transcoder (kernels.h); utf8_to_utf16_scalar is the specification every one of them matches.
+//
+// Every transcoder may run in place, with s the n bytes that start n + kUtf8ToUtf16InPlaceGap
+// bytes into out (which then has room for n + kUtf8ToUtf16InPlaceGap / 2 units): none writes more
+// units than it has read bytes, nor stores more than 128 bytes past its last unit, so after i
+// bytes read its stores end by byte 2i + 128 <= n + 128 + i, where the unread bytes begin.
+constexpr size_t kUtf8ToUtf16InPlaceGap = 128;
 size_t utf8_to_utf16(const uint8_t* s, size_t n, char16_t* out);
 size_t utf8_to_utf16_scalar(const uint8_t* s, size_t n, char16_t* out);
 #if defined(__x86_64__) || defined(_M_X64)
