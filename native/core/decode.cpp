@@ -60,16 +60,26 @@ void Encoding::decode_into(const uint32_t* ids, size_t count, uint8_t* dst, size
   const uint8_t* const lengths = t.lengths;
   const uint32_t n_tokens = t.count;
   uint8_t* const end = dst + total;
-  // The inner loop has no call: with the special-token path inside it, the tables' pointers were
+  // Every token has at least one byte, so while kMove ids remain a kMove-byte move stays inside
+  // dst[0..total): up to there the loop needs no check of the room left.
+  const size_t roomy_end = count >= kMove ? count - kMove + 1 : 0;
+  // The inner loops have no call: with the special-token path inside, the tables' pointers were
   // spilled and reloaded for every token (decodeBytes 1.2x faster without, multilingual and mix).
   size_t k = 0;
   while (k < count) {
-    for (; k < count; k++) {
+    for (; k < roomy_end; k++) {
+      const uint32_t id = ids[k];
+      const size_t len = id < n_tokens ? lengths[id] : 0;
+      if (len - 1 >= kMove) break;
+      // A fixed-size move: the vocabulary keeps kMove readable bytes after every token's start,
+      // and the next tokens overwrite the excess.
+      std::memcpy(dst, bytes + offsets[id], kMove);
+      dst += len;
+    }
+    for (; k >= roomy_end && k < count; k++) {
       const uint32_t id = ids[k];
       const size_t len = id < n_tokens ? lengths[id] : 0;
       if (len - 1 >= kMove || size_t(end - dst) < kMove) break;
-      // A fixed-size move: the vocabulary keeps kMove readable bytes after every token's start,
-      // and the next tokens overwrite the excess.
       std::memcpy(dst, bytes + offsets[id], kMove);
       dst += len;
     }
