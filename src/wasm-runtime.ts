@@ -55,6 +55,7 @@ export interface WasmExports {
 // turbotoken::Status values (native/core/status.h) that the JS side acts on.
 export const STATUS_OK = 0;
 export const STATUS_DISALLOWED_SPECIAL = 3;
+export const STATUS_OUT_OF_MEMORY = 6;
 export const STATUS_BYTE_NOT_IN_VOCABULARY = 7;
 
 // Results above this size have their scratch buffers released, so a one-off huge call does not
@@ -197,7 +198,7 @@ export function setRuntimeMemoryLimit(bytes: number): void {
   runtime().x.tt_set_memory_limit(bytes);
 }
 
-function outOfMemory(): TurbotokenError {
+export function outOfMemory(): TurbotokenError {
   return new TurbotokenError(
     'The WebAssembly backend ran out of memory (a wasm32 module has at most 4 GiB); ' +
       'encode the text in smaller parts, or use the native addon',

@@ -7,6 +7,7 @@ import type { NativeBinding, NativeEncodingHandle } from './native';
 import {
   guarded,
   liveGeneration,
+  outOfMemory,
   runtime,
   setRuntimeMemoryLimit,
   runtimeKernel,
@@ -16,6 +17,7 @@ import {
   STATUS_BYTE_NOT_IN_VOCABULARY,
   STATUS_DISALLOWED_SPECIAL,
   STATUS_OK,
+  STATUS_OUT_OF_MEMORY,
   type Runtime,
 } from './wasm-runtime';
 
@@ -66,8 +68,9 @@ function putText(rt: Runtime, text: string | Uint8Array, extra: number): { ptr: 
   return { ptr, size: text.length, invalid: 1 };
 }
 
-// The errors native_encoding.cpp's throw_encode_status makes.
+// The errors js_errors.cpp's throw_encode_error makes.
 function encodeStatusError(rt: Runtime, status: number): Error {
+  if (status === STATUS_OUT_OF_MEMORY) return outOfMemory();
   if (status === STATUS_BYTE_NOT_IN_VOCABULARY) {
     return domainError(
       'The text needs a byte that is not a token of this vocabulary, and no merge covers it (the vocabulary lacks some single bytes; tiktoken fails here too)',
@@ -277,6 +280,7 @@ class WasmEncoding implements NativeEncodingHandle {
       const status = rt.x.tt_decode(core, ptr, ids.length);
       rt.x.tt_free(ptr);
       const [a, b] = rt.out();
+      if (status === STATUS_OUT_OF_MEMORY) throw outOfMemory();
       if (status !== STATUS_OK) throw invalidTokenId(ids, a);
       const result = convert(rt.bytesAt(a, b));
       rt.releaseIfLarge(b);

@@ -1,12 +1,15 @@
 #include "async_jobs.h"
 
 #include <algorithm>
+#include <new>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "../core/utf8.h"
 #include "js_errors.h"
 #include "js_strings.h"
+#include "out_of_memory.h"
 #include "split_encode.h"
 
 namespace turbotoken_binding {
@@ -33,7 +36,9 @@ class Job : public Napi::AsyncWorker {
 
   Napi::Promise promise() const { return deferred_.Promise(); }
 
-  void Execute() override {
+  void Execute() override { status_ = status_unless_out_of_memory([&] { return run(); }); }
+
+  Status run() {
     const auto& core = *in_.core;
     if (!in_.utf16.empty()) {
       in_.text.resize(in_.utf16.size() * 3);
@@ -42,23 +47,29 @@ class Job : public Napi::AsyncWorker {
     }
     switch (in_.kind) {
       case JobKind::kEncode:
-        status_ = encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
-                               in_.threads, &ids_, nullptr, &match_);
-        break;
+        return encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
+                            in_.threads, &ids_, nullptr, &match_);
       case JobKind::kCount:
-        status_ = encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
-                               in_.threads, nullptr, &count_, &match_);
-        break;
+        return encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
+                            in_.threads, nullptr, &count_, &match_);
       case JobKind::kDecode:
         // The whole decode, UTF-16 included, on the worker: the JS thread only wraps the result.
-        status_ = decode_text(core, in_.ids.data(), in_.ids.size(), &text_, &bad_index_);
-        break;
+        return decode_text(core, in_.ids.data(), in_.ids.size(), &text_, &bad_index_);
     }
+    return Status::kOk;
   }
 
   void OnOK() override {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
+    try {
+      settle(env);
+    } catch (const std::bad_alloc&) {
+      reject([&] { throw_out_of_memory(env); });
+    }
+  }
+
+  void settle(Napi::Env env) {
     if (in_.kind != JobKind::kDecode && status_ != Status::kOk)
       return reject([&] { throw_encode_error(env, *in_.core, status_, match_); });
     if (status_ != Status::kOk) return reject([&] { throw_decode_error(env, status_, in_.ids.data(), bad_index_); });
@@ -123,9 +134,11 @@ void run_range(const BatchInput& in, size_t first, size_t last, std::vector<uint
     const uint8_t* text = in.bytes.data() + in.starts[k];
     size_t len = in.starts[k + 1] - in.starts[k];
     size_t before = out.tokens.size(), count = 0;
-    Status st = in.count_only
-                    ? in.core->count(text, len, in.may_be_invalid[k], in.policy.view(), &count, &out.offending)
-                    : in.core->encode(text, len, in.may_be_invalid[k], in.policy.view(), out.tokens, &out.offending);
+    Status st = status_unless_out_of_memory([&] {
+      return in.count_only
+                 ? in.core->count(text, len, in.may_be_invalid[k], in.policy.view(), &count, &out.offending)
+                 : in.core->encode(text, len, in.may_be_invalid[k], in.policy.view(), out.tokens, &out.offending);
+    });
     if (st != Status::kOk) {
       out.status = st;
       out.failed_text = k;
@@ -151,8 +164,15 @@ BatchResult run_batch(const BatchInput& in) {
   std::vector<size_t> bounds = split_by_bytes(in, std::max(1u, in.threads));
   std::vector<Range> ranges(bounds.size() - 1);
   std::vector<std::thread> workers;
-  for (size_t r = 1; r < ranges.size(); r++)
-    workers.emplace_back(run_range, std::cref(in), bounds[r], bounds[r + 1], std::ref(result.counts), std::ref(ranges[r]));
+  workers.reserve(ranges.size());
+  for (size_t r = 1; r < ranges.size(); r++) {
+    // A thread the system refuses: that range runs here instead.
+    try {
+      workers.emplace_back(run_range, std::cref(in), bounds[r], bounds[r + 1], std::ref(result.counts), std::ref(ranges[r]));
+    } catch (const std::system_error&) {
+      run_range(in, bounds[r], bounds[r + 1], result.counts, ranges[r]);
+    }
+  }
   if (!ranges.empty()) run_range(in, bounds[0], bounds[1], result.counts, ranges[0]);
   for (auto& w : workers) w.join();
   size_t total = 0;

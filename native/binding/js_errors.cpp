@@ -1,6 +1,7 @@
 #include "js_errors.h"
 
 #include "env_data.h"
+#include "out_of_memory.h"
 
 namespace turbotoken_binding {
 
@@ -33,6 +34,8 @@ bool throw_encode_error(Napi::Env env, const turbotoken::Encoding& core, turboto
                 "The text contains a special token that is not allowed: " + core.specials()[offending.index].text +
                     " (pass it in allowedSpecial to encode it as a special token, or remove it from "
                     "disallowedSpecial to encode it as text)");
+  } else if (st == Status::kOutOfMemory) {
+    throw_out_of_memory(env);
   } else if (st == Status::kByteNotInVocabulary) {  // only a caller's vocabulary lacks single bytes
     throw_error(env, ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY",
                 "The text needs a byte that is not a token of this vocabulary, and no merge covers it "
@@ -49,8 +52,12 @@ void throw_decode_error(Napi::Env env, turbotoken::Status st, const uint32_t* id
                 "Token id " + std::to_string(ids[bad_index]) + " at index " + std::to_string(bad_index) +
                     " is not a token of this encoding");
   } else {
-    throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory while decoding");
+    throw_out_of_memory(env);
   }
+}
+
+void throw_out_of_memory(Napi::Env env) {
+  throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory");
 }
 
 }  // namespace turbotoken_binding

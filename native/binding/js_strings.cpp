@@ -4,6 +4,7 @@
 
 #include "env_data.h"
 #include "js_errors.h"
+#include "out_of_memory.h"
 
 namespace turbotoken_binding {
 
@@ -67,14 +68,6 @@ Napi::ArrayBuffer large_text_buffer(Napi::Env env, EnvData& d, size_t bytes) {
     if (bytes <= have && bytes >= have / 4) return kept;
     d.large_text.Reset();
   }
-  // Node aborts the process when a Buffer's memory cannot be had; malloc says so first, so that
-  // decode throws ERR_OUT_OF_MEMORY as it does for shorter text.
-  void* probe = std::malloc(bytes);
-  if (!probe) {
-    throw_decode_error(env, Status::kOutOfMemory, nullptr, 0);
-    return Napi::ArrayBuffer();
-  }
-  std::free(probe);
   Napi::ArrayBuffer ab = unfilled_array_buffer(env, bytes);
   if (ab.IsEmpty()) return ab;
   if (!ab.Data()) {
@@ -165,6 +158,17 @@ Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, co
 void release_large_text(napi_env env) { env_data(Napi::Env(env)).large_text.Reset(); }
 
 Napi::ArrayBuffer unfilled_array_buffer(Napi::Env env, size_t bytes) {
+  // Node aborts the process when a Buffer's memory cannot be had (a CHECK in Buffer::New, and
+  // V8's ArrayBuffer::New alike); malloc says so first, so that the call throws instead. Results
+  // under 1 MiB skip the probe: they come from the heap, and their calls are the frequent ones.
+  if (bytes >= (size_t(1) << 20)) {
+    void* probe = std::malloc(bytes);
+    if (!probe) {
+      throw_out_of_memory(env);
+      return Napi::ArrayBuffer();
+    }
+    std::free(probe);
+  }
   napi_value buffer, ab;
   void* data;
   napi_typedarray_type type;

@@ -11,6 +11,7 @@
 #include "../core/custom_pieces.h"
 #include "js_errors.h"
 #include "js_strings.h"
+#include "out_of_memory.h"
 #include "split_encode.h"
 #include "text_input.h"
 
@@ -99,14 +100,17 @@ bool get_uint32_array(napi_env env, napi_value v, const uint32_t** data, size_t*
   return true;
 }
 
+// These two return an empty value, with the error pending, when the memory cannot be had.
 Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
   Napi::ArrayBuffer ab = unfilled_array_buffer(env, len);
+  if (ab.IsEmpty()) return Napi::Value();
   if (len) std::memcpy(ab.Data(), data, len);
   return Napi::Uint8Array::New(env, len, ab, 0);
 }
 
-Napi::Uint32Array new_uint32_array(Napi::Env env, const std::vector<uint32_t>& v) {
+Napi::Value new_uint32_array(Napi::Env env, const std::vector<uint32_t>& v) {
   Napi::ArrayBuffer ab = unfilled_array_buffer(env, v.size() * 4);
+  if (ab.IsEmpty()) return Napi::Value();
   if (!v.empty()) std::memcpy(ab.Data(), v.data(), v.size() * 4);
   return Napi::Uint32Array::New(env, v.size(), ab, 0);
 }
@@ -134,17 +138,17 @@ unsigned threads_arg(const Napi::CallbackInfo& info) {
 Napi::Function NativeEncoding::define(Napi::Env env) {
   return DefineClass(env, "NativeEncoding",
                      {
-                         InstanceMethod("tokenBytes", &NativeEncoding::token_bytes),
-                         InstanceMethod("singleToken", &NativeEncoding::single_token),
-                         InstanceMethod("info", &NativeEncoding::info),
-                         InstanceMethod("setOutputBuffer", &NativeEncoding::set_output_buffer),
-                         InstanceMethod("encodeAsync", &NativeEncoding::encode_async),
-                         InstanceMethod("countAsync", &NativeEncoding::count_async),
-                         InstanceMethod("decodeAsync", &NativeEncoding::decode_async),
-                         InstanceMethod("batch", &NativeEncoding::batch),
-                         InstanceMethod("encodeWithOffsets", &NativeEncoding::encode_with_offsets),
-                         InstanceMethod("safeCuts", &NativeEncoding::safe_cuts),
-                         InstanceMethod("encodePieces", &NativeEncoding::encode_pieces),
+                         InstanceMethod("tokenBytes", &NativeEncoding::guarded<&NativeEncoding::token_bytes>),
+                         InstanceMethod("singleToken", &NativeEncoding::guarded<&NativeEncoding::single_token>),
+                         InstanceMethod("info", &NativeEncoding::guarded<&NativeEncoding::info>),
+                         InstanceMethod("setOutputBuffer", &NativeEncoding::guarded<&NativeEncoding::set_output_buffer>),
+                         InstanceMethod("encodeAsync", &NativeEncoding::guarded<&NativeEncoding::encode_async>),
+                         InstanceMethod("countAsync", &NativeEncoding::guarded<&NativeEncoding::count_async>),
+                         InstanceMethod("decodeAsync", &NativeEncoding::guarded<&NativeEncoding::decode_async>),
+                         InstanceMethod("batch", &NativeEncoding::guarded<&NativeEncoding::batch>),
+                         InstanceMethod("encodeWithOffsets", &NativeEncoding::guarded<&NativeEncoding::encode_with_offsets>),
+                         InstanceMethod("safeCuts", &NativeEncoding::guarded<&NativeEncoding::safe_cuts>),
+                         InstanceMethod("encodePieces", &NativeEncoding::guarded<&NativeEncoding::encode_pieces>),
                      });
 }
 
@@ -166,10 +170,22 @@ bool NativeEncoding::define_direct_call(Napi::Env env, Napi::Object self, const 
 
 template <Napi::Value (*Method)(const NativeEncoding::DirectCall&, const Napi::CallbackInfo&)>
 Napi::Value NativeEncoding::call_direct(const Napi::CallbackInfo& info) {
-  return Method(*static_cast<const DirectCall*>(info.Data()), info);
+  return value_unless_out_of_memory(info.Env(), [&] { return Method(*static_cast<const DirectCall*>(info.Data()), info); });
+}
+
+template <Napi::Value (NativeEncoding::*Method)(const Napi::CallbackInfo&)>
+Napi::Value NativeEncoding::guarded(const Napi::CallbackInfo& info) {
+  return value_unless_out_of_memory(info.Env(), [&] { return (this->*Method)(info); });
 }
 
 NativeEncoding::NativeEncoding(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeEncoding>(info) {
+  value_unless_out_of_memory(info.Env(), [&] {
+    construct(info);
+    return Napi::Value();
+  });
+}
+
+void NativeEncoding::construct(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   turbotoken::EncodingSpec spec;
   if (info.Length() < 4 || !get_uint8_array(env, info[0], &spec.vocab_blob, &spec.vocab_size) ||
@@ -322,9 +338,13 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
   Status st = core_->encode_with_offsets(text.data, text.size, text.may_be_invalid, policy, ids, bytes, units, &bad);
   if (throw_encode_error(env, *core_, st, bad)) return env.Undefined();
   Napi::Object out = Napi::Object::New(env);
-  out.Set("tokens", new_uint32_array(env, ids));
-  out.Set("offsets", new_uint32_array(env, units));
-  out.Set("byteOffsets", new_uint32_array(env, bytes));
+  const char* names[] = {"tokens", "offsets", "byteOffsets"};
+  const std::vector<uint32_t>* arrays[] = {&ids, &units, &bytes};
+  for (int k = 0; k < 3; k++) {
+    Napi::Value array = new_uint32_array(env, *arrays[k]);
+    if (array.IsEmpty()) return env.Undefined();  // an exception is pending
+    out.Set(names[k], array);
+  }
   return out;
 }
 

@@ -17,6 +17,7 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   explicit NativeEncoding(const Napi::CallbackInfo& info);
 
  private:
+  void construct(const Napi::CallbackInfo& info);  // the constructor's body, inside value_unless_out_of_memory
   // The buffer set by setOutputBuffer; shared with the direct calls, which may outlive this object.
   struct OutputBuffer {
     Napi::Reference<Napi::Uint32Array> ref;  // keeps it alive
@@ -35,6 +36,9 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   bool define_direct_call(Napi::Env env, Napi::Object self, const char* name);
   template <Napi::Value (*Method)(const DirectCall&, const Napi::CallbackInfo&)>
   static Napi::Value call_direct(const Napi::CallbackInfo& info);
+  // A method as registered with JS: out of memory becomes ERR_OUT_OF_MEMORY (out_of_memory.h).
+  template <Napi::Value (NativeEncoding::*Method)(const Napi::CallbackInfo&)>
+  Napi::Value guarded(const Napi::CallbackInfo& info);
 
   // encode and count (and their async twins) take an optional 4th argument, threads: a long text
   // is then split at safe cuts and encoded on that many native threads (split_encode.h).

@@ -1,8 +1,10 @@
 #include "split_encode.h"
 
+#include <system_error>
 #include <thread>
 
 #include "../core/utf8.h"
+#include "out_of_memory.h"
 
 namespace turbotoken_binding {
 
@@ -22,8 +24,10 @@ struct Part {
 void encode_part(const turbotoken::Encoding& core, const uint8_t* text, size_t n, const SpecialPolicy& policy,
                  bool count_only, Part* out) {
   SpecialMatch unused;
-  out->status = count_only ? core.count(text, n, false, policy, &out->count, &unused)
-                           : core.encode(text, n, false, policy, out->ids, &unused);
+  out->status = status_unless_out_of_memory([&] {
+    return count_only ? core.count(text, n, false, policy, &out->count, &unused)
+                      : core.encode(text, n, false, policy, out->ids, &unused);
+  });
 }
 
 Status encode_serial(const turbotoken::Encoding& core, const uint8_t* text, size_t n, bool may_be_invalid,
@@ -54,9 +58,16 @@ Status encode_split(const turbotoken::Encoding& core, const uint8_t* text, size_
   size_t k = bounds.size() - 1;
   std::vector<Part> parts(k);
   std::vector<std::thread> workers;
-  for (size_t i = 1; i < k; i++)
-    workers.emplace_back(encode_part, std::cref(core), text + bounds[i], bounds[i + 1] - bounds[i],
-                         std::cref(part_policy), ids == nullptr, &parts[i]);
+  workers.reserve(k);
+  for (size_t i = 1; i < k; i++) {
+    // A thread the system refuses: that part runs here instead.
+    try {
+      workers.emplace_back(encode_part, std::cref(core), text + bounds[i], bounds[i + 1] - bounds[i],
+                           std::cref(part_policy), ids == nullptr, &parts[i]);
+    } catch (const std::system_error&) {
+      encode_part(core, text + bounds[i], bounds[i + 1] - bounds[i], part_policy, ids == nullptr, &parts[i]);
+    }
+  }
   encode_part(core, text, bounds[1], part_policy, ids == nullptr, &parts[0]);
   for (auto& w : workers) w.join();
   for (const Part& p : parts)

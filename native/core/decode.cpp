@@ -98,6 +98,9 @@ Status Encoding::decode(const uint32_t* ids, size_t count, std::vector<uint8_t>&
   Status st = decoded_length(ids, count, &total, bad_index);
   if (st != Status::kOk) return st;
   const size_t start = out.size();
+  // Past max_size() a vector reports a length error, which without exceptions ends the process
+  // (wasm32, where max_size() is 2 GiB).
+  if (total > out.max_size() - start) return Status::kOutOfMemory;
   out.resize(start + total);
   decode_into(ids, count, out.data() + start, total);
   return Status::kOk;

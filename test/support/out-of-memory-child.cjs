@@ -1,0 +1,40 @@
+// Run by test/out-of-memory.test.mjs under `ulimit -d` (a cap on this process's heap and private
+// mappings): calls whose memory passes the cap, then small calls. Prints one JSON line.
+const { getEncoding, TurbotokenError } = require('../../dist/cjs/index.js');
+
+function outcome(fn) {
+  try {
+    const value = fn();
+    return { ok: typeof value === 'number' ? value : value.length };
+  } catch (error) {
+    return { threw: error instanceof TurbotokenError ? 'TurbotokenError' : error.constructor.name, code: error.code };
+  }
+}
+
+async function main() {
+  const enc = getEncoding('o200k_base');
+  const results = {};
+  // 300 MB of ' a': 150M ids, 600 MB of them, more than once over while the vector grows.
+  const text = ' a'.repeat(150_000_000);
+  results.encode = outcome(() => enc.encode(text, { threads: 1 }));
+  results.encodeSplit = outcome(() => enc.encode(text, { threads: 2 }));
+  results.encodeOrdinary = outcome(() => enc.encodeOrdinary(text));
+  results.encodeWithOffsets = outcome(() => enc.encodeWithOffsets(text).tokens);
+  results.encodeAsync = await enc.encodeAsync(text).then((ids) => ({ ok: ids.length }), (error) => ({ threw: error.constructor.name, code: error.code }));
+  // 3 GB of bytes from 23M ids of one 128-byte token.
+  const length = (id) => {
+    try {
+      return enc.tokenBytes(id).length;
+    } catch {
+      return 0; // no token at that id
+    }
+  };
+  let longest = 0;
+  for (let id = 0; id < enc.nVocab; id++) if (length(id) > length(longest)) longest = id;
+  const ids = new Uint32Array(Math.ceil(3e9 / length(longest))).fill(longest);
+  results.decodeBytes = outcome(() => enc.decodeBytes(ids));
+  results.afterwards = { encode: Array.from(enc.encode('hello world')), decode: enc.decode(enc.encode('héllo wörld')) };
+  console.log(JSON.stringify(results));
+}
+
+main();
