@@ -10,6 +10,7 @@
 #include "js_errors.h"
 #include "js_strings.h"
 #include "native_encoding.h"
+#include "out_of_memory.h"
 
 namespace turbotoken_binding {
 namespace {
@@ -91,14 +92,14 @@ Napi::Value available_kernels(Napi::Env env) {
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
-  exports.Set("selectKernel", Napi::Function::New(env, select_kernel_js));
-  exports.Set("kernel", Napi::Function::New(env, kernel_js));
+  exports.Set("selectKernel", Napi::Function::New(env, guarded_function<select_kernel_js>));
+  exports.Set("kernel", Napi::Function::New(env, guarded_function<kernel_js>));
   exports.Set("kernels", available_kernels(env));
-  exports.Set("setMergeStrategy", Napi::Function::New(env, set_merge_strategy_js));
+  exports.Set("setMergeStrategy", Napi::Function::New(env, guarded_function<set_merge_strategy_js>));
   exports.Set("NativeEncoding", NativeEncoding::define(env));
-  exports.Set("setErrorClass", Napi::Function::New(env, set_error_class_js));
-  exports.Set("setTwoByteProbe", Napi::Function::New(env, set_two_byte_probe_js));
-  exports.Set("setBufferText", Napi::Function::New(env, set_buffer_text_js));
+  exports.Set("setErrorClass", Napi::Function::New(env, guarded_function<set_error_class_js>));
+  exports.Set("setTwoByteProbe", Napi::Function::New(env, guarded_function<set_two_byte_probe_js>));
+  exports.Set("setBufferText", Napi::Function::New(env, guarded_function<set_buffer_text_js>));
   exports.Set("backend", Napi::String::New(env, "native"));
   return exports;
 }

@@ -36,4 +36,10 @@ Napi::Value value_unless_out_of_memory(Napi::Env env, Fn&& fn) noexcept {
   }
 }
 
+// A module function as registered with JS, inside value_unless_out_of_memory.
+template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
+Napi::Value guarded_function(const Napi::CallbackInfo& info) {
+  return value_unless_out_of_memory(info.Env(), [&] { return Fn(info); });
+}
+
 }  // namespace turbotoken_binding
