@@ -201,7 +201,7 @@ export function setRuntimeMemoryLimit(bytes: number): void {
 export function outOfMemory(): TurbotokenError {
   return new TurbotokenError(
     'The WebAssembly backend ran out of memory (a wasm32 module has at most 4 GiB); ' +
-      'encode the text in smaller parts, or use the native addon',
+      'work on smaller texts or fewer ids at a time, or use the native addon',
     'ERR_OUT_OF_MEMORY',
   );
 }

@@ -1,7 +1,6 @@
 #include "async_jobs.h"
 
 #include <algorithm>
-#include <new>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -62,11 +61,11 @@ class Job : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
-    try {
-      settle(env);
-    } catch (const std::bad_alloc&) {
-      reject([&] { throw_out_of_memory(env); });
-    }
+    if (value_unless_out_of_memory(env, [&] {
+          settle(env);
+          return Napi::Value(env, env.Undefined());
+        }).IsEmpty())
+      reject([] {});  // ERR_OUT_OF_MEMORY is pending
   }
 
   void settle(Napi::Env env) {

@@ -1,12 +1,14 @@
 // Running out of memory as a status or a JS error, never the end of the process. The addon is
 // built with C++ exceptions for this alone: a std::vector (in the core or here) that cannot grow
-// throws std::bad_alloc, and without a handler that calls std::terminate. Each entry point from
+// throws std::bad_alloc (or std::length_error, asked for more than it can ever hold), and without
+// a handler that calls std::terminate. Each entry point from
 // JS and each thread body runs inside one of these; the WebAssembly build has no exceptions and
 // traps instead (src/wasm.ts then starts a fresh instance).
 #pragma once
 #include <napi.h>
 
 #include <new>
+#include <stdexcept>
 
 #include "../core/status.h"
 
@@ -22,6 +24,8 @@ turbotoken::Status status_unless_out_of_memory(Fn&& fn) noexcept {
     return fn();
   } catch (const std::bad_alloc&) {
     return turbotoken::Status::kOutOfMemory;
+  } catch (const std::length_error&) {
+    return turbotoken::Status::kOutOfMemory;
   }
 }
 
@@ -31,6 +35,9 @@ Napi::Value value_unless_out_of_memory(Napi::Env env, Fn&& fn) noexcept {
   try {
     return fn();
   } catch (const std::bad_alloc&) {
+    throw_out_of_memory(env);
+    return Napi::Value();
+  } catch (const std::length_error&) {
     throw_out_of_memory(env);
     return Napi::Value();
   }
