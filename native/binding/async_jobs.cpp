@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <string>
-#include <system_error>
 #include <thread>
 
 #include "../core/utf8.h"
@@ -164,14 +163,8 @@ BatchResult run_batch(const BatchInput& in) {
   std::vector<Range> ranges(bounds.size() - 1);
   std::vector<std::thread> workers;
   workers.reserve(ranges.size());
-  for (size_t r = 1; r < ranges.size(); r++) {
-    // A thread the system refuses: that range runs here instead.
-    try {
-      workers.emplace_back(run_range, std::cref(in), bounds[r], bounds[r + 1], std::ref(result.counts), std::ref(ranges[r]));
-    } catch (const std::system_error&) {
-      run_range(in, bounds[r], bounds[r + 1], result.counts, ranges[r]);
-    }
-  }
+  for (size_t r = 1; r < ranges.size(); r++)
+    start_or_run_here(workers, [&, r] { run_range(in, bounds[r], bounds[r + 1], result.counts, ranges[r]); });
   if (!ranges.empty()) run_range(in, bounds[0], bounds[1], result.counts, ranges[0]);
   for (auto& w : workers) w.join();
   size_t total = 0;

@@ -1,9 +1,9 @@
 // Running out of memory as a status or a JS error, never the end of the process. The addon is
 // built with C++ exceptions for this alone: a std::vector (in the core or here) that cannot grow
 // throws std::bad_alloc (or std::length_error, asked for more than it can ever hold), and without
-// a handler that calls std::terminate. Each entry point from
-// JS and each thread body runs inside one of these; the WebAssembly build has no exceptions and
-// traps instead (src/wasm.ts then starts a fresh instance).
+// a handler that calls std::terminate. Each entry point from JS and each thread body runs inside
+// one of these; the WebAssembly build has no exceptions and traps instead (src/wasm.ts then
+// starts a fresh instance).
 #pragma once
 #include <napi.h>
 
@@ -32,15 +32,14 @@ turbotoken::Status status_unless_out_of_memory(Fn&& fn) noexcept {
 // fn() (a JS value), or an empty value with ERR_OUT_OF_MEMORY pending. For the JS thread.
 template <typename Fn>
 Napi::Value value_unless_out_of_memory(Napi::Env env, Fn&& fn) noexcept {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    throw_out_of_memory(env);
-    return Napi::Value();
-  } catch (const std::length_error&) {
-    throw_out_of_memory(env);
-    return Napi::Value();
-  }
+  Napi::Value result;
+  const turbotoken::Status st = status_unless_out_of_memory([&] {
+    result = fn();
+    return turbotoken::Status::kOk;
+  });
+  if (st == turbotoken::Status::kOk) return result;
+  throw_out_of_memory(env);
+  return Napi::Value();
 }
 
 // A module function as registered with JS, inside value_unless_out_of_memory.

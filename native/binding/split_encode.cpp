@@ -1,8 +1,5 @@
 #include "split_encode.h"
 
-#include <system_error>
-#include <thread>
-
 #include "../core/utf8.h"
 #include "out_of_memory.h"
 
@@ -59,15 +56,10 @@ Status encode_split(const turbotoken::Encoding& core, const uint8_t* text, size_
   std::vector<Part> parts(k);
   std::vector<std::thread> workers;
   workers.reserve(k);
-  for (size_t i = 1; i < k; i++) {
-    // A thread the system refuses: that part runs here instead.
-    try {
-      workers.emplace_back(encode_part, std::cref(core), text + bounds[i], bounds[i + 1] - bounds[i],
-                           std::cref(part_policy), ids == nullptr, &parts[i]);
-    } catch (const std::system_error&) {
+  for (size_t i = 1; i < k; i++)
+    start_or_run_here(workers, [&, i] {
       encode_part(core, text + bounds[i], bounds[i + 1] - bounds[i], part_policy, ids == nullptr, &parts[i]);
-    }
-  }
+    });
   encode_part(core, text, bounds[1], part_policy, ids == nullptr, &parts[0]);
   for (auto& w : workers) w.join();
   for (const Part& p : parts)

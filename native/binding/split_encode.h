@@ -3,6 +3,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "../core/encoding.h"
@@ -15,5 +17,15 @@ turbotoken::Status encode_split(const turbotoken::Encoding& core, const uint8_t*
                                 bool may_be_invalid, const turbotoken::SpecialPolicy& policy,
                                 unsigned threads, std::vector<uint32_t>* ids, size_t* count,
                                 turbotoken::SpecialMatch* offending);
+
+// Starts work() on a new thread in workers, or, when the system refuses a thread, runs it here.
+template <typename Work>
+void start_or_run_here(std::vector<std::thread>& workers, Work work) {
+  try {
+    workers.emplace_back(work);
+  } catch (const std::system_error&) {
+    work();
+  }
+}
 
 }  // namespace turbotoken_binding

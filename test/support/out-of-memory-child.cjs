@@ -30,8 +30,12 @@ async function main() {
     }
   };
   let longest = 0;
-  for (let id = 0; id < enc.nVocab; id++) if (length(id) > length(longest)) longest = id;
-  const ids = new Uint32Array(Math.ceil(3e9 / length(longest))).fill(longest);
+  let longestLength = 0;
+  for (let id = 0; id < enc.nVocab; id++) {
+    const n = length(id);
+    if (n > longestLength) [longest, longestLength] = [id, n];
+  }
+  const ids = new Uint32Array(Math.ceil(3e9 / longestLength)).fill(longest);
   results.decodeBytes = outcome(() => enc.decodeBytes(ids));
   results.afterwards = { encode: Array.from(enc.encode('hello world')), decode: enc.decode(enc.encode('héllo wörld')) };
   console.log(JSON.stringify(results));
