@@ -39,13 +39,13 @@ void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
   direct_merge::merge_with_keys<uint64_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
 }
 
-void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
+void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
+                     PieceCache& cache) {
   MergeStrategy strategy = merge_strategy();
   if (strategy == MergeStrategy::kDirect) return bpe_merge_direct(vocab, piece, len, out);
   if (strategy == MergeStrategy::kHeap) return bpe_merge_heap(vocab, piece, len, out);
   if (strategy == MergeStrategy::kBuckets) return bpe_merge_long(vocab, piece, len, out);
   if (len > kHeapMergeThreshold) return bpe_merge_long(vocab, piece, len, out);
-  PieceCache& cache = PieceCache::local();
   PieceCache::Probe probe;
   if (cache.find(vocab.id(), piece, len, out, &probe)) return;
   size_t before = out.size();

@@ -15,6 +15,8 @@
 
 namespace turbotoken {
 
+class PieceCache;
+
 // Pieces longer than this use the merge for long pieces.
 constexpr size_t kHeapMergeThreshold = 128;
 
@@ -35,20 +37,22 @@ bool bpe_merge_buckets(const Vocab& vocab, const uint8_t* piece, size_t len,
                        std::vector<uint32_t>& out);
 void bpe_merge_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
 
-// Appends the tokens of one piece that is not a single token: from the calling thread's piece
-// cache, else by the merge that fits its length (a forced strategy bypasses the cache, so that
-// tests hold that merge to the definition on every piece).
-void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
+// Appends the tokens of one piece that is not a single token: from `cache` (the calling thread's
+// PieceCache::local(), which a caller looks up once per text: reaching a thread_local from a
+// shared library is a call), else by the merge that fits its length (a forced strategy bypasses
+// the cache, so that tests hold that merge to the definition on every piece).
+void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
+                     PieceCache& cache);
 
 // Appends the tokens of one piece: whole-piece lookup, then the merge.
-inline void bpe_encode_piece(const Vocab& vocab, const uint8_t* piece, size_t len,
-                             std::vector<uint32_t>& out) {
+inline void bpe_encode_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
+                             PieceCache& cache) {
   uint32_t whole = vocab.rank_of(piece, len);
   if (whole != kNoRank) {
     out.push_back(whole);
     return;
   }
-  bpe_merge_piece(vocab, piece, len, out);
+  bpe_merge_piece(vocab, piece, len, out, cache);
 }
 
 }  // namespace turbotoken

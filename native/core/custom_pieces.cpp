@@ -1,6 +1,7 @@
 #include "custom_pieces.h"
 
 #include "bpe.h"
+#include "piece_cache.h"
 
 namespace turbotoken {
 
@@ -14,8 +15,9 @@ Status encode_pieces(const Encoding& enc, const uint8_t* bytes, size_t size, con
   }
   const size_t before = out.size();
   start = 0;
+  PieceCache& cache = PieceCache::local();
   for (size_t k = 0; k < count; k++) {
-    if (ends[k] > start) bpe_encode_piece(enc.vocab(), bytes + start, ends[k] - start, out);
+    if (ends[k] > start) bpe_encode_piece(enc.vocab(), bytes + start, ends[k] - start, out, cache);
     start = ends[k];
   }
   if (!enc.vocab().has_every_byte()) return check_every_part_is_token(out, before);

@@ -7,6 +7,7 @@
 
 #include "bpe.h"
 #include "kernels.h"
+#include "piece_cache.h"
 #include "utf8.h"
 
 namespace turbotoken {
@@ -27,9 +28,10 @@ bool no_missing_part(const uint32_t* ids, size_t n) {
 struct IdSink {
   std::vector<uint32_t>& out;
   size_t first = 0;  // out.size() before this call
+  PieceCache& cache = PieceCache::local();
   void begin(const uint8_t*) { first = out.size(); }
   bool full() const { return false; }
-  void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out); }
+  void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out, cache); }
   void special(uint32_t id, size_t) { out.push_back(id); }
   bool all_parts_are_tokens() const { return no_missing_part(out.data() + first, out.size() - first); }
 };
@@ -40,9 +42,10 @@ struct PrefixSink {
   std::vector<uint32_t>& out;
   size_t limit;  // out.size() at which to stop
   size_t first = 0;
+  PieceCache& cache = PieceCache::local();
   void begin(const uint8_t*) { first = out.size(); }
   bool full() const { return out.size() >= limit; }
-  void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out); }
+  void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out, cache); }
   void special(uint32_t id, size_t) { out.push_back(id); }
   bool all_parts_are_tokens() const {
     return no_missing_part(out.data() + first, std::min(out.size(), limit) - first);
@@ -55,6 +58,7 @@ struct OffsetSink {
   std::vector<uint32_t>& starts;
   const uint8_t* base = nullptr;
   size_t first = 0;
+  PieceCache& cache = PieceCache::local();
   void begin(const uint8_t* text) {
     base = text;
     first = out.size();
@@ -62,7 +66,7 @@ struct OffsetSink {
   bool full() const { return false; }
   void piece(const Vocab& vocab, const uint8_t* p, size_t len) {
     size_t first = out.size();
-    bpe_encode_piece(vocab, p, len, out);
+    bpe_encode_piece(vocab, p, len, out, cache);
     uint32_t at = uint32_t(p - base);
     for (size_t k = first; k < out.size(); k++) {
       starts.push_back(at);
@@ -84,6 +88,7 @@ struct CountSink {
   size_t limit = SIZE_MAX;
   bool missing_part = false;  // looked for only in a vocabulary that lacks some single byte
   std::vector<uint32_t> scratch;
+  PieceCache& cache = PieceCache::local();
   void begin(const uint8_t*) {}
   bool full() const { return count > limit; }
   void piece(const Vocab& vocab, const uint8_t* p, size_t len) {
@@ -92,7 +97,7 @@ struct CountSink {
       return;
     }
     scratch.clear();
-    bpe_merge_piece(vocab, p, len, scratch);  // the whole-piece lookup above already missed
+    bpe_merge_piece(vocab, p, len, scratch, cache);  // the whole-piece lookup above already missed
     if (!vocab.has_every_byte()) {
       size_t room = limit - count;  // ids this piece may add before the count passes the limit
       size_t kept = room < scratch.size() ? room + 1 : scratch.size();
