@@ -45,7 +45,10 @@ void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::
   if (strategy == MergeStrategy::kDirect) return bpe_merge_direct(vocab, piece, len, out);
   if (strategy == MergeStrategy::kHeap) return bpe_merge_heap(vocab, piece, len, out);
   if (strategy == MergeStrategy::kBuckets) return bpe_merge_long(vocab, piece, len, out);
-  if (len > kHeapMergeThreshold) return bpe_merge_long(vocab, piece, len, out);
+  if (len > kHeapMergeThreshold) {
+    if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
+    return bpe_merge_long(vocab, piece, len, out);
+  }
   PieceCache::Probe probe;
   if (cache.find(vocab.id(), piece, len, out, &probe)) return;
   size_t before = out.size();

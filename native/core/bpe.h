@@ -5,7 +5,8 @@
 // Three implementations of that one definition: a direct one for short pieces (the
 // specification, quadratic in the piece length), and for long pieces one that merges all pairs
 // of the lowest rank in one left-to-right pass (bpe_merge_buckets), falling back to a heap of
-// candidate pairs (O(n log n) whatever the ranks) when a vocabulary defeats it.
+// candidate pairs (O(n log n) whatever the ranks) when a vocabulary defeats it. A long piece that
+// is one byte repeated runs that pass on run lengths (bpe_merge_run) when it can.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +37,11 @@ void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
 bool bpe_merge_buckets(const Vocab& vocab, const uint8_t* piece, size_t len,
                        std::vector<uint32_t>& out);
 void bpe_merge_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
+// Whether piece[0..len) is one byte repeated (len > 0).
+bool is_byte_run(const uint8_t* piece, size_t len);
+// bpe_merge_buckets for a piece that is one byte repeated, on run lengths (bpe_run.cpp): false,
+// having appended nothing, where the rank passes would have to put candidates back.
+bool bpe_merge_run(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
 
 // Appends the tokens of one piece that is not a single token: from `cache` (the calling thread's
 // PieceCache::local(), which a caller looks up once per text: reaching a thread_local from a
