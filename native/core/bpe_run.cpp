@@ -6,7 +6,6 @@
 // microseconds instead of tens of milliseconds. Same exactness condition as the rank passes: if a
 // pair made during a pass ranks below that pass, this returns false and the caller merges the
 // piece the general way.
-#include <algorithm>
 #include <cstring>
 
 #include "bpe.h"
@@ -130,10 +129,8 @@ bool is_byte_run(const uint8_t* piece, size_t len) {
 }
 
 bool bpe_merge_run(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
-  const size_t before = out.size();
-  if (RunMerge(vocab, piece[0]).run(len, out)) return true;
-  out.resize(before);
-  return false;
+  // RunMerge::run appends only after its last pass, so a false leaves out as it was.
+  return RunMerge(vocab, piece[0]).run(len, out);
 }
 
 }  // namespace turbotoken
