@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "bpe.h"
+#include "byte_run_check.h"
 #include "utf8.h"
 
 // The SIMD pre-tokenizer kernels (native/core/kernels.h) may not be in this tree yet; without
@@ -455,6 +456,8 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
     if (!same(other, *baseline))
       return std::string("merge strategy ") + strategy.second + " gave " + describe(other) + ", auto gave " + describe(*baseline);
   }
+  failure = check_byte_run(enc.vocab(), s, n);
+  if (!failure.empty()) return failure;
   // Pieces before ids: a kernel that ends a piece where it starts would make encode() loop.
   size_t pieces = 0;
   for (const std::string& part : scanned_parts(enc, repaired, mode)) {
