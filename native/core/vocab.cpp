@@ -11,6 +11,15 @@ namespace turbotoken {
 
 namespace {
 std::atomic<uint32_t> g_next_vocab_id{1};
+
+// Out of line, as index_tokens and insert_tokens are: inlined, this loop over every rank used up
+// the WebAssembly tier-up budget of the function it was in, and V8 then compiled that whole
+// function (tt_encoding_create with all of load inlined, 20 ms of TurboFan) to run it once.
+__attribute__((noinline)) size_t total_length(const uint8_t* lens, uint32_t count) {
+  size_t total = 0;
+  for (uint32_t r = 0; r < count; r++) total += lens[r];
+  return total;
+}
 }  // namespace
 
 Status Vocab::load(const uint8_t* blob, size_t size) {
@@ -19,9 +28,8 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   std::memcpy(&count, blob + 4, 4);
   if (count == 0 || count > kMaxSlots || size - 8 < count) return Status::kInvalidVocabulary;
   const uint8_t* lens = blob + 8;
-  size_t total = 0;
-  for (uint32_t r = 0; r < count; r++) total += lens[r];
-  if (size - 8 - count != total) return Status::kInvalidVocabulary;
+  if (size - 8 - count != total_length(lens, count)) return Status::kInvalidVocabulary;
+  const size_t total = size - 8 - count;
 
   lengths_.assign(lens, lens + count);
   // kTokenSlack zero bytes after the last token let decode copy short tokens with one
@@ -55,34 +63,62 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   return Status::kOk;
 }
 
+// Whether a token is ASCII is read 8 bytes at a time: a byte loop per token was a tenth of the
+// WebAssembly load. A last partial word may read past the token, into the next one or the
+// kTokenSlack zero bytes after the last, and masks those bytes off.
 size_t Vocab::index_tokens(uint32_t from, uint32_t to, size_t offset) {
+  const uint8_t* bytes = bytes_.data();
+  const uint8_t* lengths = lengths_.data();
+  uint32_t* offsets = offsets_.data();
+  uint16_t* info = length_info_.data();
   for (uint32_t r = from; r < to; r++) {
-    offsets_[r] = uint32_t(offset);
-    uint8_t high = 0;
-    for (size_t k = 0; k < lengths_[r]; k++) high |= bytes_[offset + k];
-    length_info_[r] = uint16_t(lengths_[r] | (high < 0x80 && lengths_[r] ? kAsciiToken : 0));
-    offset += lengths_[r];
+    const size_t len = lengths[r];
+    offsets[r] = uint32_t(offset);
+    uint64_t high = 0, word;
+    size_t k = 0;
+    for (; k + 8 <= len; k += 8) {
+      std::memcpy(&word, bytes + offset + k, 8);
+      high |= word;
+    }
+    if (k < len) {
+      std::memcpy(&word, bytes + offset + k, 8);
+      high |= word & (~uint64_t(0) >> (64 - 8 * (len - k)));
+    }
+    const bool ascii = (high & 0x8080808080808080ull) == 0;
+    info[r] = uint16_t(len | (ascii && len ? kAsciiToken : 0));
+    offset += len;
   }
   return offset;
 }
 
-// False for a byte or a byte string that two ranks share.
+// False for a byte or a byte string that two ranks share. Tokens of one or two bytes go only to
+// byte_rank_ and pair_rank_, where rank_of looks them up; the table holds the longer ones.
 bool Vocab::insert_tokens(uint32_t from, uint32_t to) {
   for (uint32_t r = from; r < to; r++) {
-    if (!lengths_[r]) continue;
-    if (lengths_[r] == 1) {
-      uint8_t b = bytes_[offsets_[r]];
-      if (byte_rank_[b] != kNoRank) return false;
-      byte_rank_[b] = r;
+    const uint8_t* p = token_data(r);
+    switch (lengths_[r]) {
+      case 0:
+        continue;
+      case 1:
+        if (byte_rank_[p[0]] != kNoRank) return false;
+        byte_rank_[p[0]] = r;
+        continue;
+      case 2: {
+        uint32_t& pair = pair_rank_[size_t(p[0]) << 8 | p[1]];
+        if (pair != kNoRank) return false;
+        pair = r;
+        continue;
+      }
+      default:
+        if (!insert(r)) return false;
     }
-    if (!insert(r)) return false;
-    if (lengths_[r] == 2) pair_rank_[size_t(bytes_[offsets_[r]]) << 8 | bytes_[offsets_[r] + 1]] = r;
   }
   return true;
 }
 
-// One probe both finds a token with the same bytes (false) and the free slot for this one; a
-// lookup and then a second probe cost the WebAssembly build a third more time at load.
+// A token of 3 or more bytes. One probe both finds a token with the same bytes (false) and the
+// free slot for this one; a lookup and then a second probe cost the WebAssembly build a third
+// more time at load.
 bool Vocab::insert(uint32_t rank) {
   const uint8_t* p = token_data(rank);
   const size_t len = lengths_[rank];
@@ -93,10 +129,8 @@ bool Vocab::insert(uint32_t rank) {
   for (; table_[slot].rank_length; slot = (slot + 1) & mask_)
     if (holds(table_[slot], key, tail, p, len)) return false;
   table_[slot] = Entry{key, tail, rank << 8 | uint32_t(len)};
-  if (len >= 3) {  // shorter tokens are looked up in byte_rank_ and pair_rank_
-    const size_t b = filter_bit(h);
-    filter_[b >> 6] |= uint64_t(1) << (b & 63);
-  }
+  const size_t b = filter_bit(h);
+  filter_[b >> 6] |= uint64_t(1) << (b & 63);
   return true;
 }
 
