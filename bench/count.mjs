@@ -2,15 +2,14 @@
 // count() against encode(): MB/s of input for each on the corpus kinds and one call per line of
 // code (the issue asks that counting be at least as fast as encoding). Checks that count() equals
 // the number of ids encode() returns before timing. Single thread, special-token text as ordinary
-// text; each round runs both once, in an order that alternates, each after a garbage collection.
+// text; rounds as in bench/rotate.mjs.
 //   node bench/count.mjs [--encoding o200k_base] [--runs 15] [--write]
 // --write also writes bench/results/count-<encoding>.md.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { backend, getEncoding } from '../index.mjs';
 import { loadInputs } from './inputs.mjs';
+import { timeRotating } from './rotate.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,32 +20,16 @@ const runs = Number(arg('runs', 15));
 const enc = getEncoding(name);
 const ORDINARY = Object.freeze({ disallowedSpecial: [], threads: 1 });
 
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc');
-function timeBoth(fns) {
-  const ms = fns.map(() => []);
-  for (let r = 0; r < runs; r++) {
-    for (let k = 0; k < fns.length; k++) {
-      const i = (k + r) % fns.length;
-      collectGarbage();
-      const start = performance.now();
-      fns[i]();
-      ms[i].push(performance.now() - start);
-    }
-  }
-  return ms.map((m) => m.sort((a, b) => a - b)[runs >> 1]);
-}
-
 const { inputs } = loadInputs();
 const rows = [];
 for (const input of inputs.filter((i) => !i.label.startsWith('worst') && !i.defaults)) {
   const encoded = input.texts.reduce((n, t) => n + enc.encode(t, ORDINARY).length, 0);
   const counted = input.texts.reduce((n, t) => n + enc.count(t, ORDINARY), 0);
   if (encoded !== counted) throw new Error(`count() gives ${counted} tokens on ${input.label}, encode() ${encoded}`);
-  const [encodeMs, countMs] = timeBoth([
+  const [encodeMs, countMs] = timeRotating([
     () => { for (const t of input.texts) enc.encode(t, ORDINARY); },
     () => { for (const t of input.texts) enc.count(t, ORDINARY); },
-  ]);
+  ], runs).map((t) => t.median);
   const mbs = (ms) => (input.bytes / 1e6 / (ms / 1e3)).toFixed(2);
   rows.push(`| ${input.label} | ${(input.bytes / 1e6).toFixed(2)} | ${mbs(encodeMs)} | ${mbs(countMs)} | ${(encodeMs / countMs).toFixed(2)}× |`);
 }

@@ -9,10 +9,9 @@
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { backend, getEncoding } from '../index.mjs';
 import { loadInputs } from './inputs.mjs';
+import { timeRotating } from './rotate.mjs';
 
 const require = createRequire(import.meta.url);
 const arg = (name, fallback) => {
@@ -25,28 +24,6 @@ const enc = getEncoding(name);
 const ref = require('tiktoken').get_encoding(name);
 const decoder = new TextDecoder();
 
-// Every contestant runs once per round, in an order that rotates from round to round, so that a
-// host whose speed drifts from minute to minute slows them alike; a garbage collection before each
-// call, outside the timing, keeps one contestant's garbage out of the next one's time.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc');
-function timeEach(fns) {
-  const ms = fns.map(() => []);
-  for (let r = 0; r < runs; r++) {
-    for (let k = 0; k < fns.length; k++) {
-      const i = (k + r) % fns.length;
-      collectGarbage();
-      const start = performance.now();
-      fns[i]();
-      ms[i].push(performance.now() - start);
-    }
-  }
-  return ms.map((m) => {
-    m.sort((a, b) => a - b);
-    return { median: m[runs >> 1], best: m[0] };
-  });
-}
-
 const { inputs } = loadInputs();
 const rows = [];
 for (const input of inputs.filter((i) => i.texts.length === 1 && !i.label.startsWith('worst'))) {
@@ -55,7 +32,7 @@ for (const input of inputs.filter((i) => i.texts.length === 1 && !i.label.starts
   if (Buffer.compare(Buffer.from(bytes), Buffer.from(ref.decode(ids))) !== 0) throw new Error(`decodeBytes differs from tiktoken on ${input.label}`);
   if (enc.decode(ids) !== decoder.decode(bytes)) throw new Error(`decode differs from TextDecoder on ${input.label}`);
   const mbs = (t) => `${(bytes.length / 1e6 / (t.median / 1e3)).toFixed(0)} (${(bytes.length / 1e6 / (t.best / 1e3)).toFixed(0)})`;
-  const times = timeEach([() => enc.decodeBytes(ids), () => enc.decode(ids), () => ref.decode(ids), () => decoder.decode(ref.decode(ids))]);
+  const times = timeRotating([() => enc.decodeBytes(ids), () => enc.decode(ids), () => ref.decode(ids), () => decoder.decode(ref.decode(ids))], runs);
   rows.push(`| ${input.label} | ${(bytes.length / 1e6).toFixed(2)} | ${times.map(mbs).join(' | ')} |`);
 }
 const text = [

@@ -1,0 +1,27 @@
+// Timing several functions fairly on a host whose speed drifts: each round runs every function
+// once, in an order that rotates from round to round, so that a slow minute slows them alike; a
+// garbage collection before each call, outside the timing, keeps one function's garbage out of
+// the next one's time. Shared by bench/decode.mjs and bench/count.mjs.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
+
+/** For each function, the median and best of `runs` timed calls, in milliseconds. */
+export function timeRotating(fns, runs) {
+  const ms = fns.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    for (let k = 0; k < fns.length; k++) {
+      const i = (k + r) % fns.length;
+      collectGarbage();
+      const start = performance.now();
+      fns[i]();
+      ms[i].push(performance.now() - start);
+    }
+  }
+  return ms.map((m) => {
+    m.sort((a, b) => a - b);
+    return { median: m[runs >> 1], best: m[0] };
+  });
+}
