@@ -64,8 +64,10 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
 }
 
 // Whether a token is ASCII is read 8 bytes at a time: a byte loop per token was a tenth of the
-// WebAssembly load. A last partial word may read past the token, into the next one or the
-// kTokenSlack zero bytes after the last, and masks those bytes off.
+// WebAssembly load. A last partial word may read up to 7 bytes past the token, into the next one
+// or the kTokenSlack zero bytes after the last, and masks those bytes off (the mask keeps the low
+// bytes: little-endian, as load() already assumes when it reads the count).
+static_assert(Vocab::kTokenSlack >= 8, "index_tokens reads 8 bytes at any token's start");
 size_t Vocab::index_tokens(uint32_t from, uint32_t to, size_t offset) {
   const uint8_t* bytes = bytes_.data();
   const uint8_t* lengths = lengths_.data();

@@ -157,7 +157,7 @@ class Vocab {
   std::vector<uint32_t> offsets_;   // rank -> start in bytes_
   std::vector<uint8_t> lengths_;    // rank -> length (0 = no token)
   std::vector<uint16_t> length_info_;  // rank -> TokenView::length_info (decode's length pass)
-  std::unique_ptr<Entry[], FreeTable> table_;  // mask_ + 1 slots
+  std::unique_ptr<Entry[], FreeTable> table_;  // mask_ + 1 slots; tokens of 3 or more bytes
   size_t mask_ = 0;
   unsigned shift_ = 64;
   uint32_t byte_rank_[256];
