@@ -12,12 +12,9 @@ import os from 'node:os';
 import { backend, getEncoding } from '../index.mjs';
 import { loadInputs } from './inputs.mjs';
 import { timeRotating } from './rotate.mjs';
+import { arg } from './args.mjs';
 
 const require = createRequire(import.meta.url);
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : process.argv[i + 1];
-};
 const name = arg('encoding', 'o200k_base');
 const runs = Number(arg('runs', 21));
 const enc = getEncoding(name);

@@ -36,7 +36,7 @@ function randomCodePoints(bytes) {
   return out;
 }
 
-/** [{ label, texts: string[], bytes }] — one call per element of texts. */
+/** inputs: [{ label, texts: string[], bytes }], one call per element of texts; dir: the corpus files'. */
 export function loadInputs() {
   const { dir, full } = corpusDir();
   const inputs = [];
@@ -59,5 +59,5 @@ export function loadInputs() {
   }
   const random = randomCodePoints(WORST_BYTES);
   inputs.push({ label: 'worst: random code points', texts: [random], bytes: Buffer.byteLength(random) });
-  return { inputs, corpus: full ? 'full corpus' : 'npm-only corpus (install Debian sources for the full one)' };
+  return { inputs, dir, corpus: full ? 'full corpus' : 'npm-only corpus (install Debian sources for the full one)' };
 }

@@ -1,12 +1,17 @@
 // Timing several functions fairly on a host whose speed drifts: each round runs every function
 // once, in an order that rotates from round to round, so that a slow minute slows them alike; a
 // garbage collection before each call, outside the timing, keeps one function's garbage out of
-// the next one's time. Shared by bench/decode.mjs and bench/count.mjs.
+// the next one's time. Shared by bench/decode.mjs, bench/count.mjs and bench/peers/quicktok.mjs.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc');
+export const collectGarbage = runInNewContext('gc');
+
+/** The middle value (the upper one of the two middle values for an even count). */
+export function median(values) {
+  return [...values].sort((a, b) => a - b)[values.length >> 1];
+}
 
 /** For each function, the median and best of `runs` timed calls, in milliseconds. */
 export function timeRotating(fns, runs) {
@@ -20,8 +25,5 @@ export function timeRotating(fns, runs) {
       ms[i].push(performance.now() - start);
     }
   }
-  return ms.map((m) => {
-    m.sort((a, b) => a - b);
-    return { median: m[runs >> 1], best: m[0] };
-  });
+  return ms.map((m) => ({ median: median(m), best: Math.min(...m) }));
 }

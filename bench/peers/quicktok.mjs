@@ -1,41 +1,38 @@
 // turbotoken from Node against quicktok from C++ (github.com/dmatth1/quicktok: an exact C++ BPE
 // tokenizer for OpenAI's encodings with hand-written SIMD pre-tokenizers and backtracking BPE),
-// on the corpus files. quicktok is on neither npm nor apt, so this is not part of `npm run bench`:
-// check it out yourself and point this script at it.
+// with the `tiktoken` package beside them, on the corpus files. quicktok is on neither npm nor apt,
+// so this is not part of `npm run bench`: check it out yourself and point this script at it.
 //
 //   git clone https://github.com/dmatth1/quicktok /path/to/quicktok
 //   node bench/peers/quicktok.mjs --quicktok /path/to/quicktok [--rounds 15] [--inputs mixed,...] [--write]
 //
 // Builds quicktok's library with its own Makefile (-O3 -march=native, its defaults) unless it is
 // built, and bench/peers/quicktok_file.cpp against it. quicktok runs in a child process that
-// encodes the whole file once per request; turbotoken runs in this process, `encode(text,
-// { disallowedSpecial: [], threads: 1 })` on the file as a JS string (so getting the string into
-// native code is counted). After a warm-up call each and a check that both give the same token
-// count and id hash, the two take turns one call at a time, the first of each round alternating,
-// so that the host's changes of speed fall on both alike. Reported: each side's median MB/s and the
-// median (and range) of the per-round ratios.
+// encodes the whole file once per request; turbotoken and tiktoken run in this process, each
+// encoding the file as a JS string (special-token text as ordinary text, turbotoken on one
+// thread), so that getting the string into native code is counted. After a check that all three
+// give the same token count and id hash, each round calls each once, in an order that rotates,
+// with a garbage collection before each call of ours, so that the host's changes of speed fall on
+// all of them alike. Reported: median MB/s of each, and the median (and range) of the per-round
+// ratios.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { arg } from '../args.mjs';
 import { loadInputs } from '../inputs.mjs';
+import { collectGarbage, median } from '../rotate.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ENCODINGS = ['cl100k_base', 'o200k_base'];
-const KINDS = ['prose', 'code', 'email', 'multilingual', 'mixed'];
+const CALL_TIMEOUT_MS = 120_000;
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-}
-
-const quicktokDir = option('quicktok', process.env.QUICKTOK_DIR);
-const rounds = Number(option('rounds', 15));
-const only = option('inputs', null)?.split(',');
-const ORDINARY = Object.freeze({ disallowedSpecial: [], threads: 1 });
+const quicktokDir = arg('quicktok', process.env.QUICKTOK_DIR);
+const rounds = Number(arg('rounds', 15));
+const only = arg('inputs', null)?.split(',');
 const write = process.argv.includes('--write');
 if (!quicktokDir || !existsSync(`${quicktokDir}/include/quicktok.hpp`)) {
   console.error('usage: node bench/peers/quicktok.mjs --quicktok DIR (a checkout of github.com/dmatth1/quicktok)');
@@ -61,96 +58,128 @@ function quicktokCommit() {
   }
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function hashIds(ids) {
   let h = 2166136261;
   for (let i = 0; i < ids.length; i++) h = Math.imul(h ^ ids[i], 16777619) >>> 0;
   return h;
 }
 
-// The driver as a child process: ready() resolves to its first line (tokens and hash), and each
-// call() to the seconds of one more encode of the file.
+// The driver as a child process, one line out per request: ready() gives its first line (tokens
+// and hash), call() the seconds of one more encode of the file. Once the driver has failed, or
+// says something nobody asked for, every pending and later request fails with the reason.
 function startQuicktok(driver, encoding, path) {
   const child = spawn(driver, [`${quicktokDir}/data`, encoding, path], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
   const waiting = [];
-  lines.on('line', (line) => waiting.shift()?.resolve(line));
-  child.on('exit', (code) => {
-    for (const w of waiting.splice(0)) w.reject(new Error(`quicktok_file exited with ${code}`));
+  let failure = null;
+  const fail = (error) => {
+    failure ??= error;
+    for (const w of waiting.splice(0)) w.reject(failure);
+  };
+  child.on('error', fail);
+  child.stdin.on('error', fail);
+  child.on('close', (code, signal) => fail(new Error(`quicktok_file ended (${signal ?? `exit code ${code}`})`)));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const w = waiting.shift();
+    if (w) w.resolve(line);
+    else fail(new Error(`quicktok_file wrote a line nobody asked for: ${line.slice(0, 80)}`));
   });
-  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  const next = () => new Promise((resolve, reject) => {
+    if (failure) return reject(failure);
+    const timer = setTimeout(() => fail(new Error(`quicktok_file gave no answer in ${CALL_TIMEOUT_MS} ms`)), CALL_TIMEOUT_MS);
+    const settle = (fn) => (value) => {
+      clearTimeout(timer);
+      fn(value);
+    };
+    waiting.push({ resolve: settle(resolve), reject: settle(reject) });
+  });
   const first = next();
   return {
     ready: async () => JSON.parse(await first),
     call: async () => {
       const line = next();
-      child.stdin.write('\n');
+      if (!failure) child.stdin.write('\n');
       return Number(await line);
     },
-    stop: () => child.stdin.end(),
+    stop: () => {
+      if (!failure) child.stdin.end();
+      else child.kill();
+    },
   };
 }
 
-function timeTurbotoken(enc, text) {
+function timeInProcess(encode, text) {
+  collectGarbage();
   const start = process.hrtime.bigint();
-  enc.encode(text, ORDINARY);
+  encode(text);
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-async function compare(driver, turbotoken, encoding, input, path) {
-  const enc = turbotoken.getEncoding(encoding);
+async function compare(driver, turbotoken, tiktoken, encoding, input, path) {
+  const ordinary = { disallowedSpecial: [], threads: 1 };
+  const ours = turbotoken.getEncoding(encoding);
+  const reference = tiktoken.get_encoding(encoding);
+  const encoders = { turbotoken: (t) => ours.encode(t, ordinary), tiktoken: (t) => reference.encode_ordinary(t) };
   const text = input.texts[0];
   const quicktok = startQuicktok(driver, encoding, path);
   try {
-    const theirs = await quicktok.ready();
-    const ids = enc.encode(text, ORDINARY);
-    const ours = { tokens: ids.length, hash: hashIds(ids) };
-    if (theirs.tokens !== ours.tokens || theirs.hash !== ours.hash) {
-      return { label: input.label, mismatch: `quicktok ${theirs.tokens} tokens (hash ${theirs.hash}), turbotoken ${ours.tokens} (hash ${ours.hash})` };
+    const got = { quicktok: await quicktok.ready() };
+    for (const [name, encode] of Object.entries(encoders)) {
+      const ids = encode(text);
+      got[name] = { tokens: ids.length, hash: hashIds(ids) };
     }
-    const oursMBps = [], theirsMBps = [];
+    const differ = Object.entries(got).filter(([, g]) => g.tokens !== got.quicktok.tokens || g.hash !== got.quicktok.hash);
+    if (differ.length) {
+      return { label: input.label, mismatch: Object.entries(got).map(([n, g]) => `${n} ${g.tokens} tokens (hash ${g.hash})`).join(', ') };
+    }
+    const timers = [
+      ['quicktok', () => quicktok.call()],
+      ['turbotoken', async () => timeInProcess(encoders.turbotoken, text)],
+      ['tiktoken', async () => timeInProcess(encoders.tiktoken, text)],
+    ];
+    const mbps = { quicktok: [], turbotoken: [], tiktoken: [] };
     for (let r = 0; r < rounds; r++) {
-      if (r % 2 === 0) theirsMBps.push(input.bytes / (await quicktok.call()) / 1e6);
-      oursMBps.push(input.bytes / timeTurbotoken(enc, text) / 1e6);
-      if (r % 2 === 1) theirsMBps.push(input.bytes / (await quicktok.call()) / 1e6);
+      for (let k = 0; k < timers.length; k++) {
+        const [name, time] = timers[(k + r) % timers.length];
+        mbps[name].push(input.bytes / (await time()) / 1e6);
+      }
     }
-    const ratios = oursMBps.map((v, r) => v / theirsMBps[r]);
-    return { label: input.label, bytes: input.bytes, ours: median(oursMBps), theirs: median(theirsMBps), ratio: median(ratios),
-      low: Math.min(...ratios), high: Math.max(...ratios) };
+    const ratio = (a, b) => mbps[a].map((v, r) => v / mbps[b][r]);
+    const summary = (values) => ({ median: median(values), low: Math.min(...values), high: Math.max(...values) });
+    return { label: input.label, bytes: input.bytes, mbps: Object.fromEntries(Object.entries(mbps).map(([n, v]) => [n, median(v)])),
+      oursToQuicktok: summary(ratio('turbotoken', 'quicktok')), quicktokToTiktoken: summary(ratio('quicktok', 'tiktoken')) };
   } finally {
     quicktok.stop();
+    reference.free();
   }
 }
 
 function table(encoding, rows, backend, commit) {
+  const range = (s) => `${s.median.toFixed(2)}× (${s.low.toFixed(2)}-${s.high.toFixed(2)})`;
   const lines = [`### ${encoding}: turbotoken from Node against quicktok from C++`, '',
     `Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, turbotoken backend ${backend}; quicktok ${commit} ` +
-    `built with its Makefile (-O3 -march=native), in a child process. Single thread, whole file per call, the two ` +
-    `taking turns one call at a time for ${rounds} rounds; medians. Token counts and id hashes checked equal first.`, '',
-    '| input | MB | turbotoken MB/s | quicktok MB/s | turbotoken ÷ quicktok (median; range over rounds) |', '|---|---|---|---|---|'];
+    `built with its Makefile (-O3 -march=native), in a child process; the tiktoken npm package. Single thread, whole ` +
+    `file per call, each once per round in a rotating order, ${rounds} rounds; medians. Token counts and id hashes checked equal first.`, '',
+    '| input | MB | turbotoken MB/s | quicktok MB/s | tiktoken MB/s | turbotoken ÷ quicktok (median; range over rounds) | quicktok ÷ tiktoken |',
+    '|---|---|---|---|---|---|---|'];
   for (const row of rows) {
-    if (row.mismatch) lines.push(`| ${row.label} | | | | outputs differ, not timed: ${row.mismatch} |`);
-    else lines.push(`| ${row.label} | ${(row.bytes / 1e6).toFixed(2)} | ${row.ours.toFixed(2)} | ${row.theirs.toFixed(2)} | ` +
-      `${row.ratio.toFixed(2)}× (${row.low.toFixed(2)}-${row.high.toFixed(2)}) |`);
+    if (row.mismatch) lines.push(`| ${row.label} | | | | | outputs differ, not timed: ${row.mismatch} | |`);
+    else lines.push(`| ${row.label} | ${(row.bytes / 1e6).toFixed(2)} | ${row.mbps.turbotoken.toFixed(2)} | ${row.mbps.quicktok.toFixed(2)} | ` +
+      `${row.mbps.tiktoken.toFixed(2)} | ${range(row.oursToQuicktok)} | ${range(row.quicktokToTiktoken)} |`);
   }
   return lines.join('\n') + '\n';
 }
 
 const turbotoken = require('../../dist/cjs/index.js');
+const tiktoken = require('tiktoken');
 const driver = buildDriver();
 const commit = quicktokCommit();
-const { inputs } = loadInputs();
-const corpus = inputs.filter((input) => KINDS.includes(input.label) && (!only || only.includes(input.label)));
-const corpusDir = existsSync(`${root}/corpus/mixed.txt`) ? `${root}/corpus` : `${root}/corpus/npm-only`;
+const { inputs, dir } = loadInputs();
+const corpus = inputs.filter((input) => input.texts.length === 1 && existsSync(`${dir}/${input.label}.txt`) &&
+  (!only || only.includes(input.label)));
 let report = '';
 for (const encoding of ENCODINGS) {
   const rows = [];
-  for (const input of corpus) rows.push(await compare(driver, turbotoken, encoding, input, `${corpusDir}/${input.label}.txt`));
+  for (const input of corpus) rows.push(await compare(driver, turbotoken, tiktoken, encoding, input, `${dir}/${input.label}.txt`));
   const md = table(encoding, rows, turbotoken.backend, commit);
   console.log(md);
   report += md + '\n';

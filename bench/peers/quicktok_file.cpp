@@ -6,7 +6,9 @@
 // each line read from stdin, encodes it again and prints the seconds that call took: the caller
 // alternates these calls with its own, one by one.
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -17,9 +19,11 @@
 
 namespace {
 
-std::vector<uint8_t> read_file(const char* path) {
+bool read_file(const char* path, std::vector<uint8_t>* out) {
   std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+  if (!in) return false;
+  out->assign(std::istreambuf_iterator<char>(in), {});
+  return !in.bad();
 }
 
 // FNV-1a over the ids as 32-bit words; bench/peers/quicktok.mjs computes the same.
@@ -36,7 +40,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: quicktok_file DATA_DIR ENCODING TEXT\n");
     return 2;
   }
-  const std::vector<uint8_t> text = read_file(argv[3]);
+  std::vector<uint8_t> text;
+  if (!read_file(argv[3], &text)) {
+    std::fprintf(stderr, "quicktok_file: cannot read %s\n", argv[3]);
+    return 1;
+  }
   try {
     const quicktok::Tokenizer tokenizer = quicktok::Tokenizer::load_dir(argv[1], argv[2]);
     std::vector<uint32_t> ids;
