@@ -2,6 +2,7 @@
 // (the merge for long pieces is at worst O(n log n); a quadratic merge would take 16x).
 import { describe, expect, it } from 'vitest';
 import { getEncoding } from '../index.mjs';
+import { cpuGrowth } from './support/growth.mjs';
 import { WORST_CASES, repeatToBytes } from './support/worst-cases.mjs';
 
 const SMALL = 2 * 1024 * 1024;
@@ -22,18 +23,6 @@ const LARGE = 4 * SMALL;
 // takes 16x, and more under the same load: 12x still fails it and leaves room for a loaded machine.
 const MAX_RATIO = 12;
 
-// User CPU time of this process (not wall time), the fastest of several runs: other processes
-// on a busy machine (vitest runs test files in parallel) then barely move the ratio.
-function fastest(fn, runs = 5) {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const start = process.cpuUsage();
-    fn();
-    best = Math.min(best, process.cpuUsage(start).user);
-  }
-  return Math.max(best, 1);
-}
-
 describe.each(['r50k_base', 'cl100k_base', 'o200k_base'])('%s grows linearly', (name) => {
   const enc = getEncoding(name);
   it.each(Object.entries(WORST_CASES))('%s', (_label, unit) => {
@@ -44,11 +33,9 @@ describe.each(['r50k_base', 'cl100k_base', 'o200k_base'])('%s grows linearly', (
     // same scanner and merges without allocating the result, whose allocation wakes V8's GC.
     const one = { threads: 1 };
     enc.count(small, one); // warm up
-    const measure = () => fastest(() => enc.count(large, one)) / fastest(() => enc.count(small, one));
-    // A second measurement when the first is over the bound: a burst of load on the machine passes
-    // on a retry, a quadratic merge (16x) fails both.
-    let ratio = measure();
-    if (ratio >= MAX_RATIO) ratio = Math.min(ratio, measure());
+    // cpuGrowth measures again when a ratio is over the bound: a burst of load on the machine
+    // passes on a retry, a quadratic merge (16x) fails every attempt.
+    const ratio = cpuGrowth(() => enc.count(small, one), () => enc.count(large, one), { bound: MAX_RATIO });
     expect(ratio).toBeLessThan(MAX_RATIO);
     expect(enc.count(large)).toBe(enc.encode(large).length);
   });
