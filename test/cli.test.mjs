@@ -207,6 +207,7 @@ describe('corpus bad input: a message, exit code != 0, no output files', () => {
     ['the same on worker threads', ['bad/ok.txt', 'bad/special.txt', '--special', 'error', '--threads', '2'], 1, 'bad/special.txt: The text contains'],
     ['no inputs', [], 2, 'needs input files'],
     ['a bad shard', ['bad/ok.txt', '--shard', '2/2'], 2, '--shard must be i/n'],
+    ['a shard count past 2^53 (it would round)', ['bad/ok.txt', '--shard', '0/99999999999999999999'], 2, '--shard must be i/n'],
     ['bad threads', ['bad/ok.txt', '--threads', 'many'], 2, '--threads must be a whole number'],
     ['an option without its value', ['bad/ok.txt', '--field'], 2, '--field needs a value'],
   ];

@@ -144,7 +144,8 @@ function parseShard(value: string | boolean | undefined): [number, number] {
   if (value === undefined || typeof value === 'boolean') return [0, 1];
   const match = /^(\d+)\/(\d+)$/.exec(value);
   const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
-  if (!match || count < 1 || index >= count) throw new UsageError(`--shard must be i/n with 0 <= i < n, e.g. 0/4; received ${JSON.stringify(value)}`);
+  // Safe integers only: past 2^53 the numbers round, and the shard's byte range with them.
+  if (!match || count < 1 || index >= count || !Number.isSafeInteger(count)) throw new UsageError(`--shard must be i/n with 0 <= i < n, e.g. 0/4; received ${JSON.stringify(value)}`);
   return [index, count];
 }
 
