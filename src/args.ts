@@ -84,8 +84,16 @@ export function checkTokenCount(value: unknown, name: string): number {
 /** An array of texts (strings or Uint8Arrays). */
 export function checkTextList(value: unknown, name: string): TextInput[] {
   if (!Array.isArray(value)) throw typeError(`The "${name}" argument must be an array of strings or Uint8Arrays; received ${describe(value)}`);
-  value.forEach((item, i) => checkText(item, `${name}[${i}]`));
+  // An index loop, not forEach: forEach skips the holes of a sparse array.
+  for (let i = 0; i < value.length; i++) checkText(value[i], `${name}[${i}]`);
   return value as TextInput[];
+}
+
+/** A result of encodeBatch: { tokens: Uint32Array, offsets: Uint32Array }. */
+export function checkBatchResult(value: unknown, name = 'result'): void {
+  const v = value as { tokens?: unknown; offsets?: unknown } | null;
+  if (v !== null && typeof v === 'object' && v.tokens instanceof Uint32Array && v.offsets instanceof Uint32Array) return;
+  throw typeError(`The "${name}" argument must be an encodeBatch result ({ tokens: Uint32Array, offsets: Uint32Array }); received ${describe(value)}`);
 }
 
 export function checkThreads(value: unknown, name = 'threads'): number {

@@ -34,7 +34,8 @@ function specialError(message: string): TurbotokenError {
 function readSpecials(value: unknown, whereRank: (rank: number) => string | undefined): Record<string, number> {
   if (value === undefined) return {};
   const pairs: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(checkOptions(value, 'specialTokens'));
-  const out: Record<string, number> = {};
+  // No prototype: a special token may be named "__proto__" (JSON.parse makes such keys own properties).
+  const out: Record<string, number> = Object.create(null);
   const byId = new Map<number, string>();
   for (const [text, id] of pairs) {
     if (typeof text !== 'string' || text === '') throw typeError(`specialTokens: a special token must be a non-empty string; received ${JSON.stringify(text)}`);

@@ -1,5 +1,5 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, type TextInput } from './args';
+import { checkBatchResult, checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, type TextInput } from './args';
 import type { ChatMessage, EncodeChatOptions } from './compat/chat';
 import type { EncodingOptions } from './custom-encoding';
 import { rangeError, TurbotokenError } from './errors';
@@ -83,8 +83,11 @@ export interface BatchResult {
   offsets: Uint32Array;
 }
 
+const FROM_NATIVE = Symbol('Encoding.fromNative');
+
 /** A batch result as one Uint32Array per text (views into result.tokens, not copies). */
 export function splitBatch(result: BatchResult): Uint32Array[] {
+  checkBatchResult(result);
   const out: Uint32Array[] = [];
   for (let k = 0; k + 1 < result.offsets.length; k++) out.push(result.tokens.subarray(result.offsets[k], result.offsets[k + 1]));
   return out;
@@ -168,10 +171,12 @@ export class Encoding {
   /** An encoding of your own vocabulary (see EncodingOptions and docs/api.md). */
   constructor(options: EncodingOptions);
   /** @internal */
-  constructor(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string);
+  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string);
   constructor(...args: unknown[]) {
-    let [name, handle, specialTokens, pattern] = args as [string, NativeEncodingHandle, Record<string, number>, string];
-    if (args.length !== 4) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
+    // Only fromNative holds the symbol: any call from outside, whatever its arguments, is read
+    // (and checked) as EncodingOptions.
+    let [, name, handle, specialTokens, pattern] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string];
+    if (args[0] !== FROM_NATIVE) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
     this.patternKind = knownFamily(pattern) ?? 'regexp';
     this.#cuttable = cutRules(pattern, Object.keys(specialTokens)) !== null;
     this.name = name;
@@ -197,7 +202,7 @@ export class Encoding {
 
   /** @internal */
   static fromNative(name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string): Encoding {
-    return new Encoding(name, handle, specialTokens, pattern);
+    return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern);
   }
 
   /**
@@ -207,11 +212,12 @@ export class Encoding {
   encode(text: TextInput, options?: EncodeTextOptions): Uint32Array {
     const input = checkText(text);
     const [allowed, disallowed] = this.#policy(options);
+    const threads = this.#threadsFor(input, options); // checked even where maxTokens makes it unused
     if (options?.maxTokens !== undefined) {
       const maxTokens = checkTokenCount(options.maxTokens, 'maxTokens');
       if (maxTokens !== Infinity) return this.#handle.encodePrefix(input, allowed, disallowed, maxTokens);
     }
-    return this.#encode(input, allowed, disallowed, this.#threadsFor(input, options));
+    return this.#encode(input, allowed, disallowed, threads);
   }
 
   /**

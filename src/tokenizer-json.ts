@@ -209,7 +209,7 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
     if (addedIds.get(id) === token) continue;
     ranks.set(decodeToken(token, table, source, key), id);
   }
-  const specialTokens: Record<string, number> = {};
+  const specialTokens: Record<string, number> = Object.create(null); // see readSpecials
   added.forEach((t, k) => {
     const clash = byId.get(t.id);
     if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${JSON.stringify(clash)}`);

@@ -64,7 +64,9 @@ function putText(rt: Runtime, text: string | Uint8Array, extra: number): { ptr: 
     return { ptr, size: written, invalid: 0 };
   }
   const ptr = rt.alloc(text.length + extra);
-  rt.u8().set(text, ptr + extra);
+  // A view of a detached ArrayBuffer has length 0 and reads as empty, as on the native backend;
+  // set() would throw on it.
+  if (text.length > 0) rt.u8().set(text, ptr + extra);
   return { ptr, size: text.length, invalid: 1 };
 }
 
@@ -276,7 +278,7 @@ class WasmEncoding implements NativeEncodingHandle {
     return guarded((rt) => {
       const core = this.#core(rt);
       const ptr = rt.alloc(ids.byteLength);
-      new Uint32Array(rt.x.memory.buffer, ptr, ids.length).set(ids);
+      if (ids.length > 0) new Uint32Array(rt.x.memory.buffer, ptr, ids.length).set(ids); // see putText
       const status = rt.x.tt_decode(core, ptr, ids.length);
       rt.x.tt_free(ptr);
       const [a, b] = rt.out();

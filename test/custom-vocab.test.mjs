@@ -147,6 +147,21 @@ describe('a vocabulary of your own', () => {
     expect(encoding.count('no specials [CL S] here <s')).toBe(ref.encode('no specials [CL S] here <s', 'all').length);
   });
 
+  // A plain object would drop it: assigning "__proto__" sets the prototype instead of a key.
+  it('keeps a special token named "__proto__", from a Map or a parsed JSON object', () => {
+    const named = JSON.parse('{"__proto__": 100300, "<x>": 100301}');
+    const ref = referenceFor(cl100kText, named, PATTERNS.cl100k);
+    const text = 'a __proto__<x> __proto__';
+    for (const specialTokens of [named, new Map(Object.entries(named))]) {
+      const encoding = new Encoding({ name: 'proto', pattern: PATTERNS.cl100k, ranks: cl100kText, specialTokens });
+      expect(Object.entries(encoding.specialTokens)).toEqual([['__proto__', 100300], ['<x>', 100301]]);
+      expect([...encoding.encode(text, { allowedSpecial: 'all' })]).toEqual([...ref.encode(text, 'all')]);
+      expect(encoding.encode(text, { allowedSpecial: 'all' })).toContain(100300);
+      expect(encoding.decode([100300])).toBe('__proto__');
+      expect(() => encoding.encode(text)).toThrow(expect.objectContaining({ constructor: TurbotokenError, code: 'ERR_DISALLOWED_SPECIAL_TOKEN' }));
+    }
+  });
+
   it('encodes Uint8Array input and lone surrogates as the shipped encodings do', () => {
     const encoding = new Encoding({ name: 'b', pattern: PATTERNS.qwen2, ranks: cl100kText });
     const native = new Encoding({ name: 'n', pattern: PATTERNS.cl100k, ranks: cl100kText });

@@ -1,6 +1,6 @@
 // Bad input gets a typed error with a code; it never crashes the process or returns silently.
 import { describe, expect, it } from 'vitest';
-import { TurbotokenError, encodingForModel, getEncoding } from '../index.mjs';
+import { Encoding, TurbotokenError, encodingForModel, getEncoding, splitBatch } from '../index.mjs';
 
 const enc = getEncoding('cl100k_base');
 const err = (Type, code) => expect.objectContaining({ constructor: Type, code });
@@ -54,6 +54,45 @@ describe('bad arguments', () => {
     expect(() => enc.encodeSingleToken('hello world, friends')).toThrow(err(TurbotokenError, 'ERR_NOT_A_TOKEN'));
     expect(() => enc.encodeSingleToken('')).toThrow(err(TurbotokenError, 'ERR_NOT_A_TOKEN'));
     expect(() => enc.encodeSingleToken(5)).toThrow(err(TypeError, 'ERR_INVALID_ARG_TYPE'));
+  });
+
+  it('a sparse array of texts names its first hole', () => {
+    for (const call of [() => enc.encodeBatch(['a', , 'b']), () => enc.countBatch(['a', , 'b'])]) {
+      expect(call).toThrow(err(TypeError, 'ERR_INVALID_ARG_TYPE'));
+      expect(call).toThrow(/"texts\[1\]"/);
+    }
+  });
+
+  it('splitBatch takes only an encodeBatch result', () => {
+    for (const bad of [undefined, null, {}, { tokens: [1], offsets: [0, 1] }, 'x']) {
+      expect(() => splitBatch(bad)).toThrow(err(TypeError, 'ERR_INVALID_ARG_TYPE'));
+    }
+    expect(splitBatch(enc.encodeBatch(['a b', 'c'])).map((ids) => [...ids])).toEqual([[...enc.encode('a b')], [...enc.encode('c')]]);
+  });
+
+  it('new Encoding reads its first argument as options however many arguments it is given', () => {
+    const handle = { info: () => ({ maxTokenValue: 1 }) };
+    expect(() => new Encoding('x', handle, {}, 'pattern')).toThrow(err(TypeError, 'ERR_INVALID_ARG_TYPE'));
+    expect(() => new Encoding({ name: 'x', pattern: 'a' }, undefined, undefined, undefined)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_/) }));
+  });
+
+  it('threads is checked when maxTokens is given too', () => {
+    expect(() => enc.encode('a b', { maxTokens: 1, threads: 'x' })).toThrow(err(TypeError, 'ERR_INVALID_ARG_TYPE'));
+    expect(() => enc.encode('a b', { maxTokens: 1, threads: 0 })).toThrow(err(RangeError, 'ERR_OUT_OF_RANGE'));
+  });
+
+  // A transferred buffer's views have length 0, and read as empty (as TextDecoder reads them).
+  it('views of a detached ArrayBuffer read as empty on every backend', () => {
+    const detached = (Type) => {
+      const view = new Type(8);
+      structuredClone(view.buffer, { transfer: [view.buffer] });
+      return view;
+    };
+    expect([...enc.encode(detached(Uint8Array))]).toEqual([]);
+    expect(enc.count(detached(Uint8Array))).toBe(0);
+    expect([...enc.countBatch([detached(Uint8Array), 'a b'])]).toEqual([0, 2]);
+    expect(enc.decode(detached(Uint32Array))).toBe('');
+    expect([...enc.decodeBytes(detached(Uint32Array))]).toEqual([]);
   });
 
   it('errors carry stacks that point at the caller', () => {
