@@ -2,7 +2,12 @@
 // Generates native/core/unicode_tables.{h,cpp}: code point -> class bits, as the
 // reference tokenizer (the `tiktoken` npm package) sees them.
 //
-// Usage: node scripts/gen-unicode-tables.mjs [outDir]   (default: native/core)
+// Also generates src/unicode-unassigned.ts: the code points the reference reads as unassigned
+// (\p{Cn}), with which the RegExp path of custom patterns pins the engine's Unicode properties to
+// the reference's version (src/unicode-pin.ts).
+//
+// Usage: node scripts/gen-unicode-tables.mjs [outDir]   (default: native/core and src; an outDir
+// given gets all three files)
 //
 // The data is probed from the reference's own regex engine rather than from a
 // Unicode database: its Unicode version is whatever its Rust regex crate was
@@ -28,6 +33,7 @@ const CLASSES = {
   Lm: ['\\p{Lm}', 'General_Category/Modifier_Letter'],
   Lo: ['\\p{Lo}', 'General_Category/Other_Letter'],
   M: ['\\p{M}', 'General_Category/Mark'],
+  Cn: ['\\p{Cn}', 'General_Category/Unassigned'],
 };
 const LETTERS = [...'strevmld'];
 // The bit layout the C++ core relies on; UPPERISH/LOWERISH are o200k's word classes.
@@ -230,6 +236,32 @@ ${letterCases(sets)}
 `;
 }
 
+// Scalar values in `set` as inclusive ranges, "lo-hi" or "cp" in hex, space-separated.
+function rangesText(set) {
+  const parts = [];
+  for (let cp = 0; cp <= MAX_CP; cp++) {
+    if (!set[cp] || !isScalar(cp)) continue;
+    let hi = cp;
+    while (hi < MAX_CP && set[hi + 1] && isScalar(hi + 1)) hi++;
+    parts.push(hi === cp ? hex(cp) : `${hex(cp)}-${hex(hi)}`);
+    cp = hi;
+  }
+  return parts.join(' ');
+}
+
+function emitUnassigned(meta, set) {
+  const ranges = rangesText(set);
+  return `// GENERATED FILE - DO NOT EDIT. Regenerate with: node scripts/gen-unicode-tables.mjs
+// The scalar values the reference's regex engine reads as unassigned (\\p{Cn}), probed from
+// tiktoken ${meta.tiktokenVersion} (tiktoken_bg.wasm sha256 ${meta.wasmSha}).
+// Matches Unicode: ${meta.unicodeVersion}. Ranges sha256: ${sha256(ranges)}
+export const REFERENCE_UNICODE = '${meta.unicodeVersion}';
+/** Inclusive ranges in hex, "lo-hi" or "cp", space-separated. */
+export const UNASSIGNED_RANGES =
+  '${ranges}';
+`;
+}
+
 // Raw probe results ("<set> <cp> <cp> ..." per line) so the C++ side can be checked independently.
 function writeDump(path, sets) {
   writeFileSync(path, Object.entries(sets).map(([name, set]) => `${name} ${membersOf(set).join(' ')}\n`).join(''));
@@ -238,6 +270,7 @@ function writeDump(path, sets) {
 async function main() {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const outDir = resolve(process.argv[2] ?? join(root, 'native', 'core'));
+  const tsDir = process.argv[2] ? outDir : join(root, 'src');
   const wasmPath = createRequire(import.meta.url).resolve('tiktoken/tiktoken_bg.wasm');
   const tiktokenVersion = JSON.parse(readFileSync(join(dirname(wasmPath), 'package.json'), 'utf8')).version;
 
@@ -256,6 +289,7 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'unicode_tables.h'), emitHeader(meta, stages));
   writeFileSync(join(outDir, 'unicode_tables.cpp'), emitSource(meta, stages, sets));
+  writeFileSync(join(tsDir, 'unicode-unassigned.ts'), emitUnassigned(meta, sets.Cn));
   if (process.env.UNICODE_DUMP) writeDump(process.env.UNICODE_DUMP, sets);
   console.log(`stage1 ${stages.stage1.byteLength} B, stage2 ${stages.stage2.length} B ` +
     `(${stages.stage2.length / 256} blocks); Unicode ${unicodeVersion}; wrote ${outDir}`);

@@ -4,6 +4,7 @@
 // into an equivalent JavaScript RegExp, or refused with an error that names the construct.
 import { TurbotokenError } from './errors';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN } from './safe-cut';
+import { pinClass } from './unicode-pin';
 
 export type PatternFamily = 'gpt2' | 'cl100k' | 'o200k';
 export type PatternKind = PatternFamily | 'regexp';
@@ -92,7 +93,7 @@ class Translator {
 
   private step(): void {
     const c = this.src[this.i];
-    if (c === '\\') return this.atom(this.escape(false));
+    if (c === '\\') return this.atom(this.pinnedEscape());
     if (c === '[') return this.atom(this.charClass());
     if (c === '(') return this.openGroup();
     if (c === ')') return this.closeGroup();
@@ -108,6 +109,13 @@ class Translator {
     const ch = String.fromCodePoint(this.src.codePointAt(this.i - 1)!);
     this.i += ch.length - 1;
     this.atom(this.literal(ch));
+  }
+
+  // An escape outside a class; a property (\p, \d, \w...) pinned to the reference's Unicode.
+  private pinnedEscape(): string {
+    const e = this.escape(false);
+    if (!/\\[pP]\{/.test(e)) return e;
+    return pinClass(e.startsWith('[') ? e : `[${e}]`);
   }
 
   private literal(ch: string): string {
@@ -288,7 +296,7 @@ class Translator {
       if (c === undefined) this.fail('an unclosed "["');
       if (c === ']') {
         this.i++;
-        return out + ']';
+        return pinClass(out + ']');
       }
       if (c === '[') this.fail('a nested character class or [:class:] (not supported)');
       const two = this.src.slice(this.i, this.i + 2);
