@@ -170,6 +170,10 @@ interface Settings {
 function settingsFrom(options: OptionValues, positionals: string[]): Settings {
   if (positionals.length === 0) throw new UsageError('turbotoken corpus needs input files, directories or globs');
   if (typeof options.out !== 'string' || options.out === '') throw new UsageError('turbotoken corpus needs --out FILE.bin');
+  // "out/" or "out/.bin" would write the hidden files out/.bin, out/.idx and out/.json.
+  if (/(^|[\\/])(\.bin)?$/i.test(options.out)) throw new UsageError(`--out must name a file, e.g. out/train.bin; received ${JSON.stringify(options.out)}`);
+  // Sharding and the progress bar need every input's size before the first byte is read.
+  if (positionals.includes('-')) throw new UsageError('turbotoken corpus reads files, directories and globs, not stdin ("-")');
   const encoding = chooseEncoding(options);
   if (options['append-eot'] && encoding.eotToken === undefined) throw new UsageError(`${encoding.name} has no end-of-text token for --append-eot`);
   return {
