@@ -249,16 +249,24 @@ function rangesText(set) {
   return parts.join(' ');
 }
 
-function emitUnassigned(meta, set) {
+// Properties that some unassigned code points have, by the block they are in (the rest have none).
+const BY_BLOCK = ['Extended_Pictographic', 'Default_Ignorable_Code_Point', 'Pattern_Syntax', 'Noncharacter_Code_Point'];
+
+function emitUnassigned(meta, set, byBlock) {
   const ranges = rangesText(set);
+  const blockLines = Object.entries(byBlock).map(([name, text]) => `  ${name}: '${text}',`);
   return `// GENERATED FILE - DO NOT EDIT. Regenerate with: node scripts/gen-unicode-tables.mjs
 // The scalar values the reference's regex engine reads as unassigned (\\p{Cn}), probed from
 // tiktoken ${meta.tiktokenVersion} (tiktoken_bg.wasm sha256 ${meta.wasmSha}).
-// Matches Unicode: ${meta.unicodeVersion}. Ranges sha256: ${sha256(ranges)}
+// Matches Unicode: ${meta.unicodeVersion}. Ranges sha256: ${sha256(ranges, ...Object.values(byBlock))}
 export const REFERENCE_UNICODE = '${meta.unicodeVersion}';
 /** Inclusive ranges in hex, "lo-hi" or "cp", space-separated. */
 export const UNASSIGNED_RANGES =
   '${ranges}';
+/** The unassigned code points that have each of these properties all the same (same format). */
+export const UNASSIGNED_WITH: Record<string, string> = {
+${blockLines.join('\n')}
+};
 `;
 }
 
@@ -289,7 +297,9 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'unicode_tables.h'), emitHeader(meta, stages));
   writeFileSync(join(outDir, 'unicode_tables.cpp'), emitSource(meta, stages, sets));
-  writeFileSync(join(tsDir, 'unicode-unassigned.ts'), emitUnassigned(meta, sets.Cn));
+  const chunks = allScalarChunks();
+  const byBlock = Object.fromEntries(BY_BLOCK.map((name) => [name, rangesText(probe(`\\p{${name}}`, chunks).map((v, cp) => v & sets.Cn[cp]))]));
+  writeFileSync(join(tsDir, 'unicode-unassigned.ts'), emitUnassigned(meta, sets.Cn, byBlock));
   if (process.env.UNICODE_DUMP) writeDump(process.env.UNICODE_DUMP, sets);
   console.log(`stage1 ${stages.stage1.byteLength} B, stage2 ${stages.stage2.length} B ` +
     `(${stages.stage2.length / 256} blocks); Unicode ${unicodeVersion}; wrote ${outDir}`);

@@ -4,15 +4,29 @@
 // so what differs is the characters the engine has and the reference reads as unassigned. A class
 // with a property in it is rewritten to match those characters exactly as the reference does:
 // an unassigned character has the properties of any other unassigned one, so each property is
-// asked about one character that no version assigns (U+50000, plane 5). Not covered: a property
-// that Unicode changed for a character both versions have (rare), and the few properties whose value
-// for an unassigned code point depends on its block (Default_Ignorable_Code_Point,
-// Extended_Pictographic, Pattern_Syntax...).
-import { UNASSIGNED_RANGES } from './unicode-unassigned';
+// asked about one character that no version assigns (U+50000, plane 5), except the few properties
+// whose value for an unassigned code point depends on its block: for those the generated data
+// lists which unassigned code points have them. Not covered: a property that Unicode changed for a
+// character both versions have (16.0 to 17.0: U+0295 Ll to Lo, 672 characters out of
+// Extended_Pictographic; docs/api.md).
+import { UNASSIGNED_RANGES, UNASSIGNED_WITH } from './unicode-unassigned';
 
 const UNASSIGNED_EVERYWHERE = '\u{50000}';
 const PROPERTY = /\\[pP]\{[^}]*\}/g;
 const HAS_PROPERTY = /\\[pP]\{/;
+const BY_BLOCK = /^\\([pP])\{(Extended_Pictographic|ExtPict|Default_Ignorable_Code_Point|DI|Pattern_Syntax|Pat_Syn|Noncharacter_Code_Point|NChar)\}$/;
+const LONG_NAME: Record<string, string> = { ExtPict: 'Extended_Pictographic', DI: 'Default_Ignorable_Code_Point', Pat_Syn: 'Pattern_Syntax', NChar: 'Noncharacter_Code_Point' };
+
+const parseRanges = (text: string) => (text ? text.split(' ').map((r) => r.split('-').map((h) => parseInt(h, 16))) : []);
+const inRanges = (cp: number, ranges: number[][]) => ranges.some(([lo, hi = lo]) => cp >= lo && cp <= hi);
+
+/** What `item` (a \p{...} or \P{...}) is for the characters new to the engine, as class items. */
+function asUnassigned(item: string, fresh: number[]): string {
+  const byBlock = BY_BLOCK.exec(item);
+  if (!byBlock) return new RegExp(`[${item}]`, 'u').test(UNASSIGNED_EVERYWHERE) ? items(fresh) : '';
+  const ranges = parseRanges(UNASSIGNED_WITH[LONG_NAME[byBlock[2]] ?? byBlock[2]]);
+  return items(fresh.filter((cp) => inRanges(cp, ranges) === (byBlock[1] === 'p')));
+}
 
 let newChars: number[] | undefined;
 
@@ -22,7 +36,7 @@ let newChars: number[] | undefined;
  * characters), searched with the engine's \P{Cn}. */
 function charsNewToEngine(): number[] {
   if (newChars) return newChars;
-  const ranges = UNASSIGNED_RANGES.split(' ').map((r) => r.split('-').map((h) => parseInt(h, 16)));
+  const ranges = parseRanges(UNASSIGNED_RANGES);
   let units = 0;
   for (const [lo, hi = lo] of ranges) units += Math.max(0, Math.min(hi, 0xffff) - lo + 1) + 2 * Math.max(0, hi - Math.max(lo, 0x10000) + 1);
   const text = new Uint16Array(units);
@@ -70,10 +84,15 @@ export function pinClass(cls: string): string {
   if (!HAS_PROPERTY.test(cls)) return cls;
   const fresh = charsNewToEngine();
   if (fresh.length === 0) return cls;
-  const all = items(fresh);
-  const asReference = cls.replace(PROPERTY, (item) => (new RegExp(`[${item}]`, 'u').test(UNASSIGNED_EVERYWHERE) ? all : ''));
-  const engine = new RegExp(`^${cls}$`, 'u');
-  const reference = new RegExp(`^${asReference}$`, 'u');
+  let engine: RegExp;
+  let reference: RegExp;
+  try {
+    const asReference = cls.replace(PROPERTY, (item) => asUnassigned(item, fresh));
+    engine = new RegExp(`^${cls}$`, 'u');
+    reference = new RegExp(`^${asReference}$`, 'u');
+  } catch {
+    return cls; // an unknown property or a bad range: translatePattern's compile reports it
+  }
   const drop: number[] = [];
   const add: number[] = [];
   for (const cp of fresh) {
