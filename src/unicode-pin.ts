@@ -33,7 +33,7 @@ let newChars: number[] | undefined;
 /** The code points the engine assigns and the reference does not, ascending (none on an engine
  * with the reference's Unicode or an older one). Found once: every code point the reference reads
  * as unassigned, as one UTF-16 string (built as units and decoded: far cheaper than appending
- * characters), searched with the engine's \P{Cn}. */
+ * characters), less the runs the engine reads as unassigned too. */
 function charsNewToEngine(): number[] {
   if (newChars) return newChars;
   const ranges = parseRanges(UNASSIGNED_RANGES);
