@@ -35,6 +35,8 @@ const CLASSES = {
   M: ['\\p{M}', 'General_Category/Mark'],
   Cn: ['\\p{Cn}', 'General_Category/Unassigned'],
 };
+// Properties that some unassigned code points have, by the block they are in (the rest have none).
+const BY_BLOCK = ['Extended_Pictographic', 'Default_Ignorable_Code_Point', 'Pattern_Syntax', 'Noncharacter_Code_Point'];
 const LETTERS = [...'strevmld'];
 // The bit layout the C++ core relies on; UPPERISH/LOWERISH are o200k's word classes.
 const UPPERISH = '[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]';
@@ -86,12 +88,14 @@ function probe(pattern, chunks) {
   return member;
 }
 
-// Returns the probed sets, keyed like CLASSES plus "(?i:x)" per letter, and the class bits.
+// Returns the probed sets, keyed like CLASSES plus "(?i:x)" per letter; the class bits; and, per
+// BY_BLOCK property, the unassigned code points that have it.
 function probeReference() {
   const chunks = allScalarChunks();
   const sets = {};
   for (const [name, [pattern]] of Object.entries(CLASSES)) sets[name] = probe(pattern, chunks);
   for (const l of LETTERS) sets[letterSet(l)] = probe(letterSet(l), chunks);
+  const byBlock = Object.fromEntries(BY_BLOCK.map((name) => [name, probe(`\\p{${name}}`, chunks).map((v, cp) => v & sets.Cn[cp])]));
   const bits = new Uint8Array(MAX_CP + 1);
   for (let cp = 0; cp <= MAX_CP; cp++) {
     const at = Object.fromEntries(Object.keys(CLASSES).map((name) => [name, sets[name][cp] === 1]));
@@ -103,7 +107,7 @@ function probeReference() {
     const bad = direct.findIndex((v, cp) => v !== (bits[cp] & bit ? 1 : 0));
     if (bad >= 0) throw new Error(`${name}: reference ${composite} disagrees at U+${hex(bad)}`);
   }
-  return { sets, bits };
+  return { sets, bits, byBlock };
 }
 
 // Unicode's view of a letter under (?i): everything whose simple case fold is it.
@@ -249,17 +253,14 @@ function rangesText(set) {
   return parts.join(' ');
 }
 
-// Properties that some unassigned code points have, by the block they are in (the rest have none).
-const BY_BLOCK = ['Extended_Pictographic', 'Default_Ignorable_Code_Point', 'Pattern_Syntax', 'Noncharacter_Code_Point'];
-
 function emitUnassigned(meta, set, byBlock) {
   const ranges = rangesText(set);
-  const blockLines = Object.entries(byBlock).map(([name, text]) => `  ${name}: '${text}',`);
+  const blockRanges = Object.fromEntries(Object.entries(byBlock).map(([name, members]) => [name, rangesText(members)]));
+  const blockLines = Object.entries(blockRanges).map(([name, text]) => `  ${name}: '${text}',`);
   return `// GENERATED FILE - DO NOT EDIT. Regenerate with: node scripts/gen-unicode-tables.mjs
 // The scalar values the reference's regex engine reads as unassigned (\\p{Cn}), probed from
 // tiktoken ${meta.tiktokenVersion} (tiktoken_bg.wasm sha256 ${meta.wasmSha}).
-// Matches Unicode: ${meta.unicodeVersion}. Ranges sha256: ${sha256(ranges, ...Object.values(byBlock))}
-export const REFERENCE_UNICODE = '${meta.unicodeVersion}';
+// Matches Unicode: ${meta.unicodeVersion}. Ranges sha256: ${sha256(ranges, ...Object.values(blockRanges))}
 /** Inclusive ranges in hex, "lo-hi" or "cp", space-separated. */
 export const UNASSIGNED_RANGES =
   '${ranges}';
@@ -282,7 +283,7 @@ async function main() {
   const wasmPath = createRequire(import.meta.url).resolve('tiktoken/tiktoken_bg.wasm');
   const tiktokenVersion = JSON.parse(readFileSync(join(dirname(wasmPath), 'package.json'), 'utf8')).version;
 
-  const { sets, bits } = probeReference();
+  const { sets, bits, byBlock } = probeReference();
   const unicodeVersion = await crossCheck(sets);
   const stages = buildStages(bits);
   const letterText = LETTERS.map((l) => `${l}:${membersOf(sets[letterSet(l)]).join(',')}`).join(';');
@@ -297,8 +298,6 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'unicode_tables.h'), emitHeader(meta, stages));
   writeFileSync(join(outDir, 'unicode_tables.cpp'), emitSource(meta, stages, sets));
-  const chunks = allScalarChunks();
-  const byBlock = Object.fromEntries(BY_BLOCK.map((name) => [name, rangesText(probe(`\\p{${name}}`, chunks).map((v, cp) => v & sets.Cn[cp]))]));
   writeFileSync(join(tsDir, 'unicode-unassigned.ts'), emitUnassigned(meta, sets.Cn, byBlock));
   if (process.env.UNICODE_DUMP) writeDump(process.env.UNICODE_DUMP, sets);
   console.log(`stage1 ${stages.stage1.byteLength} B, stage2 ${stages.stage2.length} B ` +
