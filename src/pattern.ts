@@ -4,7 +4,7 @@
 // into an equivalent JavaScript RegExp, or refused with an error that names the construct.
 import { TurbotokenError } from './errors';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN } from './safe-cut';
-import { pinClass } from './unicode-pin';
+import { hasProperty, pinClass } from './unicode-pin';
 
 export type PatternFamily = 'gpt2' | 'cl100k' | 'o200k';
 export type PatternKind = PatternFamily | 'regexp';
@@ -114,7 +114,7 @@ class Translator {
   // An escape outside a class; a property (\p, \d, \w...) pinned to the reference's Unicode.
   private pinnedEscape(): string {
     const e = this.escape(false);
-    if (!/\\[pP]\{/.test(e)) return e;
+    if (!hasProperty(e)) return e; // a literal or \s: nothing to pin, and no class to wrap it in
     return pinClass(e.startsWith('[') ? e : `[${e}]`);
   }
 

@@ -13,17 +13,20 @@ import { UNASSIGNED_RANGES, UNASSIGNED_WITH } from './unicode-unassigned';
 
 const UNASSIGNED_EVERYWHERE = '\u{50000}';
 const PROPERTY = /\\[pP]\{[^}]*\}/g;
-const HAS_PROPERTY = /\\[pP]\{/;
+
+/** Whether RegExp source `source` names a Unicode property (\p{...} or \P{...}). */
+export const hasProperty = (source: string) => /\\[pP]\{/.test(source);
 const BY_BLOCK = /^\\([pP])\{(Extended_Pictographic|ExtPict|Default_Ignorable_Code_Point|DI|Pattern_Syntax|Pat_Syn|Noncharacter_Code_Point|NChar)\}$/;
 const LONG_NAME: Record<string, string> = { ExtPict: 'Extended_Pictographic', DI: 'Default_Ignorable_Code_Point', Pat_Syn: 'Pattern_Syntax', NChar: 'Noncharacter_Code_Point' };
 
 const parseRanges = (text: string) => (text ? text.split(' ').map((r) => r.split('-').map((h) => parseInt(h, 16))) : []);
 const inRanges = (cp: number, ranges: number[][]) => ranges.some(([lo, hi = lo]) => cp >= lo && cp <= hi);
 
-/** What `item` (a \p{...} or \P{...}) is for the characters new to the engine, as class items. */
-function asUnassigned(item: string, fresh: number[]): string {
+/** What `item` (a \p{...} or \P{...}) is for the characters new to the engine (`fresh`, and `all`:
+ * the same as class items), as class items. */
+function asUnassigned(item: string, fresh: number[], all: string): string {
   const byBlock = BY_BLOCK.exec(item);
-  if (!byBlock) return new RegExp(`[${item}]`, 'u').test(UNASSIGNED_EVERYWHERE) ? items(fresh) : '';
+  if (!byBlock) return new RegExp(`[${item}]`, 'u').test(UNASSIGNED_EVERYWHERE) ? all : '';
   const ranges = parseRanges(UNASSIGNED_WITH[LONG_NAME[byBlock[2]] ?? byBlock[2]]);
   return items(fresh.filter((cp) => inRanges(cp, ranges) === (byBlock[1] === 'p')));
 }
@@ -81,13 +84,14 @@ const classOf = (cps: number[]) => `[${items(cps)}]`;
  * characters where that disagrees with the engine are taken out of or added to the class.
  */
 export function pinClass(cls: string): string {
-  if (!HAS_PROPERTY.test(cls)) return cls;
+  if (!hasProperty(cls)) return cls;
   const fresh = charsNewToEngine();
   if (fresh.length === 0) return cls;
+  const all = items(fresh);
   let engine: RegExp;
   let reference: RegExp;
   try {
-    const asReference = cls.replace(PROPERTY, (item) => asUnassigned(item, fresh));
+    const asReference = cls.replace(PROPERTY, (item) => asUnassigned(item, fresh, all));
     engine = new RegExp(`^${cls}$`, 'u');
     reference = new RegExp(`^${asReference}$`, 'u');
   } catch {
