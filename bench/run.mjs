@@ -43,7 +43,7 @@ function checkAgree(players, input) {
 // in the table) instead of being run again: the peers are quadratic on the worst cases.
 // tiktoken is the denominator of every ratio, so it gets every round unless a run takes over
 // REFERENCE_SLOW_RUN_MS: one run of it taken apart from turbotoken's rounds moved the mix's ratio
-// by the host's noise (1.98 against 3.3-4.1 MB/s in earlier runs).
+// by the host's noise (1.98 MB/s in one such run, where its rounds measure 3.3-4.1).
 const SLOW_RUN_MS = 5000;
 const REFERENCE = 'tiktoken';
 const REFERENCE_SLOW_RUN_MS = 60000;

@@ -5,7 +5,7 @@
 // decode; from 2^20 units on, the JS side makes the string from it with Buffer#toString's slices
 // (setBufferText): Node then makes an external string from a malloc'd copy, where V8 would
 // allocate and fill a string in fresh large-object pages, paying a page fault per 4 KB (10M
-// units: 4.2 against about 15 ms; docs/performance.md, session 11). (Not an external string of
+// units: 4.2 against about 15 ms; docs/performance.md, "Decode"). (Not an external string of
 // ours: Node 20 runs an addon's string finalizers from the event loop, so a synchronous loop of
 // decodes held every buffer until it yielded.)
 #pragma once

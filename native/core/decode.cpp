@@ -66,7 +66,7 @@ void Encoding::decode_into(const uint32_t* ids, size_t count, uint8_t* dst, size
   // The inner loops have no call: with the special-token path inside, the tables' pointers were
   // spilled and reloaded for every token (decodeBytes 1.2x faster without, multilingual and mix).
   // They are written out twice on purpose: one body shared through an inline template measured
-  // 0.90-0.98x (docs/performance.md, session 13).
+  // 0.90-0.98x (docs/performance.md, "Decode").
   size_t k = 0;
   while (k < count) {
     for (; k < roomy_end; k++) {
