@@ -50,7 +50,7 @@ const REFERENCE_SLOW_RUN_MS = 60000;
 
 // Rounds of one timed call per contestant, in an order that rotates from round to round: on a
 // shared machine a burst of load then slows every contestant alike, where timing all runs of
-// one contestant before the next let a burst land on one of them only. The median of the rounds
+// one contestant before the next lets a burst land on one of them only. The median of the rounds
 // is reported. Each round is one tinybench run with one iteration per task.
 const ROUNDS_LARGE = Number(process.env.BENCH_ROUNDS ?? 7);  // inputs over 1 MB
 const ROUNDS_SMALL = 2 * ROUNDS_LARGE + 1;
