@@ -244,28 +244,27 @@ function realDirectory(dir: string): string {
   }
 }
 
-// Names under which a file can be reached: its path with the directory's links resolved, the
-// file it links to, and its device and inode (a hard link).
-function identities(file: string): string[] {
-  const keys = [path.join(realDirectory(path.dirname(file)), path.basename(file))];
+// Device and inode: the same for every name of a file (symbolic links followed, hard links,
+// linked directories). An output that does not exist yet cannot be an input.
+function fileId(file: string): string | undefined {
   try {
-    keys.push(realpathSync(file));
     const info = statSync(file, { bigint: true });
-    keys.push(`${info.dev}:${info.ino}`);
+    return `${info.dev}:${info.ino}`;
   } catch {
-    // does not exist (yet)
+    return undefined;
   }
-  return keys;
 }
 
-function outputIdentities(out: string): Set<string> {
-  return new Set(Object.values(outputPaths(out)).flatMap(identities));
+function outputIds(out: string): Set<string | undefined> {
+  const ids = new Set(Object.values(outputPaths(out)).map(fileId));
+  ids.delete(undefined);
+  return ids;
 }
 
 // An input named on the command line that is also an output would be overwritten by its own
 // tokens; dropping it (as for a directory's files) would lose it silently.
 function refuseOutputsAsInputs(positionals: string[], out: string): void {
-  const outputs = outputIdentities(out);
+  const outputs = outputIds(out);
   const paths = outputPaths(out);
   for (const arg of positionals) {
     let explicitFile = false;
@@ -274,7 +273,7 @@ function refuseOutputsAsInputs(positionals: string[], out: string): void {
     } catch {
       continue; // a glob, or missing: reported when the inputs are expanded
     }
-    if (explicitFile && identities(arg).some((key) => outputs.has(key))) {
+    if (explicitFile && outputs.has(fileId(arg))) {
       throw new UsageError(`${arg} is an input and also an output (--out ${out} writes ${paths.bin}, ${paths.idx} and ${paths.json}); choose another --out`);
     }
   }
@@ -283,11 +282,11 @@ function refuseOutputsAsInputs(positionals: string[], out: string): void {
 // A directory that holds the output would otherwise feed an earlier run's output back in, or a
 // temporary of a run writing it now.
 function inputsOtherThanOutput(inputs: string[], out: string): string[] {
-  const outputs = outputIdentities(out);
+  const outputs = outputIds(out);
   const finals = Object.values(outputPaths(out));
   const outDir = realDirectory(path.dirname(finals[0]));
   const isTemporary = (file: string) => temporaryOwner(path.basename(file), finals) !== undefined && realDirectory(path.dirname(file)) === outDir;
-  const files = inputs.filter((file) => !isTemporary(file) && !identities(file).some((key) => outputs.has(key)));
+  const files = inputs.filter((file) => !isTemporary(file) && !(outputs.size > 0 && outputs.has(fileId(file))));
   if (files.length === 0) throw new CliError('No input files (directories were empty, or held only the output)');
   return files;
 }
