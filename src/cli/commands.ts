@@ -1,9 +1,12 @@
 // turbotoken encode | count | decode: one input at a time (files, or stdin when none or '-'),
 // streamed, so inputs larger than memory work.
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
-import { createDecoder } from '../stream';
+import { createDecoder, type Decoder } from '../stream';
 import { chooseEncoding, displayName, ENCODING_OPTIONS, fileError, libraryMessage, Output, readChunks, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import { CliError, type OptionSpec, parseArgs } from './options';
+import { corpusHeaderOf, verifyCorpus } from './corpus-manifest';
 import { IdParser } from './id-parser';
 import { INVALID_MODES, type InvalidMode, readSegments } from './text-input';
 
@@ -71,31 +74,73 @@ export async function countCommand(argv: string[]): Promise<void> {
 export async function decodeCommand(argv: string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, { ...ENCODING_OPTIONS, dtype: { type: 'string', choices: ['text', 'uint16', 'uint32'], default: 'text' } }, 'decode');
   const encoding = chooseEncoding(options);
+  const dtype = options.dtype as 'text' | 'uint16' | 'uint32';
   const out = new Output();
   for (const file of inputsOf(positionals)) {
     const decoder = createDecoder(encoding);
-    const parser = new IdParser(options.dtype as 'text' | 'uint16' | 'uint32', displayName(file));
+    const parser = new IdParser(dtype, displayName(file));
     try {
-      for await (const chunk of readChunks(file)) await out.write(decoder.write(checkIds(parser.push(chunk), parser, encoding.nVocab)));
-      await out.write(decoder.write(checkIds(parser.end(), parser, encoding.nVocab)) + decoder.end());
+      for await (const chunk of await decodeInput(file, dtype)) await out.write(decodeIds(decoder, parser.push(chunk), parser, encoding));
+      await out.write(decodeIds(decoder, parser.end(), parser, encoding) + decoder.end());
     } catch (error) {
       if (error instanceof CliError) throw error;
-      if (error instanceof RangeError && (error as { code?: string }).code === 'ERR_INVALID_TOKEN_ID') throw new CliError(`${displayName(file)}: ${error.message}`);
       throw fileError(error, file);
     }
   }
 }
 
-// Names the id's position in the input, which decodeBytes cannot know.
-function checkIds(ids: Uint32Array, parser: IdParser, nVocab: number): Uint32Array {
-  for (let i = 0; i < ids.length; i++) {
-    if (ids[i] >= nVocab) throw new CliError(`${parser.name}: id ${ids[i]} (the ${ordinal(parser.count - ids.length + i + 1)} id) is not a token of this encoding`);
+// A corpus .bin beside its header is checked against it first, and read through the handle
+// that was checked.
+async function decodeInput(file: string, dtype: 'text' | 'uint16' | 'uint32'): Promise<AsyncIterable<Buffer>> {
+  const corpus = file !== '-' && dtype !== 'text' ? await corpusHeaderOf(file) : undefined;
+  if (!corpus) return readChunks(file);
+  const handle = await open(file, 'r');
+  try {
+    await verifyCorpus(file, handle, corpus);
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
-  return ids;
+  return chunksOf(handle);
+}
+
+async function* chunksOf(handle: FileHandle): AsyncGenerator<Buffer> {
+  try {
+    for (let position = 0; ; ) {
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+// The library names a bad id by its index in the array it was given, a part of the input; the
+// message names its place in the whole input (the parser counts ids from its start).
+function decodeIds(decoder: Decoder, ids: Uint32Array, parser: IdParser, encoding: Encoding): string {
+  try {
+    return decoder.write(ids);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_INVALID_TOKEN_ID') throw error;
+    const bad = ids.findIndex((id) => !isToken(encoding, id));
+    if (bad < 0) throw error;
+    throw new CliError(`${parser.name}: id ${ids[bad]} (the ${ordinal(parser.count - ids.length + bad + 1)} id) is not a token of this encoding`);
+  }
+}
+
+function isToken(encoding: Encoding, id: number): boolean {
+  try {
+    encoding.tokenBytes(id);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
 }
-

@@ -53,6 +53,11 @@ export function readChunks(input: string, highWaterMark = 1 << 20): AsyncIterabl
 
 /** A message for a file-system error that names the file, without a stack. */
 export function fileError(error: unknown, file: string): CliError {
+  return new CliError(`${displayName(file)}: ${errorReason(error)}`);
+}
+
+/** What a file-system error says, in words ("no such file or directory"). */
+export function errorReason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   const reasons: Record<string, string> = {
     ENOENT: 'no such file or directory',
@@ -62,8 +67,7 @@ export function fileError(error: unknown, file: string): CliError {
     EROFS: 'read-only file system',
     ENOSPC: 'no space left on device',
   };
-  const reason = (e && e.code && reasons[e.code]) || (e && e.message) || String(error);
-  return new CliError(`${displayName(file)}: ${reason}`);
+  return (e && e.code && reasons[e.code]) || (e && e.message) || String(error);
 }
 
 /** stdout with back-pressure; a closed pipe (e.g. `| head`) ends the process quietly. */

@@ -3,9 +3,11 @@
 // floor(o * n / B) = k, where o is the offset of its first byte in the concatenation of all the
 // sorted inputs and B their total size (a document at o = B, an empty last file, goes to the
 // last shard). Shards are contiguous runs of documents, so their outputs concatenate to the
-// single run's; a shard reads only its byte range of a .jsonl file.
+// single run's; a shard reads only its byte range of a .jsonl file. Inputs are regular files
+// only, and each must be the same version (inode, size, mtime) when listed, opened and read.
 import { isUtf8 } from 'node:buffer';
-import { open, stat } from 'node:fs/promises';
+import { constants, type BigIntStats } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Encoding } from '../encoding';
 import { segmenterFor } from '../stream';
 import { fileError } from './common';
@@ -21,6 +23,10 @@ export interface InputFile {
   /** Offset of the file's first byte in the concatenation of all inputs. */
   start: number;
   jsonl: boolean;
+  /** What identifies this version of the file: a change while the run reads it is an error. */
+  dev: bigint;
+  ino: bigint;
+  mtimeNs: bigint;
 }
 
 /** Where the documents go; awaiting text() and endDocument() applies back-pressure. */
@@ -47,16 +53,43 @@ export async function statInputs(paths: readonly string[]): Promise<InputFile[]>
   const files: InputFile[] = [];
   let start = 0;
   for (const path of paths) {
-    let size: number;
+    let info: BigIntStats;
     try {
-      size = (await stat(path)).size;
+      info = await stat(path, { bigint: true });
     } catch (error) {
       throw fileError(error, path);
     }
-    files.push({ path, size, start, jsonl: /\.jsonl$/i.test(path) });
+    checkRegular(info, path);
+    const size = Number(info.size);
+    files.push({ path, size, start, jsonl: /\.jsonl$/i.test(path), dev: info.dev, ino: info.ino, mtimeNs: info.mtimeNs });
     start += size;
   }
   return files;
+}
+
+// A FIFO or a device has no size to shard or show progress by, and a FIFO without a writer
+// would block the read forever.
+function checkRegular(info: BigIntStats, path: string): void {
+  if (info.isFile()) return;
+  const kind = info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() ? 'a character device' : info.isBlockDevice() ? 'a block device' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a directory' : 'not a file';
+  throw new CliError(`${path}: not a regular file (${kind}); corpus reads regular files only`);
+}
+
+/** Fails, naming the file, when it is not the version that was listed: replaced, resized or modified. */
+async function checkUnchanged(handle: FileHandle, file: InputFile, bytesRead?: number): Promise<void> {
+  let info: BigIntStats;
+  try {
+    info = await handle.stat({ bigint: true });
+  } catch (error) {
+    throw fileError(error, file.path);
+  }
+  checkRegular(info, file.path);
+  let change: string | undefined;
+  if (info.dev !== file.dev || info.ino !== file.ino) change = 'replaced by another file';
+  else if (Number(info.size) !== file.size) change = `its size went from ${file.size} to ${info.size} bytes`;
+  else if (bytesRead !== undefined && bytesRead !== file.size) change = `${bytesRead} bytes read of ${file.size}`;
+  else if (info.mtimeNs !== file.mtimeNs) change = 'modified';
+  if (change) throw new CliError(`${file.path}: changed during the run (${change}); nothing was written. Run again once it is no longer being written`);
 }
 
 /** The byte range [lo, hi) of the concatenated inputs whose documents shard `index` of `count` owns. */
@@ -76,17 +109,20 @@ export async function readTextDocument(file: InputFile, index: number, settings:
   // where byte-segments.ts proves it exact; the reading thread only checks UTF-8 (simdutf).
   const checker = new Utf8Checker();
   const segmenter = new ByteSegmenter(settings.target, hasCutRules(settings.encoding));
-  const handle = await openInput(file.path);
+  const handle = await openInput(file);
   try {
+    let total = 0;
     for (;;) {
       const buffer = Buffer.allocUnsafeSlow(READ_SIZE); // segments keep views of it: never reused
       const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, null).catch((error) => Promise.reject(fileError(error, file.path)));
       if (bytesRead === 0) break;
+      total += bytesRead;
       const chunk = buffer.subarray(0, bytesRead);
       checkUtf8(checker, () => checker.push(chunk), file.path, settings.invalid);
       for (const segment of segmenter.push(chunk)) await sink.text(segment);
       sink.progress(bytesRead);
     }
+    await checkUnchanged(handle, file, total);
     checkUtf8(checker, () => checker.end(), file.path, settings.invalid);
     await sink.text(segmenter.end());
     if (checker.firstInvalid >= 0) sink.replaced(index, checker.firstInvalid);
@@ -112,17 +148,29 @@ function hasCutRules(encoding: Encoding): boolean {
   return known;
 }
 
-async function openInput(path: string) {
+// Non-blocking: should the path have become a FIFO since it was listed, opening it returns at
+// once (instead of waiting for a writer) and the check refuses it.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+async function openInput(file: InputFile): Promise<FileHandle> {
+  let handle: FileHandle;
   try {
-    return await open(path, 'r');
+    handle = await open(file.path, OPEN_FLAGS);
   } catch (error) {
-    throw fileError(error, path);
+    throw fileError(error, file.path);
   }
+  try {
+    await checkUnchanged(handle, file);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
 }
 
 /** Reads the lines of `file` that start in [lo, hi) (offsets in the concatenation). */
 export async function readJsonlDocuments(file: InputFile, index: number, lo: number, hi: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
-  const handle = await openInput(file.path);
+  const handle = await openInput(file);
   try {
     const lines = new JsonlLines(file, index, settings, sink);
     let position = Math.max(0, lo - file.start);
@@ -137,6 +185,7 @@ export async function readJsonlDocuments(file: InputFile, index: number, lo: num
       sink.progress(Math.min(bytesRead, Math.max(0, end - position)));
       position += bytesRead;
     }
+    await checkUnchanged(handle, file);
     await lines.finish(end);
   } finally {
     await handle.close();
@@ -144,7 +193,7 @@ export async function readJsonlDocuments(file: InputFile, index: number, lo: num
 }
 
 // A line starting before `position` belongs to an earlier shard: start after the next newline.
-async function nextLineStart(handle: Awaited<ReturnType<typeof open>>, position: number): Promise<number> {
+async function nextLineStart(handle: FileHandle, position: number): Promise<number> {
   const buffer = Buffer.allocUnsafe(64 * 1024);
   let at = position - 1;
   for (;;) {

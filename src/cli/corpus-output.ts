@@ -1,37 +1,114 @@
 // The corpus files: BASE.bin (token ids, flat little-endian uint16 or uint32), BASE.idx (uint64
 // little-endian token offsets: documents + 1 entries, from 0 to the token count; document i is
-// ids [idx[i], idx[i+1])) and BASE.json (the header). All three are written to temporary files
-// next to them and renamed only when everything succeeded, the header last; on failure the
-// temporary files are removed, so no truncated output is ever left behind.
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// ids [idx[i], idx[i+1])) and BASE.json (the header).
+//
+// Three renames cannot be one atomic step, so the header is the commit record: all three files
+// are written as temporaries (BASE.bin.tmp-PID...), flushed, and renamed in the order .bin, .idx,
+// .json; the header names the size and SHA-256 of the other two (computed while writing, so
+// nothing is read back). Whatever stops the renames (an I/O error, SIGKILL, power loss), a header
+// either describes the two files beside it exactly or disagrees with them, which readers check
+// (corpus-manifest.ts). On failure before the renames the temporaries are removed and no output
+// is touched; temporaries a killed run left behind are removed by the next run into that place.
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
+import * as path from 'node:path';
 import { fileError } from './common';
 import { CliError } from './options';
 
 export type Dtype = 'uint16' | 'uint32';
 
+/** Size and SHA-256 (hex) of an output file, as the header records them. */
+export interface FileDigest {
+  bytes: number;
+  sha256: string;
+}
+
+/** File-system calls the writer makes that tests replace to inject faults. */
+export interface OutputFs {
+  rename(from: string, to: string): void;
+}
+
 const FLUSH_BYTES = 4 << 20;
 const INDEX_ENTRIES = 1 << 16;
 const BIG_ENDIAN = endianness() === 'BE';
+const realFs: OutputFs = { rename: renameSync };
 
 export function outputPaths(out: string): { bin: string; idx: string; json: string } {
   const base = out.replace(/\.bin$/i, '');
   return { bin: `${base}.bin`, idx: `${base}.idx`, json: `${base}.json` };
 }
 
+const tempSuffix = (pid: number) => `.tmp-${pid}`;
+
+/** The pid in `name` when it is the temporary of one of `outputs`' files (same directory), else undefined. */
+export function temporaryOwner(name: string, outputs: readonly string[]): number | undefined {
+  const match = /^(.*)\.tmp-(\d+)$/.exec(name);
+  if (!match || !outputs.some((file) => path.basename(file) === match[1])) return undefined;
+  return Number(match[2]);
+}
+
+function isLive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's. Anything but "no such process" counts as alive.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the temporaries of `out`'s three files whose process is gone (a run ended by SIGKILL or
+ * a crash). Only exact names `BASE.bin.tmp-PID`, `BASE.idx.tmp-PID`, `BASE.json.tmp-PID` in the
+ * output directory are candidates, and only when no process PID exists on this machine.
+ */
+export function removeStaleTemporaries(out: string): string[] {
+  const files = Object.values(outputPaths(out));
+  const dir = path.dirname(files[0]);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return []; // a missing or unreadable directory fails later, naming the output
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = temporaryOwner(name, files);
+    if (pid === undefined || pid === process.pid || isLive(pid)) continue;
+    try {
+      unlinkSync(path.join(dir, name));
+      removed.push(path.join(dir, name));
+    } catch {
+      // another run removed it first, or it cannot be removed: not this run's business
+    }
+  }
+  return removed;
+}
+
 class TempFile {
   readonly temp: string;
   fd: number | undefined;
+  bytes = 0;
+  readonly #hash: Hash | undefined;
 
-  constructor(readonly final: string) {
-    this.temp = `${final}.tmp-${process.pid}`;
+  constructor(readonly final: string, digest: boolean) {
+    this.temp = `${final}${tempSuffix(process.pid)}`;
+    this.#hash = digest ? createHash('sha256') : undefined;
     try {
       if (statSync(final).isDirectory()) throw new CliError(`${final}: is a directory`);
     } catch (error) {
       if (error instanceof CliError) throw error;
     }
     try {
-      this.fd = openSync(this.temp, 'w');
+      // A file of this name is a leftover of a dead process that had this pid. Exclusive
+      // creation never opens what is there instead (a FIFO would block, a link lead elsewhere).
+      unlinkSync(this.temp);
+    } catch {
+      // usually absent
+    }
+    try {
+      this.fd = openSync(this.temp, 'wx');
     } catch (error) {
       throw new CliError(`cannot write ${fileError(error, final).message}`);
     }
@@ -41,10 +118,16 @@ class TempFile {
     try {
       for (const chunk of chunks) {
         for (let at = 0; at < chunk.length; ) at += writeSync(this.fd as number, chunk, at);
+        this.#hash?.update(chunk);
+        this.bytes += chunk.length;
       }
     } catch (error) {
       throw fileError(error, this.final);
     }
+  }
+
+  digest(): FileDigest {
+    return { bytes: this.bytes, sha256: (this.#hash as Hash).digest('hex') };
   }
 
   close(sync: boolean): void {
@@ -53,6 +136,8 @@ class TempFile {
     this.fd = undefined;
     try {
       if (sync) fsyncSync(fd);
+    } catch (error) {
+      throw fileError(error, this.final);
     } finally {
       closeSync(fd);
     }
@@ -67,14 +152,28 @@ class TempFile {
     try {
       unlinkSync(this.temp);
     } catch {
-      // never created or already gone
+      // never created, already gone, or renamed into place
     }
+  }
+}
+
+// Makes the renames durable in order; some systems cannot open or sync a directory.
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // best effort
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 export class CorpusWriter {
   readonly #files: { bin: TempFile; idx: TempFile; json: TempFile };
   readonly #dtype: Dtype;
+  readonly #fs: OutputFs;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   #index = new BigUint64Array(INDEX_ENTRIES);
@@ -82,12 +181,14 @@ export class CorpusWriter {
   #tokens = 0;
   #documents = 0;
 
-  constructor(out: string, dtype: Dtype) {
+  constructor(out: string, dtype: Dtype, fs: OutputFs = realFs) {
     this.#dtype = dtype;
+    this.#fs = fs;
     const paths = outputPaths(out);
     const made: TempFile[] = [];
     try {
-      for (const path of [paths.bin, paths.idx, paths.json]) made.push(new TempFile(path));
+      for (const path of [paths.bin, paths.idx]) made.push(new TempFile(path, true));
+      made.push(new TempFile(paths.json, false));
     } catch (error) {
       for (const file of made) file.remove();
       throw error;
@@ -120,20 +221,32 @@ export class CorpusWriter {
     this.#offset(this.#tokens);
   }
 
-  /** Flushes, writes the header and renames the three files into place. */
+  /**
+   * Flushes, writes the header with the files' sizes and checksums (`integrity`), syncs, and
+   * renames .bin, .idx, then .json into place.
+   */
   commit(header: object): void {
     this.#flushIds();
     this.#flushIndex();
-    this.#files.json.write([Buffer.from(JSON.stringify(header, null, 2) + '\n')]);
     const { bin, idx, json } = this.#files;
+    const integrity = { data: bin.digest(), index: idx.digest() };
+    json.write([Buffer.from(JSON.stringify({ ...header, integrity }, null, 2) + '\n')]);
     for (const file of [bin, idx, json]) file.close(true);
-    for (const file of [bin, idx, json]) {
+    const order = [bin, idx, json];
+    for (let i = 0; i < order.length; i++) {
       try {
-        renameSync(file.temp, file.final);
+        this.#fs.rename(order[i].temp, order[i].final);
       } catch (error) {
-        throw fileError(error, file.final);
+        const reason = fileError(error, order[i].final).message;
+        if (i === 0) throw new CliError(`cannot replace ${reason}; no output was changed`);
+        const done = order.slice(0, i).map((file) => path.basename(file.final)).join(' and ');
+        throw new CliError(
+          `cannot replace ${reason}; ${done} ${i > 1 ? 'were' : 'was'} already replaced and ${path.basename(json.final)}, if there is one, ` +
+            `describes the previous run: readers that check it (turbotoken decode) refuse these outputs until a run succeeds`,
+        );
       }
     }
+    syncDirectory(path.dirname(json.final));
   }
 
   /** Removes whatever was written. Safe to call more than once. */

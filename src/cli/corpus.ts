@@ -2,16 +2,18 @@
 // Documents are read in order (sorted inputs), cut into segments at exact cut points, encoded
 // inline or on worker threads, and written strictly in order, so the output is the same bytes
 // whatever --threads is.
+import { realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Encoding } from '../encoding';
 import { chooseEncoding, ENCODING_OPTIONS, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import { bytesInRange, type DocumentSink, type InputFile, readJsonlDocuments, readTextDocument, shardRange, statInputs } from './corpus-input';
-import { CorpusWriter, type Dtype, outputPaths } from './corpus-output';
+import { CorpusWriter, type Dtype, outputPaths, removeStaleTemporaries, temporaryOwner } from './corpus-output';
 import { expandInputs } from './inputs';
 import { CliError, intOption, type OptionSpec, type OptionValues, parseArgs, UsageError } from './options';
 import { type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
 import { formatBytes, Progress } from './progress';
+import { onTerminationSignal } from './signals';
 import { INVALID_MODES, type InvalidMode } from './text-input';
 
 export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
@@ -193,23 +195,34 @@ function settingsFrom(options: OptionValues, positionals: string[]): Settings {
 export async function corpusCommand(argv: string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, CORPUS_OPTIONS, 'corpus');
   const settings = settingsFrom(options, positionals);
+  // Installed before the first temporary exists: a signal between the two would leave it.
+  let writer: CorpusWriter | undefined;
+  const uninstall = onTerminationSignal(() => writer?.abort());
+  try {
+    await run(settings, positionals, (made) => (writer = made));
+  } finally {
+    uninstall();
+  }
+}
+
+async function run(settings: Settings, positionals: string[], created: (writer: CorpusWriter) => void): Promise<void> {
+  refuseOutputsAsInputs(positionals, settings.out);
+  removeStaleTemporaries(settings.out);
   const files = await statInputs(inputsOtherThanOutput(expandInputs(positionals), settings.out));
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const [lo, hi] = shardRange(total, settings.shard[0], settings.shard[1]);
   const dtype: Dtype = settings.encoding.nVocab <= 0x10000 ? 'uint16' : 'uint32';
   const writer = new CorpusWriter(settings.out, dtype);
-  const abort = () => {
-    writer.abort();
-    process.exit(130);
-  };
-  process.once('SIGINT', abort).once('SIGTERM', abort);
+  created(writer);
   const encodeOptions = specialOptions(settings.special);
-  const encoder = settings.threads > 1 ? new WorkerPool(settings.encoding.name, encodeOptions, settings.threads) : inlineEncoder(settings.encoding, encodeOptions);
   const progress = new Progress(files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), settings.progress);
   const locate = (text: string | Uint8Array) => settings.encoding.encode(text, encodeOptions);
-  const pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, settings.threads * 3));
   const started = performance.now();
+  let encoder: Encoder | undefined;
+  let pipeline: Pipeline;
   try {
+    encoder = settings.threads > 1 ? new WorkerPool(settings.encoding.name, encodeOptions, settings.threads) : inlineEncoder(settings.encoding, encodeOptions);
+    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, settings.threads * 3));
     await readAll(files, lo, hi, settings, pipeline);
     await pipeline.finish();
     writer.commit(header(settings, dtype, files, lo, hi, pipeline));
@@ -218,16 +231,62 @@ export async function corpusCommand(argv: string[]): Promise<void> {
     throw error;
   } finally {
     progress.clear();
-    process.off('SIGINT', abort).off('SIGTERM', abort);
-    await encoder.close();
+    await encoder?.close();
   }
   if (!settings.quiet) summary(settings, dtype, pipeline, files, lo, hi, (performance.now() - started) / 1000);
 }
 
-// A directory that holds the output would otherwise feed an earlier run's output back in.
+function realDirectory(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+// Device and inode: the same for every name of a file (symbolic links followed, hard links,
+// linked directories). An output that does not exist yet cannot be an input.
+function fileId(file: string): string | undefined {
+  try {
+    const info = statSync(file, { bigint: true });
+    return `${info.dev}:${info.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function outputIds(out: string): Set<string | undefined> {
+  const ids = new Set(Object.values(outputPaths(out)).map(fileId));
+  ids.delete(undefined);
+  return ids;
+}
+
+// An input named on the command line that is also an output would be overwritten by its own
+// tokens; dropping it (as for a directory's files) would lose it silently.
+function refuseOutputsAsInputs(positionals: string[], out: string): void {
+  const outputs = outputIds(out);
+  const paths = outputPaths(out);
+  for (const arg of positionals) {
+    let explicitFile = false;
+    try {
+      explicitFile = !statSync(arg).isDirectory();
+    } catch {
+      continue; // a glob, or missing: reported when the inputs are expanded
+    }
+    if (explicitFile && outputs.has(fileId(arg))) {
+      throw new UsageError(`${arg} is an input and also an output (--out ${out} writes ${paths.bin}, ${paths.idx} and ${paths.json}); choose another --out`);
+    }
+  }
+}
+
+// A directory that holds the output would otherwise feed an earlier run's output back in, or a
+// temporary of a run writing it now.
 function inputsOtherThanOutput(inputs: string[], out: string): string[] {
-  const outputs = new Set(Object.values(outputPaths(out)).map((file) => path.resolve(file)));
-  const files = inputs.filter((file) => !outputs.has(path.resolve(file)));
+  const outputs = outputIds(out);
+  const finals = Object.values(outputPaths(out));
+  const outDir = realDirectory(path.dirname(finals[0]));
+  const isTemporary = (file: string) => temporaryOwner(path.basename(file), finals) !== undefined && realDirectory(path.dirname(file)) === outDir;
+  const files = inputs.filter((file) => !isTemporary(file) && !(outputs.size > 0 && outputs.has(fileId(file))));
   if (files.length === 0) throw new CliError('No input files (directories were empty, or held only the output)');
   return files;
 }

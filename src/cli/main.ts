@@ -27,7 +27,8 @@ Common options:
   -v, --version         the package version
 
 encode:  --format text|json   ids separated by spaces (default) or a JSON array
-decode:  --dtype text|uint16|uint32   ids as text (default) or flat little-endian binary
+decode:  --dtype text|uint16|uint32   ids as text (default) or flat little-endian binary;
+                      a corpus FILE.bin is first checked against its FILE.json
 corpus:  -o, --out FILE.bin   output (required); also writes FILE.idx and FILE.json
          --field NAME         the text field of .jsonl lines (default: text)
          --append-eot         end every document with the end-of-text token
