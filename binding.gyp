@@ -5,6 +5,7 @@
       "sources": [
         "native/core/bpe.cpp",
         "native/core/bpe_long.cpp",
+        "native/core/bpe_prefix.cpp",
         "native/core/bpe_run.cpp",
         "native/core/bpe_x86.cpp",
         "native/core/custom_pieces.cpp",

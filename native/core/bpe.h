@@ -61,4 +61,10 @@ inline void bpe_encode_piece(const Vocab& vocab, const uint8_t* piece, size_t le
   bpe_merge_piece(vocab, piece, len, out, cache);
 }
 
+// Appends the first ids of BPE(piece[0..len)), at least `wanted` of them and all exact, from
+// merges of prefixes near the front (bpe_prefix.cpp); false, having appended nothing, when that
+// would cost more than merging the whole piece (then the caller does that).
+bool bpe_encode_piece_prefix(const Vocab& vocab, const uint8_t* piece, size_t len, size_t wanted,
+                             std::vector<uint32_t>& out, PieceCache& cache);
+
 }  // namespace turbotoken

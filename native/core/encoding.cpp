@@ -36,6 +36,9 @@ struct IdSink {
   bool all_parts_are_tokens() const { return no_missing_part(out.data() + first, out.size() - first); }
 };
 
+// Pieces from this length on try bpe_encode_piece_prefix first.
+constexpr size_t kLongPrefixPiece = size_t(1) << 16;
+
 // Collects ids until out.size() reaches `limit`; ids past it (the last piece may overshoot) are
 // dropped afterwards, and only the kept ones must be tokens.
 struct PrefixSink {
@@ -45,7 +48,11 @@ struct PrefixSink {
   PieceCache& cache = PieceCache::local();
   void begin(const uint8_t*) { first = out.size(); }
   bool full() const { return out.size() >= limit; }
-  void piece(const Vocab& vocab, const uint8_t* p, size_t len) { bpe_encode_piece(vocab, p, len, out, cache); }
+  void piece(const Vocab& vocab, const uint8_t* p, size_t len) {
+    // A long piece that reaches the limit by itself: its first ids without merging all of it.
+    if (len >= kLongPrefixPiece && bpe_encode_piece_prefix(vocab, p, len, limit - out.size(), out, cache)) return;
+    bpe_encode_piece(vocab, p, len, out, cache);
+  }
   void special(uint32_t id, size_t) { out.push_back(id); }
   bool all_parts_are_tokens() const {
     return no_missing_part(out.data() + first, std::min(out.size(), limit) - first);
@@ -94,6 +101,15 @@ struct CountSink {
   void piece(const Vocab& vocab, const uint8_t* p, size_t len) {
     if (vocab.rank_of(p, len) != kNoRank) {
       count++;
+      return;
+    }
+    // Every part covers at most max_token_length() bytes, so a piece this long passes the limit
+    // whatever its merge: a limit check on one huge piece (64 MB of letters) stops here instead
+    // of merging it. Where the vocabulary lacks a byte, the first ids past the count so far must
+    // still be checked to be tokens, which takes the merge.
+    const size_t at_least = (len + vocab.max_token_length() - 1) / vocab.max_token_length();
+    if (limit != SIZE_MAX && at_least > limit - count && vocab.has_every_byte()) {
+      count += at_least;
       return;
     }
     scratch.clear();

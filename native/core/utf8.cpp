@@ -52,20 +52,38 @@ size_t valid_utf8_prefix(const uint8_t* s, size_t n) {
   return n;
 }
 
-void append_repaired_utf8(const uint8_t* s, size_t n, std::vector<uint8_t>& out) {
-  static const uint8_t kReplacement[3] = {0xEF, 0xBF, 0xBD};
+namespace {
+
+// Calls valid(start, length) for each well-formed run of s[0..n) and replacement() for each
+// maximal subpart that becomes U+FFFD, in order.
+template <typename Valid, typename Replacement>
+void for_each_repaired_part(const uint8_t* s, size_t n, Valid valid, Replacement replacement) {
   size_t i = 0;
   while (i < n) {
+    size_t run = valid_utf8_prefix(s + i, n - i);
+    if (run) valid(i, run);
+    i += run;
+    if (i == n) break;
     size_t maximal;
-    size_t len = sequence_length(s, i, n, &maximal);
-    if (len) {
-      out.insert(out.end(), s + i, s + i + len);
-      i += len;
-    } else {
-      out.insert(out.end(), kReplacement, kReplacement + 3);
-      i += maximal;
-    }
+    sequence_length(s, i, n, &maximal);
+    replacement();
+    i += maximal;
   }
+}
+
+}  // namespace
+
+// Two passes, so that the output is allocated once at its exact size and well-formed runs are
+// copied whole: appending sequence by sequence into a growing vector took 15 s and 6 GB for a
+// 2 GiB buffer with one bad byte at its end.
+void append_repaired_utf8(const uint8_t* s, size_t n, std::vector<uint8_t>& out) {
+  static const uint8_t kReplacement[3] = {0xEF, 0xBF, 0xBD};
+  size_t total = 0;
+  for_each_repaired_part(s, n, [&](size_t, size_t len) { total += len; }, [&] { total += 3; });
+  out.reserve(out.size() + total);
+  for_each_repaired_part(
+      s, n, [&](size_t at, size_t len) { out.insert(out.end(), s + at, s + at + len); },
+      [&] { out.insert(out.end(), kReplacement, kReplacement + 3); });
 }
 
 namespace {

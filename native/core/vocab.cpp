@@ -32,6 +32,7 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   const size_t total = size - 8 - count;
 
   lengths_.assign(lens, lens + count);
+  max_token_length_ = std::max<size_t>(1, *std::max_element(lengths_.begin(), lengths_.end()));
   // kTokenSlack zero bytes after the last token let decode copy short tokens with one
   // fixed-size move.
   bytes_.reserve(total + kTokenSlack);

@@ -78,6 +78,8 @@ class Vocab {
   bool has_rank(uint32_t rank) const { return rank < lengths_.size() && lengths_[rank] != 0; }
   const uint8_t* token_data(uint32_t rank) const { return bytes_.data() + offsets_[rank]; }
   uint32_t token_length(uint32_t rank) const { return lengths_[rank]; }
+  // The length of the longest token (at most kMaxTokenLength): no part BPE leaves is longer.
+  size_t max_token_length() const { return max_token_length_; }
   // Raw views of the token arrays for loops that write bytes: through a uint8_t* the compiler
   // must assume a write may change a vector's own pointers and reloads them on every token.
   struct TokenView {
@@ -168,6 +170,7 @@ class Vocab {
   std::vector<uint64_t> filter_;
   unsigned filter_shift_ = 64;
   uint32_t id_ = 0;
+  size_t max_token_length_ = 1;
   bool has_every_byte_ = true;
 };
 
