@@ -67,7 +67,12 @@ class Job {
     if (napi_create_string_latin1(env, "turbotoken", NAPI_AUTO_LENGTH, &name) != napi_ok ||
         napi_create_async_work(env, nullptr, name, execute, complete, job, &job->work_) != napi_ok ||
         napi_queue_async_work(env, job->work_) != napi_ok) {
+      // The promise is never handed out: the error, if any, is thrown by this call instead.
+      napi_value error = nullptr;
+      bool pending = false;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &error);
       job->abandon(env);
+      if (error) napi_throw(env, error);
       return nullptr;
     }
     return promise;
