@@ -107,7 +107,9 @@ export class Runtime {
   /** Copies bytes in; the caller frees the returned pointer. */
   put(bytes: Uint8Array): number {
     const ptr = this.alloc(bytes.length);
-    this.u8().set(bytes, ptr);
+    // A view of a detached ArrayBuffer has length 0 and reads as empty, as on the native backend;
+    // set() would throw an uncoded TypeError on it.
+    if (bytes.length > 0) this.u8().set(bytes, ptr);
     return ptr;
   }
 

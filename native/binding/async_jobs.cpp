@@ -1,6 +1,7 @@
 #include "async_jobs.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -17,24 +18,95 @@ using turbotoken::Status;
 
 namespace {
 
-// A Uint32Array over the vector's own memory, freed when the array is collected.
-Napi::Uint32Array adopt_ids(Napi::Env env, std::vector<uint32_t>&& ids) {
-  if (ids.empty()) return Napi::Uint32Array::New(env, 0);
-  auto* owned = new std::vector<uint32_t>(std::move(ids));
-  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(
-      env, owned->data(), owned->size() * 4,
-      [](Napi::Env, void*, std::vector<uint32_t>* v) { delete v; }, owned);
-  return Napi::Uint32Array::New(env, owned->size(), ab, 0);
+// A Uint32Array over the vector's own memory, freed when the array is collected; empty when napi
+// refused (out of memory, pending with ERR_OUT_OF_MEMORY, or the environment terminating).
+napi_value adopt_ids(napi_env env, std::vector<uint32_t>&& ids) {
+  napi_value ab = nullptr, out = nullptr;
+  if (!ids.empty()) {
+    auto* owned = new std::vector<uint32_t>(std::move(ids));
+    auto free_ids = [](napi_env, void*, void* hint) { delete static_cast<std::vector<uint32_t>*>(hint); };
+    if (napi_create_external_arraybuffer(env, owned->data(), owned->size() * 4, free_ids, owned, &ab) != napi_ok) {
+      ids = std::move(*owned);  // a runtime without external buffers (V8's sandbox): copied below
+      delete owned;
+      ab = nullptr;
+    }
+  }
+  if (!ab) {
+    void* data = nullptr;
+    if (napi_create_arraybuffer(env, ids.size() * 4, &data, &ab) != napi_ok || (!data && !ids.empty())) return nullptr;
+    if (!ids.empty()) std::memcpy(data, ids.data(), ids.size() * 4);
+  }
+  size_t length = 0;
+  void* data;
+  napi_value unused_ab;
+  size_t offset;
+  napi_typedarray_type type;
+  if (napi_get_arraybuffer_info(env, ab, &data, &length) != napi_ok ||
+      napi_create_typedarray(env, napi_uint32_array, length / 4, ab, 0, &out) != napi_ok ||
+      napi_get_typedarray_info(env, out, &type, &length, &data, &unused_ab, &offset) != napi_ok)
+    return nullptr;
+  return out;
 }
 
-class Job : public Napi::AsyncWorker {
+// One call on libuv's thread pool, in raw napi so that every step that can fail is checked: while
+// a worker terminates, napi refuses anything that may run JS, and node-addon-api's wrappers then
+// hand out empty values (a promise resolved with garbage, a null buffer written to).
+class Job {
  public:
-  Job(Napi::Env env, JobInput input)
-      : Napi::AsyncWorker(env, "turbotoken"), deferred_(Napi::Promise::Deferred::New(env)), in_(std::move(input)) {}
+  explicit Job(JobInput input) : in_(std::move(input)) {}
 
-  Napi::Promise promise() const { return deferred_.Promise(); }
+  // The promise, or nullptr (an exception may be pending) when napi refused; the job then deleted
+  // itself.
+  static napi_value start(napi_env env, JobInput input) {
+    Job* job = new Job(std::move(input));
+    napi_value promise = nullptr, name;
+    if (napi_create_promise(env, &job->deferred_, &promise) != napi_ok) {
+      delete job;
+      return nullptr;
+    }
+    if (napi_create_string_latin1(env, "turbotoken", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+        napi_create_async_work(env, nullptr, name, execute, complete, job, &job->work_) != napi_ok ||
+        napi_queue_async_work(env, job->work_) != napi_ok) {
+      // The promise is never handed out: the error, if any, is thrown by this call instead.
+      napi_value error = nullptr;
+      bool pending = false;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &error);
+      job->abandon(env);
+      if (error) napi_throw(env, error);
+      return nullptr;
+    }
+    return promise;
+  }
 
-  void Execute() override { status_ = status_unless_out_of_memory([&] { return run(); }); }
+ private:
+  static void execute(napi_env, void* data) {
+    Job* job = static_cast<Job*>(data);
+    job->status_ = status_unless_out_of_memory([&] { return job->run(); });
+  }
+
+  static void complete(napi_env env, napi_status status, void* data) {
+    Job* job = static_cast<Job*>(data);
+    if (status == napi_ok) job->settle(env);
+    job->abandon(env);
+  }
+
+  // Rejects the promise if it is still open, with the pending exception or, when napi left none
+  // (the environment terminating), not at all; then frees the job. Leaves no exception pending:
+  // one left after the completion callback would be reported as uncaught.
+  void abandon(napi_env env) {
+    if (deferred_) {
+      napi_value error = nullptr;
+      bool pending = false;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+          napi_get_and_clear_last_exception(env, &error) == napi_ok && error)
+        napi_reject_deferred(env, deferred_, error);
+    }
+    bool pending = false;
+    napi_value ignored;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ignored);
+    if (work_) napi_delete_async_work(env, work_);
+    delete this;
+  }
 
   Status run() {
     const auto& core = *in_.core;
@@ -57,48 +129,49 @@ class Job : public Napi::AsyncWorker {
     return Status::kOk;
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (value_unless_out_of_memory(env, [&] {
-          settle(env);
-          return Napi::Value(env, env.Undefined());
-        }).IsEmpty())
-      reject([] {});  // ERR_OUT_OF_MEMORY is pending
+  // Resolves with the result, or leaves the error the synchronous call would throw pending for
+  // abandon() to reject with.
+  void settle(napi_env env) {
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+    napi_value value = nullptr;
+    Napi::Env e(env);
+    value_unless_out_of_memory(e, [&] {
+      value = result(e);
+      return Napi::Value(e, e.Undefined());
+    });
+    bool pending = false;
+    // Nothing made and nothing pending: napi refused an allocation. Rejected as out of memory (a
+    // terminating environment throws nothing, and abandon() then leaves the promise alone).
+    if (!value && napi_is_exception_pending(env, &pending) == napi_ok && !pending) throw_out_of_memory(e);
+    if (value && napi_resolve_deferred(env, deferred_, value) == napi_ok) deferred_ = nullptr;
+    napi_close_handle_scope(env, scope);
   }
 
-  void settle(Napi::Env env) {
-    if (in_.kind != JobKind::kDecode && status_ != Status::kOk)
-      return reject([&] { throw_encode_error(env, *in_.core, status_, match_); });
-    if (status_ != Status::kOk) return reject([&] { throw_decode_error(env, status_, in_.ids.data(), bad_index_); });
+  napi_value result(Napi::Env env) {
+    if (status_ != Status::kOk) {
+      if (in_.kind == JobKind::kDecode) throw_decode_error(env, status_, in_.ids.data(), bad_index_);
+      else throw_encode_error(env, *in_.core, status_, match_);
+      return nullptr;
+    }
     switch (in_.kind) {
-      case JobKind::kEncode: deferred_.Resolve(adopt_ids(env, std::move(ids_))); break;
-      case JobKind::kCount: deferred_.Resolve(Napi::Number::New(env, double(count_))); break;
+      case JobKind::kEncode: return adopt_ids(env, std::move(ids_));
+      case JobKind::kCount: {
+        napi_value n;
+        return napi_create_double(env, double(count_), &n) == napi_ok ? n : nullptr;
+      }
       case JobKind::kDecode: {
         bool kept = false;
         Napi::Value text = to_js_string(env, text_, &kept);
         if (kept) note_large_text_kept();
-        if (text.IsEmpty()) return reject([] {});
-        deferred_.Resolve(text);
-        break;
+        return text.IsEmpty() ? nullptr : napi_value(text);
       }
     }
+    return nullptr;
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  // Builds the error the synchronous call would throw, and rejects with it instead.
-  template <typename Throw>
-  void reject(Throw make) {
-    Napi::Env env = Env();
-    make();
-    napi_value error;
-    napi_get_and_clear_last_exception(env, &error);
-    deferred_.Reject(error);
-  }
-
-  Napi::Promise::Deferred deferred_;
+  napi_deferred deferred_ = nullptr;
+  napi_async_work work_ = nullptr;
   JobInput in_;
   Status status_ = Status::kOk;
   std::vector<uint32_t> ids_;
@@ -148,12 +221,7 @@ void run_range(const BatchInput& in, size_t first, size_t last, std::vector<uint
 
 }  // namespace
 
-Napi::Promise start_job(Napi::Env env, JobInput input) {
-  Job* job = new Job(env, std::move(input));
-  Napi::Promise promise = job->promise();
-  job->Queue();
-  return promise;
-}
+napi_value start_job(napi_env env, JobInput input) { return Job::start(env, std::move(input)); }
 
 BatchResult run_batch(const BatchInput& in) {
   BatchResult result;

@@ -36,8 +36,8 @@ struct JobInput {
   unsigned threads = 1;            // encode, count: split a long text over this many threads
 };
 
-// Queues the job and returns its promise.
-Napi::Promise start_job(Napi::Env env, JobInput input);
+// Queues the job and returns its promise; nullptr when napi refused (an error may be pending).
+napi_value start_job(napi_env env, JobInput input);
 
 struct BatchInput {
   std::shared_ptr<const turbotoken::Encoding> core;

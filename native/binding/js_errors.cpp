@@ -9,20 +9,30 @@ void set_error_class(Napi::Env env, Napi::Function ctor) {
   env_data(env).error_class = Napi::Persistent(ctor);
 }
 
+// Raw napi calls, each checked: while a worker terminates every call that could run JS fails,
+// and node-addon-api's wrappers turn some such failures (napi_throw over a pending exception) into
+// a fatal error. An exception already pending (a caller's getter threw) is the one JS sees.
 void throw_error(Napi::Env env, ErrorKind kind, const char* code, const std::string& message) {
-  Napi::Object error;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return;
+  napi_value text, code_value, error = nullptr;
+  if (napi_create_string_utf8(env, message.data(), message.size(), &text) != napi_ok ||
+      napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value) != napi_ok)
+    return;
   EnvData& data = env_data(env);
   if (kind == ErrorKind::kTurbotoken && !data.error_class.IsEmpty()) {
-    error = data.error_class.New({Napi::String::New(env, message), Napi::String::New(env, code)});
-  } else if (kind == ErrorKind::kRangeError) {
-    error = Napi::RangeError::New(env, message).Value();
-  } else if (kind == ErrorKind::kTypeError) {
-    error = Napi::TypeError::New(env, message).Value();
+    napi_value ctor, args[2] = {text, code_value};
+    if (napi_get_reference_value(env, data.error_class, &ctor) != napi_ok || !ctor ||
+        napi_new_instance(env, ctor, 2, args, &error) != napi_ok ||
+        napi_set_named_property(env, error, "code", code_value) != napi_ok)
+      return;  // the constructor's own exception, if it threw, is pending
   } else {
-    error = Napi::Error::New(env, message).Value();
+    napi_status st = kind == ErrorKind::kRangeError  ? napi_create_range_error(env, code_value, text, &error)
+                     : kind == ErrorKind::kTypeError ? napi_create_type_error(env, code_value, text, &error)
+                                                     : napi_create_error(env, code_value, text, &error);
+    if (st != napi_ok) return;
   }
-  error.Set("code", Napi::String::New(env, code));
-  Napi::Error(env, error).ThrowAsJavaScriptException();
+  napi_throw(env, error);  // fails only while the environment terminates: nothing to report to
 }
 
 bool throw_encode_error(Napi::Env env, const turbotoken::Encoding& core, turbotoken::Status st,

@@ -60,39 +60,40 @@ bool use_large_text(const EnvData& d, size_t length, bool latin1) {
 // The environment's buffer for large text with room for `bytes`, or an empty value with a pending
 // error. It is kept for the next large decode, which reuses its pages warm, unless that call needs
 // more or under a quarter of it; any other call frees it (CallScratch, native_encoding.cpp).
-Napi::ArrayBuffer large_text_buffer(Napi::Env env, EnvData& d, size_t bytes) {
+// *data is its memory.
+napi_value large_text_buffer(Napi::Env env, EnvData& d, size_t bytes, void** data) {
   if (!d.large_text.IsEmpty()) {
-    Napi::ArrayBuffer kept = d.large_text.Value();
+    napi_value kept = nullptr;
+    size_t have = 0;
     // A detached buffer has no data and length 0.
-    const size_t have = kept.IsEmpty() || !kept.Data() ? 0 : kept.ByteLength();
-    if (bytes <= have && bytes >= have / 4) return kept;
+    if (napi_get_reference_value(env, d.large_text, &kept) == napi_ok && kept &&
+        napi_get_arraybuffer_info(env, kept, data, &have) == napi_ok && *data && bytes <= have && bytes >= have / 4)
+      return kept;
     d.large_text.Reset();
   }
-  Napi::ArrayBuffer ab = unfilled_array_buffer(env, bytes);
-  if (ab.IsEmpty()) return ab;
-  if (!ab.Data()) {
-    throw_decode_error(env, Status::kOutOfMemory, nullptr, 0);
-    return Napi::ArrayBuffer();
-  }
-  d.large_text = Napi::Persistent(ab);
+  napi_value ab = unfilled_array_buffer(env, bytes, data);
+  if (ab) d.large_text = Napi::Persistent(Napi::ArrayBuffer(env, ab));
   return ab;
 }
 
-// The string of the first `length` characters (Latin-1) or units (UTF-16) in ab.
-Napi::Value buffer_string(Napi::Env env, EnvData& d, Napi::ArrayBuffer ab, size_t length, bool latin1) {
+// The string of the first `length` characters (Latin-1) or units (UTF-16) in ab, whose memory is data.
+Napi::Value buffer_string(Napi::Env env, EnvData& d, napi_value ab, const void* data, size_t length, bool latin1) {
   if (length > kMaxStringUnits) return too_long(env);
-  if (length < kLargeTextUnits) return copied_string(env, ab.Data(), length, latin1);
-  Napi::Value view = latin1 ? Napi::Value(Napi::Uint8Array::New(env, length, ab, 0))
-                            : Napi::Value(Napi::Uint16Array::New(env, length, ab, 0));
-  // Call() can come back with a value and an exception pending, which would resolve decodeAsync
-  // with that value and leave the error uncaught: an exception wins.
-  Napi::Value text = d.buffer_text.Call({view});
-  if (env.IsExceptionPending()) return Napi::Value();
-  if (text.IsEmpty() || !text.IsString()) {
+  if (length < kLargeTextUnits) return copied_string(env, data, length, latin1);
+  napi_value view = typed_view(env, latin1 ? napi_uint8_array : napi_uint16_array, length, ab);
+  napi_value fn, undefined, text = nullptr;
+  if (!view || napi_get_reference_value(env, d.buffer_text, &fn) != napi_ok || !fn ||
+      napi_get_undefined(env, &undefined) != napi_ok)
+    return Napi::Value();
+  // The call can fail with an exception pending (the function threw) or none (the environment
+  // terminates): either way there is no string.
+  if (napi_call_function(env, undefined, fn, 1, &view, &text) != napi_ok || !text) return Napi::Value();
+  napi_valuetype type;
+  if (napi_typeof(env, text, &type) != napi_ok || type != napi_string) {
     throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_RETURN_VALUE", "setBufferText's function did not return a string");
     return Napi::Value();
   }
-  return text;
+  return Napi::Value(env, text);
 }
 
 }  // namespace
@@ -114,11 +115,12 @@ Napi::Value to_js_string(Napi::Env env, DecodedText& text, bool* kept) {
   if (!use_large_text(d, text.length, latin1)) return copied_string(env, data, text.length, latin1);
   // Decoded on a worker: one copy into the buffer still costs less than V8's string.
   const size_t bytes = text.length * (latin1 ? 1 : 2);
-  Napi::ArrayBuffer ab = large_text_buffer(env, d, bytes);
-  if (ab.IsEmpty()) return Napi::Value();
+  void* memory;
+  napi_value ab = large_text_buffer(env, d, bytes, &memory);
+  if (!ab) return Napi::Value();
   *kept = true;
-  std::memcpy(ab.Data(), data, bytes);
-  return buffer_string(env, d, ab, text.length, latin1);
+  std::memcpy(memory, data, bytes);
+  return buffer_string(env, d, ab, memory, text.length, latin1);
 }
 
 Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, const uint32_t* ids, size_t count,
@@ -138,13 +140,14 @@ Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, co
   // and text that comes out under 2^20 units is then copied by V8 from the buffer.
   if (use_large_text(d, total, ascii)) {
     const size_t bytes = ascii ? total : (total + turbotoken::Encoding::kDecodeUtf16Slack) * 2;
-    Napi::ArrayBuffer ab = large_text_buffer(env, d, bytes);
-    if (ab.IsEmpty()) return Napi::Value();
+    void* memory;
+    napi_value ab = large_text_buffer(env, d, bytes, &memory);
+    if (!ab) return Napi::Value();
     *kept = true;
     size_t length = total;
-    if (ascii) core.decode_into(ids, count, static_cast<uint8_t*>(ab.Data()), total);
-    else length = core.decode_utf16(ids, count, total, static_cast<char16_t*>(ab.Data()));
-    return buffer_string(env, d, ab, length, ascii);
+    if (ascii) core.decode_into(ids, count, static_cast<uint8_t*>(memory), total);
+    else length = core.decode_utf16(ids, count, total, static_cast<char16_t*>(memory));
+    return buffer_string(env, d, ab, memory, length, ascii);
   }
   DecodedText text;
   st = decode_sized(core, ids, count, total, ascii, &text);
@@ -157,26 +160,43 @@ Napi::Value decode_to_string(Napi::Env env, const turbotoken::Encoding& core, co
 
 void release_large_text(napi_env env) { env_data(Napi::Env(env)).large_text.Reset(); }
 
-Napi::ArrayBuffer unfilled_array_buffer(Napi::Env env, size_t bytes) {
+napi_value unfilled_array_buffer(napi_env env, size_t bytes, void** data) {
   // Node aborts the process when a Buffer's memory cannot be had (a CHECK in Buffer::New, and
   // V8's ArrayBuffer::New alike); malloc says so first, so that the call throws instead. Results
   // under 1 MiB skip the probe: they come from the heap, and their calls are the frequent ones.
   if (bytes >= (size_t(1) << 20)) {
     void* probe = std::malloc(bytes);
     if (!probe) {
-      throw_out_of_memory(env);
-      return Napi::ArrayBuffer();
+      throw_out_of_memory(Napi::Env(env));
+      return nullptr;
     }
     std::free(probe);
   }
-  napi_value buffer, ab;
-  void* data;
+  napi_value buffer, ab = nullptr;
   napi_typedarray_type type;
   size_t length, offset;
-  if (napi_create_buffer(env, bytes, &data, &buffer) == napi_ok &&
-      napi_get_typedarray_info(env, buffer, &type, &length, &data, &ab, &offset) == napi_ok && offset == 0)
-    return Napi::ArrayBuffer(env, ab);
-  return Napi::ArrayBuffer::New(env, bytes);
+  *data = nullptr;
+  if (napi_create_buffer(env, bytes, data, &buffer) != napi_ok ||
+      napi_get_typedarray_info(env, buffer, &type, &length, data, &ab, &offset) != napi_ok || offset != 0) {
+    ab = nullptr;
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) != napi_ok || pending ||
+        napi_create_arraybuffer(env, bytes, data, &ab) != napi_ok)
+      ab = nullptr;
+  }
+  if (ab && (*data || bytes == 0)) {
+    static uint8_t empty;
+    if (!*data) *data = &empty;  // a zero-length buffer may have no memory; nothing is written there
+    return ab;
+  }
+  throw_out_of_memory(Napi::Env(env));  // no-op while an exception is pending or the environment terminates
+  return nullptr;
+}
+
+napi_value typed_view(napi_env env, napi_typedarray_type type, size_t length, napi_value ab) {
+  napi_value out = nullptr;
+  if (!ab || napi_create_typedarray(env, type, length, ab, 0, &out) != napi_ok) return nullptr;
+  return out;
 }
 
 }  // namespace turbotoken_binding

@@ -56,7 +56,11 @@ void note_large_text_kept();
 
 // An ArrayBuffer of `bytes` that the caller fills entirely: its memory comes from Node's Buffer
 // allocation, which skips the zero-filling that ArrayBuffer::New does first (4% of decodeBytes).
-// Empty, with ERR_OUT_OF_MEMORY pending, when the memory cannot be had.
-Napi::ArrayBuffer unfilled_array_buffer(Napi::Env env, size_t bytes);
+// *data is its memory, never null. nullptr, with ERR_OUT_OF_MEMORY pending (or nothing, while the
+// environment terminates and napi refuses everything), when the memory cannot be had.
+napi_value unfilled_array_buffer(napi_env env, size_t bytes, void** data);
+
+// A typed array of `length` elements over ab from its start, or nullptr when napi refused.
+napi_value typed_view(napi_env env, napi_typedarray_type type, size_t length, napi_value ab);
 
 }  // namespace turbotoken_binding

@@ -69,6 +69,8 @@ class CallScratch {
       s_.large_text_kept = false;
     }
   }
+  // The call uses these buffers after all (a shared input copied into them).
+  void uses(unsigned more) { uses_ |= more; }
   // This call decoded into the environment's large-text buffer, which stays for the next call.
   void kept_large_text() {
     kept_large_text_ = true;
@@ -100,19 +102,37 @@ bool get_uint32_array(napi_env env, napi_value v, const uint32_t** data, size_t*
   return true;
 }
 
-// These two return an empty value, with the error pending, when the memory cannot be had.
+// Ids to read more than once (a decode checks them, then copies their bytes): those of a
+// SharedArrayBuffer, which another thread may change meanwhile, are copied into `copy` first.
+bool get_ids_once(napi_env env, napi_value v, CallScratch& scratch, const uint32_t** data, size_t* len) {
+  void* p;
+  bool shared = false;
+  if (!typed_array_data(env, v, napi_uint32_array, &p, len, &shared)) return false;
+  *data = static_cast<const uint32_t*>(p);
+  if (shared) {
+    scratch.uses(kUsesIds);
+    scratch.ids.assign(*data, *data + *len);
+    *data = scratch.ids.data();
+  }
+  return true;
+}
+
+// These two return an empty value, with the error pending, when the memory cannot be had (or,
+// with nothing pending, when napi refuses while the environment terminates).
 Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
-  Napi::ArrayBuffer ab = unfilled_array_buffer(env, len);
-  if (ab.IsEmpty()) return Napi::Value();
-  if (len) std::memcpy(ab.Data(), data, len);
-  return Napi::Uint8Array::New(env, len, ab, 0);
+  void* memory;
+  napi_value ab = unfilled_array_buffer(env, len, &memory);
+  if (!ab) return Napi::Value();
+  if (len) std::memcpy(memory, data, len);
+  return Napi::Value(env, typed_view(env, napi_uint8_array, len, ab));
 }
 
 Napi::Value new_uint32_array(Napi::Env env, const std::vector<uint32_t>& v) {
-  Napi::ArrayBuffer ab = unfilled_array_buffer(env, v.size() * 4);
-  if (ab.IsEmpty()) return Napi::Value();
-  if (!v.empty()) std::memcpy(ab.Data(), v.data(), v.size() * 4);
-  return Napi::Uint32Array::New(env, v.size(), ab, 0);
+  void* memory;
+  napi_value ab = unfilled_array_buffer(env, v.size() * 4, &memory);
+  if (!ab) return Napi::Value();
+  if (!v.empty()) std::memcpy(memory, v.data(), v.size() * 4);
+  return Napi::Value(env, typed_view(env, napi_uint32_array, v.size(), ab));
 }
 
 Napi::Value throw_ids_type(Napi::Env env) {
@@ -131,6 +151,23 @@ size_t size_arg(const Napi::Value& v) {
 unsigned threads_arg(const Napi::CallbackInfo& info) {
   if (info.Length() < 4 || !info[3].IsNumber()) return 1;
   return std::max(1u, info[3].As<Napi::Number>().Uint32Value());
+}
+
+// The ids argument and its decoded length; false with a pending JS error.
+bool decode_ids(const Napi::CallbackInfo& info, const Encoding& core, CallScratch& scratch,
+                const uint32_t** ids, size_t* n, size_t* total) {
+  Napi::Env env = info.Env();
+  if (!get_ids_once(env, info[0], scratch, ids, n)) {
+    throw_ids_type(env);
+    return false;
+  }
+  size_t bad = 0;
+  Status st = core.decoded_length(*ids, *n, total, &bad);
+  if (st != Status::kOk) {
+    throw_decode_error(env, st, *ids, bad);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -367,29 +404,12 @@ Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
   return new_uint32_array(env, cuts);
 }
 
-// The ids argument and its decoded length; false with a pending JS error.
-bool NativeEncoding::decode_ids(const Napi::CallbackInfo& info, const Encoding& core, const uint32_t** ids, size_t* n,
-                                size_t* total) {
-  Napi::Env env = info.Env();
-  if (!get_uint32_array(env, info[0], ids, n)) {
-    throw_ids_type(env);
-    return false;
-  }
-  size_t bad = 0;
-  Status st = core.decoded_length(*ids, *n, total, &bad);
-  if (st != Status::kOk) {
-    throw_decode_error(env, st, *ids, bad);
-    return false;
-  }
-  return true;
-}
-
 Napi::Value NativeEncoding::decode(const DirectCall& call, const Napi::CallbackInfo& info) {
   CallScratch scratch(info.Env(), kNoScratch);
   Napi::Env env = info.Env();
   const uint32_t* ids;
   size_t n;
-  if (!get_uint32_array(env, info[0], &ids, &n)) return throw_ids_type(env);
+  if (!get_ids_once(env, info[0], scratch, &ids, &n)) return throw_ids_type(env);
   bool kept = false;
   Napi::Value text = decode_to_string(env, *call.core, ids, n, &kept);
   if (kept) scratch.kept_large_text();
@@ -397,20 +417,18 @@ Napi::Value NativeEncoding::decode(const DirectCall& call, const Napi::CallbackI
 }
 
 Napi::Value NativeEncoding::decode_bytes(const DirectCall& call, const Napi::CallbackInfo& info) {
-  const CallScratch scratch(info.Env(), kNoScratch);
+  CallScratch scratch(info.Env(), kNoScratch);
   const Encoding& core = *call.core;
   const uint32_t* ids;
   size_t n, total;
-  if (!decode_ids(info, core, &ids, &n, &total)) return info.Env().Undefined();
+  if (!decode_ids(info, core, scratch, &ids, &n, &total)) return info.Env().Undefined();
   // Straight into the result's memory: no second copy.
-  Napi::ArrayBuffer ab = unfilled_array_buffer(info.Env(), total);
-  if (ab.IsEmpty()) return info.Env().Undefined();  // an exception is pending
-  if (total && !ab.Data()) {
-    throw_decode_error(info.Env(), Status::kOutOfMemory, ids, 0);
-    return info.Env().Undefined();
-  }
-  if (total) core.decode_into(ids, n, static_cast<uint8_t*>(ab.Data()), total);
-  return Napi::Uint8Array::New(info.Env(), total, ab, 0);
+  void* memory;
+  napi_value ab = unfilled_array_buffer(info.Env(), total, &memory);
+  if (!ab) return info.Env().Undefined();  // an exception is pending, or the environment terminates
+  if (total) core.decode_into(ids, n, static_cast<uint8_t*>(memory), total);
+  napi_value view = typed_view(info.Env(), napi_uint8_array, total, ab);
+  return view ? Napi::Value(info.Env(), view) : info.Env().Undefined();
 }
 
 Napi::Value NativeEncoding::token_bytes(const Napi::CallbackInfo& info) {
@@ -435,14 +453,30 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
-  const CallScratch scratch(info.Env(), kUsesIds);
+  CallScratch scratch(info.Env(), kUsesIds);
   Napi::Env env = info.Env();
   const uint8_t* bytes;
   const uint32_t* ends;
   size_t size, count;
-  if (!get_uint8_array(env, info[0], &bytes, &size) || !get_uint32_array(env, info[1], &ends, &count)) {
+  void *p, *q;
+  bool shared_bytes = false, shared_ends = false;
+  if (!typed_array_data(env, info[0], napi_uint8_array, &p, &size, &shared_bytes) ||
+      !typed_array_data(env, info[1], napi_uint32_array, &q, &count, &shared_ends)) {
     throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodePieces(bytes: Uint8Array, ends: Uint32Array)");
     return env.Undefined();
+  }
+  bytes = static_cast<const uint8_t*>(p);
+  ends = static_cast<const uint32_t*>(q);
+  // Shared memory, which another thread may change between the checks and the use, is read once.
+  std::vector<uint32_t> own_ends;
+  if (shared_ends) {
+    own_ends.assign(ends, ends + count);
+    ends = own_ends.data();
+  }
+  if (shared_bytes) {
+    scratch.text.assign(bytes, bytes + size);
+    bytes = size ? scratch.text.data() : bytes;
+    scratch.uses(kUsesText);
   }
   scratch.ids.clear();
   Status st = turbotoken::encode_pieces(*core_, bytes, size, ends, count, scratch.ids);
@@ -508,7 +542,7 @@ Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int k
   job.may_be_invalid = text.may_be_invalid;
   job.policy = own(policy, core_->specials().size());
   job.threads = threads_arg(info);
-  return start_job(env, std::move(job));
+  return Napi::Value(env, start_job(env, std::move(job)));
 }
 
 Napi::Value NativeEncoding::encode_async(const Napi::CallbackInfo& info) {
@@ -529,45 +563,60 @@ Napi::Value NativeEncoding::decode_async(const Napi::CallbackInfo& info) {
   job.kind = JobKind::kDecode;
   job.core = core_;
   job.ids.assign(ids, ids + n);
-  return start_job(env, std::move(job));
+  return Napi::Value(env, start_job(env, std::move(job)));
 }
 
+// The list's length and each element are read once, in order: a getter runs once, and one that
+// throws (or grows the list) leaves its own exception, not a second read's, and never a napi
+// failure that node-addon-api would make fatal.
 Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   const CallScratch scratch(info.Env(), kUsesText);
   Napi::Env env = info.Env();
   SpecialPolicy policy;
-  if (!info[0].IsArray() || !read_policy(info, *core_, &policy)) {
-    if (!env.IsExceptionPending())
-      throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "texts must be an array");
+  napi_value list = info[0];
+  bool is_array = false;
+  if (napi_is_array(env, list, &is_array) != napi_ok || !is_array || !read_policy(info, *core_, &policy)) {
+    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "texts must be an array");  // unless one is pending
     return env.Undefined();
   }
-  Napi::Array texts = info[0].As<Napi::Array>();
+  uint32_t n = 0;
+  napi_value count_only;
+  bool counting = false;
+  if (napi_get_array_length(env, list, &n) != napi_ok || napi_coerce_to_bool(env, info[4], &count_only) != napi_ok ||
+      napi_get_value_bool(env, count_only, &counting) != napi_ok)
+    return env.Undefined();
   BatchInput in;
   in.core = core_;
   in.policy = own(policy, core_->specials().size());
   in.threads = info[3].IsNumber() ? info[3].As<Napi::Number>().Uint32Value() : 1;
-  in.count_only = info[4].ToBoolean().Value();
+  in.count_only = counting;
+  in.starts.reserve(size_t(n) + 1);
+  in.may_be_invalid.reserve(n);
   in.starts.push_back(0);
-  for (uint32_t k = 0; k < texts.Length(); k++) {
+  for (uint32_t k = 0; k < n; k++) {
+    napi_value item;
+    // Fails with the getter's exception pending, or with none while the environment terminates.
+    if (napi_get_element(env, list, k, &item) != napi_ok || !item) return env.Undefined();
     TextInput text;
     std::string name = "texts[" + std::to_string(k) + "]";
-    if (!read_text(env, texts.Get(k), name.c_str(), scratch.text, &text)) return env.Undefined();
+    if (!read_text(env, item, name.c_str(), scratch.text, &text)) return env.Undefined();
     in.bytes.insert(in.bytes.end(), text.data, text.data + text.size);
     in.starts.push_back(in.bytes.size());
     in.may_be_invalid.push_back(text.may_be_invalid);
   }
-  in.threads = std::max(1u, std::min<unsigned>(in.threads, unsigned(texts.Length())));
+  in.threads = std::max(1u, std::min<unsigned>(in.threads, n));
   BatchResult result = run_batch(in);
   if (throw_encode_error(env, *core_, result.status, result.offending)) return env.Undefined();
-  Napi::Uint32Array counts = Napi::Uint32Array::New(env, result.counts.size());
-  std::memcpy(counts.Data(), result.counts.data(), result.counts.size() * 4);
+  Napi::Value counts = new_uint32_array(env, result.counts);
+  if (counts.IsEmpty()) return env.Undefined();
   if (in.count_only) return counts;
-  Napi::Uint32Array tokens = Napi::Uint32Array::New(env, result.tokens.size());
-  if (!result.tokens.empty()) std::memcpy(tokens.Data(), result.tokens.data(), result.tokens.size() * 4);
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("tokens", tokens);
-  out.Set("counts", counts);
-  return out;
+  Napi::Value tokens = new_uint32_array(env, result.tokens);
+  napi_value out;
+  if (tokens.IsEmpty() || napi_create_object(env, &out) != napi_ok ||
+      napi_set_named_property(env, out, "tokens", tokens) != napi_ok ||
+      napi_set_named_property(env, out, "counts", counts) != napi_ok)
+    return env.Undefined();
+  return Napi::Value(env, out);
 }
 
 void note_large_text_kept() { thread_scratch().large_text_kept = true; }

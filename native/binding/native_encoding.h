@@ -72,7 +72,6 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   Napi::Value encode_pieces(const Napi::CallbackInfo& info);
 
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
-  static bool decode_ids(const Napi::CallbackInfo& info, const turbotoken::Encoding& core, const uint32_t** ids, size_t* n, size_t* total);
 
   std::shared_ptr<const turbotoken::Encoding> core_;
   std::shared_ptr<OutputBuffer> output_ = std::make_shared<OutputBuffer>();

@@ -81,11 +81,19 @@ bool read_string(napi_env env, napi_value value, ByteBuffer& storage, TextInput*
   return true;
 }
 
-bool read_bytes(napi_env env, napi_value value, TextInput* out) {
+bool read_bytes(napi_env env, napi_value value, ByteBuffer& storage, TextInput* out) {
   void* data;
   size_t length;
-  if (!typed_array_data(env, value, napi_uint8_array, &data, &length)) return false;
+  bool shared = false;
+  if (!typed_array_data(env, value, napi_uint8_array, &data, &length, &shared)) return false;
   static const uint8_t kEmpty = 0;
+  if (shared && length) {
+    const uint8_t* bytes = static_cast<const uint8_t*>(data);
+    storage.assign(bytes, bytes + length);
+    data = storage.data();
+  } else {
+    storage.clear();  // this call used none of it: the binding may free a large one (trim_scratch)
+  }
   out->data = length ? static_cast<const uint8_t*>(data) : &kEmpty;
   out->size = length;
   out->may_be_invalid = true;
@@ -109,14 +117,21 @@ void* allocate_large(size_t bytes) {
 void free_large(void* p, size_t) { std::free(p); }
 
 bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want, void** data,
-                      size_t* length) {
+                      size_t* length, bool* shared) {
   bool is_typed = false;
   if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return false;
   napi_typedarray_type type;
   napi_value buffer;
   size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) != napi_ok) return false;
-  return type == want;
+  if (napi_get_typedarray_info(env, value, &type, length, data, &buffer, &offset) != napi_ok || type != want)
+    return false;
+  if (shared) {
+    // V8 tells an ArrayBuffer from a SharedArrayBuffer; napi has no test for the latter.
+    bool plain = false;
+    if (napi_is_arraybuffer(env, buffer, &plain) != napi_ok) return false;
+    *shared = !plain;
+  }
+  return true;
 }
 
 bool is_null_or_undefined(napi_env env, napi_value value) {
@@ -141,10 +156,7 @@ bool read_long_string_utf16(napi_env env, napi_value value,
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,
                TextInput* out) {
   if (read_string(env, value, storage, out)) return true;
-  if (read_bytes(env, value, out)) {
-    storage.clear();  // this call used none of it: the binding may free a large one (trim_scratch)
-    return true;
-  }
+  if (read_bytes(env, value, storage, out)) return true;
   throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
               std::string("The \"") + name + "\" argument must be a string or a Uint8Array");
   return false;

@@ -60,13 +60,16 @@ struct TextInput {
 };
 
 // The data and element count of a typed array of the wanted type; false for anything else.
+// *shared, when asked for, says whether its memory is a SharedArrayBuffer's, which another thread
+// may change during the call: a caller that reads it more than once copies it first.
 bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want, void** data,
-                      size_t* length);
+                      size_t* length, bool* shared = nullptr);
 
 bool is_null_or_undefined(napi_env env, napi_value value);
 
 // Returns false (with a TypeError pending) when value is neither a string nor a Uint8Array.
-// `storage` holds the converted string; it must outlive the use of the result.
+// `storage` holds the converted string, or a copy of bytes in shared memory (the core checks
+// UTF-8 once and then relies on it); it must outlive the use of the result.
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,
                TextInput* out);
 

@@ -60,16 +60,17 @@ void Encoding::decode_into(const uint32_t* ids, size_t count, uint8_t* dst, size
   const uint8_t* const lengths = t.lengths;
   const uint32_t n_tokens = t.count;
   uint8_t* const end = dst + total;
-  // Every token has at least one byte, so while kMove ids remain a kMove-byte move stays inside
-  // dst[0..total): up to there the loop needs no check of the room left.
-  const size_t roomy_end = count >= kMove ? count - kMove + 1 : 0;
-  // The inner loops have no call: with the special-token path inside, the tables' pointers were
+  // The inner loop writes kMove bytes per token and advances by at most kMove, so while `room /
+  // kMove` tokens are left to it, it stays inside dst[0..total) without a check per token,
+  // whatever the ids hold: bounds come from the room left, never from decoded_length() having
+  // seen these same ids (another thread may change a shared array between the two passes).
+  // The inner loop has no call: with the special-token path inside, the tables' pointers were
   // spilled and reloaded for every token (decodeBytes 1.2x faster without, multilingual and mix).
-  // They are written out twice on purpose: one body shared through an inline template measured
-  // 0.90-0.98x (docs/performance.md, "Decode").
   size_t k = 0;
   while (k < count) {
-    for (; k < roomy_end; k++) {
+    const size_t steps = size_t(end - dst) / kMove;
+    const size_t stop = k + std::min(steps, count - k);
+    for (; k < stop; k++) {
       const uint32_t id = ids[k];
       const size_t len = id < n_tokens ? lengths[id] : 0;
       if (len - 1 >= kMove) break;
@@ -78,20 +79,17 @@ void Encoding::decode_into(const uint32_t* ids, size_t count, uint8_t* dst, size
       std::memcpy(dst, bytes + offsets[id], kMove);
       dst += len;
     }
-    for (; k >= roomy_end && k < count; k++) {
-      const uint32_t id = ids[k];
-      const size_t len = id < n_tokens ? lengths[id] : 0;
-      if (len - 1 >= kMove || size_t(end - dst) < kMove) break;
-      std::memcpy(dst, bytes + offsets[id], kMove);
-      dst += len;
-    }
     if (k == count) break;
+    if (k == stop && steps > 0) continue;  // the room was used up: measure it again
+    // A long or special token, or the last bytes: an exact copy, checked.
     const uint8_t* data;
     size_t n;
-    token_bytes(ids[k++], &data, &n);
+    if (!token_bytes(ids[k++], &data, &n) || n > size_t(end - dst)) break;
     std::memcpy(dst, data, n);
     dst += n;
   }
+  // Only ids that changed since decoded_length() leave bytes unwritten: no stale memory goes out.
+  if (dst < end) std::memset(dst, 0, size_t(end - dst));
 }
 
 Status Encoding::decode(const uint32_t* ids, size_t count, std::vector<uint8_t>& out,

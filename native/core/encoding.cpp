@@ -159,20 +159,25 @@ Status Encoding::create(const EncodingSpec& spec, std::shared_ptr<const Encoding
   uint32_t max_id = slots - 1;
   for (const auto& s : spec.specials) {
     if (s.text.empty()) return Status::kInvalidSpecialToken;
-    if (enc->vocab_.has_rank(s.id)) return Status::kInvalidSpecialToken;
+    // 2^32 - 1 is kNoRank, "no token", in every interface.
+    if (s.id == kNoRank || enc->vocab_.has_rank(s.id)) return Status::kInvalidSpecialToken;
     max_id = std::max(max_id, s.id);
   }
   enc->matcher_.build(spec.specials);
-  enc->special_by_id_.assign(max_id + 1 - slots, -1);
+  const size_t dense = std::min<size_t>(size_t(max_id) + 1 - slots,
+                                        std::max<size_t>(kDenseSpecialIds, 4 * spec.specials.size()));
+  enc->special_by_id_.assign(dense, -1);
   for (uint32_t k = 0; k < spec.specials.size(); k++) {
     uint32_t id = spec.specials[k].id;
-    if (id >= slots) {
+    if (id >= slots && id - slots < dense) {
       int32_t& slot = enc->special_by_id_[id - slots];
       if (slot < 0) slot = int32_t(k);
     } else {
-      enc->special_in_vocab_range_.push_back(int32_t(k));
+      enc->special_sorted_.push_back({id, int32_t(k)});
     }
   }
+  // By id, then by index: of two texts with one id, the first decodes it (lower_bound finds it).
+  std::sort(enc->special_sorted_.begin(), enc->special_sorted_.end());
   enc->max_token_value_ = max_id;
   enc->cut_rules_.build(spec.family, spec.specials);
   *out = std::move(enc);
@@ -297,9 +302,10 @@ bool Encoding::token_bytes(uint32_t id, const uint8_t** data, size_t* len) const
   int32_t k = -1;
   if (id >= slots && id - slots < special_by_id_.size()) {
     k = special_by_id_[id - slots];
-  } else {
-    for (int32_t s : special_in_vocab_range_)
-      if (specials()[s].id == id) { k = s; break; }
+  } else if (!special_sorted_.empty()) {
+    auto it = std::lower_bound(special_sorted_.begin(), special_sorted_.end(), id,
+                               [](const std::pair<uint32_t, int32_t>& e, uint32_t v) { return e.first < v; });
+    if (it != special_sorted_.end() && it->first == id) k = it->second;
   }
   if (k < 0) return false;
   const std::string& text = specials()[k].text;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "pretokenizer.h"
@@ -105,8 +106,14 @@ class Encoding {
   Vocab vocab_;
   Family family_ = Family::kGpt2;
   SpecialMatcher matcher_;
-  std::vector<int32_t> special_by_id_;  // id - vocab slot count -> special index, or -1
-  std::vector<int32_t> special_in_vocab_range_;  // specials whose id is below the slot count
+  // Special-token ids: those just past the ranks (every shipped encoding's) in a direct table,
+  // id - vocab slot count -> special index or -1, of at most kDenseSpecialIds entries or 4 per
+  // special token; any other id (far past the ranks, up to 2^32 - 2, or in a gap between ranks)
+  // in a sorted list of (id, special index). Memory follows the number of special tokens, not
+  // the largest id.
+  static constexpr uint32_t kDenseSpecialIds = 4096;
+  std::vector<int32_t> special_by_id_;
+  std::vector<std::pair<uint32_t, int32_t>> special_sorted_;
   uint32_t max_token_value_ = 0;
   CutRules cut_rules_;
 };

@@ -15,9 +15,14 @@ std::atomic<uint32_t> g_next_vocab_id{1};
 // Out of line, as index_tokens and insert_tokens are: inlined, this loop over every rank used up
 // the WebAssembly tier-up budget of the function it was in, and V8 then compiled that whole
 // function (tt_encoding_create with all of load inlined, 20 ms of TurboFan) to run it once.
-__attribute__((noinline)) size_t total_length(const uint8_t* lens, uint32_t count) {
-  size_t total = 0;
-  for (uint32_t r = 0; r < count; r++) total += lens[r];
+// *long_tokens: how many have 3 bytes or more (the hash table's tokens).
+__attribute__((noinline)) size_t total_length(const uint8_t* lens, uint32_t count, size_t* long_tokens) {
+  size_t total = 0, long_count = 0;
+  for (uint32_t r = 0; r < count; r++) {
+    total += lens[r];
+    long_count += lens[r] >= 3;
+  }
+  *long_tokens = long_count;
   return total;
 }
 }  // namespace
@@ -28,10 +33,13 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   std::memcpy(&count, blob + 4, 4);
   if (count == 0 || count > kMaxSlots || size - 8 < count) return Status::kInvalidVocabulary;
   const uint8_t* lens = blob + 8;
-  if (size - 8 - count != total_length(lens, count)) return Status::kInvalidVocabulary;
+  // Copied before they are checked: the checks and every later pass then read the same lengths,
+  // even from memory that another thread changes (a SharedArrayBuffer).
+  lengths_.assign(lens, lens + count);
+  size_t long_tokens = 0;
+  if (size - 8 - count != total_length(lengths_.data(), count, &long_tokens)) return Status::kInvalidVocabulary;
   const size_t total = size - 8 - count;
 
-  lengths_.assign(lens, lens + count);
   max_token_length_ = std::max<size_t>(1, *std::max_element(lengths_.begin(), lengths_.end()));
   // kTokenSlack zero bytes after the last token let decode copy short tokens with one
   // fixed-size move.
@@ -43,16 +51,17 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   size_t offset = 0;
   for (uint32_t r = 0; r < count; r += kLoadChunk)
     offset = index_tokens(r, std::min<uint32_t>(count, r + kLoadChunk), offset);
-  // Load factor at most 1/2 keeps linear probes short.
+  // Load factor at most 1/2 keeps linear probes short. Sized by the tokens it holds, not by the
+  // largest rank: a vocabulary of 3 tokens with rank 2^24 - 1 took 512 MB of table.
   unsigned bits = 4;
-  while ((size_t(1) << bits) < size_t(count) * 2) bits++;
+  while ((size_t(1) << bits) < long_tokens * 2) bits++;
   if (!allocate_table(size_t(1) << bits)) return Status::kOutOfMemory;
   mask_ = (size_t(1) << bits) - 1;
   shift_ = 64 - bits;
   for (auto& r : byte_rank_) r = kNoRank;
   pair_rank_.assign(size_t(1) << 16, kNoRank);
   unsigned filter_bits = 12;
-  while ((size_t(1) << filter_bits) < size_t(count) * 16) filter_bits++;
+  while ((size_t(1) << filter_bits) < long_tokens * 16) filter_bits++;
   filter_.assign((size_t(1) << filter_bits) / 64, 0);
   filter_shift_ = 64 - filter_bits;
   for (uint32_t r = 0; r < count; r += kLoadChunk)
