@@ -33,6 +33,7 @@
         "native/core/classify_neon.cpp",
         "native/binding/addon.cpp",
         "native/binding/async_jobs.cpp",
+        "native/binding/batch_pipeline.cpp",
         "native/binding/env_data.cpp",
         "native/binding/js_errors.cpp",
         "native/binding/js_strings.cpp",

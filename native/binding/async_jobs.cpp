@@ -181,73 +181,8 @@ class Job {
   SpecialMatch match_{};
 };
 
-// Contiguous ranges of texts with about equal bytes each, so threads finish together.
-std::vector<size_t> split_by_bytes(const BatchInput& in, unsigned parts) {
-  size_t n = in.starts.size() - 1;
-  std::vector<size_t> bounds{0};
-  size_t total = in.starts[n], target = total / parts + 1;
-  for (size_t k = 0; k < n && bounds.size() < parts; k++) {
-    if (in.starts[k + 1] >= target * bounds.size()) bounds.push_back(k + 1);
-  }
-  if (bounds.back() != n) bounds.push_back(n);
-  return bounds;
-}
-
-struct Range {
-  std::vector<uint32_t> tokens;
-  Status status = Status::kOk;
-  size_t failed_text = 0;
-  SpecialMatch offending{};
-};
-
-void run_range(const BatchInput& in, size_t first, size_t last, std::vector<uint32_t>& counts, Range& out) {
-  for (size_t k = first; k < last; k++) {
-    const uint8_t* text = in.bytes.data() + in.starts[k];
-    size_t len = in.starts[k + 1] - in.starts[k];
-    size_t before = out.tokens.size(), count = 0;
-    Status st = status_unless_out_of_memory([&] {
-      return in.count_only
-                 ? in.core->count(text, len, in.may_be_invalid[k], in.policy.view(), &count, &out.offending)
-                 : in.core->encode(text, len, in.may_be_invalid[k], in.policy.view(), out.tokens, &out.offending);
-    });
-    if (st != Status::kOk) {
-      out.status = st;
-      out.failed_text = k;
-      return;
-    }
-    counts[k] = uint32_t(in.count_only ? count : out.tokens.size() - before);
-  }
-}
-
 }  // namespace
 
 napi_value start_job(napi_env env, JobInput input) { return Job::start(env, std::move(input)); }
-
-BatchResult run_batch(const BatchInput& in) {
-  BatchResult result;
-  size_t n = in.starts.size() - 1;
-  result.counts.assign(n, 0);
-  std::vector<size_t> bounds = split_by_bytes(in, std::max(1u, in.threads));
-  std::vector<Range> ranges(bounds.size() - 1);
-  std::vector<std::thread> workers;
-  workers.reserve(ranges.size());
-  for (size_t r = 1; r < ranges.size(); r++)
-    start_or_run_here(workers, [&, r] { run_range(in, bounds[r], bounds[r + 1], result.counts, ranges[r]); });
-  if (!ranges.empty()) run_range(in, bounds[0], bounds[1], result.counts, ranges[0]);
-  for (auto& w : workers) w.join();
-  size_t total = 0;
-  for (const Range& r : ranges) {
-    if (r.status != Status::kOk) {  // ranges are in text order: the first failure is the lowest text
-      result.status = r.status;
-      result.failed_text = r.failed_text;
-      result.offending = r.offending;
-      return result;
-    }
-    total += r.tokens.size();
-  }
-  result.tokens.reserve(total);
-  for (const Range& r : ranges) result.tokens.insert(result.tokens.end(), r.tokens.begin(), r.tokens.end());
-  return result;
-}
 
 }  // namespace turbotoken_binding

@@ -1,5 +1,5 @@
 // Work that leaves the JS thread: encode / count / decode on libuv's thread pool (resolving a
-// Promise), and batches encoded on several native threads. Inputs are copied on the JS thread
+// Promise). Inputs are copied on the JS thread
 // (a JS string can't be read elsewhere); results are handed over without a second copy.
 #pragma once
 #include <napi.h>
@@ -38,27 +38,5 @@ struct JobInput {
 
 // Queues the job and returns its promise; nullptr when napi refused (an error may be pending).
 napi_value start_job(napi_env env, JobInput input);
-
-struct BatchInput {
-  std::shared_ptr<const turbotoken::Encoding> core;
-  std::vector<uint8_t> bytes;      // all texts, concatenated
-  std::vector<size_t> starts;      // text k is bytes[starts[k] .. starts[k + 1])
-  std::vector<uint8_t> may_be_invalid;
-  OwnedPolicy policy;
-  unsigned threads = 1;
-  bool count_only = false;
-};
-
-struct BatchResult {
-  std::vector<uint32_t> tokens;    // empty when count_only
-  std::vector<uint32_t> counts;    // tokens per text
-  turbotoken::Status status = turbotoken::Status::kOk;
-  size_t failed_text = 0;          // the lowest-numbered text that failed
-  turbotoken::SpecialMatch offending{};
-};
-
-// Encodes (or counts) every text, splitting the texts among `threads` native threads; the result
-// does not depend on the thread count.
-BatchResult run_batch(const BatchInput& input);
 
 }  // namespace turbotoken_binding

@@ -8,6 +8,7 @@
 
 #include "../core/utf8.h"
 #include "async_jobs.h"
+#include "batch_pipeline.h"
 #include "../core/custom_pieces.h"
 #include "js_errors.h"
 #include "js_strings.h"
@@ -585,14 +586,8 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   if (napi_get_array_length(env, list, &n) != napi_ok || napi_coerce_to_bool(env, info[4], &count_only) != napi_ok ||
       napi_get_value_bool(env, count_only, &counting) != napi_ok)
     return env.Undefined();
-  BatchInput in;
-  in.core = core_;
-  in.policy = own(policy, core_->specials().size());
-  in.threads = info[3].IsNumber() ? info[3].As<Napi::Number>().Uint32Value() : 1;
-  in.count_only = counting;
-  in.starts.reserve(size_t(n) + 1);
-  in.may_be_invalid.reserve(n);
-  in.starts.push_back(0);
+  const unsigned threads = std::max(1u, std::min<unsigned>(info[3].IsNumber() ? info[3].As<Napi::Number>().Uint32Value() : 1, n));
+  BatchPipeline pipeline(core_, own(policy, core_->specials().size()), counting, threads, n);
   for (uint32_t k = 0; k < n; k++) {
     napi_value item;
     // Fails with the getter's exception pending, or with none while the environment terminates.
@@ -600,16 +595,13 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
     TextInput text;
     std::string name = "texts[" + std::to_string(k) + "]";
     if (!read_text(env, item, name.c_str(), scratch.text, &text)) return env.Undefined();
-    in.bytes.insert(in.bytes.end(), text.data, text.data + text.size);
-    in.starts.push_back(in.bytes.size());
-    in.may_be_invalid.push_back(text.may_be_invalid);
+    pipeline.add(text.data, text.size, text.may_be_invalid);
   }
-  in.threads = std::max(1u, std::min<unsigned>(in.threads, n));
-  BatchResult result = run_batch(in);
+  BatchResult result = pipeline.finish();
   if (throw_encode_error(env, *core_, result.status, result.offending)) return env.Undefined();
   Napi::Value counts = new_uint32_array(env, result.counts);
   if (counts.IsEmpty()) return env.Undefined();
-  if (in.count_only) return counts;
+  if (counting) return counts;
   Napi::Value tokens = new_uint32_array(env, result.tokens);
   napi_value out;
   if (tokens.IsEmpty() || napi_create_object(env, &out) != napi_ok ||
