@@ -5,7 +5,7 @@
  * unless you hand in their bytes. Fetching is asynchronous, so getting an encoding is too; the
  * Encoding's methods are the synchronous ones of the Node build.
  */
-import { checkOptions, checkString } from './args';
+import { checkString, readOptions } from './args';
 import { Encoding } from './encoding';
 import { encodingFrom, manifestEncodings, manifestEntry, type Manifest } from './encoding-data';
 import { TurbotokenError, typeError } from './errors';
@@ -116,7 +116,7 @@ function directoryUrl(value: unknown): URL {
  * module is compiled and the manifest read.
  */
 export async function init(options?: InitOptions): Promise<void> {
-  const opts = checkOptions(options);
+  const opts = readOptions(options, 'browserInit');
   if (ready) throw new TurbotokenError('init() must come before the first loadEncoding() or listEncodings()', 'ERR_ALREADY_INITIALIZED');
   if (opts.baseUrl !== undefined) {
     baseUrl = directoryUrl(opts.baseUrl);
@@ -157,7 +157,7 @@ async function build(name: string, given: Bytes | undefined): Promise<Encoding> 
  */
 export async function loadEncoding(name: string, options?: LoadOptions): Promise<Encoding> {
   checkString(name, 'name');
-  const given = checkOptions(options).vocabulary;
+  const given = readOptions(options, 'browserLoad').vocabulary;
   if (given !== undefined && !isBytes(given)) throw typeError('The "vocabulary" option must be a Uint8Array or an ArrayBuffer');
   let pending = encodings.get(name);
   if (!pending) {

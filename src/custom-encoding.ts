@@ -1,6 +1,6 @@
 // new Encoding({ name, pattern, ranks, specialTokens }): a caller's vocabulary, checked, packed and
 // loaded into the core; the split pattern picks a native scanner or the RegExp path.
-import { checkOptions, checkString } from './args';
+import { checkObject, checkString, isMap, mapPairs, ownValue, quote, readOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
 import { native, type NativeEncodingHandle } from './native';
 import { FAMILY_CODE, knownFamily, translatePattern, type PatternKind } from './pattern';
@@ -33,20 +33,20 @@ function specialError(message: string): TurbotokenError {
 
 function readSpecials(value: unknown, whereRank: (rank: number) => string | undefined): Record<string, number> {
   if (value === undefined) return {};
-  const pairs: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(checkOptions(value, 'specialTokens'));
+  const pairs: [unknown, unknown][] = isMap(value) ? mapPairs(value) : Object.entries(checkObject(value, 'specialTokens'));
   // No prototype: a special token may be named "__proto__" (JSON.parse makes such keys own properties).
   const out: Record<string, number> = Object.create(null);
   const byId = new Map<number, string>();
   for (const [text, id] of pairs) {
-    if (typeof text !== 'string' || text === '') throw typeError(`specialTokens: a special token must be a non-empty string; received ${JSON.stringify(text)}`);
-    const where = `specialTokens[${JSON.stringify(text)}]`;
+    if (typeof text !== 'string' || text === '') throw typeError(`specialTokens: a special token must be a non-empty string; received ${quote(text)}`);
+    const where = `specialTokens[${quote(text)}]`;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 0xffffffff) {
-      throw specialError(`${where}: the id must be an integer from 0 to 4294967294; received ${String(id)}`);
+      throw specialError(`${where}: the id must be an integer from 0 to 4294967294; received ${quote(id)}`);
     }
     const rank = whereRank(id);
     if (rank !== undefined) throw specialError(`${where}: the id ${id} is also the rank of the token at ${rank}`);
     const other = byId.get(id);
-    if (other !== undefined) throw specialError(`${where}: the id ${id} is also the id of ${JSON.stringify(other)}`);
+    if (other !== undefined) throw specialError(`${where}: the id ${id} is also the id of ${quote(other)}`);
     if (Object.prototype.hasOwnProperty.call(out, text)) throw specialError(`${where}: defined twice`);
     byId.set(id, text);
     out[text] = id;
@@ -68,13 +68,13 @@ function hasEveryByte(entries: readonly RankEntry[]): boolean {
 
 /** Checks the options, loads the vocabulary into the core and picks the split path. */
 export function buildCustomEncoding(options: unknown): BuiltEncoding {
-  const opts = checkOptions(options) as Partial<EncodingOptions>;
+  const opts = readOptions(options, 'encoding', 'options');
   const name = checkString(opts.name, 'name');
   const pattern = checkString(opts.pattern, 'pattern');
   if (opts.ranks === undefined) throw typeError('The "ranks" option is required');
   const family = knownFamily(pattern);
   const regexp = family ? undefined : translatePattern(pattern); // refuse a bad pattern before reading files
-  const entries = readRanks(opts.ranks);
+  const entries = readRanks(opts.ranks as RanksInput);
   const { blob, whereRank } = packVocabulary(entries);
   const specialTokens = readSpecials(opts.specialTokens, whereRank);
   const texts = Object.keys(specialTokens);
@@ -86,7 +86,7 @@ export function buildCustomEncoding(options: unknown): BuiltEncoding {
     findDuplicateBytes(entries); // the one inconsistency left to the core: name its lines
     throw error;
   }
-  const hf = (opts as { [HF_SEMANTICS]?: HfSemantics })[HF_SEMANTICS];
+  const hf = options !== null && typeof options === 'object' ? (ownValue(options, HF_SEMANTICS) as HfSemantics | undefined) : undefined;
   let handle: NativeEncodingHandle = core;
   if (regexp) handle = new RegExpHandle(core, regexp, texts, ids, hf?.keepGaps ?? false);
   else if (!hasEveryByte(entries)) handle = syncOnly(core);

@@ -2,6 +2,7 @@
 // an Encoding made from one of its entries, a vocabulary file's bytes and a backend. The Node
 // registry, the browser entry and the benchmark's WebAssembly rows build their encodings with it.
 import { Encoding } from './encoding';
+import { quote } from './args';
 import { TurbotokenError } from './errors';
 import type { NativeBinding } from './native';
 import { FAMILY_CODE, type PatternFamily } from './pattern';
@@ -29,7 +30,7 @@ export function manifestEncodings(json: unknown): Manifest {
 export function manifestEntry(manifest: Manifest, name: string): ManifestEntry {
   if (Object.prototype.hasOwnProperty.call(manifest, name)) return manifest[name];
   throw new TurbotokenError(
-    `Unknown encoding ${JSON.stringify(name)}. Valid names: ${Object.keys(manifest).join(', ')}`,
+    `Unknown encoding ${quote(name)}. Valid names: ${Object.keys(manifest).join(', ')}`,
     'ERR_UNKNOWN_ENCODING',
   );
 }

@@ -1,5 +1,5 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkBatchResult, checkIterable, checkNonNegative, checkOptions, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, type TextInput } from './args';
+import { checkBatchResult, checkIterable, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
 import type { ChatMessage, EncodeChatOptions } from './compat/chat';
 import type { EncodingOptions } from './custom-encoding';
 import { rangeError, TurbotokenError } from './errors';
@@ -84,12 +84,13 @@ export interface BatchResult {
 }
 
 const FROM_NATIVE = Symbol('Encoding.fromNative');
+const NO_POLICY: ReadOptions<'special'> = readOptions(undefined, 'special');
 
 /** A batch result as one Uint32Array per text (views into result.tokens, not copies). */
 export function splitBatch(result: BatchResult): Uint32Array[] {
-  checkBatchResult(result);
+  const { tokens, offsets } = checkBatchResult(result);
   const out: Uint32Array[] = [];
-  for (let k = 0; k + 1 < result.offsets.length; k++) out.push(result.tokens.subarray(result.offsets[k], result.offsets[k + 1]));
+  for (let k = 0; k + 1 < offsets.length; k++) out.push(tokens.subarray(offsets[k], offsets[k + 1]));
   return out;
 }
 
@@ -197,7 +198,12 @@ export class Encoding {
    * byte-level BPE model (GPT-2, Llama 3, Qwen2 style); what is supported: docs/encoding.md.
    */
   static fromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): Encoding {
-    return new Encoding(tokenizerJson().encodingOptionsFromTokenizerJson(input, options));
+    return new Encoding(tokenizerJson().encodingOptionsFromTokenizerJson(input, readOptions(options, 'fromTokenizerJson')));
+  }
+
+  /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */
+  static isEncoding(value: unknown): value is Encoding {
+    return value !== null && typeof value === 'object' && #handle in value;
   }
 
   /** @internal */
@@ -211,10 +217,11 @@ export class Encoding {
    */
   encode(text: TextInput, options?: EncodeTextOptions): Uint32Array {
     const input = checkText(text);
-    const [allowed, disallowed] = this.#policy(options);
-    const threads = this.#threadsFor(input, options); // checked even where maxTokens makes it unused
-    if (options?.maxTokens !== undefined) {
-      const maxTokens = checkTokenCount(options.maxTokens, 'maxTokens');
+    const opts = readOptions(options, 'encode');
+    const [allowed, disallowed] = this.#policy(opts);
+    const threads = this.#threadsFor(input, opts); // checked even where maxTokens makes it unused
+    if (opts.maxTokens !== undefined) {
+      const maxTokens = checkTokenCount(opts.maxTokens, 'maxTokens');
       if (maxTokens !== Infinity) return this.#handle.encodePrefix(input, allowed, disallowed, maxTokens);
     }
     return this.#encode(input, allowed, disallowed, threads);
@@ -226,7 +233,7 @@ export class Encoding {
    */
   encodeWithOffsets(text: TextInput, options?: EncodeOptions): EncodingWithOffsets {
     const input = checkText(text);
-    const [allowed, disallowed] = this.#policy(options);
+    const [allowed, disallowed] = this.#policy(readOptions(options, 'special'));
     return this.#handle.encodeWithOffsets(input, allowed, disallowed);
   }
 
@@ -237,8 +244,8 @@ export class Encoding {
 
   // The thread count to pass for this text: 1 unless it may be long enough to split.
   // Short texts (the common case) never ask the OS for the core count.
-  #threadsFor(input: TextInput, options: CountOptions | undefined): number {
-    const given = options === undefined ? undefined : (options as CountOptions).threads;
+  #threadsFor(input: TextInput, options: ReadOptions<'count' | 'encodeOrdinary'>): number {
+    const given = options.threads;
     const threads = given === undefined ? 0 : checkThreads(given);
     if (!mayBeLarge(input)) return 1;
     return threads === 0 ? availableThreads() : threads;
@@ -247,7 +254,7 @@ export class Encoding {
   /** Token ids of `text`, treating special-token text as ordinary text; threads as in encode. */
   encodeOrdinary(text: TextInput, options?: OrdinaryOptions): Uint32Array {
     const input = checkText(text);
-    const threads = this.#threadsFor(input, options === undefined ? undefined : checkOptions(options));
+    const threads = this.#threadsFor(input, readOptions(options, 'encodeOrdinary'));
     return this.#encode(input, null, null, threads);
   }
 
@@ -259,8 +266,9 @@ export class Encoding {
   /** encode(text, options).length, without building the array of ids (threads: see CountOptions). */
   count(text: TextInput, options?: CountOptions): number {
     const input = checkText(text);
-    const [allowed, disallowed] = this.#policy(options);
-    const threads = this.#threadsFor(input, options);
+    const opts = readOptions(options, 'count');
+    const [allowed, disallowed] = this.#policy(opts);
+    const threads = this.#threadsFor(input, opts);
     return threads > 1 ? this.#handle.count(input, allowed, disallowed, threads) : this.#handle.count(input, allowed, disallowed);
   }
 
@@ -271,8 +279,9 @@ export class Encoding {
    */
   async encodeAsync(text: TextInput, options?: CountOptions): Promise<Uint32Array> {
     const input = checkText(text);
-    const [allowed, disallowed] = this.#policy(options);
-    const threads = this.#threadsFor(input, options);
+    const opts = readOptions(options, 'count');
+    const [allowed, disallowed] = this.#policy(opts);
+    const threads = this.#threadsFor(input, opts);
     const h = this.#handle;
     if (h.encodeAsync) return withCallerStack(h.encodeAsync(input, allowed, disallowed, threads));
     return this.#encode(input, allowed, disallowed);
@@ -281,8 +290,9 @@ export class Encoding {
   /** count(text, options) off the JS thread (see encodeAsync). */
   async countAsync(text: TextInput, options?: CountOptions): Promise<number> {
     const input = checkText(text);
-    const [allowed, disallowed] = this.#policy(options);
-    const threads = this.#threadsFor(input, options);
+    const opts = readOptions(options, 'count');
+    const [allowed, disallowed] = this.#policy(opts);
+    const threads = this.#threadsFor(input, opts);
     const h = this.#handle;
     if (h.countAsync) return withCallerStack(h.countAsync(input, allowed, disallowed, threads));
     return h.count(input, allowed, disallowed);
@@ -319,10 +329,9 @@ export class Encoding {
 
   #batchArgs(texts: readonly TextInput[], options?: BatchOptions): [TextInput[], number, [Uint8Array | null, Uint8Array | null]] {
     const list = checkTextList(texts, 'texts');
-    const opts = checkOptions(options);
+    const opts = readOptions(options, 'count');
     const threads = opts.threads === undefined ? availableThreads() : checkThreads(opts.threads);
-    const { threads: _threads, ...encodeOptions } = opts;
-    return [list, threads, this.#policy(encodeOptions as EncodeOptions)];
+    return [list, threads, this.#policy(opts)];
   }
 
   /** The text of `tokens`; bytes that are not valid UTF-8 become U+FFFD. */
@@ -349,7 +358,8 @@ export class Encoding {
     const bytes = typeof input === 'string' ? textEncoder.encode(input) : input;
     const id = this.#handle.singleToken(bytes);
     if (id < 0) {
-      throw new TurbotokenError(`${JSON.stringify(typeof input === 'string' ? input : Buffer.from(input).toString('hex'))} is not a single token of ${this.name}`, 'ERR_NOT_A_TOKEN');
+      const shown = typeof input === 'string' ? quote(input) : `0x${Buffer.from(input.subarray(0, 32)).toString('hex')}${input.length > 32 ? `… (${input.length} bytes)` : ''}`;
+      throw new TurbotokenError(`${shown} is not a single token of ${this.name}`, 'ERR_NOT_A_TOKEN');
     }
     return id;
   }
@@ -358,7 +368,7 @@ export class Encoding {
 
   /** count(text, options), or for chat messages countChatTokens(messages, undefined, options). */
   countTokens(input: TextInput | Iterable<ChatMessage>, options?: EncodeChatOptions): number {
-    if (typeof input === 'string' || input instanceof Uint8Array) return this.count(input, options);
+    if (isText(input)) return this.count(input, options);
     return this.countChatTokens(checkIterable<Iterable<ChatMessage>>(input, 'input'), undefined, options);
   }
 
@@ -369,18 +379,20 @@ export class Encoding {
    */
   isWithinTokenLimit(input: TextInput | Iterable<ChatMessage>, tokenLimit: number, options?: EncodeChatOptions): number | false {
     const limit = checkNonNegative(tokenLimit, 'tokenLimit');
-    if (typeof input === 'string' || input instanceof Uint8Array) {
+    if (isText(input)) {
       const text = checkText(input);
-      const [allowed, disallowed] = this.#policy(options);
+      const [allowed, disallowed] = this.#policy(readOptions(options, 'special'));
       const count = this.#handle.countUpTo(text, allowed, disallowed, Math.floor(limit));
       return count > limit ? false : count;
     }
     // Once past the limit each later part is still checked (a disallowed special token throws as
     // in countTokens) but counted only to its first piece.
     let total = 0;
-    for (const part of chat().chatParts(this.#framing(), checkIterable<Iterable<ChatMessage>>(input, 'input'), undefined, options)) {
+    const messages = checkIterable<Iterable<ChatMessage>>(input, 'input');
+    const opts = readOptions(options, 'chat');
+    for (const part of guardedIteration(chat().chatParts(this.#framing(), messages, undefined, opts))) {
       const budget = Math.max(0, Math.floor(limit - total));
-      total += 'ids' in part ? part.ids.length : this.#handle.countUpTo(part.text, ...this.#policy(part.options), budget);
+      total += part.ids !== undefined ? part.ids.length : this.#handle.countUpTo(part.text, ...this.#policy(part.options ?? NO_POLICY), budget);
     }
     return total > limit ? false : total;
   }
@@ -393,8 +405,9 @@ export class Encoding {
   encodeChat(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): Uint32Array {
     const parts: Uint32Array[] = [];
     let total = 0;
-    for (const part of chat().chatParts(this.#framing(), checkIterable(messages, 'messages'), model, options)) {
-      const ids = 'ids' in part ? Uint32Array.from(part.ids) : this.encode(part.text, part.options);
+    const list = checkIterable<Iterable<ChatMessage>>(messages, 'messages');
+    for (const part of guardedIteration(chat().chatParts(this.#framing(), list, model, readOptions(options, 'chat')))) {
+      const ids = part.ids !== undefined ? Uint32Array.from(part.ids) : this.encode(part.text, part.options as EncodeOptions | undefined);
       parts.push(ids);
       total += ids.length;
     }
@@ -410,8 +423,9 @@ export class Encoding {
   /** encodeChat(messages, model, options).length, without building the array. */
   countChatTokens(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): number {
     let total = 0;
-    for (const part of chat().chatParts(this.#framing(), checkIterable(messages, 'messages'), model, options)) {
-      total += 'ids' in part ? part.ids.length : this.count(part.text, part.options);
+    const list = checkIterable<Iterable<ChatMessage>>(messages, 'messages');
+    for (const part of guardedIteration(chat().chatParts(this.#framing(), list, model, readOptions(options, 'chat')))) {
+      total += part.ids !== undefined ? part.ids.length : this.count(part.text, part.options as EncodeOptions | undefined);
     }
     return total;
   }
@@ -428,11 +442,13 @@ export class Encoding {
   encodeGenerator(text: TextInput, options?: EncodeOptions): Generator<Uint32Array, number, undefined> {
     const input = checkText(text);
     const whole = typeof input === 'string' ? input : bytesDecoder.decode(input);
-    const [, disallowed] = this.#policy(options);
+    // Read once: every chunk is encoded with these, whatever the caller's getters would say later.
+    const opts = readOptions(options, 'special');
+    const [, disallowed] = this.#policy(opts);
     const names = disallowed ? this.#specialNames.filter((_, i) => disallowed[i]) : [];
-    if (literals().findLiteral(literals().alternation(names), whole)) this.count(whole, options);
-    if (!this.#cuttable) return oneChunk(whole, (chunk) => this.encode(chunk, options));
-    return chunks().encodeChunks(whole, (chunk) => this.encode(chunk, options));
+    if (literals().findLiteral(literals().alternation(names), whole)) this.count(whole, opts as EncodeOptions);
+    if (!this.#cuttable) return oneChunk(whole, (chunk) => this.encode(chunk, opts as EncodeOptions));
+    return chunks().encodeChunks(whole, (chunk) => this.encode(chunk, opts as EncodeOptions));
   }
 
   /**
@@ -441,12 +457,12 @@ export class Encoding {
    * pieces join to decode(tokens).
    */
   decodeGenerator(tokens: Iterable<number>): Generator<string, void, undefined> {
-    return chunks().decodeChunks(checkIterable(tokens, 'tokens'), (token, i) => this.#bytesOf(token, i));
+    return guardedIteration(chunks().decodeChunks(checkIterable(tokens, 'tokens'), (token, i) => this.#bytesOf(token, i)));
   }
 
   /** decodeGenerator for an async source of tokens (e.g. a model's stream). */
   decodeAsyncGenerator(tokens: AsyncIterable<number>): AsyncGenerator<string, void, undefined> {
-    return chunks().decodeChunksAsync(checkIterable(tokens, 'tokens', true), (token, i) => this.#bytesOf(token, i));
+    return guardedAsyncIteration(chunks().decodeChunksAsync(checkIterable(tokens, 'tokens', true), (token, i) => this.#bytesOf(token, i)));
   }
 
   #bytesOf(token: unknown, index: number): Uint8Array {
@@ -457,9 +473,8 @@ export class Encoding {
   }
 
   // tiktoken's semantics: disallowedSpecial 'all' means every special token not allowed.
-  #policy(options: EncodeOptions | undefined): [Uint8Array | null, Uint8Array | null] {
-    if (options === undefined) return [null, this.#specialNames.length ? this.#allMask : null];
-    const opts = checkOptions(options);
+  #policy(opts: ReadOptions<'special'>): [Uint8Array | null, Uint8Array | null] {
+    if (opts.allowedSpecial === undefined && opts.disallowedSpecial === undefined) return [null, this.#specialNames.length ? this.#allMask : null];
     const allowed = opts.allowedSpecial === undefined ? [] : checkSpecialSet(opts.allowedSpecial, 'allowedSpecial');
     const disallowed = opts.disallowedSpecial === undefined ? 'all' : checkSpecialSet(opts.disallowedSpecial, 'disallowedSpecial');
     const allowedMask = allowed === 'all' ? this.#allMask : this.#mask(allowed, 'allowedSpecial');
@@ -478,7 +493,7 @@ export class Encoding {
     for (const name of names) {
       const index = this.#specialNames.indexOf(name);
       if (index < 0) {
-        throw new TurbotokenError(`${option}: ${JSON.stringify(name)} is not a special token of ${this.name}. Its special tokens: ${this.#specialNames.slice(0, 20).join(', ')}${this.#specialNames.length > 20 ? ', …' : ''}`, 'ERR_UNKNOWN_SPECIAL_TOKEN');
+        throw new TurbotokenError(`${option}: ${quote(name)} is not a special token of ${this.name}. Its special tokens: ${this.#specialNames.slice(0, 20).join(', ')}${this.#specialNames.length > 20 ? ', …' : ''}`, 'ERR_UNKNOWN_SPECIAL_TOKEN');
       }
       mask[index] = 1;
     }

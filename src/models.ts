@@ -1,5 +1,6 @@
 // Model name -> encoding name, following tiktoken's own map (tiktoken/model.py, release 0.14):
 // an exact name first, then the first matching prefix in this order.
+import { quote } from './args';
 import { TurbotokenError } from './errors';
 
 export const MODEL_TO_ENCODING: Readonly<Record<string, string>> = Object.freeze({
@@ -83,7 +84,7 @@ export function encodingNameForModel(model: string): string {
     if (model.startsWith(prefix)) return encoding;
   }
   throw new TurbotokenError(
-    `Could not map model ${JSON.stringify(model)} to an encoding. Known models: ` +
+    `Could not map model ${quote(model)} to an encoding. Known models: ` +
       `${Object.keys(MODEL_TO_ENCODING).join(', ')}; known prefixes: ` +
       `${MODEL_PREFIX_TO_ENCODING.map(([p]) => p + '*').join(', ')}. ` +
       'Use getEncoding(name) to choose an encoding explicitly.',

@@ -1,7 +1,7 @@
 // Streaming encode and decode: Node streams of text in, ids out (and back), exact for any
 // chunking. The cut points and why they are exact: safe-cut.ts.
 import type { Transform } from 'node:stream';
-import { checkOptions, checkTokenIds } from './args';
+import { checkTokenIds, readOptions } from './args';
 import { Encoding, type EncodeOptions } from './encoding';
 import { typeError } from './errors';
 import { loadEncoding } from './registry';
@@ -11,7 +11,7 @@ import { type CutRules, cutRules, Segmenter } from './safe-cut';
 export type EncodingLike = Encoding | string;
 
 export function resolveEncoding(value: unknown, name = 'encoding'): Encoding {
-  if (value instanceof Encoding) return value;
+  if (Encoding.isEncoding(value)) return value;
   if (typeof value === 'string') return loadEncoding(value);
   throw typeError(`The "${name}" argument must be an Encoding or an encoding name; received ${value === null ? 'null' : typeof value}`);
 }
@@ -65,13 +65,12 @@ export class TextChunks {
  */
 export function encodeStream(encoding: EncodingLike, options?: EncodeOptions): Transform {
   const enc = resolveEncoding(encoding);
-  if (options !== undefined) {
-    checkOptions(options);
-    enc.count('', options); // reports bad options now rather than as a stream error later
-  }
+  // Read once, own properties only: every chunk is encoded with these.
+  const opts = readOptions(options, 'special');
+  enc.count('', opts as EncodeOptions); // reports bad options now rather than as a stream error later
   // Required here, not at the top: node:stream is a third of turbotoken's import time.
   const { EncodeTransform } = require('./encode-transform') as typeof import('./encode-transform');
-  return new EncodeTransform(enc, options);
+  return new EncodeTransform(enc, opts as EncodeOptions);
 }
 
 /** Incremental decoding: text as ids arrive, never a broken character. */

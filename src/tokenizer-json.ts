@@ -4,6 +4,7 @@
 // cannot reproduce exactly is refused with an error naming the key.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { checkText, isUint8Array, quote, shorten, type ReadOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
 import { GPT2_PATTERN } from './safe-cut';
 import type { EncodingOptions } from './custom-encoding';
@@ -30,7 +31,34 @@ function malformed(source: string, key: string, what: string): TurbotokenError {
   return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_INVALID_VOCABULARY');
 }
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+function isObject(v: unknown): v is Json {
+  if (v === null || typeof v !== 'object' || isUint8Array(v)) return false;
+  try {
+    return !Array.isArray(v);
+  } catch {
+    return false; // a revoked Proxy
+  }
+}
+
+// An object of the file read once into one without a prototype: its own fields only (a key set
+// on Object.prototype, e.g. "added_tokens" or "normalizer", must not count as the file's), each
+// getter run once.
+// A value as JSON for a message, cut short; what JSON cannot show (a BigInt, a cycle) by its type.
+function shortJson(v: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(v);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) return quote(v);
+  return json.length > 80 ? `${json.slice(0, 80)}… (${json.length} characters)` : json;
+}
+
+function fields(v: Json): Json {
+  return Object.assign(Object.create(null) as Json, v);
+}
+
 
 /** GPT-2's reversible map from bytes to printable characters, as a table from character code
  * (all below 0x144) to byte, -1 for characters outside the alphabet. */
@@ -45,11 +73,12 @@ function byteLevelDecoder(): Int16Array {
 }
 
 function readInput(input: TokenizerJsonInput): { json: Json; source: string; name: string } {
-  if (isObject(input) && !(input instanceof Uint8Array)) return { json: input, source: '<object>', name: 'tokenizer' };
+  if (isObject(input)) return { json: fields(input), source: '<object>', name: 'tokenizer' };
   let text: string;
   let source: string;
-  if (input instanceof Uint8Array) {
-    text = Buffer.from(input.buffer, input.byteOffset, input.length).toString('utf8');
+  if (isUint8Array(input)) {
+    const bytes = checkText(input) as Uint8Array;
+    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
     source = '<buffer>';
   } else if (typeof input === 'string' && input.trimStart().startsWith('{')) {
     text = input;
@@ -59,7 +88,7 @@ function readInput(input: TokenizerJsonInput): { json: Json; source: string; nam
     try {
       text = readFileSync(input, 'utf8');
     } catch (cause) {
-      throw new TurbotokenError(`Cannot read ${input}: ${(cause as Error).message}`, 'ERR_INVALID_VOCABULARY');
+      throw new TurbotokenError(`Cannot read ${quote(input, 200)}: ${shorten(String((cause as Error).message))}`, 'ERR_INVALID_VOCABULARY');
     }
   } else {
     throw typeError('Encoding.fromTokenizerJson takes a path, the JSON text, its bytes or the parsed object');
@@ -68,23 +97,28 @@ function readInput(input: TokenizerJsonInput): { json: Json; source: string; nam
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw malformed(source, '(file)', `not valid JSON: ${(cause as Error).message}`);
+    throw malformed(source, '(file)', `not valid JSON: ${shorten(String((cause as Error).message))}`);
   }
   if (!isObject(json)) throw malformed(source, '(file)', 'the top level must be an object');
+  return { json: fields(json), source, name: nameOf(source) };
+}
+
+function nameOf(source: string): string {
   // "Qwen2-7B/tokenizer.json" is Qwen2-7B; "gpt2-style.json" is gpt2-style.
   const base = path.basename(source);
   const name = source.startsWith('<') ? 'tokenizer' : (base === 'tokenizer.json' ? path.basename(path.dirname(path.resolve(source))) : base.replace(/\.json$/, '')) || 'tokenizer';
-  return { json, source, name };
+  return name;
 }
 
-function checkModel(model: unknown, source: string): Json {
-  if (!isObject(model)) throw malformed(source, 'model', 'missing or not an object');
+function checkModel(given: unknown, source: string): Json {
+  if (!isObject(given)) throw malformed(source, 'model', 'missing or not an object');
+  const model = fields(given);
   const type = model.type ?? (model.merges !== undefined ? 'BPE' : undefined);
-  if (type !== 'BPE') throw unsupported(source, 'model.type', `${JSON.stringify(type)} is not supported; only byte-level BPE models are (not Unigram, WordPiece or WordLevel)`);
+  if (type !== 'BPE') throw unsupported(source, 'model.type', `${quote(type)} is not supported; only byte-level BPE models are (not Unigram, WordPiece or WordLevel)`);
   if (model.byte_fallback === true) throw unsupported(source, 'model.byte_fallback', 'byte fallback (SentencePiece-style <0xNN> tokens) is not supported');
   if (model.dropout !== null && model.dropout !== undefined && model.dropout !== 0) throw unsupported(source, 'model.dropout', 'BPE dropout is random; not supported');
   for (const key of ['continuing_subword_prefix', 'end_of_word_suffix']) {
-    if (model[key] !== null && model[key] !== undefined && model[key] !== '') throw unsupported(source, `model.${key}`, `${JSON.stringify(model[key])} is not supported`);
+    if (model[key] !== null && model[key] !== undefined && model[key] !== '') throw unsupported(source, `model.${key}`, `${quote(model[key])} is not supported`);
   }
   if (!isObject(model.vocab)) throw malformed(source, 'model.vocab', 'missing or not an object');
   if (!Array.isArray(model.merges)) throw malformed(source, 'model.merges', 'missing or not an array');
@@ -94,6 +128,7 @@ function checkModel(model: unknown, source: string): Json {
 /** The pattern and whether gaps between matches are pieces, from the pre_tokenizer. */
 function splitPattern(pre: unknown, source: string): { pattern: string; keepGaps: boolean } {
   const steps: [Json, string][] = [];
+  if (isObject(pre)) pre = fields(pre);
   if (isObject(pre) && pre.type === 'Sequence') {
     if (!Array.isArray(pre.pretokenizers)) throw malformed(source, 'pre_tokenizer.pretokenizers', 'missing or not an array');
     pre.pretokenizers.forEach((p, k) => steps.push([p as Json, `pre_tokenizer.pretokenizers[${k}]`]));
@@ -108,22 +143,23 @@ function splitPattern(pre: unknown, source: string): { pattern: string; keepGaps
     if (pattern !== undefined) throw unsupported(source, key, 'a second splitting step (only one Split or ByteLevel with use_regex) is not supported');
     pattern = p;
   };
-  for (const [step, key] of steps) {
-    if (!isObject(step)) throw malformed(source, key, 'not an object');
+  for (const [given, key] of steps) {
+    if (!isObject(given)) throw malformed(source, key, 'not an object');
+    const step = fields(given);
     if (step.type === 'ByteLevel') {
       if (step.add_prefix_space === true) throw unsupported(source, `${key}.add_prefix_space`, 'true is not supported (set it to false)');
       if (step.use_regex !== false) setPattern(GPT2_PATTERN, `${key}.use_regex`);
       byteLevel = true;
     } else if (step.type === 'Split') {
       if (byteLevel) throw unsupported(source, key, 'a Split after ByteLevel is not supported');
-      if (step.behavior !== 'Isolated') throw unsupported(source, `${key}.behavior`, `${JSON.stringify(step.behavior)} is not supported (only "Isolated")`);
+      if (step.behavior !== 'Isolated') throw unsupported(source, `${key}.behavior`, `${quote(step.behavior)} is not supported (only "Isolated")`);
       if (step.invert === true) throw unsupported(source, `${key}.invert`, 'true is not supported');
-      const p = step.pattern as Json | undefined;
+      const p = isObject(step.pattern) ? fields(step.pattern) : step.pattern;
       if (isObject(p) && typeof p.Regex === 'string') setPattern(p.Regex, `${key}.pattern`);
       else if (isObject(p) && typeof p.String === 'string') setPattern(p.String.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), `${key}.pattern`);
       else throw malformed(source, `${key}.pattern`, 'expected {"Regex": "..."} or {"String": "..."}');
     } else {
-      throw unsupported(source, `${key}.type`, `the pre-tokenizer ${JSON.stringify(step.type)} is not supported (only ByteLevel, Split and a Sequence of them)`);
+      throw unsupported(source, `${key}.type`, `the pre-tokenizer ${quote(step.type)} is not supported (only ByteLevel, Split and a Sequence of them)`);
     }
   }
   if (!byteLevel) throw unsupported(source, 'pre_tokenizer', 'a byte-level model needs a ByteLevel pre-tokenizer; there is none');
@@ -131,15 +167,16 @@ function splitPattern(pre: unknown, source: string): { pattern: string; keepGaps
   return { pattern, keepGaps: true };
 }
 
-function checkNormalizer(normalizer: unknown, source: string): boolean {
-  if (normalizer === null || normalizer === undefined) return false;
+function checkNormalizer(given: unknown, source: string): boolean {
+  if (given === null || given === undefined) return false;
+  const normalizer = isObject(given) ? fields(given) : given;
   if (isObject(normalizer) && normalizer.type === 'NFC') return true;
   if (isObject(normalizer) && normalizer.type === 'Sequence' && Array.isArray(normalizer.normalizers)) {
-    const types = normalizer.normalizers.map((n) => (isObject(n) ? n.type : undefined));
+    const types = normalizer.normalizers.map((n) => (isObject(n) ? fields(n).type : undefined));
     if (types.every((t) => t === 'NFC')) return types.length > 0;
   }
   const type = isObject(normalizer) ? normalizer.type : normalizer;
-  throw unsupported(source, 'normalizer', `${JSON.stringify(type)} is not supported (only none or NFC)`);
+  throw unsupported(source, 'normalizer', `${quote(type)} is not supported (only none or NFC)`);
 }
 
 function decodeToken(token: string, table: Int16Array, source: string, key: string): Uint8Array {
@@ -161,9 +198,9 @@ function checkMerges(merges: unknown[], vocab: Json, source: string): void {
     if (typeof m === 'string') pair = m.split(' ');
     else if (Array.isArray(m)) pair = m;
     else throw malformed(source, key, 'expected "a b" or ["a", "b"]');
-    if (pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') throw malformed(source, key, `expected two tokens; got ${JSON.stringify(m)}`);
+    if (pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') throw malformed(source, key, `expected two tokens; got ${shortJson(m)}`);
     for (const part of [pair[0], pair[1], pair[0] + pair[1]]) {
-      if (!Object.prototype.hasOwnProperty.call(vocab, part)) throw malformed(source, key, `${JSON.stringify(part)} is not in model.vocab`);
+      if (!Object.prototype.hasOwnProperty.call(vocab, part)) throw malformed(source, key, `${quote(part)} is not in model.vocab`);
     }
   });
 }
@@ -176,8 +213,9 @@ interface AddedToken {
 function readAddedTokens(list: unknown, source: string): AddedToken[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw malformed(source, 'added_tokens', 'not an array');
-  return list.map((t, k) => {
+  return list.map((given, k) => {
     const key = `added_tokens[${k}]`;
+    const t = isObject(given) ? fields(given) : given;
     if (!isObject(t) || typeof t.content !== 'string' || typeof t.id !== 'number') throw malformed(source, key, 'expected {"id": number, "content": string, ...}');
     for (const flag of ['lstrip', 'rstrip', 'single_word']) {
       if (t[flag] === true) throw unsupported(source, `${key}.${flag}`, 'true is not supported');
@@ -187,7 +225,7 @@ function readAddedTokens(list: unknown, source: string): AddedToken[] {
 }
 
 /** EncodingOptions (with HF_SEMANTICS) for a tokenizer.json. */
-export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): EncodingOptions & { [HF_SEMANTICS]: HfSemantics } {
+export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): EncodingOptions & { [HF_SEMANTICS]: HfSemantics } {
   const { json, source, name } = readInput(input);
   const model = checkModel(json.model, source);
   const nfc = checkNormalizer(json.normalizer, source);
@@ -200,10 +238,10 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
   const ranks = new Map<Uint8Array, number>();
   const byId = new Map<number, string>();
   for (const [token, id] of Object.entries(vocab)) {
-    const key = `model.vocab[${JSON.stringify(token)}]`;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed(source, key, `the id must be an integer >= 0; got ${JSON.stringify(id)}`);
+    const key = `model.vocab[${quote(token)}]`;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed(source, key, `the id must be an integer >= 0; got ${quote(id)}`);
     const other = byId.get(id);
-    if (other !== undefined) throw malformed(source, key, `the id ${id} is also the id of ${JSON.stringify(other)}`);
+    if (other !== undefined) throw malformed(source, key, `the id ${id} is also the id of ${quote(other)}`);
     byId.set(id, token);
     // An added token that is also in the vocabulary (GPT-2's <|endoftext|>) is a special token only.
     if (addedIds.get(id) === token) continue;
@@ -212,8 +250,8 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
   const specialTokens: Record<string, number> = Object.create(null); // see readSpecials
   added.forEach((t, k) => {
     const clash = byId.get(t.id);
-    if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${JSON.stringify(clash)}`);
+    if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${quote(clash)}`);
     specialTokens[t.content] = t.id;
   });
-  return { name: options?.name ?? name, pattern, ranks, specialTokens, [HF_SEMANTICS]: { keepGaps, nfc } };
+  return { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens, [HF_SEMANTICS]: { keepGaps, nfc } };
 }

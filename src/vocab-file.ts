@@ -2,6 +2,7 @@
 // "! first-rank base64 base64 ..." lines) or a Map from bytes to rank,
 // checked and packed into the core's .tkv blob (the format scripts/build-vocab.mjs writes).
 import { readFileSync } from 'node:fs';
+import { checkText, isMap, isUint8Array, mapPairs, quote, shorten } from './args';
 import { TurbotokenError, typeError } from './errors';
 
 /** A .tiktoken file: its path, its contents (Uint8Array, or a string with a line break), or a Map. */
@@ -96,17 +97,17 @@ export function parseTiktokenText(text: string, source: string): RankEntry[] {
   return entries;
 }
 
-function entriesOfMap(map: ReadonlyMap<unknown, unknown>): RankEntry[] {
+function entriesOfMap(map: Map<unknown, unknown>): RankEntry[] {
   const entries: RankEntry[] = [];
   let k = 0;
-  for (const [key, rank] of map) {
+  for (const [key, rank] of mapPairs(map)) {
     const where = `ranks entry ${k++}`;
     let bytes: Uint8Array;
-    if (key instanceof Uint8Array) bytes = key;
+    if (isUint8Array(key)) bytes = checkText(key) as Uint8Array;
     else if (typeof key === 'string') bytes = utf8.encode(key);
-    else throw typeError(`${where}: a key must be a Uint8Array or a string; received ${typeof key}`);
+    else throw typeError(`${where}: a key must be a Uint8Array or a string; received ${key === null ? 'null' : typeof key}`);
     if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0) {
-      throw vocabularyError(`${where}: the rank must be an integer >= 0; received ${String(rank)}`);
+      throw vocabularyError(`${where}: the rank must be an integer >= 0; received ${quote(rank)}`);
     }
     entries.push({ bytes, rank, where });
   }
@@ -115,15 +116,18 @@ function entriesOfMap(map: ReadonlyMap<unknown, unknown>): RankEntry[] {
 
 /** The entries of any RanksInput; a string is text when it has a line break or starts with "! ", else a path. */
 export function readRanks(input: RanksInput): RankEntry[] {
-  if (input instanceof Map) return entriesOfMap(input);
-  if (input instanceof Uint8Array) return parseTiktokenText(Buffer.from(input.buffer, input.byteOffset, input.length).toString('utf8'), '<buffer>');
+  if (isMap(input)) return entriesOfMap(input);
+  if (isUint8Array(input)) {
+    const bytes = checkText(input) as Uint8Array;
+    return parseTiktokenText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), '<buffer>');
+  }
   if (typeof input === 'string') {
     if (input.includes('\n') || input.startsWith('! ')) return parseTiktokenText(input, '<text>');
     let text: string;
     try {
       text = readFileSync(input, 'utf8');
     } catch (cause) {
-      const error = vocabularyError(`Cannot read the vocabulary file ${input}: ${(cause as Error).message}`);
+      const error = vocabularyError(`Cannot read the vocabulary file ${quote(input, 200)}: ${shorten(String((cause as Error).message))}`);
       (error as Error & { cause?: unknown }).cause = cause;
       throw error;
     }

@@ -1,7 +1,7 @@
 // Chat framing as gpt-tokenizer (4.0.0) lays it out, so that counts agree with it token for
 // token: ChatML (<|im_start|>name<|im_sep|>content<|im_end|>) for cl100k_base and o200k_base,
 // OpenAI's harmony format for o200k_harmony, and a reply primed with the assistant's header.
-import { checkString } from '../args';
+import { checkString, quote, readObject, type ReadOptions } from '../args';
 import type { EncodeOptions } from '../encoding';
 import { encodingNameForModel } from '../models';
 import { TurbotokenError, typeError } from '../errors';
@@ -29,13 +29,22 @@ export interface EncodeChatOptions extends EncodeOptions {
 }
 
 /** A step of a framed chat: fixed ids, or text to encode (with the caller's options or the defaults). */
-export type ChatPart = { ids: number[] } | { text: string; options?: EncodeOptions };
+// Every part has both fields as own properties, so that nothing set on Object.prototype (an
+// `ids`, an `options`) can answer for a missing one.
+export type ChatPart = { ids: number[]; text: undefined; options: undefined } | { ids: undefined; text: string; options: ChatOptions | undefined };
+
+const idsPart = (ids: number[]): ChatPart => ({ ids, text: undefined, options: undefined });
+const textPart = (text: string, options?: ChatOptions): ChatPart => ({ ids: undefined, text, options });
+
+/** EncodeChatOptions as read by readOptions(options, 'chat'): own properties only. */
+export type ChatOptions = ReadOptions<'chat'>;
 
 // gpt-tokenizer's ids for the ChatML tokens; tiktoken's vocabularies leave these ids unassigned.
-const CHATML: Record<string, { start: number; end: number; sep: number }> = {
+// No prototype: an encoding named "constructor" (or one set on Object.prototype) has no framing.
+const CHATML: Record<string, { start: number; end: number; sep: number } | undefined> = Object.assign(Object.create(null), {
   cl100k_base: { start: 100264, end: 100265, sep: 100266 },
   o200k_base: { start: 200003, end: 200004, sep: 200005 },
-};
+});
 
 interface Framing {
   encodingName: string;
@@ -43,7 +52,7 @@ interface Framing {
 }
 
 /** The parts of `messages` framed for `model` (which picks gpt-3.5's newline separators). */
-export function* chatParts(encoding: Framing, messages: Iterable<ChatMessage>, model: string | undefined, options: EncodeChatOptions | undefined): Generator<ChatPart> {
+export function* chatParts(encoding: Framing, messages: Iterable<ChatMessage>, model: string | undefined, options: ChatOptions): Generator<ChatPart> {
   if (model !== undefined) checkModel(encoding.encodingName, checkString(model, 'model'));
   if (encoding.encodingName === 'o200k_harmony') {
     yield* harmonyParts(encoding.specialTokens, messages, options);
@@ -65,35 +74,36 @@ function checkModel(encodingName: string, model: string): void {
     return;
   }
   if (expected !== encodingName) {
-    throw new TurbotokenError(`Model ${JSON.stringify(model)} uses ${expected}, not ${encodingName}; use encodingForModel(model)`, 'ERR_MODEL_MISMATCH');
+    throw new TurbotokenError(`Model ${quote(model)} uses ${expected}, not ${encodingName}; use encodingForModel(model)`, 'ERR_MODEL_MISMATCH');
   }
 }
 
-function* chatmlParts(ids: { start: number; end: number; sep: number }, messages: Iterable<ChatMessage>, newlines: boolean, options: EncodeChatOptions | undefined): Generator<ChatPart> {
-  const roleSeparator: ChatPart = newlines ? { text: '\n' } : { ids: [ids.sep] };
+function* chatmlParts(ids: { start: number; end: number; sep: number }, messages: Iterable<ChatMessage>, newlines: boolean, options: ChatOptions): Generator<ChatPart> {
+  const roleSeparator: ChatPart = newlines ? textPart('\n') : idsPart([ids.sep]);
   for (const message of messages) {
     const { role = 'system', name = role, content } = checkMessage(message);
-    yield { ids: [ids.start] };
-    yield { text: checkString(name, 'name') };
+    yield idsPart([ids.start]);
+    yield textPart(checkString(name, 'name'));
     yield roleSeparator;
-    yield { text: content, options };
-    yield { ids: [ids.end] };
-    if (newlines) yield { text: '\n' };
+    yield textPart(content, options);
+    yield idsPart([ids.end]);
+    if (newlines) yield textPart('\n');
   }
   const prime = primeOf(options);
   if (prime.length > 0) {
-    yield { ids: [ids.start] };
-    yield { text: prime, options };
+    yield idsPart([ids.start]);
+    yield textPart(prime, options);
   }
   yield roleSeparator;
 }
 
-function* harmonyParts(specials: Readonly<Record<string, number>>, messages: Iterable<ChatMessage>, options: EncodeChatOptions | undefined): Generator<ChatPart> {
-  const id = (name: string): ChatPart => ({ ids: [specials[name]] });
-  const header = (text: string): ChatPart => ({ text });
+function* harmonyParts(specials: Readonly<Record<string, number>>, messages: Iterable<ChatMessage>, options: ChatOptions): Generator<ChatPart> {
+  const id = (name: string): ChatPart => idsPart([specials[name]]);
+  const header = (text: string): ChatPart => textPart(text);
   for (const message of messages) {
-    const { name, role, content, recipient, channel, constraint } = checkMessage(message);
-    const inRole = Boolean(recipient) && (message.recipientPlacement === 'role' || !channel);
+    const checked = checkMessage(message);
+    const { name, role, content, recipient, channel, constraint, recipientPlacement, terminator } = checked;
+    const inRole = Boolean(recipient) && (recipientPlacement === 'role' || !channel);
     yield id('<|start|>');
     yield header(checkString(name ?? role ?? 'user', 'role'));
     if (inRole) yield header(` to=${recipient}`);
@@ -107,8 +117,8 @@ function* harmonyParts(specials: Readonly<Record<string, number>>, messages: Ite
       yield header(constraint);
     }
     yield id('<|message|>');
-    yield { text: content, options };
-    yield id(message.terminator === '<|return|>' || message.terminator === '<|call|>' ? message.terminator : '<|end|>');
+    yield textPart(content, options);
+    yield id(terminator === '<|return|>' || terminator === '<|call|>' ? terminator : '<|end|>');
   }
   const prime = primeOf(options);
   if (prime.length > 0) {
@@ -117,14 +127,17 @@ function* harmonyParts(specials: Readonly<Record<string, number>>, messages: Ite
   }
 }
 
-function checkMessage(message: ChatMessage): ChatMessage {
-  if (message === null || typeof message !== 'object') throw typeError(`A chat message must be an object; received ${message === null ? 'null' : typeof message}`);
+// A message is read once, own properties only, like options: a field set on Object.prototype
+// (a `name`, a `channel`) must not change the framing.
+function checkMessage(value: unknown): ChatMessage {
+  if (value === null || typeof value !== 'object') throw typeError(`A chat message must be an object; received ${value === null ? 'null' : typeof value}`);
+  const message = readObject(value, 'chatMessage', 'message') as ChatMessage;
   if (message.content === undefined) throw new TurbotokenError('Content must be defined for all messages', 'ERR_INVALID_CHAT_MESSAGE');
   checkString(message.content, 'content');
   return message;
 }
 
-function primeOf(options: EncodeChatOptions | undefined): string {
-  const prime = options?.primeWithAssistantResponse;
+function primeOf(options: ChatOptions): string {
+  const prime = options.primeWithAssistantResponse;
   return prime === undefined ? 'assistant' : checkString(prime, 'primeWithAssistantResponse');
 }

@@ -2,11 +2,12 @@
 // Arguments are read the way that package's WASM glue reads them, so odd but accepted input
 // (a plain array for a Uint32Array, a float id) gives the same result; errors have its classes
 // and messages.
-import { checkString } from '../args';
+import { checkString, checkText, checkTokenIds, lengthOf, readArgument, typedArrayName } from '../args';
+import { typeError } from '../errors';
 import { Encoding } from '../encoding';
 import { encodingNameForModel } from '../models';
 import { loadEncoding } from '../registry';
-import { Vocabulary, withMessage } from './vocabulary';
+import { notOurs, referenceError, Vocabulary, withMessage } from './vocabulary';
 import { sortedTokenBytes } from './token-bytes';
 
 export type TiktokenEncoding = 'gpt2' | 'r50k_base' | 'p50k_base' | 'p50k_edit' | 'cl100k_base' | 'o200k_base' | 'o200k_harmony';
@@ -26,7 +27,7 @@ const unnamed = new WeakSet<Tiktoken>();
 
 function vocabularyOf(tiktoken: Tiktoken): Vocabulary {
   const vocabulary = vocabularies.get(tiktoken);
-  if (!vocabulary) throw new TypeError('Not a Tiktoken made by get_encoding or encoding_for_model');
+  if (!vocabulary) throw notOurs('get_encoding or encoding_for_model');
   return vocabulary;
 }
 
@@ -69,7 +70,7 @@ export class Tiktoken {
 
   encode_single_token(bytes: Uint8Array): number {
     const id = vocabularyOf(this).singleToken(toTypedArray(Uint8Array, bytes));
-    if (id === undefined) throw new Error(UNWRAP_FAILED);
+    if (id === undefined) throw referenceError(Error, UNWRAP_FAILED, 'ERR_NOT_A_TOKEN');
     return id;
   }
 
@@ -81,14 +82,14 @@ export class Tiktoken {
       return vocabulary.decodeBytes(ids);
     } catch (error) {
       // The reference panics inside WebAssembly on an id it cannot decode.
-      if ((error as { code?: string }).code === 'ERR_INVALID_TOKEN_ID') throw new RuntimeError('unreachable');
+      if ((error as { code?: string }).code === 'ERR_INVALID_TOKEN_ID') throw referenceError(RuntimeError, 'unreachable', 'ERR_INVALID_TOKEN_ID');
       throw error;
     }
   }
 
   decode_single_token_bytes(token: number): Uint8Array {
     const bytes = vocabularyOf(this).tokenBytes(toU32(token));
-    if (!bytes) throw new Error(UNWRAP_FAILED);
+    if (!bytes) throw referenceError(Error, UNWRAP_FAILED, 'ERR_INVALID_TOKEN_ID');
     return Uint8Array.from(bytes);
   }
 
@@ -100,17 +101,28 @@ export class Tiktoken {
 
 // The glue copies array arguments into WebAssembly memory with TypedArray#set, which reads any
 // array-like (numbers converted, wrapped to the element type) and throws only for null/undefined.
-function toTypedArray<T extends Uint8Array | Uint32Array>(Type: { new (length: number): T }, value: unknown): T {
-  if (value instanceof Type) return value;
-  const length = (value as { length: number }).length;
-  const out = new Type(Number.isInteger(length) && length > 0 ? length : 0);
-  out.set(value as ArrayLike<number>);
-  return out;
+// Each element and the length are read once (the glue's set() reads them once too); what
+// ToNumber refuses (a Symbol, a BigInt) and null or undefined throw its TypeErrors, with a code.
+function toTypedArray<T extends Uint8Array | Uint32Array>(Type: { new (length: number): T; name: string }, value: unknown): T {
+  if (typedArrayName(value) === Type.name) return (Type as unknown) === Uint8Array ? (checkText(value) as T) : (checkTokenIds(value) as T);
+  if (value === null || value === undefined) throw typeError(`Cannot read properties of ${value} (reading 'length')`);
+  return readArgument(() => {
+    const list = value as ArrayLike<unknown>;
+    const length = lengthOf(list) as number;
+    const out = new Type(Number.isInteger(length) && length > 0 && length <= 0xffffffff ? length : 0);
+    for (let i = 0; i < out.length; i++) out[i] = toNumber(list[i]);
+    return out;
+  });
+}
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'symbol' || typeof value === 'bigint') throw typeError(`Cannot convert a ${typeof value === 'symbol' ? 'Symbol' : 'BigInt'} value to a number`);
+  return +(value as number);
 }
 
 // A WebAssembly u32 parameter: ToNumber, then wrapped modulo 2^32.
 function toU32(value: unknown): number {
-  return +(value as number) >>> 0;
+  return readArgument(() => toNumber(value) >>> 0);
 }
 
 function parseStringSet(value: unknown): Set<string> | undefined {
@@ -126,7 +138,7 @@ function roundTrip(value: unknown): unknown {
   try {
     json = JSON.stringify(value);
   } catch {
-    throw new Error(UNWRAP_FAILED);
+    throw referenceError(Error, UNWRAP_FAILED, 'ERR_INVALID_ARG_TYPE');
   }
   return json === undefined ? undefined : JSON.parse(json);
 }
@@ -134,13 +146,13 @@ function roundTrip(value: unknown): unknown {
 function allowedSet(vocabulary: Vocabulary, value: unknown): Set<string> {
   if (typeof value === 'string') {
     if (value === 'all') return new Set(vocabulary.specials.keys());
-    throw new Error('Invalid value for allowed_special');
+    throw referenceError(Error, 'Invalid value for allowed_special', 'ERR_INVALID_ARG_VALUE');
   }
   return parseStringSet(value) ?? new Set();
 }
 
 function disallowedSet(vocabulary: Vocabulary, allowed: Set<string>, value: unknown): Set<string> {
-  if (typeof value === 'string' && value !== 'all') throw new Error('Invalid value for disallowed_special');
+  if (typeof value === 'string' && value !== 'all') throw referenceError(Error, 'Invalid value for disallowed_special', 'ERR_INVALID_ARG_VALUE');
   const parsed = typeof value === 'string' ? undefined : parseStringSet(value);
   return parsed ?? new Set([...vocabulary.specials.keys()].filter((name) => !allowed.has(name)));
 }
@@ -167,7 +179,7 @@ export function get_encoding(encoding: TiktokenEncoding, extend_special_tokens?:
 
 export function get_encoding_name_for_model(model: TiktokenModel): TiktokenEncoding {
   const name = checkString(model, 'model');
-  return withMessage('ERR_UNKNOWN_MODEL', `Invalid model: ${name}`, () => encodingNameForModel(name)) as TiktokenEncoding;
+  return withMessage('ERR_UNKNOWN_MODEL', `Invalid model: ${name.length > 200 ? `${name.slice(0, 200)}…` : name}`, () => encodingNameForModel(name)) as TiktokenEncoding;
 }
 
 export function encoding_for_model(model: TiktokenModel, extend_special_tokens?: Record<string, number>): Tiktoken {

@@ -183,7 +183,20 @@ export function concatIds(parts: readonly Uint32Array[]): Uint32Array {
 }
 
 function disallowedError(name: string): Error {
-  return new Error(`The text contains a special token that is not allowed: ${name}`);
+  return referenceError(Error, `The text contains a special token that is not allowed: ${name}`, 'ERR_DISALLOWED_SPECIAL_TOKEN');
+}
+
+/**
+ * An error of the reference's class with its message, plus turbotoken's `code`, so that callers
+ * of either API can tell errors apart by code.
+ */
+export function referenceError(Class: new (message: string) => Error, message: string, code: string): Error {
+  return Object.assign(new Class(message), { code });
+}
+
+/** The reference's own TypeError for a receiver that is not one of its objects. */
+export function notOurs(what: string): Error {
+  return referenceError(TypeError, `Not a Tiktoken made by ${what}`, 'ERR_INVALID_ARG_TYPE');
 }
 
 export function notSupported(message: string): TurbotokenError {
@@ -195,7 +208,7 @@ export function withMessage<T>(code: string, message: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof TurbotokenError && error.code === code) throw new Error(message);
+    if (error instanceof TurbotokenError && error.code === code) throw referenceError(Error, message, code);
     throw error;
   }
 }
