@@ -1,36 +1,90 @@
+import { BaseSequencer } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
-// The whole suite runs twice: once on the native addon and once on the same core compiled to
-// WebAssembly (TURBOTOKEN_BACKEND forces the backend, so neither run can silently fall back).
-// Child processes that tests spawn inherit the variable. backend-selection sets its own.
-// The projects run one after the other (groupOrder), so each sees the load the suite saw before
-// it ran twice: the growth test compares timings and flakes when more runs beside it.
-// Tests that pick backends in their own child processes (backend-selection, package-install), and
-// the browser test (a browser always runs WebAssembly), the native binding's buffer memory
-// (WebAssembly memory never shrinks) and its direct calls (the WebAssembly handle is plain
-// JavaScript), run in the native project only.
+// The suite runs on the native addon and on the same core compiled to WebAssembly
+// (TURBOTOKEN_BACKEND forces the backend, so neither run can silently fall back). Child processes
+// that tests spawn inherit the variable. backend-selection sets its own.
+//
+// Two files at a time (maxWorkers 2), from both backends' projects together. Tests that compare
+// CPU or wall time (growth ratios, an early stop against a full run, timer ticks during async
+// work) run afterwards (groupOrder 1), one file at a time with nothing beside them: a second
+// process on the same cores moves their ratios.
 const include = ['test/**/*.test.{mjs,ts}'];
+const timing = [
+  'test/linear-growth.test.mjs',
+  'test/stream.test.mjs',        // the Segmenter's time grows linearly
+  'test/max-tokens.test.mjs',    // a prefix takes less CPU time than the whole
+  'test/token-limit.test.mjs',   // a small limit takes less CPU time than a full count
+  'test/async.test.mjs',         // the event loop turns while the native backend works
+];
+// Once, on the native addon only:
+const nativeOnly = [
+  // They pick backends themselves, in child processes with their own environment.
+  'test/backend-selection.test.mjs',
+  'test/package-install.test.mjs',
+  // A browser always runs WebAssembly.
+  'test/browser.test.mjs',
+  // The native binding's buffer memory (WebAssembly memory never shrinks) and its direct calls
+  // (the WebAssembly handle is plain JavaScript).
+  'test/scratch-memory.test.mjs',
+  'test/direct-calls.test.mjs',
+  // The RegExp path's pattern translation and Unicode property pinning (src/pattern.ts,
+  // src/unicode-pin.ts) run in JavaScript before any backend call; the pieces they make are merged
+  // by the backend's byte-pair merge, which custom-vocab and tokenizer-json hold to the reference
+  // on both backends.
+  'test/pattern-translation.test.mjs',
+  'test/pattern-unicode-version.test.mjs',
+  // The compat suites run against the packages they copy: no turbotoken in them.
+  'test/compat-originals.test.mjs',
+  // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
+  // (arguments, files, the corpus format, shards, its worker pool); that API is held to the
+  // reference on both backends by the other files.
+  'test/cli.test.mjs',
+];
+
+// The longest files start first, so that the two workers finish together. (vitest orders by the
+// durations of the last run when it has them; a fresh clone has none, and the glob's order put
+// a 2-minute file last.)
+const LONGEST = ['package-install', 'out-of-memory', 'compat-originals', 'every-code-point', 'cli', 'pattern-unicode-version',
+  'tokenizer-json', 'custom-vocab', 'parallel-encode', 'compat-gpt-tokenizer', 'kernels', 'decode', 'browser'];
+const rank = (spec) => {
+  const k = LONGEST.findIndex((name) => spec.moduleId.endsWith(`/test/${name}.test.mjs`));
+  return k < 0 ? LONGEST.length : k;
+};
+class LongestFirst extends BaseSequencer {
+  async sort(specs) {
+    const sorted = await super.sort(specs);
+    const order = new Map(sorted.map((spec, k) => [spec, k]));
+    const group = (spec) => spec.project.config.sequence.groupOrder;
+    return sorted.sort((a, b) => group(a) - group(b) || rank(a) - rank(b) || order.get(a) - order.get(b));
+  }
+}
 
 export default defineConfig({
   test: {
     pool: 'forks',
+    maxWorkers: 2,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     reporters: ['default'],
+    sequence: { sequencer: LongestFirst },
+    globalSetup: ['test/support/global-setup.mjs'],
     projects: [
       {
         extends: true,
-        test: { name: 'native', include, env: { TURBOTOKEN_BACKEND: 'native' }, sequence: { groupOrder: 0 } },
+        test: { name: 'native', include, exclude: [...timing, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'native' } },
       },
       {
         extends: true,
-        test: {
-          name: 'wasm',
-          include,
-          exclude: ['test/backend-selection.test.mjs', 'test/package-install.test.mjs', 'test/browser.test.mjs', 'test/scratch-memory.test.mjs', 'test/direct-calls.test.mjs', '**/node_modules/**'],
-          env: { TURBOTOKEN_BACKEND: 'wasm' },
-          sequence: { groupOrder: 1 },
-        },
+        test: { name: 'wasm', include, exclude: [...timing, ...nativeOnly, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'wasm' } },
+      },
+      {
+        extends: true,
+        test: { name: 'native-timing', include: timing, env: { TURBOTOKEN_BACKEND: 'native' }, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: 'wasm-timing', include: timing, env: { TURBOTOKEN_BACKEND: 'wasm' }, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -1,5 +1,6 @@
-// turbotoken's gpt-tokenizer conveniences (Encoding methods) against gpt-tokenizer itself: one
-// shared suite for both, then encodeChat compared on every chat model gpt-tokenizer lists.
+// turbotoken's gpt-tokenizer conveniences (Encoding methods) against gpt-tokenizer itself: the
+// shared suite (which test/compat-originals runs against gpt-tokenizer), then encodeChat compared
+// on every chat model gpt-tokenizer lists.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { encodingForModel, getEncoding } from '../index.mjs';
@@ -11,11 +12,6 @@ const require = createRequire(import.meta.url);
 const { chatEnabledModels } = require('gpt-tokenizer/cjs/modelsChatEnabled.gen');
 const { modelToEncodingMap } = require('gpt-tokenizer/cjs/mapping');
 const original = (model) => require(`gpt-tokenizer/cjs/model/${model}`);
-
-gptTokenizerSuite('gpt-tokenizer', (model) => {
-  const m = original(model);
-  return { ...m, encodeChat: (chat, options) => m.encodeChat(chat, undefined, options) };
-});
 
 gptTokenizerSuite('turbotoken', (model) => {
   const enc = encodingForModel(model);

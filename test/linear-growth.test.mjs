@@ -9,18 +9,17 @@ const SMALL = 2 * 1024 * 1024;
 const LARGE = 4 * SMALL;
 // 2 MB to 8 MB: both sizes are past the CPU caches (the merge keeps ~20 bytes per input byte),
 // so the ratio shows the algorithm, not the step from cache to memory (from 256 KB to 1 MB that
-// step alone took the ratio to 5.5-8.2x once the merge got faster).
+// step alone takes the ratio to 5.5-8.2x).
 //
 // User CPU time only: the kernel's time is mostly page faults, and glibc hands the two sizes
 // memory differently. The 8 MB text's merge arrays are over its largest mmap threshold (32 MB),
 // so every call maps fresh pages and faults them in (50-100 ms of system time per call); the
 // 2 MB text's arrays come from the heap, reused warm from the call before (0-4 ms). With system
-// time counted, r50k_base's spaces measured 7.9x on a quiet machine and 10.1x twice in a row in
-// CI; user time alone gave 2.4-5.5x on every case with two copies of the test running side by
-// side. Later r50k_base's space+newline (no merge applies: one 2 MB piece of single-byte tokens,
-// 7 ms) measured 6.4-6.5x on a quiet machine, its 2 MB text's arrays staying in the host's L3 and
-// the 8 MB text's not, and 9.3x twice in a row under `npm test`'s parallel files. A quadratic merge
-// takes 16x, and more under the same load: 12x still fails it and leaves room for a loaded machine.
+// time counted, r50k_base's spaces reach 8-10x; user time alone stays at 2.4-5.5x on every case.
+// r50k_base's space+newline (no merge applies: one piece of single-byte tokens) reaches 6.5x on a
+// quiet machine, its 2 MB text's arrays staying in the host's L3 and the 8 MB text's not, and
+// over 9x on a loaded one. A quadratic merge takes 16x, and more under the same load: 12x still
+// fails it and leaves room for a loaded machine.
 const MAX_RATIO = 12;
 
 describe.each(['r50k_base', 'cl100k_base', 'o200k_base'])('%s grows linearly', (name) => {
