@@ -31,6 +31,7 @@
         "native/core/classify_x86.cpp",
         "native/core/classify_wasm.cpp",
         "native/core/classify_neon.cpp",
+        "native/core/regex/pike_vm.cpp",
         "native/binding/addon.cpp",
         "native/binding/async_jobs.cpp",
         "native/binding/batch_pipeline.cpp",
@@ -38,6 +39,7 @@
         "native/binding/js_errors.cpp",
         "native/binding/js_strings.cpp",
         "native/binding/native_encoding.cpp",
+        "native/binding/pattern_matcher.cpp",
         "native/binding/split_encode.cpp",
         "native/binding/text_input.cpp"
       ],

@@ -3,8 +3,9 @@
 import { checkObject, checkString, isMap, mapPairs, ownValue, quote, readOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
 import { native, type NativeEncodingHandle } from './native';
-import { FAMILY_CODE, knownFamily, translatePattern, type PatternKind } from './pattern';
-import { nfcFirst, RegExpHandle, syncOnly } from './regexp-handle';
+import { FAMILY_CODE, knownFamily, type PatternKind } from './pattern';
+import { compilePattern } from './pattern-program';
+import { nfcFirst, PatternHandle, syncOnly } from './regexp-handle';
 import { HF_SEMANTICS, type HfSemantics } from './tokenizer-json';
 import { findDuplicateBytes, packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
 
@@ -73,7 +74,7 @@ export function buildCustomEncoding(options: unknown): BuiltEncoding {
   const pattern = checkString(opts.pattern, 'pattern');
   if (opts.ranks === undefined) throw typeError('The "ranks" option is required');
   const family = knownFamily(pattern);
-  const regexp = family ? undefined : translatePattern(pattern); // refuse a bad pattern before reading files
+  const program = family ? undefined : compilePattern(pattern); // refuse a bad pattern before reading files
   const entries = readRanks(opts.ranks as RanksInput);
   const { blob, whereRank } = packVocabulary(entries);
   const specialTokens = readSpecials(opts.specialTokens, whereRank);
@@ -88,7 +89,7 @@ export function buildCustomEncoding(options: unknown): BuiltEncoding {
   }
   const hf = options !== null && typeof options === 'object' ? (ownValue(options, HF_SEMANTICS) as HfSemantics | undefined) : undefined;
   let handle: NativeEncodingHandle = core;
-  if (regexp) handle = new RegExpHandle(core, regexp, texts, ids, hf?.keepGaps ?? false);
+  if (program) handle = new PatternHandle(core, program, texts, ids, hf?.keepGaps ?? false);
   else if (!hasEveryByte(entries)) handle = syncOnly(core);
   if (hf?.nfc) handle = nfcFirst(handle);
   return { name, handle, specialTokens, pattern, patternKind: family ?? 'regexp' };

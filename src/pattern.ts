@@ -69,6 +69,8 @@ class Translator {
   private atomStart = -1; // where the last quantifiable atom starts in `out`
   private groups: Group[] = [{ caseInsensitive: false, outputStart: 0 }];
   private atomicCount = 0;
+  /** [output offset, pattern offset] at the start of each construct, for messages that point into the pattern. */
+  readonly origins: [number, number][] = [];
 
   constructor(private readonly src: string) {}
 
@@ -92,6 +94,7 @@ class Translator {
   }
 
   private step(): void {
+    this.origins.push([this.out.length, this.i]);
     const c = this.src[this.i];
     if (c === '\\') return this.atom(this.pinnedEscape());
     if (c === '[') return this.atom(this.charClass());
@@ -325,9 +328,20 @@ class Translator {
 /** The most characters a range inside (?i:...) may span: each one's case variants are listed. */
 const MAX_CASE_INSENSITIVE_RANGE = 256;
 
+/** The JavaScript RegExp source of the reference's pattern, with where each construct came from. */
+export function translateSource(pattern: string): { source: string; origins: [number, number][] } {
+  const translator = new Translator(pattern);
+  const source = translator.run();
+  return { source, origins: translator.origins };
+}
+
 /** A global RegExp equivalent to the reference's pattern, or an ERR_INVALID_PATTERN error. */
 export function translatePattern(pattern: string): RegExp {
-  const source = new Translator(pattern).run();
+  return compileSource(pattern, new Translator(pattern).run());
+}
+
+/** RegExp source from translateSource as a global RegExp (checks property names and ranges). */
+export function compileSource(pattern: string, source: string): RegExp {
   try {
     return new RegExp(source, 'gu');
   } catch (cause) {

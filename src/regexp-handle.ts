@@ -1,9 +1,12 @@
 // The general path for a caller's split pattern that no native scanner implements: special tokens
-// are found exactly as the core finds them, JavaScript's RegExp finds the pieces of the text
-// between them, and the core merges all pieces of a segment in one call. Slower than a native
-// scanner (docs/encoding.md), but the same ids as the reference.
+// are found exactly as the core finds them, the core's linear-time matcher (src/pattern-program.ts,
+// native/core/regex/) finds the pieces of the text between them, and the core merges all pieces
+// of a segment in one call. Slower than a native scanner (docs/encoding.md), but the same ids as
+// the reference, and never a backtracking engine on the caller's text.
 import { TurbotokenError } from './errors';
 import type { NativeEncodingHandle } from './native';
+import { findMatches } from './pattern-matcher';
+import type { PatternProgram } from './pattern-program';
 
 const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -12,20 +15,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 function wellFormed(text: string | Uint8Array): string {
   if (typeof text !== 'string') return bytesDecoder.decode(text);
   return LONE_SURROGATE.test(text) ? Buffer.from(text, 'utf8').toString('utf8') : text;
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4; // a pair (the text is well-formed)
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
@@ -40,19 +29,19 @@ function specialFinder(names: string[]): RegExp | null {
   return new RegExp(sorted.map(escapeRegExp).join('|'), 'gu');
 }
 
-export class RegExpHandle implements NativeEncodingHandle {
+export class PatternHandle implements NativeEncodingHandle {
   readonly #inner: NativeEncodingHandle;
-  readonly #pattern: RegExp;
+  readonly #program: PatternProgram;
   readonly #specials: string[];
   readonly #specialIds: number[];
   readonly #finders = new Map<string, RegExp | null>();
   readonly #keepGaps: boolean;
 
   /** keepGaps: text between matches is a piece too (Hugging Face's Split "Isolated"); else dropped, as tiktoken does. */
-  constructor(inner: NativeEncodingHandle, pattern: RegExp, specials: string[], specialIds: number[], keepGaps = false) {
+  constructor(inner: NativeEncodingHandle, program: PatternProgram, specials: string[], specialIds: number[], keepGaps = false) {
     this.#keepGaps = keepGaps;
     this.#inner = inner;
-    this.#pattern = pattern;
+    this.#program = program;
     this.#specials = specials;
     this.#specialIds = specialIds;
   }
@@ -102,35 +91,41 @@ export class RegExpHandle implements NativeEncodingHandle {
   /** The pieces the pattern finds (text between matches is dropped, as the reference drops it). */
   #ordinary(segment: string): Uint32Array {
     if (segment === '') return new Uint32Array(0);
-    const pieces: string[] = [];
-    const re = this.#pattern;
-    re.lastIndex = 0;
-    let last = 0;
-    for (let m = re.exec(segment); m; m = re.exec(segment)) {
-      if (this.#keepGaps && m.index > last) pieces.push(segment.slice(last, m.index));
-      last = m.index + m[0].length;
-      if (m[0] === '') {
-        // An empty match adds no token; step over one code point as String#matchAll does.
-        re.lastIndex += (segment.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
-        continue;
+    const bytes = Buffer.from(segment, 'utf8');
+    const bounds = findMatches(this.#program, bytes);
+    if (this.#keepGaps) {
+      const ends: number[] = [];
+      let last = 0;
+      for (let k = 0; k < bounds.length; k += 2) {
+        if (bounds[k] > last) ends.push(bounds[k]);
+        ends.push((last = bounds[k + 1]));
       }
-      pieces.push(m[0]);
+      if (last < bytes.length) ends.push(bytes.length);
+      return this.#inner.encodePieces(bytes, Uint32Array.from(ends));
     }
-    if (this.#keepGaps && last < segment.length) pieces.push(segment.slice(last));
-    const ends = new Uint32Array(pieces.length);
-    let total = 0;
-    for (let k = 0; k < pieces.length; k++) {
-      total += utf8Length(pieces[k]);
-      ends[k] = total;
+    // Pieces are contiguous unless the pattern skips text: then the matched bytes are packed.
+    let contiguous = bounds.length === 0 || bounds[0] === 0;
+    for (let k = 2; contiguous && k < bounds.length; k += 2) contiguous = bounds[k] === bounds[k - 1];
+    const ends = new Uint32Array(bounds.length / 2);
+    if (contiguous) {
+      for (let k = 0; k < ends.length; k++) ends[k] = bounds[2 * k + 1];
+      return this.#inner.encodePieces(bytes, ends);
     }
-    return this.#inner.encodePieces(Buffer.from(pieces.join(''), 'utf8'), ends);
+    let size = 0;
+    for (let k = 0; k < ends.length; k++) ends[k] = size += bounds[2 * k + 1] - bounds[2 * k];
+    const packed = new Uint8Array(size);
+    for (let k = 0, at = 0; k < ends.length; k++) {
+      packed.set(bytes.subarray(bounds[2 * k], bounds[2 * k + 1]), at);
+      at = ends[k];
+    }
+    return this.#inner.encodePieces(packed, ends);
   }
 
   count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): number {
     return this.encode(text, allowed, disallowed).length;
   }
 
-  // The RegExp path has no early stop: these encode the whole text, then cut or count.
+  // The pattern path has no early stop: these encode the whole text, then cut or count.
   encodePrefix(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, maxTokens: number): Uint32Array {
     return this.encode(text, allowed, disallowed).slice(0, maxTokens);
   }

@@ -11,6 +11,7 @@
 #include "js_strings.h"
 #include "native_encoding.h"
 #include "out_of_memory.h"
+#include "pattern_matcher.h"
 
 namespace turbotoken_binding {
 namespace {
@@ -100,6 +101,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorClass", Napi::Function::New(env, guarded_function<set_error_class_js>));
   exports.Set("setTwoByteProbe", Napi::Function::New(env, guarded_function<set_two_byte_probe_js>));
   exports.Set("setBufferText", Napi::Function::New(env, guarded_function<set_buffer_text_js>));
+  export_pattern_matcher(env, exports);
   exports.Set("backend", Napi::String::New(env, "native"));
   return exports;
 }

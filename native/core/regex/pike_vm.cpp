@@ -1,0 +1,351 @@
+#include "pike_vm.h"
+
+#include <algorithm>
+
+namespace turbotoken {
+namespace regex {
+namespace {
+
+constexpr uint32_t kReplacement = 0xFFFD;
+constexpr uint32_t kNone = 0xFFFFFFFFu;  // no code point (before the start, after the end)
+
+inline bool is_cont(uint8_t b) { return (b & 0xC0) == 0x80; }
+
+// The code point at text[pos] and its length; ill-formed or truncated sequences read as U+FFFD
+// one byte long (the text is well-formed when it comes from the JS side; this keeps a hostile
+// caller in bounds).
+inline uint32_t decode_at(const uint8_t* t, size_t n, size_t pos, size_t* len) {
+  uint8_t b = t[pos];
+  *len = 1;
+  if (b < 0x80) return b;
+  if (b >= 0xC2 && b <= 0xDF) {
+    if (pos + 1 < n && is_cont(t[pos + 1])) {
+      *len = 2;
+      return (uint32_t(b & 0x1F) << 6) | (t[pos + 1] & 0x3F);
+    }
+    return kReplacement;
+  }
+  if (b >= 0xE0 && b <= 0xEF) {
+    if (pos + 2 < n && is_cont(t[pos + 1]) && is_cont(t[pos + 2])) {
+      uint32_t cp = (uint32_t(b & 0x0F) << 12) | (uint32_t(t[pos + 1] & 0x3F) << 6) | (t[pos + 2] & 0x3F);
+      if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
+        *len = 3;
+        return cp;
+      }
+    }
+    return kReplacement;
+  }
+  if (b >= 0xF0 && b <= 0xF4) {
+    if (pos + 3 < n && is_cont(t[pos + 1]) && is_cont(t[pos + 2]) && is_cont(t[pos + 3])) {
+      uint32_t cp = (uint32_t(b & 0x07) << 18) | (uint32_t(t[pos + 1] & 0x3F) << 12) |
+                    (uint32_t(t[pos + 2] & 0x3F) << 6) | (t[pos + 3] & 0x3F);
+      if (cp >= 0x10000 && cp <= 0x10FFFF) {
+        *len = 4;
+        return cp;
+      }
+    }
+    return kReplacement;
+  }
+  return kReplacement;
+}
+
+// The code point that ends at text[pos) (kNone at the start), read the way decode_at reads
+// forward: the longest well-formed sequence ending there, else one U+FFFD byte.
+inline uint32_t decode_before(const uint8_t* t, size_t n, size_t pos) {
+  if (pos == 0) return kNone;
+  for (size_t back = 2; back <= 4 && back <= pos; back++) {
+    if (is_cont(t[pos - back + 1]) && !is_cont(t[pos - back])) {
+      size_t len = 0;
+      uint32_t cp = decode_at(t, n, pos - back, &len);
+      if (len == back) return cp;
+      break;
+    }
+    if (!is_cont(t[pos - back + 1])) break;
+  }
+  return t[pos - 1] < 0x80 ? t[pos - 1] : kReplacement;
+}
+
+bool has_set(Op op) {
+  return op == Op::kClass || op == Op::kNextIn || op == Op::kNextNotIn || op == Op::kPrevIn ||
+         op == Op::kPrevNotIn;
+}
+
+}  // namespace
+
+ProgramStatus Program::load(const uint32_t* words, size_t count) {
+  code_.clear();
+  ranges_.clear();
+  if (count < 2) return ProgramStatus::kMalformed;
+  const uint32_t n = words[0];
+  const uint32_t r = words[1];
+  if (n == 0 || n > kMaxInstructions || r > kMaxRanges) return ProgramStatus::kMalformed;
+  if (count != 2 + size_t(n) * 3 + size_t(r) * 2) return ProgramStatus::kMalformed;
+  const uint32_t* rw = words + 2 + size_t(n) * 3;
+  for (uint32_t k = 0; k < r; k++) {
+    uint32_t lo = rw[2 * k], hi = rw[2 * k + 1];
+    if (lo > hi || hi > 0x10FFFF) return ProgramStatus::kMalformed;
+  }
+  ranges_.assign(rw, rw + size_t(r) * 2);
+  code_.resize(n);
+  for (uint32_t k = 0; k < n; k++) {
+    const uint32_t* w = words + 2 + size_t(k) * 3;
+    if (w[0] > uint32_t(Op::kPrevNotIn)) return ProgramStatus::kMalformed;
+    Instruction& in = code_[k];
+    in.op = Op(w[0]);
+    in.a = w[1];
+    in.b = w[2];
+    std::fill(in.ascii, in.ascii + 4, 0u);
+    if (in.op == Op::kSplit && (in.a >= n || in.b >= n)) return ProgramStatus::kMalformed;
+    if (in.op == Op::kJump && in.a >= n) return ProgramStatus::kMalformed;
+    if (has_set(in.op)) {
+      if (in.a > r || in.b > r - in.a) return ProgramStatus::kMalformed;
+      // Ascending and disjoint, so that contains() can search them.
+      for (uint32_t j = 1; j < in.b; j++) {
+        if (ranges_[2 * (in.a + j)] <= ranges_[2 * (in.a + j - 1) + 1]) return ProgramStatus::kMalformed;
+      }
+      for (uint32_t j = 0; j < in.b; j++) {
+        uint32_t lo = ranges_[2 * (in.a + j)], hi = ranges_[2 * (in.a + j) + 1];
+        for (uint32_t c = lo; c <= hi && c < 128; c++) in.ascii[c >> 5] |= 1u << (c & 31);
+      }
+    }
+    // A class or Begin/End/lookaround at the last instruction would step past the end.
+    if (in.op != Op::kMatch && in.op != Op::kSplit && in.op != Op::kJump && k + 1 >= n) {
+      return ProgramStatus::kMalformed;
+    }
+  }
+  return ProgramStatus::kOk;
+}
+
+bool Program::contains(const Instruction& in, uint32_t cp) const {
+  if (cp < 128) return (in.ascii[cp >> 5] >> (cp & 31)) & 1u;
+  if (cp == kNone) return false;
+  // The first range whose hi >= cp.
+  uint32_t lo = 0, hi = in.b;
+  const uint32_t* r = ranges_.data() + 2 * size_t(in.a);
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (r[2 * mid + 1] < cp) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < in.b && r[2 * lo] <= cp;
+}
+
+namespace {
+
+struct Thread {
+  uint32_t pc;
+  uint32_t start;
+};
+
+class Vm {
+ public:
+  Vm(const Program& p, const uint8_t* text, size_t n)
+      : p_(p), code_(p.code()), t_(text), n_(n), mark_(code_.size(), 0), slot_(code_.size(), 0) {
+    cur_.reserve(code_.size());
+    next_.reserve(code_.size());
+    stack_.reserve(code_.size());
+    uint32_t slots = 0;
+    for (size_t k = 0; k < code_.size(); k++) {
+      if (code_[k].op == Op::kClass) slot_[k] = slots++;
+    }
+    row_ = (slots + 7) / 8;
+  }
+
+  // The leftmost-first match that starts at or after `from`.
+  bool find(size_t from, size_t* start, size_t* end) {
+    bool matched = false;
+    size_t pos = from;
+    uint32_t prev = decode_before(t_, n_, pos);
+    size_t len = 0;
+    uint32_t cp = pos < n_ ? decode_at(t_, n_, pos, &len) : kNone;
+    cur_.clear();
+    recording_ = false;
+    forget_before(from);
+    uint32_t stamp = fresh_stamp();
+    for (;;) {
+      // The thread that starts here comes after every thread that started earlier.
+      if (!matched) add(cur_, 0, uint32_t(pos), pos, prev, cp, stamp);
+      if (cur_.empty()) {
+        if (matched || pos >= n_) break;
+        pos += len;
+        prev = cp;
+        cp = pos < n_ ? decode_at(t_, n_, pos, &len) : kNone;
+        stamp = fresh_stamp();
+        continue;
+      }
+      size_t after = pos + len;
+      size_t next_len = 0;
+      uint32_t next_cp = cp != kNone && after < n_ ? decode_at(t_, n_, after, &next_len) : kNone;
+      uint32_t next_stamp = fresh_stamp();
+      next_.clear();
+      for (const Thread& th : cur_) {
+        const Instruction& in = code_[th.pc];
+        if (in.op == Op::kMatch) {
+          // Threads after this one have lower priority: drop them. Those before it may still
+          // match further on; what they reach from here on is recorded as dead unless one does
+          // (then it is the match, and what was recorded up to its end is taken back).
+          if (recording_) forget(record_from_, pos);
+          matched = true;
+          *start = th.start;
+          *end = pos;
+          record_from_ = pos;
+          if (!recording_) {
+            recording_ = true;
+            for (const Thread& done : next_) {
+              if (code_[done.pc].op == Op::kClass) remember(after, done.pc);
+            }
+          }
+          break;
+        }
+        // Only kMatch and kClass are ever on a list (add() follows the rest).
+        if (cp != kNone && p_.contains(in, cp)) add(next_, th.pc + 1, th.start, after, cp, next_cp, next_stamp);
+      }
+      if (cp == kNone) break;
+      std::swap(cur_, next_);
+      pos = after;
+      prev = cp;
+      cp = next_cp;
+      len = next_len;
+      stamp = next_stamp;
+      if (matched && cur_.empty()) break;
+    }
+    return matched;
+  }
+
+ private:
+  uint32_t fresh_stamp() {
+    if (++stamp_ == 0) {
+      std::fill(mark_.begin(), mark_.end(), 0u);
+      stamp_ = 1;
+    }
+    return stamp_;
+  }
+
+  // Follows jumps, splits and assertions from `pc` at `pos` (in priority order, depth first) and
+  // puts the classes and matches reached on `list`, each instruction once per position.
+  void add(std::vector<Thread>& list, uint32_t pc, uint32_t start, size_t pos, uint32_t prev,
+           uint32_t next, uint32_t stamp) {
+    stack_.clear();
+    stack_.push_back(pc);
+    while (!stack_.empty()) {
+      uint32_t at = stack_.back();
+      stack_.pop_back();
+      for (;;) {
+        if (mark_[at] == stamp) break;
+        mark_[at] = stamp;
+        const Instruction& in = code_[at];
+        bool pass = true;
+        switch (in.op) {
+          case Op::kMatch:
+            list.push_back(Thread{at, start});
+            pass = false;
+            break;
+          case Op::kClass:
+            pass = false;
+            if (is_dead(pos, at)) break;
+            if (recording_ && pos > record_from_) remember(pos, at);
+            list.push_back(Thread{at, start});
+            break;
+          case Op::kJump:
+            at = in.a;
+            continue;
+          case Op::kSplit:
+            stack_.push_back(in.b);
+            at = in.a;
+            continue;
+          case Op::kBegin: pass = pos == 0; break;
+          case Op::kEnd: pass = pos >= n_; break;
+          case Op::kNextIn: pass = p_.contains(in, next); break;
+          case Op::kNextNotIn: pass = !p_.contains(in, next); break;
+          case Op::kPrevIn: pass = p_.contains(in, prev); break;
+          case Op::kPrevNotIn: pass = !p_.contains(in, prev); break;
+        }
+        if (!pass) break;
+        at++;
+      }
+    }
+  }
+
+  // Dead states: (class instruction, position) pairs from which no match can be reached. A search
+  // whose match is found goes on while threads of higher priority live; when none of them
+  // matches, every state they reached past the match's end is dead, whatever thread reaches it
+  // later (what follows a state depends only on the instruction and the text). The next search
+  // starts at that end and skips those states, so no state is followed past a match twice and
+  // iterating over all matches stays O(text x program), where a plain Pike VM can rescan the same
+  // stretch after every short match (`\w+x|\w` over letters). One bit per class instruction per
+  // byte, only over the stretch that searches ran past their match.
+  bool is_dead(size_t pos, uint32_t pc) const {
+    if (pos < dead_base_) return false;
+    size_t at = (pos - dead_base_) * row_ + (slot_[pc] >> 3);
+    return at < dead_.size() && ((dead_[at] >> (slot_[pc] & 7)) & 1);
+  }
+
+  void remember(size_t pos, uint32_t pc) {
+    if (pos < dead_base_) return;
+    size_t at = (pos - dead_base_) * row_ + (slot_[pc] >> 3);
+    if (at >= dead_.size()) dead_.resize(std::max(at + 1, dead_.size() * 2), 0);
+    dead_[at] |= uint8_t(1u << (slot_[pc] & 7));
+  }
+
+  // Takes back what was recorded for positions in (from, to].
+  void forget(size_t from, size_t to) {
+    if (to < dead_base_) return;
+    size_t lo = (std::max(from + 1, dead_base_) - dead_base_) * row_;
+    size_t hi = std::min((to + 1 - dead_base_) * row_, dead_.size());
+    if (lo < hi) std::fill(dead_.begin() + lo, dead_.begin() + hi, uint8_t(0));
+  }
+
+  // Positions before a search's start are never asked about again.
+  void forget_before(size_t pos) {
+    if (pos <= dead_base_) return;
+    size_t drop = (pos - dead_base_) * row_;
+    if (drop >= dead_.size()) {
+      dead_.clear();
+      dead_base_ = pos;
+    } else if (drop * 2 >= dead_.size()) {
+      dead_.erase(dead_.begin(), dead_.begin() + drop);
+      dead_base_ = pos;
+    }
+  }
+
+  const Program& p_;
+  const std::vector<Instruction>& code_;
+  const uint8_t* t_;
+  size_t n_;
+  std::vector<uint32_t> mark_;
+  std::vector<uint32_t> slot_;  // class instruction -> its bit in a row of dead_
+  size_t row_ = 0;              // bytes per position in dead_
+  std::vector<uint8_t> dead_;
+  size_t dead_base_ = 0;
+  bool recording_ = false;
+  size_t record_from_ = 0;
+  uint32_t stamp_ = 0;
+  std::vector<Thread> cur_, next_;
+  std::vector<uint32_t> stack_;
+};
+
+}  // namespace
+
+bool find_matches(const Program& program, const uint8_t* text, size_t size,
+                  std::vector<uint32_t>& bounds) {
+  if (size > 0xFFFFFFFFu || program.code().empty()) return false;
+  Vm vm(program, text, size);
+  size_t pos = 0, start = 0, end = 0;
+  while (pos <= size && vm.find(pos, &start, &end)) {
+    if (end == start) {
+      // An empty match adds no piece; the next search starts a code point further on.
+      if (end >= size) break;
+      size_t len = 0;
+      decode_at(text, size, end, &len);
+      pos = end + len;
+      continue;
+    }
+    bounds.push_back(uint32_t(start));
+    bounds.push_back(uint32_t(end));
+    pos = end;
+  }
+  return true;
+}
+
+}  // namespace regex
+}  // namespace turbotoken
