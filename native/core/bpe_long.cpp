@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "bpe.h"
+#include "large_array.h"
 
 namespace turbotoken {
 
@@ -20,7 +21,7 @@ class PartList {
   // The arrays are left uninitialized until the loop below fills them: zero-filled vectors made
   // a 1 MB run of spaces write its 12 MB twice.
   PartList(const Vocab& vocab, const uint8_t* piece, uint32_t n)
-      : vocab_(vocab), piece_(piece), n_(n), end_(new uint32_t[n]), prev_(new uint32_t[n]), pair_(new uint32_t[n]) {
+      : vocab_(vocab), piece_(piece), n_(n), arrays_(3 * size_t(n)), end_(arrays_.data()), prev_(end_ + n), pair_(prev_ + n) {
     for (uint32_t k = 0; k < n; k++) {
       end_[k] = k + 1;
       prev_[k] = k - 1;
@@ -59,7 +60,8 @@ class PartList {
   const Vocab& vocab_;
   const uint8_t* piece_;
   uint32_t n_;
-  std::unique_ptr<uint32_t[]> end_, prev_, pair_;
+  LargeArray<uint32_t> arrays_;  // end_, prev_ and pair_, one after the other
+  uint32_t *end_, *prev_, *pair_;
 };
 
 // Candidate pairs grouped by rank: for each rank that some pair has, the starts of the pairs that
