@@ -17,6 +17,7 @@ const timing = [
   'test/token-limit.test.mjs',   // a small limit takes less CPU time than a full count
   'test/async.test.mjs',         // the event loop turns while the native backend works
   'test/long-piece-early-stop.test.mjs', // early stops inside one huge piece against a full count
+  'test/pattern-linear-time.test.mjs',   // custom patterns' matching time grows linearly
 ];
 // Once, on the native addon only:
 const nativeOnly = [
@@ -29,12 +30,6 @@ const nativeOnly = [
   // (the WebAssembly handle is plain JavaScript).
   'test/scratch-memory.test.mjs',
   'test/direct-calls.test.mjs',
-  // The RegExp path's pattern translation and Unicode property pinning (src/pattern.ts,
-  // src/unicode-pin.ts) run in JavaScript before any backend call; the pieces they make are merged
-  // by the backend's byte-pair merge, which custom-vocab and tokenizer-json hold to the reference
-  // on both backends.
-  'test/pattern-translation.test.mjs',
-  'test/pattern-unicode-version.test.mjs',
   // The compat suites run against the packages they copy: no turbotoken in them.
   'test/compat-originals.test.mjs',
   // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
