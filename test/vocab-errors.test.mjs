@@ -120,7 +120,7 @@ describe('patterns', () => {
 
   it('translates what it accepts: atomic groups, possessive and lazy repetition, \\d as Unicode digits', () => {
     const cases = [
-      ['(?>a|ab)c', 'abc ac', ['ac']], // atomic: no backtracking into the group for "abc"
+      ['(?>ab|c)d', 'abd abcd cd', ['abd', 'cd', 'cd']], // atomic, alternatives with different first characters
       ['a*+a', 'aaa', []],
       ['\\d+', 'x١٢3y', ['١٢3']],
       ['\\p{L}+?', 'ab', ['a', 'b']],
@@ -134,6 +134,14 @@ describe('patterns', () => {
       const expected = pieces.flatMap((p) => [...Buffer.from(p)]);
       expect([...encoding.encode(text)]).toEqual(expected);
     }
+  });
+
+  it('refuses an atomic group the linear-time matcher cannot run exactly, naming it', () => {
+    // (?>a|ab)c: after "a" the group commits, so "abc" does not match; a linear-time matcher has
+    // no way to give up the longer alternative, and no backtracking engine runs user patterns.
+    expect(() => new Encoding({ name: 'p', pattern: '(?>a|ab)c', ranks })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_PATTERN', message: expect.stringContaining('atomic group') }),
+    );
   });
 });
 
