@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as index from '../index.mjs';
 import * as tiktoken from '../tiktoken.mjs';
 import * as jsTiktoken from '../js-tiktoken.mjs';
+import { byteLevelAlphabet } from '../scripts/tiktoken-to-tokenizer-json.mjs';
 
 const require = createRequire(import.meta.url);
 const { OPTION_NAMES } = require('../dist/cjs/args.js');
@@ -184,12 +185,7 @@ const messages = [{ role: 'user', content: 'hi' }];
 const asyncIds = () => ({ async *[Symbol.asyncIterator]() { yield 15339; } });
 
 function smallJson() {
-  const toChar = [];
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-    toChar[b] = String.fromCharCode(printable ? b : 256 + extra++);
-  }
+  const toChar = byteLevelAlphabet();
   const vocab = {};
   for (let b = 0; b < 256; b++) vocab[toChar[b]] = b;
   return { model: { type: 'BPE', vocab, merges: [] }, pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false } };

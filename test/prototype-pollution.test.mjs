@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Encoding, encodeStream, getEncoding } from '../index.mjs';
 import * as tiktoken from '../tiktoken.mjs';
 import * as jsTiktoken from '../js-tiktoken.mjs';
+import { byteLevelAlphabet } from '../scripts/tiktoken-to-tokenizer-json.mjs';
 
 const require = createRequire(import.meta.url);
 const { OPTION_NAMES } = require('../dist/cjs/args.js');
@@ -29,12 +30,7 @@ const smallTiktokenText = () => [...smallRanks()].map(([bytes, rank]) => `${Buff
 
 // A byte-level BPE tokenizer.json (as parsed) over the same vocabulary.
 function smallTokenizerJson() {
-  const toChar = [];
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-    toChar[b] = String.fromCharCode(printable ? b : 256 + extra++);
-  }
+  const toChar = byteLevelAlphabet();
   const vocab = {};
   for (let b = 0; b < 256; b++) vocab[toChar[b]] = b;
   vocab.ab = 256;

@@ -8,6 +8,14 @@ export function userMicros(work) {
   return process.cpuUsage(start).user;
 }
 
+/** User plus system CPU time of this process, in milliseconds, spent in `work()`. */
+export function cpuMillis(work) {
+  const start = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 /**
  * The ratio of `large()`'s CPU time to `small()`'s: each the fastest of `runs` calls, the two
  * taking turns so that load on the machine falls on both. If the ratio is at or over `bound`, it
