@@ -108,8 +108,9 @@ BatchResult BatchPipeline::finish() {
     }
     total += b->tokens.size();
   }
-  result.tokens.reserve(total);
-  for (const auto& b : blocks_) result.tokens.insert(result.tokens.end(), b->tokens.begin(), b->tokens.end());
+  result.total_tokens = total;
+  result.token_blocks.reserve(blocks_.size());
+  for (auto& b : blocks_) result.token_blocks.push_back(std::move(b->tokens));
   result.counts = std::move(counts_);
   return result;
 }

@@ -14,7 +14,10 @@
 namespace turbotoken_binding {
 
 struct BatchResult {
-  std::vector<uint32_t> tokens;    // empty when count_only
+  // The ids of the texts in order, in the blocks they were encoded in (empty when count_only):
+  // the caller copies them once, into the JS array.
+  std::vector<std::vector<uint32_t>> token_blocks;
+  size_t total_tokens = 0;
   std::vector<uint32_t> counts;    // tokens per text
   turbotoken::Status status = turbotoken::Status::kOk;
   size_t failed_text = 0;          // the lowest-numbered text that failed

@@ -602,7 +602,16 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   Napi::Value counts = new_uint32_array(env, result.counts);
   if (counts.IsEmpty()) return env.Undefined();
   if (counting) return counts;
-  Napi::Value tokens = new_uint32_array(env, result.tokens);
+  void* memory;
+  napi_value buffer = unfilled_array_buffer(env, result.total_tokens * 4, &memory);
+  if (!buffer) return env.Undefined();
+  uint8_t* at = static_cast<uint8_t*>(memory);
+  for (const auto& block : result.token_blocks) {
+    if (block.empty()) continue;
+    std::memcpy(at, block.data(), block.size() * 4);
+    at += block.size() * 4;
+  }
+  Napi::Value tokens(env, typed_view(env, napi_uint32_array, result.total_tokens, buffer));
   napi_value out;
   if (tokens.IsEmpty() || napi_create_object(env, &out) != napi_ok ||
       napi_set_named_property(env, out, "tokens", tokens) != napi_ok ||
