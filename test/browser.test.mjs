@@ -20,7 +20,7 @@ import { comparisonTexts, PATTERNS, rankEntries, referenceFor, tiktokenText } fr
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
-const INSTALL_HINT = 'apt-get install -y chromium (Debian), or see README.md, "Testing"';
+const INSTALL_HINT = 'apt-get install -y chromium (Debian), or see CONTRIBUTING.md, "Testing"';
 
 const present = existsSync(CHROMIUM);
 if (!present && process.env.CI) throw new Error(`${CHROMIUM} is missing; CI must install it (${INSTALL_HINT})`);
