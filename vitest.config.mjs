@@ -32,6 +32,8 @@ const nativeOnly = [
   'test/direct-calls.test.mjs',
   // The compat suites run against the packages they copy: no turbotoken in them.
   'test/compat-originals.test.mjs',
+  // The source list is a file of the repository.
+  'test/source-list.test.mjs',
   // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
   // (arguments, files, the corpus format, shards, its worker pool); that API is held to the
   // reference on both backends by the other files.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiles the C++ core (every native/core/*.cpp and native/core/regex/*.cpp) and the C ABI glue (native/wasm/*.cpp) into
+# Compiles the C++ core and the C ABI glue (native/wasm/), as native/sources.json lists them, into
 # wasm/turbotoken.wasm with Debian's clang 19, lld 19, wasi-libc and wasm32 libc++.
 # Install them with scripts/install-wasm-deps.sh.
 #
@@ -46,7 +46,8 @@ LDFLAGS=(
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-mapfile -t sources < <(LC_ALL=C ls native/core/*.cpp native/core/regex/*.cpp native/wasm/*.cpp 2>/dev/null)
+# The one source list (native/sources.json), which binding.gyp and CMakeLists.txt read too.
+mapfile -t sources < <(node scripts/sources.js wasm)
 if [ ${#sources[@]} -lt 2 ]; then
   echo "error: no sources under native/core and native/wasm" >&2
   exit 1
