@@ -1,7 +1,8 @@
 #include "batch_pipeline.h"
 
+#include <system_error>
+
 #include "out_of_memory.h"
-#include "split_encode.h"
 
 namespace turbotoken_binding {
 

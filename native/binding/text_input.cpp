@@ -1,11 +1,6 @@
 #include "text_input.h"
 
-#include <cstdlib>
 #include <string>
-
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 #include "../core/kernels.h"
 #include "../core/utf8.h"
@@ -102,19 +97,6 @@ bool read_bytes(napi_env env, napi_value value, ByteBuffer& storage, TextInput* 
 
 }  // namespace
 
-void* allocate_large(size_t bytes) {
-  void* p = nullptr;
-#ifdef __linux__
-  constexpr size_t kHugePage = size_t(2) << 20;
-  if (posix_memalign(&p, kHugePage, bytes) != 0) return std::malloc(bytes);  // freed alike
-  madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages it still works
-#else
-  p = std::malloc(bytes);
-#endif
-  return p;
-}
-
-void free_large(void* p, size_t) { std::free(p); }
 
 bool typed_array_data(napi_env env, napi_value value, napi_typedarray_type want, void** data,
                       size_t* length, bool* shared) {

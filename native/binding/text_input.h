@@ -9,13 +9,14 @@
 #include <utility>
 #include <vector>
 
+#include "../core/large_array.h"
+
 namespace turbotoken_binding {
 
-// Memory for large buffers in 2 MB pages where the kernel offers them: copying a 100 MB string
-// into fresh 4 KB pages spent most of its 200-400 ms on the JS thread in page faults.
-void* allocate_large(size_t bytes);
-void free_large(void* p, size_t bytes);
-constexpr size_t kLargeBuffer = size_t(4) << 20;
+// Large buffers come from the core's allocate_large (2 MB pages where the kernel offers them).
+using turbotoken::allocate_large;
+using turbotoken::free_large;
+constexpr size_t kLargeBuffer = turbotoken::kLargeAllocation;
 
 // std::allocator, except that resize() leaves new bytes uninitialized (a buffer sized for the
 // worst case of a 100 MB string, 3 bytes per UTF-16 unit, would otherwise be zero-filled, and
@@ -32,7 +33,7 @@ struct UninitializedAllocator : std::allocator<T> {
   }
   void deallocate(T* p, size_t n) {
     if (n * sizeof(T) < kLargeBuffer) return std::allocator<T>::deallocate(p, n);
-    free_large(p, n * sizeof(T));
+    free_large(p);
   }
   template <typename U>
   struct rebind {

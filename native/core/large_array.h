@@ -1,7 +1,8 @@
-// An uninitialized array that, from a few megabytes on, lives in 2 MB pages where the kernel
-// offers them. The long-piece merge keeps 12 bytes per input byte: on 4 KB pages, a fresh mapping
-// of that size for every long piece cost as much in page faults and TLB misses as the merge
-// itself (an 8 MB piece: 250 ms of system and 300 of user time against 100 on reused memory).
+// Memory for large buffers in 2 MB pages where the kernel offers them. On 4 KB pages, a fresh
+// mapping of tens of megabytes costs as much in page faults and TLB misses as the work done in
+// it: the long-piece merge keeps 12 bytes per input byte (an 8 MB piece: 250 ms of system and 300
+// of user time against 100 on reused memory), and copying a 100 MB string into fresh pages spent
+// most of its 200-400 ms in page faults.
 #pragma once
 #include <cstddef>
 #include <cstdlib>
@@ -13,12 +14,31 @@
 
 namespace turbotoken {
 
+// From this size on, buffers come from allocate_large.
+constexpr size_t kLargeAllocation = size_t(4) << 20;
+
+// `bytes` of memory aligned to 2 MB pages and advised to use them; null when even malloc fails.
+// Freed with free_large.
+inline void* allocate_large(size_t bytes) {
+#if defined(__linux__) && !defined(__wasm__)
+  constexpr size_t kHugePage = size_t(2) << 20;
+  void* p = nullptr;
+  if (posix_memalign(&p, kHugePage, bytes) != 0) return std::malloc(bytes);  // freed alike
+  madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages the memory works as well
+  return p;
+#else
+  return std::malloc(bytes);
+#endif
+}
+inline void free_large(void* p) { std::free(p); }
+
+// An uninitialized array, from allocate_large when it is large.
 template <typename T>
 class LargeArray {
  public:
-  explicit LargeArray(size_t n) : data_(allocate(n * sizeof(T), &huge_)) {}
+  explicit LargeArray(size_t n) : data_(allocate(n * sizeof(T), &large_)) {}
   ~LargeArray() {
-    if (huge_) std::free(data_);
+    if (large_) free_large(data_);
     else ::operator delete(data_);
   }
   LargeArray(const LargeArray&) = delete;
@@ -27,21 +47,18 @@ class LargeArray {
 
  private:
   // Out of memory fails as new[] did (std::bad_alloc, which the binding turns into
-  // ERR_OUT_OF_MEMORY); the huge-page path falls back to it.
-  static T* allocate(size_t bytes, bool* huge) {
-#if defined(__linux__) && !defined(__wasm__)
-    constexpr size_t kHugePage = size_t(2) << 20;
-    void* p = nullptr;
-    if (bytes >= 2 * kHugePage && posix_memalign(&p, kHugePage, bytes) == 0) {
-      madvise(p, bytes, MADV_HUGEPAGE);  // advice: without huge pages the memory works as well
-      *huge = true;
-      return static_cast<T*>(p);
+  // ERR_OUT_OF_MEMORY).
+  static T* allocate(size_t bytes, bool* large) {
+    if (bytes >= kLargeAllocation) {
+      if (void* p = allocate_large(bytes)) {
+        *large = true;
+        return static_cast<T*>(p);
+      }
     }
-#endif
-    *huge = false;
+    *large = false;
     return static_cast<T*>(::operator new(bytes ? bytes : 1));
   }
-  bool huge_ = false;
+  bool large_ = false;
   T* data_;
 };
 
