@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "bpe.h"
+#include "bpe/bpe.h"
 
 namespace turbotoken_fuzz {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "vocab.h"
+#include "vocab/vocab.h"
 
 namespace turbotoken_fuzz {
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "bpe.h"
+#include "bpe/bpe.h"
 #include "byte_run_check.h"
-#include "utf8.h"
+#include "text/utf8.h"
 
 // The SIMD pre-tokenizer kernels (native/core/kernels.h) may not be in this tree yet; without
 // them there is only the scalar path and nothing to compare it with.

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "byte_classes.h"
+#include "text/byte_classes.h"
 #include "checks.h"
 
 namespace turbotoken_fuzz {

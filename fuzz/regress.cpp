@@ -26,7 +26,7 @@
 #include "differential.h"
 #include "input_format.h"
 #include "manifest.h"
-#include "vocab.h"
+#include "vocab/vocab.h"
 
 namespace {
 

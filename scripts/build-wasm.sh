@@ -31,7 +31,7 @@ fi
 
 CXXFLAGS=(
   --target=wasm32-wasi -msimd128
-  -std=c++17 -O3 -flto -DNDEBUG -fno-exceptions -fno-rtti
+  -std=c++17 -O3 -flto -DNDEBUG -fno-exceptions -fno-rtti -Inative/core
   -Wall -Wextra
   "-ffile-prefix-map=$root=."
 )

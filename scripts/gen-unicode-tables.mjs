@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Generates native/core/unicode_tables.{h,cpp}: code point -> class bits, as the
+// Generates native/core/text/unicode_tables.{h,cpp}: code point -> class bits, as the
 // reference tokenizer (the `tiktoken` npm package) sees them.
 //
 // Also generates src/unicode-unassigned.ts: the code points the reference reads as unassigned
 // (\p{Cn}), with which the RegExp path of custom patterns pins the engine's Unicode properties to
 // the reference's version (src/unicode-pin.ts).
 //
-// Usage: node scripts/gen-unicode-tables.mjs [outDir]   (default: native/core and src; an outDir
+// Usage: node scripts/gen-unicode-tables.mjs [outDir]   (default: native/core/text and src; an outDir
 // given gets all three files)
 //
 // The data is probed from the reference's own regex engine rather than from a
@@ -278,7 +278,7 @@ function writeDump(path, sets) {
 
 async function main() {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const outDir = resolve(process.argv[2] ?? join(root, 'native', 'core'));
+  const outDir = resolve(process.argv[2] ?? join(root, 'native', 'core', 'text'));
   const tsDir = process.argv[2] ? outDir : join(root, 'src');
   const wasmPath = createRequire(import.meta.url).resolve('tiktoken/tiktoken_bg.wasm');
   const tiktokenVersion = JSON.parse(readFileSync(join(dirname(wasmPath), 'package.json'), 'utf8')).version;

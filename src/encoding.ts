@@ -68,7 +68,7 @@ export interface EncodingWithOffsets {
   byteOffsets: Uint32Array;
 }
 
-/** Texts at least this long (UTF-8 bytes) may be split over threads; native/core/safe_cut.h. */
+/** Texts at least this long (UTF-8 bytes) may be split over threads; native/core/pretok/safe_cut.h. */
 const PARALLEL_MIN_BYTES = 1 << 20;
 
 /** Whether text may reach PARALLEL_MIN_BYTES of UTF-8 (a UTF-16 unit is at most 3 bytes). */
@@ -237,7 +237,7 @@ export class Encoding {
     return this.#handle.encodeWithOffsets(input, allowed, disallowed);
   }
 
-  /** @internal For tests: the UTF-8 byte positions where the core may cut `text` (native/core/safe_cut.h). */
+  /** @internal For tests: the UTF-8 byte positions where the core may cut `text` (native/core/pretok/safe_cut.h). */
   _safeCuts(text: TextInput): Uint32Array {
     return this.#handle.safeCuts(checkText(text));
   }

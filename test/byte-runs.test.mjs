@@ -1,5 +1,5 @@
 // A long piece that is one byte repeated (a run of spaces, of newlines, of one letter, of '-') is
-// merged on run lengths (native/core/bpe_run.cpp) instead of part by part. Held to the reference
+// merged on run lengths (native/core/bpe/bpe_run.cpp) instead of part by part. Held to the reference
 // on every ASCII byte, at lengths where the run's tokens change (around powers of two), alone and
 // between other text (the texts: test/support/reference-cases.mjs; the reference's ids: committed
 // digests). Its speed is measured in bench/ (the 1 MB worst cases).

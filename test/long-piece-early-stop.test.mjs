@@ -1,6 +1,6 @@
 // An early stop inside one huge piece (no split point for megabytes): encode(text, { maxTokens })
 // is still exactly the prefix of the full encoding, computed from merges of prefixes near the
-// front (native/core/bpe_prefix.cpp), and isWithinTokenLimit stops at a bound on the piece's
+// front (native/core/bpe/bpe_prefix.cpp), and isWithinTokenLimit stops at a bound on the piece's
 // token count; neither merges the whole piece.
 import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../index.mjs';

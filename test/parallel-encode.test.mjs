@@ -1,4 +1,4 @@
-// One long text split at safe pre-token boundaries (native/core/safe_cut.h, the rules of
+// One long text split at safe pre-token boundaries (native/core/pretok/safe_cut.h, the rules of
 // src/safe-cut.ts) and encoded on several native threads gives exactly the single-thread ids.
 // On the WASM backend the option is accepted and the work stays on one thread.
 import { createRequire } from 'node:module';

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "../core/bpe.h"
+#include "../core/bpe/bpe.h"
 #include "../core/kernels.h"
 #include "env_data.h"
 #include "js_errors.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <thread>
 
-#include "../core/utf8.h"
+#include "../core/text/utf8.h"
 #include "js_errors.h"
 #include "js_strings.h"
 #include "out_of_memory.h"

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "../core/utf8.h"
+#include "../core/text/utf8.h"
 #include "async_jobs.h"
 #include "batch_pipeline.h"
-#include "../core/custom_pieces.h"
+#include "../core/pretok/custom_pieces.h"
 #include "js_errors.h"
 #include "js_strings.h"
 #include "out_of_memory.h"

@@ -1,6 +1,6 @@
 #include "split_encode.h"
 
-#include "../core/utf8.h"
+#include "../core/text/utf8.h"
 #include "out_of_memory.h"
 
 namespace turbotoken_binding {

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "../core/kernels.h"
-#include "../core/utf8.h"
+#include "../core/text/utf8.h"
 #include "env_data.h"
 #include "js_errors.h"
 

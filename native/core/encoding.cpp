@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <new>
 
-#include "bpe.h"
+#include "bpe/bpe.h"
 #include "kernels.h"
-#include "piece_cache.h"
-#include "utf8.h"
+#include "bpe/piece_cache.h"
+#include "text/utf8.h"
 
 namespace turbotoken {
 namespace {

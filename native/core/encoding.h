@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-#include "pretokenizer.h"
-#include "safe_cut.h"
-#include "special_tokens.h"
+#include "pretok/pretokenizer.h"
+#include "pretok/safe_cut.h"
+#include "vocab/special_tokens.h"
 #include "status.h"
-#include "vocab.h"
+#include "vocab/vocab.h"
 
 namespace turbotoken {
 

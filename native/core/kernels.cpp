@@ -3,10 +3,10 @@
 #include <atomic>
 #include <cstring>
 
-#include "byte_classes.h"
-#include "decode_lengths.h"
-#include "scan_masked.h"
-#include "utf8.h"
+#include "text/byte_classes.h"
+#include "vocab/decode_lengths.h"
+#include "pretok/scan_masked.h"
+#include "text/utf8.h"
 
 namespace turbotoken {
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "decode_lengths.h"
-#include "pretokenizer.h"
+#include "vocab/decode_lengths.h"
+#include "pretok/pretokenizer.h"
 #include "status.h"
 
 namespace turbotoken {

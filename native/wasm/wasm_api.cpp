@@ -6,11 +6,11 @@
 #include <new>
 #include <vector>
 
-#include "../core/bpe.h"
-#include "../core/custom_pieces.h"
+#include "../core/bpe/bpe.h"
+#include "../core/pretok/custom_pieces.h"
 #include "../core/encoding.h"
 #include "../core/kernels.h"
-#include "../core/utf8.h"
+#include "../core/text/utf8.h"
 
 using turbotoken::Encoding;
 using turbotoken::SpecialMatch;

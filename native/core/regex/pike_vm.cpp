@@ -1,4 +1,4 @@
-#include "pike_vm.h"
+#include "regex/pike_vm.h"
 
 #include <algorithm>
 

@@ -1,0 +1,59 @@
+#include "bpe/bpe.h"
+
+#include <atomic>
+#include <cstring>
+#include <vector>
+
+#include "bpe/bpe_direct.h"
+#include "arch/x86/bpe_x86.h"
+#include "kernels.h"
+#include "bpe/piece_cache.h"
+
+namespace turbotoken {
+
+namespace {
+std::atomic<uint8_t> g_strategy{uint8_t(MergeStrategy::kByLength)};
+}  // namespace
+
+void set_merge_strategy(MergeStrategy strategy) {
+  g_strategy.store(uint8_t(strategy), std::memory_order_relaxed);
+}
+
+MergeStrategy merge_strategy() {
+  return MergeStrategy(g_strategy.load(std::memory_order_relaxed));
+}
+
+void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
+                      std::vector<uint32_t>& out) {
+  // 32-bit keys hold a rank below 2^24 and a position below 256: every shipped vocabulary and
+  // every piece this merge normally serves.
+  if (len <= 256 && vocab.slot_count() < (1u << 24) - 1) {
+#if defined(__x86_64__) || defined(_M_X64)
+    if (kernel_has_avx2()) {
+      if (len <= kSmallPieceAvx2) return merge_small_avx2(vocab, piece, len, out);
+      return merge32_avx2(vocab, piece, len, out);
+    }
+#endif
+    return direct_merge::merge_with_keys<uint32_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
+  }
+  direct_merge::merge_with_keys<uint64_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
+}
+
+void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
+                     PieceCache& cache) {
+  MergeStrategy strategy = merge_strategy();
+  if (strategy == MergeStrategy::kDirect) return bpe_merge_direct(vocab, piece, len, out);
+  if (strategy == MergeStrategy::kHeap) return bpe_merge_heap(vocab, piece, len, out);
+  if (strategy == MergeStrategy::kBuckets) return bpe_merge_long(vocab, piece, len, out);
+  if (len > kHeapMergeThreshold) {
+    if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
+    return bpe_merge_long(vocab, piece, len, out);
+  }
+  PieceCache::Probe probe;
+  if (cache.find(vocab.id(), piece, len, out, &probe)) return;
+  size_t before = out.size();
+  bpe_merge_direct(vocab, piece, len, out);
+  cache.store(vocab.id(), len, probe, out.data() + before, out.size() - before);
+}
+
+}  // namespace turbotoken
