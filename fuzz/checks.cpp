@@ -448,7 +448,8 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
 
   const std::pair<MergeStrategy, const char*> strategies[] = {{MergeStrategy::kDirect, "direct"},
                                                               {MergeStrategy::kHeap, "heap"},
-                                                              {MergeStrategy::kBuckets, "buckets"}};
+                                                              {MergeStrategy::kLong, "long"},
+                                                              {MergeStrategy::kRun, "run"}};
   for (const auto& strategy : strategies) {
     turbotoken::set_merge_strategy(strategy.first);
     Outcome other = encode_once(enc, s, n, mode);

@@ -210,7 +210,7 @@ int main(int argc, char** argv) {
   for (const auto& f : files) failed += run_file(f, encodings, corpus_dir, &cases);
   failed += check_vocab_validation();
   const std::string kernels = kernel_list(&failed);
-  std::printf("regress: %zu files, %zu cases, %zu failed (kernels:%s; strategies: auto direct heap buckets)\n",
+  std::printf("regress: %zu files, %zu cases, %zu failed (kernels:%s; strategies: auto direct heap long run)\n",
               files.size(), cases, failed, kernels.c_str());
   if (random_texts) {
     auto d = turbotoken_fuzz::run_differential(encodings, 20261128, random_texts);

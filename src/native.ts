@@ -86,7 +86,7 @@ function load(): NativeBinding {
   binding.setErrorClass(TurbotokenError);
   binding.setTwoByteProbe?.(sampledTwoByte);
   if (typeof latin1Slice === 'function' && typeof ucs2Slice === 'function') binding.setBufferText?.(bufferText);
-  // TURBOTOKEN_BPE=direct|heap|buckets runs one BPE merge implementation for every piece (tests use it
+  // TURBOTOKEN_BPE=direct|heap|long|run runs one BPE merge implementation for every piece (tests use it
   // to hold both to the definition); unset or 'auto' picks by piece length.
   const forced = process.env.TURBOTOKEN_BPE;
   if (forced) binding.setMergeStrategy(forced);

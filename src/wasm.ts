@@ -26,7 +26,7 @@ export interface WasmBinding extends NativeBinding {
   setMemoryLimit(bytes: number): void;
 }
 
-const MERGE_STRATEGIES: Record<string, number> = { auto: 0, direct: 1, heap: 2, buckets: 3 };
+const MERGE_STRATEGIES: Record<string, number> = { auto: 0, direct: 1, heap: 2, long: 3, run: 4 };
 const FAMILY_COUNT = 3;
 const CONSTRUCTOR_USAGE = 'NativeEncoding(vocab: Uint8Array, family: number, texts: string[], ids: number[])';
 // Below this many UTF-16 units a string gets the worst case (3 bytes a unit) without measuring.
@@ -325,7 +325,7 @@ function setErrorClass(ctor: typeof TurbotokenError): void {
 
 function setMergeStrategy(strategy: string): void {
   const code = typeof strategy === 'string' && Object.prototype.hasOwnProperty.call(MERGE_STRATEGIES, strategy) ? MERGE_STRATEGIES[strategy] : -1;
-  if (code < 0) throw rangeError("The merge strategy must be 'auto', 'direct', 'heap' or 'buckets'");
+  if (code < 0) throw rangeError("The merge strategy must be 'auto', 'direct', 'heap', 'long' or 'run'");
   setRuntimeMergeStrategy(code);
 }
 

@@ -1,4 +1,4 @@
-// Every BPE merge implementation (direct, heap, buckets) holds to the definition on every piece,
+// Every BPE merge implementation (direct, heap, long, run) holds to the definition on every piece,
 // not just on the piece lengths the default picks them for: TURBOTOKEN_BPE forces one of them.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ function runWith(strategy) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-describe.each(['direct', 'heap', 'buckets', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {
+describe.each(['direct', 'heap', 'long', 'run', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {
   it('matches the reference', () => {
     const result = runWith(strategy);
     expect(result.checked).toBeGreaterThan(1000);
@@ -24,5 +24,5 @@ describe.each(['direct', 'heap', 'buckets', 'auto'])('TURBOTOKEN_BPE=%s', (strat
 });
 
 it('rejects an unknown strategy at load with a clear error', () => {
-  expect(() => runWith('fast')).toThrow(/'auto', 'direct', 'heap' or 'buckets'/);
+  expect(() => runWith('fast')).toThrow(/'auto', 'direct', 'heap', 'long' or 'run'/);
 });

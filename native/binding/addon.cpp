@@ -52,17 +52,18 @@ Napi::Value set_buffer_text_js(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// setMergeStrategy('auto' | 'direct' | 'heap' | 'buckets'): process-wide, for tests (TURBOTOKEN_BPE).
+// setMergeStrategy('auto' | 'direct' | 'heap' | 'long' | 'run'): process-wide, for tests (TURBOTOKEN_BPE).
 Napi::Value set_merge_strategy_js(const Napi::CallbackInfo& info) {
   std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
   turbotoken::MergeStrategy strategy;
   if (name == "auto") strategy = turbotoken::MergeStrategy::kByLength;
   else if (name == "direct") strategy = turbotoken::MergeStrategy::kDirect;
   else if (name == "heap") strategy = turbotoken::MergeStrategy::kHeap;
-  else if (name == "buckets") strategy = turbotoken::MergeStrategy::kBuckets;
+  else if (name == "long") strategy = turbotoken::MergeStrategy::kLong;
+  else if (name == "run") strategy = turbotoken::MergeStrategy::kRun;
   else {
     throw_error(info.Env(), ErrorKind::kRangeError, "ERR_OUT_OF_RANGE",
-                "The merge strategy must be 'auto', 'direct', 'heap' or 'buckets'");
+                "The merge strategy must be 'auto', 'direct', 'heap', 'long' or 'run'");
     return info.Env().Undefined();
   }
   turbotoken::set_merge_strategy(strategy);

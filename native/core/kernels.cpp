@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "arch/x86/bpe_x86.h"
 #include "text/byte_classes.h"
 #include "vocab/decode_lengths.h"
 #include "pretok/scan_masked.h"
@@ -15,7 +16,7 @@ namespace {
 struct Kernel {
   const char* name;
   ClassifyFn classify;  // null: the scalar scanners
-  bool avx2 = false;
+  DirectMerge32Fn merge_direct32 = bpe_merge_direct32_scalar;
   Utf8ToUtf16Fn to_utf16 = utf8_to_utf16_scalar;
   Utf16ToUtf8Fn to_utf8 = utf16_to_utf8_scalar;
   SumTokenLengthsFn sum_lengths = sum_token_lengths_scalar;
@@ -39,7 +40,8 @@ bool cpu_has_vbmi2() {
 }
 
 Kernel avx512_kernel() {
-  Kernel k{"avx512", classify_avx512, cpu_has_avx2()};
+  Kernel k{"avx512", classify_avx512};
+  if (cpu_has_avx2()) k.merge_direct32 = bpe_merge_direct32_avx2;
   k.sum_lengths = sum_token_lengths_avx512;
   if (cpu_has_vbmi2()) {
     k.to_utf16 = utf8_to_utf16_avx512;
@@ -54,7 +56,7 @@ std::vector<Kernel> supported() {
   std::vector<Kernel> list{{"scalar", nullptr}};
 #if defined(__x86_64__) || defined(_M_X64)
   list.push_back({"sse2", classify_sse2});
-  if (cpu_has_avx2()) list.push_back({"avx2", classify_avx2, true});
+  if (cpu_has_avx2()) list.push_back({"avx2", classify_avx2, bpe_merge_direct32_avx2});
   if (cpu_has_avx512bw()) list.push_back(avx512_kernel());
 #endif
 #if defined(__wasm_simd128__)
@@ -105,7 +107,7 @@ Status select_kernel(const char* name) {
 
 const char* kernel_name() { return active().name; }
 
-bool kernel_has_avx2() { return active().avx2; }
+DirectMerge32Fn kernel_direct_merge32() { return active().merge_direct32; }
 
 Utf8ToUtf16Fn kernel_utf8_to_utf16() { return active().to_utf16; }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "bpe/bpe.h"
 #include "vocab/decode_lengths.h"
 #include "pretok/pretokenizer.h"
 #include "status.h"
@@ -22,9 +23,9 @@ Status select_kernel(const char* name);
 // The active kernel's name.
 const char* kernel_name();
 
-// Whether the active kernel runs AVX2 or better: the BPE merge then uses its AVX2 build, so that
-// forcing a kernel also forces the merge that goes with it.
-bool kernel_has_avx2();
+// The active kernel's build of the 32-bit-key direct merge (bpe.h): the AVX2 one on kernels that
+// have AVX2, so that forcing a kernel also forces the merge that goes with it.
+DirectMerge32Fn kernel_direct_merge32();
 
 // The active kernel's UTF-8 to UTF-16 transcoder (see utf8_to_utf16 in utf8.h).
 using Utf8ToUtf16Fn = size_t (*)(const uint8_t* s, size_t n, char16_t* out);

@@ -240,7 +240,7 @@ int32_t tt_select_kernel(uint32_t k) {
 }
 
 int32_t tt_set_merge_strategy(uint32_t strategy) {
-  if (strategy > uint32_t(turbotoken::MergeStrategy::kBuckets)) return kTtBadArgument;
+  if (strategy > uint32_t(turbotoken::kLastMergeStrategy)) return kTtBadArgument;
   turbotoken::set_merge_strategy(turbotoken::MergeStrategy(strategy));
   return status(Status::kOk);
 }

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "bpe/bpe_direct.h"
-#include "arch/x86/bpe_x86.h"
 #include "kernels.h"
 #include "bpe/piece_cache.h"
 
@@ -23,19 +22,16 @@ MergeStrategy merge_strategy() {
   return MergeStrategy(g_strategy.load(std::memory_order_relaxed));
 }
 
+void bpe_merge_direct32_scalar(const Vocab& vocab, const uint8_t* piece, size_t len,
+                               std::vector<uint32_t>& out) {
+  direct_merge::merge_with_keys<uint32_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
+}
+
 void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
                       std::vector<uint32_t>& out) {
   // 32-bit keys hold a rank below 2^24 and a position below 256: every shipped vocabulary and
   // every piece this merge normally serves.
-  if (len <= 256 && vocab.slot_count() < (1u << 24) - 1) {
-#if defined(__x86_64__) || defined(_M_X64)
-    if (kernel_has_avx2()) {
-      if (len <= kSmallPieceAvx2) return merge_small_avx2(vocab, piece, len, out);
-      return merge32_avx2(vocab, piece, len, out);
-    }
-#endif
-    return direct_merge::merge_with_keys<uint32_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
-  }
+  if (len <= 256 && vocab.slot_count() < (1u << 24) - 1) return kernel_direct_merge32()(vocab, piece, len, out);
   direct_merge::merge_with_keys<uint64_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
 }
 
@@ -44,8 +40,12 @@ void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::
   MergeStrategy strategy = merge_strategy();
   if (strategy == MergeStrategy::kDirect) return bpe_merge_direct(vocab, piece, len, out);
   if (strategy == MergeStrategy::kHeap) return bpe_merge_heap(vocab, piece, len, out);
-  if (strategy == MergeStrategy::kBuckets) return bpe_merge_long(vocab, piece, len, out);
-  if (len > kHeapMergeThreshold) {
+  if (strategy == MergeStrategy::kLong) return bpe_merge_long(vocab, piece, len, out);
+  if (strategy == MergeStrategy::kRun) {
+    if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
+    return bpe_merge_long(vocab, piece, len, out);
+  }
+  if (len > kDirectMergeMaxLen) {
     if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
     return bpe_merge_long(vocab, piece, len, out);
   }

@@ -2,11 +2,12 @@
 //   start from single bytes; while some adjacent pair of parts concatenates to a token, merge the
 //   pair whose concatenation has the lowest rank (the leftmost such pair on a tie); then emit the
 //   rank of each part.
-// Three implementations of that one definition: a direct one for short pieces (the
-// specification, quadratic in the piece length), and for long pieces one that merges all pairs
-// of the lowest rank in one left-to-right pass (bpe_merge_buckets), falling back to a heap of
-// candidate pairs (O(n log n) whatever the ranks) when a vocabulary defeats it. A long piece that
-// is one byte repeated runs that pass on run lengths (bpe_merge_run) when it can.
+// Four implementations of that one definition: the direct merge for short pieces (the
+// specification, quadratic in the piece length; its 32-bit-key form has an AVX2 build that the
+// kernel table picks), and for long pieces the long merge (bpe_merge_long), which merges all pairs
+// of the lowest rank in one left-to-right pass (bpe_merge_buckets) and falls back to the heap merge
+// (bpe_merge_heap, O(n log n) whatever the ranks) when a vocabulary defeats the passes. A piece
+// that is one byte repeated runs those passes on run lengths (bpe_merge_run) when it can.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -18,14 +19,23 @@ namespace turbotoken {
 
 class PieceCache;
 
-// Pieces longer than this use the merge for long pieces.
-constexpr size_t kHeapMergeThreshold = 128;
+// Pieces of up to this many bytes use the direct merge; longer ones the long merge (or the run
+// merge).
+constexpr size_t kDirectMergeMaxLen = 128;
 
 // Which merge runs: by piece length (the default), or one of them for every piece so that tests
-// can hold each implementation to the definition on all inputs (TURBOTOKEN_BPE=direct|heap|buckets).
-enum class MergeStrategy : uint8_t { kByLength = 0, kDirect = 1, kHeap = 2, kBuckets = 3 };
+// can hold each implementation to the definition on all inputs
+// (TURBOTOKEN_BPE=direct|heap|long|run). kRun runs the run merge on every piece that is one byte
+// repeated, whatever its length, and the long merge on the others (and where the run merge gives up).
+enum class MergeStrategy : uint8_t { kByLength = 0, kDirect = 1, kHeap = 2, kLong = 3, kRun = 4 };
+constexpr MergeStrategy kLastMergeStrategy = MergeStrategy::kRun;
 void set_merge_strategy(MergeStrategy strategy);
 MergeStrategy merge_strategy();
+
+// The direct merge with 32-bit keys (2 <= len <= 256, fewer than 2^24 - 1 slots): the portable
+// build, and the type of the active kernel's build (kernel_direct_merge32, kernels.h).
+using DirectMerge32Fn = void (*)(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
+void bpe_merge_direct32_scalar(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
 
 // Appends the ranks of piece[0..len) to out (len >= 2; whole-piece lookup is the caller's).
 void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,

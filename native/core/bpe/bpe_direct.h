@@ -77,7 +77,7 @@ struct DirectMerge {
 
 template <typename Key, typename Minimum = ScalarMinimum>
 void merge_with_keys(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
-  constexpr size_t kStack = kHeapMergeThreshold + kKeyBlock;
+  constexpr size_t kStack = kDirectMergeMaxLen + kKeyBlock;
   Key key_stack[kStack];
   uint32_t index_stack[3 * kStack];
   std::vector<Key> key_heap;

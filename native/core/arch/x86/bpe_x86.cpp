@@ -1,6 +1,7 @@
 // AVX2 builds of the direct merge (bpe_direct.h is their specification). Each function carries
-// target("avx2"), so one binary runs anywhere and bpe.cpp picks these when the active kernel
-// has AVX2; TURBOTOKEN_KERNEL=sse2 or scalar runs the portable merge instead.
+// target("avx2"), so one binary runs anywhere; the kernel table (kernels.cpp) gives
+// bpe_merge_direct32_avx2 to the kernels that have AVX2, so TURBOTOKEN_KERNEL=sse2 or scalar runs
+// the portable merge instead.
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 
@@ -122,6 +123,11 @@ __attribute__((target("avx2"), flatten)) void merge_small_avx2(const Vocab& voca
 __attribute__((target("avx2"), flatten)) void merge32_avx2(const Vocab& vocab, const uint8_t* piece, size_t len,
                                                            std::vector<uint32_t>& out) {
   direct_merge::merge_with_keys<uint32_t, Avx2Minimum>(vocab, piece, len, out);
+}
+
+void bpe_merge_direct32_avx2(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
+  if (len <= kSmallPieceAvx2) return merge_small_avx2(vocab, piece, len, out);
+  merge32_avx2(vocab, piece, len, out);
 }
 
 }  // namespace turbotoken

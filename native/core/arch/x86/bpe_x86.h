@@ -17,6 +17,9 @@ constexpr size_t kSmallPieceAvx2 = 32;
 // merge32_avx2 len <= 256.
 void merge_small_avx2(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
 void merge32_avx2(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
+// The kernel table's AVX2 build of the 32-bit-key direct merge (DirectMerge32Fn, bpe.h): one of the
+// two above by length.
+void bpe_merge_direct32_avx2(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
 
 }  // namespace turbotoken
 #endif
