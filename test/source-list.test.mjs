@@ -29,3 +29,19 @@ it('is what scripts/sources.js gives each build', () => {
   expect(run('wasm')).toEqual([...list.core, ...list.wasm]);
   expect(run('core')).toEqual(list.core);
 });
+
+// The core's public headers are the ones sources.json names: the binding and the WebAssembly glue
+// include nothing else of the core, so everything else in native/core/ may change freely.
+it('lets the binding and the WebAssembly glue include only the core headers marked public', () => {
+  const publicHeaders = new Set(list.core_public_headers);
+  const included = [];
+  for (const dir of ['native/binding', 'native/wasm']) {
+    for (const f of readdirSync(join(root, dir))) {
+      const text = readFileSync(join(root, dir, f), 'utf8');
+      for (const m of text.matchAll(/#include "\.\.\/core\/([^"]+)"/g)) included.push(`native/core/${m[1]}`);
+    }
+  }
+  expect(included.length).toBeGreaterThan(5);
+  expect(included.filter((h) => !publicHeaders.has(h))).toEqual([]);
+  for (const h of publicHeaders) expect(readdirSync(join(root, h, '..'))).toContain(h.split('/').pop());
+});
