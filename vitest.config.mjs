@@ -11,33 +11,33 @@ import { defineConfig } from 'vitest/config';
 // process on the same cores moves their ratios.
 const include = ['test/**/*.test.{mjs,ts}'];
 const timing = [
-  'test/linear-growth.test.mjs',
-  'test/stream.test.mjs',        // the Segmenter's time grows linearly
-  'test/max-tokens.test.mjs',    // a prefix takes less CPU time than the whole
-  'test/token-limit.test.mjs',   // a small limit takes less CPU time than a full count
-  'test/async.test.mjs',         // the event loop turns while the native backend works
-  'test/long-piece-early-stop.test.mjs', // early stops inside one huge piece against a full count
-  'test/pattern-linear-time.test.mjs',   // custom patterns' matching time grows linearly
+  'test/growth/linear-growth.test.mjs',
+  'test/api/stream.test.mjs',        // the Segmenter's time grows linearly
+  'test/api/max-tokens.test.mjs',    // a prefix takes less CPU time than the whole
+  'test/api/token-limit.test.mjs',   // a small limit takes less CPU time than a full count
+  'test/api/async.test.mjs',         // the event loop turns while the native backend works
+  'test/api/long-piece-early-stop.test.mjs', // early stops inside one huge piece against a full count
+  'test/growth/pattern-linear-time.test.mjs',   // custom patterns' matching time grows linearly
 ];
 // Once, on the native addon only:
 const nativeOnly = [
   // They pick backends themselves, in child processes with their own environment.
-  'test/backend-selection.test.mjs',
-  'test/package-install.test.mjs',
+  'test/api/backend-selection.test.mjs',
+  'test/package/package-install.test.mjs',
   // A browser always runs WebAssembly.
-  'test/browser.test.mjs',
+  'test/package/browser.test.mjs',
   // The native binding's buffer memory (WebAssembly memory never shrinks) and its direct calls
   // (the WebAssembly handle is plain JavaScript).
-  'test/scratch-memory.test.mjs',
-  'test/direct-calls.test.mjs',
+  'test/hostile/scratch-memory.test.mjs',
+  'test/api/direct-calls.test.mjs',
   // The compat suites run against the packages they copy: no turbotoken in them.
-  'test/compat-originals.test.mjs',
+  'test/compat/compat-originals.test.mjs',
   // The source list is a file of the repository.
-  'test/source-list.test.mjs',
+  'test/package/source-list.test.mjs',
   // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
   // (arguments, files, the corpus format, shards, its worker pool); that API is held to the
   // reference on both backends by the other files.
-  'test/cli.test.mjs',
+  'test/cli/cli.test.mjs',
 ];
 
 // The longest files start first, so that the two workers finish together. (vitest orders by the
@@ -46,7 +46,7 @@ const nativeOnly = [
 const LONGEST = ['package-install', 'out-of-memory', 'compat-originals', 'every-code-point', 'cli', 'pattern-unicode-version',
   'tokenizer-json', 'custom-vocab', 'parallel-encode', 'compat-gpt-tokenizer', 'kernels', 'decode', 'browser'];
 const rank = (spec) => {
-  const k = LONGEST.findIndex((name) => spec.moduleId.endsWith(`/test/${name}.test.mjs`));
+  const k = LONGEST.findIndex((name) => spec.moduleId.endsWith(`/${name}.test.mjs`));
   return k < 0 ? LONGEST.length : k;
 };
 class LongestFirst extends BaseSequencer {

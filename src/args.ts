@@ -193,7 +193,7 @@ export function checkTokenIds(value: unknown, name = 'tokens'): Uint32Array {
 
 /**
  * The options each entry point reads, by name. readOptions reads exactly these, as own
- * properties; test/prototype-pollution.test.mjs sets every name here on Object.prototype and
+ * properties; test/hostile/prototype-pollution.test.mjs sets every name here on Object.prototype and
  * checks that no entry point notices, so an option added here is covered there.
  */
 export const OPTION_NAMES = freeze({

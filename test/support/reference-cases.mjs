@@ -13,7 +13,7 @@ import { WORST_CASES, repeatToBytes } from './worst-cases.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-// ---- test/differential-adversarial.test.mjs
+// ---- test/reference/differential-adversarial.test.mjs
 
 export const TRICKY = [
   '', ' ', '\n', '  ', ' \n ', '\r\n', '\r\r\n\n', 'a ', ' a', 'a  ', 'a\n\n  b', 'a \t\n b', '\u00a0\u00a0x',
@@ -52,7 +52,7 @@ function adversarialCases() {
   ]);
 }
 
-// ---- test/differential-random.test.mjs
+// ---- test/reference/differential-random.test.mjs
 
 export const RANDOM_CASES = 1500;
 
@@ -66,7 +66,7 @@ function randomCases() {
   return ENCODINGS.flatMap((name) => ['ordinary', 'all'].flatMap((mode) => randomTexts(name, mode).map((text) => [name, mode, text])));
 }
 
-// ---- test/differential-corpus.test.mjs
+// ---- test/reference/differential-corpus.test.mjs
 
 export const CORPUS_KINDS = ['prose', 'code', 'email', 'multilingual'];
 // Per kind and encoding: enough paragraphs of every kind to meet every script and token class.
@@ -106,7 +106,7 @@ function* corpusCases() {
   }
 }
 
-// ---- test/byte-runs.test.mjs
+// ---- test/reference/byte-runs.test.mjs
 
 const ASCII = Array.from({ length: 128 }, (_, b) => String.fromCharCode(b));
 const COMMON = [' ', '\n', '\t', '\r', 'a', 'Z', '-', '=', '*', '#', '.', '_', '/', '!', '~'];
@@ -134,7 +134,7 @@ function byteRunCases() {
   return ENCODINGS.flatMap((name) => [...asciiRuns(), ...commonRuns()].map((text) => [name, 'ordinary', text]));
 }
 
-// ---- test/every-code-point.test.mjs
+// ---- test/reference/every-code-point.test.mjs
 
 // One encoding per pre-tokenizer family; the family decides the splitting, the vocabulary only
 // the merging.
@@ -185,7 +185,7 @@ function* codePointCases() {
   }
 }
 
-// ---- test/support/check-against-reference.mjs (test/bpe-strategies.test.mjs)
+// ---- test/support/check-against-reference.mjs (test/reference/bpe-strategies.test.mjs)
 
 export const STRATEGY_ENCODINGS = ['r50k_base', 'cl100k_base', 'o200k_base'];
 export const STRATEGY_CASES = 400;
@@ -203,7 +203,7 @@ function strategyCases() {
   return STRATEGY_ENCODINGS.flatMap((name) => strategyTexts(name).map((text) => [name, 'ordinary', text]));
 }
 
-// ---- test/support/kernel-check.mjs (test/kernels.test.mjs)
+// ---- test/support/kernel-check.mjs (test/reference/kernels.test.mjs)
 
 export const KERNEL_ENCODINGS = ['r50k_base', 'cl100k_base', 'o200k_base'];
 export const KERNEL_CASES = 300;

@@ -1,0 +1,28 @@
+// Every BPE merge implementation (direct, heap, long, run) holds to the definition on every piece,
+// not just on the piece lengths the default picks them for: TURBOTOKEN_BPE forces one of them.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const script = fileURLToPath(new URL('../support/check-against-reference.mjs', import.meta.url));
+
+function runWith(strategy) {
+  const out = execFileSync(process.execPath, [script, 'r50k_base,cl100k_base,o200k_base', '400'], {
+    env: { ...process.env, TURBOTOKEN_BPE: strategy },
+    encoding: 'utf8',
+    stdio: 'pipe',
+  });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+describe.each(['direct', 'heap', 'long', 'run', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {
+  it('matches the reference', () => {
+    const result = runWith(strategy);
+    expect(result.checked).toBeGreaterThan(1000);
+    expect(result.mismatches).toEqual([]);
+  });
+});
+
+it('rejects an unknown strategy at load with a clear error', () => {
+  expect(() => runWith('fast')).toThrow(/'auto', 'direct', 'heap', 'long' or 'run'/);
+});
