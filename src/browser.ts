@@ -15,8 +15,8 @@ import { loadWasm } from './wasm';
 import { provideModule } from './wasm-runtime';
 
 export { Encoding, splitBatch } from './encoding';
-export type { BatchOptions, BatchResult, EncodeOptions, SpecialTokenSet } from './encoding';
-export type { ChatMessage, EncodeChatOptions } from './compat/chat';
+export type { BatchOptions, BatchResult, EncodeChatOptions, EncodeOptions, SpecialTokenSet } from './encoding';
+export type { ChatMessage } from './chat-framing';
 export { TurbotokenError } from './errors';
 export type { TextInput } from './args';
 

@@ -3,8 +3,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { checkText } from './args';
 import type { Encoding, EncodeOptions } from './encoding';
-import type { Segmenter } from './safe-cut';
-import { segmenterFor, TextChunks } from './stream';
+import { type Segmenter, segmenterFor } from './safe-cut';
+import { TextChunks } from './utf8-stream';
 
 export class EncodeTransform extends Transform {
   readonly #encoding: Encoding;

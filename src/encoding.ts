@@ -1,10 +1,10 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
 import { checkBatchResult, checkIterable, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
-import type { ChatMessage, EncodeChatOptions } from './compat/chat';
+import type { ChatMessage } from './chat-framing';
 import type { EncodingOptions } from './custom-encoding';
 import { rangeError, TurbotokenError } from './errors';
 import { knownFamily, type PatternKind } from './pattern';
-import { cutRules } from './safe-cut';
+import { cutRules, type CutRules, encodeSegments } from './safe-cut';
 import type { TokenizerJsonInput } from './tokenizer-json';
 import * as os from 'node:os';
 import type { NativeEncodingHandle } from './native';
@@ -16,9 +16,9 @@ function lazy<T>(load: () => T): Lazy<T> {
   let loaded: T | undefined;
   return () => (loaded ??= load());
 }
-const chat: Lazy<typeof import('./compat/chat')> = lazy(() => require('./compat/chat'));
-const literals: Lazy<typeof import('./compat/literals')> = lazy(() => require('./compat/literals'));
-const chunks: Lazy<typeof import('./compat/stream')> = lazy(() => require('./compat/stream'));
+const chat: Lazy<typeof import('./chat-framing')> = lazy(() => require('./chat-framing'));
+const literals: Lazy<typeof import('./special-token-search')> = lazy(() => require('./special-token-search'));
+const utf8Stream: Lazy<typeof import('./utf8-stream')> = lazy(() => require('./utf8-stream'));
 const custom: Lazy<typeof import('./custom-encoding')> = lazy(() => require('./custom-encoding'));
 const tokenizerJson: Lazy<typeof import('./tokenizer-json')> = lazy(() => require('./tokenizer-json'));
 
@@ -32,6 +32,11 @@ export interface EncodeOptions {
    * not in allowedSpecial. Pass an empty set to encode special-token text as ordinary text.
    */
   disallowedSpecial?: SpecialTokenSet;
+}
+
+export interface EncodeChatOptions extends EncodeOptions {
+  /** The header the reply is primed with; default 'assistant'; '' primes nothing. */
+  primeWithAssistantResponse?: string;
 }
 
 export interface BatchOptions extends EncodeOptions {
@@ -128,14 +133,6 @@ function availableThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
 }
 
-// encodeGenerator for a pattern without known exact cut points: the whole text is one chunk.
-function* oneChunk(text: string, encode: (chunk: string) => Uint32Array): Generator<Uint32Array, number, undefined> {
-  if (text === '') return 0;
-  const ids = encode(text);
-  yield ids;
-  return ids.length;
-}
-
 const OUTPUT_BUFFER_IDS = 4096;
 const textEncoder = new TextEncoder();
 // Reads bytes as the core does: ill-formed UTF-8 becomes U+FFFD, a leading U+FEFF stays.
@@ -163,8 +160,9 @@ export class Encoding {
   readonly #specialNames: string[];
   readonly #allMask: Uint8Array;
   readonly #handle: NativeEncodingHandle;
-  // Whether encodeGenerator may cut long texts (a shipped pattern, no whitespace in special tokens).
-  readonly #cuttable: boolean;
+  // Where encodeGenerator may cut long texts; null (never) unless a shipped pattern without
+  // whitespace in special tokens.
+  readonly #cutRules: CutRules | null;
   // Short results are written here by the native side and copied out with slice(): one typed
   // array allocation in JS is much cheaper than one made through the addon boundary.
   readonly #output = new Uint32Array(OUTPUT_BUFFER_IDS);
@@ -179,7 +177,7 @@ export class Encoding {
     let [, name, handle, specialTokens, pattern] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string];
     if (args[0] !== FROM_NATIVE) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
     this.patternKind = knownFamily(pattern) ?? 'regexp';
-    this.#cuttable = cutRules(pattern, Object.keys(specialTokens)) !== null;
+    this.#cutRules = cutRules(pattern, Object.keys(specialTokens));
     this.name = name;
     this.patternSource = pattern;
     this.specialTokens = Object.freeze({ ...specialTokens });
@@ -447,8 +445,7 @@ export class Encoding {
     const [, disallowed] = this.#policy(opts);
     const names = disallowed ? this.#specialNames.filter((_, i) => disallowed[i]) : [];
     if (literals().findLiteral(literals().alternation(names), whole)) this.count(whole, opts as EncodeOptions);
-    if (!this.#cuttable) return oneChunk(whole, (chunk) => this.encode(chunk, opts as EncodeOptions));
-    return chunks().encodeChunks(whole, (chunk) => this.encode(chunk, opts as EncodeOptions));
+    return encodeSegments(whole, this.#cutRules, (segment) => this.encode(segment, opts as EncodeOptions));
   }
 
   /**
@@ -457,12 +454,12 @@ export class Encoding {
    * pieces join to decode(tokens).
    */
   decodeGenerator(tokens: Iterable<number>): Generator<string, void, undefined> {
-    return guardedIteration(chunks().decodeChunks(checkIterable(tokens, 'tokens'), (token, i) => this.#bytesOf(token, i)));
+    return guardedIteration(utf8Stream().decodeChunks(checkIterable(tokens, 'tokens'), (token, i) => this.#bytesOf(token, i)));
   }
 
   /** decodeGenerator for an async source of tokens (e.g. a model's stream). */
   decodeAsyncGenerator(tokens: AsyncIterable<number>): AsyncGenerator<string, void, undefined> {
-    return guardedAsyncIteration(chunks().decodeChunksAsync(checkIterable(tokens, 'tokens', true), (token, i) => this.#bytesOf(token, i)));
+    return guardedAsyncIteration(utf8Stream().decodeChunksAsync(checkIterable(tokens, 'tokens', true), (token, i) => this.#bytesOf(token, i)));
   }
 
   #bytesOf(token: unknown, index: number): Uint8Array {

@@ -8,12 +8,12 @@ import { native } from './native';
 import { listEncodings, loadEncoding } from './registry';
 
 export { Encoding, splitBatch } from './encoding';
-export type { BatchOptions, BatchResult, CountOptions, EncodeOptions, EncodeTextOptions, EncodingWithOffsets, OrdinaryOptions, SpecialTokenSet } from './encoding';
+export type { BatchOptions, BatchResult, CountOptions, EncodeChatOptions, EncodeOptions, EncodeTextOptions, EncodingWithOffsets, OrdinaryOptions, SpecialTokenSet } from './encoding';
 export type { EncodingOptions } from './custom-encoding';
 export type { PatternKind } from './pattern';
 export type { RanksInput } from './vocab-file';
 export type { TokenizerJsonInput } from './tokenizer-json';
-export type { ChatMessage, EncodeChatOptions } from './compat/chat';
+export type { ChatMessage } from './chat-framing';
 export { TurbotokenError } from './errors';
 export type { TextInput } from './args';
 export { listEncodings } from './registry';

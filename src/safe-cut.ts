@@ -1,5 +1,8 @@
 // Where a text may be cut so that encoding the two parts separately gives exactly the ids of the
-// whole. Used by encodeStream and the corpus CLI to encode unbounded input piece by piece.
+// whole, and the segmenters built on it: for streams (encodeStream, the CLI's text and JSON
+// lines), for whole texts (encodeGenerator) and for raw bytes (the corpus CLI's plain-text files).
+// Its twin in the core is native/core/pretok/safe_cut.cpp; test/data/safe-cut-cases.json holds
+// both to one table of cases.
 //
 // Why these rules are exact (T is the text, p the cut, "ws" is the reference's \s, i.e. Unicode
 // White_Space; see docs/encoding.md for the patterns):
@@ -82,6 +85,23 @@ export function isSafeCut(s: string, p: number, rules: CutRules): boolean {
   }
   if (newlineFamily) return isNewline(before) && here !== 0x2f; // L
   return before !== 0x20 && p >= 2 && !isWhiteSpace(s.charCodeAt(p - 2)); // G
+}
+
+const rulesOf = new WeakMap<object, CutRules | null>();
+
+/** The cut rules of an encoding (cutRules of its pattern and special tokens), computed once. */
+export function cutRulesOf(encoding: { readonly patternSource: string; readonly specialTokens: Readonly<Record<string, number>> }): CutRules | null {
+  let rules = rulesOf.get(encoding);
+  if (rules === undefined) {
+    rules = cutRules(encoding.patternSource, Object.keys(encoding.specialTokens));
+    rulesOf.set(encoding, rules);
+  }
+  return rules;
+}
+
+/** A Segmenter that cuts only where `encoding` allows exact cuts (see Segmenter for `target`). */
+export function segmenterFor(encoding: Parameters<typeof cutRulesOf>[0], target?: number): Segmenter {
+  return new Segmenter(cutRulesOf(encoding), target);
 }
 
 const CONTEXT = 3; // characters before a cut that the rules read (p-2, p-1), plus one undecided
@@ -190,5 +210,130 @@ export class Segmenter {
     }
     this.#scanFrom = Math.min(p, end - 1);
     return cuts;
+  }
+}
+
+// encodeGenerator's chunks are about this long (tests make them short).
+let generatorTarget = 1 << 16;
+
+/** @internal For tests: the length after which encodeGenerator cuts at the next ASCII seam. */
+export function setChunkTarget(length: number): void {
+  generatorTarget = length;
+}
+
+const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isAsciiAlnum = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x39);
+
+// encodeGenerator cuts only at the safe cuts that are ASCII seams, the points docs/api.md names:
+// a space between two ASCII letters (a case of rule W), or a newline after a visible ASCII
+// character and before an ASCII letter or digit (a case of L, or of G in the gpt2 family).
+function isAsciiSeam(s: string, p: number): boolean {
+  const here = s.charCodeAt(p);
+  const before = s.charCodeAt(p - 1);
+  if (here === 0x20) return isAsciiLetter(before) && isAsciiLetter(s.charCodeAt(p + 1));
+  if (before !== 0x0a || p < 2) return false;
+  const beforeNewline = s.charCodeAt(p - 2);
+  return beforeNewline > 0x20 && beforeNewline < 0x7f && isAsciiAlnum(here);
+}
+
+/**
+ * [start, end) bounds of the segments of a whole text: each ends at the first safe ASCII seam at
+ * least `target` characters after its start. One segment when rules is null or no seam exists;
+ * none for ''.
+ */
+export function* seamSegments(text: string, rules: CutRules | null, target: number): Generator<[number, number]> {
+  const step = Math.max(1, target);
+  let start = 0;
+  while (start < text.length) {
+    let end = rules ? Math.min(text.length, start + step) : text.length;
+    while (end < text.length && !(isAsciiSeam(text, end) && isSafeCut(text, end, rules as CutRules))) end++;
+    yield [start, end];
+    start = end;
+  }
+}
+
+/** encodeGenerator's chunks: the ids of each seam segment of `text`; returns the total count. */
+export function* encodeSegments(text: string, rules: CutRules | null, encode: (segment: string) => Uint32Array): Generator<Uint32Array, number, undefined> {
+  let total = 0;
+  for (const [start, end] of seamSegments(text, rules, generatorTarget)) {
+    const ids = encode(text.slice(start, end));
+    total += ids.length;
+    yield ids;
+  }
+  return total;
+}
+
+// The corpus command cuts a plain-text file's raw bytes without decoding them on the reading
+// thread: the workers' encode() reads each segment as TextDecoder would. Its one cut is the
+// byte-level case of rule W: before byte p a visible ASCII character (0x21-0x7E, never
+// whitespace), at p an ASCII space or tab (whitespace, neither CR nor LF). It is exact even in
+// ill-formed UTF-8: an ASCII byte always ends any pending sequence in the WHATWG decoder (which
+// emits U+FFFD for it and reads the ASCII byte afresh), so decoding the bytes before p and from
+// p separately gives the decoding of the whole, split at p, and in that text rule W holds at p.
+// Text without such a pair (e.g. scripts written without ASCII spaces) stays in one segment.
+const SPACE = 0x20;
+const TAB = 0x09;
+
+function isByteCut(before: number, here: number): boolean {
+  return (here === SPACE || here === TAB) && before >= 0x21 && before <= 0x7e;
+}
+
+export class ByteSegmenter {
+  #parts: Uint8Array[] = [];
+  #held = 0; // bytes in #parts
+  #previous = -1; // the byte before the current chunk, or -1
+
+  /**
+   * @param target segments end at the first cut at least this many bytes long
+   * @param enabled false when the encoding has no known exact cuts (cutRulesOf is null): then
+   *   nothing is cut
+   */
+  constructor(
+    readonly target: number,
+    readonly enabled: boolean,
+  ) {}
+
+  /** Adds bytes (kept, not copied: pass a buffer that is not reused); returns finished segments. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let from = 0; // chunk offset where the held segment continues
+    while (this.enabled) {
+      const p = this.#findCut(chunk, Math.max(from + (this.#held === 0 ? 1 : 0), from + this.target - this.#held));
+      if (p < 0) break;
+      this.#parts.push(chunk.subarray(from, p));
+      out.push(this.#take());
+      from = p;
+    }
+    if (from < chunk.length) {
+      this.#parts.push(chunk.subarray(from));
+      this.#held += chunk.length - from;
+    }
+    if (chunk.length) this.#previous = chunk[chunk.length - 1];
+    return out;
+  }
+
+  /** The held bytes (the last segment); the segmenter is then empty for a new file. */
+  end(): Uint8Array {
+    const rest = this.#take();
+    this.#previous = -1;
+    return rest;
+  }
+
+  // Each byte is examined at most once per segment: the search starts `target` bytes after a cut.
+  #findCut(chunk: Uint8Array, start: number): number {
+    for (let p = Math.max(0, start); p < chunk.length; p++) {
+      const here = chunk[p];
+      if (here !== SPACE && here !== TAB) continue;
+      if (isByteCut(p > 0 ? chunk[p - 1] : this.#previous, here)) return p;
+    }
+    return -1;
+  }
+
+  // One copy of the held bytes: a segment owns its memory, so posting it copies only itself.
+  #take(): Uint8Array {
+    const parts = this.#parts;
+    this.#parts = [];
+    this.#held = 0;
+    return Buffer.concat(parts);
   }
 }

@@ -1,11 +1,10 @@
 // Streaming encode and decode: Node streams of text in, ids out (and back), exact for any
-// chunking. The cut points and why they are exact: safe-cut.ts.
+// chunking. The cut points and why they are exact: safe-cut.ts; the Transform: encode-transform.ts.
 import type { Transform } from 'node:stream';
 import { checkTokenIds, readOptions } from './args';
 import { Encoding, type EncodeOptions } from './encoding';
 import { typeError } from './errors';
 import { loadEncoding } from './registry';
-import { type CutRules, cutRules, Segmenter } from './safe-cut';
 
 /** An Encoding, or the name of one for getEncoding(). */
 export type EncodingLike = Encoding | string;
@@ -14,47 +13,6 @@ export function resolveEncoding(value: unknown, name = 'encoding'): Encoding {
   if (Encoding.isEncoding(value)) return value;
   if (typeof value === 'string') return loadEncoding(value);
   throw typeError(`The "${name}" argument must be an Encoding or an encoding name; received ${value === null ? 'null' : typeof value}`);
-}
-
-const rulesCache = new WeakMap<Encoding, CutRules | null>();
-
-/** A Segmenter that cuts only where `encoding` allows exact cuts (see Segmenter for `target`). */
-export function segmenterFor(encoding: Encoding, target?: number): Segmenter {
-  let rules = rulesCache.get(encoding);
-  if (rules === undefined) {
-    rules = cutRules(encoding.patternSource, Object.keys(encoding.specialTokens));
-    rulesCache.set(encoding, rules);
-  }
-  return new Segmenter(rules, target);
-}
-
-/**
- * Turns byte and string chunks into text. Bytes are one UTF-8 stream across chunks (a character
- * split between chunks is joined; ill-formed bytes become U+FFFD, as encode() reads bytes); a
- * string chunk ends any incomplete byte sequence before it.
- */
-export class TextChunks {
-  // ignoreBOM keeps a leading U+FEFF, as encode(bytes) does.
-  #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  #pendingBytes = false;
-
-  push(chunk: string | Uint8Array): string {
-    if (typeof chunk !== 'string') {
-      this.#pendingBytes = true;
-      return this.#decoder.decode(chunk, { stream: true });
-    }
-    return this.#flushBytes() + chunk;
-  }
-
-  end(): string {
-    return this.#flushBytes();
-  }
-
-  #flushBytes(): string {
-    if (!this.#pendingBytes) return '';
-    this.#pendingBytes = false;
-    return this.#decoder.decode();
-  }
 }
 
 /**

@@ -9,12 +9,10 @@ import { isUtf8 } from 'node:buffer';
 import { constants, type BigIntStats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Encoding } from '../encoding';
-import { segmenterFor } from '../stream';
+import { ByteSegmenter, cutRulesOf, segmenterFor } from '../safe-cut';
 import { fileError } from './common';
 import { CliError } from './options';
 import { invalidUtf8Error, type InvalidMode } from './text-input';
-import { cutRules } from '../safe-cut';
-import { ByteSegmenter } from './byte-segments';
 import { firstInvalidUtf8, Utf8Checker } from './utf8';
 
 export interface InputFile {
@@ -106,9 +104,9 @@ export function bytesInRange(file: InputFile, lo: number, hi: number): number {
 
 export async function readTextDocument(file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
   // The bytes go to the encoder undecoded (encode() reads them as TextDecoder would), cut only
-  // where byte-segments.ts proves it exact; the reading thread only checks UTF-8 (simdutf).
+  // where ByteSegmenter (safe-cut.ts) proves it exact; the reading thread only checks UTF-8 (simdutf).
   const checker = new Utf8Checker();
-  const segmenter = new ByteSegmenter(settings.target, hasCutRules(settings.encoding));
+  const segmenter = new ByteSegmenter(settings.target, cutRulesOf(settings.encoding) !== null);
   const handle = await openInput(file);
   try {
     let total = 0;
@@ -135,17 +133,6 @@ export async function readTextDocument(file: InputFile, index: number, settings:
 function checkUtf8(checker: Utf8Checker, step: () => void, path: string, invalid: InvalidMode): void {
   step();
   if (invalid === 'fail' && checker.firstInvalid >= 0) throw invalidUtf8Error(path, checker.firstInvalid);
-}
-
-const cutRulesKnown = new WeakMap<Encoding, boolean>();
-
-function hasCutRules(encoding: Encoding): boolean {
-  let known = cutRulesKnown.get(encoding);
-  if (known === undefined) {
-    known = cutRules(encoding.patternSource, Object.keys(encoding.specialTokens)) !== null;
-    cutRulesKnown.set(encoding, known);
-  }
-  return known;
 }
 
 // Non-blocking: should the path have become a FIFO since it was listed, opening it returns at

@@ -2,7 +2,8 @@
 // --invalid asks: `replace` reads ill-formed bytes as U+FFFD (as encode() reads bytes), `fail`
 // stops at the first one, naming the file and byte offset.
 import type { Encoding } from '../encoding';
-import { segmenterFor, TextChunks } from '../stream';
+import { segmenterFor } from '../safe-cut';
+import { TextChunks } from '../utf8-stream';
 import { displayName, fileError, readChunks } from './common';
 import { CliError } from './options';
 import { Utf8Checker } from './utf8';

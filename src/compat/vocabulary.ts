@@ -4,7 +4,7 @@
 // occurrences goes to the core, which is what the references do internally.
 import type { Encoding } from '../encoding';
 import { rangeError, TurbotokenError } from '../errors';
-import { alternation, findLiteral } from './literals';
+import { alternation, findLiteral } from '../special-token-search';
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -8,15 +8,15 @@ import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const require = createRequire(import.meta.url);
-const stream = require('../../dist/cjs/compat/stream.js');
+const safeCut = require('../../dist/cjs/safe-cut.js');
 const err = (Type, code) => expect.objectContaining({ constructor: Type, code });
 const flat = (chunks) => chunks.flatMap((chunk) => [...chunk]);
 
 describe.each(ENCODINGS)('encodeGenerator on %s', (name) => {
   const enc = getEncoding(name);
-  afterAll(() => stream.setChunkTarget(1 << 16));
+  afterAll(() => safeCut.setChunkTarget(1 << 16));
   it('cut at every safe point, still equals encode()', () => {
-    stream.setChunkTarget(1);
+    safeCut.setChunkTarget(1);
     const next = rng(0xc07 + name.length);
     // Random text with many letter-space-letter and newline-letter seams, plus real paragraphs.
     const seams = ['a b', 'Z y', '.\nA', 'x\n1', ')\nq', 'é b', 'a\u00a0b', 'a  b', "it's x", '1 a'];
@@ -31,7 +31,7 @@ describe.each(ENCODINGS)('encodeGenerator on %s', (name) => {
     expect(chunked).toBeGreaterThan(texts.length / 2);
   });
   it('returns the total count and reads bytes as encode() does', () => {
-    stream.setChunkTarget(4);
+    safeCut.setChunkTarget(4);
     const text = PARAGRAPHS.join('\n');
     const it = enc.encodeGenerator(Buffer.from(`\ufeff${text}`));
     let step = it.next();

@@ -1,4 +1,4 @@
-// The corpus command cuts plain-text files as raw bytes (src/cli/byte-segments.ts): the segments
+// The corpus command cuts plain-text files as raw bytes (ByteSegmenter in src/safe-cut.ts): the segments
 // join to the input, and encoding them one by one gives exactly the ids of the whole, also when
 // the bytes are not valid UTF-8 (each part is then read as TextDecoder reads it).
 import { createRequire } from 'node:module';
@@ -7,7 +7,7 @@ import { getEncoding } from '../../index.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const require = createRequire(import.meta.url);
-const { ByteSegmenter } = require('../../dist/cjs/cli/byte-segments.js');
+const { ByteSegmenter } = require('../../dist/cjs/safe-cut.js');
 
 const NOISE = [[0xff], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0x80], [0xed, 0xa0, 0x80], [0xc0, 0xaf]];
 

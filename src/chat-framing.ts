@@ -1,10 +1,9 @@
 // Chat framing as gpt-tokenizer (4.0.0) lays it out, so that counts agree with it token for
 // token: ChatML (<|im_start|>name<|im_sep|>content<|im_end|>) for cl100k_base and o200k_base,
 // OpenAI's harmony format for o200k_harmony, and a reply primed with the assistant's header.
-import { checkString, quote, readObject, type ReadOptions } from '../args';
-import type { EncodeOptions } from '../encoding';
-import { encodingNameForModel } from '../models';
-import { TurbotokenError, typeError } from '../errors';
+import { checkString, quote, readObject, type ReadOptions } from './args';
+import { encodingNameForModel } from './models';
+import { TurbotokenError, typeError } from './errors';
 
 export interface ChatMessage {
   role?: 'system' | 'user' | 'assistant' | 'developer' | (string & {});
@@ -21,11 +20,6 @@ export interface ChatMessage {
   constraint?: string;
   /** Harmony only: the closing token; default '<|end|>'. */
   terminator?: '<|end|>' | '<|return|>' | '<|call|>';
-}
-
-export interface EncodeChatOptions extends EncodeOptions {
-  /** The header the reply is primed with; default 'assistant'; '' primes nothing. */
-  primeWithAssistantResponse?: string;
 }
 
 /** A step of a framed chat: fixed ids, or text to encode (with the caller's options or the defaults). */
