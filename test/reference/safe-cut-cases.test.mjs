@@ -10,7 +10,7 @@ import { getEncoding } from '../../index.mjs';
 
 const require = createRequire(import.meta.url);
 const { ByteSegmenter, Segmenter, cutRulesOf, isSafeCut, seamSegments } = require('../../dist/cjs/safe-cut.js');
-const table = JSON.parse(readFileSync(new URL('./data/safe-cut-cases.json', import.meta.url), 'utf8'));
+const table = JSON.parse(readFileSync(new URL('../data/safe-cut-cases.json', import.meta.url), 'utf8'));
 
 const FAMILIES = {
   gpt2: ['gpt2', 'r50k_base', 'p50k_base', 'p50k_edit'],
