@@ -1,6 +1,6 @@
 // A caller's vocabulary: a .tiktoken file (lines "base64-bytes rank", or the npm tiktoken package's
 // "! first-rank base64 base64 ..." lines) or a Map from bytes to rank,
-// checked and packed into the core's .tkv blob (the format scripts/build-vocab.mjs writes).
+// checked and packed into the core's vocabulary blob (TTV2, described in native/core/vocab.h).
 import { readFileSync } from 'node:fs';
 import { checkText, isMap, isUint8Array, mapPairs, quote, shorten } from './args';
 import { TurbotokenError, typeError } from './errors';
@@ -24,7 +24,7 @@ export function whereOf(e: RankEntry): string {
 
 /** The core keeps a token's length in one byte. */
 export const MAX_TOKEN_BYTES = 255;
-/** Ranks index arrays in the core; a bound keeps a stray huge rank from allocating gigabytes. */
+/** The core's hash table keeps a rank in 24 bits. */
 export const MAX_RANK = (1 << 24) - 1;
 
 const RANK = /^(?:0|[1-9][0-9]*)$/;
@@ -147,9 +147,11 @@ export interface PackedVocabulary {
 
 /**
  * Checks the entries (no empty or over-long token, no rank twice, ranks in range) and packs them
- * as the core's .tkv blob: "TTV1", u32 slot count, one length byte per rank (0 = no token at that
- * rank), then the tokens' bytes in rank order. Ranks may have gaps. The same bytes twice is left
- * to the core, which finds it while hashing; findDuplicateBytes then names the lines.
+ * as the core's TTV2 blob (native/core/vocab.h): "TTV2", u32 token count, u32 ranks ascending,
+ * one length byte per token, then the tokens' bytes in rank order. Its size and the work here
+ * follow the number of tokens, not the largest rank: ranks may have gaps of any size. The same
+ * bytes twice is left to the core, which finds it while hashing; findDuplicateBytes then names
+ * the lines.
  */
 export function packVocabulary(entries: readonly RankEntry[]): PackedVocabulary {
   if (entries.length === 0) throw vocabularyError('The vocabulary has no tokens');
@@ -162,27 +164,75 @@ export function packVocabulary(entries: readonly RankEntry[]): PackedVocabulary 
     maxRank = Math.max(maxRank, e.rank);
     total += e.bytes.length;
   }
-  const slots = maxRank + 1;
-  const entryOfRank = new Int32Array(slots).fill(-1);
-  entries.forEach((e, k) => {
-    const same = entryOfRank[e.rank];
-    if (same >= 0) throw vocabularyError(`${whereOf(e)}: the rank ${e.rank} is already the rank of ${whereOf(entries[same])}`);
-    entryOfRank[e.rank] = k;
-  });
-  const blob = new Uint8Array(8 + slots + total);
-  blob.set([0x54, 0x54, 0x56, 0x31]); // "TTV1"
-  new DataView(blob.buffer).setUint32(4, slots, true);
-  let at = 8 + slots;
-  for (let rank = 0; rank < slots; rank++) {
-    const k = entryOfRank[rank];
-    if (k < 0) continue;
-    const bytes = entries[k].bytes;
-    blob[8 + rank] = bytes.length;
+  const order = rankOrder(entries, maxRank);
+  const n = order.length;
+  const ranks = new Uint32Array(n);
+  for (let k = 0; k < n; k++) ranks[k] = entries[order[k]].rank;
+  const blob = new Uint8Array(8 + 5 * n + total);
+  const view = new DataView(blob.buffer);
+  blob.set([0x54, 0x54, 0x56, 0x32]); // "TTV2"
+  view.setUint32(4, n, true);
+  let at = 8 + 5 * n;
+  for (let k = 0; k < n; k++) {
+    const bytes = entries[order[k]].bytes;
+    view.setUint32(8 + 4 * k, ranks[k], true);
+    blob[8 + 4 * n + k] = bytes.length;
     blob.set(bytes, at);
     at += bytes.length;
   }
-  const whereRank = (rank: number) => (rank < slots && entryOfRank[rank] >= 0 ? whereOf(entries[entryOfRank[rank]]) : undefined);
+  const whereRank = (rank: number) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ranks[mid] < rank) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < n && ranks[lo] === rank ? whereOf(entries[order[lo]]) : undefined;
+  };
   return { blob, whereRank };
+}
+
+/**
+ * The indexes of the entries by ascending rank; throws for a rank given twice, naming the first
+ * entry (in input order) whose rank an earlier one has, and that earlier one. Ranks that fill
+ * their range are placed through a table by rank; far-apart ranks are sorted instead, so that a
+ * rank of 2^24 - 1 costs no table of 2^24 entries.
+ */
+function rankOrder(entries: readonly RankEntry[], maxRank: number): Int32Array {
+  const n = entries.length;
+  const duplicate = (k: number, same: number) =>
+    vocabularyError(`${whereOf(entries[k])}: the rank ${entries[k].rank} is already the rank of ${whereOf(entries[same])}`);
+  if (maxRank < 2 * n + 4096) {
+    const entryOfRank = new Int32Array(maxRank + 1).fill(-1);
+    entries.forEach((e, k) => {
+      const same = entryOfRank[e.rank];
+      if (same >= 0) throw duplicate(k, same);
+      entryOfRank[e.rank] = k;
+    });
+    const order = new Int32Array(n);
+    let w = 0;
+    for (const k of entryOfRank) if (k >= 0) order[w++] = k;
+    return order;
+  }
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  order.sort((a, b) => entries[a].rank - entries[b].rank || a - b);
+  let first = -1;
+  let firstSame = -1;
+  for (let k = 1; k < n; k++) {
+    const a = order[k - 1];
+    const b = order[k];
+    // In a run of one rank the entries are in input order; its second entry is its first repeat.
+    if (entries[a].rank === entries[b].rank && (k < 2 || entries[order[k - 2]].rank !== entries[b].rank)) {
+      if (first < 0 || b < first) {
+        first = b;
+        firstSame = a;
+      }
+    }
+  }
+  if (first >= 0) throw duplicate(first, firstSame);
+  return order;
 }
 
 /** Throws an error naming both definitions of the first token defined twice, if there is one. */

@@ -293,11 +293,7 @@ Status Encoding::encode_with_offsets(const uint8_t* text, size_t n, bool text_ma
 }
 
 bool Encoding::token_bytes(uint32_t id, const uint8_t** data, size_t* len) const {
-  if (vocab_.has_rank(id)) {
-    *data = vocab_.token_data(id);
-    *len = vocab_.token_length(id);
-    return true;
-  }
+  if (vocab_.token(id, data, len)) return true;
   uint32_t slots = vocab_.slot_count();
   int32_t k = -1;
   if (id >= slots && id - slots < special_by_id_.size()) {

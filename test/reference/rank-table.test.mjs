@@ -1,7 +1,7 @@
 // The rank table: the bytes of every token give back its rank, for every shipped encoding. The
-// table keeps a token's first 8 bytes and, past 8 bytes, its last 4 inline; tokens that share
-// their first 8 bytes and their length (" developer" and " developed") land on the same home
-// slot and must still be told apart.
+// table keeps a token's first 8 bytes and, past 8 bytes, its last 4 inline (past 12 bytes, where
+// its bytes start); tokens that share their first 8 bytes and their length (" developer" and
+// " developed") land on the same home slot and must still be told apart.
 import { describe, expect, it } from 'vitest';
 import { getEncoding } from '../../index.mjs';
 import { ENCODINGS } from '../support/reference.mjs';

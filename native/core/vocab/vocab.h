@@ -50,7 +50,12 @@ inline bool same_after_prefix(const uint8_t* a, const uint8_t* b, size_t len) {
 
 class Vocab {
  public:
-  // Parses a .tkv blob (see scripts/build-vocab.mjs for the format). The blob is copied.
+  // Parses a vocabulary blob, which is copied. Two formats (little-endian), both with the
+  // tokens' bytes concatenated in rank order at the end:
+  //   "TTV1", u32 slots, u8 length[slots] (0: no token at that rank)   (scripts/build-vocab.mjs)
+  //   "TTV2", u32 tokens, u32 rank[tokens] (ascending), u8 length[tokens] (1..255)
+  // A TTV2 blob's size follows the tokens whatever their ranks; src/vocab-file.ts writes it.
+  // Either way the arrays by rank cover only the ranks the tokens fill (kDenseSlack).
   Status load(const uint8_t* blob, size_t size);
 
   // Rank of the token with exactly these bytes, or kNoRank.
@@ -73,15 +78,39 @@ class Vocab {
   // is no token, which encode reports as kByteNotInVocabulary (tiktoken panics there).
   bool has_every_byte() const { return has_every_byte_; }
 
-  // Number of rank slots (max rank + 1); slots without a token have length 0.
-  uint32_t slot_count() const { return uint32_t(lengths_.size()); }
-  bool has_rank(uint32_t rank) const { return rank < lengths_.size() && lengths_[rank] != 0; }
-  const uint8_t* token_data(uint32_t rank) const { return bytes_.data() + offsets_[rank]; }
-  uint32_t token_length(uint32_t rank) const { return lengths_[rank]; }
+  // One past the largest rank.
+  uint32_t slot_count() const { return rank_end_; }
+  bool has_rank(uint32_t rank) const {
+    if (__builtin_expect(rank < dense_count_, 1)) return lengths_[rank] != 0;
+    return far_token(rank) != nullptr;
+  }
+  // For a rank that has a token (has_rank).
+  const uint8_t* token_data(uint32_t rank) const {
+    if (__builtin_expect(rank < dense_count_, 1)) return bytes_.data() + offsets_[rank];
+    return bytes_.data() + far_token(rank)->offset;
+  }
+  uint32_t token_length(uint32_t rank) const {
+    if (__builtin_expect(rank < dense_count_, 1)) return lengths_[rank];
+    return far_token(rank)->length;
+  }
+  // The bytes of the token of this rank: false when there is none. One lookup for a far rank.
+  bool token(uint32_t rank, const uint8_t** data, size_t* len) const {
+    if (__builtin_expect(rank < dense_count_, 1)) {
+      *data = bytes_.data() + offsets_[rank];
+      *len = lengths_[rank];
+      return *len != 0;
+    }
+    const FarToken* f = far_token(rank);
+    if (!f) return false;
+    *data = bytes_.data() + f->offset;
+    *len = f->length;
+    return true;
+  }
   // The length of the longest token (at most kMaxTokenLength): no part BPE leaves is longer.
   size_t max_token_length() const { return max_token_length_; }
-  // Raw views of the token arrays for loops that write bytes: through a uint8_t* the compiler
-  // must assume a write may change a vector's own pointers and reloads them on every token.
+  // Raw views of the dense rank arrays (ranks below count) for loops that write bytes: through a
+  // uint8_t* the compiler must assume a write may change a vector's own pointers and reloads
+  // them on every token. A rank at or past count is a far token (token_data) or no token.
   struct TokenView {
     const uint8_t* bytes;
     const uint32_t* offsets;
@@ -92,22 +121,28 @@ class Vocab {
     uint32_t count;
   };
   TokenView tokens() const {
-    return {bytes_.data(), offsets_.data(), lengths_.data(), length_info_.data(), uint32_t(lengths_.size())};
+    return {bytes_.data(), offsets_.data(), lengths_.data(), length_info_.data(), dense_count_};
   }
   size_t memory_bytes() const;
   // Unique per loaded vocabulary in this process (never 0); keys per-thread caches.
   uint32_t id() const { return id_; }
 
   static constexpr size_t kMaxTokenLength = 255;
-  // Slots (ranks) a vocabulary may have: a table slot keeps a rank in 24 bits.
+  // Ranks are below this: a table slot keeps a rank in 24 bits.
   static constexpr uint32_t kMaxSlots = uint32_t(1) << 24;
+  // The dense arrays cover ranks [0, d) for the largest d that is at most twice the number of
+  // tokens below it plus this slack; the ranks past d are far tokens. Every shipped vocabulary
+  // (ranks 0..n-1, a few holes) is dense throughout.
+  static constexpr uint32_t kDenseSlack = 4096;
   // token_data(rank) can be read this many bytes past the token's start, whatever its length.
   static constexpr size_t kTokenSlack = 16;
 
  private:
-  // An open-addressing slot: the token's first 8 bytes packed and, past 8 bytes, its last 4, so
-  // that a lookup of up to 12 bytes reads one cache line and compares integers (a longer token's
-  // middle is compared with its bytes). rank_length is rank << 8 | length; 0 marks an empty slot.
+  // An open-addressing slot: the token's first 8 bytes packed and, past 8 bytes up to 12, its
+  // last 4, so that a lookup of up to 12 bytes reads one cache line and compares integers. Past 12
+  // bytes, tail is where the token starts in bytes_, and the rest of it is compared from there:
+  // no lookup by rank, whose far ranks (far_token) would put a call into every merge loop.
+  // rank_length is rank << 8 | length; 0 marks an empty slot.
   struct Entry {
     uint64_t key;
     uint32_t tail;
@@ -116,10 +151,9 @@ class Vocab {
     size_t length() const { return rank_length & 0xFF; }
   };
   // Whether slot e holds exactly bytes[0..len), whose packed prefix and tail are key and tail.
-  // Up to 12 bytes, key and tail are the whole token; past that its middle is compared too.
   bool holds(const Entry& e, uint64_t key, uint32_t tail, const uint8_t* bytes, size_t len) const {
-    if (e.key != key || e.tail != tail || e.length() != len) return false;
-    return len <= 12 || same_after_prefix(token_data(e.rank()), bytes, len);
+    if (e.key != key || e.length() != len) return false;
+    return len <= 12 ? e.tail == tail : same_after_prefix(bytes_.data() + e.tail, bytes, len);
   }
   static uint32_t tail_of(const uint8_t* bytes, size_t len) {
     if (len <= 8) return 0;
@@ -142,7 +176,17 @@ class Vocab {
     const size_t b = filter_bit(h);
     return (filter_[b >> 6] >> (b & 63)) & 1;
   }
-  bool insert(uint32_t rank);
+  // A token whose rank is at or past dense_count_: 12 bytes, where dense arrays reaching its rank
+  // would take 7 bytes per rank value (117 MB for a rank of 2^24 - 1).
+  struct FarToken {
+    uint32_t rank;
+    uint32_t offset;  // in bytes_
+    uint32_t length;
+  };
+  // The far token of this rank, or null. Out of line: no dense lookup pays for its code.
+  __attribute__((noinline)) const FarToken* far_token(uint32_t rank) const;
+  bool add(uint32_t rank, const uint8_t* p, size_t len);
+  bool insert(uint32_t rank, const uint8_t* p, size_t len);
   bool allocate_table(size_t slots);
   // load() indexes and inserts the tokens in chunks through these out-of-line functions: in
   // WebAssembly a call that runs once stays in V8's baseline code, while a function called
@@ -150,15 +194,19 @@ class Vocab {
   static constexpr uint32_t kLoadChunk = 4096;
   __attribute__((noinline)) size_t index_tokens(uint32_t from, uint32_t to, size_t offset);
   __attribute__((noinline)) bool insert_tokens(uint32_t from, uint32_t to);
+  __attribute__((noinline)) bool insert_far_tokens(size_t from, size_t to);
 
   struct FreeTable {
     void operator()(Entry* p) const { std::free(p); }
   };
 
   std::vector<uint8_t> bytes_;      // all tokens, concatenated by rank
-  std::vector<uint32_t> offsets_;   // rank -> start in bytes_
-  std::vector<uint8_t> lengths_;    // rank -> length (0 = no token)
-  std::vector<uint16_t> length_info_;  // rank -> TokenView::length_info (decode's length pass)
+  std::vector<uint32_t> offsets_;   // dense rank -> start in bytes_
+  std::vector<uint8_t> lengths_;    // dense rank -> length (0 = no token)
+  std::vector<uint16_t> length_info_;  // dense rank -> TokenView::length_info (decode's length pass)
+  std::vector<FarToken> far_;       // the ranks from dense_count_ on, ascending
+  uint32_t dense_count_ = 0;        // lengths_.size(), kept apart for the inline lookups
+  uint32_t rank_end_ = 0;           // one past the largest rank
   std::unique_ptr<Entry[], FreeTable> table_;  // mask_ + 1 slots; tokens of 3 or more bytes
   size_t mask_ = 0;
   unsigned shift_ = 64;
