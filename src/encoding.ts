@@ -7,7 +7,7 @@ import { knownFamily, type PatternKind } from './pattern';
 import { cutRules } from './safe-cut';
 import type { TokenizerJsonInput } from './tokenizer-json';
 import * as os from 'node:os';
-import type { NativeEncodingHandle } from './native';
+import type { NativeEncodingHandle } from './backend-contract';
 
 // Modules that only some methods need are loaded on their first use: each module a require loads
 // costs a command-line run 0.3-1 ms of start-up before its first encode (docs/performance.md).
@@ -174,8 +174,8 @@ export class Encoding {
   /** @internal */
   constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string);
   constructor(...args: unknown[]) {
-    // Only fromNative holds the symbol: any call from outside, whatever its arguments, is read
-    // (and checked) as EncodingOptions.
+    // Only this module holds the symbol (fromNative, fromTokenizerJson): any call from outside,
+    // whatever its arguments, is read (and checked) as EncodingOptions.
     let [, name, handle, specialTokens, pattern] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string];
     if (args[0] !== FROM_NATIVE) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
     this.patternKind = knownFamily(pattern) ?? 'regexp';
@@ -198,7 +198,9 @@ export class Encoding {
    * byte-level BPE model (GPT-2, Llama 3, Qwen2 style); what is supported: docs/encoding.md.
    */
   static fromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): Encoding {
-    return new Encoding(tokenizerJson().encodingOptionsFromTokenizerJson(input, readOptions(options, 'fromTokenizerJson')));
+    const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, readOptions(options, 'fromTokenizerJson'));
+    const { name, handle, specialTokens, pattern } = custom().buildCustomEncoding(read.options, read.semantics);
+    return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern);
   }
 
   /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */

@@ -3,8 +3,8 @@
 // native/core/regex/) finds the pieces of the text between them, and the core merges all pieces
 // of a segment in one call. Slower than a native scanner (docs/encoding.md), but the same ids as
 // the reference, and never a backtracking engine on the caller's text.
+import type { NativeEncodingHandle } from './backend-contract';
 import { TurbotokenError } from './errors';
-import type { NativeEncodingHandle } from './native';
 import { findMatches } from './pattern-matcher';
 import type { PatternProgram } from './pattern-program';
 

@@ -1,9 +1,9 @@
-// The WebAssembly backend: the same C++ core as the native addon, compiled to wasm, behind the
-// same NativeBinding interface. Arguments are checked and errors thrown exactly as
+// The WebAssembly backend: the same C++ core as the native addon, compiled to wasm, implementing
+// the same contract (src/backend-contract.ts). Arguments are checked and errors thrown exactly as
 // native/binding/*.cpp does, so the facade cannot tell the two apart (except by `backend`).
 import { types } from 'node:util';
+import type { NativeBinding, NativeEncodingHandle } from './backend-contract';
 import { rangeError, typeError, TurbotokenError } from './errors';
-import type { NativeBinding, NativeEncodingHandle } from './native';
 import {
   guarded,
   liveGeneration,
