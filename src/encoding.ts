@@ -2,6 +2,7 @@
 import { checkBatchResult, checkIterable, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
 import type { ChatMessage, EncodeChatOptions } from './compat/chat';
 import type { EncodingOptions } from './custom-encoding';
+import { concatArrays } from './bytes';
 import { rangeError, TurbotokenError } from './errors';
 import { knownFamily, type PatternKind } from './pattern';
 import { cutRules } from './safe-cut';
@@ -406,20 +407,12 @@ export class Encoding {
    */
   encodeChat(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): Uint32Array {
     const parts: Uint32Array[] = [];
-    let total = 0;
     const list = checkIterable<Iterable<ChatMessage>>(messages, 'messages');
     for (const part of guardedIteration(chat().chatParts(this.#framing(), list, model, readOptions(options, 'chat')))) {
       const ids = part.ids !== undefined ? Uint32Array.from(part.ids) : this.encode(part.text, part.options as EncodeOptions | undefined);
       parts.push(ids);
-      total += ids.length;
     }
-    const out = new Uint32Array(total);
-    let offset = 0;
-    for (const ids of parts) {
-      out.set(ids, offset);
-      offset += ids.length;
-    }
-    return out;
+    return concatArrays(Uint32Array, parts);
   }
 
   /** encodeChat(messages, model, options).length, without building the array. */
