@@ -32,9 +32,10 @@ const nativeOnly = [
   'test/direct-calls.test.mjs',
   // The compat suites run against the packages they copy: no turbotoken in them.
   'test/compat-originals.test.mjs',
-  // Files of the repository: the source list, the import graph of src/.
+  // Files of the repository: the source list, the import graph of src/, the generated error texts.
   'test/source-list.test.mjs',
   'test/import-graph.test.mjs',
+  'test/binding-errors.test.mjs',
   // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
   // (arguments, files, the corpus format, shards, its worker pool); that API is held to the
   // reference on both backends by the other files.
