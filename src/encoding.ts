@@ -281,10 +281,7 @@ export class Encoding {
    * it runs on the JS thread during the call. Either way the input is read when the call is made.
    */
   async encodeAsync(text: TextInput, options?: CountOptions): Promise<Uint32Array> {
-    const input = checkText(text);
-    const opts = readOptions(options, 'count');
-    const [allowed, disallowed] = this.#policy(opts);
-    const threads = this.#threadsFor(input, opts);
+    const [input, allowed, disallowed, threads] = this.#asyncArgs(text, options);
     const h = this.#handle;
     if (h.encodeAsync) return withCallerStack(h.encodeAsync(input, allowed, disallowed, threads));
     return this.#encode(input, allowed, disallowed);
@@ -292,13 +289,18 @@ export class Encoding {
 
   /** count(text, options) off the JS thread (see encodeAsync). */
   async countAsync(text: TextInput, options?: CountOptions): Promise<number> {
-    const input = checkText(text);
-    const opts = readOptions(options, 'count');
-    const [allowed, disallowed] = this.#policy(opts);
-    const threads = this.#threadsFor(input, opts);
+    const [input, allowed, disallowed, threads] = this.#asyncArgs(text, options);
     const h = this.#handle;
     if (h.countAsync) return withCallerStack(h.countAsync(input, allowed, disallowed, threads));
     return h.count(input, allowed, disallowed);
+  }
+
+  // The checked arguments of encodeAsync and countAsync (count inlines them: it is the hot path).
+  #asyncArgs(text: TextInput, options: CountOptions | undefined): [TextInput, Uint8Array | null, Uint8Array | null, number] {
+    const input = checkText(text);
+    const opts = readOptions(options, 'count');
+    const [allowed, disallowed] = this.#policy(opts);
+    return [input, allowed, disallowed, this.#threadsFor(input, opts)];
   }
 
   /** decode(tokens) off the JS thread (see encodeAsync). */
