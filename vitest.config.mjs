@@ -32,8 +32,10 @@ const nativeOnly = [
   'test/api/direct-calls.test.mjs',
   // The compat suites run against the packages they copy: no turbotoken in them.
   'test/compat/compat-originals.test.mjs',
-  // The source list is a file of the repository.
+  // Files of the repository: the source list, the import graph of src/, the generated error texts.
   'test/package/source-list.test.mjs',
+  'test/package/import-graph.test.mjs',
+  'test/package/binding-errors.test.mjs',
   // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
   // (arguments, files, the corpus format, shards, its worker pool); that API is held to the
   // reference on both backends by the other files.

@@ -14,7 +14,6 @@ export type TextInput = string | Uint8Array;
 const apply = Reflect.apply;
 const isArray = Array.isArray;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-const hasOwnProperty = Object.prototype.hasOwnProperty;
 const hasOwn = Object.hasOwn;
 const create = Object.create;
 const freeze = Object.freeze;
@@ -231,17 +230,6 @@ for (const schema of Object.keys(OPTION_NAMES) as OptionSchema[]) {
   const empty: Record<string, unknown> = {};
   for (const key of OPTION_NAMES[schema]) empty[key] = undefined;
   NO_OPTIONS[schema] = freeze(empty);
-}
-
-/** The value of value's own property key (a getter called once), or undefined when it has none. */
-export function ownValue(value: object, key: PropertyKey): unknown {
-  const descriptor = getOwnPropertyDescriptor(value, key);
-  if (descriptor === undefined) return undefined;
-  // The descriptor is an ordinary object: ask for its own fields, or a polluted
-  // Object.prototype.value or .get would answer.
-  if (apply(hasOwnProperty, descriptor, ['value'])) return descriptor.value;
-  const get = apply(hasOwnProperty, descriptor, ['get']) ? descriptor.get : undefined;
-  return get === undefined ? undefined : apply(get, value, []);
 }
 
 /**

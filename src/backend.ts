@@ -2,7 +2,7 @@
 // WebAssembly. TURBOTOKEN_BACKEND=native|wasm forces one (no fallback); unset, empty or 'auto'
 // tries them in that order. TURBOTOKEN_DEBUG makes the automatic choice say why native failed.
 import { rangeError, TurbotokenError } from './errors';
-import type { NativeBinding } from './native';
+import type { NativeBinding } from './backend-contract';
 
 type BackendName = 'native' | 'wasm';
 

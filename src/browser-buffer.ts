@@ -1,6 +1,7 @@
 // The part of Node's Buffer that the shared code uses (building the special-token list for the
 // WebAssembly core, measuring UTF-8, hex in one error message), on Uint8Array and TextEncoder.
 // scripts/build-browser.mjs injects it wherever the browser bundle's code names `Buffer`.
+import { concatArrays } from './bytes';
 
 const encoder = new TextEncoder();
 
@@ -45,13 +46,7 @@ export const Buffer = {
     return new Bytes(size);
   },
   concat(parts: readonly Uint8Array[]): Bytes {
-    const out = new Bytes(parts.reduce((sum, part) => sum + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return concatArrays(Bytes, parts);
   },
   byteLength(text: string): number {
     return utf8Length(text);

@@ -1,10 +1,8 @@
 // The browser bundle's stand-in for src/native.ts (scripts/build-browser.mjs redirects imports
 // of './native' here): the binding is always the WebAssembly one, which the browser entry
 // instantiates once it has the module, so it is looked up on first use, not at import.
-import type { NativeBinding } from './native';
+import type { NativeBinding } from './backend-contract';
 import { loadWasm } from './wasm';
-
-export type { NativeBinding, NativeEncodingHandle } from './native';
 
 export const packageRoot = '.';
 

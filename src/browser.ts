@@ -10,7 +10,7 @@ import { Encoding } from './encoding';
 import { encodingFrom, manifestEncodings, manifestEntry, type Manifest } from './encoding-data';
 import { TurbotokenError, typeError } from './errors';
 import { encodingNameForModel } from './models';
-import type { NativeBinding } from './native';
+import type { NativeBinding } from './backend-contract';
 import { loadWasm } from './wasm';
 import { provideModule } from './wasm-runtime';
 

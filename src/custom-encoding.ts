@@ -1,12 +1,12 @@
 // new Encoding({ name, pattern, ranks, specialTokens }): a caller's vocabulary, checked, packed and
 // loaded into the core; the split pattern picks a native scanner or the RegExp path.
-import { checkObject, checkString, isMap, mapPairs, ownValue, quote, readOptions } from './args';
+import { checkObject, checkString, isMap, mapPairs, quote, readOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
-import { native, type NativeEncodingHandle } from './native';
+import type { NativeEncodingHandle } from './backend-contract';
+import { native } from './native';
 import { FAMILY_CODE, knownFamily, type PatternKind } from './pattern';
 import { compilePattern } from './pattern-program';
 import { nfcFirst, PatternHandle, syncOnly } from './regexp-handle';
-import { HF_SEMANTICS, type HfSemantics } from './tokenizer-json';
 import { findDuplicateBytes, packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
 
 export interface EncodingOptions {
@@ -18,6 +18,18 @@ export interface EncodingOptions {
   ranks: RanksInput;
   /** Special tokens and their ids (an object or a Map). Default: none. */
   specialTokens?: Readonly<Record<string, number>> | ReadonlyMap<string, number>;
+}
+
+/**
+ * How a Hugging Face tokenizer.json splits and normalizes where that differs from tiktoken. Not an
+ * option of new Encoding(options): only Encoding.fromTokenizerJson passes it, as
+ * buildCustomEncoding's second argument.
+ */
+export interface SplitSemantics {
+  /** Split "Isolated": text between pattern matches is a piece too (tiktoken drops it). */
+  keepGaps: boolean;
+  /** The normalizer is NFC. */
+  nfc: boolean;
 }
 
 export interface BuiltEncoding {
@@ -67,8 +79,8 @@ function hasEveryByte(entries: readonly RankEntry[]): boolean {
   return count === 256;
 }
 
-/** Checks the options, loads the vocabulary into the core and picks the split path. */
-export function buildCustomEncoding(options: unknown): BuiltEncoding {
+/** Checks the options, loads the vocabulary into the core and picks the split path (tiktoken's, unless `semantics` says otherwise). */
+export function buildCustomEncoding(options: unknown, semantics?: SplitSemantics): BuiltEncoding {
   const opts = readOptions(options, 'encoding', 'options');
   const name = checkString(opts.name, 'name');
   const pattern = checkString(opts.pattern, 'pattern');
@@ -87,10 +99,9 @@ export function buildCustomEncoding(options: unknown): BuiltEncoding {
     findDuplicateBytes(entries); // the one inconsistency left to the core: name its lines
     throw error;
   }
-  const hf = options !== null && typeof options === 'object' ? (ownValue(options, HF_SEMANTICS) as HfSemantics | undefined) : undefined;
   let handle: NativeEncodingHandle = core;
-  if (program) handle = new PatternHandle(core, program, texts, ids, hf?.keepGaps ?? false);
+  if (program) handle = new PatternHandle(core, program, texts, ids, semantics?.keepGaps ?? false);
   else if (!hasEveryByte(entries)) handle = syncOnly(core);
-  if (hf?.nfc) handle = nfcFirst(handle);
+  if (semantics?.nfc) handle = nfcFirst(handle);
   return { name, handle, specialTokens, pattern, patternKind: family ?? 'regexp' };
 }

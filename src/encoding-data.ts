@@ -4,7 +4,7 @@
 import { Encoding } from './encoding';
 import { quote } from './args';
 import { TurbotokenError } from './errors';
-import type { NativeBinding } from './native';
+import type { NativeBinding } from './backend-contract';
 import { FAMILY_CODE, type PatternFamily } from './pattern';
 
 export interface ManifestEntry {

@@ -2,12 +2,13 @@
 import { checkBatchResult, checkIterable, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
 import type { ChatMessage } from './chat-framing';
 import type { EncodingOptions } from './custom-encoding';
+import { concatArrays } from './bytes';
 import { rangeError, TurbotokenError } from './errors';
 import { knownFamily, type PatternKind } from './pattern';
 import { cutRules, type CutRules, encodeSegments } from './safe-cut';
 import type { TokenizerJsonInput } from './tokenizer-json';
 import * as os from 'node:os';
-import type { NativeEncodingHandle } from './native';
+import type { NativeEncodingHandle } from './backend-contract';
 
 // Modules that only some methods need are loaded on their first use: each module a require loads
 // costs a command-line run 0.3-1 ms of start-up before its first encode (docs/performance.md).
@@ -172,8 +173,8 @@ export class Encoding {
   /** @internal */
   constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string);
   constructor(...args: unknown[]) {
-    // Only fromNative holds the symbol: any call from outside, whatever its arguments, is read
-    // (and checked) as EncodingOptions.
+    // Only this module holds the symbol (fromNative, fromTokenizerJson): any call from outside,
+    // whatever its arguments, is read (and checked) as EncodingOptions.
     let [, name, handle, specialTokens, pattern] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string];
     if (args[0] !== FROM_NATIVE) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
     this.patternKind = knownFamily(pattern) ?? 'regexp';
@@ -196,7 +197,9 @@ export class Encoding {
    * byte-level BPE model (GPT-2, Llama 3, Qwen2 style); what is supported: docs/encoding.md.
    */
   static fromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): Encoding {
-    return new Encoding(tokenizerJson().encodingOptionsFromTokenizerJson(input, readOptions(options, 'fromTokenizerJson')));
+    const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, readOptions(options, 'fromTokenizerJson'));
+    const { name, handle, specialTokens, pattern } = custom().buildCustomEncoding(read.options, read.semantics);
+    return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern);
   }
 
   /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */
@@ -276,10 +279,7 @@ export class Encoding {
    * it runs on the JS thread during the call. Either way the input is read when the call is made.
    */
   async encodeAsync(text: TextInput, options?: CountOptions): Promise<Uint32Array> {
-    const input = checkText(text);
-    const opts = readOptions(options, 'count');
-    const [allowed, disallowed] = this.#policy(opts);
-    const threads = this.#threadsFor(input, opts);
+    const [input, allowed, disallowed, threads] = this.#asyncArgs(text, options);
     const h = this.#handle;
     if (h.encodeAsync) return withCallerStack(h.encodeAsync(input, allowed, disallowed, threads));
     return this.#encode(input, allowed, disallowed);
@@ -287,13 +287,18 @@ export class Encoding {
 
   /** count(text, options) off the JS thread (see encodeAsync). */
   async countAsync(text: TextInput, options?: CountOptions): Promise<number> {
-    const input = checkText(text);
-    const opts = readOptions(options, 'count');
-    const [allowed, disallowed] = this.#policy(opts);
-    const threads = this.#threadsFor(input, opts);
+    const [input, allowed, disallowed, threads] = this.#asyncArgs(text, options);
     const h = this.#handle;
     if (h.countAsync) return withCallerStack(h.countAsync(input, allowed, disallowed, threads));
     return h.count(input, allowed, disallowed);
+  }
+
+  // The checked arguments of encodeAsync and countAsync (count inlines them: it is the hot path).
+  #asyncArgs(text: TextInput, options: CountOptions | undefined): [TextInput, Uint8Array | null, Uint8Array | null, number] {
+    const input = checkText(text);
+    const opts = readOptions(options, 'count');
+    const [allowed, disallowed] = this.#policy(opts);
+    return [input, allowed, disallowed, this.#threadsFor(input, opts)];
   }
 
   /** decode(tokens) off the JS thread (see encodeAsync). */
@@ -402,20 +407,12 @@ export class Encoding {
    */
   encodeChat(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): Uint32Array {
     const parts: Uint32Array[] = [];
-    let total = 0;
     const list = checkIterable<Iterable<ChatMessage>>(messages, 'messages');
     for (const part of guardedIteration(chat().chatParts(this.#framing(), list, model, readOptions(options, 'chat')))) {
       const ids = part.ids !== undefined ? Uint32Array.from(part.ids) : this.encode(part.text, part.options as EncodeOptions | undefined);
       parts.push(ids);
-      total += ids.length;
     }
-    const out = new Uint32Array(total);
-    let offset = 0;
-    for (const ids of parts) {
-      out.set(ids, offset);
-      offset += ids.length;
-    }
-    return out;
+    return concatArrays(Uint32Array, parts);
   }
 
   /** encodeChat(messages, model, options).length, without building the array. */

@@ -1,5 +1,6 @@
 // The core's linear-time matcher (native/core/regex/) on whichever backend this process uses:
 // the addon's findMatches, or tt_find_matches in the WebAssembly module.
+import { bindingError } from './binding-errors';
 import { TurbotokenError } from './errors';
 import { native } from './native';
 import type { PatternProgram } from './pattern-program';
@@ -11,8 +12,8 @@ interface MatcherExports {
 
 type FindMatches = (program: Uint32Array, bytes: Uint8Array) => Uint32Array;
 
-function malformed(): TurbotokenError {
-  return new TurbotokenError('The compiled pattern program is malformed', 'ERR_INVALID_PATTERN');
+function malformed(): Error {
+  return bindingError('malformedPattern', undefined, TurbotokenError);
 }
 
 function wasmFindMatches(program: Uint32Array, bytes: Uint8Array): Uint32Array {

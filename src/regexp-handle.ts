@@ -3,8 +3,9 @@
 // native/core/regex/) finds the pieces of the text between them, and the core merges all pieces
 // of a segment in one call. Slower than a native scanner (docs/encoding.md), but the same ids as
 // the reference, and never a backtracking engine on the caller's text.
+import type { NativeEncodingHandle } from './backend-contract';
+import { joinIds } from './bytes';
 import { TurbotokenError } from './errors';
-import type { NativeEncodingHandle } from './native';
 import { findMatches } from './pattern-matcher';
 import type { PatternProgram } from './pattern-program';
 
@@ -78,14 +79,7 @@ export class PatternHandle implements NativeEncodingHandle {
       }
     }
     parts.push(this.#ordinary(s.slice(pos)));
-    if (parts.length === 1) return parts[0];
-    const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return joinIds(parts);
   }
 
   /** The pieces the pattern finds (text between matches is dropped, as the reference drops it). */

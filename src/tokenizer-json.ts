@@ -7,19 +7,10 @@ import * as path from 'node:path';
 import { checkText, isUint8Array, quote, shorten, type ReadOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
 import { GPT2_PATTERN } from './safe-cut';
-import type { EncodingOptions } from './custom-encoding';
+import type { EncodingOptions, SplitSemantics } from './custom-encoding';
 
 /** A path, the file's text (starting with "{"), its bytes, or the parsed object. */
 export type TokenizerJsonInput = string | Uint8Array | Record<string, unknown>;
-
-/** Hugging Face semantics carried to buildCustomEncoding (not part of the public options). */
-export const HF_SEMANTICS = Symbol('turbotoken.huggingFace');
-export interface HfSemantics {
-  /** Split "Isolated": text between pattern matches is a piece too (tiktoken drops it). */
-  keepGaps: boolean;
-  /** The normalizer is NFC. */
-  nfc: boolean;
-}
 
 type Json = Record<string, unknown>;
 
@@ -224,8 +215,8 @@ function readAddedTokens(list: unknown, source: string): AddedToken[] {
   });
 }
 
-/** EncodingOptions (with HF_SEMANTICS) for a tokenizer.json. */
-export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): EncodingOptions & { [HF_SEMANTICS]: HfSemantics } {
+/** The EncodingOptions of a tokenizer.json, and how its split differs from tiktoken's (for buildCustomEncoding). */
+export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): { options: EncodingOptions; semantics: SplitSemantics } {
   const { json, source, name } = readInput(input);
   const model = checkModel(json.model, source);
   const nfc = checkNormalizer(json.normalizer, source);
@@ -253,5 +244,5 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
     if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${quote(clash)}`);
     specialTokens[t.content] = t.id;
   });
-  return { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens, [HF_SEMANTICS]: { keepGaps, nfc } };
+  return { options: { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens }, semantics: { keepGaps, nfc } };
 }

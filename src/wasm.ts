@@ -1,9 +1,11 @@
-// The WebAssembly backend: the same C++ core as the native addon, compiled to wasm, behind the
-// same NativeBinding interface. Arguments are checked and errors thrown exactly as
-// native/binding/*.cpp does, so the facade cannot tell the two apart (except by `backend`).
+// The WebAssembly backend: the same C++ core as the native addon, compiled to wasm, implementing
+// the same contract (src/backend-contract.ts). Arguments are checked as native/binding/*.cpp
+// checks them, and the errors come from the table both use (src/binding-errors.ts), so the facade
+// cannot tell the two apart (except by `backend`).
 import { types } from 'node:util';
-import { rangeError, typeError, TurbotokenError } from './errors';
-import type { NativeBinding, NativeEncodingHandle } from './native';
+import type { NativeBinding, NativeEncodingHandle } from './backend-contract';
+import { bindingError, type BindingErrorName } from './binding-errors';
+import type { TurbotokenError } from './errors';
 import {
   guarded,
   liveGeneration,
@@ -28,7 +30,6 @@ export interface WasmBinding extends NativeBinding {
 
 const MERGE_STRATEGIES: Record<string, number> = { auto: 0, direct: 1, heap: 2, long: 3, run: 4 };
 const FAMILY_COUNT = 3;
-const CONSTRUCTOR_USAGE = 'NativeEncoding(vocab: Uint8Array, family: number, texts: string[], ids: number[])';
 // Below this many UTF-16 units a string gets the worst case (3 bytes a unit) without measuring.
 const MEASURE_STRING_UNITS = 1 << 16;
 
@@ -45,13 +46,8 @@ function saturate(value: number): number {
 
 let errorClass: (new (message: string, code: string) => Error) | undefined;
 
-function domainError(message: string, code: string): Error {
-  const error = errorClass ? new errorClass(message, code) : new Error(message);
-  return Object.assign(error, { code });
-}
-
-function invalidTokenId(ids: Uint32Array, index: number): RangeError {
-  return rangeError(`Token id ${ids[index]} at index ${index} is not a token of this encoding`, 'ERR_INVALID_TOKEN_ID');
+function fail(name: BindingErrorName, params?: Record<string, string | number>): Error {
+  return bindingError(name, params, errorClass);
 }
 
 /** Text (a string or Uint8Array) in wasm memory as UTF-8, after `extra` bytes for the caller. */
@@ -73,19 +69,14 @@ function putText(rt: Runtime, text: string | Uint8Array, extra: number): { ptr: 
 // The errors js_errors.cpp's throw_encode_error makes.
 function encodeStatusError(rt: Runtime, status: number): Error {
   if (status === STATUS_OUT_OF_MEMORY) return outOfMemory();
-  if (status === STATUS_BYTE_NOT_IN_VOCABULARY) {
-    return domainError(
-      'The text needs a byte that is not a token of this vocabulary, and no merge covers it (the vocabulary lacks some single bytes; tiktoken fails here too)',
-      'ERR_BYTE_NOT_IN_VOCABULARY',
-    );
-  }
-  return rangeError(rt.cString(rt.x.tt_status_name(status) >>> 0));
+  if (status === STATUS_BYTE_NOT_IN_VOCABULARY) return fail('byteNotInVocabulary');
+  return fail('otherStatus', { status: rt.cString(rt.x.tt_status_name(status) >>> 0) });
 }
 
 function checkMask(mask: unknown, specials: number): Uint8Array | null {
   if (mask === undefined || mask === null) return null;
   if (!types.isUint8Array(mask) || mask.length !== specials) {
-    throw typeError('special-token masks must be Uint8Arrays with one byte per special token');
+    throw fail('maskType');
   }
   return mask;
 }
@@ -96,7 +87,7 @@ function packSpecials(texts: unknown[], ids: unknown[]): Uint8Array {
   for (let k = 0; k < texts.length; k++) {
     const text = texts[k];
     const id = ids[k];
-    if (typeof text !== 'string' || typeof id !== 'number') throw typeError(CONSTRUCTOR_USAGE);
+    if (typeof text !== 'string' || typeof id !== 'number') throw fail('specialTokenTypes');
     const bytes = Buffer.from(text, 'utf8');
     const head = Buffer.alloc(8);
     head.writeUInt32LE(id >>> 0, 0);
@@ -121,9 +112,9 @@ class WasmEncoding implements NativeEncodingHandle {
 
   constructor(vocab: Uint8Array, family: number, texts: string[], ids: number[]) {
     if (arguments.length < 4 || !types.isUint8Array(vocab) || typeof family !== 'number' || !Array.isArray(texts) || !Array.isArray(ids)) {
-      throw typeError(CONSTRUCTOR_USAGE);
+      throw fail('constructorUsage');
     }
-    if (family >>> 0 >= FAMILY_COUNT) throw rangeError('unknown pre-tokenizer family');
+    if (family >>> 0 >= FAMILY_COUNT) throw fail('unknownFamily');
     this.#vocab = vocab;
     this.#family = family >>> 0;
     this.#specials = packSpecials(texts, ids);
@@ -139,7 +130,7 @@ class WasmEncoding implements NativeEncodingHandle {
     rt.x.tt_free(vocab);
     rt.x.tt_free(specials);
     if (status !== STATUS_OK) {
-      throw domainError(`Cannot load the vocabulary: ${rt.cString(rt.x.tt_status_name(status) >>> 0)}`, 'ERR_INVALID_VOCABULARY');
+      throw fail('invalidVocabulary', { status: rt.cString(rt.x.tt_status_name(status) >>> 0) });
     }
     this.#cell.generation = rt.generation;
     this.#cell.ptr = rt.out()[0];
@@ -202,7 +193,7 @@ class WasmEncoding implements NativeEncodingHandle {
   }
 
   safeCuts(text: string | Uint8Array): Uint32Array {
-    if (typeof text !== 'string' && !types.isUint8Array(text)) throw typeError('The "text" argument must be a string or a Uint8Array');
+    if (typeof text !== 'string' && !types.isUint8Array(text)) throw fail('textType', { name: 'text' });
     return guarded((rt) => {
       const core = this.#core(rt);
       const input = putText(rt, text, 0);
@@ -220,7 +211,7 @@ class WasmEncoding implements NativeEncodingHandle {
   }
 
   encodePieces(bytes: Uint8Array, ends: Uint32Array): Uint32Array {
-    if (!types.isUint8Array(bytes) || !types.isUint32Array(ends)) throw typeError('encodePieces(bytes: Uint8Array, ends: Uint32Array)');
+    if (!types.isUint8Array(bytes) || !types.isUint32Array(ends)) throw fail('encodePiecesUsage');
     return guarded((rt) => {
       const core = this.#core(rt);
       const ptr = rt.alloc(ends.byteLength + bytes.length);
@@ -238,7 +229,7 @@ class WasmEncoding implements NativeEncodingHandle {
 
   // Checks in the binding's order (text, then masks); one allocation holds the masks, then the text.
   #run(rt: Runtime, fn: TextCall, text: unknown, allowed: unknown, disallowed: unknown, ...extra: number[]): [number, number, number] {
-    if (typeof text !== 'string' && !types.isUint8Array(text)) throw typeError('The "text" argument must be a string or a Uint8Array');
+    if (typeof text !== 'string' && !types.isUint8Array(text)) throw fail('textType', { name: 'text' });
     const n = this.#specialCount;
     const masks = [checkMask(allowed, n), checkMask(disallowed, n)];
     const core = this.#core(rt);
@@ -259,10 +250,7 @@ class WasmEncoding implements NativeEncodingHandle {
     rt.x.tt_special_text(this.#core(rt), index);
     const [ptr, len] = rt.out();
     const token = decoder.decode(rt.bytesAt(ptr, len));
-    return domainError(
-      `The text contains a special token that is not allowed: ${token} (pass it in allowedSpecial to encode it as a special token, or remove it from disallowedSpecial to encode it as text)`,
-      'ERR_DISALLOWED_SPECIAL_TOKEN',
-    );
+    return fail('disallowedSpecial', { token });
   }
 
   decode(ids: Uint32Array): string {
@@ -274,7 +262,7 @@ class WasmEncoding implements NativeEncodingHandle {
   }
 
   #decode<T>(ids: unknown, convert: (bytes: Uint8Array) => T): T {
-    if (!types.isUint32Array(ids)) throw typeError('ids must be a Uint32Array');
+    if (!types.isUint32Array(ids)) throw fail('idsType');
     return guarded((rt) => {
       const core = this.#core(rt);
       const ptr = rt.alloc(ids.byteLength);
@@ -283,7 +271,7 @@ class WasmEncoding implements NativeEncodingHandle {
       rt.x.tt_free(ptr);
       const [a, b] = rt.out();
       if (status === STATUS_OUT_OF_MEMORY) throw outOfMemory();
-      if (status !== STATUS_OK) throw invalidTokenId(ids, a);
+      if (status !== STATUS_OK) throw fail('invalidTokenId', { id: ids[a], index: a });
       const result = convert(rt.bytesAt(a, b));
       rt.releaseIfLarge(b);
       return result;
@@ -300,7 +288,7 @@ class WasmEncoding implements NativeEncodingHandle {
   }
 
   singleToken(bytes: Uint8Array): number {
-    if (!types.isUint8Array(bytes)) throw typeError('bytes must be a Uint8Array');
+    if (!types.isUint8Array(bytes)) throw fail('bytesType');
     return guarded((rt) => {
       const core = this.#core(rt);
       const ptr = rt.put(bytes);
@@ -319,13 +307,13 @@ class WasmEncoding implements NativeEncodingHandle {
 }
 
 function setErrorClass(ctor: typeof TurbotokenError): void {
-  if (typeof ctor !== 'function') throw typeError('expected a constructor');
+  if (typeof ctor !== 'function') throw fail('errorClassType');
   errorClass = ctor;
 }
 
 function setMergeStrategy(strategy: string): void {
   const code = typeof strategy === 'string' && Object.prototype.hasOwnProperty.call(MERGE_STRATEGIES, strategy) ? MERGE_STRATEGIES[strategy] : -1;
-  if (code < 0) throw rangeError("The merge strategy must be 'auto', 'direct', 'heap', 'long' or 'run'");
+  if (code < 0) throw fail('mergeStrategy');
   setRuntimeMergeStrategy(code);
 }
 
@@ -333,7 +321,7 @@ function selectKernel(name: string): void {
   const names = runtimeKernels();
   const index = typeof name === 'string' ? names.indexOf(name) : -1;
   if (index < 0) {
-    throw rangeError(`Unknown or unsupported kernel '${String(name)}'; this WebAssembly build has: ${names.join(', ')}`, 'ERR_UNKNOWN_KERNEL');
+    throw fail('unknownKernel', { name: String(name), machine: 'WebAssembly build', kernels: names.join(', ') });
   }
   setRuntimeKernel(index);
 }

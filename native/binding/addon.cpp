@@ -7,6 +7,7 @@
 #include "../core/bpe/bpe.h"
 #include "../core/kernels.h"
 #include "env_data.h"
+#include "error_texts.h"
 #include "js_errors.h"
 #include "js_strings.h"
 #include "native_encoding.h"
@@ -18,7 +19,7 @@ namespace {
 
 Napi::Value set_error_class_js(const Napi::CallbackInfo& info) {
   if (!info[0].IsFunction()) {
-    throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a constructor");
+    throw_error(info.Env(), errors::error_class_type());
     return info.Env().Undefined();
   }
   set_error_class(info.Env(), info[0].As<Napi::Function>());
@@ -29,7 +30,7 @@ Napi::Value set_error_class_js(const Napi::CallbackInfo& info) {
 // two-byte, so that the binding converts it to UTF-8 itself (text_input.cpp).
 Napi::Value set_two_byte_probe_js(const Napi::CallbackInfo& info) {
   if (!info[0].IsFunction()) {
-    throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a function");
+    throw_error(info.Env(), errors::function_type());
     return info.Env().Undefined();
   }
   env_data(info.Env()).two_byte_probe = Napi::Persistent(info[0].As<Napi::Function>());
@@ -47,7 +48,7 @@ Napi::Value set_buffer_text_js(const Napi::CallbackInfo& info) {
   } else if (info[0].IsFunction()) {
     d.buffer_text = Napi::Persistent(info[0].As<Napi::Function>());
   } else {
-    throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a function or undefined");
+    throw_error(info.Env(), errors::function_or_undefined_type());
   }
   return info.Env().Undefined();
 }
@@ -62,8 +63,7 @@ Napi::Value set_merge_strategy_js(const Napi::CallbackInfo& info) {
   else if (name == "long") strategy = turbotoken::MergeStrategy::kLong;
   else if (name == "run") strategy = turbotoken::MergeStrategy::kRun;
   else {
-    throw_error(info.Env(), ErrorKind::kRangeError, "ERR_OUT_OF_RANGE",
-                "The merge strategy must be 'auto', 'direct', 'heap', 'long' or 'run'");
+    throw_error(info.Env(), errors::merge_strategy());
     return info.Env().Undefined();
   }
   turbotoken::set_merge_strategy(strategy);
@@ -76,8 +76,7 @@ Napi::Value select_kernel_js(const Napi::CallbackInfo& info) {
   if (turbotoken::select_kernel(name.c_str()) != turbotoken::Status::kOk) {
     std::string names;
     for (const char* k : turbotoken::available_kernels()) names += std::string(names.empty() ? "" : ", ") + k;
-    throw_error(info.Env(), ErrorKind::kRangeError, "ERR_UNKNOWN_KERNEL",
-                "Unknown or unsupported kernel '" + name + "'; this CPU has: " + names);
+    throw_error(info.Env(), errors::unknown_kernel(name, "CPU", names));
   }
   return info.Env().Undefined();
 }

@@ -1,6 +1,7 @@
 #include "js_errors.h"
 
 #include "env_data.h"
+#include "error_texts.h"
 #include "out_of_memory.h"
 
 namespace turbotoken_binding {
@@ -12,7 +13,10 @@ void set_error_class(Napi::Env env, Napi::Function ctor) {
 // Raw napi calls, each checked: while a worker terminates every call that could run JS fails,
 // and node-addon-api's wrappers turn some such failures (napi_throw over a pending exception) into
 // a fatal error. An exception already pending (a caller's getter threw) is the one JS sees.
-void throw_error(Napi::Env env, ErrorKind kind, const char* code, const std::string& message) {
+void throw_error(Napi::Env env, const BindingError& e) {
+  const ErrorKind kind = e.kind;
+  const char* code = e.code;
+  const std::string& message = e.message;
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return;
   napi_value text, code_value, error = nullptr;
@@ -40,34 +44,27 @@ bool throw_encode_error(Napi::Env env, const turbotoken::Encoding& core, turboto
   using turbotoken::Status;
   if (st == Status::kOk) return false;
   if (st == Status::kDisallowedSpecial) {
-    throw_error(env, ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN",
-                "The text contains a special token that is not allowed: " + core.specials()[offending.index].text +
-                    " (pass it in allowedSpecial to encode it as a special token, or remove it from "
-                    "disallowedSpecial to encode it as text)");
+    throw_error(env, errors::disallowed_special(core.specials()[offending.index].text));
   } else if (st == Status::kOutOfMemory) {
     throw_out_of_memory(env);
   } else if (st == Status::kByteNotInVocabulary) {  // only a caller's vocabulary lacks single bytes
-    throw_error(env, ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY",
-                "The text needs a byte that is not a token of this vocabulary, and no merge covers it "
-                "(the vocabulary lacks some single bytes; tiktoken fails here too)");
+    throw_error(env, errors::byte_not_in_vocabulary());
   } else {
-    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", turbotoken::status_name(st));
+    throw_error(env, errors::other_status(turbotoken::status_name(st)));
   }
   return true;
 }
 
 void throw_decode_error(Napi::Env env, turbotoken::Status st, const uint32_t* ids, size_t bad_index) {
   if (st == turbotoken::Status::kInvalidTokenId) {
-    throw_error(env, ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID",
-                "Token id " + std::to_string(ids[bad_index]) + " at index " + std::to_string(bad_index) +
-                    " is not a token of this encoding");
+    throw_error(env, errors::invalid_token_id(std::to_string(ids[bad_index]), std::to_string(bad_index)));
   } else {
     throw_out_of_memory(env);
   }
 }
 
 void throw_out_of_memory(Napi::Env env) {
-  throw_error(env, ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory");
+  throw_error(env, errors::out_of_memory());
 }
 
 }  // namespace turbotoken_binding

@@ -11,8 +11,15 @@ namespace turbotoken_binding {
 
 enum class ErrorKind { kTypeError, kRangeError, kTurbotoken };
 
+// One error of the table in src/binding-errors.ts, as error_texts.h (generated from it) makes it.
+struct BindingError {
+  ErrorKind kind;
+  const char* code;
+  std::string message;
+};
+
 // Throws a pending JS exception; callers then return an empty value.
-void throw_error(Napi::Env env, ErrorKind kind, const char* code, const std::string& message);
+void throw_error(Napi::Env env, const BindingError& error);
 
 // Throws the error of an encode or count that ended with `st`: the disallowed special token that
 // `offending` names, a byte the vocabulary lacks, or another status as ERR_OUT_OF_RANGE. Returns

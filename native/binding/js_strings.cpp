@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "env_data.h"
+#include "error_texts.h"
 #include "js_errors.h"
 #include "out_of_memory.h"
 
@@ -23,7 +24,7 @@ constexpr bool kHostIsLittleEndian = true;
 #endif
 
 Napi::Value too_long(Napi::Env env) {
-  throw_error(env, ErrorKind::kRangeError, "ERR_STRING_TOO_LONG", "The decoded text is too long for a JS string");
+  throw_error(env, errors::string_too_long());
   return Napi::Value();
 }
 
@@ -90,7 +91,7 @@ Napi::Value buffer_string(Napi::Env env, EnvData& d, napi_value ab, const void* 
   if (napi_call_function(env, undefined, fn, 1, &view, &text) != napi_ok || !text) return Napi::Value();
   napi_valuetype type;
   if (napi_typeof(env, text, &type) != napi_ok || type != napi_string) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_RETURN_VALUE", "setBufferText's function did not return a string");
+    throw_error(env, errors::buffer_text_result());
     return Napi::Value();
   }
   return Napi::Value(env, text);

@@ -10,6 +10,7 @@
 #include "async_jobs.h"
 #include "batch_pipeline.h"
 #include "../core/pretok/custom_pieces.h"
+#include "error_texts.h"
 #include "js_errors.h"
 #include "js_strings.h"
 #include "out_of_memory.h"
@@ -137,7 +138,7 @@ Napi::Value new_uint32_array(Napi::Env env, const std::vector<uint32_t>& v) {
 }
 
 Napi::Value throw_ids_type(Napi::Env env) {
-  throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "ids must be a Uint32Array");
+  throw_error(env, errors::ids_type());
   return env.Undefined();
 }
 
@@ -228,13 +229,12 @@ void NativeEncoding::construct(const Napi::CallbackInfo& info) {
   turbotoken::EncodingSpec spec;
   if (info.Length() < 4 || !get_uint8_array(env, info[0], &spec.vocab_blob, &spec.vocab_size) ||
       !info[1].IsNumber() || !info[2].IsArray() || !info[3].IsArray()) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
-                "NativeEncoding(vocab: Uint8Array, family: number, texts: string[], ids: number[])");
+    throw_error(env, errors::constructor_usage());
     return;
   }
   uint32_t family = info[1].As<Napi::Number>().Uint32Value();
   if (family >= uint32_t(turbotoken::kFamilyCount)) {
-    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "unknown pre-tokenizer family");
+    throw_error(env, errors::unknown_family());
     return;
   }
   spec.family = static_cast<turbotoken::Family>(family);
@@ -244,16 +244,14 @@ void NativeEncoding::construct(const Napi::CallbackInfo& info) {
     Napi::Value text = texts.Get(k), id = ids.Get(k);
     if (env.IsExceptionPending()) return;  // a getter threw
     if (!text.IsString() || !id.IsNumber()) {
-      throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
-                  "NativeEncoding: special tokens must be strings with number ids");
+      throw_error(env, errors::special_token_types());
       return;
     }
     spec.specials.push_back({text.As<Napi::String>().Utf8Value(), id.As<Napi::Number>().Uint32Value()});
   }
   Status st = Encoding::create(spec, &core_);
   if (st != Status::kOk) {
-    throw_error(env, ErrorKind::kTurbotoken, "ERR_INVALID_VOCABULARY",
-                std::string("Cannot load the vocabulary: ") + turbotoken::status_name(st));
+    throw_error(env, errors::invalid_vocabulary(turbotoken::status_name(st)));
     return;
   }
   Napi::Object self = info.This().As<Napi::Object>();
@@ -279,8 +277,7 @@ bool read_policy(const Napi::CallbackInfo& info, const Encoding& core, SpecialPo
     size_t len = 0;
     const bool is_mask = get_uint8_array(info.Env(), v, &masks[k], &len);
     if (is_mask ? len == n : is_null_or_undefined(info.Env(), v)) continue;
-    throw_error(info.Env(), ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
-                "special-token masks must be Uint8Arrays with one byte per special token");
+    throw_error(info.Env(), errors::mask_type());
     return false;
   }
   policy->allowed = masks[0];
@@ -368,7 +365,7 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
   SpecialPolicy policy;
   if (!read_text_and_policy(info, *core_, scratch.text, &text, &policy)) return env.Undefined();
   if (text.size > 0xFFFFFFFFu) {
-    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "encodeWithOffsets takes texts below 4 GiB");
+    throw_error(env, errors::offsets_too_long());
     return env.Undefined();
   }
   std::vector<uint32_t> ids, bytes, units;
@@ -446,7 +443,7 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
   const uint8_t* data;
   size_t len;
   if (!get_uint8_array(env, info[0], &data, &len)) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "bytes must be a Uint8Array");
+    throw_error(env, errors::bytes_type());
     return env.Undefined();
   }
   uint32_t id = core_->single_token(data, len);
@@ -463,7 +460,7 @@ Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
   bool shared_bytes = false, shared_ends = false;
   if (!typed_array_data(env, info[0], napi_uint8_array, &p, &size, &shared_bytes) ||
       !typed_array_data(env, info[1], napi_uint32_array, &q, &count, &shared_ends)) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodePieces(bytes: Uint8Array, ends: Uint32Array)");
+    throw_error(env, errors::encode_pieces_usage());
     return env.Undefined();
   }
   bytes = static_cast<const uint8_t*>(p);
@@ -490,7 +487,7 @@ Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {
   const uint32_t* data;
   size_t len;
   if (!get_uint32_array(env, info[0], &data, &len)) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "the output buffer must be a Uint32Array");
+    throw_error(env, errors::output_buffer_type());
     return env.Undefined();
   }
   output_->ref = Napi::Persistent(info[0].As<Napi::Uint32Array>());
@@ -577,7 +574,7 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   napi_value list = info[0];
   bool is_array = false;
   if (napi_is_array(env, list, &is_array) != napi_ok || !is_array || !read_policy(info, *core_, &policy)) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "texts must be an array");  // unless one is pending
+    throw_error(env, errors::texts_type());  // unless one is pending
     return env.Undefined();
   }
   uint32_t n = 0;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "../core/regex/pike_vm.h"
+#include "error_texts.h"
 #include "js_errors.h"
 #include "out_of_memory.h"
 
@@ -18,8 +19,7 @@ Napi::Value find_matches_js(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
       !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
-                "findMatches(program: Uint32Array, bytes: Uint8Array)");
+    throw_error(env, errors::find_matches_usage());
     return env.Undefined();
   }
   Napi::Uint32Array words = info[0].As<Napi::Uint32Array>();
@@ -28,12 +28,12 @@ Napi::Value find_matches_js(const Napi::CallbackInfo& info) {
   if (!copy.empty()) std::memcpy(copy.data(), words.Data(), copy.size() * sizeof(uint32_t));
   turbotoken::regex::Program program;
   if (program.load(copy.data(), copy.size()) != turbotoken::regex::ProgramStatus::kOk) {
-    throw_error(env, ErrorKind::kTurbotoken, "ERR_INVALID_PATTERN", "The compiled pattern program is malformed");
+    throw_error(env, errors::malformed_pattern());
     return env.Undefined();
   }
   std::vector<uint32_t> ends;
   if (!turbotoken::regex::find_matches(program, bytes.Data(), bytes.ElementLength(), ends)) {
-    throw_error(env, ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "The text is too long for the pattern matcher (at most 4 GiB)");
+    throw_error(env, errors::matcher_text_too_long());
     return env.Undefined();
   }
   Napi::Uint32Array out = Napi::Uint32Array::New(env, ends.size());

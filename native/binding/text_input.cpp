@@ -5,6 +5,7 @@
 #include "../core/kernels.h"
 #include "../core/text/utf8.h"
 #include "env_data.h"
+#include "error_texts.h"
 #include "js_errors.h"
 
 namespace turbotoken_binding {
@@ -139,8 +140,7 @@ bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& st
                TextInput* out) {
   if (read_string(env, value, storage, out)) return true;
   if (read_bytes(env, value, storage, out)) return true;
-  throw_error(env, ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE",
-              std::string("The \"") + name + "\" argument must be a string or a Uint8Array");
+  throw_error(env, errors::text_type(name));
   return false;
 }
 

@@ -3,6 +3,7 @@
 // on which worker finishes first.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { joinIds } from '../bytes';
 import type { EncodeOptions, Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
 
@@ -21,14 +22,7 @@ export interface Encoder {
 export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly (string | Uint8Array)[]): JobResult {
   const parts = texts.map((text) => encoding.encode(text, options));
   const lengths = Uint32Array.from(parts, (part) => part.length);
-  if (parts.length === 1) return { ids: parts[0], lengths };
-  const ids = new Uint32Array(lengths.reduce((sum, n) => sum + n, 0));
-  let at = 0;
-  for (const part of parts) {
-    ids.set(part, at);
-    at += part.length;
-  }
-  return { ids, lengths };
+  return { ids: joinIds(parts), lengths };
 }
 
 /** Encodes on the calling thread. */

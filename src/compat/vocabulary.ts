@@ -3,6 +3,7 @@
 // core in one step; with them, special-token text is found here and the ordinary text between
 // occurrences goes to the core, which is what the references do internally.
 import type { Encoding } from '../encoding';
+import { concatArrays, joinIds } from '../bytes';
 import { rangeError, TurbotokenError } from '../errors';
 import { alternation, findLiteral } from '../special-token-search';
 
@@ -82,7 +83,7 @@ export class Vocabulary {
       if (extra) parts.push(extra);
       runStart = i + 1;
     }
-    return concatBytes(parts);
+    return concatArrays(Uint8Array, parts);
   }
 
   /** The id of the token whose bytes are exactly `bytes`: ordinary first, then special. */
@@ -155,31 +156,8 @@ export class Vocabulary {
       parts.push(Uint32Array.of(this.specials.get(next.text)!));
       start = next.index + next.text.length;
     }
-    return concatIds(parts);
+    return joinIds(parts);
   }
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-export function concatIds(parts: readonly Uint32Array[]): Uint32Array {
-  if (parts.length === 1) return parts[0];
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint32Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 function disallowedError(name: string): Error {

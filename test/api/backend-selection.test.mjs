@@ -186,6 +186,7 @@ const cases = {
   ctorBadVocab: () => new native.NativeEncoding(new Uint8Array(16), 0, [], []),
   ctorSpecialCollides: () => new native.NativeEncoding(vocab, 0, ['<|x|>'], [5]),
   ctorSpecialEmpty: () => new native.NativeEncoding(vocab, 0, [''], [100300]),
+  ctorSpecialType: () => new native.NativeEncoding(vocab, 0, [5], [100300]),
   mergeStrategy: () => native.setMergeStrategy('fastest'),
   mergeStrategyType: () => native.setMergeStrategy(1),
   errorClass: () => native.setErrorClass(5),
