@@ -77,49 +77,40 @@ class Reader {
     ok = false;
     return false;
   }
-  Json object() {
-    Json v;
-    v.kind = Json::kObject;
+  // The elements of a list whose opening bracket is next, up to `close`: element() reads one.
+  template <typename Element>
+  void elements(char close, Element element) {
     i_++;
     skip_space();
-    if (i_ < s_.size() && s_[i_] == '}') {
+    if (i_ < s_.size() && s_[i_] == close) {
       i_++;
-      return v;
+      return;
     }
     while (ok) {
-      skip_space();
-      std::string key = string();
-      if (!expect(':')) break;
-      v.members.emplace_back(key, value());
+      element();
       skip_space();
       if (i_ < s_.size() && s_[i_] == ',') {
         i_++;
         continue;
       }
-      expect('}');
+      expect(close);
       break;
     }
+  }
+  Json object() {
+    Json v;
+    v.kind = Json::kObject;
+    elements('}', [&] {
+      skip_space();
+      std::string key = string();
+      if (expect(':')) v.members.emplace_back(key, value());
+    });
     return v;
   }
   Json array() {
     Json v;
     v.kind = Json::kArray;
-    i_++;
-    skip_space();
-    if (i_ < s_.size() && s_[i_] == ']') {
-      i_++;
-      return v;
-    }
-    while (ok) {
-      v.items.push_back(value());
-      skip_space();
-      if (i_ < s_.size() && s_[i_] == ',') {
-        i_++;
-        continue;
-      }
-      expect(']');
-      break;
-    }
+    elements(']', [&] { v.items.push_back(value()); });
     return v;
   }
   void append_utf8(std::string& out, uint32_t cp) {

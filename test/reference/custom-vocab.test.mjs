@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Encoding, TurbotokenError } from '../../index.mjs';
 import { comparisonTexts, PATTERNS, rankEntries, referenceFor, tiktokenText } from '../support/custom-vocab.mjs';
+import { thrownBy } from '../support/thrown.mjs';
 
 const texts = comparisonTexts();
 const cl100k = rankEntries('cl100k_base');
@@ -122,11 +123,9 @@ describe('a vocabulary of your own', () => {
     const encoding = new Encoding({ name: 'sp', pattern: PATTERNS.words, ranks: cl100kText, specialTokens: SPECIALS });
     const ref = referenceFor(cl100kText, SPECIALS, PATTERNS.words);
     const text = 'a <|endoftext|> b<|fim_prefix|>c <|endofprompt|>';
-    let error;
-    try { encoding.encode(text); } catch (e) { error = e; }
+    const error = thrownBy(() => encoding.encode(text));
     expect(error).toBeInstanceOf(TurbotokenError);
-    expect(error.code).toBe('ERR_DISALLOWED_SPECIAL_TOKEN');
-    expect(error.message).toContain('<|endoftext|>');
+    expect(error).toMatchObject({ code: 'ERR_DISALLOWED_SPECIAL_TOKEN', message: expect.stringContaining('<|endoftext|>') });
     expect([...encoding.encode(text, { allowedSpecial: ['<|fim_prefix|>'], disallowedSpecial: [] })]).toEqual([...ref.encode(text, ['<|fim_prefix|>'], [])]);
     expect(() => encoding.encode(text, { allowedSpecial: ['<|endoftext|>'] })).toThrow(/<\|fim_prefix\|>/);
     expect([...encoding.encode(text, { allowedSpecial: 'all' })]).toEqual([...ref.encode(text, 'all')]);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { TurbotokenError, getEncoding } from '../../index.mjs';
 import { reference } from '../support/reference.mjs';
+import { thrownBy } from '../support/thrown.mjs';
 
 const cl = getEncoding('cl100k_base');
 
@@ -25,11 +26,9 @@ describe('special tokens', () => {
 
   it('rejects special-token text by default, naming the token', () => {
     const text = 'hello <|endofprompt|> and <|endoftext|>';
-    let error;
-    try { cl.encode(text); } catch (e) { error = e; }
+    const error = thrownBy(() => cl.encode(text));
     expect(error).toBeInstanceOf(TurbotokenError);
-    expect(error.code).toBe('ERR_DISALLOWED_SPECIAL_TOKEN');
-    expect(error.message).toContain('<|endofprompt|>');
+    expect(error).toMatchObject({ code: 'ERR_DISALLOWED_SPECIAL_TOKEN', message: expect.stringContaining('<|endofprompt|>') });
     expect(() => reference('cl100k_base').encode(text)).toThrow();
     expect(() => cl.count(text)).toThrow(TurbotokenError);
   });

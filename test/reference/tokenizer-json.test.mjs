@@ -13,6 +13,18 @@ import { comparisonTexts, PATTERNS } from '../support/custom-vocab.mjs';
 const require = createRequire(import.meta.url);
 const { Tokenizer } = require('tokenizers');
 
+// A byte-level tokenizer.json: the 256 byte tokens, then `extra` (token -> id), and `merges`.
+function byteLevelJson(extra, merges, ignoreMerges = false) {
+  const vocab = {};
+  byteLevelAlphabet().forEach((ch, b) => { vocab[ch] = b; });
+  Object.assign(vocab, extra);
+  return {
+    version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer: null, post_processor: null, decoder: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    model: { type: 'BPE', vocab, merges, ignore_merges: ignoreMerges },
+  };
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-hf-'));
 // Special-token text is left out of most texts: Hugging Face renumbers added tokens whose ids leave
 // a gap (see the test below), and these files' special ids come after one.
@@ -141,20 +153,10 @@ describe('Encoding.fromTokenizerJson', () => {
   it('merges in id (rank) order where the merges list orders merges differently, as documented', async () => {
     // "bc" has the lower id, "ab" the earlier merge: tiktoken-style BPE merges "bc" first,
     // Hugging Face's merge-priority BPE "ab".
-    const alphabet = byteLevelAlphabet();
-    const vocab = {};
-    alphabet.forEach((ch, b) => { vocab[ch] = b; });
-    vocab.bc = 256;
-    vocab.ab = 257;
-    const json = {
-      added_tokens: [],
-      normalizer: null,
-      pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-      model: { type: 'BPE', vocab, merges: [['a', 'b'], ['b', 'c']], ignore_merges: false },
-    };
+    const json = byteLevelJson({ bc: 256, ab: 257 }, [['a', 'b'], ['b', 'c']]);
     const encoding = Encoding.fromTokenizerJson(json);
     expect([...encoding.encode('abc')]).toEqual([97, 256]);
-    const hf = Tokenizer.fromString(JSON.stringify({ version: '1.0', truncation: null, padding: null, post_processor: null, decoder: null, ...json }));
+    const hf = Tokenizer.fromString(JSON.stringify(json));
     expect(await hfIds(hf, 'abc')).toEqual([257, 99]);
     // Where the orders agree, so do the results.
     expect([...encoding.encode('ab')]).toEqual(await hfIds(hf, 'ab'));
@@ -162,16 +164,7 @@ describe('Encoding.fromTokenizerJson', () => {
 
   it('looks a whole piece up first: as tokenizers with ignore_merges, unlike it without', async () => {
     // "abc" is a token that no merge builds (there is no "ab c" merge).
-    const alphabet = byteLevelAlphabet();
-    const vocab = {};
-    alphabet.forEach((ch, b) => { vocab[ch] = b; });
-    vocab.ab = 256;
-    vocab.abc = 257;
-    const make = (ignoreMerges) => ({
-      version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer: null, post_processor: null, decoder: null,
-      pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-      model: { type: 'BPE', vocab, merges: ['a b'], ignore_merges: ignoreMerges },
-    });
+    const make = (ignoreMerges) => byteLevelJson({ ab: 256, abc: 257 }, ['a b'], ignoreMerges);
     for (const ignoreMerges of [true, false]) {
       const encoding = Encoding.fromTokenizerJson(make(ignoreMerges));
       expect([...encoding.encode('abc')]).toEqual([257]);

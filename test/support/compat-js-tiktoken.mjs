@@ -1,16 +1,12 @@
 // The behaviour of the `js-tiktoken` npm package (1.0.21) as one suite, run against the package
 // itself and against turbotoken/js-tiktoken: both must meet every expectation here.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { MODELS, NOT_ALLOWED, NPM_ENCODINGS, plainError } from './compat-common.mjs';
 
-const require = createRequire(import.meta.url);
-const MODELS = require('tiktoken/model_to_encoding.json');
-export const NPM_ENCODINGS = ['gpt2', 'r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_base', 'o200k_base'];
+export { NPM_ENCODINGS };
 // js-tiktoken maps these two base models to older encodings than tiktoken does; turbotoken
 // follows tiktoken (docs/api.md).
 export const MAPPED_DIFFERENTLY = ['davinci-002', 'babbage-002'];
-const NOT_ALLOWED = 'The text contains a special token that is not allowed: ';
-const plainError = (message) => expect.objectContaining({ constructor: Error, message });
 
 export function jsTiktokenSuite(label, api) {
   describe(`${label}: module`, () => {

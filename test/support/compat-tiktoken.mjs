@@ -1,16 +1,12 @@
 // The behaviour of the `tiktoken` npm package (1.0.22) as one suite, run against the package
 // itself and against turbotoken/tiktoken: both must meet every expectation here.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { MODELS, NOT_ALLOWED, NPM_ENCODINGS, plainError } from './compat-common.mjs';
 
-const require = createRequire(import.meta.url);
-const MODELS = require('tiktoken/model_to_encoding.json');
-export const NPM_ENCODINGS = ['gpt2', 'r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_base', 'o200k_base'];
+export { NPM_ENCODINGS };
 const UNWRAP = 'called `Result::unwrap_throw()` on an `Err` value';
-const NOT_ALLOWED = 'The text contains a special token that is not allowed: ';
 const bytes = (text) => new TextEncoder().encode(text);
 const text = (u8) => new TextDecoder().decode(u8);
-const plainError = (message) => expect.objectContaining({ constructor: Error, message });
 
 export function tiktokenSuite(label, api) {
   describe(`${label}: module`, () => {
