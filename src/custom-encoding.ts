@@ -91,6 +91,6 @@ export function buildCustomEncoding(options: unknown): BuiltEncoding {
   let handle: NativeEncodingHandle = core;
   if (program) handle = new PatternHandle(core, program, texts, ids, hf?.keepGaps ?? false);
   else if (!hasEveryByte(entries)) handle = syncOnly(core);
-  if (hf?.nfc) handle = nfcFirst(handle);
+  if (hf?.nfc) handle = nfcFirst(handle, texts, ids, new Set(hf.rawTokens));
   return { name, handle, specialTokens, pattern, patternKind: family ?? 'regexp' };
 }
