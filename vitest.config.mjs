@@ -40,13 +40,18 @@ const nativeOnly = [
   // (arguments, files, the corpus format, shards, its worker pool); that API is held to the
   // reference on both backends by the other files.
   'test/cli/cli.test.mjs',
+  'test/cli/cli-tokenizer.test.mjs',
+  // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
+  // on both backends by the differential files; loading these files is most of this file's time.
+  'test/reference/models-hf.test.mjs',
+  'test/reference/added-tokens-hf.test.mjs',
 ];
 
 // The longest files start first, so that the two workers finish together. (vitest orders by the
 // durations of the last run when it has them; a fresh clone has none, and the glob's order put
 // a 2-minute file last.)
 const LONGEST = ['package-install', 'out-of-memory', 'compat-originals', 'every-code-point', 'cli', 'pattern-unicode-version',
-  'tokenizer-json', 'custom-vocab', 'parallel-encode', 'compat-gpt-tokenizer', 'kernels', 'decode', 'browser'];
+  'models-hf', 'added-tokens-hf', 'tokenizer-json', 'custom-vocab', 'parallel-encode', 'compat-gpt-tokenizer', 'kernels', 'decode', 'browser'];
 const rank = (spec) => {
   const k = LONGEST.findIndex((name) => spec.moduleId.endsWith(`/${name}.test.mjs`));
   return k < 0 ? LONGEST.length : k;

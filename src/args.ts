@@ -197,15 +197,15 @@ export function checkTokenIds(value: unknown, name = 'tokens'): Uint32Array {
  */
 export const OPTION_NAMES = freeze({
   /** encode */
-  encode: freeze(['allowedSpecial', 'disallowedSpecial', 'threads', 'maxTokens'] as const),
+  encode: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'addSpecialTokens', 'threads', 'maxTokens'] as const),
   /** count, countAsync, encodeAsync, encodeBatch, countBatch, countTokens of text */
-  count: freeze(['allowedSpecial', 'disallowedSpecial', 'threads'] as const),
+  count: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'addSpecialTokens', 'threads'] as const),
   /** encodeOrdinary */
   encodeOrdinary: freeze(['threads'] as const),
   /** encodeWithOffsets, encodeGenerator, encodeStream, isWithinTokenLimit of text */
-  special: freeze(['allowedSpecial', 'disallowedSpecial'] as const),
+  special: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens'] as const),
   /** encodeChat, countChatTokens, countTokens and isWithinTokenLimit of messages */
-  chat: freeze(['allowedSpecial', 'disallowedSpecial', 'primeWithAssistantResponse'] as const),
+  chat: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'primeWithAssistantResponse'] as const),
   /** each chat message */
   chatMessage: freeze(['role', 'name', 'content', 'channel', 'recipient', 'recipientPlacement', 'constraint', 'terminator'] as const),
   /** new Encoding(options) */
@@ -251,15 +251,21 @@ const own = (value: object, key: string): unknown => (hasOwn(value, key) ? (valu
 // The schemas read on every encode, written out: an object literal with fixed keys is 3x faster
 // to build than one filled key by key (a keyed store per key). Checked against OPTION_NAMES below.
 const FAST_READERS: Partial<Record<OptionSchema, (value: object) => Record<string, unknown>>> = {
-  encode: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), threads: own(v, 'threads'), maxTokens: own(v, 'maxTokens') }),
-  count: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), threads: own(v, 'threads') }),
+  encode: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), addSpecialTokens: own(v, 'addSpecialTokens'), threads: own(v, 'threads'), maxTokens: own(v, 'maxTokens') }),
+  count: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), addSpecialTokens: own(v, 'addSpecialTokens'), threads: own(v, 'threads') }),
   encodeOrdinary: (v) => ({ threads: own(v, 'threads') }),
-  special: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial') }),
-  chat: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), primeWithAssistantResponse: own(v, 'primeWithAssistantResponse') }),
+  special: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens') }),
+  chat: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), primeWithAssistantResponse: own(v, 'primeWithAssistantResponse') }),
 };
 for (const [schema, read] of Object.entries(FAST_READERS)) {
   const keys = Object.keys(read!({}));
   if (keys.join() !== OPTION_NAMES[schema as OptionSchema].join()) throw new Error(`args.ts: the reader of ${schema} reads ${keys.join()}, not OPTION_NAMES.${schema}`);
+}
+
+/** An optional boolean option: undefined reads as false; anything else but a boolean is a TypeError. */
+export function checkFlag(value: unknown, name: string): boolean {
+  if (value === undefined || typeof value === 'boolean') return value === true;
+  throw typeError(`The "${name}" option must be a boolean; received ${describe(value)}`);
 }
 
 /** readOptions for an object that must be given (a chat message, js-tiktoken's ranks). */

@@ -30,6 +30,8 @@ export interface SplitSemantics {
   keepGaps: boolean;
   /** The normalizer is NFC. */
   nfc: boolean;
+  /** Added tokens found in the text as given, not in the normalized text (normalized: false). */
+  rawTokens: readonly string[];
 }
 
 export interface BuiltEncoding {
@@ -102,6 +104,6 @@ export function buildCustomEncoding(options: unknown, semantics?: SplitSemantics
   let handle: NativeEncodingHandle = core;
   if (program) handle = new PatternHandle(core, program, texts, ids, semantics?.keepGaps ?? false);
   else if (!hasEveryByte(entries)) handle = syncOnly(core);
-  if (semantics?.nfc) handle = nfcFirst(handle);
+  if (semantics?.nfc) handle = nfcFirst(handle, texts, ids, new Set(semantics.rawTokens));
   return { name, handle, specialTokens, pattern, patternKind: family ?? 'regexp' };
 }

@@ -1,12 +1,12 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkBatchResult, checkIterable, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
+import { checkBatchResult, checkFlag, checkIterable, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
 import type { ChatMessage } from './chat-framing';
 import type { EncodingOptions } from './custom-encoding';
 import { concatArrays } from './bytes';
-import { rangeError, TurbotokenError } from './errors';
+import { rangeError, TurbotokenError, typeError } from './errors';
 import { knownFamily, type PatternKind } from './pattern';
 import { cutRules, type CutRules, encodeSegments } from './safe-cut';
-import type { TokenizerJsonInput } from './tokenizer-json';
+import type { HfAddedTokens, PostProcessor, TokenizerJsonInput } from './tokenizer-json';
 import * as os from 'node:os';
 import type { NativeEncodingHandle } from './backend-contract';
 
@@ -26,13 +26,23 @@ const tokenizerJson: Lazy<typeof import('./tokenizer-json')> = lazy(() => requir
 export type SpecialTokenSet = 'all' | ReadonlySet<string> | readonly string[] | Iterable<string>;
 
 export interface EncodeOptions {
-  /** Special tokens to encode as their ids when they appear in the text. Default: none. */
+  /**
+   * Special tokens to encode as their ids when they appear in the text. Default: none for the
+   * OpenAI encodings and new Encoding (tiktoken's rule); every added token for an encoding from
+   * a tokenizer.json (Hugging Face's rule). Given, tiktoken's rule applies to any encoding.
+   */
   allowedSpecial?: SpecialTokenSet;
   /**
-   * Special tokens whose appearance in the text is an error. Default 'all': every special token
-   * not in allowedSpecial. Pass an empty set to encode special-token text as ordinary text.
+   * Special tokens whose appearance in the text is an error. Default 'all' (every special token
+   * not in allowedSpecial) for the OpenAI encodings and new Encoding; none for an encoding from a
+   * tokenizer.json. Pass an empty set to encode special-token text as ordinary text.
    */
   disallowedSpecial?: SpecialTokenSet;
+  /**
+   * true: every special (added) token's text is ordinary text, never an error (Hugging Face's
+   * split_special_tokens). Not with allowedSpecial or disallowedSpecial. Default: false.
+   */
+  splitSpecialTokens?: boolean;
 }
 
 export interface EncodeChatOptions extends EncodeOptions {
@@ -41,6 +51,12 @@ export interface EncodeChatOptions extends EncodeOptions {
 }
 
 export interface BatchOptions extends EncodeOptions {
+  /**
+   * true: the ids the tokenizer.json's post-processor adds around a text (e.g. Llama's BOS), as
+   * Hugging Face's encode(text) does by default; ids added count toward count() and maxTokens. An
+   * encoding with no post-processor (every OpenAI encoding) adds none. Default: false.
+   */
+  addSpecialTokens?: boolean;
   /** Native threads to use. Default: the cores available to the process. */
   threads?: number;
 }
@@ -135,6 +151,20 @@ function availableThreads(): number {
 }
 
 const OUTPUT_BUFFER_IDS = 4096;
+type Template = { prefix: number[]; suffix: number[] };
+
+function templateLength(template: Template | null): number {
+  return template ? template.prefix.length + template.suffix.length : 0;
+}
+
+function withTemplate(template: Template, ids: Uint32Array): Uint32Array {
+  const out = new Uint32Array(template.prefix.length + ids.length + template.suffix.length);
+  out.set(template.prefix);
+  out.set(ids, template.prefix.length);
+  out.set(template.suffix, template.prefix.length + ids.length);
+  return out;
+}
+
 const textEncoder = new TextEncoder();
 // Reads bytes as the core does: ill-formed UTF-8 becomes U+FFFD, a leading U+FEFF stays.
 const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -161,6 +191,8 @@ export class Encoding {
   readonly #specialNames: string[];
   readonly #allMask: Uint8Array;
   readonly #handle: NativeEncodingHandle;
+  // Hugging Face's rules for a tokenizer.json's added tokens; undefined: tiktoken's rules.
+  readonly #hf: HfAddedTokens | undefined;
   // Where encodeGenerator may cut long texts; null (never) unless a shipped pattern without
   // whitespace in special tokens.
   readonly #cutRules: CutRules | null;
@@ -171,11 +203,13 @@ export class Encoding {
   /** An encoding of your own vocabulary (see EncodingOptions and docs/api.md). */
   constructor(options: EncodingOptions);
   /** @internal */
-  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string);
+  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string, hf?: HfAddedTokens);
   constructor(...args: unknown[]) {
     // Only this module holds the symbol (fromNative, fromTokenizerJson): any call from outside,
     // whatever its arguments, is read (and checked) as EncodingOptions.
-    let [, name, handle, specialTokens, pattern] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string];
+    let [, name, handle, specialTokens, pattern, hf] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string, HfAddedTokens | undefined];
+    if (args[0] !== FROM_NATIVE) hf = undefined;
+    this.#hf = hf;
     if (args[0] !== FROM_NATIVE) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
     this.patternKind = knownFamily(pattern) ?? 'regexp';
     this.#cutRules = cutRules(pattern, Object.keys(specialTokens));
@@ -199,7 +233,7 @@ export class Encoding {
   static fromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): Encoding {
     const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, readOptions(options, 'fromTokenizerJson'));
     const { name, handle, specialTokens, pattern } = custom().buildCustomEncoding(read.options, read.semantics);
-    return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern);
+    return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern, read.added);
   }
 
   /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */
@@ -221,11 +255,14 @@ export class Encoding {
     const opts = readOptions(options, 'encode');
     const [allowed, disallowed] = this.#policy(opts);
     const threads = this.#threadsFor(input, opts); // checked even where maxTokens makes it unused
+    const template = this.#template(opts);
     if (opts.maxTokens !== undefined) {
       const maxTokens = checkTokenCount(opts.maxTokens, 'maxTokens');
+      if (maxTokens !== Infinity && template) return withTemplate(template, this.#encode(input, allowed, disallowed, threads)).slice(0, maxTokens);
       if (maxTokens !== Infinity) return this.#handle.encodePrefix(input, allowed, disallowed, maxTokens);
     }
-    return this.#encode(input, allowed, disallowed, threads);
+    const ids = this.#encode(input, allowed, disallowed, threads);
+    return template ? withTemplate(template, ids) : ids;
   }
 
   /**
@@ -270,7 +307,8 @@ export class Encoding {
     const opts = readOptions(options, 'count');
     const [allowed, disallowed] = this.#policy(opts);
     const threads = this.#threadsFor(input, opts);
-    return threads > 1 ? this.#handle.count(input, allowed, disallowed, threads) : this.#handle.count(input, allowed, disallowed);
+    const added = templateLength(this.#template(opts));
+    return added + (threads > 1 ? this.#handle.count(input, allowed, disallowed, threads) : this.#handle.count(input, allowed, disallowed));
   }
 
   /**
@@ -279,26 +317,26 @@ export class Encoding {
    * it runs on the JS thread during the call. Either way the input is read when the call is made.
    */
   async encodeAsync(text: TextInput, options?: CountOptions): Promise<Uint32Array> {
-    const [input, allowed, disallowed, threads] = this.#asyncArgs(text, options);
+    const [input, allowed, disallowed, threads, template] = this.#asyncArgs(text, options);
     const h = this.#handle;
-    if (h.encodeAsync) return withCallerStack(h.encodeAsync(input, allowed, disallowed, threads));
-    return this.#encode(input, allowed, disallowed);
+    const ids = h.encodeAsync ? await withCallerStack(h.encodeAsync(input, allowed, disallowed, threads)) : this.#encode(input, allowed, disallowed);
+    return template ? withTemplate(template, ids) : ids;
   }
 
   /** count(text, options) off the JS thread (see encodeAsync). */
   async countAsync(text: TextInput, options?: CountOptions): Promise<number> {
-    const [input, allowed, disallowed, threads] = this.#asyncArgs(text, options);
+    const [input, allowed, disallowed, threads, template] = this.#asyncArgs(text, options);
+    const added = templateLength(template);
     const h = this.#handle;
-    if (h.countAsync) return withCallerStack(h.countAsync(input, allowed, disallowed, threads));
-    return h.count(input, allowed, disallowed);
+    return added + (h.countAsync ? await withCallerStack(h.countAsync(input, allowed, disallowed, threads)) : h.count(input, allowed, disallowed));
   }
 
   // The checked arguments of encodeAsync and countAsync (count inlines them: it is the hot path).
-  #asyncArgs(text: TextInput, options: CountOptions | undefined): [TextInput, Uint8Array | null, Uint8Array | null, number] {
+  #asyncArgs(text: TextInput, options: CountOptions | undefined): [TextInput, Uint8Array | null, Uint8Array | null, number, Template | null] {
     const input = checkText(text);
     const opts = readOptions(options, 'count');
     const [allowed, disallowed] = this.#policy(opts);
-    return [input, allowed, disallowed, this.#threadsFor(input, opts)];
+    return [input, allowed, disallowed, this.#threadsFor(input, opts), this.#template(opts)];
   }
 
   /** decode(tokens) off the JS thread (see encodeAsync). */
@@ -315,26 +353,28 @@ export class Encoding {
    * of threads. Blocks the calling thread until done (see encodeAsync for servers).
    */
   encodeBatch(texts: readonly TextInput[], options?: BatchOptions): BatchResult {
-    const [list, threads, policy] = this.#batchArgs(texts, options);
+    const [list, threads, policy, template] = this.#batchArgs(texts, options);
     const h = this.#handle;
-    if (!h.batch) return flatten(list.map((t) => this.#encode(t, ...policy)));
+    if (!h.batch || template) return flatten(list.map((t) => (template ? withTemplate(template, this.#encode(t, ...policy)) : this.#encode(t, ...policy))));
     const result = h.batch(list, ...policy, threads, false) as { tokens: Uint32Array; counts: Uint32Array };
     return { tokens: result.tokens, offsets: prefixSums(result.counts) };
   }
 
   /** The number of tokens of each text (see encodeBatch). */
   countBatch(texts: readonly TextInput[], options?: BatchOptions): Uint32Array {
-    const [list, threads, policy] = this.#batchArgs(texts, options);
+    const [list, threads, policy, template] = this.#batchArgs(texts, options);
     const h = this.#handle;
-    if (!h.batch) return Uint32Array.from(list, (t) => h.count(t, ...policy));
-    return h.batch(list, ...policy, threads, true) as Uint32Array;
+    const counts = h.batch ? (h.batch(list, ...policy, threads, true) as Uint32Array) : Uint32Array.from(list, (t) => h.count(t, ...policy));
+    const added = templateLength(template);
+    if (added) for (let k = 0; k < counts.length; k++) counts[k] += added;
+    return counts;
   }
 
-  #batchArgs(texts: readonly TextInput[], options?: BatchOptions): [TextInput[], number, [Uint8Array | null, Uint8Array | null]] {
+  #batchArgs(texts: readonly TextInput[], options?: BatchOptions): [TextInput[], number, [Uint8Array | null, Uint8Array | null], Template | null] {
     const list = checkTextList(texts, 'texts');
     const opts = readOptions(options, 'count');
     const threads = opts.threads === undefined ? availableThreads() : checkThreads(opts.threads);
-    return [list, threads, this.#policy(opts)];
+    return [list, threads, this.#policy(opts), this.#template(opts)];
   }
 
   /** The text of `tokens`; bytes that are not valid UTF-8 become U+FFFD. */
@@ -466,9 +506,26 @@ export class Encoding {
     return bytes;
   }
 
-  // tiktoken's semantics: disallowedSpecial 'all' means every special token not allowed.
+  // The ids addSpecialTokens: true puts around a text, or null for none.
+  #template(opts: ReadOptions<'count'>): Template | null {
+    if (!checkFlag(opts.addSpecialTokens, 'addSpecialTokens') || !this.#hf) return null;
+    const post: PostProcessor = this.#hf.postProcessor;
+    if ('unsupported' in post) throw new TurbotokenError(`addSpecialTokens: ${post.unsupported}`, 'ERR_UNSUPPORTED_TOKENIZER');
+    return post.prefix.length || post.suffix.length ? post : null;
+  }
+
+  // Given sets follow tiktoken's semantics: disallowedSpecial 'all' means every special token not
+  // allowed. With neither given, a tokenizer.json's added tokens are ids (Hugging Face's rule) and
+  // any other encoding's special tokens are errors (tiktoken's).
   #policy(opts: ReadOptions<'special'>): [Uint8Array | null, Uint8Array | null] {
-    if (opts.allowedSpecial === undefined && opts.disallowedSpecial === undefined) return [null, this.#specialNames.length ? this.#allMask : null];
+    if (opts.splitSpecialTokens !== undefined && checkFlag(opts.splitSpecialTokens, 'splitSpecialTokens')) {
+      if (opts.allowedSpecial !== undefined || opts.disallowedSpecial !== undefined) throw typeError('splitSpecialTokens: true cannot be combined with allowedSpecial or disallowedSpecial');
+      return [null, null];
+    }
+    if (opts.allowedSpecial === undefined && opts.disallowedSpecial === undefined) {
+      const all = this.#specialNames.length ? this.#allMask : null;
+      return this.#hf ? [all, null] : [null, all];
+    }
     const allowed = opts.allowedSpecial === undefined ? [] : checkSpecialSet(opts.allowedSpecial, 'allowedSpecial');
     const disallowed = opts.disallowedSpecial === undefined ? 'all' : checkSpecialSet(opts.disallowedSpecial, 'disallowedSpecial');
     const allowedMask = allowed === 'all' ? this.#allMask : this.#mask(allowed, 'allowedSpecial');

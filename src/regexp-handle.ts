@@ -210,16 +210,69 @@ export function syncOnly(inner: NativeEncodingHandle): NativeEncodingHandle {
   };
 }
 
-/** A handle that reads text NFC-normalized first (a tokenizer.json whose normalizer is NFC). */
-export function nfcFirst(inner: NativeEncodingHandle): NativeEncodingHandle {
+/**
+ * A handle that reads text NFC-normalized first (a tokenizer.json whose normalizer is NFC). As in
+ * Hugging Face, the allowed special tokens in `raw` (added tokens with normalized: false) are found
+ * in the text as given and only the text between them is normalized ("<think>" then U+0338 stays
+ * that token, where normalizing first would make ">" + U+0338 into "≯"); the others are found in
+ * the normalized text.
+ */
+export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] = [], ids: readonly number[] = [], raw: ReadonlySet<string> = new Set()): NativeEncodingHandle {
   const nfc = (t: string | Uint8Array) => wellFormed(t).normalize('NFC');
+  const idOf = new Map(texts.map((t, k) => [t, ids[k]]));
+  let cachedMask: Uint8Array | undefined;
+  let cachedKey: string | undefined;
+  let cachedPattern: RegExp | null = null;
+  let cachedNormalized: Uint8Array | null = null;
+  // The allowed raw tokens as one expression, longest first: where two start at one place the
+  // longer wins, as in Hugging Face's leftmost-longest matcher. cachedNormalized: the allowed
+  // tokens left to find in the normalized text, as a mask (null for none).
+  const allowedPattern = (allowed: Uint8Array): RegExp | null => {
+    if (allowed === cachedMask) return cachedPattern;
+    const key = allowed.join('');
+    cachedMask = allowed;
+    if (key !== cachedKey) {
+      const names = texts.filter((t, k) => allowed[k] && raw.has(t)).sort((x, y) => y.length - x.length);
+      cachedPattern = names.length ? new RegExp(names.map(escapeRegExp).join('|'), 'g') : null;
+      const normalized = allowed.map((on, k) => (on && !raw.has(texts[k]) ? 1 : 0));
+      cachedNormalized = normalized.includes(1) ? normalized : null;
+      cachedKey = key;
+    }
+    return cachedPattern;
+  };
+  const encode = (t: string | Uint8Array, a: Uint8Array | null, d: Uint8Array | null): Uint32Array => {
+    const whole = wellFormed(t);
+    const pattern = a ? allowedPattern(a) : null;
+    if (!pattern) return inner.encode(whole.normalize('NFC'), a, d) as Uint32Array;
+    const parts: Uint32Array[] = [];
+    let total = 0;
+    let last = 0;
+    const add = (ids: Uint32Array) => {
+      parts.push(ids);
+      total += ids.length;
+    };
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(whole); m; m = pattern.exec(whole)) {
+      if (m.index > last) add(inner.encode(whole.slice(last, m.index).normalize('NFC'), cachedNormalized, d) as Uint32Array);
+      add(Uint32Array.of(idOf.get(m[0])!));
+      last = m.index + m[0].length;
+    }
+    if (last < whole.length) add(inner.encode(whole.slice(last).normalize('NFC'), cachedNormalized, d) as Uint32Array);
+    const out = new Uint32Array(total);
+    let offset = 0;
+    for (const ids of parts) {
+      out.set(ids, offset);
+      offset += ids.length;
+    }
+    return out;
+  };
   return {
     ...syncOnly(inner),
     setOutputBuffer: undefined,
-    encode: (t, a, d) => inner.encode(nfc(t), a, d),
-    count: (t, a, d) => inner.count(nfc(t), a, d),
-    encodePrefix: (t, a, d, m) => inner.encodePrefix(nfc(t), a, d, m),
-    countUpTo: (t, a, d, l) => inner.countUpTo(nfc(t), a, d, l),
+    encode,
+    count: (t, a, d) => encode(t, a, d).length,
+    encodePrefix: (t, a, d, m) => encode(t, a, d).slice(0, m),
+    countUpTo: (t, a, d) => encode(t, a, d).length,
     encodeWithOffsets: () => {
       throw new TurbotokenError('encodeWithOffsets is not available for a tokenizer.json with an NFC normalizer: offsets into the normalized text would not match the input', 'ERR_UNSUPPORTED_TOKENIZER');
     },

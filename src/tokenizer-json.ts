@@ -12,6 +12,14 @@ import type { EncodingOptions, SplitSemantics } from './custom-encoding';
 /** A path, the file's text (starting with "{"), its bytes, or the parsed object. */
 export type TokenizerJsonInput = string | Uint8Array | Record<string, unknown>;
 
+/** What Hugging Face's post-processor adds around one sequence's ids (encode's addSpecialTokens). */
+export type PostProcessor = { prefix: number[]; suffix: number[] } | { unsupported: string };
+
+/** Hugging Face's rules for the tokenizer.json's added tokens, carried to Encoding. */
+export interface HfAddedTokens {
+  postProcessor: PostProcessor;
+}
+
 type Json = Record<string, unknown>;
 
 function unsupported(source: string, key: string, what: string): TurbotokenError {
@@ -199,6 +207,7 @@ function checkMerges(merges: unknown[], vocab: Json, source: string): void {
 interface AddedToken {
   id: number;
   content: string;
+  normalized: boolean;
 }
 
 function readAddedTokens(list: unknown, source: string): AddedToken[] {
@@ -211,12 +220,72 @@ function readAddedTokens(list: unknown, source: string): AddedToken[] {
     for (const flag of ['lstrip', 'rstrip', 'single_word']) {
       if (t[flag] === true) throw unsupported(source, `${key}.${flag}`, 'true is not supported');
     }
-    return { id: t.id, content: t.content };
+    // Hugging Face finds a normalized token in the normalized text, the others in the text as
+    // given (its default for normalized is !special).
+    return { id: t.id, content: t.content, normalized: typeof t.normalized === 'boolean' ? t.normalized : t.special !== true };
   });
 }
 
-/** The EncodingOptions of a tokenizer.json, and how its split differs from tiktoken's (for buildCustomEncoding). */
-export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): { options: EncodingOptions; semantics: SplitSemantics } {
+function templateIds(value: unknown, source: string, key: string): number[] {
+  const ids = isObject(value) ? fields(value).ids : undefined;
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'number' && Number.isInteger(id) && id >= 0)) throw malformed(source, key, 'expected {"ids": [id, ...], ...}');
+  return ids as number[];
+}
+
+/**
+ * The ids the post-processor puts before and after one sequence. A processor that cannot be read
+ * is kept as a message: the file still loads, and only addSpecialTokens: true refuses it.
+ */
+function readPostProcessor(given: unknown, source: string, key = 'post_processor'): PostProcessor {
+  if (given === null || given === undefined) return { prefix: [], suffix: [] };
+  if (!isObject(given)) throw malformed(source, key, 'not an object');
+  const p = fields(given);
+  // ByteLevel's post-processing only trims offsets.
+  if (p.type === 'ByteLevel') return { prefix: [], suffix: [] };
+  if (p.type === 'Sequence') {
+    if (!Array.isArray(p.processors)) throw malformed(source, `${key}.processors`, 'missing or not an array');
+    let prefix: number[] = [];
+    let suffix: number[] = [];
+    for (let k = 0; k < p.processors.length; k++) {
+      const step = readPostProcessor(p.processors[k], source, `${key}.processors[${k}]`);
+      if ('unsupported' in step) return step;
+      prefix = [...step.prefix, ...prefix];
+      suffix = [...suffix, ...step.suffix];
+    }
+    return { prefix, suffix };
+  }
+  if (p.type === 'BertProcessing' || p.type === 'RobertaProcessing') {
+    const idOf = (pair: unknown, name: string) => {
+      if (!Array.isArray(pair) || typeof pair[1] !== 'number' || !Number.isInteger(pair[1]) || pair[1] < 0) throw malformed(source, `${key}.${name}`, 'expected ["token", id]');
+      return pair[1] as number;
+    };
+    return { prefix: [idOf(p.cls, 'cls')], suffix: [idOf(p.sep, 'sep')] };
+  }
+  if (p.type === 'TemplateProcessing') {
+    if (!Array.isArray(p.single)) throw malformed(source, `${key}.single`, 'missing or not an array');
+    const specials = isObject(p.special_tokens) ? fields(p.special_tokens) : undefined;
+    const prefix: number[] = [];
+    const suffix: number[] = [];
+    let sequences = 0;
+    p.single.forEach((given, k) => {
+      const item = isObject(given) ? fields(given) : undefined;
+      const special = item && isObject(item.SpecialToken) ? fields(item.SpecialToken) : undefined;
+      if (item && isObject(item.Sequence)) {
+        sequences++;
+      } else if (special && typeof special.id === 'string' && specials && Object.prototype.hasOwnProperty.call(specials, special.id)) {
+        (sequences ? suffix : prefix).push(...templateIds(specials[special.id], source, `${key}.special_tokens[${quote(special.id)}]`));
+      } else {
+        throw malformed(source, `${key}.single[${k}]`, 'expected {"Sequence": ...} or {"SpecialToken": {"id": a key of special_tokens}}');
+      }
+    });
+    if (sequences !== 1) throw malformed(source, `${key}.single`, `expected one Sequence; found ${sequences}`);
+    return { prefix, suffix };
+  }
+  return { unsupported: `${source}: ${key}.type: the post-processor ${quote(p.type)} is not supported (only TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel and a Sequence of them)` };
+}
+
+/** The EncodingOptions of a tokenizer.json, how its split differs from tiktoken's (for buildCustomEncoding), and its added-token rules (for Encoding). */
+export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): { options: EncodingOptions; semantics: SplitSemantics; added: HfAddedTokens } {
   const { json, source, name } = readInput(input);
   const model = checkModel(json.model, source);
   const nfc = checkNormalizer(json.normalizer, source);
@@ -224,6 +293,14 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
   const vocab = model.vocab as Json;
   checkMerges(model.merges as unknown[], vocab, source);
   const added = readAddedTokens(json.added_tokens, source);
+  let postProcessor: PostProcessor;
+  try {
+    postProcessor = readPostProcessor(json.post_processor, source);
+  } catch (error) {
+    // Only addSpecialTokens: true reads the post-processor; a file it cannot read still loads.
+    if (!(error instanceof TurbotokenError)) throw error;
+    postProcessor = { unsupported: error.message };
+  }
   const addedIds = new Map(added.map((t) => [t.id, t.content]));
   const table = byteLevelDecoder();
   const ranks = new Map<Uint8Array, number>();
@@ -244,5 +321,6 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
     if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${quote(clash)}`);
     specialTokens[t.content] = t.id;
   });
-  return { options: { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens }, semantics: { keepGaps, nfc } };
+  const rawTokens = added.filter((t) => !t.normalized).map((t) => t.content);
+  return { options: { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens }, semantics: { keepGaps, nfc, rawTokens }, added: { postProcessor } };
 }

@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
 import { createDecoder, type Decoder } from '../stream';
-import { chooseEncoding, displayName, ENCODING_OPTIONS, fileError, libraryMessage, Output, readChunks, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
+import { chooseEncoding, displayName, ENCODING_OPTIONS, fileError, libraryMessage, Output, readChunks, SPECIAL_MODES, specialMode, specialOptions } from './common';
 import { CliError, type OptionSpec, parseArgs } from './options';
 import { corpusHeaderOf, verifyCorpus } from './corpus-manifest';
 import { IdParser } from './id-parser';
@@ -12,7 +12,7 @@ import { INVALID_MODES, type InvalidMode, readSegments } from './text-input';
 
 export const TEXT_OPTIONS: Record<string, OptionSpec> = {
   ...ENCODING_OPTIONS,
-  special: { type: 'string', choices: SPECIAL_MODES, default: 'error' },
+  special: { type: 'string', choices: SPECIAL_MODES },
   invalid: { type: 'string', choices: INVALID_MODES, default: 'replace' },
 };
 
@@ -27,7 +27,7 @@ function inputError(error: unknown, file: string): unknown {
 export async function encodeCommand(argv: string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, { ...TEXT_OPTIONS, format: { type: 'string', choices: ['text', 'json'], default: 'text' } }, 'encode');
   const encoding = chooseEncoding(options);
-  const encodeOptions = specialOptions(options.special as SpecialMode);
+  const encodeOptions = specialOptions(specialMode(options));
   const json = options.format === 'json';
   const out = new Output();
   for (const file of inputsOf(positionals)) {
@@ -52,7 +52,7 @@ export async function encodeCommand(argv: string[]): Promise<void> {
 export async function countCommand(argv: string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, TEXT_OPTIONS, 'count');
   const encoding = chooseEncoding(options);
-  const encodeOptions = specialOptions(options.special as SpecialMode);
+  const encodeOptions = specialOptions(specialMode(options));
   const inputs = inputsOf(positionals);
   const out = new Output();
   let total = 0;

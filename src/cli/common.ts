@@ -1,7 +1,7 @@
 // What several commands share: choosing the encoding, the special-token policy, UTF-8 checks,
 // stdout with back-pressure, and reading inputs in chunks.
 import { createReadStream } from 'node:fs';
-import type { EncodeOptions, Encoding } from '../encoding';
+import { type EncodeOptions, Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
 import { encodingForModel, getEncoding } from '../index';
 import { CliError, type OptionSpec, type OptionValues, UsageError } from './options';
@@ -9,15 +9,36 @@ import { CliError, type OptionSpec, type OptionValues, UsageError } from './opti
 export const ENCODING_OPTIONS: Record<string, OptionSpec> = {
   encoding: { type: 'string', alias: 'e' },
   model: { type: 'string', alias: 'm' },
+  tokenizer: { type: 'string' },
 };
+
+/** Where an encoding comes from, so that a worker thread can load the same one. */
+export type EncodingSource = { name: string } | { tokenizer: string };
+const sources = new WeakMap<Encoding, EncodingSource>();
+
+/** The source chooseEncoding loaded `encoding` from. */
+export function encodingSource(encoding: Encoding): EncodingSource {
+  return sources.get(encoding) ?? { name: encoding.name };
+}
+
+/** The encoding of a source (in a worker thread: the one its parent chose). */
+export function loadEncoding(source: EncodingSource): Encoding {
+  return 'tokenizer' in source ? Encoding.fromTokenizerJson(source.tokenizer) : getEncoding(source.name);
+}
 
 export const DEFAULT_ENCODING = 'o200k_base';
 
 export function chooseEncoding(options: OptionValues): Encoding {
   const name = options.encoding as string | undefined;
   const model = options.model as string | undefined;
-  if (name !== undefined && model !== undefined) throw new UsageError('Give --encoding or --model, not both');
+  const tokenizer = options.tokenizer as string | undefined;
+  if ([name, model, tokenizer].filter((v) => v !== undefined).length > 1) throw new UsageError('Give one of --encoding, --model or --tokenizer');
   try {
+    if (tokenizer !== undefined) {
+      const encoding = Encoding.fromTokenizerJson(tokenizer);
+      sources.set(encoding, { tokenizer });
+      return encoding;
+    }
     return model !== undefined ? encodingForModel(model) : getEncoding(name ?? DEFAULT_ENCODING);
   } catch (error) {
     if (error instanceof TurbotokenError) throw new UsageError(error.message);
@@ -28,11 +49,21 @@ export function chooseEncoding(options: OptionValues): Encoding {
 export const SPECIAL_MODES = ['error', 'all', 'ordinary'] as const;
 export type SpecialMode = (typeof SPECIAL_MODES)[number];
 
-/** The encode options for --special: error (the library's default), all (as ids) or ordinary text. */
+/**
+ * The --special mode: as given, else encode's and count's default, which is the library's: error
+ * (tiktoken's rule), but all for a --tokenizer file (Hugging Face's rule: added tokens are ids).
+ */
+export function specialMode(options: OptionValues): SpecialMode {
+  if (options.special !== undefined) return options.special as SpecialMode;
+  return options.tokenizer !== undefined ? 'all' : 'error';
+}
+
+/** The encode options for --special: error, all (as ids) or ordinary text. */
 export function specialOptions(mode: SpecialMode): EncodeOptions | undefined {
   if (mode === 'all') return { allowedSpecial: 'all' };
   if (mode === 'ordinary') return { disallowedSpecial: [] };
-  return undefined;
+  // Explicit: a tokenizer.json encoding's own default is Hugging Face's (no errors).
+  return { disallowedSpecial: 'all' };
 }
 
 /** A library error as a CLI message: the API's advice (allowedSpecial…) becomes the option's. */

@@ -6,7 +6,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Encoding } from '../encoding';
-import { chooseEncoding, ENCODING_OPTIONS, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
+import { chooseEncoding, ENCODING_OPTIONS, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import { bytesInRange, type DocumentSink, type InputFile, readJsonlDocuments, readTextDocument, shardRange, statInputs } from './corpus-input';
 import { CorpusWriter, type Dtype, outputPaths, removeStaleTemporaries, temporaryOwner } from './corpus-output';
 import { expandInputs } from './inputs';
@@ -221,7 +221,7 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   let encoder: Encoder | undefined;
   let pipeline: Pipeline;
   try {
-    encoder = settings.threads > 1 ? new WorkerPool(settings.encoding.name, encodeOptions, settings.threads) : inlineEncoder(settings.encoding, encodeOptions);
+    encoder = settings.threads > 1 ? new WorkerPool(encodingSource(settings.encoding), encodeOptions, settings.threads) : inlineEncoder(settings.encoding, encodeOptions);
     pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, settings.threads * 3));
     await readAll(files, lo, hi, settings, pipeline);
     await pipeline.finish();

@@ -20,8 +20,10 @@ Common options:
   -e, --encoding NAME   o200k_base (default), cl100k_base, r50k_base, p50k_base, p50k_edit,
                         gpt2, o200k_harmony
   -m, --model NAME      the encoding a model uses, e.g. gpt-4o
+  --tokenizer FILE      a Hugging Face tokenizer.json (see Encoding.fromTokenizerJson)
   --special MODE        special-token text: error (encode/count default), all (as special
-                        ids), ordinary (as plain text; corpus default)
+                        ids; the default with --tokenizer), ordinary (as plain text; corpus
+                        default)
   --invalid MODE        invalid UTF-8: replace (default, as U+FFFD) or fail
   -h, --help            this help; "turbotoken <command> --help" says the same
   -v, --version         the package version

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { joinIds } from '../bytes';
 import type { EncodeOptions, Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
+import type { EncodingSource } from './common';
 
 /** The ids of a job's segments, flat, with each segment's count. */
 export interface JobResult {
@@ -49,16 +50,16 @@ interface WorkerError {
   code?: string;
 }
 
-/** `threads` workers, each with its own getEncoding(name); a job goes to the least busy one. */
+/** `threads` workers, each loading its own copy of the encoding; a job goes to the least busy one. */
 export class WorkerPool implements Encoder {
   readonly #workers: { worker: Worker; pending: Map<number, Pending> }[] = [];
   #seq = 0;
   #failure: Error | undefined;
 
-  constructor(encodingName: string, options: EncodeOptions | undefined, threads: number) {
+  constructor(source: EncodingSource, options: EncodeOptions | undefined, threads: number) {
     const script = path.join(__dirname, 'worker.js');
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(script, { workerData: { encodingName, options } });
+      const worker = new Worker(script, { workerData: { source, options } });
       const slot = { worker, pending: new Map<number, Pending>() };
       worker.on('message', (message: { seq: number; ids?: Uint32Array; lengths?: Uint32Array; error?: WorkerError }) => {
         const job = slot.pending.get(message.seq);

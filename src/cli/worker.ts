@@ -1,10 +1,10 @@
 // An encoding worker for the corpus command's --threads: its own Encoding, jobs in, ids out.
 import { parentPort, workerData } from 'node:worker_threads';
-import { getEncoding } from '../index';
+import { type EncodingSource, loadEncoding } from './common';
 import { encodeJob } from './pool';
 
-const { encodingName, options } = workerData as { encodingName: string; options: undefined };
-const encoding = getEncoding(encodingName);
+const { source, options } = workerData as { source: EncodingSource; options: undefined };
+const encoding = loadEncoding(source);
 
 parentPort?.on('message', ({ seq, texts }: { seq: number; texts: (string | Uint8Array)[] }) => {
   try {

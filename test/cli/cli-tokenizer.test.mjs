@@ -1,0 +1,73 @@
+// The command with --tokenizer FILE (a Hugging Face tokenizer.json) wherever it takes --encoding:
+// the ids of Encoding.fromTokenizerJson, Hugging Face's added-token rule by default, and the
+// corpus's worker threads loading the same file.
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Encoding, getEncoding } from '../../index.mjs';
+import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
+import { cli, documents, readCorpus, tempDir } from '../support/cli.mjs';
+
+const dir = tempDir('turbotoken-cli-tokenizer-');
+const json = tokenizerJsonFor(getEncoding('r50k_base'), { maxRank: 3000 });
+json.added_tokens = [{ id: 3000, content: '<think>', special: false, normalized: false, lstrip: false, rstrip: false, single_word: false }];
+const file = path.join(dir, 'tokenizer.json');
+writeFileSync(file, JSON.stringify(json));
+const enc = Encoding.fromTokenizerJson(file);
+const text = 'Hello <think>world</think> and more text, 12345!\n';
+
+describe('turbotoken --tokenizer FILE', () => {
+  it('encode and count give the library\'s ids, added tokens as ids by default', () => {
+    const ids = [...enc.encode(text)];
+    expect(ids).toContain(3000);
+    const out = cli(['encode', '--tokenizer', file], { input: text });
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim().split(' ').map(Number)).toEqual(ids);
+    expect(cli(['count', '--tokenizer', file], { input: text }).stdout.trim()).toBe(String(ids.length));
+    // And not the default o200k_base's.
+    expect(cli(['encode'], { input: 'Hello' }).stdout.trim()).not.toBe(cli(['encode', '--tokenizer', file], { input: 'Hello' }).stdout.trim());
+  });
+
+  it('--special ordinary and error as for --encoding', () => {
+    const ordinary = cli(['encode', '--tokenizer', file, '--special', 'ordinary'], { input: text });
+    expect(ordinary.stdout.trim().split(' ').map(Number)).toEqual([...enc.encode(text, { splitSpecialTokens: true })]);
+    const error = cli(['encode', '--tokenizer', file, '--special', 'error'], { input: text });
+    expect(error.status).not.toBe(0);
+    expect(error.stderr).toContain('<think>');
+  });
+
+  it('decode reads the ids back', () => {
+    const ids = cli(['encode', '--tokenizer', file], { input: text }).stdout;
+    expect(cli(['decode', '--tokenizer', file], { input: ids }).stdout).toBe(text);
+  });
+
+  it('corpus writes the same ids on 1 and 2 threads', () => {
+    const docs = path.join(dir, 'docs.jsonl');
+    writeFileSync(docs, Array.from({ length: 40 }, (_, k) => JSON.stringify({ text: `${text} document ${k} <think>${'x'.repeat(k)}` })).join('\n') + '\n');
+    for (const threads of ['1', '2']) {
+      const out = path.join(dir, `out${threads}.bin`);
+      const run = cli(['corpus', docs, '--tokenizer', file, '--special', 'all', '--threads', threads, '--out', out, '--quiet']);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const got = documents(readCorpus(out.slice(0, -4)));
+      expect(got.length).toBe(40);
+      got.forEach((ids, k) => expect(ids).toEqual([...enc.encode(`${text} document ${k} <think>${'x'.repeat(k)}`)]));
+    }
+  });
+
+  it('refuses --tokenizer with --encoding or --model, and names the key of a file it cannot load', () => {
+    for (const other of [['--encoding', 'cl100k_base'], ['--model', 'gpt-4o']]) {
+      const run = cli(['count', '--tokenizer', file, ...other], { input: 'x' });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('--tokenizer');
+    }
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...json, model: { ...json.model, byte_fallback: true } }));
+    const run = cli(['count', '--tokenizer', bad], { input: 'x' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('model.byte_fallback');
+    const missing = cli(['count', '--tokenizer', path.join(dir, 'none.json')], { input: 'x' });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('none.json');
+  });
+});
