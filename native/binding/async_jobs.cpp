@@ -110,23 +110,24 @@ class Job {
 
   Status run() {
     const auto& core = *in_.core;
-    if (!in_.utf16.empty()) {
-      in_.text.resize(in_.utf16.size() * 3);
-      in_.text.resize(turbotoken::utf16_to_utf8(in_.utf16.data(), in_.utf16.size(), in_.text.data()));
-      decltype(in_.utf16)().swap(in_.utf16);
+    in_.discard.reset();
+    if (in_.kind == JobKind::kDecode) {
+      // The whole decode, UTF-16 included, on the worker: the JS thread only wraps the result.
+      return decode_text(core, in_.ids.data(), in_.ids.size(), &text_, &bad_index_);
     }
-    switch (in_.kind) {
-      case JobKind::kEncode:
-        return encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
-                            in_.threads, &ids_, nullptr, &match_);
-      case JobKind::kCount:
-        return encode_split(core, in_.text.data(), in_.text.size(), in_.may_be_invalid, in_.policy.view(),
-                            in_.threads, nullptr, &count_, &match_);
-      case JobKind::kDecode:
-        // The whole decode, UTF-16 included, on the worker: the JS thread only wraps the result.
-        return decode_text(core, in_.ids.data(), in_.ids.size(), &text_, &bad_index_);
+    const uint8_t* text = in_.text.data();
+    size_t size = in_.text.size();
+    if (in_.long_text.buffer.data()) {
+      size = convert_long_string(in_.long_text);
+      text = static_cast<const uint8_t*>(in_.long_text.buffer.data());
     }
-    return Status::kOk;
+    const bool encoding = in_.kind == JobKind::kEncode;
+    Status st = encode_split(core, text, size, in_.may_be_invalid, in_.policy.view(), in_.threads,
+                             encoding ? &ids_ : nullptr, encoding ? nullptr : &count_, &match_);
+    // Freed or kept here rather than with the job, which the JS thread deletes.
+    SpareBuffer::give(std::move(in_.long_text.buffer));
+    ByteBuffer().swap(in_.text);
+    return st;
   }
 
   // Resolves with the result, or leaves the error the synchronous call would throw pending for

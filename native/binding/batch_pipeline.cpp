@@ -1,5 +1,7 @@
 #include "batch_pipeline.h"
 
+#include <algorithm>
+#include <cstring>
 #include <system_error>
 
 #include "out_of_memory.h"
@@ -33,10 +35,25 @@ BatchPipeline::~BatchPipeline() {
 }
 
 void BatchPipeline::add(const uint8_t* data, size_t size, bool may_be_invalid) {
+  uint8_t* at = reserve(size);
+  if (size) std::memcpy(at, data, size);
+  commit(size, may_be_invalid);
+}
+
+uint8_t* BatchPipeline::reserve(size_t bytes) {
   Block& b = *filling_;
-  b.bytes.insert(b.bytes.end(), data, data + size);
+  const size_t used = b.starts.back();
+  if (b.bytes.capacity() < kBlockBytes) b.bytes.reserve(kBlockBytes + kBlockBytes / 4);
+  b.bytes.resize(used + bytes);
+  return b.bytes.data() + used;
+}
+
+void BatchPipeline::commit(size_t size, bool may_be_invalid) {
+  Block& b = *filling_;
+  b.bytes.resize(b.starts.back() + size);
   b.starts.push_back(b.bytes.size());
   b.may_be_invalid.push_back(may_be_invalid);
+  token_bound_ += may_be_invalid ? 3 * size : size;
   added_++;
   if (b.bytes.size() >= kBlockBytes) publish();
 }
@@ -67,7 +84,40 @@ void BatchPipeline::close() {
 }
 
 void BatchPipeline::work() {
-  while (Block* b = take()) run(*b);
+  while (Block* b = take()) {
+    run(*b);
+    place(b);
+  }
+}
+
+void BatchPipeline::place(Block* encoded) {
+  struct Claim {
+    Block* block;
+    size_t at;
+  };
+  std::vector<Claim> claims;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (encoded) encoded->done = true;
+    if (!ids_.data() || unplaced_) return;
+    while (placed_ < blocks_.size() && blocks_[placed_]->done) {
+      Block* b = blocks_[placed_].get();
+      if (b->status != Status::kOk || b->tokens.size() > token_bound_ - placed_tokens_) {
+        unplaced_ = true;  // an error, or a wrong bound: finish() gathers the blocks' own ids
+        break;
+      }
+      claims.push_back({b, placed_tokens_});
+      b->placed_at = placed_tokens_;
+      b->placed_size = b->tokens.size();
+      placed_tokens_ += b->tokens.size();
+      placed_++;
+    }
+  }
+  uint32_t* ids = static_cast<uint32_t*>(ids_.data());
+  for (const Claim& c : claims) {
+    if (!c.block->tokens.empty()) std::memcpy(ids + c.at, c.block->tokens.data(), c.block->tokens.size() * 4);
+    std::vector<uint32_t>().swap(c.block->tokens);
+  }
 }
 
 void BatchPipeline::run(Block& b) {
@@ -89,17 +139,24 @@ void BatchPipeline::run(Block& b) {
     counts_[b.first_text + k] = uint32_t(count_only_ ? count : b.tokens.size() - before);
   }
   // The block's text is no longer needed: give its memory back while the others finish.
-  std::vector<uint8_t>().swap(b.bytes);
+  ByteBuffer().swap(b.bytes);
 }
 
 BatchResult BatchPipeline::finish() {
   if (filling_->starts.size() > 1) publish();
+  if (!count_only_) {
+    // Every text is read, so the bound is known. Virtual memory: only the pages the ids reach are
+    // touched. Without it the ids are gathered from the blocks below.
+    LargeBuffer ids(std::max<size_t>(token_bound_, 1) * 4);
+    std::lock_guard<std::mutex> lock(mutex_);
+    ids_ = std::move(ids);
+  }
+  place(nullptr);  // the blocks the other threads encoded while this one read
   close();
   work();
   for (auto& w : workers_) w.join();
   workers_.clear();
   BatchResult result;
-  size_t total = 0;
   for (const auto& b : blocks_) {
     if (b->status != Status::kOk) {  // blocks are in text order: the first failure is the lowest text
       result.status = b->status;
@@ -107,12 +164,25 @@ BatchResult BatchPipeline::finish() {
       result.offending = b->offending;
       return result;
     }
-    total += b->tokens.size();
+  }
+  result.counts = std::move(counts_);
+  if (count_only_) return result;
+  if (ids_.data() && !unplaced_ && placed_ == blocks_.size()) {
+    result.ids = std::move(ids_);
+    result.total_tokens = placed_tokens_;
+    return result;
+  }
+  // Some blocks were placed (their own ids freed) before a bound failed: gather them all again.
+  size_t total = 0;
+  result.token_blocks.reserve(blocks_.size());
+  uint32_t* placed = static_cast<uint32_t*>(ids_.data());
+  for (size_t k = 0; k < blocks_.size(); k++) {
+    Block& b = *blocks_[k];
+    if (k < placed_ && b.tokens.empty() && b.placed_size) b.tokens.assign(placed + b.placed_at, placed + b.placed_at + b.placed_size);
+    total += b.tokens.size();
+    result.token_blocks.push_back(std::move(b.tokens));
   }
   result.total_tokens = total;
-  result.token_blocks.reserve(blocks_.size());
-  for (auto& b : blocks_) result.token_blocks.push_back(std::move(b->tokens));
-  result.counts = std::move(counts_);
   return result;
 }
 

@@ -14,8 +14,11 @@
 namespace turbotoken_binding {
 
 struct BatchResult {
-  // The ids of the texts in order, in the blocks they were encoded in (empty when count_only):
-  // the caller copies them once, into the JS array.
+  // The ids of all texts in order (unless count_only): total_tokens of them at the start of `ids`,
+  // which the caller hands to JS as it is. When `ids` has no memory (none could be had, or a
+  // bound was wrong), they are in token_blocks, the blocks they were encoded in, for the caller
+  // to copy once.
+  LargeBuffer ids;
   std::vector<std::vector<uint32_t>> token_blocks;
   size_t total_tokens = 0;
   std::vector<uint32_t> counts;    // tokens per text
@@ -36,16 +39,22 @@ class BatchPipeline {
 
   // Copies the next text (index = the number added before it).
   void add(const uint8_t* data, size_t size, bool may_be_invalid);
+  // Room for the next text, up to `bytes`, to be written in place and then committed with its size
+  // (a string's UTF-8 goes straight into its block, not through a second buffer).
+  uint8_t* reserve(size_t bytes);
+  void commit(size_t size, bool may_be_invalid);
   // Encodes what is left here, waits for the other threads and gathers the results in text order.
   BatchResult finish();
 
  private:
   struct Block {
     size_t first_text = 0;
-    std::vector<uint8_t> bytes;
+    ByteBuffer bytes;                // not zero-filled: reserve() sizes it before a text is written
     std::vector<size_t> starts{0};  // text first_text + k is bytes[starts[k] .. starts[k + 1])
     std::vector<uint8_t> may_be_invalid;
     std::vector<uint32_t> tokens;
+    bool done = false;               // encoded (under mutex_)
+    size_t placed_at = 0, placed_size = 0;  // where place() put its ids in ids_
     turbotoken::Status status = turbotoken::Status::kOk;
     size_t failed_text = 0;
     turbotoken::SpecialMatch offending{};
@@ -56,6 +65,10 @@ class BatchPipeline {
   void close();
   void work();                // a thread's loop: take and encode blocks
   void run(Block& block);
+  // Gives every encoded block at the front of the queue its place in ids_ and copies it there,
+  // on the thread that calls it, outside the lock: the result is filled (and its pages faulted)
+  // by all threads while they encode, not by one thread at the end.
+  void place(Block* encoded);
 
   std::shared_ptr<const turbotoken::Encoding> core_;
   OwnedPolicy policy_;
@@ -65,6 +78,13 @@ class BatchPipeline {
   std::unique_ptr<Block> filling_;
   size_t added_ = 0;
   size_t next_ = 0;           // blocks_[next_] is the next to take
+  // Tokens of all texts at most: a token has at least one byte, and an ill-formed byte of a
+  // Uint8Array becomes U+FFFD, 3 bytes.
+  size_t token_bound_ = 0;
+  LargeBuffer ids_;           // set once every text is read: room for token_bound_ ids
+  size_t placed_ = 0;         // blocks_[0 .. placed_) have their ids in ids_
+  size_t placed_tokens_ = 0;
+  bool unplaced_ = false;     // a block failed, or the bound did not hold: ids stay in blocks
   bool closed_ = false;
   std::mutex mutex_;
   std::condition_variable ready_;

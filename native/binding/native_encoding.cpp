@@ -527,9 +527,10 @@ Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int k
   // one is converted on this thread straight into the job's own buffer, by V8 or, if it is
   // two-byte and over 16K units, by the core (read_text); bytes are copied, since the caller may
   // change them while the job runs.
-  if (read_long_string_utf16(env, info[0], job.utf16)) {
+  if (read_long_string(env, info[0], &job.long_text, &job.discard)) {
     text.may_be_invalid = false;
   } else {
+    SpareBuffer::take(0, &job.discard);
     if (!read_text(env, info[0], "text", job.text, &text)) return env.Undefined();
     if (text.data == job.text.data()) job.text.resize(text.size);
     else job.text.assign(text.data, text.data + text.size);
@@ -589,9 +590,16 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
     napi_value item;
     // Fails with the getter's exception pending, or with none while the environment terminates.
     if (napi_get_element(env, list, k, &item) != napi_ok || !item) return env.Undefined();
+    size_t units, written = 0;
+    if (short_string_units(env, item, &units)) {
+      // A UTF-16 unit never needs more than 3 bytes; +1 for napi's terminator.
+      const size_t capacity = units * 3 + 1;
+      if (!write_utf8(env, item, pipeline.reserve(capacity), capacity, &written)) return env.Undefined();
+      pipeline.commit(written, false);
+      continue;
+    }
     TextInput text;
-    std::string name = "texts[" + std::to_string(k) + "]";
-    if (!read_text(env, item, name.c_str(), scratch.text, &text)) return env.Undefined();
+    if (!read_text(env, item, "texts", k, scratch.text, &text)) return env.Undefined();
     pipeline.add(text.data, text.size, text.may_be_invalid);
   }
   BatchResult result = pipeline.finish();
@@ -599,14 +607,29 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   Napi::Value counts = new_uint32_array(env, result.counts);
   if (counts.IsEmpty()) return env.Undefined();
   if (counting) return counts;
-  void* memory;
-  napi_value buffer = unfilled_array_buffer(env, result.total_tokens * 4, &memory);
-  if (!buffer) return env.Undefined();
-  uint8_t* at = static_cast<uint8_t*>(memory);
-  for (const auto& block : result.token_blocks) {
-    if (block.empty()) continue;
-    std::memcpy(at, block.data(), block.size() * 4);
-    at += block.size() * 4;
+  napi_value buffer = nullptr;
+  const size_t bytes = result.total_tokens * 4;
+  if (result.ids.data() && bytes) {
+    // The threads filled it while they encoded: handed to JS as it is, with no copy here.
+    auto* owned = new LargeBuffer(std::move(result.ids));
+    auto free_ids = [](napi_env, void*, void* hint) { delete static_cast<LargeBuffer*>(hint); };
+    if (napi_create_external_arraybuffer(env, owned->data(), bytes, free_ids, owned, &buffer) != napi_ok) {
+      result.ids = std::move(*owned);  // a runtime without external buffers (V8's sandbox): copied below
+      delete owned;
+      buffer = nullptr;
+    }
+  }
+  if (!buffer) {
+    void* memory;
+    buffer = unfilled_array_buffer(env, bytes, &memory);
+    if (!buffer) return env.Undefined();
+    uint8_t* at = static_cast<uint8_t*>(memory);
+    if (result.ids.data() && bytes) std::memcpy(at, result.ids.data(), bytes);
+    for (const auto& block : result.token_blocks) {
+      if (block.empty()) continue;
+      std::memcpy(at, block.data(), block.size() * 4);
+      at += block.size() * 4;
+    }
   }
   Napi::Value tokens(env, typed_view(env, napi_uint32_array, result.total_tokens, buffer));
   napi_value out;

@@ -14,7 +14,7 @@ namespace {
 
 // From here a string that the JS side's probe shows to be two-byte is converted in place: the
 // probe's call (a few hundred ns) is then under 1% of the work.
-constexpr size_t kInPlaceUnits = size_t(1) << 14;
+constexpr size_t kInPlaceUnits = kShortStringUnits;
 
 // A string of `units` UTF-16 units as UTF-8 in storage, converted in place: V8 copies its units to
 // the back of the buffer and the core's transcoder writes the bytes from the front, never
@@ -122,18 +122,31 @@ bool is_null_or_undefined(napi_env env, napi_value value) {
   return napi_typeof(env, value, &type) == napi_ok && (type == napi_null || type == napi_undefined);
 }
 
-bool read_long_string_utf16(napi_env env, napi_value value,
-                            std::vector<char16_t, UninitializedAllocator<char16_t>>& units) {
+bool read_long_string(napi_env env, napi_value value, LongString* out, LargeBuffer* discard) {
   napi_valuetype type;
-  size_t length = 0;
+  size_t units = 0;
   if (napi_typeof(env, value, &type) != napi_ok || type != napi_string) return false;
-  if (napi_get_value_string_utf16(env, value, nullptr, 0, &length) != napi_ok || length < kLongStringUnits)
-    return false;
-  units.resize(length + 1);  // napi writes a terminator
+  if (napi_get_value_string_utf16(env, value, nullptr, 0, &units) != napi_ok || units < kLongStringUnits) return false;
+  // The layout of convert_in_place: UTF-16 from an even offset of at least `units` bytes, +2 for
+  // napi's terminator.
+  const size_t at = units + (units & 1);
+  LargeBuffer buffer = SpareBuffer::take(at + 2 * units + 2, discard);
+  if (!buffer.data()) throw std::bad_alloc();
   size_t copied = 0;
-  if (napi_get_value_string_utf16(env, value, units.data(), units.size(), &copied) != napi_ok) return false;
-  units.resize(copied);
+  char16_t* tail = reinterpret_cast<char16_t*>(static_cast<uint8_t*>(buffer.data()) + at);
+  if (napi_get_value_string_utf16(env, value, tail, units + 1, &copied) != napi_ok) {
+    SpareBuffer::give(std::move(buffer));
+    return false;
+  }
+  out->buffer = std::move(buffer);
+  out->utf16_at = at;
+  out->units = copied;
   return true;
+}
+
+size_t convert_long_string(LongString& s) {
+  uint8_t* front = static_cast<uint8_t*>(s.buffer.data());
+  return turbotoken::utf16_to_utf8(reinterpret_cast<const char16_t*>(front + s.utf16_at), s.units, front);
 }
 
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,
@@ -142,6 +155,23 @@ bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& st
   if (read_bytes(env, value, storage, out)) return true;
   throw_error(env, errors::text_type(name));
   return false;
+}
+
+bool read_text(Napi::Env env, napi_value value, const char* list, uint32_t index, ByteBuffer& storage,
+               TextInput* out) {
+  if (read_string(env, value, storage, out)) return true;
+  if (read_bytes(env, value, storage, out)) return true;
+  const std::string name = std::string(list) + "[" + std::to_string(index) + "]";
+  throw_error(env, errors::text_type(name.c_str()));
+  return false;
+}
+
+bool short_string_units(napi_env env, napi_value value, size_t* units) {
+  return napi_get_value_string_utf16(env, value, nullptr, 0, units) == napi_ok && *units < kShortStringUnits;
+}
+
+bool write_utf8(napi_env env, napi_value value, uint8_t* out, size_t capacity, size_t* written) {
+  return napi_get_value_string_utf8(env, value, reinterpret_cast<char*>(out), capacity, written) == napi_ok;
 }
 
 }  // namespace turbotoken_binding

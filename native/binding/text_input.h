@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../core/large_array.h"
+#include "spare_buffer.h"
 
 namespace turbotoken_binding {
 
@@ -74,10 +75,40 @@ bool is_null_or_undefined(napi_env env, napi_value value);
 bool read_text(Napi::Env env, napi_value value, const char* name, ByteBuffer& storage,
                TextInput* out);
 
-// When value is a string of at least kLongStringUnits UTF-16 units, copies its units into `units`
-// and returns true; otherwise returns false and leaves `units` alone.
+// The same; the name of the argument in the error is list[index], built only then (encodeBatch
+// reads up to millions of elements).
+bool read_text(Napi::Env env, napi_value value, const char* list, uint32_t index, ByteBuffer& storage,
+               TextInput* out);
+
+// Strings under this many UTF-16 units go through V8's UTF-8 writer (read_text converts longer
+// two-byte ones itself).
+constexpr size_t kShortStringUnits = size_t(1) << 14;
+
+// Whether value is a string of under kShortStringUnits units, and its length in units.
+bool short_string_units(napi_env env, napi_value value, size_t* units);
+
+// V8's UTF-8 of the string value into out (capacity: 3 bytes per unit + 1 for napi's
+// terminator); false if napi fails.
+bool write_utf8(napi_env env, napi_value value, uint8_t* out, size_t capacity, size_t* written);
+
+// A long string for a job on another thread: its UTF-16 units, copied on the JS thread to the
+// back of `buffer` (at byte utf16_at, which is at least `units`), where utf16_to_utf8 can turn them
+// into UTF-8 at the front of the same buffer, in place, on the worker (convert_long_string).
+struct LongString {
+  LargeBuffer buffer;
+  size_t utf16_at = 0;
+  size_t units = 0;
+};
+
+// When value is a string of at least kLongStringUnits UTF-16 units, copies it into *out, in the
+// spare buffer when that fits (spare_buffer.h; a spare freed by this call goes to *discard), and
+// returns true; otherwise returns false and leaves *out alone. Throws std::bad_alloc when the
+// memory cannot be had.
 constexpr size_t kLongStringUnits = size_t(1) << 16;
-bool read_long_string_utf16(napi_env env, napi_value value,
-                            std::vector<char16_t, UninitializedAllocator<char16_t>>& units);
+bool read_long_string(napi_env env, napi_value value, LongString* out, LargeBuffer* discard);
+
+// The UTF-8 of a LongString, written over it in place (any thread); returns its byte count, at
+// the buffer's start.
+size_t convert_long_string(LongString& s);
 
 }  // namespace turbotoken_binding
