@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "custom_pieces.h"
+#include "pretok/custom_pieces.h"
 #include "encoding.h"
 #include "regex/pike_vm.h"
 
