@@ -31,7 +31,7 @@ fuzz() {
   "$build/$target" "$@" \
     -max_total_time="$time" -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 \
     -dict=fuzz/fuzz.dict -artifact_prefix="$build/artifacts/" -print_final_stats=1 2>&1 |
-    grep -v -E '^(#[0-9]+\s+(NEW|REDUCE|pulse)|"|###### |\s+NEW_FUNC)'
+    grep -v -E '^(#[0-9]+\s+(NEW|REDUCE|pulse)|"|###### |\s+NEW_FUNC|.*external symbolizer)'
   local status=${PIPESTATUS[0]}
   set -e
   if [ "$status" -ne 0 ]; then
