@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (ASan + UBSan, clang 19 with libFuzzer), runs the regression runner over
-# the stored reference outputs, then fuzzes the core for a bounded time. See docs/fuzzing.md.
-#   scripts/fuzz.sh [seconds]     (default 60; the corpus grows in build/fuzz/corpus)
+# the stored reference outputs, then fuzzes the core for a bounded time: fuzz_encode for the given
+# seconds, then fuzz_shared (input rewritten by another thread) and fuzz_pattern (custom patterns
+# and vocabularies) for a third of that each, from their seeds in fuzz/seeds/. See docs/fuzzing.md.
+#   scripts/fuzz.sh [seconds]     (default 60; the corpora grow in build/fuzz/corpus*)
 # Exits nonzero when a check fails or the fuzzer finds a crash (saved in build/fuzz/artifacts/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,21 +15,33 @@ if [ ! -d /usr/lib/llvm-19/lib/clang/19/lib/linux ] || ! command -v clang++-19 >
   exit 2
 fi
 cmake -S . -B "$build" -DTURBOTOKEN_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j 2 --target fuzz_encode regress >/dev/null
+cmake --build "$build" -j 2 --target fuzz_encode fuzz_shared fuzz_pattern regress >/dev/null
 
 rm -rf "$build/seed"
 mkdir -p "$build/seed" "$build/corpus" "$build/artifacts"
 "$build/regress" --write-corpus "$build/seed"
 
-set +e
-"$build/fuzz_encode" "$build/corpus" "$build/seed" \
-  -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
-  -dict=fuzz/fuzz.dict -artifact_prefix="$build/artifacts/" -print_final_stats=1 2>&1 |
-  grep -v -E '^(#[0-9]+\s+(NEW|REDUCE|pulse)|"|###### )'
-status=${PIPESTATUS[0]}
-set -e
-if [ "$status" -ne 0 ]; then
-  echo "fuzz.sh: the fuzzer found a failing input (exit $status); see build/fuzz/artifacts/" >&2
-  exit 1
-fi
-echo "fuzz.sh: no failure in ${seconds}s"
+# fuzz <target> <seconds> <max_len> <corpus dirs...>: a crash or failed check is saved in
+# build/fuzz/artifacts/ and fails the script.
+fuzz() {
+  local target=$1 time=$2 max_len=$3
+  shift 3
+  echo "== $target, ${time} s"
+  set +e
+  "$build/$target" "$@" \
+    -max_total_time="$time" -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 \
+    -dict=fuzz/fuzz.dict -artifact_prefix="$build/artifacts/" -print_final_stats=1 2>&1 |
+    grep -v -E '^(#[0-9]+\s+(NEW|REDUCE|pulse)|"|###### |\s+NEW_FUNC|.*external symbolizer)'
+  local status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz.sh: $target found a failing input (exit $status); see build/fuzz/artifacts/" >&2
+    exit 1
+  fi
+}
+third=$(( seconds / 3 > 10 ? seconds / 3 : 10 ))
+mkdir -p "$build/corpus-shared" "$build/corpus-pattern"
+fuzz fuzz_encode "$seconds" 4096 "$build/corpus" "$build/seed"
+fuzz fuzz_shared "$third" 4096 "$build/corpus-shared" fuzz/seeds/shared
+fuzz fuzz_pattern "$third" 1024 "$build/corpus-pattern" fuzz/seeds/pattern
+echo "fuzz.sh: no failure in ${seconds} + 2 x ${third} s"

@@ -15,6 +15,12 @@
 #include "pattern_matcher.h"
 
 namespace turbotoken_binding {
+
+#ifdef TURBOTOKEN_TEST_HOOKS
+// setRaceHook, in the sanitizer build only (test/sanitizer/race_hook.cpp, scripts/asan-check.sh).
+void export_test_hooks(Napi::Env env, Napi::Object exports);
+#endif
+
 namespace {
 
 Napi::Value set_error_class_js(const Napi::CallbackInfo& info) {
@@ -103,6 +109,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("setBufferText", Napi::Function::New(env, guarded_function<set_buffer_text_js>));
   export_pattern_matcher(env, exports);
   exports.Set("backend", Napi::String::New(env, "native"));
+#ifdef TURBOTOKEN_TEST_HOOKS
+  export_test_hooks(env, exports);
+#endif
   return exports;
 }
 

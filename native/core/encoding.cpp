@@ -8,6 +8,7 @@
 #include "bpe/bpe.h"
 #include "kernels.h"
 #include "bpe/piece_cache.h"
+#include "test_hook.h"
 #include "text/utf8.h"
 
 namespace turbotoken {
@@ -209,6 +210,7 @@ Status Encoding::run(const uint8_t* text, size_t n, bool text_may_be_invalid,
     text = repaired.data();
     n = repaired.size();
   }
+  test_hook::input_checked();
   SpecialMatch m;
   if (find_disallowed(text, n, policy, &m)) {
     *offending = m;

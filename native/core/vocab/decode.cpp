@@ -7,6 +7,7 @@
 #include "vocab/decode_lengths.h"
 #include "encoding.h"
 #include "kernels.h"
+#include "test_hook.h"
 #include "text/utf8.h"
 
 namespace turbotoken {
@@ -53,6 +54,7 @@ Status Encoding::decoded_length(const uint32_t* ids, size_t count, size_t* total
 }
 
 void Encoding::decode_into(const uint32_t* ids, size_t count, uint8_t* dst, size_t total) const {
+  test_hook::input_checked();  // decoded_length() checked these ids
   constexpr size_t kMove = Vocab::kTokenSlack;
   const Vocab::TokenView t = vocab_.tokens();
   const uint8_t* const bytes = t.bytes;
