@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes native/binding/error_texts.h from the one table of backend errors, src/binding-errors.ts:
 // a function per entry that returns its kind, code and text, a std::string parameter per {name}.
-// `--check` writes nothing and fails when the header differs (test/binding-errors.test.mjs).
+// `--check` writes nothing and fails when the header differs (test/package/binding-errors.test.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
