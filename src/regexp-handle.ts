@@ -4,7 +4,7 @@
 // of a segment in one call. Slower than a native scanner (docs/encoding.md), but the same ids as
 // the reference, and never a backtracking engine on the caller's text.
 import type { NativeEncodingHandle } from './backend-contract';
-import { joinIds } from './bytes';
+import { concatArrays, joinIds } from './bytes';
 import { TurbotokenError } from './errors';
 import { findMatches } from './pattern-matcher';
 import type { PatternProgram } from './pattern-program';
@@ -245,12 +245,8 @@ export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] =
     const pattern = a ? allowedPattern(a) : null;
     if (!pattern) return inner.encode(whole.normalize('NFC'), a, d) as Uint32Array;
     const parts: Uint32Array[] = [];
-    let total = 0;
     let last = 0;
-    const add = (ids: Uint32Array) => {
-      parts.push(ids);
-      total += ids.length;
-    };
+    const add = (ids: Uint32Array) => parts.push(ids);
     pattern.lastIndex = 0;
     for (let m = pattern.exec(whole); m; m = pattern.exec(whole)) {
       if (m.index > last) add(inner.encode(whole.slice(last, m.index).normalize('NFC'), cachedNormalized, d) as Uint32Array);
@@ -258,13 +254,7 @@ export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] =
       last = m.index + m[0].length;
     }
     if (last < whole.length) add(inner.encode(whole.slice(last).normalize('NFC'), cachedNormalized, d) as Uint32Array);
-    const out = new Uint32Array(total);
-    let offset = 0;
-    for (const ids of parts) {
-      out.set(ids, offset);
-      offset += ids.length;
-    }
-    return out;
+    return concatArrays(Uint32Array, parts);
   };
   return {
     ...syncOnly(inner),

@@ -5,40 +5,13 @@
 // is now read once, into a copy, on every entry point; the WebAssembly backend copies every input
 // into its own memory. Each case runs a bounded number of calls against a worker that flips the
 // buffer's contents as fast as it can, and checks what came out against what could come out.
-import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getEncoding } from '../../index.mjs';
+import { flipper } from '../support/flipper.mjs';
 
 const enc = getEncoding('cl100k_base');
 const LAST_RANK = 100255; // cl100k_base's ranks are 0..100255, every one a token
 
-// A worker that fills `view` with each pattern in turn (repeated over the whole view), until stopped.
-function flipper(view, patterns) {
-  const code = `
-    const { workerData } = require('node:worker_threads');
-    const v = new (workerData.kind === 'u8' ? Uint8Array : Uint32Array)(workerData.buffer);
-    const stop = new Int32Array(workerData.stop);
-    for (let f = 0; Atomics.load(stop, 0) === 0; f = (f + 1) % workerData.patterns.length) {
-      const p = workerData.patterns[f];
-      // Ids flip with fill (the whole array at once); bytes one at a time, so that a call sees
-      // characters cut anywhere.
-      if (workerData.kind === 'u32') v.fill(p[0]);
-      else for (let i = 0; i < v.length; i++) v[i] = p[i % p.length];
-    }`;
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(code, {
-    eval: true,
-    workerData: { buffer: view.buffer, kind: view instanceof Uint8Array ? 'u8' : 'u32', patterns, stop: stop.buffer },
-  });
-  const started = new Promise((resolve) => worker.once('online', resolve));
-  return {
-    started,
-    stop: async () => {
-      Atomics.store(stop, 0, 1);
-      await worker.terminate();
-    },
-  };
-}
 
 let running;
 afterEach(async () => {

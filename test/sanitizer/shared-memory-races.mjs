@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { flipper } from '../support/flipper.mjs';
 
 const [root, secondsArg = '3'] = process.argv.slice(2);
 const seconds = Number(secondsArg);
@@ -35,29 +35,6 @@ const SPACES = 58040; // 128 spaces (0xE2B8)
 // between these two a mix is one of them.
 const ANNA = 0xe200;
 
-function flipper(view, patterns) {
-  const code = `
-    const { workerData } = require('node:worker_threads');
-    const v = new (workerData.kind === 'u8' ? Uint8Array : Uint32Array)(workerData.buffer);
-    const stop = new Int32Array(workerData.stop);
-    for (let f = 0; Atomics.load(stop, 0) === 0; f = (f + 1) % workerData.patterns.length) {
-      const p = workerData.patterns[f];
-      if (workerData.kind === 'u32') v.fill(p[0]);
-      else for (let i = 0; i < v.length; i++) v[i] = p[i % p.length];
-    }`;
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(code, {
-    eval: true,
-    workerData: { buffer: view.buffer, kind: view instanceof Uint8Array ? 'u8' : 'u32', patterns, stop: stop.buffer },
-  });
-  return {
-    started: new Promise((resolve) => worker.once('online', resolve)),
-    stop: async () => {
-      Atomics.store(stop, 0, 1);
-      await worker.terminate();
-    },
-  };
-}
 
 // Bytes that are one token's bytes per id, each id ANNA or SPACES: the count, else -1.
 function tokensIn(bytes) {
