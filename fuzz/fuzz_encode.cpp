@@ -14,12 +14,7 @@ std::vector<turbotoken_fuzz::LoadedEncoding>* g_encodings;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  g_encodings = new std::vector<turbotoken_fuzz::LoadedEncoding>();
-  std::string error;
-  if (!turbotoken_fuzz::load_all_encodings(g_encodings, &error)) {
-    std::fprintf(stderr, "fuzz_encode: %s\n", error.c_str());
-    std::exit(2);
-  }
+  g_encodings = turbotoken_fuzz::load_all_encodings_or_exit("fuzz_encode");
   return 0;
 }
 

@@ -104,12 +104,7 @@ void load_while_flipping(const std::vector<uint8_t>& blob, const std::vector<uin
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  g_encodings = new std::vector<turbotoken_fuzz::LoadedEncoding>();
-  std::string error;
-  if (!turbotoken_fuzz::load_all_encodings(g_encodings, &error)) {
-    std::fprintf(stderr, "fuzz_shared: %s\n", error.c_str());
-    std::exit(2);
-  }
+  g_encodings = turbotoken_fuzz::load_all_encodings_or_exit("fuzz_shared");
   return 0;
 }
 

@@ -233,4 +233,14 @@ bool load_all_encodings(std::vector<LoadedEncoding>* out, std::string* error) {
   return true;
 }
 
+std::vector<LoadedEncoding>* load_all_encodings_or_exit(const char* target) {
+  auto* encodings = new std::vector<LoadedEncoding>();
+  std::string error;
+  if (!load_all_encodings(encodings, &error)) {
+    std::fprintf(stderr, "%s: %s\n", target, error.c_str());
+    std::exit(2);
+  }
+  return encodings;
+}
+
 }  // namespace turbotoken_fuzz

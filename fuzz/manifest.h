@@ -22,4 +22,8 @@ std::string data_dir();
 // says why in *error.
 bool load_all_encodings(std::vector<LoadedEncoding>* out, std::string* error);
 
+// For a fuzz target's LLVMFuzzerInitialize: every encoding, loaded once for the process; a failure
+// ends the process with exit 2, the message prefixed by `target`.
+std::vector<LoadedEncoding>* load_all_encodings_or_exit(const char* target);
+
 }  // namespace turbotoken_fuzz
