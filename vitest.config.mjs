@@ -18,6 +18,7 @@ const timing = [
   'test/api/async.test.mjs',         // the event loop turns while the native backend works
   'test/api/long-piece-early-stop.test.mjs', // early stops inside one huge piece against a full count
   'test/growth/pattern-linear-time.test.mjs',   // custom patterns' matching time grows linearly
+  'test/growth/peak-memory.test.mjs',   // peak resident memory of calls on 16 MB inputs, in child processes
 ];
 // Once, on the native addon only:
 const nativeOnly = [
