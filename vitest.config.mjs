@@ -19,6 +19,7 @@ const timing = [
   'test/api/long-piece-early-stop.test.mjs', // early stops inside one huge piece against a full count
   'test/growth/pattern-linear-time.test.mjs',   // custom patterns' matching time grows linearly
   'test/growth/async-js-thread-time.test.mjs',  // async calls hold the JS thread about as long as a copy
+  'test/growth/peak-memory.test.mjs',   // peak resident memory of calls on 16 MB inputs, in child processes
 ];
 // Once, on the native addon only:
 const nativeOnly = [

@@ -13,7 +13,7 @@ export const BINDING_ERRORS = {
   errorClassType: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'expected a constructor'],
   functionType: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'expected a function'],
   functionOrUndefinedType: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'expected a function or undefined'],
-  mergeStrategy: ['RangeError', 'ERR_OUT_OF_RANGE', "The merge strategy must be 'auto', 'direct', 'heap', 'long' or 'run'"],
+  mergeStrategy: ['RangeError', 'ERR_OUT_OF_RANGE', "The merge strategy must be 'auto', 'direct', 'heap', 'long', 'run' or 'windows'"],
   unknownKernel: ['RangeError', 'ERR_UNKNOWN_KERNEL', "Unknown or unsupported kernel '{name}'; this {machine} has: {kernels}"],
   // new NativeEncoding(vocab, family, texts, ids)
   constructorUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'NativeEncoding(vocab: Uint8Array, family: number, texts: string[], ids: number[])'],

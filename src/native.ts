@@ -37,8 +37,9 @@ function load(): NativeBinding {
   binding.setErrorClass(TurbotokenError);
   binding.setTwoByteProbe?.(sampledTwoByte);
   if (typeof latin1Slice === 'function' && typeof ucs2Slice === 'function') binding.setBufferText?.(bufferText);
-  // TURBOTOKEN_BPE=direct|heap|long|run runs one BPE merge implementation for every piece (tests use it
-  // to hold both to the definition); unset or 'auto' picks by piece length.
+  // TURBOTOKEN_BPE=direct|heap|long|run|windows runs one BPE merge implementation for every piece
+  // (tests use it to hold each to the definition; windows: the long merge in 64-byte windows, so
+  // that short texts cross its seams); unset or 'auto' picks by piece length.
   const forced = process.env.TURBOTOKEN_BPE;
   if (forced) binding.setMergeStrategy(forced);
   // TURBOTOKEN_KERNEL=scalar|sse2|avx2|avx512|neon|simd128 forces one pre-tokenizer kernel (tests run

@@ -28,7 +28,7 @@ export interface WasmBinding extends NativeBinding {
   setMemoryLimit(bytes: number): void;
 }
 
-const MERGE_STRATEGIES: Record<string, number> = { auto: 0, direct: 1, heap: 2, long: 3, run: 4 };
+const MERGE_STRATEGIES: Record<string, number> = { auto: 0, direct: 1, heap: 2, long: 3, run: 4, windows: 5 };
 const FAMILY_COUNT = 3;
 // Below this many UTF-16 units a string gets the worst case (3 bytes a unit) without measuring.
 const MEASURE_STRING_UNITS = 1 << 16;

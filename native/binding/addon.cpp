@@ -59,7 +59,7 @@ Napi::Value set_buffer_text_js(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// setMergeStrategy('auto' | 'direct' | 'heap' | 'long' | 'run'): process-wide, for tests (TURBOTOKEN_BPE).
+// setMergeStrategy('auto' | 'direct' | 'heap' | 'long' | 'run' | 'windows'): process-wide, for tests (TURBOTOKEN_BPE).
 Napi::Value set_merge_strategy_js(const Napi::CallbackInfo& info) {
   std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
   turbotoken::MergeStrategy strategy;
@@ -68,6 +68,7 @@ Napi::Value set_merge_strategy_js(const Napi::CallbackInfo& info) {
   else if (name == "heap") strategy = turbotoken::MergeStrategy::kHeap;
   else if (name == "long") strategy = turbotoken::MergeStrategy::kLong;
   else if (name == "run") strategy = turbotoken::MergeStrategy::kRun;
+  else if (name == "windows") strategy = turbotoken::MergeStrategy::kWindows;
   else {
     throw_error(info.Env(), errors::merge_strategy());
     return info.Env().Undefined();

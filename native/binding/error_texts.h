@@ -20,7 +20,7 @@ inline BindingError function_or_undefined_type() {
 }
 
 inline BindingError merge_strategy() {
-  return {ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "The merge strategy must be 'auto', 'direct', 'heap', 'long' or 'run'"};
+  return {ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "The merge strategy must be 'auto', 'direct', 'heap', 'long', 'run' or 'windows'"};
 }
 
 inline BindingError unknown_kernel(const std::string& name, const std::string& machine, const std::string& kernels) {

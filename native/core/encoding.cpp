@@ -113,6 +113,13 @@ struct CountSink {
       count += at_least;
       return;
     }
+    // A huge piece counted without holding all its ids (4 bytes per id, up to a few per byte);
+    // a vocabulary that lacks a byte has its ids checked below, so it keeps them.
+    if (len > kMergeWindow && vocab.has_every_byte() && merge_strategy() == MergeStrategy::kByLength &&
+        !is_byte_run(p, len)) {
+      count += bpe_count_long(vocab, p, len, scratch);
+      return;
+    }
     scratch.clear();
     bpe_merge_piece(vocab, p, len, scratch, cache);  // the whole-piece lookup above already missed
     if (!vocab.has_every_byte()) {

@@ -1,5 +1,6 @@
-// Every BPE merge implementation (direct, heap, long, run) holds to the definition on every piece,
-// not just on the piece lengths the default picks them for: TURBOTOKEN_BPE forces one of them.
+// Every BPE merge implementation (direct, heap, long, run, and the long merge in 64-byte windows)
+// holds to the definition on every piece, not just on the piece lengths the default picks them
+// for: TURBOTOKEN_BPE forces one of them.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ function runWith(strategy) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-describe.each(['direct', 'heap', 'long', 'run', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {
+describe.each(['direct', 'heap', 'long', 'run', 'windows', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {
   it('matches the reference', () => {
     const result = runWith(strategy);
     expect(result.checked).toBeGreaterThan(1000);
@@ -24,5 +25,5 @@ describe.each(['direct', 'heap', 'long', 'run', 'auto'])('TURBOTOKEN_BPE=%s', (s
 });
 
 it('rejects an unknown strategy at load with a clear error', () => {
-  expect(() => runWith('fast')).toThrow(/'auto', 'direct', 'heap', 'long' or 'run'/);
+  expect(() => runWith('fast')).toThrow(/'auto', 'direct', 'heap', 'long', 'run' or 'windows'/);
 });

@@ -41,6 +41,7 @@ void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::
   if (strategy == MergeStrategy::kDirect) return bpe_merge_direct(vocab, piece, len, out);
   if (strategy == MergeStrategy::kHeap) return bpe_merge_heap(vocab, piece, len, out);
   if (strategy == MergeStrategy::kLong) return bpe_merge_long(vocab, piece, len, out);
+  if (strategy == MergeStrategy::kWindows) return bpe_merge_long(vocab, piece, len, out, kTestMergeWindow);
   if (strategy == MergeStrategy::kRun) {
     if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
     return bpe_merge_long(vocab, piece, len, out);

@@ -5,9 +5,11 @@
 // Four implementations of that one definition: the direct merge for short pieces (the
 // specification, quadratic in the piece length; its 32-bit-key form has an AVX2 build that the
 // kernel table picks), and for long pieces the long merge (bpe_merge_long), which merges all pairs
-// of the lowest rank in one left-to-right pass (bpe_merge_buckets) and falls back to the heap merge
-// (bpe_merge_heap, O(n log n) whatever the ranks) when a vocabulary defeats the passes. A piece
-// that is one byte repeated runs those passes on run lengths (bpe_merge_run) when it can.
+// of the lowest rank in one left-to-right pass (rank passes) and falls back to the heap merge
+// (bpe_merge_heap, O(n log n) whatever the ranks) when a vocabulary defeats the passes. Both merge
+// a long piece in windows of kMergeWindow bytes whose seams are checked to be boundaries of the
+// piece's result (bpe_long.cpp), so that their memory does not grow with the piece. A piece that
+// is one byte repeated runs the rank passes on run lengths (bpe_merge_run) when it can.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -25,10 +27,12 @@ constexpr size_t kDirectMergeMaxLen = 128;
 
 // Which merge runs: by piece length (the default), or one of them for every piece so that tests
 // can hold each implementation to the definition on all inputs
-// (TURBOTOKEN_BPE=direct|heap|long|run). kRun runs the run merge on every piece that is one byte
-// repeated, whatever its length, and the long merge on the others (and where the run merge gives up).
-enum class MergeStrategy : uint8_t { kByLength = 0, kDirect = 1, kHeap = 2, kLong = 3, kRun = 4 };
-constexpr MergeStrategy kLastMergeStrategy = MergeStrategy::kRun;
+// (TURBOTOKEN_BPE=direct|heap|long|run|windows). kRun runs the run merge on every piece that is one
+// byte repeated, whatever its length, and the long merge on the others (and where the run merge
+// gives up). kWindows runs the long merge in windows of kTestMergeWindow bytes, so that short texts
+// cross many of its seams.
+enum class MergeStrategy : uint8_t { kByLength = 0, kDirect = 1, kHeap = 2, kLong = 3, kRun = 4, kWindows = 5 };
+constexpr MergeStrategy kLastMergeStrategy = MergeStrategy::kWindows;
 void set_merge_strategy(MergeStrategy strategy);
 MergeStrategy merge_strategy();
 
@@ -42,14 +46,20 @@ void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
                       std::vector<uint32_t>& out);
 void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
                     std::vector<uint32_t>& out);
-// Returns false, having appended nothing useful, when the vocabulary's ranks make the pass
-// approach costly; bpe_merge_long then runs the heap.
-bool bpe_merge_buckets(const Vocab& vocab, const uint8_t* piece, size_t len,
-                       std::vector<uint32_t>& out);
-void bpe_merge_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
+// Long pieces merge in windows of this many bytes, so that the merge's state (12 bytes per byte
+// and its candidates) is bounded by the window rather than the piece (64 MB of letters would
+// otherwise hold over 1 GB of it); small enough that a window's parts stay in the cache.
+constexpr size_t kMergeWindow = size_t(256) << 10;
+constexpr size_t kTestMergeWindow = 64;
+// The rank passes, each window falling back to the heap merge where its ranks make them costly.
+void bpe_merge_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
+                    size_t window = kMergeWindow);
+// The number of ids bpe_merge_long appends, holding about kMergeWindow of them at a time in
+// `scratch` (which it clears) rather than all of them.
+size_t bpe_count_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& scratch);
 // Whether piece[0..len) is one byte repeated (len > 0).
 bool is_byte_run(const uint8_t* piece, size_t len);
-// bpe_merge_buckets for a piece that is one byte repeated, on run lengths (bpe_run.cpp): false,
+// The rank passes for a piece that is one byte repeated, on run lengths (bpe_run.cpp): false,
 // having appended nothing, where the rank passes would have to put candidates back.
 bool bpe_merge_run(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
 

@@ -1,4 +1,4 @@
-// The rank-pass merge (bpe_merge_buckets) for a piece that is one byte repeated, worked on run
+// The rank passes of the long merge (bpe_merge_long) for a piece that is one byte repeated, worked on run
 // lengths. Every part of such a piece is the byte repeated k times, and the rank of two parts
 // joined depends only on the sum of their lengths. So the parts are held as segments of equal
 // lengths, and a pass that merges every pair of one rank, left to right, turns a segment of m
