@@ -22,15 +22,8 @@ namespace {
 // refused (out of memory, pending with ERR_OUT_OF_MEMORY, or the environment terminating).
 napi_value adopt_ids(napi_env env, std::vector<uint32_t>&& ids) {
   napi_value ab = nullptr, out = nullptr;
-  if (!ids.empty()) {
-    auto* owned = new std::vector<uint32_t>(std::move(ids));
-    auto free_ids = [](napi_env, void*, void* hint) { delete static_cast<std::vector<uint32_t>*>(hint); };
-    if (napi_create_external_arraybuffer(env, owned->data(), owned->size() * 4, free_ids, owned, &ab) != napi_ok) {
-      ids = std::move(*owned);  // a runtime without external buffers (V8's sandbox): copied below
-      delete owned;
-      ab = nullptr;
-    }
-  }
+  const size_t count = ids.size();
+  if (count) ab = adopt_buffer(env, ids, count * 4);
   if (!ab) {
     void* data = nullptr;
     if (napi_create_arraybuffer(env, ids.size() * 4, &data, &ab) != napi_ok || (!data && !ids.empty())) return nullptr;

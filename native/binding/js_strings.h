@@ -63,4 +63,21 @@ napi_value unfilled_array_buffer(napi_env env, size_t bytes, void** data);
 // A typed array of `length` elements over ab from its start, or nullptr when napi refused.
 napi_value typed_view(napi_env env, napi_typedarray_type type, size_t length, napi_value ab);
 
+// An ArrayBuffer over the first `bytes` of `source`'s memory (a vector or LargeBuffer), which it
+// takes over and frees when the buffer is collected: a large result reaches JS with no copy, so a
+// call's peak memory holds it once. nullptr, with `source` left as it was, where the runtime has no
+// external buffers (V8's sandbox) or napi refused; the caller then copies.
+template <typename Owner>
+napi_value adopt_buffer(napi_env env, Owner& source, size_t bytes) {
+  auto* owned = new Owner(std::move(source));
+  auto free_owner = [](napi_env, void*, void* hint) { delete static_cast<Owner*>(hint); };
+  napi_value buffer = nullptr;
+  if (napi_create_external_arraybuffer(env, owned->data(), bytes, free_owner, owned, &buffer) != napi_ok) {
+    source = std::move(*owned);
+    delete owned;
+    return nullptr;
+  }
+  return buffer;
+}
+
 }  // namespace turbotoken_binding

@@ -137,6 +137,18 @@ Napi::Value new_uint32_array(Napi::Env env, const std::vector<uint32_t>& v) {
   return Napi::Value(env, typed_view(env, napi_uint32_array, v.size(), ab));
 }
 
+// The ids of an encode as a Uint32Array. Up to a megabyte they are copied out of the thread's
+// scratch, which the next call reuses; a larger result takes the scratch vector's memory over, so
+// that the call's peak holds its ids once, not twice (docs/performance.md, peak memory).
+Napi::Value ids_result(Napi::Env env, std::vector<uint32_t>& ids) {
+  constexpr size_t kAdoptedIds = size_t(1) << 18;
+  const size_t count = ids.size();
+  if (count >= kAdoptedIds) {
+    if (napi_value ab = adopt_buffer(env, ids, count * 4)) return Napi::Value(env, typed_view(env, napi_uint32_array, count, ab));
+  }
+  return new_uint32_array(env, ids);
+}
+
 Napi::Value throw_ids_type(Napi::Env env) {
   throw_error(env, errors::ids_type());
   return env.Undefined();
@@ -313,7 +325,7 @@ Napi::Value NativeEncoding::encode(const DirectCall& call, const Napi::CallbackI
     if (count) std::memcpy(out.data, scratch.ids.data(), count * 4);
     return Napi::Number::New(env, double(count));
   }
-  return new_uint32_array(env, scratch.ids);
+  return ids_result(env, scratch.ids);
 }
 
 Napi::Value NativeEncoding::count(const DirectCall& call, const Napi::CallbackInfo& info) {
@@ -341,7 +353,7 @@ Napi::Value NativeEncoding::encode_prefix(const DirectCall& call, const Napi::Ca
   SpecialMatch bad;
   Status st = core.encode_prefix(text.data, text.size, text.may_be_invalid, policy, size_arg(info[3]), scratch.ids, &bad);
   if (throw_encode_error(env, core, st, bad)) return env.Undefined();
-  return new_uint32_array(env, scratch.ids);
+  return ids_result(env, scratch.ids);
 }
 
 Napi::Value NativeEncoding::count_up_to(const DirectCall& call, const Napi::CallbackInfo& info) {
@@ -479,7 +491,7 @@ Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
   scratch.ids.clear();
   Status st = turbotoken::encode_pieces(*core_, bytes, size, ends, count, scratch.ids);
   if (throw_encode_error(env, *core_, st, SpecialMatch{})) return env.Undefined();
-  return new_uint32_array(env, scratch.ids);
+  return ids_result(env, scratch.ids);
 }
 
 Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {
@@ -611,13 +623,7 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   const size_t bytes = result.total_tokens * 4;
   if (result.ids.data() && bytes) {
     // The threads filled it while they encoded: handed to JS as it is, with no copy here.
-    auto* owned = new LargeBuffer(std::move(result.ids));
-    auto free_ids = [](napi_env, void*, void* hint) { delete static_cast<LargeBuffer*>(hint); };
-    if (napi_create_external_arraybuffer(env, owned->data(), bytes, free_ids, owned, &buffer) != napi_ok) {
-      result.ids = std::move(*owned);  // a runtime without external buffers (V8's sandbox): copied below
-      delete owned;
-      buffer = nullptr;
-    }
+    buffer = adopt_buffer(env, result.ids, bytes);
   }
   if (!buffer) {
     void* memory;
