@@ -115,10 +115,14 @@ struct CountSink {
     }
     // A huge piece counted without holding all its ids (4 bytes per id, up to a few per byte);
     // a vocabulary that lacks a byte has its ids checked below, so it keeps them.
-    if (len > kMergeWindow && vocab.has_every_byte() && merge_strategy() == MergeStrategy::kByLength &&
-        !is_byte_run(p, len)) {
-      count += bpe_count_long(vocab, p, len, scratch);
-      return;
+    if (len > kMergeWindow && vocab.has_every_byte() && merge_strategy() == MergeStrategy::kByLength) {
+      // A run of one byte is counted on its run lengths, as the merge would take it (otherwise the
+      // ids of 8 MB of spaces come to 32 MB, mapped afresh on every call).
+      size_t ids = 0;
+      if (is_byte_run(p, len) ? bpe_count_run(vocab, p, len, &ids) : (ids = bpe_count_long(vocab, p, len, scratch), true)) {
+        count += ids;
+        return;
+      }
     }
     scratch.clear();
     bpe_merge_piece(vocab, p, len, scratch, cache);  // the whole-piece lookup above already missed

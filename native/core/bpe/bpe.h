@@ -62,6 +62,9 @@ bool is_byte_run(const uint8_t* piece, size_t len);
 // The rank passes for a piece that is one byte repeated, on run lengths (bpe_run.cpp): false,
 // having appended nothing, where the rank passes would have to put candidates back.
 bool bpe_merge_run(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out);
+// The number of ids bpe_merge_run would append, found on the run lengths alone (no id is held);
+// false where bpe_merge_run gives up.
+bool bpe_count_run(const Vocab& vocab, const uint8_t* piece, size_t len, size_t* count);
 
 // Appends the tokens of one piece that is not a single token: from `cache` (the calling thread's
 // PieceCache::local(), which a caller looks up once per text: reaching a thread_local from a

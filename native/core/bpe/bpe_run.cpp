@@ -24,19 +24,34 @@ class RunMerge {
   RunMerge(const Vocab& vocab, uint8_t byte) : vocab_(vocab) { std::memset(bytes_, byte, sizeof bytes_); }
 
   bool run(size_t n, std::vector<uint32_t>& out) {
-    std::vector<Segment> parts{{1, n}}, next;
-    for (;;) {
-      uint32_t rank = kNoRank, sum = 0;
-      lowest_pair(parts, &rank, &sum);
-      if (rank == kNoRank) break;
-      if (!pass(parts, sum, rank, next)) return false;
-      parts.swap(next);
-    }
+    std::vector<Segment> parts;
+    if (!merge(n, parts)) return false;
     for (const Segment& s : parts) out.insert(out.end(), s.count, rank_of_length(s.length));
+    return true;
+  }
+  // The number of ids run() would append, without them: a count holds no id per byte.
+  bool count(size_t n, size_t* ids) {
+    std::vector<Segment> parts;
+    if (!merge(n, parts)) return false;
+    size_t total = 0;
+    for (const Segment& s : parts) total += size_t(s.count);
+    *ids = total;
     return true;
   }
 
  private:
+  // The parts left when no pair is a token, as segments; false where a pass would be inexact.
+  bool merge(size_t n, std::vector<Segment>& parts) const {
+    std::vector<Segment> next;
+    parts.assign(1, Segment{1, n});
+    for (;;) {
+      uint32_t rank = kNoRank, sum = 0;
+      lowest_pair(parts, &rank, &sum);
+      if (rank == kNoRank) return true;
+      if (!pass(parts, sum, rank, next)) return false;
+      parts.swap(next);
+    }
+  }
   uint32_t rank_of_length(uint64_t k) const {
     return k <= Vocab::kMaxTokenLength ? vocab_.rank_of(bytes_, size_t(k)) : kNoRank;
   }
@@ -131,6 +146,10 @@ bool is_byte_run(const uint8_t* piece, size_t len) {
 bool bpe_merge_run(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
   // RunMerge::run appends only after its last pass, so a false leaves out as it was.
   return RunMerge(vocab, piece[0]).run(len, out);
+}
+
+bool bpe_count_run(const Vocab& vocab, const uint8_t* piece, size_t len, size_t* count) {
+  return RunMerge(vocab, piece[0]).count(len, count);
 }
 
 }  // namespace turbotoken
