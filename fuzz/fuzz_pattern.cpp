@@ -152,18 +152,18 @@ bool reference_find(const Ref& p, const uint8_t* t, size_t n, size_t from, size_
 
 std::vector<uint32_t> reference_matches(const Ref& p, const uint8_t* t, size_t n) {
   std::vector<uint32_t> bounds;
-  size_t pos = 0, start = 0, end = 0;
-  while (pos <= n && reference_find(p, t, n, pos, &start, &end)) {
-    if (end == start) {
-      if (end >= n) break;
-      size_t len = 0;
+  size_t start = 0, end = 0;
+  for (size_t pos = 0; pos <= n && reference_find(p, t, n, pos, &start, &end);) {
+    if (end > start) {
+      bounds.insert(bounds.end(), {uint32_t(start), uint32_t(end)});
+      pos = end;
+    } else if (end < n) {
+      size_t len = 0;  // an empty match: the next search starts a code point further on
       decode_at(t, n, end, &len);
       pos = end + len;
-      continue;
+    } else {
+      break;
     }
-    bounds.push_back(uint32_t(start));
-    bounds.push_back(uint32_t(end));
-    pos = end;
   }
   return bounds;
 }
@@ -202,8 +202,12 @@ Ref structured_program(Reader& in) {
   return p;
 }
 
-// tiktoken's merge, the slow way: the adjacent pair whose bytes form the lowest rank, leftmost.
+// tiktoken's encode of one piece, the slow way: the piece's own rank when it is a token (a token
+// no merge builds is still found whole), else the merge of the adjacent pair whose bytes form the
+// lowest rank, leftmost, until none does.
 std::vector<uint32_t> naive_bpe(const std::map<std::string, uint32_t>& ranks, const std::string& piece) {
+  auto whole = ranks.find(piece);
+  if (whole != ranks.end()) return {whole->second};
   std::vector<std::string> parts;
   for (char c : piece) parts.emplace_back(1, c);
   for (;;) {

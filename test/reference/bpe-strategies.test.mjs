@@ -1,19 +1,14 @@
 // Every BPE merge implementation (direct, heap, long, run, and the long merge in 64-byte windows)
 // holds to the definition on every piece, not just on the piece lengths the default picks them
 // for: TURBOTOKEN_BPE forces one of them.
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runJsonChild } from '../support/json-child.mjs';
 
 const script = fileURLToPath(new URL('../support/check-against-reference.mjs', import.meta.url));
 
 function runWith(strategy) {
-  const out = execFileSync(process.execPath, [script, 'r50k_base,cl100k_base,o200k_base', '400'], {
-    env: { ...process.env, TURBOTOKEN_BPE: strategy },
-    encoding: 'utf8',
-    stdio: 'pipe',
-  });
-  return JSON.parse(out.trim().split('\n').pop());
+  return runJsonChild(script, ['r50k_base,cl100k_base,o200k_base', '400'], { TURBOTOKEN_BPE: strategy });
 }
 
 describe.each(['direct', 'heap', 'long', 'run', 'windows', 'auto'])('TURBOTOKEN_BPE=%s', (strategy) => {

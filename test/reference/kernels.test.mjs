@@ -1,20 +1,15 @@
 // Every pre-tokenizer kernel this build and CPU have (scalar, sse2, avx2, avx512 natively;
 // scalar and simd128 in WebAssembly) gives the reference's tokens: TURBOTOKEN_KERNEL forces one.
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { backend, kernels } from '../../index.mjs';
+import { runJsonChild } from '../support/json-child.mjs';
 
 const script = fileURLToPath(new URL('../support/kernel-check.mjs', import.meta.url));
 const family = process.env.TURBOTOKEN_BACKEND === 'wasm' ? 'wasm' : 'native';
 
 function runWith(kernel) {
-  const out = execFileSync(process.execPath, [script, 'r50k_base,cl100k_base,o200k_base', '300'], {
-    env: { ...process.env, TURBOTOKEN_KERNEL: kernel },
-    encoding: 'utf8',
-    stdio: 'pipe',
-  });
-  return JSON.parse(out.trim().split('\n').pop());
+  return runJsonChild(script, ['r50k_base,cl100k_base,o200k_base', '300'], { TURBOTOKEN_KERNEL: kernel });
 }
 
 it('lists scalar first and runs the last (fastest) kernel by default', () => {
