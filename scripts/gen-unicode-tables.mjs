@@ -219,7 +219,7 @@ bool contraction_letter_matches(char lower, uint32_t cp);
 function emitSource(meta, stages, sets) {
   return `// GENERATED FILE - DO NOT EDIT. Regenerate with: node scripts/gen-unicode-tables.mjs
 // Source: tiktoken ${meta.tiktokenVersion} (Unicode ${meta.unicodeVersion}); table sha256 ${meta.tableSha}
-#include "unicode_tables.h"
+#include "text/unicode_tables.h"
 namespace turbotoken {
 namespace unicode_tables_detail {
 const ${stages.s1Type} kStage1[${stages.stage1.length}] = {
