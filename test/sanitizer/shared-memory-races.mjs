@@ -69,7 +69,8 @@ const counts = {};
 
 // 1. Races.
 {
-  const ids = new Uint32Array(new SharedArrayBuffer(4 * 4096));
+  // Filled before the worker starts: a call made before its first fill would see zeros ('!').
+  const ids = new Uint32Array(new SharedArrayBuffer(4 * 4096)).fill(ANNA);
   const running = flipper(ids, [[ANNA], [SPACES]]);
   await running.started;
   counts.decode = await forAWhile(async () => {
