@@ -118,11 +118,12 @@ struct CountSink {
     if (len > kMergeWindow && vocab.has_every_byte() && merge_strategy() == MergeStrategy::kByLength) {
       // A run of one byte is counted on its run lengths, as the merge would take it (otherwise the
       // ids of 8 MB of spaces come to 32 MB, mapped afresh on every call).
+      // Where the run lengths give up, the count falls to the windows as bpe_merge_piece's merge does.
       size_t ids = 0;
-      if (is_byte_run(p, len) ? bpe_count_run(vocab, p, len, &ids) : (ids = bpe_count_long(vocab, p, len, scratch), true)) {
-        count += ids;
-        return;
-      }
+      bool counted = is_byte_run(p, len) && bpe_count_run(vocab, p, len, &ids);
+      if (!counted) ids = bpe_count_long(vocab, p, len, scratch);
+      count += ids;
+      return;
     }
     scratch.clear();
     bpe_merge_piece(vocab, p, len, scratch, cache);  // the whole-piece lookup above already missed
