@@ -63,6 +63,11 @@ void throw_decode_error(Napi::Env env, turbotoken::Status st, const uint32_t* id
   }
 }
 
+Napi::Value thrown(Napi::Env env, const BindingError& error) {
+  throw_error(env, error);
+  return env.Undefined();
+}
+
 void throw_out_of_memory(Napi::Env env) {
   throw_error(env, errors::out_of_memory());
 }

@@ -20,6 +20,8 @@ struct BindingError {
 
 // Throws a pending JS exception; callers then return an empty value.
 void throw_error(Napi::Env env, const BindingError& error);
+// The same, returning undefined for a method to return: `return thrown(env, errors::...)`.
+Napi::Value thrown(Napi::Env env, const BindingError& error);
 
 // Throws the error of an encode or count that ended with `st`: the disallowed special token that
 // `offending` names, a byte the vocabulary lacks, or another status as ERR_OUT_OF_RANGE. Returns

@@ -150,8 +150,7 @@ Napi::Value ids_result(Napi::Env env, std::vector<uint32_t>& ids) {
 }
 
 Napi::Value throw_ids_type(Napi::Env env) {
-  throw_error(env, errors::ids_type());
-  return env.Undefined();
+  return thrown(env, errors::ids_type());
 }
 
 // A count or limit argument: a number >= 0; Infinity and anything past size_t mean "no limit".
@@ -376,10 +375,7 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
   TextInput text;
   SpecialPolicy policy;
   if (!read_text_and_policy(info, *core_, scratch.text, &text, &policy)) return env.Undefined();
-  if (text.size > 0xFFFFFFFFu) {
-    throw_error(env, errors::offsets_too_long());
-    return env.Undefined();
-  }
+  if (text.size > 0xFFFFFFFFu) return thrown(env, errors::offsets_too_long());
   std::vector<uint32_t> ids, bytes, units;
   SpecialMatch bad;
   Status st = core_->encode_with_offsets(text.data, text.size, text.may_be_invalid, policy, ids, bytes, units, &bad);
@@ -454,10 +450,7 @@ Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const uint8_t* data;
   size_t len;
-  if (!get_uint8_array(env, info[0], &data, &len)) {
-    throw_error(env, errors::bytes_type());
-    return env.Undefined();
-  }
+  if (!get_uint8_array(env, info[0], &data, &len)) return thrown(env, errors::bytes_type());
   uint32_t id = core_->single_token(data, len);
   return Napi::Number::New(env, id == turbotoken::kNoRank ? -1.0 : double(id));
 }
@@ -472,8 +465,7 @@ Napi::Value NativeEncoding::encode_pieces(const Napi::CallbackInfo& info) {
   bool shared_bytes = false, shared_ends = false;
   if (!typed_array_data(env, info[0], napi_uint8_array, &p, &size, &shared_bytes) ||
       !typed_array_data(env, info[1], napi_uint32_array, &q, &count, &shared_ends)) {
-    throw_error(env, errors::encode_pieces_usage());
-    return env.Undefined();
+    return thrown(env, errors::encode_pieces_usage());
   }
   bytes = static_cast<const uint8_t*>(p);
   ends = static_cast<const uint32_t*>(q);
@@ -499,8 +491,7 @@ Napi::Value NativeEncoding::set_output_buffer(const Napi::CallbackInfo& info) {
   const uint32_t* data;
   size_t len;
   if (!get_uint32_array(env, info[0], &data, &len)) {
-    throw_error(env, errors::output_buffer_type());
-    return env.Undefined();
+    return thrown(env, errors::output_buffer_type());
   }
   output_->ref = Napi::Persistent(info[0].As<Napi::Uint32Array>());
   output_->data = const_cast<uint32_t*>(data);
