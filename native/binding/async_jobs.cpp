@@ -115,6 +115,7 @@ class Job {
       text = static_cast<const uint8_t*>(in_.long_text.buffer.data());
     }
     const bool encoding = in_.kind == JobKind::kEncode;
+    if (encoding) reserve_ids_for_text(ids_, size);
     Status st = encode_split(core, text, size, in_.may_be_invalid, in_.policy.view(), in_.threads,
                              encoding ? &ids_ : nullptr, encoding ? nullptr : &count_, &match_);
     // Freed or kept here rather than with the job, which the JS thread deletes.

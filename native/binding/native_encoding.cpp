@@ -32,6 +32,7 @@ namespace {
 struct Scratch {
   ByteBuffer text;
   std::vector<uint32_t> ids;
+  size_t ids_touched = 0;  // the most ids held since `ids` was last freed: the pages in use
   bool large_text_kept = false;  // this thread's environment keeps a large decode's buffer
 };
 // Not inlined, so that the compiler keeps the address it returns rather than asking again.
@@ -49,7 +50,14 @@ __attribute__((noinline)) Scratch& thread_scratch() {
 // none of it.
 void trim_scratch(Scratch& s) {
   constexpr size_t kAlwaysKeptIds = size_t(1) << 18;  // 1 MB of ids
-  if (s.ids.capacity() > kAlwaysKeptIds && s.ids.size() < s.ids.capacity() / 4) std::vector<uint32_t>().swap(s.ids);
+  // Measured against the pages touched, not the capacity: a large encode reserves room for the
+  // most ids its text could give (reserve_ids_for_text), of which a stream of such calls touches
+  // only what it fills.
+  s.ids_touched = s.ids.capacity() ? std::max(s.ids_touched, s.ids.size()) : 0;  // 0: handed to JS
+  if (s.ids.capacity() > kAlwaysKeptIds && s.ids.size() < s.ids_touched / 4) {
+    std::vector<uint32_t>().swap(s.ids);
+    s.ids_touched = 0;
+  }
   if (s.text.capacity() >= kLargeBuffer && s.text.size() < s.text.capacity() / 4) ByteBuffer().swap(s.text);
 }
 
@@ -313,6 +321,7 @@ Napi::Value NativeEncoding::encode(const DirectCall& call, const Napi::CallbackI
   SpecialPolicy policy;
   if (!read_text_and_policy(info, core, scratch.text, &text, &policy)) return env.Undefined();
   scratch.ids.clear();
+  reserve_ids_for_text(scratch.ids, text.size);
   SpecialMatch bad;
   unsigned threads = threads_arg(info);
   Status st = threads > 1 ? encode_split(core, text.data, text.size, text.may_be_invalid, policy, threads, &scratch.ids, nullptr, &bad)

@@ -17,13 +17,16 @@ struct Part {
   Status status = Status::kOk;  // kByteNotInVocabulary is the one left once the whole was checked
 };
 
-// Parts are well-formed UTF-8 and were checked for disallowed special tokens already.
+// Parts are well-formed UTF-8 and were checked for disallowed special tokens already. The ids go
+// to `ids` (the first part's straight into the result, so that a text without a safe cut is not
+// held twice), or are counted when it is null.
 void encode_part(const turbotoken::Encoding& core, const uint8_t* text, size_t n, const SpecialPolicy& policy,
-                 bool count_only, Part* out) {
+                 std::vector<uint32_t>* ids, Part* out) {
   SpecialMatch unused;
   out->status = status_unless_out_of_memory([&] {
-    return count_only ? core.count(text, n, false, policy, &out->count, &unused)
-                      : core.encode(text, n, false, policy, out->ids, &unused);
+    if (!ids) return core.count(text, n, false, policy, &out->count, &unused);
+    reserve_ids_for_text(*ids, ids->size() + n);
+    return core.encode(text, n, false, policy, *ids, &unused);
   });
 }
 
@@ -58,9 +61,9 @@ Status encode_split(const turbotoken::Encoding& core, const uint8_t* text, size_
   workers.reserve(k);
   for (size_t i = 1; i < k; i++)
     start_or_run_here(workers, [&, i] {
-      encode_part(core, text + bounds[i], bounds[i + 1] - bounds[i], part_policy, ids == nullptr, &parts[i]);
+      encode_part(core, text + bounds[i], bounds[i + 1] - bounds[i], part_policy, ids ? &parts[i].ids : nullptr, &parts[i]);
     });
-  encode_part(core, text, bounds[1], part_policy, ids == nullptr, &parts[0]);
+  encode_part(core, text, bounds[1], part_policy, ids, &parts[0]);
   for (auto& w : workers) w.join();
   for (const Part& p : parts)
     if (p.status != Status::kOk) return p.status;
@@ -70,8 +73,11 @@ Status encode_split(const turbotoken::Encoding& core, const uint8_t* text, size_
     *count = total;
     return Status::kOk;
   }
-  ids->reserve(ids->size() + total);
-  for (const Part& p : parts) ids->insert(ids->end(), p.ids.begin(), p.ids.end());
+  ids->reserve(ids->size() + total);  // parts[0]'s ids are in already, and counted as none
+  for (Part& p : parts) {
+    ids->insert(ids->end(), p.ids.begin(), p.ids.end());
+    std::vector<uint32_t>().swap(p.ids);
+  }
   return Status::kOk;
 }
 

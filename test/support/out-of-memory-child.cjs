@@ -14,7 +14,7 @@ function outcome(fn) {
 async function main() {
   const enc = getEncoding('o200k_base');
   const results = {};
-  // 300 MB of ' a': 150M ids, 600 MB of them, more than once over while the vector grows.
+  // 300 MB of ' a': 150M ids, 600 MB of them.
   const text = ' a'.repeat(150_000_000);
   results.encode = outcome(() => enc.encode(text, { threads: 1 }));
   results.encodeSplit = outcome(() => enc.encode(text, { threads: 2 }));
