@@ -1,11 +1,13 @@
 // Parquet input: the --field column, read one row group at a time (memory stays bounded by a row
 // group, never the file) with hyparquet and every codec hyparquet-compressors decodes (snappy,
 // gzip, zstd, brotli, lz4). Each non-null value is a document; a null holds no text and is skipped.
+import { isUtf8 } from 'node:buffer';
 import { type FileHandle } from 'node:fs/promises';
 import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
 import { checkUnchanged, type DocumentSink, type InputFile, openInput, type ReadSettings } from '../corpus-input';
 import { CliError } from '../options';
+import { firstInvalidUtf8 } from '../utf8';
 
 interface SchemaElement {
   name: string;
@@ -31,8 +33,22 @@ interface AsyncBuffer {
 interface Hyparquet {
   parquetMetadataAsync(file: AsyncBuffer): Promise<Metadata>;
   parquetSchema(metadata: Metadata): SchemaTree;
-  parquetRead(options: { file: AsyncBuffer; metadata: Metadata; columns: string[]; rowStart: number; rowEnd: number; compressors: unknown; onComplete(rows: unknown[][]): void }): Promise<void>;
+  parquetRead(options: {
+    file: AsyncBuffer;
+    metadata: Metadata;
+    columns: string[];
+    rowStart: number;
+    rowEnd: number;
+    compressors: unknown;
+    parsers: { stringFromBytes(bytes: Uint8Array | undefined): unknown };
+    onComplete(rows: unknown[][]): void;
+  }): Promise<void>;
 }
+
+// The column's bytes as they are: hyparquet's own decoding drops a byte-order mark that starts a
+// value (TextDecoder's default), which would change the text; checking UTF-8 here honours --invalid.
+const RAW_STRINGS = { stringFromBytes: (bytes: Uint8Array | undefined) => bytes };
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 // hyparquet is an ES module only; a real import() (which CommonJS output would turn into require()).
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
@@ -93,15 +109,25 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
       const rowEnd = rowStart + Number(group.num_rows);
       let rows: unknown[][] = [];
       try {
-        await hyparquet.parquetRead({ file: buffer, metadata, columns: [field], rowStart, rowEnd, compressors, onComplete: (read) => (rows = read) });
+        await hyparquet.parquetRead({ file: buffer, metadata, columns: [field], rowStart, rowEnd, compressors, parsers: RAW_STRINGS, onComplete: (read) => (rows = read) });
       } catch (error) {
         if (error instanceof CliError) throw error;
         throw new CliError(`${file.path}: corrupt Parquet data in rows ${rowStart}-${rowEnd - 1} (${(error as Error).message})`);
       }
       for (let i = 0; i < rows.length; i++) {
-        const content = rows[i][0];
-        if (content === null || content === undefined) continue;
-        if (typeof content !== 'string') throw new CliError(`${file.path}: row ${rowStart + i} of column ${JSON.stringify(field)} is not a string`);
+        const value = rows[i][0];
+        if (value === null || value === undefined) continue;
+        if (!(value instanceof Uint8Array) && typeof value !== 'string') throw new CliError(`${file.path}: row ${rowStart + i} of column ${JSON.stringify(field)} is not a string`);
+        let content: string;
+        if (typeof value === 'string') content = value;
+        else {
+          const invalid = isUtf8(value) ? -1 : firstInvalidUtf8(value);
+          if (invalid >= 0) {
+            if (settings.invalid === 'fail') throw new CliError(`${file.path}: invalid UTF-8 in row ${rowStart + i} of column ${JSON.stringify(field)}, at byte ${invalid} of the value (use --invalid=replace to read it as U+FFFD)`);
+            sink.replaced(index, rowStart + i);
+          }
+          content = decoder.decode(value);
+        }
         const segmenter = segmenterFor(settings.encoding, settings.target);
         for (const segment of segmenter.push(content)) await sink.text(segment);
         await sink.text(segmenter.end());
