@@ -51,13 +51,21 @@ try {
   inputs.parquet = path.join(work, 'in', 'docs.parquet');
   writeFileSync(inputs.parquet, Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: texts, type: 'STRING' }], rowGroupSize: 4096 })));
 
+  // CPU seconds (all threads) from GNU time when installed: on a loaded machine wall time
+  // mostly measures the other processes; CPU time shows what each format costs.
+  const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const run = (file, threads, out) => {
     const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', file, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+    const result = TIME
+      ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
+      : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`turbotoken corpus ${file} --threads ${threads} failed (${result.status}): ${result.stderr}`);
+    const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
+    (cpus[`${path.basename(out, '.bin')}`] ??= []).push(cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN);
     return Number(process.hrtime.bigint() - started) / 1e9;
   };
+  const cpus = {};
   const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const seconds = {};
   // Interleaved, so that a change of load touches every format alike.
@@ -67,7 +75,7 @@ try {
         const key = `${name}-${threads}`;
         const s = run(file, threads, path.join(work, `${key}.bin`));
         (seconds[key] ??= []).push(s);
-        console.log(`run ${r + 1}: ${name} --threads ${threads}: ${(jsonlBytes / 1e6 / s).toFixed(1)} MB/s, load ${os.loadavg()[0].toFixed(1)}`);
+        console.log(`run ${r + 1}: ${name} --threads ${threads}: ${(jsonlBytes / 1e6 / s).toFixed(1)} MB/s, ${cpus[key].at(-1).toFixed(2)} CPU s, load ${os.loadavg()[0].toFixed(1)}`);
       }
     }
   }
@@ -78,7 +86,9 @@ try {
     const [one, two] = [median(seconds[`${name}-1`]), median(seconds[`${name}-2`])];
     const extra = (t, threads) => `${((t / median(seconds[`jsonl-${threads}`]) - 1) * 100).toFixed(0)}%`;
     const label = { jsonl: '.jsonl', zst: '.jsonl.zst', parquet: 'Parquet' }[name];
-    return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} |`;
+    const cpu = (threads) => median(cpus[`${name}-${threads}`]);
+    const extraCpu = (threads) => `${((cpu(threads) / median(cpus[`jsonl-${threads}`]) - 1) * 100).toFixed(0)}%`;
+    return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} |`;
   });
   const table = [
     '# turbotoken corpus: input formats',
@@ -88,8 +98,8 @@ try {
       `${os.availableParallelism()} CPUs available (shared; load average ${os.loadavg()[0].toFixed(1)} at the end), Node ${process.version}. MB/s are of the .jsonl bytes for every format. ` +
       'Every run wrote the same ids as the plain .jsonl run.',
     '',
-    '| input | file MB | MB/s, 1 thread | MB/s, 2 threads | 2 threads / 1 | extra wall time vs .jsonl (1 / 2 threads) |',
-    '|---|---|---|---|---|---|',
+    '| input | file MB | MB/s, 1 thread | MB/s, 2 threads | 2 threads / 1 | extra wall time vs .jsonl (1 / 2 threads) | CPU s, all threads (1 / 2 threads) | extra CPU vs .jsonl (1 / 2 threads) |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

@@ -3,7 +3,8 @@
 // as they are read (never whole in memory); CSV/TSV rows (the --field column); Parquet row group
 // by row group (the --field column, nulls skipped); stdin and pipes read once, front to back.
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { createGunzip } from 'node:zlib';
 import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
@@ -108,24 +109,33 @@ export async function* decompress(chunks: AsyncIterable<Uint8Array>, compression
   else yield* unzstd(chunks, path);
 }
 
+// Node's own zstd (22.15 and later) where there is one: native, several times fzstd's speed.
+const nativeZstd = (zlib as { createZstdDecompress?: (options?: object) => Transform }).createZstdDecompress;
+
 async function* gunzip(chunks: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array> {
+  yield* zlibStream(chunks, createGunzip({ chunkSize: 256 * 1024 }), `${path}: corrupt or truncated gzip data`);
+}
+
+async function* zlibStream(chunks: AsyncIterable<Uint8Array>, inflate: Transform, failure: string): AsyncGenerator<Uint8Array> {
   const source = Readable.from(chunks, { objectMode: false });
-  const inflate = createGunzip({ chunkSize: 256 * 1024 });
   source.on('error', (error) => inflate.destroy(error));
   source.pipe(inflate);
   try {
     for await (const chunk of inflate) yield chunk as Buffer;
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`${path}: corrupt or truncated gzip data (${(error as Error).message})`);
+    throw new CliError(`${failure} (${(error as Error).message})`);
   } finally {
     source.destroy();
     inflate.destroy();
   }
 }
 
-// fzstd is pure JavaScript (Node 20's zlib has no zstd): it installs without a compiler.
+// Else fzstd, pure JavaScript (Node 20's zlib has no zstd), which installs without a compiler:
+// about 135 MB/s of output here once compiled by V8, so at one thread it adds some 15-30% to the
+// CPU time of a run (bench/results/cli-formats.md).
 async function* unzstd(chunks: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array> {
+  if (nativeZstd) return yield* zlibStream(chunks, nativeZstd({ chunkSize: 256 * 1024 }), `${path}: corrupt or truncated zstd data`);
   const { Decompress } = await import('fzstd');
   let out: Uint8Array[] = [];
   const decoder = new Decompress((data) => {
@@ -162,9 +172,11 @@ type CsvParser = NodeJS.WritableStream & AsyncIterable<Record<string, unknown>> 
 async function readCsvDocuments(chunks: AsyncIterable<Uint8Array>, format: 'csv' | 'tsv', file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
   const { parse } = (await import('csv-parse')) as unknown as { parse(options: object): CsvParser };
   const checker = new Utf8Checker();
+  let bytes = 0;
   // csv-parse reads ill-formed UTF-8 as U+FFFD, as encode() does; --invalid=fail needs the bytes checked first.
   async function* checked(): AsyncGenerator<Uint8Array> {
     for await (const chunk of chunks) {
+      bytes += chunk.length;
       checker.push(chunk);
       if (settings.invalid === 'fail' && checker.firstInvalid >= 0) throw invalidUtf8Error(file.path, checker.firstInvalid);
       yield chunk;
@@ -212,6 +224,7 @@ async function readCsvDocuments(chunks: AsyncIterable<Uint8Array>, format: 'csv'
   } finally {
     source.destroy();
   }
-  if (!columnsChecked) throw new CliError(`${file.path}: no header row; a ${format.toUpperCase()} file needs one naming its columns (the text column is --field)`);
+  // An empty file holds no documents, as an empty .jsonl file; anything else needs its header.
+  if (!columnsChecked && bytes > 0) throw new CliError(`${file.path}: no header row; a ${format.toUpperCase()} file needs one naming its columns (the text column is --field)`);
   if (checker.firstInvalid >= 0) sink.replaced(index, checker.firstInvalid);
 }
