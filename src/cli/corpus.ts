@@ -222,8 +222,8 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   // A shard is a byte range of the inputs' total size, which a stream has only once it ends.
   if (streamed && settings.shard[1] > 1) throw new UsageError(`--shard needs files of known size; ${files.find((f) => f.stream)?.path.replace(/^-$/, 'stdin')} is a stream (stdin or a pipe)`);
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  const threads = threadCount(settings.threads, total, streamed);
   const [lo, hi] = shardRange(total, settings.shard[0], settings.shard[1]);
+  const threads = threadCount(settings.threads, files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), streamed);
   const dtype: Dtype = settings.encoding.nVocab <= 0x10000 ? 'uint16' : 'uint32';
   const writer = new CorpusWriter(settings.out, dtype);
   created(writer);
