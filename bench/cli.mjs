@@ -4,6 +4,11 @@
 // committed) copied into a temporary directory as many files (the same texts under different
 // names, as a directory of documents would be). Checks that both runs write identical bytes.
 //   node bench/cli.mjs [--mb 200] [--runs 3] [--encoding cl100k_base]
+// With --formats it times input formats instead (bench/results/cli-formats.md): the same
+// documents (the corpus cut into paragraphs of about 4 KB) as plain .jsonl, .jsonl.zst (made by
+// the zstd command) and Parquet (hyparquet-writer, snappy), at --threads 1 and 2. MB/s are of
+// the .jsonl bytes for every format, so that the rates compare the same work.
+//   node bench/cli.mjs --formats [--mb 50] [--runs 3] [--encoding cl100k_base]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +24,11 @@ const KINDS = ['prose', 'code', 'email', 'multilingual'];
 
 const corpus = path.join(root, 'corpus', 'npm-only');
 if (!existsSync(path.join(corpus, 'prose.txt'))) execFileSync(process.execPath, ['scripts/build-corpus.mjs', '--npm-only'], { cwd: root, stdio: 'inherit' });
+
+if (process.argv.includes('--formats')) {
+  await import('./cli-formats.mjs');
+  process.exit(0);
+}
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'turbotoken-cli-bench-'));
 const input = path.join(work, 'input');

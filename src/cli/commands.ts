@@ -6,7 +6,9 @@ import { TurbotokenError } from '../errors';
 import { createDecoder, type Decoder } from '../stream';
 import { chooseEncoding, displayName, ENCODING_OPTIONS, fileError, libraryMessage, Output, readChunks, SPECIAL_MODES, specialMode, specialOptions } from './common';
 import { CliError, type OptionSpec, parseArgs } from './options';
-import { corpusHeaderOf, verifyCorpus } from './corpus-manifest';
+import { type BinHeader, binHeaderOf, checkDtype } from './bin-header';
+import { verifyCorpus } from './corpus-manifest';
+import { commandInputs, eachDocument } from './formats/command-inputs';
 import { IdParser } from './id-parser';
 import { INVALID_MODES, type InvalidMode, readSegments } from './text-input';
 
@@ -14,6 +16,7 @@ export const TEXT_OPTIONS: Record<string, OptionSpec> = {
   ...ENCODING_OPTIONS,
   special: { type: 'string', choices: SPECIAL_MODES },
   invalid: { type: 'string', choices: INVALID_MODES, default: 'replace' },
+  field: { type: 'string', default: 'text' },
 };
 
 const inputsOf = (positionals: string[]) => (positionals.length ? positionals : ['-']);
@@ -30,7 +33,20 @@ export async function encodeCommand(argv: string[]): Promise<void> {
   const encodeOptions = specialOptions(specialMode(options));
   const json = options.format === 'json';
   const out = new Output();
-  for (const file of inputsOf(positionals)) {
+  const documentSettings = { encoding, options: encodeOptions, invalid: options.invalid as InvalidMode, field: options.field as string };
+  for (const { path: file, plainText, file: input } of await commandInputs(positionals)) {
+    if (!plainText && input) {
+      // One line per document of a JSONL, CSV or Parquet file (one for a compressed text file).
+      try {
+        await eachDocument(input, documentSettings, false, async (parts) => {
+          const ids = parts.flatMap((part) => Array.from(part));
+          await out.write(json ? `[${ids.join(',')}]\n` : `${ids.join(' ')}\n`);
+        });
+      } catch (error) {
+        throw inputError(error, file);
+      }
+      continue;
+    }
     let first = true;
     await out.write(json ? '[' : '');
     try {
@@ -53,14 +69,21 @@ export async function countCommand(argv: string[]): Promise<void> {
   const { options, positionals } = parseArgs(argv, TEXT_OPTIONS, 'count');
   const encoding = chooseEncoding(options);
   const encodeOptions = specialOptions(specialMode(options));
-  const inputs = inputsOf(positionals);
+  const inputs = await commandInputs(positionals);
   const out = new Output();
+  const documentSettings = { encoding, options: encodeOptions, invalid: options.invalid as InvalidMode, field: options.field as string };
   let total = 0;
-  for (const file of inputs) {
+  for (const { path: file, plainText, file: input } of inputs) {
     let count = 0;
     try {
-      for await (const [segments] of readSegments(file, encoding, options.invalid as InvalidMode)) {
-        for (const segment of segments) count += encoding.count(segment, encodeOptions);
+      if (!plainText && input) {
+        await eachDocument(input, documentSettings, true, async (_, n) => {
+          count += n;
+        });
+      } else {
+        for await (const [segments] of readSegments(file, encoding, options.invalid as InvalidMode)) {
+          for (const segment of segments) count += encoding.count(segment, encodeOptions);
+        }
       }
     } catch (error) {
       throw inputError(error, file);
@@ -72,15 +95,17 @@ export async function countCommand(argv: string[]): Promise<void> {
 }
 
 export async function decodeCommand(argv: string[]): Promise<void> {
-  const { options, positionals } = parseArgs(argv, { ...ENCODING_OPTIONS, dtype: { type: 'string', choices: ['text', 'uint16', 'uint32'], default: 'text' } }, 'decode');
+  const { options, positionals } = parseArgs(argv, { ...ENCODING_OPTIONS, dtype: { type: 'string', choices: ['text', 'uint16', 'uint32'] } }, 'decode');
   const encoding = chooseEncoding(options);
-  const dtype = options.dtype as 'text' | 'uint16' | 'uint32';
+  const asked = options.dtype as 'text' | 'uint16' | 'uint32' | undefined;
   const out = new Output();
   for (const file of inputsOf(positionals)) {
     const decoder = createDecoder(encoding);
+    const header = file === '-' ? undefined : await binHeaderOf(file);
+    const dtype = header ? checkDtype(file, header, asked) : (asked ?? 'text');
     const parser = new IdParser(dtype, displayName(file));
     try {
-      for await (const chunk of await decodeInput(file, dtype)) await out.write(decodeIds(decoder, parser.push(chunk), parser, encoding));
+      for await (const chunk of await decodeInput(file, header)) await out.write(decodeIds(decoder, parser.push(chunk), parser, encoding));
       await out.write(decodeIds(decoder, parser.end(), parser, encoding) + decoder.end());
     } catch (error) {
       if (error instanceof CliError) throw error;
@@ -89,14 +114,17 @@ export async function decodeCommand(argv: string[]): Promise<void> {
   }
 }
 
-// A corpus .bin beside its header is checked against it first, and read through the handle
-// that was checked.
-async function decodeInput(file: string, dtype: 'text' | 'uint16' | 'uint32'): Promise<AsyncIterable<Buffer>> {
-  const corpus = file !== '-' && dtype !== 'text' ? await corpusHeaderOf(file) : undefined;
-  if (!corpus) return readChunks(file);
+// A .bin beside its header is checked against it first, and read through the handle that was
+// checked.
+async function decodeInput(file: string, header: BinHeader | undefined): Promise<AsyncIterable<Buffer>> {
+  if (!header) return readChunks(file);
   const handle = await open(file, 'r');
   try {
-    await verifyCorpus(file, handle, corpus);
+    if (header.kind === 'turbotoken') await verifyCorpus(file, handle, header.corpus);
+    else {
+      const size = (await handle.stat()).size;
+      if (size !== header.binBytes) throw new CliError(`${file}: ${size} bytes, but ${header.source} says ${header.binBytes}; the pair is not one complete set`);
+    }
   } catch (error) {
     await handle.close();
     throw error;

@@ -13,6 +13,7 @@ import { ByteSegmenter, cutRulesOf, segmenterFor } from '../safe-cut';
 import { fileError } from './common';
 import { CliError } from './options';
 import { invalidUtf8Error, type InvalidMode } from './text-input';
+import { detectKind, type InputKind, isDescriptorPath, SNIFF_BYTES } from './formats/detect';
 import { firstInvalidUtf8, Utf8Checker } from './utf8';
 
 export interface InputFile {
@@ -20,7 +21,12 @@ export interface InputFile {
   size: number;
   /** Offset of the file's first byte in the concatenation of all inputs. */
   start: number;
+  /** A plain (uncompressed) .jsonl file: the only kind a shard reads a byte range of. */
   jsonl: boolean;
+  /** What the file holds (formats/detect.ts); for a stream, known once its first bytes arrive. */
+  kind: InputKind;
+  /** stdin ("-"), a pipe or a character device: read once, front to back; no size, no shards. */
+  stream: boolean;
   /** What identifies this version of the file: a change while the run reads it is an error. */
   dev: bigint;
   ino: bigint;
@@ -47,22 +53,50 @@ export interface ReadSettings {
 
 const READ_SIZE = 1 << 20;
 
-export async function statInputs(paths: readonly string[]): Promise<InputFile[]> {
+/**
+ * The inputs with their sizes and kinds (read from each file's first bytes: a binary file is
+ * refused here, before any output exists). "-" is stdin. Streams too: with 'descriptors' a pipe
+ * named as a descriptor (/dev/stdin, /dev/fd/N from <(...)), with 'any' every pipe and
+ * character device; a named FIFO with no writer would otherwise wait for one forever.
+ */
+export async function statInputs(paths: readonly string[], streams: 'any' | 'descriptors' | false = false): Promise<InputFile[]> {
   const files: InputFile[] = [];
   let start = 0;
   for (const path of paths) {
+    if (path === '-') {
+      files.push({ path, size: 0, start, jsonl: false, kind: { format: 'text' }, stream: true, dev: 0n, ino: 0n, mtimeNs: 0n });
+      continue;
+    }
     let info: BigIntStats;
     try {
       info = await stat(path, { bigint: true });
     } catch (error) {
       throw fileError(error, path);
     }
+    if (streams === 'any' ? info.isFIFO() || info.isCharacterDevice() : streams === 'descriptors' && isDescriptorPath(path) && (info.isFIFO() || info.isSocket())) {
+      files.push({ path, size: 0, start, jsonl: false, kind: { format: 'text' }, stream: true, dev: info.dev, ino: info.ino, mtimeNs: info.mtimeNs });
+      continue;
+    }
     checkRegular(info, path);
     const size = Number(info.size);
-    files.push({ path, size, start, jsonl: /\.jsonl$/i.test(path), dev: info.dev, ino: info.ino, mtimeNs: info.mtimeNs });
+    const file: InputFile = { path, size, start, jsonl: false, kind: { format: 'text' }, stream: false, dev: info.dev, ino: info.ino, mtimeNs: info.mtimeNs };
+    file.kind = detectKind(path, await headOf(file));
+    file.jsonl = file.kind.format === 'jsonl' && !file.kind.compression;
+    files.push(file);
     start += size;
   }
   return files;
+}
+
+async function headOf(file: InputFile): Promise<Buffer> {
+  const handle = await openInput(file);
+  try {
+    const head = Buffer.alloc(Math.min(SNIFF_BYTES, file.size));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0).catch((error) => Promise.reject(fileError(error, file.path)));
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 // A FIFO or a device has no size to shard or show progress by, and a FIFO without a writer
@@ -70,11 +104,11 @@ export async function statInputs(paths: readonly string[]): Promise<InputFile[]>
 function checkRegular(info: BigIntStats, path: string): void {
   if (info.isFile()) return;
   const kind = info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() ? 'a character device' : info.isBlockDevice() ? 'a block device' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a directory' : 'not a file';
-  throw new CliError(`${path}: not a regular file (${kind}); corpus reads regular files only`);
+  throw new CliError(`${path}: not a regular file (${kind}); corpus reads regular files only, and stdin ("-", /dev/stdin) or a pipe such as <(zcat FILE) without --shard`);
 }
 
 /** Fails, naming the file, when it is not the version that was listed: replaced, resized or modified. */
-async function checkUnchanged(handle: FileHandle, file: InputFile, bytesRead?: number): Promise<void> {
+export async function checkUnchanged(handle: FileHandle, file: InputFile, bytesRead?: number): Promise<void> {
   let info: BigIntStats;
   try {
     info = await handle.stat({ bigint: true });
@@ -103,31 +137,55 @@ export function bytesInRange(file: InputFile, lo: number, hi: number): number {
 }
 
 export async function readTextDocument(file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
-  // The bytes go to the encoder undecoded (encode() reads them as TextDecoder would), cut only
-  // where ByteSegmenter (safe-cut.ts) proves it exact; the reading thread only checks UTF-8 (simdutf).
-  const checker = new Utf8Checker();
-  const segmenter = new ByteSegmenter(settings.target, cutRulesOf(settings.encoding) !== null);
+  await readTextChunks(fileChunks(file, sink), file, index, settings, sink);
+}
+
+/**
+ * The chunks of a regular file, front to back, each a buffer of its own (segments keep views of
+ * them), reporting progress; fails when the file changes while read.
+ */
+export async function* fileChunks(file: InputFile, sink: Pick<DocumentSink, 'progress'>): AsyncGenerator<Buffer> {
   const handle = await openInput(file);
   try {
     let total = 0;
     for (;;) {
-      const buffer = Buffer.allocUnsafeSlow(READ_SIZE); // segments keep views of it: never reused
+      const buffer = Buffer.allocUnsafeSlow(READ_SIZE);
       const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, null).catch((error) => Promise.reject(fileError(error, file.path)));
       if (bytesRead === 0) break;
       total += bytesRead;
-      const chunk = buffer.subarray(0, bytesRead);
-      checkUtf8(checker, () => checker.push(chunk), file.path, settings.invalid);
-      for (const segment of segmenter.push(chunk)) await sink.text(segment);
+      yield buffer.subarray(0, bytesRead);
       sink.progress(bytesRead);
     }
     await checkUnchanged(handle, file, total);
-    checkUtf8(checker, () => checker.end(), file.path, settings.invalid);
-    await sink.text(segmenter.end());
-    if (checker.firstInvalid >= 0) sink.replaced(index, checker.firstInvalid);
-    await sink.endDocument(index, file.size);
   } finally {
     await handle.close();
   }
+}
+
+/** The whole of `chunks` as one document of text. */
+export async function readTextChunks(chunks: AsyncIterable<Uint8Array>, file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
+  // The bytes go to the encoder undecoded (encode() reads them as TextDecoder would), cut only
+  // where ByteSegmenter (safe-cut.ts) proves it exact; the reading thread only checks UTF-8 (simdutf).
+  const checker = new Utf8Checker();
+  const segmenter = new ByteSegmenter(settings.target, cutRulesOf(settings.encoding) !== null);
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    checkUtf8(checker, () => checker.push(chunk), file.path, settings.invalid);
+    for (const segment of segmenter.push(chunk)) await sink.text(segment);
+  }
+  checkUtf8(checker, () => checker.end(), file.path, settings.invalid);
+  await sink.text(segmenter.end());
+  if (checker.firstInvalid >= 0) sink.replaced(index, checker.firstInvalid);
+  await sink.endDocument(index, total);
+}
+
+/** The lines of `chunks` (a whole stream, from its start) as JSONL documents. */
+export async function readJsonlChunks(chunks: AsyncIterable<Uint8Array>, file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
+  const lines = new JsonlLines(file, index, settings, sink);
+  lines.begin(0);
+  for await (const chunk of chunks) await lines.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), Infinity);
+  await lines.finish(Infinity);
 }
 
 function checkUtf8(checker: Utf8Checker, step: () => void, path: string, invalid: InvalidMode): void {
@@ -139,7 +197,7 @@ function checkUtf8(checker: Utf8Checker, step: () => void, path: string, invalid
 // once (instead of waiting for a writer) and the check refuses it.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-async function openInput(file: InputFile): Promise<FileHandle> {
+export async function openInput(file: InputFile): Promise<FileHandle> {
   let handle: FileHandle;
   try {
     handle = await open(file.path, OPEN_FLAGS);

@@ -7,8 +7,9 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Encoding } from '../encoding';
 import { chooseEncoding, ENCODING_OPTIONS, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
-import { bytesInRange, type DocumentSink, type InputFile, readJsonlDocuments, readTextDocument, shardRange, statInputs } from './corpus-input';
+import { bytesInRange, type DocumentSink, type InputFile, shardRange, statInputs } from './corpus-input';
 import { CorpusWriter, type Dtype, outputPaths, removeStaleTemporaries, temporaryOwner } from './corpus-output';
+import { readDocuments } from './formats/read';
 import { expandInputs } from './inputs';
 import { CliError, intOption, type OptionSpec, type OptionValues, parseArgs, UsageError } from './options';
 import { type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
@@ -24,7 +25,7 @@ export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
   special: { type: 'string', choices: SPECIAL_MODES, default: 'ordinary' },
   invalid: { type: 'string', choices: INVALID_MODES, default: 'replace' },
   shard: { type: 'string' },
-  threads: { type: 'string', default: '1' },
+  threads: { type: 'string', default: 'auto' },
   progress: { type: 'flag' },
   'no-progress': { type: 'flag' },
   quiet: { type: 'flag', alias: 'q' },
@@ -151,9 +152,19 @@ function parseShard(value: string | boolean | undefined): [number, number] {
   return [index, count];
 }
 
-function parseThreads(value: string | boolean | undefined): number {
-  if (value === 'auto') return availableParallelism();
+// auto: one thread per CPU, but no more than one per AUTO_BYTES_PER_THREAD of input, since a
+// worker costs a copy of the encoding and a few milliseconds to start.
+const AUTO_BYTES_PER_THREAD = 4 << 20;
+
+function parseThreads(value: string | boolean | undefined): number | 'auto' {
+  if (value === undefined || value === 'auto') return 'auto';
   return intOption(value, 'threads', 1, 256) ?? 1;
+}
+
+function threadCount(threads: number | 'auto', inputBytes: number, streamed: boolean): number {
+  if (threads !== 'auto') return threads;
+  const cpus = Math.min(availableParallelism(), 256);
+  return streamed ? cpus : Math.max(1, Math.min(cpus, Math.ceil(inputBytes / AUTO_BYTES_PER_THREAD)));
 }
 
 interface Settings {
@@ -164,7 +175,7 @@ interface Settings {
   invalid: InvalidMode;
   field: string;
   shard: [number, number];
-  threads: number;
+  threads: number | 'auto';
   progress: boolean;
   quiet: boolean;
 }
@@ -174,8 +185,6 @@ function settingsFrom(options: OptionValues, positionals: string[]): Settings {
   if (typeof options.out !== 'string' || options.out === '') throw new UsageError('turbotoken corpus needs --out FILE.bin');
   // "out/" or "out/.bin" would write the hidden files out/.bin, out/.idx and out/.json.
   if (/(^|[\\/])(\.bin)?$/i.test(options.out)) throw new UsageError(`--out must name a file, e.g. out/train.bin; received ${JSON.stringify(options.out)}`);
-  // Sharding and the progress bar need every input's size before the first byte is read.
-  if (positionals.includes('-')) throw new UsageError('turbotoken corpus reads files, directories and globs, not stdin ("-")');
   const encoding = chooseEncoding(options);
   if (options['append-eot'] && encoding.eotToken === undefined) throw new UsageError(`${encoding.name} has no end-of-text token for --append-eot`);
   return {
@@ -208,9 +217,13 @@ export async function corpusCommand(argv: string[]): Promise<void> {
 async function run(settings: Settings, positionals: string[], created: (writer: CorpusWriter) => void): Promise<void> {
   refuseOutputsAsInputs(positionals, settings.out);
   removeStaleTemporaries(settings.out);
-  const files = await statInputs(inputsOtherThanOutput(expandInputs(positionals), settings.out));
+  const files = await statInputs(inputsOtherThanOutput(expandInputs(positionals), settings.out), 'descriptors');
+  const streamed = files.some((f) => f.stream);
+  // A shard is a byte range of the inputs' total size, which a stream has only once it ends.
+  if (streamed && settings.shard[1] > 1) throw new UsageError(`--shard needs files of known size; ${files.find((f) => f.stream)?.path.replace(/^-$/, 'stdin')} is a stream (stdin or a pipe)`);
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const [lo, hi] = shardRange(total, settings.shard[0], settings.shard[1]);
+  const threads = threadCount(settings.threads, files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), streamed);
   const dtype: Dtype = settings.encoding.nVocab <= 0x10000 ? 'uint16' : 'uint32';
   const writer = new CorpusWriter(settings.out, dtype);
   created(writer);
@@ -221,8 +234,8 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   let encoder: Encoder | undefined;
   let pipeline: Pipeline;
   try {
-    encoder = settings.threads > 1 ? new WorkerPool(encodingSource(settings.encoding), encodeOptions, settings.threads) : inlineEncoder(settings.encoding, encodeOptions);
-    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, settings.threads * 3));
+    encoder = threads > 1 ? new WorkerPool(encodingSource(settings.encoding), encodeOptions, threads) : inlineEncoder(settings.encoding, encodeOptions);
+    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 3));
     await readAll(files, lo, hi, settings, pipeline);
     await pipeline.finish();
     writer.commit(header(settings, dtype, files, lo, hi, pipeline));
@@ -295,10 +308,9 @@ async function readAll(files: InputFile[], lo: number, hi: number, settings: Set
   const read = { encoding: settings.encoding, invalid: settings.invalid, field: settings.field, target: JOB_CHARS };
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
-    if (bytesInRange(file, lo, hi) === 0 && !(file.size === 0 && file.start >= lo && file.start < hi)) continue;
+    if (!file.stream && bytesInRange(file, lo, hi) === 0 && !(file.size === 0 && file.start >= lo && file.start < hi)) continue;
     pipeline.startFile(i);
-    if (file.jsonl) await readJsonlDocuments(file, i, lo, hi, read, pipeline);
-    else await readTextDocument(file, i, read, pipeline);
+    await readDocuments(file, i, lo, hi, read, pipeline);
   }
 }
 
@@ -319,7 +331,7 @@ function header(settings: Settings, dtype: Dtype, files: InputFile[], lo: number
     appendEot: settings.appendEot,
     special: settings.special,
     invalid: settings.invalid,
-    field: files.some((f) => f.jsonl) ? settings.field : null,
+    field: files.some((f) => f.kind.format !== 'text') ? settings.field : null,
     shard: { index: settings.shard[0], count: settings.shard[1] },
     documents: pipeline.writer.documents,
     tokens: pipeline.writer.tokens,

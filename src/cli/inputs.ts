@@ -1,6 +1,6 @@
 // The corpus command's inputs: files, directories (walked recursively) and glob patterns (for
-// quoted patterns the shell did not expand), as one sorted list without duplicates. Hidden
-// entries (names starting with '.') are skipped when walking.
+// quoted patterns the shell did not expand), as one sorted list without duplicates, and "-" for
+// stdin. Hidden entries (names starting with '.') are skipped when walking.
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileError } from './common';
@@ -103,10 +103,14 @@ function exists(file: string): boolean {
 /** Every input file, sorted by path (code-unit order) and without duplicates. */
 export function expandInputs(args: readonly string[]): string[] {
   const files: string[] = [];
+  let stdin = false;
   for (const arg of args) {
-    if (GLOB_CHARS.test(arg) && !exists(arg)) expandGlob(arg, files);
+    if (arg === '-') stdin = true;
+    else if (GLOB_CHARS.test(arg) && !exists(arg)) expandGlob(arg, files);
     else addPath(arg, files);
   }
   const unique = [...new Set(files.map((file) => path.normalize(file)))];
-  return unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // stdin ("-") is read first, once, however often it is named.
+  return stdin ? ['-', ...unique] : unique;
 }

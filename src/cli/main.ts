@@ -10,8 +10,10 @@ import { CliError, UsageError } from './options';
 const USAGE = `Usage: turbotoken <command> [options] [inputs...]
 
 Commands:
-  encode [files...]   print the token ids of each input (stdin when none or "-"), one line each
-  count [files...]    print the number of tokens of each input
+  encode [inputs...]  print the token ids of each input (stdin when none or "-"), one line each
+                      (one per document of a JSONL, CSV/TSV or Parquet file)
+  count [inputs...]   print the number of tokens of each input (its --field text, for JSONL,
+                      CSV/TSV and Parquet)
   decode [files...]   print the text of token ids (as printed by encode, or binary with --dtype)
   corpus <inputs...> --out FILE.bin
                       tokenize files, directories and globs into FILE.bin, FILE.idx, FILE.json
@@ -25,17 +27,22 @@ Common options:
                         ids; the default with --tokenizer), ordinary (as plain text; corpus
                         default)
   --invalid MODE        invalid UTF-8: replace (default, as U+FFFD) or fail
+  --field NAME          the text field or column of JSONL, CSV/TSV and Parquet (default: text)
   -h, --help            this help; "turbotoken <command> --help" says the same
   -v, --version         the package version
 
+Inputs: files, directories and globs; text, .jsonl, .csv, .tsv and Parquet, plain or gzip/zstd
+(told by content: binary files are refused); "-" is stdin.
+
 encode:  --format text|json   ids separated by spaces (default) or a JSON array
 decode:  --dtype text|uint16|uint32   ids as text (default) or flat little-endian binary;
-                      a corpus FILE.bin is first checked against its FILE.json
+                      a FILE.bin beside FILE.json or a Megatron FILE.idx is read (and
+                      checked) with their dtype; a contradicting --dtype is refused
 corpus:  -o, --out FILE.bin   output (required); also writes FILE.idx and FILE.json
-         --field NAME         the text field of .jsonl lines (default: text)
          --append-eot         end every document with the end-of-text token
          --shard i/n          only shard i of n (contiguous; shards concatenate to the full run)
-         --threads N|auto     encoding threads (default 1; output identical for any N)
+         --threads N|auto     encoding threads (default auto: one per CPU, at most one
+                      per 4 MB of input; output identical for any N)
          --progress, --no-progress   force the progress bar on or off (default: on a TTY)
          -q, --quiet          no summary
 

@@ -47,7 +47,8 @@ export class Progress {
     const fraction = this.total > 0 ? Math.min(1, this.#done / this.total) : 1;
     const width = 24;
     const filled = Math.round(fraction * width);
-    const eta = rate > 0 ? (this.total - this.#done) / rate : Infinity;
+    // stdin and pipes have no size: past the known total the time left is unknown.
+    const eta = rate > 0 && this.#done <= this.total ? (this.total - this.#done) / rate : Infinity;
     const line =
       `[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}%  ` +
       `${formatBytes(this.#done)} / ${formatBytes(this.total)}  ${(rate / 1e6).toFixed(1)} MB/s  ETA ${formatDuration(eta)}`;

@@ -207,7 +207,7 @@ describe('corpus bad input: a message, exit code != 0, no output files', () => {
     ['the same on worker threads', ['bad/ok.txt', 'bad/special.txt', '--special', 'error', '--threads', '2'], 1, 'bad/special.txt: The text contains'],
     ['no inputs', [], 2, 'needs input files'],
     ['a bad shard', ['bad/ok.txt', '--shard', '2/2'], 2, '--shard must be i/n'],
-    ['stdin, which corpus does not read', ['-'], 2, 'not stdin'],
+    ['stdin with --shard (a stream has no size to shard by)', ['-', '--shard', '0/2'], 2, '--shard needs files of known size; stdin is a stream'],
     ['an --out that names a directory', ['bad/ok.txt', '--out', 'bad/'], 2, '--out must name a file'],
     ['an --out that is only the suffix', ['bad/ok.txt', '--out', 'bad/.bin'], 2, '--out must name a file'],
     ['a shard count past 2^53 (it would round)', ['bad/ok.txt', '--shard', '0/99999999999999999999'], 2, '--shard must be i/n'],

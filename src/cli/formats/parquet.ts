@@ -1,0 +1,143 @@
+// Parquet input: the --field column, read one row group at a time (memory stays bounded by a row
+// group, never the file) with hyparquet and every codec hyparquet-compressors decodes (snappy,
+// gzip, zstd, brotli, lz4). Each non-null value is a document; a null holds no text and is skipped.
+import { isUtf8 } from 'node:buffer';
+import { type FileHandle } from 'node:fs/promises';
+import { segmenterFor } from '../../safe-cut';
+import { fileError } from '../common';
+import { checkUnchanged, type DocumentSink, type InputFile, openInput, type ReadSettings } from '../corpus-input';
+import { CliError } from '../options';
+import { firstInvalidUtf8 } from '../utf8';
+
+interface SchemaElement {
+  name: string;
+  type?: string;
+  converted_type?: string;
+  logical_type?: { type?: string };
+  num_children?: number;
+}
+interface SchemaTree {
+  element: SchemaElement;
+  children: SchemaTree[];
+}
+interface RowGroup {
+  num_rows: bigint | number;
+}
+interface Metadata {
+  row_groups: RowGroup[];
+}
+interface AsyncBuffer {
+  byteLength: number;
+  slice(start: number, end?: number): Promise<ArrayBuffer>;
+}
+interface Hyparquet {
+  parquetMetadataAsync(file: AsyncBuffer): Promise<Metadata>;
+  parquetSchema(metadata: Metadata): SchemaTree;
+  parquetRead(options: {
+    file: AsyncBuffer;
+    metadata: Metadata;
+    columns: string[];
+    rowStart: number;
+    rowEnd: number;
+    compressors: unknown;
+    parsers: { stringFromBytes(bytes: Uint8Array | undefined): unknown };
+    onComplete(rows: unknown[][]): void;
+  }): Promise<void>;
+}
+
+// The column's bytes as they are: hyparquet's own decoding drops a byte-order mark that starts a
+// value (TextDecoder's default), which would change the text; checking UTF-8 here honours --invalid.
+const RAW_STRINGS = { stringFromBytes: (bytes: Uint8Array | undefined) => bytes };
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+// hyparquet is an ES module only; a real import() (which CommonJS output would turn into require()).
+const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+let libraries: Promise<{ hyparquet: Hyparquet; compressors: unknown }> | undefined;
+function load(): Promise<{ hyparquet: Hyparquet; compressors: unknown }> {
+  libraries ??= Promise.all([importEsm('hyparquet'), importEsm('hyparquet-compressors')]).then(([hyparquet, extra]) => ({
+    hyparquet: hyparquet as Hyparquet,
+    compressors: (extra as { compressors: unknown }).compressors,
+  }));
+  return libraries;
+}
+
+function asyncBuffer(handle: FileHandle, file: InputFile): AsyncBuffer {
+  return {
+    byteLength: file.size,
+    async slice(start, end = file.size) {
+      const buffer = Buffer.allocUnsafeSlow(Math.max(0, end - start));
+      let at = 0;
+      while (at < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, at, buffer.length - at, start + at).catch((error) => Promise.reject(fileError(error, file.path)));
+        if (bytesRead === 0) throw new CliError(`${file.path}: ended at byte ${start + at} while reading Parquet data`);
+        at += bytesRead;
+      }
+      return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer;
+    },
+  };
+}
+
+function isString(element: SchemaElement): boolean {
+  return element.type === 'BYTE_ARRAY' && (element.converted_type === 'UTF8' || element.logical_type?.type === 'STRING' || (element.converted_type === undefined && element.logical_type === undefined));
+}
+
+function describe(element: SchemaElement): string {
+  if (element.num_children) return 'a group';
+  return [element.type, element.logical_type?.type ?? element.converted_type].filter(Boolean).join(' ') || 'unknown type';
+}
+
+export async function readParquetDocuments(file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
+  const { hyparquet, compressors } = await load();
+  const handle = await openInput(file);
+  try {
+    const buffer = asyncBuffer(handle, file);
+    let metadata: Metadata;
+    try {
+      metadata = await hyparquet.parquetMetadataAsync(buffer);
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(`${file.path}: not a readable Parquet file (${(error as Error).message})`);
+    }
+    const field = settings.field;
+    const columns = hyparquet.parquetSchema(metadata).children;
+    const column = columns.find((child) => child.element.name === field);
+    if (!column) throw new CliError(`${file.path}: no column ${JSON.stringify(field)} (columns: ${columns.map((c) => JSON.stringify(c.element.name)).join(', ')}); choose one with --field`);
+    if (!isString(column.element)) throw new CliError(`${file.path}: column ${JSON.stringify(field)} is ${describe(column.element)}, not a string column`);
+    let rowStart = 0;
+    for (const group of metadata.row_groups) {
+      const rowEnd = rowStart + Number(group.num_rows);
+      let rows: unknown[][] = [];
+      try {
+        await hyparquet.parquetRead({ file: buffer, metadata, columns: [field], rowStart, rowEnd, compressors, parsers: RAW_STRINGS, onComplete: (read) => (rows = read) });
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError(`${file.path}: corrupt Parquet data in rows ${rowStart}-${rowEnd - 1} (${(error as Error).message})`);
+      }
+      for (let i = 0; i < rows.length; i++) {
+        const value = rows[i][0];
+        if (value === null || value === undefined) continue;
+        if (!(value instanceof Uint8Array) && typeof value !== 'string') throw new CliError(`${file.path}: row ${rowStart + i} of column ${JSON.stringify(field)} is not a string`);
+        let content: string;
+        if (typeof value === 'string') content = value;
+        else {
+          const invalid = isUtf8(value) ? -1 : firstInvalidUtf8(value);
+          if (invalid >= 0) {
+            if (settings.invalid === 'fail') throw new CliError(`${file.path}: invalid UTF-8 in row ${rowStart + i} of column ${JSON.stringify(field)}, at byte ${invalid} of the value (use --invalid=replace to read it as U+FFFD)`);
+            sink.replaced(index, rowStart + i);
+          }
+          content = decoder.decode(value);
+        }
+        const segmenter = segmenterFor(settings.encoding, settings.target);
+        for (const segment of segmenter.push(content)) await sink.text(segment);
+        await sink.text(segmenter.end());
+        await sink.endDocument(index, Buffer.byteLength(content));
+      }
+      rowStart = rowEnd;
+    }
+    await checkUnchanged(handle, file);
+    sink.progress(file.size);
+  } finally {
+    await handle.close();
+  }
+}
