@@ -73,6 +73,8 @@ async function readShard(base: string): Promise<Shard> {
     isCount(header.documents) && isCount(header.tokens) && isCount(header.bytes) && isCount(header.textBytes) && Array.isArray(header.files) &&
     header.integrity?.data && header.integrity?.index && (header.dtype === 'uint16' || header.dtype === 'uint32' || header.dtype === 'int32');
   if (!valid) throw new CliError(`${corpus.json}: not a complete shard header (written by an older turbotoken, or edited); run that shard again`);
+  const width = header.dtype === 'uint16' ? 2 : 4;
+  if (header.integrity.data.bytes !== header.tokens * width) throw new CliError(`${corpus.json}: ${header.tokens} tokens of ${header.dtype} are not the ${header.integrity.data.bytes} bytes of its .bin; run that shard again`);
   if (header.inputs === undefined) throw new CliError(`${corpus.json}: records no input list, so it cannot be matched with other shards; run that shard again with this turbotoken`);
   const idx = path.join(path.dirname(bin), typeof header.index === 'string' ? path.basename(header.index) : `${path.basename(base)}.idx`);
   return { bin, idx, header };
@@ -163,7 +165,9 @@ function writeTurbotokenIndex(shards: Shard[], to: TempFile): void {
   shards.forEach((shard, k) => {
     const bytes = readChecked(shard.idx, shard.header.integrity.index);
     const entries = bytes.length / 8;
-    if (entries !== shard.header.documents + 1) throw mismatch(shard.idx);
+    if (entries !== shard.header.documents + 1 || bytes.readBigUInt64LE(0) !== 0n || bytes.readBigUInt64LE(bytes.length - 8) !== BigInt(shard.header.tokens)) {
+      throw new CliError(`${shard.idx}: its offsets do not run from 0 to the ${shard.header.tokens} tokens its header counts; run that shard again`);
+    }
     const out = Buffer.allocUnsafe((k === 0 ? entries : entries - 1) * 8);
     let at = 0;
     for (let i = k === 0 ? 0 : 1; i < entries; i++, at += 8) out.writeBigUInt64LE(base + bytes.readBigUInt64LE(i * 8), at);
@@ -175,7 +179,11 @@ function writeTurbotokenIndex(shards: Shard[], to: TempFile): void {
 function writeMegatronIndex(shards: Shard[], dtype: MegatronDtype, to: TempFile): void {
   const indices = shards.map((shard) => {
     const index = parseMegatronIndex(readChecked(shard.idx, shard.header.integrity.index), shard.idx);
-    if (index.dtype !== dtype || index.documentIndices.length !== shard.header.documents + 1) throw mismatch(shard.idx);
+    const tokens = index.lengths.reduce((sum, length) => sum + length, 0);
+    const d = index.documentIndices;
+    if (index.dtype !== dtype || d.length !== shard.header.documents + 1 || d[0] !== 0 || d[d.length - 1] !== index.lengths.length || tokens !== shard.header.tokens) {
+      throw new CliError(`${shard.idx}: its dtype, documents or lengths are not what its header records; run that shard again`);
+    }
     return index;
   });
   const sequences = indices.reduce((sum, index) => sum + index.lengths.length, 0);
