@@ -45,6 +45,9 @@ const nativeOnly = [
   'test/cli/cli-tokenizer.test.mjs',
   'test/cli/corpus-input-formats.test.mjs',
   'test/cli/decode-dtype-header.test.mjs',
+  'test/cli/corpus-megatron.test.mjs',
+  'test/cli/corpus-merge.test.mjs',
+  'test/cli/corpus-scale-out.test.mjs',
   // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
   // on both backends by the differential files; loading these files is most of this file's time.
   'test/reference/models-hf.test.mjs',

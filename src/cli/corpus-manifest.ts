@@ -95,3 +95,36 @@ export async function verifyCorpus(bin: string, handle: FileHandle, corpus: { he
   const idx = path.join(path.dirname(bin), typeof header.index === 'string' ? path.basename(header.index) : path.basename(bin).replace(/\.bin$/i, '.idx'));
   await check(idx, undefined, header.integrity?.index, documents !== undefined ? (documents + 1) * 8 : undefined, json);
 }
+
+/**
+ * What identifies a run's input list (each file's path as listed and its size): shards of one run
+ * record the same, and merge and --resume compare it.
+ */
+export function inputsFingerprint(files: readonly { path: string; size: number }[]): { files: number; bytes: number; sha256: string } {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${JSON.stringify(file.path)} ${file.size}\n`);
+  return { files: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0), sha256: hash.digest('hex') };
+}
+
+/**
+ * True when `out`'s files are a complete set (checked against their header's SHA-256) whose header
+ * agrees with `expected` on every key `expected` has: the output a run with these settings and
+ * inputs would write. Anything else (no header, another run's, a partial set) is false.
+ */
+export async function completeOutput(out: string, expected: Record<string, unknown>): Promise<boolean> {
+  const bin = out.replace(/\.bin$/i, '') + '.bin';
+  const corpus = await corpusHeaderOf(bin);
+  if (!corpus || !corpus.header.integrity) return false;
+  const header = corpus.header as Record<string, unknown>;
+  for (const [key, value] of Object.entries(expected)) if (JSON.stringify(header[key]) !== JSON.stringify(value)) return false;
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(bin, 'r');
+    await verifyCorpus(bin, handle, corpus);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}

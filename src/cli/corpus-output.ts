@@ -14,7 +14,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unli
 import { endianness } from 'node:os';
 import * as path from 'node:path';
 import { fileError } from './common';
-import { CliError } from './options';
+import { CliError, type OptionValues, UsageError } from './options';
 
 export type Dtype = 'uint16' | 'uint32';
 
@@ -37,6 +37,21 @@ const realFs: OutputFs = { rename: renameSync };
 export function outputPaths(out: string): { bin: string; idx: string; json: string } {
   const base = out.replace(/\.bin$/i, '');
   return { bin: `${base}.bin`, idx: `${base}.idx`, json: `${base}.json` };
+}
+
+/**
+ * --out FILE.bin, or --output-prefix PREFIX for the names Megatron's preprocess_data.py gives:
+ * PREFIX_FIELD_document.bin and .idx.
+ */
+export function outputName(options: OptionValues, command = 'corpus'): string {
+  const prefix = options['output-prefix'];
+  if (prefix !== undefined && options.out !== undefined) throw new UsageError('--out and --output-prefix name the same files: give one');
+  if (typeof prefix === 'string') {
+    if (prefix === '' || /[\\/]$/.test(prefix)) throw new UsageError(`--output-prefix must name files, e.g. data/train; received ${JSON.stringify(prefix)}`);
+    return `${prefix}_${typeof options.field === 'string' ? options.field : 'text'}_document.bin`;
+  }
+  if (typeof options.out !== 'string' || options.out === '') throw new UsageError(`turbotoken ${command} needs --out FILE.bin (or --output-prefix PREFIX)`);
+  return options.out;
 }
 
 const tempSuffix = (pid: number) => `.tmp-${pid}`;
@@ -86,7 +101,8 @@ export function removeStaleTemporaries(out: string): string[] {
   return removed;
 }
 
-class TempFile {
+/** A file written as `FINAL.tmp-PID` and renamed into place by commitTemporaries. */
+export class TempFile {
   readonly temp: string;
   fd: number | undefined;
   bytes = 0;
@@ -170,7 +186,60 @@ function syncDirectory(dir: string): void {
   }
 }
 
-export class CorpusWriter {
+/** What the corpus pipeline writes to: ids in order, a call per document end, then commit or abort. */
+export interface OutputWriter {
+  readonly tokens: number;
+  readonly documents: number;
+  /** Tokens written since the last endDocument(). */
+  readonly documentTokens: number;
+  writeIds(ids: Uint32Array): void;
+  endDocument(): void;
+  commit(header: object): void;
+  abort(): void;
+}
+
+/**
+ * Writes the header (with `integrity`: the size and SHA-256 of .bin and .idx), syncs the three
+ * temporaries, and renames .bin, .idx, then .json into place.
+ */
+export function commitTemporaries(files: { bin: TempFile; idx: TempFile; json: TempFile }, header: object, fs: OutputFs = realFs): void {
+  const { bin, idx, json } = files;
+  const integrity = { data: bin.digest(), index: idx.digest() };
+  json.write([Buffer.from(JSON.stringify({ ...header, integrity }, null, 2) + '\n')]);
+  for (const file of [bin, idx, json]) file.close(true);
+  const order = [bin, idx, json];
+  for (let i = 0; i < order.length; i++) {
+    try {
+      fs.rename(order[i].temp, order[i].final);
+    } catch (error) {
+      const reason = fileError(error, order[i].final).message;
+      if (i === 0) throw new CliError(`cannot replace ${reason}; no output was changed`);
+      const done = order.slice(0, i).map((file) => path.basename(file.final)).join(' and ');
+      throw new CliError(
+        `cannot replace ${reason}; ${done} ${i > 1 ? 'were' : 'was'} already replaced and ${path.basename(json.final)}, if there is one, ` +
+          `describes the previous run: readers that check it (turbotoken decode) refuse these outputs until a run succeeds`,
+      );
+    }
+  }
+  syncDirectory(path.dirname(json.final));
+}
+
+/** The three temporaries of `out`'s files; none is left when one cannot be made. */
+export function createTemporaries(out: string): { bin: TempFile; idx: TempFile; json: TempFile } {
+  const paths = outputPaths(out);
+  const made: TempFile[] = [];
+  try {
+    for (const path of [paths.bin, paths.idx]) made.push(new TempFile(path, true));
+    made.push(new TempFile(paths.json, false));
+  } catch (error) {
+    for (const file of made) file.remove();
+    throw error;
+  }
+  const [bin, idx, json] = made;
+  return { bin, idx, json };
+}
+
+export class CorpusWriter implements OutputWriter {
   readonly #files: { bin: TempFile; idx: TempFile; json: TempFile };
   readonly #dtype: Dtype;
   readonly #fs: OutputFs;
@@ -180,21 +249,12 @@ export class CorpusWriter {
   #indexUsed = 0;
   #tokens = 0;
   #documents = 0;
+  #lastOffset = 0;
 
   constructor(out: string, dtype: Dtype, fs: OutputFs = realFs) {
     this.#dtype = dtype;
     this.#fs = fs;
-    const paths = outputPaths(out);
-    const made: TempFile[] = [];
-    try {
-      for (const path of [paths.bin, paths.idx]) made.push(new TempFile(path, true));
-      made.push(new TempFile(paths.json, false));
-    } catch (error) {
-      for (const file of made) file.remove();
-      throw error;
-    }
-    const [bin, idx, json] = made;
-    this.#files = { bin, idx, json };
+    this.#files = createTemporaries(out);
     this.#offset(0);
   }
 
@@ -204,6 +264,10 @@ export class CorpusWriter {
 
   get documents(): number {
     return this.#documents;
+  }
+
+  get documentTokens(): number {
+    return this.#tokens - this.#lastOffset;
   }
 
   writeIds(ids: Uint32Array): void {
@@ -218,6 +282,7 @@ export class CorpusWriter {
 
   endDocument(): void {
     this.#documents++;
+    this.#lastOffset = this.#tokens;
     this.#offset(this.#tokens);
   }
 
@@ -228,25 +293,7 @@ export class CorpusWriter {
   commit(header: object): void {
     this.#flushIds();
     this.#flushIndex();
-    const { bin, idx, json } = this.#files;
-    const integrity = { data: bin.digest(), index: idx.digest() };
-    json.write([Buffer.from(JSON.stringify({ ...header, integrity }, null, 2) + '\n')]);
-    for (const file of [bin, idx, json]) file.close(true);
-    const order = [bin, idx, json];
-    for (let i = 0; i < order.length; i++) {
-      try {
-        this.#fs.rename(order[i].temp, order[i].final);
-      } catch (error) {
-        const reason = fileError(error, order[i].final).message;
-        if (i === 0) throw new CliError(`cannot replace ${reason}; no output was changed`);
-        const done = order.slice(0, i).map((file) => path.basename(file.final)).join(' and ');
-        throw new CliError(
-          `cannot replace ${reason}; ${done} ${i > 1 ? 'were' : 'was'} already replaced and ${path.basename(json.final)}, if there is one, ` +
-            `describes the previous run: readers that check it (turbotoken decode) refuse these outputs until a run succeeds`,
-        );
-      }
-    }
-    syncDirectory(path.dirname(json.final));
+    commitTemporaries(this.#files, header, this.#fs);
   }
 
   /** Removes whatever was written. Safe to call more than once. */

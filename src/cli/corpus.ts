@@ -8,8 +8,12 @@ import * as path from 'node:path';
 import type { Encoding } from '../encoding';
 import { chooseEncoding, ENCODING_OPTIONS, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import { bytesInRange, type DocumentSink, type InputFile, shardRange, statInputs } from './corpus-input';
-import { CorpusWriter, type Dtype, outputPaths, removeStaleTemporaries, temporaryOwner } from './corpus-output';
+import { CorpusWriter, type Dtype, outputName, outputPaths, type OutputWriter, removeStaleTemporaries, temporaryOwner } from './corpus-output';
+import { mergeCommand } from './corpus-merge';
+import { completeOutput, inputsFingerprint } from './corpus-manifest';
 import { readDocuments } from './formats/read';
+import { type MegatronDtype, megatronDtype, MegatronWriter } from './megatron';
+import { parseShard } from './shard-auto';
 import { expandInputs } from './inputs';
 import { CliError, intOption, type OptionSpec, type OptionValues, parseArgs, UsageError } from './options';
 import { type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
@@ -20,11 +24,15 @@ import { INVALID_MODES, type InvalidMode } from './text-input';
 export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
   ...ENCODING_OPTIONS,
   out: { type: 'string', alias: 'o' },
+  'output-prefix': { type: 'string' },
+  format: { type: 'string', choices: ['turbotoken', 'megatron'], default: 'turbotoken' },
   field: { type: 'string', default: 'text' },
   'append-eot': { type: 'flag' },
   special: { type: 'string', choices: SPECIAL_MODES, default: 'ordinary' },
   invalid: { type: 'string', choices: INVALID_MODES, default: 'replace' },
   shard: { type: 'string' },
+  'shard-count': { type: 'string' },
+  resume: { type: 'flag' },
   threads: { type: 'string', default: 'auto' },
   progress: { type: 'flag' },
   'no-progress': { type: 'flag' },
@@ -55,11 +63,13 @@ class Pipeline implements DocumentSink {
   constructor(
     readonly encoder: Encoder,
     readonly locate: (text: string | Uint8Array) => void,
-    readonly writer: CorpusWriter,
+    readonly writer: OutputWriter,
     readonly progressBar: Progress,
     readonly files: InputFile[],
     readonly eot: number | undefined,
     readonly maxInFlight: number,
+    // Megatron's preprocess_data.py appends the end-of-document token only to documents with tokens.
+    readonly eotOnEmpty: boolean,
   ) {
     this.stats = files.map(() => ({ documents: 0, tokens: 0 }));
   }
@@ -121,8 +131,10 @@ class Pipeline implements DocumentSink {
         this.stats[event.file].tokens += length;
         at += length;
       } else {
-        if (this.eot !== undefined) this.writer.writeIds(Uint32Array.of(this.eot));
-        if (this.eot !== undefined) this.stats[event.end].tokens++;
+        if (this.eot !== undefined && (this.eotOnEmpty || this.writer.documentTokens > 0)) {
+          this.writer.writeIds(Uint32Array.of(this.eot));
+          this.stats[event.end].tokens++;
+        }
         this.writer.endDocument();
         this.stats[event.end].documents++;
       }
@@ -143,15 +155,6 @@ class Pipeline implements DocumentSink {
   }
 }
 
-function parseShard(value: string | boolean | undefined): [number, number] {
-  if (value === undefined || typeof value === 'boolean') return [0, 1];
-  const match = /^(\d+)\/(\d+)$/.exec(value);
-  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
-  // Safe integers only: past 2^53 the numbers round, and the shard's byte range with them.
-  if (!match || count < 1 || index >= count || !Number.isSafeInteger(count)) throw new UsageError(`--shard must be i/n with 0 <= i < n, e.g. 0/4; received ${JSON.stringify(value)}`);
-  return [index, count];
-}
-
 // auto: one thread per CPU, but no more than one per AUTO_BYTES_PER_THREAD of input, since a
 // worker costs a copy of the encoding and a few milliseconds to start.
 const AUTO_BYTES_PER_THREAD = 4 << 20;
@@ -167,9 +170,13 @@ function threadCount(threads: number | 'auto', inputBytes: number, streamed: boo
   return streamed ? cpus : Math.max(1, Math.min(cpus, Math.ceil(inputBytes / AUTO_BYTES_PER_THREAD)));
 }
 
+type Layout = 'turbotoken' | 'megatron';
+
 interface Settings {
   encoding: Encoding;
   out: string;
+  layout: Layout;
+  resume: boolean;
   appendEot: boolean;
   special: SpecialMode;
   invalid: InvalidMode;
@@ -182,19 +189,21 @@ interface Settings {
 
 function settingsFrom(options: OptionValues, positionals: string[]): Settings {
   if (positionals.length === 0) throw new UsageError('turbotoken corpus needs input files, directories or globs');
-  if (typeof options.out !== 'string' || options.out === '') throw new UsageError('turbotoken corpus needs --out FILE.bin');
+  const out = outputName(options);
   // "out/" or "out/.bin" would write the hidden files out/.bin, out/.idx and out/.json.
-  if (/(^|[\\/])(\.bin)?$/i.test(options.out)) throw new UsageError(`--out must name a file, e.g. out/train.bin; received ${JSON.stringify(options.out)}`);
+  if (/(^|[\\/])(\.bin)?$/i.test(out)) throw new UsageError(`--out must name a file, e.g. out/train.bin; received ${JSON.stringify(out)}`);
   const encoding = chooseEncoding(options);
   if (options['append-eot'] && encoding.eotToken === undefined) throw new UsageError(`${encoding.name} has no end-of-text token for --append-eot`);
   return {
     encoding,
-    out: options.out,
+    out,
+    layout: options.format as Layout,
+    resume: options.resume === true,
     appendEot: options['append-eot'] === true,
     special: options.special as SpecialMode,
     invalid: options.invalid as InvalidMode,
     field: options.field as string,
-    shard: parseShard(options.shard),
+    shard: parseShard(options.shard, options['shard-count']),
     threads: parseThreads(options.threads),
     progress: options['no-progress'] ? false : options.progress === true || process.stderr.isTTY === true,
     quiet: options.quiet === true,
@@ -202,10 +211,12 @@ function settingsFrom(options: OptionValues, positionals: string[]): Settings {
 }
 
 export async function corpusCommand(argv: string[]): Promise<void> {
+  // "turbotoken corpus ./merge" reads an input named merge.
+  if (argv[0] === 'merge') return mergeCommand(argv.slice(1));
   const { options, positionals } = parseArgs(argv, CORPUS_OPTIONS, 'corpus');
   const settings = settingsFrom(options, positionals);
   // Installed before the first temporary exists: a signal between the two would leave it.
-  let writer: CorpusWriter | undefined;
+  let writer: OutputWriter | undefined;
   const uninstall = onTerminationSignal(() => writer?.abort());
   try {
     await run(settings, positionals, (made) => (writer = made));
@@ -214,7 +225,7 @@ export async function corpusCommand(argv: string[]): Promise<void> {
   }
 }
 
-async function run(settings: Settings, positionals: string[], created: (writer: CorpusWriter) => void): Promise<void> {
+async function run(settings: Settings, positionals: string[], created: (writer: OutputWriter) => void): Promise<void> {
   refuseOutputsAsInputs(positionals, settings.out);
   removeStaleTemporaries(settings.out);
   const files = await statInputs(inputsOtherThanOutput(expandInputs(positionals), settings.out), 'descriptors');
@@ -224,8 +235,12 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const [lo, hi] = shardRange(total, settings.shard[0], settings.shard[1]);
   const threads = threadCount(settings.threads, files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), streamed);
-  const dtype: Dtype = settings.encoding.nVocab <= 0x10000 ? 'uint16' : 'uint32';
-  const writer = new CorpusWriter(settings.out, dtype);
+  const dtype: Dtype | MegatronDtype = settings.layout === 'megatron' ? megatronDtype(settings.encoding.nVocab, settings.encoding.name) : settings.encoding.nVocab <= 0x10000 ? 'uint16' : 'uint32';
+  if (settings.resume && (await completeOutput(settings.out, runHeader(settings, dtype, files)))) {
+    if (!settings.quiet) process.stderr.write(`turbotoken corpus: shard ${settings.shard[0]}/${settings.shard[1]}: ${outputPaths(settings.out).bin} is complete, skipped (--resume)\n`);
+    return;
+  }
+  const writer: OutputWriter = settings.layout === 'megatron' ? new MegatronWriter(settings.out, dtype as MegatronDtype) : new CorpusWriter(settings.out, dtype as Dtype);
   created(writer);
   const encodeOptions = specialOptions(settings.special);
   const progress = new Progress(files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), settings.progress);
@@ -235,7 +250,7 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   let pipeline: Pipeline;
   try {
     encoder = threads > 1 ? new WorkerPool(encodingSource(settings.encoding), encodeOptions, threads) : inlineEncoder(settings.encoding, encodeOptions);
-    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 3));
+    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 3), settings.layout !== 'megatron');
     await readAll(files, lo, hi, settings, pipeline);
     await pipeline.finish();
     writer.commit(header(settings, dtype, files, lo, hi, pipeline));
@@ -314,26 +329,38 @@ async function readAll(files: InputFile[], lo: number, hi: number, settings: Set
   }
 }
 
-function header(settings: Settings, dtype: Dtype, files: InputFile[], lo: number, hi: number, pipeline: Pipeline): object {
+// What a run's header says of its settings and inputs, whatever it read: the keys --resume and
+// merge compare. The counts follow them (header()).
+function runHeader(settings: Settings, dtype: Dtype | MegatronDtype, files: InputFile[]): Record<string, unknown> {
   const paths = outputPaths(settings.out);
-  const used = files.map((file, i) => ({ file, stats: pipeline.stats[i] })).filter(({ stats }) => stats.documents > 0);
+  const megatron = settings.layout === 'megatron';
   return {
     format: 'turbotoken-corpus',
     version: 1,
+    ...(megatron ? { layout: 'megatron' } : {}),
     encoding: settings.encoding.name,
     dtype,
     byteOrder: 'little',
     data: path.basename(paths.bin),
     index: path.basename(paths.idx),
-    indexDtype: 'uint64',
+    ...(megatron ? { indexFormat: 'MMIDIDX' } : { indexDtype: 'uint64' }),
     nVocab: settings.encoding.nVocab,
     eotToken: settings.encoding.eotToken ?? null,
     appendEot: settings.appendEot,
     special: settings.special,
     invalid: settings.invalid,
     field: files.some((f) => f.kind.format !== 'text') ? settings.field : null,
+    inputs: inputsFingerprint(files),
     shard: { index: settings.shard[0], count: settings.shard[1] },
+  };
+}
+
+function header(settings: Settings, dtype: Dtype | MegatronDtype, files: InputFile[], lo: number, hi: number, pipeline: Pipeline): object {
+  const used = files.map((file, i) => ({ file, stats: pipeline.stats[i] })).filter(({ stats }) => stats.documents > 0);
+  return {
+    ...runHeader(settings, dtype, files),
     documents: pipeline.writer.documents,
+    ...(pipeline.writer instanceof MegatronWriter ? { sequences: pipeline.writer.sequences } : {}),
     tokens: pipeline.writer.tokens,
     bytes: files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0),
     textBytes: pipeline.textBytes,
@@ -341,7 +368,7 @@ function header(settings: Settings, dtype: Dtype, files: InputFile[], lo: number
   };
 }
 
-function summary(settings: Settings, dtype: Dtype, pipeline: Pipeline, files: InputFile[], lo: number, hi: number, seconds: number): void {
+function summary(settings: Settings, dtype: Dtype | MegatronDtype, pipeline: Pipeline, files: InputFile[], lo: number, hi: number, seconds: number): void {
   const bytes = files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0);
   const tokens = pipeline.writer.tokens;
   const perToken = tokens ? (pipeline.textBytes / tokens).toFixed(2) : '-';

@@ -17,6 +17,8 @@ Commands:
   decode [files...]   print the text of token ids (as printed by encode, or binary with --dtype)
   corpus <inputs...> --out FILE.bin
                       tokenize files, directories and globs into FILE.bin, FILE.idx, FILE.json
+  corpus merge <shard outputs...> --out FILE.bin
+                      join the outputs of corpus --shard into the unsharded run's files
 
 Common options:
   -e, --encoding NAME   o200k_base (default), cl100k_base, r50k_base, p50k_base, p50k_edit,
@@ -40,13 +42,20 @@ decode:  --dtype text|uint16|uint32   ids as text (default) or flat little-endia
                       checked) with their dtype; a contradicting --dtype is refused
 corpus:  -o, --out FILE.bin   output (required); also writes FILE.idx and FILE.json
          --append-eot         end every document with the end-of-text token
-         --shard i/n          only shard i of n (contiguous; shards concatenate to the full run)
+         --output-prefix P    instead of --out: P_FIELD_document.bin (Megatron's names)
+         --format turbotoken|megatron   the .bin/.idx layout (default turbotoken;
+                              megatron: Megatron-LM's MMIDIDX indexed dataset)
+         --shard i/n|auto     only shard i of n (contiguous; corpus merge joins them);
+                              auto: from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID
+         --shard-count N      with --shard auto (else TURBOTOKEN_SHARD_COUNT,
+                              else SLURM_ARRAY_TASK_COUNT)
+         --resume             skip the run when its complete output already exists
          --threads N|auto     encoding threads (default auto: one per CPU, at most one
-                      per 4 MB of input; output identical for any N)
+                              per 4 MB of input; output identical for any N)
          --progress, --no-progress   force the progress bar on or off (default: on a TTY)
          -q, --quiet          no summary
 
-Details: docs/cli.md in the turbotoken package.
+Details: docs/cli.md and docs/scale-out.md in the turbotoken package.
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
