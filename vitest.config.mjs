@@ -53,6 +53,7 @@ const nativeOnly = [
   'test/reference/chat-template-jinja2.test.mjs',
   // Added tokens' flags are found in JavaScript (src/added-token-split.ts) around the core's encode.
   'test/reference/added-token-flags-hf.test.mjs',
+  'test/api/chat-template.test.mjs',
   // On WebAssembly the async calls do their work on the JS thread (docs/api.md).
   'test/growth/async-js-thread-time.test.mjs',
 ];

@@ -223,7 +223,8 @@ function pyStrip(text: string, chars: unknown, left: boolean, right: boolean): s
 
 // @huggingface/jinja's str.strip, lstrip and rstrip ignore their argument and strip JavaScript's
 // whitespace, as does its trim filter: the Qwen3 template's content.lstrip('\n') then drops a
-// reply's leading spaces, which Jinja2 keeps, and Gemma's trim takes U+FEFF, which Python keeps. While this module renders (synchronously, so no other user of the library
+// reply's leading spaces, which Jinja2 keeps, and Gemma's trim takes U+FEFF, which Python keeps;
+// and it prints booleans as JavaScript does. While this module renders (synchronously, so no other user of the library
 // can see it) strings answer with Python's methods.
 let rendering = false;
 function pythonStringMethods(lib: Jinja): void {
@@ -237,6 +238,12 @@ function pythonStringMethods(lib: Jinja): void {
   interpreter.applyFilter = function (this: unknown, operand, node, env) {
     if (rendering && node.type === 'Identifier' && node.value === 'trim' && operand instanceof StringValue) return new StringValue(pyStrip(operand.value as string, undefined, true, true));
     return applyFilter.call(this, operand, node, env);
+  };
+  // Python prints booleans as True and False.
+  const BooleanProto = Object.getPrototypeOf(env.set('b', true)) as { toString(this: { value: boolean }): string };
+  const booleanToString = BooleanProto.toString;
+  BooleanProto.toString = function (this: { value: boolean }) {
+    return rendering ? (this.value ? 'True' : 'False') : booleanToString.call(this);
   };
   const original = Object.getOwnPropertyDescriptor(StringProto, 'builtins');
   if (!original?.get) return;
