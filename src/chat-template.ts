@@ -3,7 +3,7 @@
 // raise_exception, the special tokens as variables) with @huggingface/jinja, the renderer
 // transformers.js uses. @huggingface/jinja is loaded on the first render only: loading a
 // tokenizer, or encoding, never pays for it.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { asArgumentError, checkFlag, checkIterable, checkString, quote, readOptions, shorten, type ReadOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
@@ -75,6 +75,10 @@ function readConfigInput(input: TokenizerConfigInput): { json: Json; source: str
   } else {
     throw typeError('The "config" option must be a path, the JSON text of a tokenizer_config.json, its bytes or the parsed object');
   }
+  return parseConfig(text, source);
+}
+
+function parseConfig(text: string, source: string): { json: Json; source: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -123,17 +127,19 @@ export function readTokenizerConfig(input: TokenizerConfigInput): ChatTemplateCo
  */
 export function pretrainedFiles(dir: string): { tokenizer: string; config: Record<string, unknown> | undefined } {
   const file = (name: string) => path.join(dir, name);
-  let config: Json | undefined;
-  if (existsSync(file('tokenizer_config.json'))) config = readConfigInput(file('tokenizer_config.json')).json;
-  if (existsSync(file('chat_template.jinja'))) {
-    let template: string;
+  // The text of a file of the directory, or undefined when it is not there.
+  const read = (name: string): string | undefined => {
     try {
-      template = readFileSync(file('chat_template.jinja'), 'utf8');
+      return readFileSync(file(name), 'utf8');
     } catch (cause) {
-      throw new TurbotokenError(`Cannot read ${quote(file('chat_template.jinja'), 200)}: ${shorten(String((cause as Error).message))}`, 'ERR_INVALID_TOKENIZER_CONFIG');
+      if ((cause as { code?: unknown })?.code === 'ENOENT') return undefined;
+      throw new TurbotokenError(`Cannot read ${quote(file(name), 200)}: ${shorten(String((cause as Error)?.message))}`, 'ERR_INVALID_TOKENIZER_CONFIG');
     }
-    config = Object.assign(Object.create(null) as Json, config, { chat_template: template });
-  }
+  };
+  const configText = read('tokenizer_config.json');
+  let config: Json | undefined = configText === undefined ? undefined : parseConfig(configText, file('tokenizer_config.json')).json;
+  const template = read('chat_template.jinja');
+  if (template !== undefined) config = Object.assign(Object.create(null) as Json, config, { chat_template: template });
   return { tokenizer: file('tokenizer.json'), config };
 }
 
