@@ -56,7 +56,7 @@ function tokenText(v: unknown, source: string, key: string): string | undefined 
 }
 
 function readConfigInput(input: TokenizerConfigInput): { json: Json; source: string } {
-  if (isPlainObject(input) && !(input instanceof Uint8Array)) return { json: toPlain(input, 'config', invalidArg) as Json, source: '<config>' };
+  if (isPlainObject(input)) return { json: toPlain(input, 'config', invalidArg) as Json, source: '<config>' };
   let text: string;
   let source: string;
   if (input instanceof Uint8Array) {
@@ -229,9 +229,9 @@ function pyStrip(text: string, chars: unknown, left: boolean, right: boolean): s
 
 // @huggingface/jinja's str.strip, lstrip and rstrip ignore their argument and strip JavaScript's
 // whitespace, as does its trim filter: the Qwen3 template's content.lstrip('\n') then drops a
-// reply's leading spaces, which Jinja2 keeps, and Gemma's trim takes U+FEFF, which Python keeps;
-// and it prints booleans as JavaScript does. While this module renders (synchronously, so no other user of the library
-// can see it) strings answer with Python's methods.
+// reply's leading spaces, which Jinja2 keeps, and Gemma's trim takes U+FEFF, which Python keeps.
+// It also prints booleans as JavaScript does. While this module renders (synchronously, so no
+// other user of the library can see it) these answer as Python's do.
 let rendering = false;
 function pythonStringMethods(lib: Jinja): void {
   const env = new lib.Environment();
