@@ -120,5 +120,8 @@ describe('Hugging Face\'s own cases', () => {
     const ids = enc.encode(text);
     expect(enc.count(text)).toBe(ids.length);
     expect(ids.filter((id) => id === wqz).length).toBe(2000);
+    // The generator's cuts must not separate a token from the whitespace it strips.
+    const spaced = 'word   <mask>   more text here. '.repeat(2000);
+    expect([...enc.encodeGenerator(spaced)].flatMap((chunk) => [...chunk])).toEqual([...enc.encode(spaced)]);
   });
 });
