@@ -15,6 +15,7 @@ export const {
   getEncodingNameForModel,
   kernels,
   listEncodings,
+  renderChatTemplate,
   splitBatch,
 } = cjs;
 export default cjs;

@@ -52,6 +52,11 @@ const nativeOnly = [
   // on both backends by the differential files; loading these files is most of this file's time.
   'test/reference/models-hf.test.mjs',
   'test/reference/added-tokens-hf.test.mjs',
+  // Rendering chat templates is JavaScript (@huggingface/jinja) held to Python's Jinja2.
+  'test/reference/chat-template-jinja2.test.mjs',
+  // Added tokens' flags are found in JavaScript (src/added-token-split.ts) around the core's encode.
+  'test/reference/added-token-flags-hf.test.mjs',
+  'test/api/chat-template.test.mjs',
   // On WebAssembly the async calls do their work on the JS thread (docs/api.md).
   'test/growth/async-js-thread-time.test.mjs',
 ];
@@ -60,7 +65,7 @@ const nativeOnly = [
 // durations of the last run when it has them; a fresh clone has none, and the glob's order put
 // a 2-minute file last.)
 const LONGEST = ['worker-terminate', 'package-install', 'out-of-memory', 'compat-originals', 'every-code-point', 'cli', 'pattern-unicode-version',
-  'models-hf', 'added-tokens-hf', 'tokenizer-json', 'custom-vocab', 'parallel-encode', 'compat-gpt-tokenizer', 'kernels', 'decode', 'browser'];
+  'models-hf', 'added-tokens-hf', 'added-token-flags-hf', 'tokenizer-json', 'custom-vocab', 'parallel-encode', 'compat-gpt-tokenizer', 'kernels', 'decode', 'browser'];
 const rank = (spec) => {
   const k = LONGEST.findIndex((name) => spec.moduleId.endsWith(`/${name}.test.mjs`));
   return k < 0 ? LONGEST.length : k;

@@ -205,13 +205,17 @@ export const OPTION_NAMES = freeze({
   /** encodeWithOffsets, encodeGenerator, encodeStream, isWithinTokenLimit of text */
   special: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens'] as const),
   /** encodeChat, countChatTokens, countTokens and isWithinTokenLimit of messages */
-  chat: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'primeWithAssistantResponse'] as const),
+  chat: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'primeWithAssistantResponse', 'addGenerationPrompt', 'tools', 'documents', 'chatTemplate', 'variables'] as const),
+  /** applyChatTemplate, renderChatTemplate */
+  chatTemplate: freeze(['addGenerationPrompt', 'tools', 'documents', 'chatTemplate', 'variables'] as const),
   /** each chat message */
   chatMessage: freeze(['role', 'name', 'content', 'channel', 'recipient', 'recipientPlacement', 'constraint', 'terminator'] as const),
   /** new Encoding(options) */
   encoding: freeze(['name', 'pattern', 'ranks', 'specialTokens'] as const),
   /** Encoding.fromTokenizerJson(input, options) */
-  fromTokenizerJson: freeze(['name'] as const),
+  fromTokenizerJson: freeze(['name', 'config'] as const),
+  /** Encoding.fromPretrainedFiles(dir, options) */
+  fromPretrainedFiles: freeze(['name'] as const),
   /** new Tiktoken(ranks) of turbotoken/js-tiktoken */
   jsTiktokenRanks: freeze(['pat_str', 'special_tokens', 'bpe_ranks'] as const),
   /** turbotoken/browser init(options) */
@@ -255,7 +259,7 @@ const FAST_READERS: Partial<Record<OptionSchema, (value: object) => Record<strin
   count: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), addSpecialTokens: own(v, 'addSpecialTokens'), threads: own(v, 'threads') }),
   encodeOrdinary: (v) => ({ threads: own(v, 'threads') }),
   special: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens') }),
-  chat: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), primeWithAssistantResponse: own(v, 'primeWithAssistantResponse') }),
+  chat: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), primeWithAssistantResponse: own(v, 'primeWithAssistantResponse'), addGenerationPrompt: own(v, 'addGenerationPrompt'), tools: own(v, 'tools'), documents: own(v, 'documents'), chatTemplate: own(v, 'chatTemplate'), variables: own(v, 'variables') }),
 };
 for (const [schema, read] of Object.entries(FAST_READERS)) {
   const keys = Object.keys(read!({}));

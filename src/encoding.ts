@@ -1,6 +1,7 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkBatchResult, checkFlag, checkIterable, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
-import type { ChatMessage } from './chat-framing';
+import { checkBatchResult, checkFlag, checkIterable, checkString, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
+import type { ChatMessage, ChatPart } from './chat-framing';
+import type { ChatTemplateConfig, ChatTemplateOptions, TokenizerConfigInput } from './chat-template';
 import type { EncodingOptions } from './custom-encoding';
 import { concatArrays } from './bytes';
 import { rangeError, TurbotokenError, typeError } from './errors';
@@ -22,6 +23,11 @@ const literals: Lazy<typeof import('./special-token-search')> = lazy(() => requi
 const utf8Stream: Lazy<typeof import('./utf8-stream')> = lazy(() => require('./utf8-stream'));
 const custom: Lazy<typeof import('./custom-encoding')> = lazy(() => require('./custom-encoding'));
 const tokenizerJson: Lazy<typeof import('./tokenizer-json')> = lazy(() => require('./tokenizer-json'));
+const addedTokenSplit: Lazy<typeof import('./added-token-split')> = lazy(() => require('./added-token-split'));
+const chatTemplate: Lazy<typeof import('./chat-template')> = lazy(() => require('./chat-template'));
+
+// A tokenizer.json's rules, with the chat templates of its tokenizer_config.json when loaded with it.
+type HfRules = HfAddedTokens & { chat?: ChatTemplateConfig };
 
 export type SpecialTokenSet = 'all' | ReadonlySet<string> | readonly string[] | Iterable<string>;
 
@@ -45,7 +51,12 @@ export interface EncodeOptions {
   splitSpecialTokens?: boolean;
 }
 
-export interface EncodeChatOptions extends EncodeOptions {
+/**
+ * Options of encodeChat and countChatTokens. For the OpenAI encodings (gpt-tokenizer's framing):
+ * primeWithAssistantResponse. For an encoding loaded with a chat template (fromTokenizerJson with
+ * config, fromPretrainedFiles): the ChatTemplateOptions of applyChatTemplate.
+ */
+export interface EncodeChatOptions extends EncodeOptions, ChatTemplateOptions {
   /** The header the reply is primed with; default 'assistant'; '' primes nothing. */
   primeWithAssistantResponse?: string;
 }
@@ -192,7 +203,7 @@ export class Encoding {
   readonly #allMask: Uint8Array;
   readonly #handle: NativeEncodingHandle;
   // Hugging Face's rules for a tokenizer.json's added tokens; undefined: tiktoken's rules.
-  readonly #hf: HfAddedTokens | undefined;
+  readonly #hf: HfRules | undefined;
   // Where encodeGenerator may cut long texts; null (never) unless a shipped pattern without
   // whitespace in special tokens.
   readonly #cutRules: CutRules | null;
@@ -203,11 +214,11 @@ export class Encoding {
   /** An encoding of your own vocabulary (see EncodingOptions and docs/api.md). */
   constructor(options: EncodingOptions);
   /** @internal */
-  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string, hf?: HfAddedTokens);
+  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string, hf?: HfRules);
   constructor(...args: unknown[]) {
     // Only this module holds the symbol (fromNative, fromTokenizerJson): any call from outside,
     // whatever its arguments, is read (and checked) as EncodingOptions.
-    let [, name, handle, specialTokens, pattern, hf] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string, HfAddedTokens | undefined];
+    let [, name, handle, specialTokens, pattern, hf] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string, HfRules | undefined];
     if (args[0] !== FROM_NATIVE) hf = undefined;
     this.#hf = hf;
     if (args[0] !== FROM_NATIVE) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
@@ -230,10 +241,25 @@ export class Encoding {
    * An encoding from a Hugging Face tokenizer.json (a path, its text, or the parsed object) of a
    * byte-level BPE model (GPT-2, Llama 3, Qwen2 style); what is supported: docs/encoding.md.
    */
-  static fromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string }): Encoding {
-    const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, readOptions(options, 'fromTokenizerJson'));
-    const { name, handle, specialTokens, pattern } = custom().buildCustomEncoding(read.options, read.semantics);
-    return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern, read.added);
+  static fromTokenizerJson(input: TokenizerJsonInput, options?: { name?: string; config?: TokenizerConfigInput }): Encoding {
+    const opts = readOptions(options, 'fromTokenizerJson');
+    // The config first: a bad one is refused before the costly part.
+    const chat = opts.config === undefined ? undefined : chatTemplate().readTokenizerConfig(opts.config as TokenizerConfigInput);
+    const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, opts);
+    const { name, handle: built, specialTokens, pattern } = custom().buildCustomEncoding(read.options, read.semantics);
+    const handle = read.added.flagged.length ? addedTokenSplit().hfAddedTokenHandle(built, read.added.flagged, Object.keys(specialTokens), read.semantics.nfc ? (t) => t.normalize('NFC') : null) : built;
+    return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern, { ...read.added, chat });
+  }
+
+  /**
+   * An encoding from a model's directory as Hugging Face ships it: its tokenizer.json, with the
+   * chat template and special tokens of its tokenizer_config.json and chat_template.jinja when
+   * present (see applyChatTemplate). The name defaults to the directory's.
+   */
+  static fromPretrainedFiles(dir: string, options?: { name?: string }): Encoding {
+    const opts = readOptions(options, 'fromPretrainedFiles');
+    const files = chatTemplate().pretrainedFiles(checkString(dir, 'dir'));
+    return Encoding.fromTokenizerJson(files.tokenizer, { name: opts.name as string | undefined, config: files.config });
   }
 
   /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */
@@ -433,7 +459,7 @@ export class Encoding {
     let total = 0;
     const messages = checkIterable<Iterable<ChatMessage>>(input, 'input');
     const opts = readOptions(options, 'chat');
-    for (const part of guardedIteration(chat().chatParts(this.#framing(), messages, undefined, opts))) {
+    for (const part of guardedIteration(this.#chatParts(messages, undefined, opts))) {
       const budget = Math.max(0, Math.floor(limit - total));
       total += part.ids !== undefined ? part.ids.length : this.#handle.countUpTo(part.text, ...this.#policy(part.options ?? NO_POLICY), budget);
     }
@@ -448,7 +474,7 @@ export class Encoding {
   encodeChat(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): Uint32Array {
     const parts: Uint32Array[] = [];
     const list = checkIterable<Iterable<ChatMessage>>(messages, 'messages');
-    for (const part of guardedIteration(chat().chatParts(this.#framing(), list, model, readOptions(options, 'chat')))) {
+    for (const part of guardedIteration(this.#chatParts(list, model, readOptions(options, 'chat')))) {
       const ids = part.ids !== undefined ? Uint32Array.from(part.ids) : this.encode(part.text, part.options as EncodeOptions | undefined);
       parts.push(ids);
     }
@@ -459,7 +485,7 @@ export class Encoding {
   countChatTokens(messages: Iterable<ChatMessage>, model?: string, options?: EncodeChatOptions): number {
     let total = 0;
     const list = checkIterable<Iterable<ChatMessage>>(messages, 'messages');
-    for (const part of guardedIteration(chat().chatParts(this.#framing(), list, model, readOptions(options, 'chat')))) {
+    for (const part of guardedIteration(this.#chatParts(list, model, readOptions(options, 'chat')))) {
       total += part.ids !== undefined ? part.ids.length : this.count(part.text, part.options as EncodeOptions | undefined);
     }
     return total;
@@ -467,6 +493,33 @@ export class Encoding {
 
   #framing() {
     return { encodingName: this.name, specialTokens: this.specialTokens };
+  }
+
+  // A chat as parts: the model's own template rendered for an encoding loaded with one, else
+  // gpt-tokenizer's framing of the OpenAI encodings.
+  *#chatParts(messages: Iterable<ChatMessage>, model: string | undefined, opts: ReadOptions<'chat'>): Generator<ChatPart> {
+    if (!this.#hf?.chat) {
+      for (const key of ['addGenerationPrompt', 'tools', 'documents', 'chatTemplate', 'variables'] as const) {
+        if (opts[key] !== undefined) throw new TurbotokenError(`${key}: ${this.name} has no chat template (the option is for encodings loaded with their tokenizer_config.json)`, 'ERR_NOT_SUPPORTED');
+      }
+      return yield* chat().chatParts(this.#framing(), messages, model, opts);
+    }
+    if (opts.primeWithAssistantResponse !== undefined) throw new TurbotokenError('primeWithAssistantResponse: a chat template primes the reply with addGenerationPrompt: true', 'ERR_NOT_SUPPORTED');
+    if (model !== undefined) checkString(model, 'model');
+    // transformers encodes the rendered text without the post-processor's ids (add_special_tokens=False).
+    const text = chatTemplate().renderChatTemplate(this.#hf.chat, messages, opts);
+    const special = { allowedSpecial: opts.allowedSpecial, disallowedSpecial: opts.disallowedSpecial, splitSpecialTokens: opts.splitSpecialTokens };
+    yield { ids: undefined, text, options: special as ReadOptions<'chat'> };
+  }
+
+  /**
+   * The prompt text the model's chat template makes of `messages`, exactly as transformers'
+   * apply_chat_template(messages, tokenize=False) renders it; for an encoding loaded with its
+   * tokenizer_config.json (fromTokenizerJson with config, fromPretrainedFiles) or given
+   * options.chatTemplate. encodeChat encodes this text.
+   */
+  applyChatTemplate(messages: Iterable<Record<string, unknown>>, options?: ChatTemplateOptions): string {
+    return chatTemplate().renderChatTemplate(this.#hf?.chat, messages, options);
   }
 
   /**

@@ -14,6 +14,8 @@ export type { PatternKind } from './pattern';
 export type { RanksInput } from './vocab-file';
 export type { TokenizerJsonInput } from './tokenizer-json';
 export type { ChatMessage } from './chat-framing';
+export type { ChatTemplateOptions, TokenizerConfigInput } from './chat-template';
+import type { ChatTemplateOptions, TokenizerConfigInput } from './chat-template';
 export { TurbotokenError } from './errors';
 export type { TextInput } from './args';
 export { listEncodings } from './registry';
@@ -39,4 +41,12 @@ export function getEncodingNameForModel(model: string): string {
 /** The encoding a model uses, e.g. encodingForModel('gpt-4o') is o200k_base. */
 export function encodingForModel(model: string): Encoding {
   return loadEncoding(getEncodingNameForModel(model));
+}
+
+/**
+ * The prompt text a tokenizer_config.json's chat template makes of `messages`, as transformers'
+ * apply_chat_template(messages, tokenize=False) renders it, without loading the tokenizer.
+ */
+export function renderChatTemplate(config: TokenizerConfigInput, messages: Iterable<Record<string, unknown>>, options?: ChatTemplateOptions): string {
+  return (require('./chat-template') as typeof import('./chat-template')).renderChatTemplateOf(config, messages, options);
 }

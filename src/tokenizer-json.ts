@@ -8,6 +8,7 @@ import { checkText, isUint8Array, quote, shorten, type ReadOptions } from './arg
 import { TurbotokenError, typeError } from './errors';
 import { GPT2_PATTERN } from './safe-cut';
 import type { EncodingOptions, SplitSemantics } from './custom-encoding';
+import type { AddedTokenRule } from './added-token-split';
 
 /** A path, the file's text (starting with "{"), its bytes, or the parsed object. */
 export type TokenizerJsonInput = string | Uint8Array | Record<string, unknown>;
@@ -18,6 +19,8 @@ export type PostProcessor = { prefix: number[]; suffix: number[] } | { unsupport
 /** Hugging Face's rules for the tokenizer.json's added tokens, carried to Encoding. */
 export interface HfAddedTokens {
   postProcessor: PostProcessor;
+  /** Every added token, when one sets lstrip, rstrip or single_word (src/added-token-split.ts); else none. */
+  flagged: AddedTokenRule[];
 }
 
 type Json = Record<string, unknown>;
@@ -204,25 +207,17 @@ function checkMerges(merges: unknown[], vocab: Json, source: string): void {
   });
 }
 
-interface AddedToken {
-  id: number;
-  content: string;
-  normalized: boolean;
-}
 
-function readAddedTokens(list: unknown, source: string): AddedToken[] {
+function readAddedTokens(list: unknown, source: string): AddedTokenRule[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw malformed(source, 'added_tokens', 'not an array');
   return list.map((given, k) => {
     const key = `added_tokens[${k}]`;
     const t = isObject(given) ? fields(given) : given;
     if (!isObject(t) || typeof t.content !== 'string' || typeof t.id !== 'number') throw malformed(source, key, 'expected {"id": number, "content": string, ...}');
-    for (const flag of ['lstrip', 'rstrip', 'single_word']) {
-      if (t[flag] === true) throw unsupported(source, `${key}.${flag}`, 'true is not supported');
-    }
     // Hugging Face finds a normalized token in the normalized text, the others in the text as
     // given (its default for normalized is !special).
-    return { id: t.id, content: t.content, normalized: typeof t.normalized === 'boolean' ? t.normalized : t.special !== true };
+    return { id: t.id, content: t.content, normalized: typeof t.normalized === 'boolean' ? t.normalized : t.special !== true, lstrip: t.lstrip === true, rstrip: t.rstrip === true, singleWord: t.single_word === true };
   });
 }
 
@@ -322,5 +317,5 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
     specialTokens[t.content] = t.id;
   });
   const rawTokens = added.filter((t) => !t.normalized).map((t) => t.content);
-  return { options: { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens }, semantics: { keepGaps, nfc, rawTokens }, added: { postProcessor } };
+  return { options: { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens }, semantics: { keepGaps, nfc, rawTokens }, added: { postProcessor, flagged: added.some((t) => t.lstrip || t.rstrip || t.singleWord) ? added : [] } };
 }
