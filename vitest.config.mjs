@@ -25,6 +25,7 @@ const timing = [
 const nativeOnly = [
   // They pick backends themselves, in child processes with their own environment.
   'test/api/backend-selection.test.mjs',
+  'test/api/backend-fallback-warning.test.mjs',
   'test/package/package-install.test.mjs',
   // A browser always runs WebAssembly.
   'test/package/browser.test.mjs',
