@@ -37,6 +37,7 @@ const nativeOnly = [
   'test/compat/compat-originals.test.mjs',
   // Files of the repository: the source list, the import graph of src/, the generated error texts.
   'test/package/source-list.test.mjs',
+  'test/package/cmake-addon.test.mjs',
   'test/package/import-graph.test.mjs',
   'test/package/binding-errors.test.mjs',
   // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
