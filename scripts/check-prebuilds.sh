@@ -23,11 +23,13 @@ if [ "$before" != "$after" ]; then
   exit 1
 fi
 tarball=$(ls "$work"/turbotoken-*.tgz)
+# The listing is read whole: `tar | grep -q` fails under pipefail when grep stops reading early.
+listing=$(tar -tzf "$tarball")
 for arch in x64 arm64; do
-  tar -tzf "$tarball" | grep -qx "package/prebuilds/linux-$arch/turbotoken.node" ||
+  grep -qx "package/prebuilds/linux-$arch/turbotoken.node" <<<"$listing" ||
     { echo "check-prebuilds.sh: the tarball has no prebuilds/linux-$arch/turbotoken.node" >&2; exit 1; }
 done
-if tar -tzf "$tarball" | grep -q '^package/build/'; then
+if grep -q '^package/build/' <<<"$listing"; then
   echo "check-prebuilds.sh: the tarball ships build/" >&2
   exit 1
 fi
