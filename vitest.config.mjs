@@ -25,6 +25,7 @@ const timing = [
 const nativeOnly = [
   // They pick backends themselves, in child processes with their own environment.
   'test/api/backend-selection.test.mjs',
+  'test/api/backend-fallback-warning.test.mjs',
   'test/package/package-install.test.mjs',
   // A browser always runs WebAssembly.
   'test/package/browser.test.mjs',
@@ -36,6 +37,7 @@ const nativeOnly = [
   'test/compat/compat-originals.test.mjs',
   // Files of the repository: the source list, the import graph of src/, the generated error texts.
   'test/package/source-list.test.mjs',
+  'test/package/cmake-addon.test.mjs',
   'test/package/import-graph.test.mjs',
   'test/package/binding-errors.test.mjs',
   // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
