@@ -43,6 +43,9 @@ export interface EncodeChatOptions extends EncodeOptions {
   primeWithAssistantResponse?: string;
 }
 
+/** The encodings whose gpt-tokenizer modules export encodeChat and encodeChatGenerator. */
+export const CHAT_ENCODINGS: ReadonlySet<string> = new Set(['cl100k_base', 'o200k_base', 'o200k_harmony', 'p50k_edit']);
+
 const CONSTANTS = {
   ALL_SPECIAL_TOKENS, DEFAULT_MERGE_CACHE_SIZE, EndOfText, FimPrefix, FimMiddle, FimSuffix, ImStart, ImEnd, ImSep, EndOfPrompt,
   HarmonyStartOfText, HarmonyStart, HarmonyEnd, HarmonyMessage, HarmonyChannel, HarmonyReturn, HarmonyConstrain, HarmonyCall,
@@ -110,7 +113,7 @@ function makeApi(encodingName: string, modelName: string | undefined): GptTokeni
     if (modelName === undefined) throw new TurbotokenError('Model name must be provided either during initialization or passed in to the method.', 'ERR_INVALID_ARG_VALUE');
     return framingModel(enc(), modelName);
   };
-  const api: GptTokenizerApi & Record<string, unknown> = {
+  const api: Partial<GptTokenizerApi> & Record<string, unknown> = {
     ...CONSTANTS,
     modelName,
     get vocabularySize() {
@@ -130,9 +133,14 @@ function makeApi(encodingName: string, modelName: string | undefined): GptTokeni
     setMergeCacheSize: (size) => void checkNonNegative(size, 'size'),
     clearMergeCache: () => {},
   };
+  // Like gpt-tokenizer, only modules on an encoding it frames chats for have the chat functions.
+  if (!CHAT_ENCODINGS.has(encodingName)) {
+    delete api.encodeChat;
+    delete api.encodeChatGenerator;
+  }
   // TypeScript's CommonJS output reads .default; ES modules get the object itself.
   Object.defineProperty(api, 'default', { value: api, enumerable: false });
-  return api;
+  return api as GptTokenizerApi;
 }
 
 // Ordinary tokens plus special tokens. Ids that decode are counted a range at a time (a range

@@ -11,6 +11,7 @@ import { gptTokenizerSuite } from '../support/compat-gpt-tokenizer.mjs';
 import { jsTiktokenSuite } from '../support/compat-js-tiktoken.mjs';
 import { tiktokenSuite } from '../support/compat-tiktoken.mjs';
 import { jsTiktokenEntriesSuite, tiktokenEntriesSuite } from '../support/compat-entry-points.mjs';
+import { gptTokenizerModuleSuite } from '../support/compat-gpt-tokenizer-module.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -48,3 +49,4 @@ jsTiktokenEntriesSuite('js-tiktoken', {
   lite: require('js-tiktoken/lite'),
   ranks: (name) => require(`js-tiktoken/ranks/${name}`),
 }, ['gpt2', 'cl100k_base']);
+gptTokenizerModuleSuite('gpt-tokenizer', (subpath) => require(subpath ? `gpt-tokenizer/${subpath}` : 'gpt-tokenizer'));
