@@ -71,9 +71,10 @@ export interface GptTokenizerApi {
 // gpt-tokenizer reads 'all' given as a member of either set too.
 function coreOptions(options: EncodeChatOptions | undefined): CoreChatOptions | undefined {
   if (options === undefined || options === null || typeof options !== 'object') return options as undefined;
-  const { allowedSpecial, disallowedSpecial } = options;
-  const all = (set: unknown) => set === 'all' || (set instanceof Set && set.has('all'));
-  const out: CoreChatOptions = { ...options };
+  // Read once, here; Encoding checks the copy (a caller's own getter errors pass unchanged).
+  const out: CoreChatOptions = readArgument(() => ({ ...options }));
+  const { allowedSpecial, disallowedSpecial } = out;
+  const all = (set: unknown) => set === 'all' || (set instanceof Set && readArgument(() => set.has('all')));
   if (all(allowedSpecial)) {
     out.allowedSpecial = 'all';
     out.disallowedSpecial = disallowedSpecial instanceof Set && !all(disallowedSpecial) ? disallowedSpecial : [];
