@@ -40,6 +40,8 @@ const nativeOnly = [
   'test/package/cmake-addon.test.mjs',
   'test/package/import-graph.test.mjs',
   'test/package/binding-errors.test.mjs',
+  // TypeScript's view of the package's types: no backend runs.
+  'test/package/types-matrix.test.mjs',
   // The command (src/cli/) is JavaScript over the public Encoding API, with no backend of its own
   // (arguments, files, the corpus format, shards, its worker pool); that API is held to the
   // reference on both backends by the other files.

@@ -7,6 +7,7 @@ import { rangeError, typeError } from '../errors';
 import { Encoding } from '../encoding';
 import { encodingNameForModel } from '../models';
 import { loadEncoding } from '../registry';
+import { builtInRanksName } from './js-tiktoken-ranks';
 import { notOurs, referenceError, Vocabulary, withMessage } from './vocabulary';
 
 export type TiktokenEncoding = 'gpt2' | 'r50k_base' | 'p50k_base' | 'p50k_edit' | 'cl100k_base' | 'o200k_base' | 'o200k_harmony';
@@ -39,6 +40,8 @@ export class Tiktoken {
   constructor(ranks: TiktokenBPE, extendedSpecialTokens?: Record<string, number>) {
     let vocabulary = pending;
     pending = undefined;
+    const builtInName = vocabulary ? undefined : builtInRanksName(ranks);
+    if (builtInName !== undefined) vocabulary = new Vocabulary(loadEncoding(builtInName), extension(extendedSpecialTokens));
     if (!vocabulary) {
       const bpe = readObject(ranks, 'jsTiktokenRanks', 'ranks');
       const encoding = new Encoding({

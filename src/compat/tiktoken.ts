@@ -9,6 +9,7 @@ import { encodingNameForModel } from '../models';
 import { loadEncoding } from '../registry';
 import { notOurs, referenceError, Vocabulary, withMessage } from './vocabulary';
 import { sortedTokenBytes } from './token-bytes';
+import { encodeWithUnstable } from './unstable';
 
 export type TiktokenEncoding = 'gpt2' | 'r50k_base' | 'p50k_base' | 'p50k_edit' | 'cl100k_base' | 'o200k_base' | 'o200k_harmony';
 /** Any model name tiktoken's model map knows, exactly or by prefix (e.g. 'gpt-4o-2024-08-06'). */
@@ -62,6 +63,18 @@ export class Tiktoken {
     const allowed = allowedSet(vocabulary, allowed_special);
     const disallowed = disallowedSet(vocabulary, allowed, disallowed_special);
     return vocabulary.encode(input, allowed, disallowed);
+  }
+
+  /**
+   * [ids, completions]: the ids of the text without its last piece (which more text could still
+   * change), and every token sequence that piece could begin with. Completions come in no set order.
+   */
+  encode_with_unstable(text: string, allowed_special?: 'all' | string[], disallowed_special?: 'all' | string[]): [number[], number[][]] {
+    const input = checkString(text, 'text');
+    const vocabulary = vocabularyOf(this);
+    const allowed = allowedSet(vocabulary, allowed_special);
+    const disallowed = disallowedSet(vocabulary, allowed, disallowed_special);
+    return encodeWithUnstable(vocabulary, input, allowed, disallowed);
   }
 
   encode_ordinary(text: string): Uint32Array {

@@ -88,9 +88,6 @@ describe('turbotoken/tiktoken beyond the original', () => {
     const enc = ours.get_encoding('o200k_harmony');
     expect([...enc.encode('<|start|>hi', 'all')]).toEqual([200006, 3686]);
   });
-  it('has no encode_with_unstable', () => {
-    expect(ours.get_encoding('cl100k_base').encode_with_unstable).toBeUndefined();
-  });
   it('rejects text that is not a string with a TypeError', () => {
     const enc = ours.get_encoding('cl100k_base');
     for (const bad of [42, new Uint8Array([104]), null]) expect(() => enc.encode(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));

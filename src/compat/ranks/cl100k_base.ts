@@ -1,0 +1,4 @@
+// js-tiktoken/ranks/cl100k_base
+import { ranksModule } from '../js-tiktoken-ranks';
+
+export = ranksModule('cl100k_base');

@@ -1,0 +1,4 @@
+// js-tiktoken/ranks/gpt2
+import { ranksModule } from '../js-tiktoken-ranks';
+
+export = ranksModule('gpt2');

@@ -1,0 +1,4 @@
+// js-tiktoken/ranks/r50k_base
+import { ranksModule } from '../js-tiktoken-ranks';
+
+export = ranksModule('r50k_base');
