@@ -13,14 +13,16 @@ export interface RankEntry {
   bytes: Uint8Array;
   rank: number;
   /**
-   * A description, or [source, line, 1 for a token of a "!" line], made into one only on error.
+   * A description, the index of a Map entry, or [source, line, 1 for a token of a "!" line],
+   * made into one only on error.
    * A "!" line holds a whole vocabulary, so its tokens are named by rank, not by position.
    */
-  where: string | [string, number, number];
+  where: string | number | [string, number, number];
 }
 
 export function whereOf(e: RankEntry): string {
   if (typeof e.where === 'string') return e.where;
+  if (typeof e.where === 'number') return `ranks entry ${e.where} (rank ${e.rank})`;
   const [source, line, packed] = e.where;
   return packed ? `${source}:${line} (the token of rank ${e.rank})` : `${source}:${line}`;
 }
@@ -107,16 +109,16 @@ function entriesOfMap(map: Map<unknown, unknown>): RankEntry[] {
   const entries: RankEntry[] = [];
   let k = 0;
   for (const [key, rank] of mapPairs(map)) {
-    const where = typeof rank === 'number' && Number.isInteger(rank) ? `ranks entry ${k} (rank ${rank})` : `ranks entry ${k}`;
-    k++;
+    const index = k++;
     let bytes: Uint8Array;
     if (isUint8Array(key)) bytes = checkText(key) as Uint8Array;
     else if (typeof key === 'string') bytes = utf8.encode(key);
-    else throw typeError(`${where}: a key must be a Uint8Array or a string; received ${key === null ? 'null' : typeof key}`);
+    else throw typeError(`ranks entry ${index}: a key must be a Uint8Array or a string; received ${key === null ? 'null' : typeof key}`);
     if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0) {
-      throw vocabularyError(`${where}: the rank must be an integer >= 0; received ${quote(rank)}`);
+      throw vocabularyError(`ranks entry ${index}: the rank must be an integer >= 0; received ${quote(rank)}`);
     }
-    entries.push({ bytes, rank, where });
+    // The entry's index: its description is made only for an error.
+    entries.push({ bytes, rank, where: index });
   }
   return entries;
 }
