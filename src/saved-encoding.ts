@@ -3,7 +3,7 @@
 // as what it was built from, with its vocabulary already packed as the core's blob, so that
 // loading is one checksum, one small JSON parse and the core's own load.
 import { promises as fsp, readFileSync, writeFileSync } from 'node:fs';
-import { isUint8Array, quote, shorten } from './args';
+import { checkText, isUint8Array, quote, shorten } from './args';
 import { buildPacked, type BuiltEncoding, type PackedBuild, type SplitSemantics } from './custom-encoding';
 import { TurbotokenError, typeError } from './errors';
 import type { ChatTemplateConfig } from './chat-template';
@@ -73,16 +73,38 @@ export function savedBytes(origin: SavedOrigin): Uint8Array {
 
 const align4 = (n: number) => (n + 3) & ~3;
 
-export function writeSaved(origin: SavedOrigin, path: unknown): void {
-  writeFileSync(checkPath(path), savedBytes(origin));
+function writeError(path: string, cause: unknown): TurbotokenError {
+  const error = new TurbotokenError(`Cannot write the saved encoding ${quote(path, 200)}: ${shorten(String((cause as Error)?.message))}`, 'ERR_SAVE_FAILED');
+  (error as Error & { cause?: unknown }).cause = cause;
+  return error;
 }
 
-export async function writeSavedAsync(origin: SavedOrigin, path: unknown): Promise<void> {
-  await fsp.writeFile(checkPath(path), savedBytes(origin));
+export function writeSaved(origin: SavedOrigin, given: unknown): void {
+  const path = checkPath(given);
+  const bytes = savedBytes(origin);
+  try {
+    writeFileSync(path, bytes);
+  } catch (cause) {
+    throw writeError(path, cause);
+  }
 }
 
+export async function writeSavedAsync(origin: SavedOrigin, given: unknown): Promise<void> {
+  const path = checkPath(given);
+  const bytes = savedBytes(origin);
+  try {
+    await fsp.writeFile(path, bytes);
+  } catch (cause) {
+    throw writeError(path, cause);
+  }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+// A path with a lone surrogate would be written under another name (U+FFFD in its place).
 function checkPath(path: unknown): string {
   if (typeof path !== 'string' || path === '') throw typeError(`The path must be a non-empty string; received ${quote(path)}`);
+  if (LONE_SURROGATE.test(path)) throw typeError(`The path ${quote(path, 200)} has a lone surrogate: it names no file`);
   return path;
 }
 
@@ -94,7 +116,7 @@ function readError(path: string, cause: unknown): TurbotokenError {
 
 /** A saved encoding's bytes, from a path or the bytes themselves, and a name for messages. */
 export function readSavedInput(input: unknown): { bytes: Uint8Array; source: string } {
-  if (isUint8Array(input)) return { bytes: input, source: '<bytes>' };
+  if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
   const path = checkPath(input);
   try {
     return { bytes: readFileSync(path), source: path };
@@ -104,7 +126,7 @@ export function readSavedInput(input: unknown): { bytes: Uint8Array; source: str
 }
 
 export async function readSavedInputAsync(input: unknown): Promise<{ bytes: Uint8Array; source: string }> {
-  if (isUint8Array(input)) return { bytes: input, source: '<bytes>' };
+  if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
   const path = checkPath(input);
   try {
     return { bytes: await fsp.readFile(path), source: path };
@@ -120,8 +142,9 @@ export function looksSaved(bytes: Uint8Array): boolean {
 
 /** Checks a saved file's bytes and restores what they hold; a typed error for anything else. */
 export function restoreSaved(given: Uint8Array, source: string): Restored {
-  // One copy first: the checks and the build then read the same bytes, whatever else holds them.
-  const bytes = Uint8Array.prototype.slice.call(given) as Uint8Array;
+  // One copy first: the checks and the build then read the same bytes, whatever else holds them
+  // (given is a real view: checkText made it from the caller's internal slots).
+  const bytes = given.slice();
   if (bytes.length < HEADER_BYTES + 4 || !looksSaved(bytes)) throw corrupt(source, 'it does not start with the saved-encoding signature');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const version = view.getUint32(8, true);
