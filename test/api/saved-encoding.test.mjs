@@ -94,6 +94,28 @@ describe('saved encodings', () => {
     sameEncoding(enc, roundTrip(enc, 'tj').loaded);
   });
 
+  it('a tokenizer.json with lstrip/rstrip added tokens round-trips', () => {
+    const json = tokenizerJsonFor(getEncoding('r50k_base'), { maxRank: 3000 });
+    json.added_tokens = [
+      { id: 3000, content: '<think>', special: false, normalized: false, lstrip: true, rstrip: false, single_word: false },
+      { id: 3001, content: '</think>', special: true, normalized: false, lstrip: false, rstrip: true, single_word: false },
+    ];
+    const enc = Encoding.fromTokenizerJson(json);
+    const text = 'a  <think>  b </think>  c';
+    expect([...enc.encode(text)]).not.toEqual([...Encoding.fromTokenizerJson({ ...json, added_tokens: json.added_tokens.map((t) => ({ ...t, lstrip: false, rstrip: false })) }).encode(text)]);
+    const { loaded } = roundTrip(enc, 'flagged');
+    expect([...loaded.encode(text)]).toEqual([...enc.encode(text)]);
+    sameEncoding(enc, loaded);
+  });
+
+  it('a model directory with its chat template round-trips', () => {
+    const enc = Encoding.fromPretrainedFiles(path.dirname(modelFile('qwen3')));
+    const { loaded } = roundTrip(enc, 'qwen3');
+    const messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi <think>' }];
+    expect(loaded.applyChatTemplate(messages, { addGenerationPrompt: true })).toBe(enc.applyChatTemplate(messages, { addGenerationPrompt: true }));
+    expect([...loaded.encodeChat(messages)]).toEqual([...enc.encodeChat(messages)]);
+  });
+
   it('Llama 3 round-trips and loads from the saved file far faster than from tokenizer.json', () => {
     let start = performance.now();
     const enc = Encoding.fromTokenizerJson(modelFile('llama3'));
