@@ -20,6 +20,7 @@ const timing = [
   'test/growth/pattern-linear-time.test.mjs',   // custom patterns' matching time grows linearly
   'test/growth/async-js-thread-time.test.mjs',  // async calls hold the JS thread about as long as a copy
   'test/growth/peak-memory.test.mjs',   // peak resident memory of calls on 16 MB inputs, in child processes
+  'test/growth/long-token-growth.test.mjs',  // 64 KiB tokens: growth ratios, and against short tokens
 ];
 // Once, on the native addon only:
 const nativeOnly = [
@@ -52,6 +53,7 @@ const nativeOnly = [
   'test/cli/corpus-megatron.test.mjs',
   'test/cli/corpus-merge.test.mjs',
   'test/cli/corpus-scale-out.test.mjs',
+  'test/cli/cli-saved-encoding.test.mjs',
   // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
   // on both backends by the differential files; loading these files is most of this file's time.
   'test/reference/models-hf.test.mjs',

@@ -6,6 +6,13 @@ export function readFileSync(): never {
   throw new Error('turbotoken/browser reads no files: the WebAssembly module is handed in by the browser entry');
 }
 
+// Encoding#save and Encoding.load (src/saved-encoding.ts) take files; the browser has none.
+export function writeFileSync(): never {
+  throw new Error('turbotoken/browser writes no files: Encoding.load takes the saved bytes instead');
+}
+
+export const promises = { readFile: readFileSync, writeFile: writeFileSync };
+
 export function join(...parts: string[]): string {
   return parts.join('/');
 }

@@ -7,7 +7,7 @@ import { native } from './native';
 import { FAMILY_CODE, knownFamily, type PatternKind } from './pattern';
 import { compilePattern } from './pattern-program';
 import { nfcFirst, PatternHandle, syncOnly } from './regexp-handle';
-import { findDuplicateBytes, packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
+import { blobHasEveryByte, blobWhereRank, findDuplicateBytes, packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
 
 export interface EncodingOptions {
   /** A name for messages and encodeChat's framing, e.g. 'my_vocab'. */
@@ -40,6 +40,17 @@ export interface BuiltEncoding {
   specialTokens: Record<string, number>;
   pattern: string;
   patternKind: PatternKind;
+  /** What Encoding#save writes (src/saved-encoding.ts): everything this was built from. */
+  packed: PackedBuild;
+}
+
+/** An encoding's build inputs with its vocabulary packed (the core's blob): buildPacked's input. */
+export interface PackedBuild {
+  name: string;
+  pattern: string;
+  blob: Uint8Array;
+  specialTokens: Record<string, number>;
+  semantics?: SplitSemantics;
 }
 
 function specialError(message: string): TurbotokenError {
@@ -92,18 +103,35 @@ export function buildCustomEncoding(options: unknown, semantics?: SplitSemantics
   const entries = readRanks(opts.ranks as RanksInput);
   const { blob, whereRank } = packVocabulary(entries);
   const specialTokens = readSpecials(opts.specialTokens, whereRank);
+  return assemble({ name, pattern, blob, specialTokens, semantics }, program, hasEveryByte(entries), () => findDuplicateBytes(entries));
+}
+
+/**
+ * An encoding from a PackedBuild whose vocabulary blob was packed before (a saved encoding): the
+ * same checks and split path as buildCustomEncoding, without reading a vocabulary again.
+ */
+export function buildPacked(build: PackedBuild): BuiltEncoding {
+  const { name, pattern, blob } = build;
+  const program = knownFamily(pattern) ? undefined : compilePattern(pattern);
+  const specialTokens = readSpecials(build.specialTokens, blobWhereRank(blob));
+  return assemble({ ...build, specialTokens }, program, blobHasEveryByte(blob), () => {});
+}
+
+function assemble(build: PackedBuild, program: ReturnType<typeof compilePattern> | undefined, everyByte: boolean, nameDuplicates: () => void): BuiltEncoding {
+  const { name, pattern, blob, specialTokens, semantics } = build;
+  const family = knownFamily(pattern);
   const texts = Object.keys(specialTokens);
   const ids = texts.map((t) => specialTokens[t]);
   let core: NativeEncodingHandle;
   try {
     core = new native.NativeEncoding(blob, FAMILY_CODE[family ?? 'gpt2'], texts, ids);
   } catch (error) {
-    findDuplicateBytes(entries); // the one inconsistency left to the core: name its lines
+    nameDuplicates(); // the one inconsistency left to the core: name its lines
     throw error;
   }
   let handle: NativeEncodingHandle = core;
   if (program) handle = new PatternHandle(core, program, texts, ids, semantics?.keepGaps ?? false);
-  else if (!hasEveryByte(entries)) handle = syncOnly(core);
+  else if (!everyByte) handle = syncOnly(core);
   if (semantics?.nfc) handle = nfcFirst(handle, texts, ids, new Set(semantics.rawTokens));
-  return { name, handle, specialTokens, pattern, patternKind: family ?? 'regexp' };
+  return { name, handle, specialTokens, pattern, patternKind: family ?? 'regexp', packed: build };
 }

@@ -2,12 +2,13 @@
 import { checkBatchResult, checkFlag, checkIterable, checkString, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
 import type { ChatMessage, ChatPart } from './chat-framing';
 import type { ChatTemplateConfig, ChatTemplateOptions, TokenizerConfigInput } from './chat-template';
-import type { EncodingOptions } from './custom-encoding';
+import type { BuiltEncoding, EncodingOptions } from './custom-encoding';
 import { concatArrays } from './bytes';
 import { rangeError, TurbotokenError, typeError } from './errors';
 import { knownFamily, type PatternKind } from './pattern';
 import { cutRules, type CutRules, encodeSegments } from './safe-cut';
 import type { HfAddedTokens, PostProcessor, TokenizerJsonInput } from './tokenizer-json';
+import type { Restored, SavedOrigin } from './saved-encoding';
 import * as os from 'node:os';
 import type { NativeEncodingHandle } from './backend-contract';
 
@@ -28,6 +29,12 @@ const chatTemplate: Lazy<typeof import('./chat-template')> = lazy(() => require(
 
 // A tokenizer.json's rules, with the chat templates of its tokenizer_config.json when loaded with it.
 type HfRules = HfAddedTokens & { chat?: ChatTemplateConfig };
+const saved: Lazy<typeof import('./saved-encoding')> = lazy(() => require('./saved-encoding'));
+// Not typed as import('./registry'): that module imports this one, and the import graph stays
+// without circles. Only Encoding.load of a saved shipped encoding calls it, long after both loaded.
+const shipped = lazy(() => require('./registry') as { loadEncoding(name: string): Encoding });
+// What each encoding was built from, for save().
+const origins = new WeakMap<Encoding, SavedOrigin>();
 
 export type SpecialTokenSet = 'all' | ReadonlySet<string> | readonly string[] | Iterable<string>;
 
@@ -221,7 +228,11 @@ export class Encoding {
     let [, name, handle, specialTokens, pattern, hf] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string, HfRules | undefined];
     if (args[0] !== FROM_NATIVE) hf = undefined;
     this.#hf = hf;
-    if (args[0] !== FROM_NATIVE) ({ name, handle, specialTokens, pattern } = custom().buildCustomEncoding(args[0]));
+    if (args[0] !== FROM_NATIVE) {
+      const built = custom().buildCustomEncoding(args[0]);
+      ({ name, handle, specialTokens, pattern } = built);
+      origins.set(this, { packed: built.packed });
+    }
     this.patternKind = knownFamily(pattern) ?? 'regexp';
     this.#cutRules = cutRules(pattern, Object.keys(specialTokens));
     this.name = name;
@@ -246,9 +257,18 @@ export class Encoding {
     // The config first: a bad one is refused before the costly part.
     const chat = opts.config === undefined ? undefined : chatTemplate().readTokenizerConfig(opts.config as TokenizerConfigInput);
     const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, opts);
-    const { name, handle: built, specialTokens, pattern } = custom().buildCustomEncoding(read.options, read.semantics);
-    const handle = read.added.flagged.length ? addedTokenSplit().hfAddedTokenHandle(built, read.added.flagged, Object.keys(specialTokens), read.semantics.nfc ? (t) => t.normalize('NFC') : null) : built;
-    return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern, { ...read.added, chat });
+    const built = custom().buildCustomEncoding(read.options, read.semantics);
+    return Encoding.#fromBuilt(built, read.added, chat);
+  }
+
+  // A tokenizer.json's encoding from its built core and added-token rules (new, or restored by load).
+  static #fromBuilt(built: BuiltEncoding, added: HfAddedTokens, chat: ChatTemplateConfig | undefined): Encoding {
+    const { name, specialTokens, pattern } = built;
+    const nfc = built.packed.semantics?.nfc ?? false;
+    const handle = added.flagged.length ? addedTokenSplit().hfAddedTokenHandle(built.handle, added.flagged, Object.keys(specialTokens), nfc ? (t) => t.normalize('NFC') : null) : built.handle;
+    const encoding = new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern, { ...added, chat });
+    origins.set(encoding, { packed: built.packed, added, chat });
+    return encoding;
   }
 
   /**
@@ -260,6 +280,49 @@ export class Encoding {
     const opts = readOptions(options, 'fromPretrainedFiles');
     const files = chatTemplate().pretrainedFiles(checkString(dir, 'dir'));
     return Encoding.fromTokenizerJson(files.tokenizer, { name: opts.name as string | undefined, config: files.config });
+  }
+
+  /**
+   * An encoding saved with save() (a path or the file's bytes), exactly as it was: vocabulary,
+   * pattern, special tokens and a tokenizer.json's rules. A damaged, truncated or foreign file is
+   * ERR_INVALID_SAVED_ENCODING; one of a newer format, ERR_UNSUPPORTED_SAVED_ENCODING.
+   */
+  static load(input: string | Uint8Array): Encoding {
+    const { bytes, source } = saved().readSavedInput(input);
+    return Encoding.#restore(saved().restoreSaved(bytes, source));
+  }
+
+  /** load(), reading the file without blocking. */
+  static async loadAsync(input: string | Uint8Array): Promise<Encoding> {
+    const { bytes, source } = await saved().readSavedInputAsync(input);
+    return Encoding.#restore(saved().restoreSaved(bytes, source));
+  }
+
+  static #restore(restored: Restored): Encoding {
+    if ('shipped' in restored) return shipped().loadEncoding(restored.shipped);
+    const { built, added, chat } = restored;
+    if (added) return Encoding.#fromBuilt(built, added, chat);
+    const encoding = new Encoding(FROM_NATIVE, built.name, built.handle, built.specialTokens, built.pattern);
+    origins.set(encoding, { packed: built.packed });
+    return encoding;
+  }
+
+  /** Writes this encoding to a file that Encoding.load restores (format: docs/saved-encoding.md). */
+  save(path: string): void {
+    saved().writeSaved(this.#origin(), path);
+  }
+
+  /** save(), writing the file without blocking. */
+  saveAsync(path: string): Promise<void> {
+    try {
+      return saved().writeSavedAsync(this.#origin(), path);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #origin(): SavedOrigin {
+    return origins.get(this) ?? { shipped: this.name };
   }
 
   /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */

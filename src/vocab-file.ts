@@ -1,6 +1,6 @@
 // A caller's vocabulary: a .tiktoken file (lines "base64-bytes rank", or the npm tiktoken package's
 // "! first-rank base64 base64 ..." lines) or a Map from bytes to rank,
-// checked and packed into the core's vocabulary blob (TTV2, described in native/core/vocab.h).
+// checked and packed into the core's vocabulary blob (TTV2 or TTV3, described in native/core/vocab/vocab.h).
 import { readFileSync } from 'node:fs';
 import { checkText, isMap, isUint8Array, mapPairs, quote, shorten } from './args';
 import { TurbotokenError, typeError } from './errors';
@@ -12,18 +12,25 @@ export type RanksInput = string | Uint8Array | ReadonlyMap<Uint8Array | string, 
 export interface RankEntry {
   bytes: Uint8Array;
   rank: number;
-  /** A description, or [source, line, token in a "!" line or 0], made into one only on error. */
-  where: string | [string, number, number];
+  /**
+   * A description, the index of a Map entry, or [source, line, 1 for a token of a "!" line],
+   * made into one only on error.
+   * A "!" line holds a whole vocabulary, so its tokens are named by rank, not by position.
+   */
+  where: string | number | [string, number, number];
 }
 
 export function whereOf(e: RankEntry): string {
   if (typeof e.where === 'string') return e.where;
-  const [source, line, token] = e.where;
-  return token ? `${source}:${line} (token ${token})` : `${source}:${line}`;
+  if (typeof e.where === 'number') return `ranks entry ${e.where} (rank ${e.rank})`;
+  const [source, line, packed] = e.where;
+  return packed ? `${source}:${line} (the token of rank ${e.rank})` : `${source}:${line}`;
 }
 
-/** The core keeps a token's length in one byte. */
-export const MAX_TOKEN_BYTES = 255;
+/** The core's limit on one token's length (Vocab::kMaxTokenLength): 64 KiB. */
+export const MAX_TOKEN_BYTES = 1 << 16;
+/** Tokens up to this long keep their length in one byte of the blob (TTV2); longer ones need TTV3. */
+const SHORT_TOKEN_BYTES = 255;
 /** The core's hash table keeps a rank in 24 bits. */
 export const MAX_RANK = (1 << 24) - 1;
 
@@ -66,9 +73,9 @@ export function parseTiktokenText(text: string, source: string): RankEntry[] {
   const entries: RankEntry[] = [];
   const out = new Uint8Array(Math.ceil(text.length * 0.75) + 3);
   let at = 0;
-  const take = (token: string, where: RankEntry['where']) => {
+  const take = (token: string, where: RankEntry['where'], rank: number) => {
     const len = decodeBase64(token, out, at);
-    if (len < 0) throw vocabularyError(`${whereOf({ where } as RankEntry)}: ${JSON.stringify(token.slice(0, 80))} is not valid base64`);
+    if (len < 0) throw vocabularyError(`${whereOf({ where, rank } as RankEntry)}: ${JSON.stringify(token.slice(0, 80))} is not valid base64`);
     const bytes = out.subarray(at, at + len);
     at += len;
     return bytes;
@@ -83,8 +90,9 @@ export function parseTiktokenText(text: string, source: string): RankEntry[] {
       const first = fields[1] ?? '';
       if (!RANK.test(first)) throw vocabularyError(`${source}:${i + 1}: the first rank ${JSON.stringify(first.slice(0, 20))} is not a non-negative integer`);
       for (let k = 2; k < fields.length; k++) {
-        const where: RankEntry['where'] = [source, i + 1, k - 1];
-        entries.push({ bytes: take(fields[k], where), rank: Number(first) + k - 2, where });
+        const where: RankEntry['where'] = [source, i + 1, 1];
+        const r = Number(first) + k - 2;
+        entries.push({ bytes: take(fields[k], where, r), rank: r, where });
       }
       continue;
     }
@@ -92,7 +100,7 @@ export function parseTiktokenText(text: string, source: string): RankEntry[] {
     if (fields.length !== 2) throw vocabularyError(`${source}:${i + 1}: expected "<base64 token> <rank>", got ${JSON.stringify(line.slice(0, 80))}`);
     const [token, rank] = fields;
     if (!RANK.test(rank)) throw vocabularyError(`${source}:${i + 1}: the rank ${JSON.stringify(rank.slice(0, 20))} is not a non-negative integer`);
-    entries.push({ bytes: take(token, where), rank: Number(rank), where });
+    entries.push({ bytes: take(token, where, Number(rank)), rank: Number(rank), where });
   }
   return entries;
 }
@@ -101,15 +109,16 @@ function entriesOfMap(map: Map<unknown, unknown>): RankEntry[] {
   const entries: RankEntry[] = [];
   let k = 0;
   for (const [key, rank] of mapPairs(map)) {
-    const where = `ranks entry ${k++}`;
+    const index = k++;
     let bytes: Uint8Array;
     if (isUint8Array(key)) bytes = checkText(key) as Uint8Array;
     else if (typeof key === 'string') bytes = utf8.encode(key);
-    else throw typeError(`${where}: a key must be a Uint8Array or a string; received ${key === null ? 'null' : typeof key}`);
+    else throw typeError(`ranks entry ${index}: a key must be a Uint8Array or a string; received ${key === null ? 'null' : typeof key}`);
     if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0) {
-      throw vocabularyError(`${where}: the rank must be an integer >= 0; received ${quote(rank)}`);
+      throw vocabularyError(`ranks entry ${index}: the rank must be an integer >= 0; received ${quote(rank)}`);
     }
-    entries.push({ bytes, rank, where });
+    // The entry's index: its description is made only for an error.
+    entries.push({ bytes, rank, where: index });
   }
   return entries;
 }
@@ -147,8 +156,9 @@ export interface PackedVocabulary {
 
 /**
  * Checks the entries (no empty or over-long token, no rank twice, ranks in range) and packs them
- * as the core's TTV2 blob (native/core/vocab.h): "TTV2", u32 token count, u32 ranks ascending,
- * one length byte per token, then the tokens' bytes in rank order. Its size and the work here
+ * as the core's TTV2 blob (native/core/vocab/vocab.h): "TTV2", u32 token count, u32 ranks
+ * ascending, one length byte per token, then the tokens' bytes in rank order; TTV3, the same with
+ * four length bytes per token, when some token is longer than 255 bytes. Its size and the work here
  * follow the number of tokens, not the largest rank: ranks may have gaps of any size. The same
  * bytes twice is left to the core, which finds it while hashing; findDuplicateBytes then names
  * the lines.
@@ -157,26 +167,31 @@ export function packVocabulary(entries: readonly RankEntry[]): PackedVocabulary 
   if (entries.length === 0) throw vocabularyError('The vocabulary has no tokens');
   let maxRank = 0;
   let total = 0;
+  let longest = 0;
   for (const e of entries) {
     if (e.bytes.length === 0) throw vocabularyError(`${whereOf(e)}: a token must have at least one byte`);
     if (e.bytes.length > MAX_TOKEN_BYTES) throw vocabularyError(`${whereOf(e)}: the token has ${e.bytes.length} bytes; at most ${MAX_TOKEN_BYTES} are supported`);
     if (e.rank > MAX_RANK) throw vocabularyError(`${whereOf(e)}: the rank ${e.rank} is above the largest supported rank, ${MAX_RANK}`);
     maxRank = Math.max(maxRank, e.rank);
     total += e.bytes.length;
+    if (e.bytes.length > longest) longest = e.bytes.length;
   }
+  const wide = longest > SHORT_TOKEN_BYTES;
+  const lengthBytes = wide ? 4 : 1;
   const order = rankOrder(entries, maxRank);
   const n = order.length;
   const ranks = new Uint32Array(n);
   for (let k = 0; k < n; k++) ranks[k] = entries[order[k]].rank;
-  const blob = new Uint8Array(8 + 5 * n + total);
+  const blob = new Uint8Array(8 + (4 + lengthBytes) * n + total);
   const view = new DataView(blob.buffer);
-  blob.set([0x54, 0x54, 0x56, 0x32]); // "TTV2"
+  blob.set([0x54, 0x54, 0x56, wide ? 0x33 : 0x32]); // "TTV3" or "TTV2"
   view.setUint32(4, n, true);
-  let at = 8 + 5 * n;
+  let at = 8 + (4 + lengthBytes) * n;
   for (let k = 0; k < n; k++) {
     const bytes = entries[order[k]].bytes;
     view.setUint32(8 + 4 * k, ranks[k], true);
-    blob[8 + 4 * n + k] = bytes.length;
+    if (wide) view.setUint32(8 + 4 * n + 4 * k, bytes.length, true);
+    else blob[8 + 4 * n + k] = bytes.length;
     blob.set(bytes, at);
     at += bytes.length;
   }
@@ -244,4 +259,52 @@ export function findDuplicateBytes(entries: readonly RankEntry[]): void {
     if (same) throw vocabularyError(`${whereOf(e)}: the same token bytes as ${whereOf(same)} (0x${Buffer.from(e.bytes).toString('hex')})`);
     seen.set(key, e);
   }
+}
+
+/** The ranks of a packed TTV2/TTV3 blob and where its lengths start; undefined when it is no such blob. */
+function blobLayout(blob: Uint8Array): { ranks: Uint32Array; lengths: number; wide: boolean } | undefined {
+  if (blob.length < 8 || blob[0] !== 0x54 || blob[1] !== 0x54 || blob[2] !== 0x56 || (blob[3] !== 0x32 && blob[3] !== 0x33)) return undefined;
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.length);
+  const n = view.getUint32(4, true);
+  const wide = blob[3] === 0x33;
+  if (n > (blob.length - 8) / (wide ? 8 : 5)) return undefined;
+  const ranks = new Uint32Array(n);
+  for (let k = 0; k < n; k++) ranks[k] = view.getUint32(8 + 4 * k, true);
+  return { ranks, lengths: 8 + 4 * n, wide };
+}
+
+/** whereRank for a packed blob (the core checks the blob itself): "the token of rank R". */
+export function blobWhereRank(blob: Uint8Array): (rank: number) => string | undefined {
+  const layout = blobLayout(blob);
+  const ranks = layout?.ranks ?? new Uint32Array(0);
+  return (rank) => {
+    let lo = 0;
+    let hi = ranks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ranks[mid] < rank) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < ranks.length && ranks[lo] === rank ? `the vocabulary's token of rank ${rank}` : undefined;
+  };
+}
+
+/** Whether a packed blob has a token for each of the 256 single bytes. */
+export function blobHasEveryByte(blob: Uint8Array): boolean {
+  const layout = blobLayout(blob);
+  if (!layout) return false;
+  const n = layout.ranks.length;
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.length);
+  const seen = new Uint8Array(256);
+  let count = 0;
+  let at = layout.lengths + (layout.wide ? 4 : 1) * n;
+  for (let k = 0; k < n && at < blob.length; k++) {
+    const len = layout.wide ? view.getUint32(layout.lengths + 4 * k, true) : blob[layout.lengths + k];
+    if (len === 1 && !seen[blob[at]]) {
+      seen[blob[at]] = 1;
+      count++;
+    }
+    at += len;
+  }
+  return count === 256;
 }

@@ -1,9 +1,10 @@
 // What several commands share: choosing the encoding, the special-token policy, UTF-8 checks,
 // stdout with back-pressure, and reading inputs in chunks.
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { type EncodeOptions, Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
 import { encodingForModel, getEncoding } from '../index';
+import { looksSaved } from '../saved-encoding';
 import { CliError, type OptionSpec, type OptionValues, UsageError } from './options';
 
 export const ENCODING_OPTIONS: Record<string, OptionSpec> = {
@@ -23,7 +24,22 @@ export function encodingSource(encoding: Encoding): EncodingSource {
 
 /** The encoding of a source (in a worker thread: the one its parent chose). */
 export function loadEncoding(source: EncodingSource): Encoding {
-  return 'tokenizer' in source ? Encoding.fromTokenizerJson(source.tokenizer) : getEncoding(source.name);
+  return 'tokenizer' in source ? tokenizerFile(source.tokenizer) : getEncoding(source.name);
+}
+
+/** --tokenizer FILE: a saved encoding (Encoding#save), told by its signature, else a tokenizer.json. */
+function tokenizerFile(file: string): Encoding {
+  const head = new Uint8Array(8);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    readSync(fd, head, 0, head.length, 0);
+  } catch {
+    // fromTokenizerJson reports the file it cannot read.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return looksSaved(head) ? Encoding.load(file) : Encoding.fromTokenizerJson(file);
 }
 
 export const DEFAULT_ENCODING = 'o200k_base';
@@ -35,7 +51,7 @@ export function chooseEncoding(options: OptionValues): Encoding {
   if ([name, model, tokenizer].filter((v) => v !== undefined).length > 1) throw new UsageError('Give one of --encoding, --model or --tokenizer');
   try {
     if (tokenizer !== undefined) {
-      const encoding = Encoding.fromTokenizerJson(tokenizer);
+      const encoding = tokenizerFile(tokenizer);
       sources.set(encoding, { tokenizer });
       return encoding;
     }

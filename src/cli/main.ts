@@ -24,7 +24,8 @@ Common options:
   -e, --encoding NAME   o200k_base (default), cl100k_base, r50k_base, p50k_base, p50k_edit,
                         gpt2, o200k_harmony
   -m, --model NAME      the encoding a model uses, e.g. gpt-4o
-  --tokenizer FILE      a Hugging Face tokenizer.json (see Encoding.fromTokenizerJson)
+  --tokenizer FILE      a Hugging Face tokenizer.json (see Encoding.fromTokenizerJson), or an
+                        encoding saved with Encoding#save
   --special MODE        special-token text: error (encode/count default), all (as special
                         ids; the default with --tokenizer), ordinary (as plain text; corpus
                         default)

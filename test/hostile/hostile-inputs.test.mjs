@@ -4,6 +4,9 @@
 // or throws an error with a string `code` starting with ERR_ and a short message; the one
 // exception is an error the caller's own code threw (a getter, a Proxy trap), which comes back
 // unchanged. A crash fails the run.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as index from '../../index.mjs';
@@ -193,6 +196,8 @@ function smallJson() {
 const smallRanks = () => new Map(Array.from({ length: 256 }, (_, b) => [Uint8Array.of(b), b]));
 const smallText = () => Array.from({ length: 256 }, (_, b) => `${Buffer.from([b]).toString('base64')} ${b}`).join('\n');
 
+// Where save writes (a hostile value in its place is a path, or not one, of the caller's).
+const savedPath = path.join(mkdtempSync(path.join(tmpdir(), 'turbotoken-hostile-')), 'saved.ttenc');
 // name -> [receiver, arguments, option schema of the argument that is options (if any)].
 const ENCODING_METHODS = {
   encode: [() => ['hello', {}], 'encode'],
@@ -216,6 +221,8 @@ const ENCODING_METHODS = {
   encodeGenerator: [() => ['hello', {}], 'special'],
   decodeGenerator: [() => [[15339]]],
   decodeAsyncGenerator: [() => [asyncIds()]],
+  save: [() => [savedPath]],
+  saveAsync: [() => [savedPath]],
 };
 
 // Calls that take their options last: each hostile value also goes into each option.
@@ -225,6 +232,10 @@ for (const [name, [args, schema]] of Object.entries(ENCODING_METHODS)) {
 }
 // Chat messages are read like options.
 CALLS.push({ label: 'Encoding#encodeChat(message fields)', args: () => [[{ role: 'user', content: 'hi' }]], run: (a) => enc.encodeChat(...a), messageSchema: 'chatMessage' });
+CALLS.push(
+  { label: 'Encoding.load', args: () => [savedPath], run: (a) => (enc.save(savedPath), Encoding.load(...a)) },
+  { label: 'Encoding.loadAsync', args: () => [savedPath], run: (a) => (enc.save(savedPath), Encoding.loadAsync(...a)) },
+);
 CALLS.push(
   { label: 'new Encoding', args: () => [{ name: 'x', pattern: enc.patternSource, ranks: smallRanks(), specialTokens: { '<|x|>': 300 } }], run: (a) => new Encoding(...a), schema: 'encoding', optionsAt: 0 },
   { label: 'Encoding.fromTokenizerJson', args: () => [smallJson(), {}], run: (a) => Encoding.fromTokenizerJson(...a), schema: 'fromTokenizerJson' },

@@ -54,7 +54,7 @@ describe('malformed .tiktoken files', () => {
     expectVocabError(make(withLines('no-rank.tiktoken', [b64('ab')])), 'no-rank.tiktoken:257', 'expected');
     expectVocabError(make(withLines('neg-rank.tiktoken', [`${b64('ab')} -3`])), 'neg-rank.tiktoken:257', 'not a non-negative integer');
     expectVocabError(make(withLines('float-rank.tiktoken', [`${b64('ab')} 2.5`])), 'float-rank.tiktoken:257');
-    expectVocabError(make(withLines('long.tiktoken', [`${b64('x'.repeat(300))} 256`])), 'long.tiktoken:257', '300 bytes');
+    expectVocabError(make(withLines('long.tiktoken', [`${b64('x'.repeat(65537))} 256`])), 'long.tiktoken:257', '65537 bytes');
     expectVocabError(make(withLines('huge.tiktoken', [`${b64('ab')} 99999999999`])), 'huge.tiktoken:257', 'largest supported rank');
     expectVocabError(make('\n\n'), 'no tokens');
   });
@@ -63,7 +63,7 @@ describe('malformed .tiktoken files', () => {
     const run = `! 0 ${BYTES.map((line) => line.split(' ')[0]).join(' ')}`;
     expect([...make(run)().encode('hi')]).toEqual([104, 105]);
     expectVocabError(make(`${run}\n! x ${b64('ab')}`), '<text>:2', 'first rank');
-    expectVocabError(make(`${run}\n! 256 ${b64('ab')} b*d`), '<text>:2', 'token 2');
+    expectVocabError(make(`${run}\n! 256 ${b64('ab')} b*d`), '<text>:2', 'the token of rank 257');
   });
 
   it('names a missing file', () => {

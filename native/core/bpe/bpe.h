@@ -50,6 +50,7 @@ void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
 // and its candidates) is bounded by the window rather than the piece (64 MB of letters would
 // otherwise hold over 1 GB of it); small enough that a window's parts stay in the cache.
 constexpr size_t kMergeWindow = size_t(256) << 10;
+static_assert(kMergeWindow >= 4 * Vocab::kMaxTokenLength, "a window holds a few of the longest tokens");
 constexpr size_t kTestMergeWindow = 64;
 // The rank passes, each window falling back to the heap merge where its ranks make them costly.
 void bpe_merge_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,

@@ -254,7 +254,18 @@ size_t part_length(const Vocab& vocab, uint32_t id) { return id == kNoRank ? 1 :
 bool parts_stay_apart(const Vocab& vocab, const uint8_t* piece, size_t at, uint32_t left, uint32_t right) {
   const size_t from = at - part_length(vocab, left), to = at + part_length(vocab, right);
   std::vector<uint32_t> ids;
-  bpe_merge_direct(vocab, piece + from, to - from, ids);
+  // Two long tokens make a text the direct merge (quadratic in its length) must not take.
+  const size_t n = to - from;
+  if (n <= kDirectMergeMaxLen) {
+    bpe_merge_direct(vocab, piece + from, n, ids);
+  } else {
+    LargeArray<uint32_t> arrays(3 * n);
+    RankBuckets buckets;
+    if (!merge_buckets(vocab, piece + from, n, arrays.data(), buckets, ids)) {
+      ids.clear();
+      merge_heap(vocab, piece + from, n, arrays.data(), ids);
+    }
+  }
   return ids.size() == 2 && ids[0] == left && ids[1] == right;
 }
 

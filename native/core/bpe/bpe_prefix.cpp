@@ -26,7 +26,7 @@ bool bpe_encode_piece_prefix(const Vocab& vocab, const uint8_t* piece, size_t le
   if (wanted >= len / 8) return false;  // a prefix of w bytes holds at most w ids
   const size_t longest = vocab.max_token_length();
   std::vector<uint32_t> ids, window;
-  std::vector<uint16_t> hits;  // at q: how many of the window's prefixes have a boundary there
+  std::vector<uint32_t> hits;  // at q: how many of the window's prefixes have a boundary there
   size_t spent = 0;            // bytes merged so far
   for (size_t w = std::max({size_t(256), 4 * longest, 4 * wanted});; w *= 2) {
     // Each round merges about `longest` prefixes of w bytes; past the cost of one whole merge

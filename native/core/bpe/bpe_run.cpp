@@ -21,7 +21,8 @@ struct Segment {
 
 class RunMerge {
  public:
-  RunMerge(const Vocab& vocab, uint8_t byte) : vocab_(vocab) { std::memset(bytes_, byte, sizeof bytes_); }
+  // The byte repeated as long as the longest token: every length rank_of_length looks up.
+  RunMerge(const Vocab& vocab, uint8_t byte) : vocab_(vocab), bytes_(vocab.max_token_length(), byte) {}
 
   bool run(size_t n, std::vector<uint32_t>& out) {
     std::vector<Segment> parts;
@@ -53,7 +54,7 @@ class RunMerge {
     }
   }
   uint32_t rank_of_length(uint64_t k) const {
-    return k <= Vocab::kMaxTokenLength ? vocab_.rank_of(bytes_, size_t(k)) : kNoRank;
+    return k <= bytes_.size() ? vocab_.rank_of(bytes_.data(), size_t(k)) : kNoRank;
   }
 
   // The lowest rank of two adjacent parts (inside a segment or across two), and their length.
@@ -132,7 +133,7 @@ class RunMerge {
   }
 
   const Vocab& vocab_;
-  uint8_t bytes_[Vocab::kMaxTokenLength];
+  std::vector<uint8_t> bytes_;
 };
 
 }  // namespace

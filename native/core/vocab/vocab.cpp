@@ -12,30 +12,41 @@ namespace turbotoken {
 namespace {
 std::atomic<uint32_t> g_next_vocab_id{1};
 
-// What one pass over the length bytes finds.
+// What one pass over the lengths finds.
 struct LengthScan {
-  size_t total = 0;        // bytes of all tokens
+  uint64_t total = 0;      // bytes of all tokens
   size_t long_tokens = 0;  // tokens of 3 bytes or more (the hash table's tokens)
   size_t zero = 0;         // lengths of 0
+  uint32_t longest = 0;
 };
 
 // Out of line, as index_tokens and insert_tokens are: inlined, this loop over every rank used up
 // the WebAssembly tier-up budget of the function it was in, and V8 then compiled that whole
 // function (tt_encoding_create with all of load inlined, 20 ms of TurboFan) to run it once.
-__attribute__((noinline)) LengthScan scan_lengths(const uint8_t* lens, uint32_t count) {
+__attribute__((noinline)) LengthScan scan_lengths(const uint32_t* lens, uint32_t count) {
   LengthScan s;
   for (uint32_t k = 0; k < count; k++) {
     s.total += lens[k];
     s.long_tokens += lens[k] >= 3;
     s.zero += lens[k] == 0;
+    s.longest = std::max(s.longest, lens[k]);
   }
   return s;
 }
 
+// The blob's lengths, widened: one byte each (TTV1, TTV2) or four (TTV3).
+__attribute__((noinline)) void widen_lengths(const uint8_t* p, uint32_t count, bool wide, uint32_t* lens) {
+  if (wide) {
+    std::memcpy(lens, p, size_t(count) * 4);
+    return;
+  }
+  for (uint32_t k = 0; k < count; k++) lens[k] = p[k];
+}
+
 // The dense arrays' extent: one past the largest rank r of a token with r < 2 * (tokens up to r)
-// + Vocab::kDenseSlack. lens holds one length per slot (TTV1, ranks null) or per token (TTV2).
+// + Vocab::kDenseSlack. lens holds one length per slot (TTV1, ranks null) or per token (TTV2/3).
 // load() skips this pass when the largest rank already qualifies (every shipped vocabulary).
-__attribute__((noinline)) uint32_t dense_extent(const uint8_t* lens, const uint32_t* ranks, uint32_t count) {
+__attribute__((noinline)) uint32_t dense_extent(const uint32_t* lens, const uint32_t* ranks, uint32_t count) {
   uint32_t tokens = 0, dense = 0;
   for (uint32_t k = 0; k < count; k++) {
     if (!lens[k]) continue;
@@ -60,12 +71,14 @@ __attribute__((noinline)) bool ranks_ascending(const uint32_t* ranks, uint32_t c
 
 Status Vocab::load(const uint8_t* blob, size_t size) {
   if (size < 8) return Status::kInvalidVocabulary;
-  const bool ranked = std::memcmp(blob, "TTV2", 4) == 0;
+  const bool wide = std::memcmp(blob, "TTV3", 4) == 0;
+  const bool ranked = wide || std::memcmp(blob, "TTV2", 4) == 0;
   if (!ranked && std::memcmp(blob, "TTV1", 4) != 0) return Status::kInvalidVocabulary;
   uint32_t count;
   std::memcpy(&count, blob + 4, 4);
   size_t rest = size - 8;
-  const size_t per_entry = ranked ? 5 : 1;
+  const size_t length_size = wide ? 4 : 1;
+  const size_t per_entry = (ranked ? 4 : 0) + length_size;
   if (count == 0 || count > kMaxSlots || rest / per_entry < count) return Status::kInvalidVocabulary;
   const uint8_t* p = blob + 8;
   // Copied before they are checked: the checks and every later pass then read the same ranks
@@ -78,16 +91,18 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
     rest -= size_t(count) * 4;
     if (!ranks_ascending(ranks.data(), count)) return Status::kInvalidVocabulary;
   }
-  std::vector<uint8_t> lens(p, p + count);
-  p += count;
-  rest -= count;
+  std::vector<uint32_t> lens(count);
+  widen_lengths(p, count, wide, lens.data());
+  p += size_t(count) * length_size;
+  rest -= size_t(count) * length_size;
   const LengthScan scan = scan_lengths(lens.data(), count);
-  if (rest != scan.total || (ranked && scan.zero != 0)) return Status::kInvalidVocabulary;
+  if (rest != scan.total || (ranked && scan.zero != 0) || scan.longest > kMaxTokenLength)
+    return Status::kInvalidVocabulary;
   const size_t total = rest;
   // Token offsets are 32-bit.
-  if (uint64_t(total) > UINT32_MAX) return Status::kInvalidVocabulary;
+  if (uint64_t(total) > UINT32_MAX - kTokenSlack) return Status::kInvalidVocabulary;
 
-  max_token_length_ = std::max<size_t>(1, *std::max_element(lens.begin(), lens.end()));
+  max_token_length_ = std::max<size_t>(1, scan.longest);
   // kTokenSlack zero bytes after the last token let decode copy short tokens with one
   // fixed-size move.
   bytes_.reserve(total + kTokenSlack);
@@ -103,26 +118,30 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   dense_count_ = dense;
   rank_end_ = ranked ? ranks[count - 1] + 1 : count;
   far_.clear();
-  if (!ranked && dense == count) {
-    lengths_ = std::move(lens);  // every shipped vocabulary
-  } else if (!ranked) {
-    lengths_.assign(lens.begin(), lens.begin() + dense);
+  // The dense ranks' full lengths, by rank.
+  std::vector<uint32_t> dense_lens;
+  if (!ranked) {
     for (uint32_t r = dense; r < count; r++)
       if (lens[r]) far_.push_back(FarToken{r, 0, lens[r]});
+    lens.resize(dense);
+    dense_lens = std::move(lens);
   } else {
-    lengths_.assign(dense, 0);
+    dense_lens.assign(dense, 0);
     uint32_t k = 0;
-    for (; k < count && ranks[k] < dense; k++) lengths_[ranks[k]] = lens[k];
+    for (; k < count && ranks[k] < dense; k++) dense_lens[ranks[k]] = lens[k];
     far_.reserve(count - k);
     for (; k < count; k++) far_.push_back(FarToken{ranks[k], 0, lens[k]});
   }
-  std::vector<uint8_t>().swap(lens);
+  std::vector<uint32_t>().swap(lens);
   std::vector<uint32_t>().swap(ranks);
-  offsets_.resize(dense);
+  lengths_.resize(dense);
+  offsets_.resize(size_t(dense) + 1);
   length_info_.assign(size_t(dense) + 1, 0);
   size_t offset = 0;
   for (uint32_t r = 0; r < dense; r += kLoadChunk)
-    offset = index_tokens(r, std::min<uint32_t>(dense, r + kLoadChunk), offset);
+    offset = index_tokens(dense_lens.data(), r, std::min<uint32_t>(dense, r + kLoadChunk), offset);
+  offsets_[dense] = uint32_t(offset);
+  std::vector<uint32_t>().swap(dense_lens);
   for (FarToken& f : far_) {
     f.offset = uint32_t(offset);
     offset += f.length;
@@ -163,14 +182,15 @@ const Vocab::FarToken* Vocab::far_token(uint32_t rank) const {
 // or the kTokenSlack zero bytes after the last, and masks those bytes off (the mask keeps the low
 // bytes: little-endian, as load() already assumes when it reads the count).
 static_assert(Vocab::kTokenSlack >= 8, "index_tokens reads 8 bytes at any token's start");
-size_t Vocab::index_tokens(uint32_t from, uint32_t to, size_t offset) {
+size_t Vocab::index_tokens(const uint32_t* lens, uint32_t from, uint32_t to, size_t offset) {
   const uint8_t* bytes = bytes_.data();
-  const uint8_t* lengths = lengths_.data();
+  uint8_t* lengths = lengths_.data();
   uint32_t* offsets = offsets_.data();
   uint16_t* info = length_info_.data();
   for (uint32_t r = from; r < to; r++) {
-    const size_t len = lengths[r];
+    const size_t len = lens[r];
     offsets[r] = uint32_t(offset);
+    lengths[r] = uint8_t(len < kLongToken ? len : kLongToken);
     uint64_t high = 0, word;
     size_t k = 0;
     for (; k + 8 <= len; k += 8) {
@@ -182,7 +202,8 @@ size_t Vocab::index_tokens(uint32_t from, uint32_t to, size_t offset) {
       high |= word & (~uint64_t(0) >> (64 - 8 * (len - k)));
     }
     const bool ascii = (high & 0x8080808080808080ull) == 0;
-    info[r] = uint16_t(len | (ascii && len ? kAsciiToken : 0));
+    // A long token's entry is 0, which sends decode's length pass to token() for it.
+    info[r] = len >= kLongToken ? 0 : uint16_t(len | (ascii && len ? kAsciiToken : 0));
     offset += len;
   }
   return offset;
@@ -211,7 +232,7 @@ inline bool Vocab::add(uint32_t rank, const uint8_t* p, size_t len) {
 
 bool Vocab::insert_tokens(uint32_t from, uint32_t to) {
   for (uint32_t r = from; r < to; r++)
-    if (!add(r, bytes_.data() + offsets_[r], lengths_[r])) return false;
+    if (!add(r, bytes_.data() + offsets_[r], dense_length(r))) return false;
   return true;
 }
 
@@ -232,7 +253,7 @@ bool Vocab::insert(uint32_t rank, const uint8_t* p, size_t len) {
   for (; table_[slot].rank_length; slot = (slot + 1) & mask_)
     if (holds(table_[slot], key, tail, p, len)) return false;
   const uint32_t at = len <= 12 ? tail : uint32_t(p - bytes_.data());
-  table_[slot] = Entry{key, at, rank << 8 | uint32_t(len)};
+  table_[slot] = Entry{key, at, rank << 8 | uint32_t(len < kLongToken ? len : kLongToken)};
   const size_t b = filter_bit(h);
   filter_[b >> 6] |= uint64_t(1) << (b & 63);
   return true;

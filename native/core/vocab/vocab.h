@@ -54,7 +54,9 @@ class Vocab {
   // tokens' bytes concatenated in rank order at the end:
   //   "TTV1", u32 slots, u8 length[slots] (0: no token at that rank)   (scripts/build-vocab.mjs)
   //   "TTV2", u32 tokens, u32 rank[tokens] (ascending), u8 length[tokens] (1..255)
-  // A TTV2 blob's size follows the tokens whatever their ranks; src/vocab-file.ts writes it.
+  //   "TTV3", as TTV2 with u32 length[tokens] (1..kMaxTokenLength)
+  // A TTV2/TTV3 blob's size follows the tokens whatever their ranks; src/vocab-file.ts writes
+  // TTV2, or TTV3 when some token is longer than 255 bytes.
   // Either way the arrays by rank cover only the ranks the tokens fill (kDenseSlack).
   Status load(const uint8_t* blob, size_t size);
 
@@ -62,7 +64,7 @@ class Vocab {
   uint32_t rank_of(const uint8_t* bytes, size_t len) const {
     if (len == 1) return byte_rank_[bytes[0]];
     if (len == 2) return pair_rank_[size_t(bytes[0]) << 8 | bytes[1]];
-    if (len > kMaxTokenLength) return kNoRank;
+    if (len > max_token_length_) return kNoRank;
     uint64_t key = pack_prefix(bytes, len);
     const uint64_t h = hash_of(key, len);
     if (!maybe_present(h)) return kNoRank;
@@ -80,7 +82,7 @@ class Vocab {
 
   // One past the largest rank.
   uint32_t slot_count() const { return rank_end_; }
-  bool has_rank(uint32_t rank) const {
+  bool has_rank(uint32_t rank) const {  // lengths_ holds min(length, kLongToken), never 0 for a token
     if (__builtin_expect(rank < dense_count_, 1)) return lengths_[rank] != 0;
     return far_token(rank) != nullptr;
   }
@@ -90,14 +92,14 @@ class Vocab {
     return bytes_.data() + far_token(rank)->offset;
   }
   uint32_t token_length(uint32_t rank) const {
-    if (__builtin_expect(rank < dense_count_, 1)) return lengths_[rank];
+    if (__builtin_expect(rank < dense_count_, 1)) return dense_length(rank);
     return far_token(rank)->length;
   }
   // The bytes of the token of this rank: false when there is none. One lookup for a far rank.
   bool token(uint32_t rank, const uint8_t** data, size_t* len) const {
     if (__builtin_expect(rank < dense_count_, 1)) {
       *data = bytes_.data() + offsets_[rank];
-      *len = lengths_[rank];
+      *len = dense_length(rank);
       return *len != 0;
     }
     const FarToken* f = far_token(rank);
@@ -114,8 +116,10 @@ class Vocab {
   struct TokenView {
     const uint8_t* bytes;
     const uint32_t* offsets;
-    const uint8_t* lengths;  // 0: no token at that rank
-    // length | kAsciiToken when every byte of the token is ASCII (0: no token); one more zero
+    // 0: no token at that rank; kLongToken: 255 bytes or more (token() has the length).
+    const uint8_t* lengths;
+    // length | kAsciiToken when every byte of the token is ASCII (0: no token, and also a token
+    // of kLongToken bytes or more, which the caller then takes through token()); one more zero
     // entry after the last rank, so that a 4-byte gather at any rank stays inside.
     const uint16_t* length_info;
     uint32_t count;
@@ -127,7 +131,12 @@ class Vocab {
   // Unique per loaded vocabulary in this process (never 0); keys per-thread caches.
   uint32_t id() const { return id_; }
 
-  static constexpr size_t kMaxTokenLength = 255;
+  // Tokens may be this long: a 64 KiB token. The long merge's windows (kMergeWindow, bpe.h) hold
+  // at least four such tokens, and a merge's positions stay 32-bit.
+  static constexpr size_t kMaxTokenLength = size_t(1) << 16;
+  // The one-byte length arrays (lengths_, the table's entries) hold this for a token of this many
+  // bytes or more; its length is then read from the offsets (dense_length) or the far token.
+  static constexpr uint32_t kLongToken = 255;
   // Ranks are below this: a table slot keeps a rank in 24 bits.
   static constexpr uint32_t kMaxSlots = uint32_t(1) << 24;
   // The dense arrays cover ranks [0, d) for the largest d that is at most twice the number of
@@ -142,7 +151,7 @@ class Vocab {
   // last 4, so that a lookup of up to 12 bytes reads one cache line and compares integers. Past 12
   // bytes, tail is where the token starts in bytes_, and the rest of it is compared from there:
   // no lookup by rank, whose far ranks (far_token) would put a call into every merge loop.
-  // rank_length is rank << 8 | length; 0 marks an empty slot.
+  // rank_length is rank << 8 | min(length, kLongToken); 0 marks an empty slot.
   struct Entry {
     uint64_t key;
     uint32_t tail;
@@ -152,8 +161,12 @@ class Vocab {
   };
   // Whether slot e holds exactly bytes[0..len), whose packed prefix and tail are key and tail.
   bool holds(const Entry& e, uint64_t key, uint32_t tail, const uint8_t* bytes, size_t len) const {
-    if (e.key != key || e.length() != len) return false;
-    return len <= 12 ? e.tail == tail : same_after_prefix(bytes_.data() + e.tail, bytes, len);
+    if (e.key != key || e.length() != (len < kLongToken ? len : kLongToken)) return false;
+    if (len <= 12) return e.tail == tail;
+    // A saturated length says only "255 or more": the token's own length decides (rare: only
+    // tokens that long reach here).
+    if (len >= kLongToken && token_length(e.rank()) != len) return false;
+    return same_after_prefix(bytes_.data() + e.tail, bytes, len);
   }
   static uint32_t tail_of(const uint8_t* bytes, size_t len) {
     if (len <= 8) return 0;
@@ -183,6 +196,12 @@ class Vocab {
     uint32_t offset;  // in bytes_
     uint32_t length;
   };
+  // The length of a dense token (0: none). offsets_ has one more entry, past the last dense token.
+  uint32_t dense_length(uint32_t rank) const {
+    const uint32_t l = lengths_[rank];
+    if (__builtin_expect(l != kLongToken, 1)) return l;
+    return offsets_[rank + 1] - offsets_[rank];
+  }
   // The far token of this rank, or null. Out of line: no dense lookup pays for its code.
   __attribute__((noinline)) const FarToken* far_token(uint32_t rank) const;
   bool add(uint32_t rank, const uint8_t* p, size_t len);
@@ -192,7 +211,7 @@ class Vocab {
   // WebAssembly a call that runs once stays in V8's baseline code, while a function called
   // again runs the optimised code compiled after its first calls.
   static constexpr uint32_t kLoadChunk = 4096;
-  __attribute__((noinline)) size_t index_tokens(uint32_t from, uint32_t to, size_t offset);
+  __attribute__((noinline)) size_t index_tokens(const uint32_t* lens, uint32_t from, uint32_t to, size_t offset);
   __attribute__((noinline)) bool insert_tokens(uint32_t from, uint32_t to);
   __attribute__((noinline)) bool insert_far_tokens(size_t from, size_t to);
 
@@ -201,8 +220,8 @@ class Vocab {
   };
 
   std::vector<uint8_t> bytes_;      // all tokens, concatenated by rank
-  std::vector<uint32_t> offsets_;   // dense rank -> start in bytes_
-  std::vector<uint8_t> lengths_;    // dense rank -> length (0 = no token)
+  std::vector<uint32_t> offsets_;   // dense rank -> start in bytes_; one more: the end of the last
+  std::vector<uint8_t> lengths_;    // dense rank -> min(length, kLongToken) (0 = no token)
   std::vector<uint16_t> length_info_;  // dense rank -> TokenView::length_info (decode's length pass)
   std::vector<FarToken> far_;       // the ranks from dense_count_ on, ascending
   uint32_t dense_count_ = 0;        // lengths_.size(), kept apart for the inline lookups

@@ -1,0 +1,223 @@
+// Encoding#save / Encoding.load: an encoding as one binary file that loads without parsing a
+// vocabulary (the format: docs/saved-encoding.md). A shipped encoding is saved by name; any other
+// as what it was built from, with its vocabulary already packed as the core's blob, so that
+// loading is one checksum, one small JSON parse and the core's own load.
+import { promises as fsp, readFileSync, writeFileSync } from 'node:fs';
+import { checkText, isUint8Array, quote, shorten } from './args';
+import { buildPacked, type BuiltEncoding, type PackedBuild, type SplitSemantics } from './custom-encoding';
+import { TurbotokenError, typeError } from './errors';
+import type { ChatTemplateConfig } from './chat-template';
+import type { HfAddedTokens } from './tokenizer-json';
+
+/** What an encoding was built from: a shipped encoding's name, or its packed build. */
+export type SavedOrigin = { shipped: string } | { packed: PackedBuild; added?: HfAddedTokens; chat?: ChatTemplateConfig };
+
+/** What a saved file restores: a shipped encoding's name, or a built encoding and its added-token rules. */
+export type Restored = { shipped: string } | { built: BuiltEncoding; added?: HfAddedTokens; chat?: ChatTemplateConfig };
+
+// "\x89TTENC\r\n": a byte above 0x7F and a CR LF, so that a text-mode copy or a 7-bit channel
+// that damaged the file is caught at the first bytes (as PNG's signature does).
+const MAGIC = [0x89, 0x54, 0x54, 0x45, 0x4e, 0x43, 0x0d, 0x0a];
+/** The format version this build writes and the newest it reads. */
+export const SAVED_FORMAT_VERSION = 1;
+const HEADER_BYTES = 20; // magic, u32 version, u32 JSON length, u32 blob length
+const utf8 = new TextEncoder();
+
+function corrupt(source: string, what: string): TurbotokenError {
+  return new TurbotokenError(`${source}: not a valid saved encoding: ${what}`, 'ERR_INVALID_SAVED_ENCODING');
+}
+
+// CRC-32 (IEEE 802.3, as zlib's crc32), a table per byte; zlib.crc32 is missing before Node 20.15.
+let crcTable: Int32Array | undefined;
+export function crc32(bytes: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  const table = crcTable;
+  let c = -1;
+  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+/** The saved file's bytes for an encoding built from `origin`. */
+export function savedBytes(origin: SavedOrigin): Uint8Array {
+  let header: Record<string, unknown>;
+  let blob: Uint8Array = new Uint8Array(0);
+  if ('shipped' in origin) {
+    header = { kind: 'shipped', name: origin.shipped };
+  } else {
+    const { name, pattern, specialTokens, semantics } = origin.packed;
+    blob = origin.packed.blob;
+    // Pairs, not an object: a special token may be named "__proto__".
+    const chat = origin.chat && { templates: [...origin.chat.templates], specialTokens: origin.chat.specialTokens };
+    header = { kind: 'custom', name, pattern, specialTokens: Object.keys(specialTokens).map((t) => [t, specialTokens[t]]), semantics, added: origin.added, chat };
+  }
+  const json = utf8.encode(JSON.stringify(header));
+  const blobAt = align4(HEADER_BYTES + json.length);
+  const out = new Uint8Array(blobAt + blob.length + 4);
+  const view = new DataView(out.buffer);
+  out.set(MAGIC);
+  view.setUint32(8, SAVED_FORMAT_VERSION, true);
+  view.setUint32(12, json.length, true);
+  view.setUint32(16, blob.length, true);
+  out.set(json, HEADER_BYTES);
+  out.set(blob, blobAt);
+  view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
+const align4 = (n: number) => (n + 3) & ~3;
+
+function writeError(path: string, cause: unknown): TurbotokenError {
+  const error = new TurbotokenError(`Cannot write the saved encoding ${quote(path, 200)}: ${shorten(String((cause as Error)?.message))}`, 'ERR_SAVE_FAILED');
+  (error as Error & { cause?: unknown }).cause = cause;
+  return error;
+}
+
+export function writeSaved(origin: SavedOrigin, given: unknown): void {
+  const path = checkPath(given);
+  const bytes = savedBytes(origin);
+  try {
+    writeFileSync(path, bytes);
+  } catch (cause) {
+    throw writeError(path, cause);
+  }
+}
+
+export async function writeSavedAsync(origin: SavedOrigin, given: unknown): Promise<void> {
+  const path = checkPath(given);
+  const bytes = savedBytes(origin);
+  try {
+    await fsp.writeFile(path, bytes);
+  } catch (cause) {
+    throw writeError(path, cause);
+  }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+// A path with a lone surrogate would be written under another name (U+FFFD in its place).
+function checkPath(path: unknown): string {
+  if (typeof path !== 'string' || path === '') throw typeError(`The path must be a non-empty string; received ${quote(path)}`);
+  if (LONE_SURROGATE.test(path)) throw typeError(`The path ${quote(path, 200)} has a lone surrogate: it names no file`);
+  return path;
+}
+
+function readError(path: string, cause: unknown): TurbotokenError {
+  const error = new TurbotokenError(`Cannot read the saved encoding ${quote(path, 200)}: ${shorten(String((cause as Error)?.message))}`, 'ERR_INVALID_SAVED_ENCODING');
+  (error as Error & { cause?: unknown }).cause = cause;
+  return error;
+}
+
+/** A saved encoding's bytes, from a path or the bytes themselves, and a name for messages. */
+export function readSavedInput(input: unknown): { bytes: Uint8Array; source: string } {
+  if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
+  const path = checkPath(input);
+  try {
+    return { bytes: readFileSync(path), source: path };
+  } catch (cause) {
+    throw readError(path, cause);
+  }
+}
+
+export async function readSavedInputAsync(input: unknown): Promise<{ bytes: Uint8Array; source: string }> {
+  if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
+  const path = checkPath(input);
+  try {
+    return { bytes: await fsp.readFile(path), source: path };
+  } catch (cause) {
+    throw readError(path, cause);
+  }
+}
+
+/** Whether bytes start as a saved encoding does (the CLI tells one from a tokenizer.json by it). */
+export function looksSaved(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((b, k) => bytes[k] === b);
+}
+
+/** Checks a saved file's bytes and restores what they hold; a typed error for anything else. */
+export function restoreSaved(given: Uint8Array, source: string): Restored {
+  // One copy first: the checks and the build then read the same bytes, whatever else holds them
+  // (given is a real view: checkText made it from the caller's internal slots).
+  const bytes = given.slice();
+  if (bytes.length < HEADER_BYTES + 4 || !looksSaved(bytes)) throw corrupt(source, 'it does not start with the saved-encoding signature');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const version = view.getUint32(8, true);
+  if (version > SAVED_FORMAT_VERSION || version === 0) {
+    throw new TurbotokenError(`${source}: the saved encoding is of format version ${version}; this turbotoken reads versions up to ${SAVED_FORMAT_VERSION}`, 'ERR_UNSUPPORTED_SAVED_ENCODING');
+  }
+  const jsonLength = view.getUint32(12, true);
+  const blobLength = view.getUint32(16, true);
+  const blobAt = align4(HEADER_BYTES + jsonLength);
+  if (blobAt + blobLength + 4 !== bytes.length) throw corrupt(source, `it has ${bytes.length} bytes where its header says ${blobAt + blobLength + 4} (truncated or extended)`);
+  const stored = view.getUint32(bytes.length - 4, true);
+  if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) throw corrupt(source, 'the checksum does not match (the file is damaged)');
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonLength)));
+  } catch (cause) {
+    throw corrupt(source, `its header is not JSON: ${shorten(String((cause as Error).message))}`);
+  }
+  const h = header as Record<string, unknown>;
+  if (h === null || typeof h !== 'object' || Array.isArray(h)) throw corrupt(source, 'its header is not an object');
+  if (h.kind === 'shipped') {
+    if (typeof h.name !== 'string') throw corrupt(source, 'a shipped encoding without a name');
+    return { shipped: h.name };
+  }
+  if (h.kind !== 'custom') throw corrupt(source, `unknown kind ${quote(h.kind)}`);
+  if (typeof h.name !== 'string' || typeof h.pattern !== 'string') throw corrupt(source, 'the name or the pattern is not a string');
+  const pairs = h.specialTokens;
+  if (!Array.isArray(pairs) || !pairs.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'number')) {
+    throw corrupt(source, 'specialTokens is not a list of [text, id] pairs');
+  }
+  const specialTokens: Record<string, number> = Object.create(null);
+  for (const [text, id] of pairs as [string, number][]) specialTokens[text] = id;
+  const semantics = h.semantics === undefined ? undefined : checkSemantics(h.semantics, source);
+  const added = h.added === undefined ? undefined : checkAdded(h.added, source);
+  const chat = h.chat === undefined ? undefined : checkChat(h.chat, source);
+  const blob = bytes.slice(blobAt, blobAt + blobLength);
+  try {
+    return { built: buildPacked({ name: h.name, pattern: h.pattern, blob, specialTokens, semantics }), added, chat };
+  } catch (error) {
+    // The checksum held, so the file is as written: by another version, or made by hand.
+    const code = (error as { code?: unknown })?.code;
+    throw corrupt(source, `${typeof code === 'string' ? `${code}: ` : ''}${shorten(String((error as Error)?.message))}`);
+  }
+}
+
+function checkSemantics(value: unknown, source: string): SplitSemantics {
+  const s = value as Record<string, unknown>;
+  if (s === null || typeof s !== 'object' || typeof s.keepGaps !== 'boolean' || typeof s.nfc !== 'boolean' || !Array.isArray(s.rawTokens) || !s.rawTokens.every((t) => typeof t === 'string')) {
+    throw corrupt(source, 'semantics is not {keepGaps, nfc, rawTokens}');
+  }
+  return s as unknown as SplitSemantics;
+}
+
+function checkAdded(value: unknown, source: string): HfAddedTokens {
+  const a = value as Record<string, unknown>;
+  const post = a !== null && typeof a === 'object' ? (a.postProcessor as Record<string, unknown>) : undefined;
+  const ids = (v: unknown) => Array.isArray(v) && v.every((id) => Number.isInteger(id) && id >= 0);
+  const ok = post !== null && typeof post === 'object' && (typeof post.unsupported === 'string' || (ids(post.prefix) && ids(post.suffix)));
+  if (!ok) throw corrupt(source, 'added.postProcessor is not {prefix, suffix} or {unsupported}');
+  const rule = (r: Record<string, unknown>) =>
+    r !== null && typeof r === 'object' && Number.isInteger(r.id) && typeof r.content === 'string' &&
+    ['normalized', 'lstrip', 'rstrip', 'singleWord'].every((k) => typeof r[k] === 'boolean');
+  if (!Array.isArray(a.flagged) || !a.flagged.every(rule)) throw corrupt(source, 'added.flagged is not a list of added-token rules');
+  return a as unknown as HfAddedTokens;
+}
+
+function checkChat(value: unknown, source: string): ChatTemplateConfig {
+  const c = value as Record<string, unknown>;
+  const pairs = c !== null && typeof c === 'object' ? c.templates : undefined;
+  const specials = c !== null && typeof c === 'object' ? (c.specialTokens as Record<string, unknown>) : undefined;
+  const okPairs = Array.isArray(pairs) && pairs.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+  const okSpecials = specials !== null && typeof specials === 'object' && !Array.isArray(specials) &&
+    Object.values(specials).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+  if (!okPairs || !okSpecials) throw corrupt(source, 'chat is not {templates: [[name, source], ...], specialTokens}');
+  return { templates: new Map(pairs as [string, string][]), specialTokens: specials as Record<string, string | string[]> };
+}
