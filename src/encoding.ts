@@ -246,6 +246,7 @@ export class Encoding {
     // The config first: a bad one is refused before the costly part.
     const chat = opts.config === undefined ? undefined : chatTemplate().readTokenizerConfig(opts.config as TokenizerConfigInput);
     const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, opts);
+    if (read.merges) return new Encoding(FROM_NATIVE, read.options.name, read.merges.handle, read.merges.specialTokens, read.options.pattern, { ...read.added, chat });
     const { name, handle: built, specialTokens, pattern } = custom().buildCustomEncoding(read.options, read.semantics);
     const handle = read.added.flagged.length ? addedTokenSplit().hfAddedTokenHandle(built, read.added.flagged, Object.keys(specialTokens), read.semantics.nfc ? (t) => t.normalize('NFC') : null) : built;
     return new Encoding(FROM_NATIVE, name, handle, specialTokens, pattern, { ...read.added, chat });
