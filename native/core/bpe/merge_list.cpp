@@ -46,13 +46,51 @@ struct Symbol {
   uint32_t len;   // bytes; 0 once merged into the symbol on its left
 };
 
-struct Candidate {
-  uint64_t key;  // rank << 32 | position: the lowest rank first, then the leftmost
-  uint32_t result;
-};
+// A candidate merge: rank << 32 | position, the lowest rank first, then the leftmost. A 4-ary
+// min-heap of them, as the reference uses: its children share a cache line, and a heap over a
+// long word is past the caches.
+class Candidates {
+ public:
+  bool empty() const { return v_.empty(); }
+  void clear() { v_.clear(); }
+  size_t capacity() const { return v_.capacity(); }
+  void release() { std::vector<uint64_t>().swap(v_); }
+  void push(uint64_t key) {
+    size_t i = v_.size();
+    v_.push_back(key);
+    while (i > 0) {
+      const size_t parent = (i - 1) / 4;
+      if (v_[parent] <= key) break;
+      v_[i] = v_[parent];
+      i = parent;
+    }
+    v_[i] = key;
+  }
+  uint64_t pop() {
+    const uint64_t top = v_[0];
+    const uint64_t last = v_.back();
+    v_.pop_back();
+    const size_t n = v_.size();
+    if (n == 0) return top;
+    size_t i = 0;
+    for (;;) {
+      const size_t first = 4 * i + 1;
+      if (first >= n) break;
+      size_t best = first;
+      const size_t end = first + 4 < n ? first + 4 : n;
+      for (size_t c = first + 1; c < end; c++) {
+        if (v_[c] < v_[best]) best = c;
+      }
+      if (v_[best] >= last) break;
+      v_[i] = v_[best];
+      i = best;
+    }
+    v_[i] = last;
+    return top;
+  }
 
-struct Later {
-  bool operator()(const Candidate& a, const Candidate& b) const { return a.key > b.key; }
+ private:
+  std::vector<uint64_t> v_;
 };
 
 }  // namespace
@@ -125,39 +163,34 @@ bool MergeList::joined_to_cut(uint32_t cp) const {
 namespace {
 
 // The reference's merge loop (merge_all without dropout) over symbols, appending the ids left.
+// A popped candidate is stale unless its position still holds a pair of its rank. (The reference
+// compares the merge's result instead; where every result is the concatenation of its pair, as
+// in a tokenizer.json, a position cannot come to hold another pair with the same result, so the
+// two checks agree.)
 template <typename Find>
-void merge_all(std::vector<Symbol>& symbols, std::vector<Candidate>& heap, const Find& find, std::vector<uint32_t>& out) {
+void merge_all(std::vector<Symbol>& symbols, Candidates& heap, const Find& find, std::vector<uint32_t>& out) {
   heap.clear();
   for (uint32_t k = 0; k + 1 < symbols.size(); k++) {
-    if (const auto* s = find(symbols[k].c, symbols[k + 1].c)) heap.push_back(Candidate{uint64_t(s->rank) << 32 | k, s->result});
+    if (const auto* s = find(symbols[k].c, symbols[k + 1].c)) heap.push(uint64_t(s->rank) << 32 | k);
   }
-  std::make_heap(heap.begin(), heap.end(), Later());
   while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), Later());
-    const Candidate top = heap.back();
-    heap.pop_back();
-    const uint32_t pos = uint32_t(top.key);
+    const uint64_t top = heap.pop();
+    const uint32_t pos = uint32_t(top);
     Symbol& sym = symbols[pos];
     if (sym.len == 0 || sym.next == kNoToken) continue;
     const Symbol right = symbols[sym.next];
     const auto* s = find(sym.c, right.c);
-    if (!s || s->result != top.result) continue;
+    if (!s || s->rank != uint32_t(top >> 32)) continue;
     symbols[sym.next].len = 0;
-    sym.c = top.result;
+    sym.c = s->result;
     sym.len += right.len;
     sym.next = right.next;
     if (right.next != kNoToken) symbols[right.next].prev = pos;
     if (sym.prev != kNoToken) {
-      if (const auto* l = find(symbols[sym.prev].c, sym.c)) {
-        heap.push_back(Candidate{uint64_t(l->rank) << 32 | sym.prev, l->result});
-        std::push_heap(heap.begin(), heap.end(), Later());
-      }
+      if (const auto* l = find(symbols[sym.prev].c, sym.c)) heap.push(uint64_t(l->rank) << 32 | sym.prev);
     }
     if (sym.next != kNoToken) {
-      if (const auto* r = find(sym.c, symbols[sym.next].c)) {
-        heap.push_back(Candidate{uint64_t(r->rank) << 32 | pos, r->result});
-        std::push_heap(heap.begin(), heap.end(), Later());
-      }
+      if (const auto* r = find(sym.c, symbols[sym.next].c)) heap.push(uint64_t(r->rank) << 32 | pos);
     }
   }
   for (const Symbol& s : symbols) {
@@ -182,7 +215,7 @@ struct PartCache {
 void MergeList::encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& out) const {
   // Per thread: the addon may encode on several threads with one list.
   thread_local std::vector<Symbol> symbols;
-  thread_local std::vector<Candidate> heap;
+  thread_local Candidates heap;
   thread_local PartCache cache;
   symbols.clear();
   if (cache.serial != serial_) cache.parts.clear(), cache.pool.clear(), cache.serial = serial_;
@@ -244,7 +277,7 @@ void MergeList::encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& o
   if (unk_len) add(unk_, unk_len);
   flush(part, n);
   // A huge word's scratch is not kept for the life of the thread.
-  if (symbols.capacity() > (1u << 20)) std::vector<Symbol>().swap(symbols), std::vector<Candidate>().swap(heap);
+  if (symbols.capacity() > (1u << 20)) std::vector<Symbol>().swap(symbols), heap.release();
 }
 
 Status MergeList::encode_words(const uint8_t* bytes, size_t size, const uint32_t* ends, size_t count, std::vector<uint32_t>& out) const {
