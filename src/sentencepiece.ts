@@ -325,7 +325,7 @@ interface ModelTables {
   vocab: Map<string, number>;
 }
 
-function readModel(given: unknown, source: string): { model: Json; tables: ModelTables } {
+function readModel(given: unknown, source: string, spaceIsCut: boolean): { model: Json; tables: ModelTables } {
   if (!isObject(given)) throw malformed(source, 'model', 'missing or not an object');
   const model = fields(given);
   const type = model.type ?? (model.merges !== undefined ? 'BPE' : undefined);
@@ -380,7 +380,7 @@ function readModel(given: unknown, source: string): { model: Json; tables: Model
   table[0] = 0x4d4c5354;
   table[1] = merges.length;
   table[2] = chars.length / 2;
-  table[3] = model.fuse_unk === true ? 1 : 0;
+  table[3] = (model.fuse_unk === true ? 1 : 0) | (spaceIsCut && vocab.has(META_SPACE) ? 2 : 0);
   table[4] = 0xffffffff;
   table[5] = vocab.has(META_SPACE) ? META_SPACE.codePointAt(0)! : 0xffffffff;
   table[6] = joined.size;
@@ -420,6 +420,33 @@ function spaceCharacter(decoder: unknown): string | null {
 
 const META_SPACE = '\u2581';
 const textEncoder = new TextEncoder();
+
+function stepsOf(step: unknown, list: string): Json[] {
+  if (!isObject(step)) return [];
+  const s = fields(step);
+  if (s.type === 'Sequence' && Array.isArray(s[list])) return (s[list] as unknown[]).flatMap((x) => stepsOf(x, list));
+  return [s];
+}
+
+/**
+ * { prepend } when the normalizer is Replace " " -> "▁", after a Prepend "▁" or alone, with no
+ * pre-tokenizer or only a Split on a literal holding a space (which finds nothing once spaces are
+ * gone) and no added token matched in normalized text (Llama 2's and Gemma's files); else undefined.
+ */
+function spacesOnly(json: Json, added: AddedToken[]): { prepend: boolean } | undefined {
+  if (added.some((t) => t.normalized)) return undefined;
+  const steps = stepsOf(json.normalizer, 'normalizers');
+  const isReplace = (n: Json | undefined) => n?.type === 'Replace' && n.content === META_SPACE && isObject(n.pattern) && fields(n.pattern).String === ' ' && fields(n.pattern).Regex === undefined;
+  let prepend = false;
+  if (steps.length === 2 && steps[0].type === 'Prepend' && steps[0].prepend === META_SPACE && isReplace(steps[1])) prepend = true;
+  else if (!(steps.length === 1 && isReplace(steps[0]))) return undefined;
+  if (json.pre_tokenizer !== null && json.pre_tokenizer !== undefined) {
+    const pre = stepsOf(json.pre_tokenizer, 'pretokenizers');
+    const harmless = (p: Json) => p.type === 'Split' && p.invert !== true && isObject(p.pattern) && typeof fields(p.pattern).String === 'string' && (fields(p.pattern).String as string).includes(' ');
+    if (!pre.length || !pre.every(harmless)) return undefined;
+  }
+  return { prepend };
+}
 const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function wellFormed(text: string): string {
@@ -452,13 +479,18 @@ class SentencePieceHandle implements NativeEncodingHandle {
   readonly #maxTokenValue: number;
   readonly #policies = new WeakMap<Uint8Array, WeakMap<Uint8Array, Policy>>();
   #bytesIndex: Map<string, number> | undefined;
+  // Set when the text steps are only "replace every space with ▁" (after a prepended ▁, when
+  // true): the core then reads a space as ▁ and the steps run on the UTF-8 bytes as given.
+  readonly #spaces: { prepend: boolean } | undefined;
 
   constructor(json: Json, source: string) {
-    const { tables } = readModel(json.model, source);
     this.#normalize = readNormalizer(json.normalizer, source);
     this.#preTokenize = readPreTokenizer(json.pre_tokenizer, source);
     this.#decode = readDecoder(json.decoder, source);
     this.#added = readAddedTokens(json.added_tokens, source, this.#normalize !== null);
+    const fast = spacesOnly(json, this.#added);
+    const { tables } = readModel(json.model, source, fast !== undefined);
+    this.#spaces = fast !== undefined && tables.vocab.has(META_SPACE) ? fast : undefined;
     this.#tokens = tables.tokens;
     let max = tables.tokens.length - 1;
     this.#added.forEach((t, k) => {
@@ -519,8 +551,14 @@ class SentencePieceHandle implements NativeEncodingHandle {
     const push = (ids: Uint32Array) => {
       if (ids.length) parts.push(ids), (total += ids.length);
     };
+    const spaces = this.#spaces;
     const words = (segment: string, atStart: boolean) => {
       if (!segment) return;
+      if (spaces) {
+        // The space in front becomes the prepended ▁: a one-byte string stays one-byte.
+        const bytes = textEncoder.encode(spaces.prepend ? ' ' + segment : segment);
+        return push(this.#list.encode(bytes, Uint32Array.of(bytes.length)));
+      }
       const normal = this.#normalize ? this.#normalize(segment) : segment;
       this.#splitBy(normSearch, normal, byContent, push, (s, first) => this.#encodeText(s, atStart && first, push));
     };

@@ -116,7 +116,8 @@ const VARIANTS = {
   'Metaspace first, split': { normalizer: null, pre_tokenizer: metaspace('first', true), decoder: metaspace('first', true) },
   'Metaspace never, no split': { normalizer: null, pre_tokenizer: metaspace('never', false), decoder: metaspace('never', false) },
   'Metaspace first, no split, NFKC': { normalizer: { type: 'NFKC' }, pre_tokenizer: metaspace('first', false), decoder: metaspace('first', false) },
-  ...Object.fromEntries(['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous'].flatMap((behavior) => [false, true].map((invert) => [
+  // Each behavior, and inverted where the pieces differ most (kept text removed, merged the other way).
+  ...Object.fromEntries(['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous'].flatMap((behavior) => [false, true].filter((invert) => !invert || behavior === 'Removed' || behavior === 'MergedWithNext').map((invert) => [
     `Split " " ${behavior}${invert ? ' inverted' : ''}`,
     {
       normalizer: { type: 'Sequence', normalizers: [{ type: 'NFC' }, { type: 'Prepend', prepend: '▁' }] },

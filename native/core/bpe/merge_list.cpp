@@ -106,6 +106,7 @@ Status MergeList::create(const uint32_t* table, size_t words, std::unique_ptr<Me
   list->fuse_unk_ = (table[3] & kFuseUnk) != 0;
   list->unk_ = table[4];
   list->cut_ = table[5];
+  list->space_is_cut_ = (table[3] & kSpaceIsCut) != 0 && list->cut_ != kNoToken;
   static std::atomic<uint64_t> serials{0};
   list->serial_ = ++serials;
   std::copy(table + 7, table + kMergeListHeader, list->byte_ids_);
@@ -248,7 +249,7 @@ void MergeList::encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& o
   uint32_t before = kNoToken;  // the previous character, when it was a token of its own
   for (size_t i = 0; i < n;) {
     size_t len;
-    const uint32_t cp = next_char(p + i, n - i, len);
+    const uint32_t cp = p[i] == 0x20 && space_is_cut_ ? (len = 1, cut_) : next_char(p + i, n - i, len);
     const uint32_t id = char_id(cp);
     if (id != kNoToken) {
       if (cp == cut_ && before != kNoToken && !joined_to_cut(before)) flush(part, i), part = i;

@@ -21,7 +21,7 @@
 namespace turbotoken {
 
 // The table that MergeList::create reads, as 32-bit words (built by src/sentencepiece.ts):
-//   [0] kMergeListMagic  [1] merge count m  [2] character count c  [3] flags (kFuseUnk)
+//   [0] kMergeListMagic  [1] merge count m  [2] character count c  [3] flags (kFuseUnk, kSpaceIsCut)
 //   [4] unknown-token id or kNoToken  [5] the cut character (below) or kNoToken  [6] e
 //   [7..263) the id of <0xNN> for each byte, or kNoToken
 //   then m triples (left id, right id, result id) in rank order, then c pairs (code point, id),
@@ -34,6 +34,9 @@ namespace turbotoken {
 constexpr uint32_t kMergeListMagic = 0x4d4c5354;  // "MLST"
 constexpr uint32_t kNoToken = 0xffffffffu;
 constexpr uint32_t kFuseUnk = 1;
+// The byte 0x20 reads as the cut character: a normalizer that replaces every space with it (and
+// prepends it) runs on UTF-8 bytes with no copy of the text.
+constexpr uint32_t kSpaceIsCut = 2;
 constexpr size_t kMergeListHeader = 7 + 256;
 
 class MergeList {
@@ -72,6 +75,7 @@ class MergeList {
   uint64_t serial_ = 0;  // names this list to the per-thread cache of short parts' ids
   std::vector<uint32_t> joined_;  // sorted: the characters a cut may not follow
   bool fuse_unk_ = false;
+  bool space_is_cut_ = false;
 };
 
 }  // namespace turbotoken
