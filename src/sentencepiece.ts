@@ -43,15 +43,18 @@ function typesIn(step: unknown, list: string): string[] {
 }
 
 /**
- * Whether a tokenizer.json is for this module rather than the byte-level path: its model has byte
- * fallback, it splits or decodes with Metaspace, decodes with ByteFallback or prepends with a
+ * Whether a tokenizer.json is for this module rather than the byte-level path: it has no ByteLevel
+ * step, and its model has byte fallback, it splits or decodes with Metaspace, decodes with ByteFallback or prepends with a
  * normalizer (the marks of a SentencePiece conversion).
  */
 export function isSentencePieceJson(json: Json): boolean {
   const model = isObject(json.model) ? fields(json.model) : undefined;
-  if (model?.byte_fallback === true) return true;
   const decoders = typesIn(json.decoder, 'decoders');
-  return typesIn(json.pre_tokenizer, 'pretokenizers').includes('Metaspace') || decoders.includes('Metaspace') || decoders.includes('ByteFallback') || typesIn(json.normalizer, 'normalizers').includes('Prepend');
+  const pre = typesIn(json.pre_tokenizer, 'pretokenizers');
+  // A byte-level file stays on its path, which refuses byte fallback there naming the key.
+  if (pre.includes('ByteLevel') || decoders.includes('ByteLevel')) return false;
+  if (model?.byte_fallback === true) return true;
+  return pre.includes('Metaspace') || decoders.includes('Metaspace') || decoders.includes('ByteFallback') || typesIn(json.normalizer, 'normalizers').includes('Prepend');
 }
 
 /** A stretch of normalized text and whether it begins at the start of the original text. */
