@@ -21,6 +21,7 @@ const timing = [
   'test/growth/async-js-thread-time.test.mjs',  // async calls hold the JS thread about as long as a copy
   'test/growth/peak-memory.test.mjs',   // peak resident memory of calls on 16 MB inputs, in child processes
   'test/growth/long-token-growth.test.mjs',  // 64 KiB tokens: growth ratios, and against short tokens
+  'test/growth/sp-linear-growth.test.mjs', // SentencePiece-style files' one-word merge grows as n log n
 ];
 // Once, on the native addon only:
 const nativeOnly = [

@@ -35,6 +35,8 @@ const saved: Lazy<typeof import('./saved-encoding')> = lazy(() => require('./sav
 const shipped = lazy(() => require('./registry') as { loadEncoding(name: string): Encoding });
 // What each encoding was built from, for save().
 const origins = new WeakMap<Encoding, SavedOrigin>();
+// Encodings the saved format cannot hold yet: the SentencePiece-style (merges-list) ones.
+const notSaved = new WeakSet<Encoding>();
 
 export type SpecialTokenSet = 'all' | ReadonlySet<string> | readonly string[] | Iterable<string>;
 
@@ -257,6 +259,11 @@ export class Encoding {
     // The config first: a bad one is refused before the costly part.
     const chat = opts.config === undefined ? undefined : chatTemplate().readTokenizerConfig(opts.config as TokenizerConfigInput);
     const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, opts);
+    if (read.merges) {
+      const encoding = new Encoding(FROM_NATIVE, read.options.name, read.merges.handle, read.merges.specialTokens, read.options.pattern, { ...read.added, chat });
+      notSaved.add(encoding);
+      return encoding;
+    }
     const built = custom().buildCustomEncoding(read.options, read.semantics);
     return Encoding.#fromBuilt(built, read.added, chat);
   }
@@ -322,6 +329,7 @@ export class Encoding {
   }
 
   #origin(): SavedOrigin {
+    if (notSaved.has(this)) throw new TurbotokenError(`${this.name}: a SentencePiece-style encoding (a merges-list model) cannot be saved; load its tokenizer.json instead`, 'ERR_NOT_SUPPORTED');
     return origins.get(this) ?? { shipped: this.name };
   }
 

@@ -9,6 +9,8 @@ import { TurbotokenError, typeError } from './errors';
 import { GPT2_PATTERN } from './safe-cut';
 import type { EncodingOptions, SplitSemantics } from './custom-encoding';
 import type { AddedTokenRule } from './added-token-split';
+import type { NativeEncodingHandle } from './backend-contract';
+import { buildSentencePiece, isSentencePieceJson } from './sentencepiece';
 
 /** A path, the file's text (starting with "{"), its bytes, or the parsed object. */
 export type TokenizerJsonInput = string | Uint8Array | Record<string, unknown>;
@@ -291,23 +293,32 @@ function readPostProcessor(given: unknown, source: string, key = 'post_processor
   return { unsupported: `${source}: ${key}.type: the post-processor ${quote(p.type)} is not supported (only TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel and a Sequence of them)` };
 }
 
+function postProcessorOf(json: Json, source: string): PostProcessor {
+  try {
+    return readPostProcessor(json.post_processor, source);
+  } catch (error) {
+    // Only addSpecialTokens: true reads the post-processor; a file it cannot read still loads.
+    if (!(error instanceof TurbotokenError)) throw error;
+    return { unsupported: error.message };
+  }
+}
+
 /** The EncodingOptions of a tokenizer.json, how its split differs from tiktoken's (for buildCustomEncoding), and its added-token rules (for Encoding). */
-export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): { options: EncodingOptions; semantics: SplitSemantics; added: HfAddedTokens } {
+export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): { options: EncodingOptions; semantics: SplitSemantics; added: HfAddedTokens; merges?: { handle: NativeEncodingHandle; specialTokens: Record<string, number> } } {
   const { json, source, name } = readInput(input);
+  // A merges-list model with byte fallback (Llama 2, Gemma): src/sentencepiece.ts, its own handle.
+  if (isSentencePieceJson(json)) {
+    const merges = buildSentencePiece(json, source);
+    const spOptions: EncodingOptions = { name: (options.name as string | undefined) ?? name, pattern: '', ranks: new Map(), specialTokens: merges.specialTokens };
+    return { options: spOptions, semantics: { keepGaps: false, nfc: false, rawTokens: [] }, added: { postProcessor: postProcessorOf(json, source), flagged: [] }, merges };
+  }
   const model = checkModel(json.model, source);
   const nfc = checkNormalizer(json.normalizer, source);
   const { pattern, keepGaps } = splitPattern(json.pre_tokenizer, source);
   const vocab = model.vocab as Json;
   checkMerges(model.merges as unknown[], vocab, source);
   const added = readAddedTokens(json.added_tokens, source);
-  let postProcessor: PostProcessor;
-  try {
-    postProcessor = readPostProcessor(json.post_processor, source);
-  } catch (error) {
-    // Only addSpecialTokens: true reads the post-processor; a file it cannot read still loads.
-    if (!(error instanceof TurbotokenError)) throw error;
-    postProcessor = { unsupported: error.message };
-  }
+  const postProcessor = postProcessorOf(json, source);
   const addedIds = new Map(added.map((t) => [t.id, t.content]));
   const table = byteLevelDecoder();
   const ranks = new Map<Uint8Array, number>();

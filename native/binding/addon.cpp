@@ -12,6 +12,7 @@
 #include "js_strings.h"
 #include "native_encoding.h"
 #include "out_of_memory.h"
+#include "merge_list_binding.h"
 #include "pattern_matcher.h"
 
 namespace turbotoken_binding {
@@ -109,6 +110,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("setTwoByteProbe", Napi::Function::New(env, guarded_function<set_two_byte_probe_js>));
   exports.Set("setBufferText", Napi::Function::New(env, guarded_function<set_buffer_text_js>));
   export_pattern_matcher(env, exports);
+  export_merge_list(env, exports);
   exports.Set("backend", Napi::String::New(env, "native"));
 #ifdef TURBOTOKEN_TEST_HOOKS
   export_test_hooks(env, exports);

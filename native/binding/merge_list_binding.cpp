@@ -1,0 +1,78 @@
+#include "merge_list_binding.h"
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "../core/bpe/merge_list.h"
+#include "error_texts.h"
+#include "js_errors.h"
+#include "out_of_memory.h"
+
+namespace turbotoken_binding {
+namespace {
+
+bool is_typed(const Napi::Value& v, napi_typedarray_type type) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
+}
+
+// new MergeList(table: Uint32Array); encode(bytes: Uint8Array, ends: Uint32Array): Uint32Array.
+class MergeListWrap : public Napi::ObjectWrap<MergeListWrap> {
+ public:
+  static Napi::Function define(Napi::Env env) {
+    return DefineClass(env, "MergeList", {InstanceMethod<&MergeListWrap::encode>("encode"), InstanceMethod<&MergeListWrap::memory>("memoryBytes")});
+  }
+
+  explicit MergeListWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MergeListWrap>(info) {
+    Napi::Env env = info.Env();
+    if (!is_typed(info[0], napi_uint32_array)) {
+      throw_error(env, errors::constructor_usage());
+      return;
+    }
+    Napi::Uint32Array table = info[0].As<Napi::Uint32Array>();
+    // Copied first: a shared buffer changed by another thread must not be read twice differently.
+    std::vector<uint32_t> copy(table.ElementLength());
+    if (!copy.empty()) std::memcpy(copy.data(), table.Data(), copy.size() * sizeof(uint32_t));
+    const turbotoken::Status st = status_unless_out_of_memory([&] { return turbotoken::MergeList::create(copy.data(), copy.size(), list_); });
+    if (st == turbotoken::Status::kOutOfMemory) throw_out_of_memory(env);
+    else if (st != turbotoken::Status::kOk) throw_error(env, errors::invalid_vocabulary(turbotoken::status_name(st)));
+  }
+
+ private:
+  Napi::Value encode(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!list_ || !is_typed(info[0], napi_uint8_array) || !is_typed(info[1], napi_uint32_array)) {
+      throw_error(env, errors::encode_pieces_usage());
+      return env.Undefined();
+    }
+    return value_unless_out_of_memory(env, [&]() -> Napi::Value {
+      Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+      Napi::Uint32Array given = info[1].As<Napi::Uint32Array>();
+      std::vector<uint32_t> ends(given.ElementLength());
+      if (!ends.empty()) std::memcpy(ends.data(), given.Data(), ends.size() * sizeof(uint32_t));
+      std::vector<uint32_t> ids;
+      const turbotoken::Status st = list_->encode_words(bytes.Data(), bytes.ElementLength(), ends.data(), ends.size(), ids);
+      if (st != turbotoken::Status::kOk) {
+        throw_error(env, errors::other_status(turbotoken::status_name(st)));
+        return env.Undefined();
+      }
+      Napi::Uint32Array out = Napi::Uint32Array::New(env, ids.size());
+      if (!ids.empty()) std::memcpy(out.Data(), ids.data(), ids.size() * sizeof(uint32_t));
+      return out;
+    });
+  }
+
+  Napi::Value memory(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), list_ ? double(list_->memory_bytes()) : 0);
+  }
+
+  std::unique_ptr<turbotoken::MergeList> list_;
+};
+
+}  // namespace
+
+void export_merge_list(Napi::Env env, Napi::Object exports) {
+  exports.Set("MergeList", MergeListWrap::define(env));
+}
+
+}  // namespace turbotoken_binding

@@ -1,0 +1,299 @@
+#include "bpe/merge_list.h"
+
+#include <algorithm>
+#include <atomic>
+#include <string>
+#include <utility>
+#include <new>
+
+namespace turbotoken {
+
+namespace {
+
+uint64_t mix(uint64_t key) {
+  key ^= key >> 31;
+  key *= 0x9e3779b97f4a7c15ull;
+  return key ^ (key >> 29);
+}
+
+// The code point of the well-formed UTF-8 sequence at p and its length; kNoToken and length 1 for
+// an ill-formed one (each of its bytes is then a character the vocabulary does not have).
+uint32_t next_char(const uint8_t* p, size_t n, size_t& len) {
+  uint8_t b = p[0];
+  len = 1;
+  if (b < 0x80) return b;
+  size_t need;
+  uint32_t cp;
+  uint32_t min;
+  if (b >= 0xc2 && b <= 0xdf) need = 2, cp = b & 0x1f, min = 0x80;
+  else if (b >= 0xe0 && b <= 0xef) need = 3, cp = b & 0x0f, min = 0x800;
+  else if (b >= 0xf0 && b <= 0xf4) need = 4, cp = b & 0x07, min = 0x10000;
+  else return kNoToken;
+  if (n < need) return kNoToken;
+  for (size_t k = 1; k < need; k++) {
+    if ((p[k] & 0xc0) != 0x80) return kNoToken;
+    cp = cp << 6 | (p[k] & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return kNoToken;
+  len = need;
+  return cp;
+}
+
+struct Symbol {
+  uint32_t c;
+  uint32_t prev;  // kNoToken: none
+  uint32_t next;
+  uint32_t len;   // bytes; 0 once merged into the symbol on its left
+};
+
+// A candidate merge: rank << 32 | position, the lowest rank first, then the leftmost. A 4-ary
+// min-heap of them, as the reference uses: its children share a cache line, and a heap over a
+// long word is past the caches.
+class Candidates {
+ public:
+  bool empty() const { return v_.empty(); }
+  void clear() { v_.clear(); }
+  size_t capacity() const { return v_.capacity(); }
+  void release() { std::vector<uint64_t>().swap(v_); }
+  void push(uint64_t key) {
+    size_t i = v_.size();
+    v_.push_back(key);
+    while (i > 0) {
+      const size_t parent = (i - 1) / 4;
+      if (v_[parent] <= key) break;
+      v_[i] = v_[parent];
+      i = parent;
+    }
+    v_[i] = key;
+  }
+  uint64_t pop() {
+    const uint64_t top = v_[0];
+    const uint64_t last = v_.back();
+    v_.pop_back();
+    const size_t n = v_.size();
+    if (n == 0) return top;
+    size_t i = 0;
+    for (;;) {
+      const size_t first = 4 * i + 1;
+      if (first >= n) break;
+      size_t best = first;
+      const size_t end = first + 4 < n ? first + 4 : n;
+      for (size_t c = first + 1; c < end; c++) {
+        if (v_[c] < v_[best]) best = c;
+      }
+      if (v_[best] >= last) break;
+      v_[i] = v_[best];
+      i = best;
+    }
+    v_[i] = last;
+    return top;
+  }
+
+ private:
+  std::vector<uint64_t> v_;
+};
+
+}  // namespace
+
+Status MergeList::create(const uint32_t* table, size_t words, std::unique_ptr<MergeList>& out) {
+  if (!table || words < kMergeListHeader || table[0] != kMergeListMagic) return Status::kInvalidVocabulary;
+  const uint64_t merges = table[1];
+  const uint64_t chars = table[2];
+  const uint64_t joined = table[6];
+  if (words != kMergeListHeader + 3 * merges + 2 * chars + joined) return Status::kInvalidVocabulary;
+  std::unique_ptr<MergeList> list(new (std::nothrow) MergeList());
+  if (!list) return Status::kOutOfMemory;
+  list->fuse_unk_ = (table[3] & kFuseUnk) != 0;
+  list->unk_ = table[4];
+  list->cut_ = table[5];
+  list->space_is_cut_ = (table[3] & kSpaceIsCut) != 0 && list->cut_ != kNoToken;
+  static std::atomic<uint64_t> serials{0};
+  list->serial_ = ++serials;
+  std::copy(table + 7, table + kMergeListHeader, list->byte_ids_);
+  size_t capacity = 16;
+  while (capacity < merges * 2) capacity <<= 1;
+  list->slots_.assign(capacity, Slot{kEmpty, 0, 0});
+  list->mask_ = capacity - 1;
+  const uint32_t* m = table + kMergeListHeader;
+  for (uint64_t k = 0; k < merges; k++, m += 3) {
+    if (m[0] == kNoToken || m[1] == kNoToken || m[2] == kNoToken) return Status::kInvalidVocabulary;
+    const uint64_t key = uint64_t(m[0]) << 32 | m[1];
+    uint64_t i = mix(key) & list->mask_;
+    while (list->slots_[i].key != kEmpty && list->slots_[i].key != key) i = (i + 1) & list->mask_;
+    list->slots_[i] = Slot{key, uint32_t(k), m[2]};
+  }
+  list->bmp_.assign(0x10000, kNoToken);
+  const uint32_t* c = m;
+  for (uint64_t k = 0; k < chars; k++, c += 2) {
+    if (c[0] > 0x10ffff || c[1] == kNoToken) return Status::kInvalidVocabulary;
+    if (c[0] < 0x10000) list->bmp_[c[0]] = c[1];
+    else list->astral_[c[0]] = c[1];
+  }
+  list->joined_.assign(c, c + joined);
+  std::sort(list->joined_.begin(), list->joined_.end());
+  out = std::move(list);
+  return Status::kOk;
+}
+
+const MergeList::Slot* MergeList::find(uint32_t left, uint32_t right) const {
+  const uint64_t key = uint64_t(left) << 32 | right;
+  uint64_t i = mix(key) & mask_;
+  for (;;) {
+    const Slot& s = slots_[i];
+    if (s.key == key) return &s;
+    if (s.key == kEmpty) return nullptr;
+    i = (i + 1) & mask_;
+  }
+}
+
+uint32_t MergeList::char_id(uint32_t cp) const {
+  if (cp < 0x10000) return bmp_[cp];
+  if (cp == kNoToken) return kNoToken;
+  auto it = astral_.find(cp);
+  return it == astral_.end() ? kNoToken : it->second;
+}
+
+size_t MergeList::memory_bytes() const {
+  return sizeof(*this) + slots_.capacity() * sizeof(Slot) + bmp_.capacity() * sizeof(uint32_t) + astral_.size() * 32;
+}
+
+bool MergeList::joined_to_cut(uint32_t cp) const {
+  return std::binary_search(joined_.begin(), joined_.end(), cp);
+}
+
+namespace {
+
+// The reference's merge loop (merge_all without dropout) over symbols, appending the ids left.
+// A popped candidate is stale unless its position still holds a pair of its rank. (The reference
+// compares the merge's result instead; where every result is the concatenation of its pair, as
+// in a tokenizer.json, a position cannot come to hold another pair with the same result, so the
+// two checks agree.)
+template <typename Find>
+void merge_all(std::vector<Symbol>& symbols, Candidates& heap, const Find& find, std::vector<uint32_t>& out) {
+  heap.clear();
+  for (uint32_t k = 0; k + 1 < symbols.size(); k++) {
+    if (const auto* s = find(symbols[k].c, symbols[k + 1].c)) heap.push(uint64_t(s->rank) << 32 | k);
+  }
+  while (!heap.empty()) {
+    const uint64_t top = heap.pop();
+    const uint32_t pos = uint32_t(top);
+    Symbol& sym = symbols[pos];
+    if (sym.len == 0 || sym.next == kNoToken) continue;
+    const Symbol right = symbols[sym.next];
+    const auto* s = find(sym.c, right.c);
+    if (!s || s->rank != uint32_t(top >> 32)) continue;
+    symbols[sym.next].len = 0;
+    sym.c = s->result;
+    sym.len += right.len;
+    sym.next = right.next;
+    if (right.next != kNoToken) symbols[right.next].prev = pos;
+    if (sym.prev != kNoToken) {
+      if (const auto* l = find(symbols[sym.prev].c, sym.c)) heap.push(uint64_t(l->rank) << 32 | sym.prev);
+    }
+    if (sym.next != kNoToken) {
+      if (const auto* r = find(sym.c, symbols[sym.next].c)) heap.push(uint64_t(r->rank) << 32 | pos);
+    }
+  }
+  for (const Symbol& s : symbols) {
+    if (s.len != 0) out.push_back(s.c);
+  }
+  symbols.clear();
+}
+
+// Text repeats its words: the ids of parts of up to kCachedPart bytes are kept per thread for the
+// list used last, up to kCachedParts of them (then the cache starts afresh).
+constexpr size_t kCachedPart = 64;
+constexpr size_t kCachedParts = 1 << 16;
+
+struct PartCache {
+  uint64_t serial = 0;
+  std::unordered_map<std::string, std::pair<uint32_t, uint32_t>> parts;  // bytes -> ids in pool
+  std::vector<uint32_t> pool;
+};
+
+}  // namespace
+
+void MergeList::encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& out) const {
+  // Per thread: the addon may encode on several threads with one list.
+  thread_local std::vector<Symbol> symbols;
+  thread_local Candidates heap;
+  thread_local PartCache cache;
+  symbols.clear();
+  if (cache.serial != serial_) cache.parts.clear(), cache.pool.clear(), cache.serial = serial_;
+  auto find = [this](uint32_t l, uint32_t r) { return this->find(l, r); };
+  // Merges the symbols of p[start, end) (a part's ids depend on its bytes alone: a cut is never
+  // inside an unknown token's run).
+  auto flush = [&](size_t start, size_t end) {
+    if (end - start > kCachedPart || end == start) return merge_all(symbols, heap, find, out);
+    std::string key(reinterpret_cast<const char*>(p + start), end - start);
+    auto it = cache.parts.find(key);
+    if (it != cache.parts.end()) {
+      out.insert(out.end(), cache.pool.begin() + it->second.first, cache.pool.begin() + it->second.first + it->second.second);
+      symbols.clear();
+      return;
+    }
+    const size_t first = out.size();
+    merge_all(symbols, heap, find, out);
+    if (cache.parts.size() >= kCachedParts) cache.parts.clear(), cache.pool.clear();
+    const uint32_t at = uint32_t(cache.pool.size());
+    cache.pool.insert(cache.pool.end(), out.begin() + first, out.end());
+    cache.parts.emplace(std::move(key), std::make_pair(at, uint32_t(out.size() - first)));
+  };
+  size_t part = 0;  // where the current part starts
+  auto add = [&](uint32_t id, uint32_t len) {
+    const uint32_t k = uint32_t(symbols.size());
+    if (k > 0) symbols.back().next = k;
+    symbols.push_back(Symbol{id, k > 0 ? k - 1 : kNoToken, kNoToken, len});
+  };
+  uint32_t unk_len = 0;  // > 0: an unknown token is pending (fused with the next unknown ones)
+  uint32_t before = kNoToken;  // the previous character, when it was a token of its own
+  for (size_t i = 0; i < n;) {
+    size_t len;
+    const uint32_t cp = p[i] == 0x20 && space_is_cut_ ? (len = 1, cut_) : next_char(p + i, n - i, len);
+    const uint32_t id = char_id(cp);
+    if (id != kNoToken) {
+      if (cp == cut_ && before != kNoToken && !joined_to_cut(before)) flush(part, i), part = i;
+      if (unk_len) add(unk_, unk_len), unk_len = 0;
+      add(id, uint32_t(len));
+      before = cp;
+    } else {
+      before = kNoToken;
+      bool bytes = true;
+      for (size_t k = 0; k < len; k++) bytes = bytes && byte_ids_[p[i + k]] != kNoToken;
+      if (bytes) {
+        // The reference adds the byte tokens before a pending unknown token; so does this.
+        for (size_t k = 0; k < len; k++) add(byte_ids_[p[i + k]], 1);
+      } else if (unk_ != kNoToken) {
+        if (unk_len && fuse_unk_) {
+          unk_len += uint32_t(len);
+        } else {
+          if (unk_len) add(unk_, unk_len);
+          unk_len = uint32_t(len);
+        }
+      }
+      // Neither: the reference drops the character.
+    }
+    i += len;
+  }
+  if (unk_len) add(unk_, unk_len);
+  flush(part, n);
+  // A huge word's scratch is not kept for the life of the thread.
+  if (symbols.capacity() > (1u << 20)) std::vector<Symbol>().swap(symbols), heap.release();
+}
+
+Status MergeList::encode_words(const uint8_t* bytes, size_t size, const uint32_t* ends, size_t count, std::vector<uint32_t>& out) const {
+  if (size >= kNoToken) return Status::kInvalidPieces;  // positions are 32-bit
+  size_t start = 0;
+  for (size_t k = 0; k < count; k++) {
+    if (ends[k] < start || ends[k] > size) return Status::kInvalidPieces;
+    start = ends[k];
+  }
+  start = 0;
+  for (size_t k = 0; k < count; k++) {
+    encode_word(bytes + start, ends[k] - start, out);
+    start = ends[k];
+  }
+  return Status::kOk;
+}
+
+}  // namespace turbotoken
