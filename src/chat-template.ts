@@ -5,7 +5,7 @@
 // tokenizer, or encoding, never pays for it.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { asArgumentError, checkFlag, checkIterable, checkString, quote, readOptions, shorten, type ReadOptions } from './args';
+import { asArgumentError, checkFlag, checkIterable, checkString, quote, readArgument, readOptions, shorten, type ReadOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
 
 /** A tokenizer_config.json: a path, its text (starting with "{"), its bytes, or the parsed object. */
@@ -91,7 +91,8 @@ function parseConfig(text: string, source: string): { json: Json; source: string
 
 /** The chat templates and special tokens of a tokenizer_config.json. */
 export function readTokenizerConfig(input: TokenizerConfigInput): ChatTemplateConfig {
-  const { json, source } = readConfigInput(input);
+  // A revoked Proxy or a detached view fails inside the engine's own checks: a coded TypeError.
+  const { json, source } = readArgument(() => readConfigInput(input));
   const templates = new Map<string, string>();
   const given = json.chat_template;
   if (typeof given === 'string') {
