@@ -52,7 +52,6 @@ describe.each(LOADING)('%s', (model) => {
 
 // Each refusal names the first key this cannot reproduce; support for it flips the assertion.
 const REFUSED = [
-  ['deepseek_v3', 'pre_tokenizer.pretokenizers[1]'],
   ['llama2', 'model.byte_fallback'],
   ['gemma3', 'model.byte_fallback'],
 ];
