@@ -80,7 +80,6 @@ function splitStep(source: string, key: string, pattern: string, behavior: Split
     if (error instanceof TurbotokenError) throw unsupported(source, key, error.message);
     throw error;
   }
-  if (canMatchEmpty(program)) throw unsupported(source, key, `the pattern ${JSON.stringify(pattern)} can match the empty string, which is not supported`);
   return { kind: 'split', key, label: label ?? `Split(/${pattern}/, ${behavior}${invert ? ', invert' : ''})`, pattern, program, behavior, invert };
 }
 
@@ -337,6 +336,9 @@ export function readPreTokenizer(pre: unknown, source: string, isObject: (v: unk
     if (splits.length === 0 && last.useRegex) return { pattern: BYTE_LEVEL_PATTERN, keepGaps: true };
     const only = splits[0];
     if (splits.length === 1 && !last.useRegex && only.kind === 'split' && only.behavior === 'Isolated' && !only.invert) return { pattern: only.pattern, keepGaps: true };
+  }
+  for (const step of steps) {
+    if (step.kind === 'split' && canMatchEmpty(step.program)) throw unsupported(source, step.key, `the pattern ${JSON.stringify(step.pattern)} can match the empty string, which is not supported in a sequence of steps`);
   }
   return { sequence: new PreTokenizerSequence(steps) };
 }

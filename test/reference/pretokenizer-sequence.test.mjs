@@ -139,7 +139,7 @@ describe('one-character steps on every code point', () => {
 describe('refusals name the key', () => {
   it.each([
     [{ type: 'Sequence', pretokenizers: [byteLevel(false), byteLevel(true)] }, 'pre_tokenizer.pretokenizers[1]', 'ERR_UNSUPPORTED_TOKENIZER'],
-    [{ type: 'Sequence', pretokenizers: [split('a*', 'Isolated'), byteLevel(false)] }, 'pre_tokenizer.pretokenizers[0].pattern', 'ERR_UNSUPPORTED_TOKENIZER'],
+    [{ type: 'Sequence', pretokenizers: [split('a*', 'Isolated'), byteLevel(true)] }, 'pre_tokenizer.pretokenizers[0].pattern', 'ERR_UNSUPPORTED_TOKENIZER'],
     [{ type: 'Sequence', pretokenizers: [{ type: 'Metaspace' }, byteLevel(false)] }, 'pre_tokenizer.pretokenizers[0].type', 'ERR_UNSUPPORTED_TOKENIZER'],
     [{ type: 'Sequence', pretokenizers: [split('a', 'Sideways'), byteLevel(false)] }, 'pre_tokenizer.pretokenizers[0].behavior', 'ERR_INVALID_VOCABULARY'],
     [{ type: 'Sequence', pretokenizers: [split("(a)\\1", "Isolated"), byteLevel(false)] }, 'pre_tokenizer.pretokenizers[0].pattern', 'ERR_UNSUPPORTED_TOKENIZER'],

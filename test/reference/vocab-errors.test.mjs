@@ -187,7 +187,7 @@ describe('malformed tokenizer.json', () => {
     fails({ ...good(), pre_tokenizer: { type: 'Digits', individual_digits: true } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer', 'ByteLevel');
     fails({ ...good(), pre_tokenizer: null }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer', 'ByteLevel');
     const split = { type: 'Split', pattern: { Regex: '\\s*' }, behavior: 'Isolated', invert: false };
-    fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [split, { type: 'ByteLevel', use_regex: false }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].pattern', 'empty string');
+    fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [split, { type: 'Digits', individual_digits: true }, { type: 'ByteLevel', use_regex: false }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].pattern', 'empty string');
     fails({ ...good(), added_tokens: [{ id: 3, content: '<s>', lstrip: true }] }, 'ERR_UNSUPPORTED_TOKENIZER', 'added_tokens[0].lstrip');
   });
 
