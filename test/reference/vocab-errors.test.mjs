@@ -188,7 +188,6 @@ describe('malformed tokenizer.json', () => {
     fails({ ...good(), pre_tokenizer: null }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer', 'ByteLevel');
     const split = { type: 'Split', pattern: { Regex: '\\s*' }, behavior: 'Isolated', invert: false };
     fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [split, { type: 'Digits', individual_digits: true }, { type: 'ByteLevel', use_regex: false }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].pattern', 'empty string');
-    fails({ ...good(), added_tokens: [{ id: 3, content: '<s>', lstrip: true }] }, 'ERR_UNSUPPORTED_TOKENIZER', 'added_tokens[0].lstrip');
   });
 
   it('names the key of a malformed vocabulary or merges entry', () => {
