@@ -121,7 +121,7 @@ export function buildPacked(build: PackedBuild): BuiltEncoding {
   return assemble({ ...build, specialTokens }, program, blobHasEveryByte(blob), () => {});
 }
 
-function assemble(build: PackedBuild, program: ReturnType<typeof compilePattern> | undefined, everyByte: boolean, nameDuplicates: () => void): BuiltEncoding {
+function assemble(build: PackedBuild, program: ReturnType<typeof compilePattern> | PreTokenizerSequence | undefined, everyByte: boolean, nameDuplicates: () => void): BuiltEncoding {
   const { name, pattern, blob, specialTokens, semantics } = build;
   const family = knownFamily(pattern);
   const texts = Object.keys(specialTokens);

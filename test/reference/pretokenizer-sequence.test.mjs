@@ -196,4 +196,19 @@ describe('encodings with these pre-tokenizers equal Hugging Face', async () => {
       expect(error?.code).toBe('ERR_UNSUPPORTED_TOKENIZER');
     }
   });
+
+  it('refuses to save an encoding whose pre-tokenizer runs as steps, naming why', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const enc = Encoding.fromTokenizerJson({ ...base, pre_tokenizer: CONFIGS['DeepSeek-V3 style'] });
+    let error;
+    try {
+      enc.save(path.join(mkdtempSync(path.join(tmpdir(), 'turbotoken-seq-')), 'x.ttenc'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.code).toBe('ERR_UNSUPPORTED_TOKENIZER');
+    expect(error.message).toContain('sequence of steps');
+  });
 });
