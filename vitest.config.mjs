@@ -25,6 +25,8 @@ const timing = [
 ];
 // Once, on the native addon only:
 const nativeOnly = [
+  // The WebAssembly build runs the same matcher; RegExp over every code point is the cost.
+  'test/reference/pattern-dfa-every-code-point.test.mjs',
   // They pick backends themselves, in child processes with their own environment.
   'test/api/backend-selection.test.mjs',
   'test/api/backend-fallback-warning.test.mjs',

@@ -6,6 +6,7 @@ import type { NativeEncodingHandle } from './backend-contract';
 import { native } from './native';
 import { FAMILY_CODE, knownFamily, type PatternKind } from './pattern';
 import { compilePattern } from './pattern-program';
+import type { PreTokenizerSequence } from './pretokenizer-sequence';
 import { nfcFirst, PatternHandle, syncOnly } from './regexp-handle';
 import { blobHasEveryByte, blobWhereRank, findDuplicateBytes, packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
 
@@ -32,6 +33,8 @@ export interface SplitSemantics {
   nfc: boolean;
   /** Added tokens found in the text as given, not in the normalized text (normalized: false). */
   rawTokens: readonly string[];
+  /** Pre-tokenizer steps that one pattern cannot express; when given, `pattern` only names them. */
+  sequence?: PreTokenizerSequence;
 }
 
 export interface BuiltEncoding {
@@ -98,8 +101,9 @@ export function buildCustomEncoding(options: unknown, semantics?: SplitSemantics
   const name = checkString(opts.name, 'name');
   const pattern = checkString(opts.pattern, 'pattern');
   if (opts.ranks === undefined) throw typeError('The "ranks" option is required');
-  const family = knownFamily(pattern);
-  const program = family ? undefined : compilePattern(pattern); // refuse a bad pattern before reading files
+  const sequence = semantics?.sequence;
+  const family = sequence ? undefined : knownFamily(pattern);
+  const program = sequence ?? (family ? undefined : compilePattern(pattern)); // refuse a bad pattern before reading files
   const entries = readRanks(opts.ranks as RanksInput);
   const { blob, whereRank } = packVocabulary(entries);
   const specialTokens = readSpecials(opts.specialTokens, whereRank);
@@ -117,7 +121,7 @@ export function buildPacked(build: PackedBuild): BuiltEncoding {
   return assemble({ ...build, specialTokens }, program, blobHasEveryByte(blob), () => {});
 }
 
-function assemble(build: PackedBuild, program: ReturnType<typeof compilePattern> | undefined, everyByte: boolean, nameDuplicates: () => void): BuiltEncoding {
+function assemble(build: PackedBuild, program: ReturnType<typeof compilePattern> | PreTokenizerSequence | undefined, everyByte: boolean, nameDuplicates: () => void): BuiltEncoding {
   const { name, pattern, blob, specialTokens, semantics } = build;
   const family = knownFamily(pattern);
   const texts = Object.keys(specialTokens);

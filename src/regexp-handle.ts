@@ -8,6 +8,7 @@ import { concatArrays, joinIds } from './bytes';
 import { TurbotokenError } from './errors';
 import { findMatches } from './pattern-matcher';
 import type { PatternProgram } from './pattern-program';
+import type { PreTokenizerSequence } from './pretokenizer-sequence';
 
 const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -32,14 +33,14 @@ function specialFinder(names: string[]): RegExp | null {
 
 export class PatternHandle implements NativeEncodingHandle {
   readonly #inner: NativeEncodingHandle;
-  readonly #program: PatternProgram;
+  readonly #program: PatternProgram | PreTokenizerSequence;
   readonly #specials: string[];
   readonly #specialIds: number[];
   readonly #finders = new Map<string, RegExp | null>();
   readonly #keepGaps: boolean;
 
   /** keepGaps: text between matches is a piece too (Hugging Face's Split "Isolated"); else dropped, as tiktoken does. */
-  constructor(inner: NativeEncodingHandle, program: PatternProgram, specials: string[], specialIds: number[], keepGaps = false) {
+  constructor(inner: NativeEncodingHandle, program: PatternProgram | PreTokenizerSequence, specials: string[], specialIds: number[], keepGaps = false) {
     this.#keepGaps = keepGaps;
     this.#inner = inner;
     this.#program = program;
@@ -86,6 +87,10 @@ export class PatternHandle implements NativeEncodingHandle {
   #ordinary(segment: string): Uint32Array {
     if (segment === '') return new Uint32Array(0);
     const bytes = Buffer.from(segment, 'utf8');
+    if ('pieces' in this.#program) {
+      const pieces = this.#program.pieces(bytes);
+      return this.#inner.encodePieces(pieces.bytes, pieces.ends);
+    }
     const bounds = findMatches(this.#program, bytes);
     if (this.#keepGaps) {
       const ends: number[] = [];
@@ -129,6 +134,9 @@ export class PatternHandle implements NativeEncodingHandle {
   }
 
   encodeWithOffsets(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): { tokens: Uint32Array; offsets: Uint32Array; byteOffsets: Uint32Array } {
+    if ('keepsText' in this.#program && !this.#program.keepsText) {
+      throw new TurbotokenError('encodeWithOffsets is not available for this tokenizer.json: its pre-tokenizer removes or adds text, so tokens have no place in the input', 'ERR_UNSUPPORTED_TOKENIZER');
+    }
     const tokens = this.encode(text, allowed, disallowed);
     return { tokens, ...offsetsOf(Buffer.from(wellFormed(text), 'utf8'), tokens, this.#inner) };
   }

@@ -52,6 +52,9 @@ export function savedBytes(origin: SavedOrigin): Uint8Array {
     header = { kind: 'shipped', name: origin.shipped };
   } else {
     const { name, pattern, specialTokens, semantics } = origin.packed;
+    // A pre-tokenizer sequence is not in the saved format yet: refused rather than saved as a
+    // pattern that would not load.
+    if (semantics?.sequence) throw new TurbotokenError(`Cannot save ${quote(name)}: its tokenizer.json pre-tokenizer runs as a sequence of steps (${shorten(pattern)}), which saved encodings do not hold yet`, 'ERR_UNSUPPORTED_TOKENIZER');
     blob = origin.packed.blob;
     // Pairs, not an object: a special token may be named "__proto__".
     const chat = origin.chat && { templates: [...origin.chat.templates], specialTokens: origin.chat.specialTokens };

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkText, isUint8Array, quote, shorten, type ReadOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
-import { GPT2_PATTERN } from './safe-cut';
+import { readPreTokenizer } from './pretokenizer-sequence';
 import type { EncodingOptions, SplitSemantics } from './custom-encoding';
 import type { AddedTokenRule } from './added-token-split';
 import type { NativeEncodingHandle } from './backend-contract';
@@ -127,48 +127,6 @@ function checkModel(given: unknown, source: string): Json {
   if (!isObject(model.vocab)) throw malformed(source, 'model.vocab', 'missing or not an object');
   if (!Array.isArray(model.merges)) throw malformed(source, 'model.merges', 'missing or not an array');
   return model;
-}
-
-/** The pattern and whether gaps between matches are pieces, from the pre_tokenizer. */
-function splitPattern(pre: unknown, source: string): { pattern: string; keepGaps: boolean } {
-  const steps: [Json, string][] = [];
-  if (isObject(pre)) pre = fields(pre);
-  if (isObject(pre) && pre.type === 'Sequence') {
-    if (!Array.isArray(pre.pretokenizers)) throw malformed(source, 'pre_tokenizer.pretokenizers', 'missing or not an array');
-    pre.pretokenizers.forEach((p, k) => steps.push([p as Json, `pre_tokenizer.pretokenizers[${k}]`]));
-  } else if (isObject(pre)) {
-    steps.push([pre, 'pre_tokenizer']);
-  } else {
-    throw unsupported(source, 'pre_tokenizer', 'a byte-level model needs a ByteLevel pre-tokenizer; there is none');
-  }
-  let pattern: string | undefined;
-  let byteLevel = false;
-  const setPattern = (p: string, key: string) => {
-    if (pattern !== undefined) throw unsupported(source, key, 'a second splitting step (only one Split or ByteLevel with use_regex) is not supported');
-    pattern = p;
-  };
-  for (const [given, key] of steps) {
-    if (!isObject(given)) throw malformed(source, key, 'not an object');
-    const step = fields(given);
-    if (step.type === 'ByteLevel') {
-      if (step.add_prefix_space === true) throw unsupported(source, `${key}.add_prefix_space`, 'true is not supported (set it to false)');
-      if (step.use_regex !== false) setPattern(GPT2_PATTERN, `${key}.use_regex`);
-      byteLevel = true;
-    } else if (step.type === 'Split') {
-      if (byteLevel) throw unsupported(source, key, 'a Split after ByteLevel is not supported');
-      if (step.behavior !== 'Isolated') throw unsupported(source, `${key}.behavior`, `${quote(step.behavior)} is not supported (only "Isolated")`);
-      if (step.invert === true) throw unsupported(source, `${key}.invert`, 'true is not supported');
-      const p = isObject(step.pattern) ? fields(step.pattern) : step.pattern;
-      if (isObject(p) && typeof p.Regex === 'string') setPattern(p.Regex, `${key}.pattern`);
-      else if (isObject(p) && typeof p.String === 'string') setPattern(p.String.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), `${key}.pattern`);
-      else throw malformed(source, `${key}.pattern`, 'expected {"Regex": "..."} or {"String": "..."}');
-    } else {
-      throw unsupported(source, `${key}.type`, `the pre-tokenizer ${quote(step.type)} is not supported (only ByteLevel, Split and a Sequence of them)`);
-    }
-  }
-  if (!byteLevel) throw unsupported(source, 'pre_tokenizer', 'a byte-level model needs a ByteLevel pre-tokenizer; there is none');
-  if (pattern === undefined) throw unsupported(source, 'pre_tokenizer', 'no splitting step (a Split, or ByteLevel with use_regex)');
-  return { pattern, keepGaps: true };
 }
 
 function checkNormalizer(given: unknown, source: string): boolean {
@@ -314,7 +272,9 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
   }
   const model = checkModel(json.model, source);
   const nfc = checkNormalizer(json.normalizer, source);
-  const { pattern, keepGaps } = splitPattern(json.pre_tokenizer, source);
+  const plan = readPreTokenizer(json.pre_tokenizer, source, isObject, fields);
+  const pattern = 'sequence' in plan ? plan.sequence.describe() : plan.pattern;
+  const sequence = 'sequence' in plan ? plan.sequence : undefined;
   const vocab = model.vocab as Json;
   checkMerges(model.merges as unknown[], vocab, source);
   const added = readAddedTokens(json.added_tokens, source);
@@ -341,5 +301,5 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
     specialTokens[t.content] = t.id;
   });
   const rawTokens = added.filter((t) => !t.normalized).map((t) => t.content);
-  return { options: { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens }, semantics: { keepGaps, nfc, rawTokens }, added: { postProcessor, flagged: added.some((t) => t.lstrip || t.rstrip || t.singleWord) ? added : [] } };
+  return { options: { name: (options.name as string | undefined) ?? name, pattern, ranks, specialTokens }, semantics: { keepGaps: true, nfc, rawTokens, sequence }, added: { postProcessor, flagged: added.some((t) => t.lstrip || t.rstrip || t.singleWord) ? added : [] } };
 }

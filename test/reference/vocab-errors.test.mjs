@@ -181,12 +181,13 @@ describe('malformed tokenizer.json', () => {
 
   it('refuses normalizers other than NFC and unsupported pre-tokenizers, naming the key', () => {
     fails({ ...good(), normalizer: { type: 'Lowercase' } }, 'ERR_UNSUPPORTED_TOKENIZER', 'normalizer', 'Lowercase');
-    fails({ ...good(), pre_tokenizer: { type: 'Whitespace' } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.type', 'Whitespace');
-    fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Digits' }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].type');
-    fails({ ...good(), pre_tokenizer: { type: 'ByteLevel', add_prefix_space: true } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.add_prefix_space');
+    fails({ ...good(), pre_tokenizer: { type: 'Metaspace' } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.type', 'Metaspace');
+    fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'UnicodeScripts' }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].type');
+    fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'ByteLevel' }, { type: 'ByteLevel' }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[1]', 'second ByteLevel');
+    fails({ ...good(), pre_tokenizer: { type: 'Digits', individual_digits: true } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer', 'ByteLevel');
     fails({ ...good(), pre_tokenizer: null }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer', 'ByteLevel');
-    const split = { type: 'Split', pattern: { Regex: '\\S+' }, behavior: 'Removed', invert: false };
-    fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [split, { type: 'ByteLevel', use_regex: false }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].behavior');
+    const split = { type: 'Split', pattern: { Regex: '\\s*' }, behavior: 'Isolated', invert: false };
+    fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [split, { type: 'Digits', individual_digits: true }, { type: 'ByteLevel', use_regex: false }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].pattern', 'empty string');
   });
 
   it('names the key of a malformed vocabulary or merges entry', () => {

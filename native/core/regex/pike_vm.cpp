@@ -1,69 +1,21 @@
 #include "regex/pike_vm.h"
 
 #include <algorithm>
+#include <memory>
+
+#include "regex/lazy_dfa.h"
+#include "regex/utf8_read.h"
 
 namespace turbotoken {
 namespace regex {
 namespace {
 
-constexpr uint32_t kReplacement = 0xFFFD;
-constexpr uint32_t kNone = 0xFFFFFFFFu;  // no code point (before the start, after the end)
+// Texts shorter than this run on the VM alone.
+constexpr size_t kDfaMinText = 256;
 
-inline bool is_cont(uint8_t b) { return (b & 0xC0) == 0x80; }
-
-// The code point at text[pos] and its length; ill-formed or truncated sequences read as U+FFFD
-// one byte long (the text is well-formed when it comes from the JS side; this keeps a hostile
-// caller in bounds).
-inline uint32_t decode_at(const uint8_t* t, size_t n, size_t pos, size_t* len) {
-  uint8_t b = t[pos];
-  *len = 1;
-  if (b < 0x80) return b;
-  if (b >= 0xC2 && b <= 0xDF) {
-    if (pos + 1 < n && is_cont(t[pos + 1])) {
-      *len = 2;
-      return (uint32_t(b & 0x1F) << 6) | (t[pos + 1] & 0x3F);
-    }
-    return kReplacement;
-  }
-  if (b >= 0xE0 && b <= 0xEF) {
-    if (pos + 2 < n && is_cont(t[pos + 1]) && is_cont(t[pos + 2])) {
-      uint32_t cp = (uint32_t(b & 0x0F) << 12) | (uint32_t(t[pos + 1] & 0x3F) << 6) | (t[pos + 2] & 0x3F);
-      if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
-        *len = 3;
-        return cp;
-      }
-    }
-    return kReplacement;
-  }
-  if (b >= 0xF0 && b <= 0xF4) {
-    if (pos + 3 < n && is_cont(t[pos + 1]) && is_cont(t[pos + 2]) && is_cont(t[pos + 3])) {
-      uint32_t cp = (uint32_t(b & 0x07) << 18) | (uint32_t(t[pos + 1] & 0x3F) << 12) |
-                    (uint32_t(t[pos + 2] & 0x3F) << 6) | (t[pos + 3] & 0x3F);
-      if (cp >= 0x10000 && cp <= 0x10FFFF) {
-        *len = 4;
-        return cp;
-      }
-    }
-    return kReplacement;
-  }
-  return kReplacement;
-}
-
-// The code point that ends at text[pos) (kNone at the start), read the way decode_at reads
-// forward: the longest well-formed sequence ending there, else one U+FFFD byte.
-inline uint32_t decode_before(const uint8_t* t, size_t n, size_t pos) {
-  if (pos == 0) return kNone;
-  for (size_t back = 2; back <= 4 && back <= pos; back++) {
-    if (is_cont(t[pos - back + 1]) && !is_cont(t[pos - back])) {
-      size_t len = 0;
-      uint32_t cp = decode_at(t, n, pos - back, &len);
-      if (len == back) return cp;
-      break;
-    }
-    if (!is_cont(t[pos - back + 1])) break;
-  }
-  return t[pos - 1] < 0x80 ? t[pos - 1] : kReplacement;
-}
+using utf8_read::decode_at;
+using utf8_read::decode_before;
+using utf8_read::kNone;
 
 bool has_set(Op op) {
   return op == Op::kClass || op == Op::kNextIn || op == Op::kNextNotIn || op == Op::kPrevIn ||
@@ -330,8 +282,43 @@ bool find_matches(const Program& program, const uint8_t* text, size_t size,
                   std::vector<uint32_t>& bounds) {
   if (size > 0xFFFFFFFFu || program.code().empty()) return false;
   Vm vm(program, text, size);
+  // The DFA's classes and states cost more to set up than a short text takes on the VM.
+  std::unique_ptr<LazyDfa> dfa;
+  if (size >= kDfaMinText) {
+    dfa.reset(new LazyDfa(program));
+    if (!dfa->usable()) dfa.reset();
+  }
   size_t pos = 0, start = 0, end = 0;
-  while (pos <= size && vm.find(pos, &start, &end)) {
+  // Where the DFA ran out of reach, the VM alone goes on up to where it stopped reading: the VM's
+  // dead-state memo keeps its searches linear there, where the DFA would read the same stretch
+  // again from every position.
+  size_t vm_until = 0;
+  while (pos <= size) {
+    if (dfa && pos >= vm_until) {
+      // Where no non-empty match can start, only empty ones can, and they add no piece.
+      size_t q = pos, len = 0;
+      while (q < size) {
+        if (dfa->may_start(decode_at(text, size, q, &len))) break;
+        q += len;
+      }
+      if (q >= size) break;
+      size_t e = q;
+      LazyDfa::Result r = dfa->match_at(text, size, q, &e);
+      if (r == LazyDfa::Result::kMatch && e > q) {
+        bounds.push_back(uint32_t(q));
+        bounds.push_back(uint32_t(e));
+        pos = e;
+        continue;
+      }
+      if (r != LazyDfa::Result::kGiveUp) {
+        pos = q + len;
+        continue;
+      }
+      if (dfa->full()) dfa.reset();
+      vm_until = e;
+      pos = q;  // the VM finds this match
+    }
+    if (!vm.find(pos, &start, &end)) break;
     if (end == start) {
       // An empty match adds no piece; the next search starts a code point further on.
       if (end >= size) break;

@@ -53,6 +53,7 @@ class Program {
   ProgramStatus load(const uint32_t* words, size_t count);
   bool contains(const Instruction& in, uint32_t cp) const;
   const std::vector<Instruction>& code() const { return code_; }
+  const std::vector<uint32_t>& ranges() const { return ranges_; }
 
  private:
   std::vector<Instruction> code_;
