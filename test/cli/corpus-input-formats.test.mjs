@@ -75,7 +75,7 @@ beforeAll(async () => {
   put('table.csv', table(',', '\r\n'));
   put('table.tsv', table('\t', '\n'));
   put('table.csv.gz', gzipSync(table(',', '\n')));
-  put('story-gzipped.txt', gzipSync(story)); // a .gz renamed: read by its content
+  put('story-part-00001', gzipSync(story)); // a name that says nothing: read by its content
   expect(runIn(['corpus', 'plain', '-o', 'plain.bin', '--threads', '1', '-q']).stderr).toBe('');
   const run = runIn(['corpus', 'formats', '-o', 'formats.bin', '--threads', '2', '-q']);
   expect(run.stderr).toBe('');
@@ -93,8 +93,8 @@ describe('every format gives the ids of the plain .jsonl', () => {
     expect(formats[name]).toEqual(plain['docs.jsonl']);
   });
 
-  it('a gzip file named .txt is decompressed, by its content', () => {
-    expect(formats['story-gzipped.txt']).toEqual(plain['story.txt']);
+  it('a gzip file whose name has no extension is decompressed, by its content', () => {
+    expect(formats['story-part-00001']).toEqual(plain['story.txt']);
   });
 
   it('the Parquet files have several row groups, dictionary pages and nulls', async () => {
@@ -138,7 +138,7 @@ describe('count and encode read the same inputs', () => {
     for (const name of ['gzip.jsonl.gz', 'multi.jsonl.gz', 'zstd.jsonl.zst', 'hyparquet-writer.parquet', 'parquet-wasm.parquet', 'table.csv', 'table.tsv', 'table.csv.gz']) {
       expect([name, counts[name]]).toEqual([name, total]);
     }
-    expect(counts['story-gzipped.txt']).toBe(enc.count(story.toString('utf8'), { disallowedSpecial: [] }));
+    expect(counts['story-part-00001']).toBe(enc.count(story.toString('utf8'), { disallowedSpecial: [] }));
   });
 
   it('encode prints one line of ids per document of a structured file', () => {
@@ -157,6 +157,8 @@ describe('bad inputs fail, name the file and leave no output', () => {
     const put = (name, bytes) => writeFileSync(path.join(bad, name), bytes);
     put('truncated.jsonl.zst', zstd.subarray(0, 30000));
     put('truncated.jsonl.gz', gzipSync(jsonl).subarray(0, 20000));
+    put('renamed.txt', gzipSync(story));
+    put('renamed.jsonl', zstd);
     copyFileSync(path.join(dir, 'formats', 'parquet-wasm.parquet'), path.join(bad, 'docs.parquet'));
     // A zip archive: one stored entry (local header, data, central directory, end record).
     const name = Buffer.from('docs.jsonl');
@@ -177,6 +179,8 @@ describe('bad inputs fail, name the file and leave no output', () => {
   const cases = [
     ['a truncated .zst', ['bad/truncated.jsonl.zst'], 'bad/truncated.jsonl.zst: corrupt or truncated zstd data'],
     ['a truncated .gz', ['bad/truncated.jsonl.gz'], 'bad/truncated.jsonl.gz: corrupt or truncated gzip data'],
+    ['a .gz renamed to .txt', ['bad/renamed.txt'], 'bad/renamed.txt: named as uncompressed text but holds gzip-compressed data; rename it to renamed.txt.gz'],
+    ['a .zst renamed to .jsonl', ['bad/renamed.jsonl'], 'bad/renamed.jsonl: named as uncompressed text but holds zstd-compressed data; rename it to renamed.jsonl.zst'],
     ['a Parquet file without the field', ['bad/docs.parquet', '--field', 'body'], 'bad/docs.parquet: no column "body" (columns: "id", "text")'],
     ['a Parquet column that is not text', ['bad/docs.parquet', '--field', 'id'], 'bad/docs.parquet: column "id" is INT32, not a string column'],
     ['a zip archive', ['bad/docs.zip'], 'bad/docs.zip: looks like a zip archive, not text'],

@@ -1,7 +1,10 @@
 // What an input is, by content first and by name second: the first bytes say whether it is
-// gzip, zstd or Parquet (read as such whatever its name), or a zip archive, an image, an
-// executable or other binary data (refused: tokenized as text it would be garbage that only a
-// warning about invalid UTF-8 betrays). The name then says how to read the text inside:
+// gzip, zstd or Parquet, or a zip archive, an image, an executable or other binary data (refused:
+// tokenized as text it would be garbage that only a warning about invalid UTF-8 betrays). A name
+// that says plain text (.txt, .jsonl, .csv, ... without .gz or .zst) on compressed bytes is
+// refused too: the file is not what its name says (a rename gone wrong, a download saved under
+// the wrong name), and guessing would hide it. Names that say nothing (no extension, .part-00001,
+// stdin) are read by content. The name then says how to read the text inside:
 // NAME.jsonl[.gz|.zst] as JSON lines, .csv/.tsv as a table with a header row, else plain text.
 import { CliError } from '../options';
 import { firstInvalidUtf8 } from '../utf8';
@@ -79,6 +82,16 @@ export function formatByName(path: string): Format {
   return 'text';
 }
 
+// Extensions that promise uncompressed text.
+const PLAIN_SUFFIX = /\.(txt|text|md|jsonl|ndjson|json|csv|tsv|tab)$/i;
+
+/** Refuses compressed bytes under a name that promises plain text. */
+export function checkNameAgrees(path: string, compression: Compression | undefined): void {
+  if (!compression || isDescriptorPath(path) || COMPRESSION_SUFFIX.test(path) || !PLAIN_SUFFIX.test(path)) return;
+  const suffix = compression === 'gzip' ? '.gz' : '.zst';
+  throw new CliError(`${path}: named as uncompressed text but holds ${compression}-compressed data; rename it to ${path.replace(/^.*\//, '')}${suffix} or decompress it`);
+}
+
 export function refuseBinary(path: string, what: string): CliError {
   return new CliError(`${path}: looks like ${what}, not text; turbotoken reads text, JSONL, CSV/TSV and Parquet files, plain or compressed with gzip or zstd`);
 }
@@ -93,6 +106,7 @@ export function detectKind(path: string, head: Uint8Array): InputKind {
     if (found.compression) throw new CliError(`${path}: a ${found.compression}-compressed Parquet file; Parquet compresses its own pages: decompress the file first`);
     throw new CliError(`${path}: named Parquet but does not start with PAR1: not a Parquet file (or a truncated one)`);
   }
+  checkNameAgrees(path, found.compression);
   return { compression: found.compression, format };
 }
 

@@ -12,7 +12,7 @@ import { type DocumentSink, fileChunks, type InputFile, readJsonlChunks, readJso
 import { CliError } from '../options';
 import { Utf8Checker } from '../utf8';
 import { invalidUtf8Error } from '../text-input';
-import { checkInner, type Compression, formatOfStream, refuseBinary, sniff, SNIFF_BYTES } from './detect';
+import { checkInner, checkNameAgrees, type Compression, formatOfStream, refuseBinary, sniff, SNIFF_BYTES } from './detect';
 import { readParquetDocuments } from './parquet';
 
 /** Reads the documents of `file` that belong to the byte range [lo, hi) of the concatenated inputs. */
@@ -43,6 +43,7 @@ async function readStream(file: InputFile, index: number, settings: ReadSettings
   if (found.parquet) throw new CliError(`${displayPath(file.path)}: Parquet is read by row group and needs a regular file, not a pipe`);
   let chunks: AsyncIterable<Uint8Array> = rest;
   let inner = head;
+  checkNameAgrees(file.path, found.compression);
   if (found.compression) {
     const [innerHead, innerRest] = await peek(decompress(rest, found.compression, displayPath(file.path)));
     checkInner(displayPath(file.path), found.compression, innerHead);
