@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../../bin/turbotoken.js', import.meta.url));
 
 /** { status, stdout, stderr } of `turbotoken ...args`; `input` goes to stdin. */
-export function cli(args, { input, cwd } = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { input, cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+export function cli(args, { input, cwd, env } = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { input, cwd, env: env && { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 << 20 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

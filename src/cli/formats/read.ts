@@ -3,9 +3,7 @@
 // as they are read (never whole in memory); CSV/TSV rows (the --field column); Parquet row group
 // by row group (the --field column, nulls skipped); stdin and pipes read once, front to back.
 import { createReadStream } from 'node:fs';
-import { Readable, type Transform } from 'node:stream';
-import * as zlib from 'node:zlib';
-import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
 import { type DocumentSink, fileChunks, type InputFile, readJsonlChunks, readJsonlDocuments, type ReadSettings, readTextChunks, readTextDocument } from '../corpus-input';
@@ -13,6 +11,7 @@ import { CliError } from '../options';
 import { Utf8Checker } from '../utf8';
 import { invalidUtf8Error } from '../text-input';
 import { checkInner, checkNameAgrees, type Compression, formatOfStream, refuseBinary, sniff, SNIFF_BYTES } from './detect';
+import { decompress } from './decompress';
 import { readParquetDocuments } from './parquet';
 
 /** Reads the documents of `file` that belong to the byte range [lo, hi) of the concatenated inputs. */
@@ -102,69 +101,6 @@ async function* checkedInner(path: string, compression: Compression, chunks: Asy
   const [head, all] = await peek(chunks);
   checkInner(path, compression, head);
   yield* all;
-}
-
-/** The decompressed bytes of `chunks`: gzip (every member of a multi-member file) or zstd (every frame). */
-export async function* decompress(chunks: AsyncIterable<Uint8Array>, compression: Compression, path: string): AsyncGenerator<Uint8Array> {
-  if (compression === 'gzip') yield* gunzip(chunks, path);
-  else yield* unzstd(chunks, path);
-}
-
-// Node's own zstd (22.15 and later) where there is one: native, several times fzstd's speed.
-const nativeZstd = (zlib as { createZstdDecompress?: (options?: object) => Transform }).createZstdDecompress;
-
-async function* gunzip(chunks: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array> {
-  yield* zlibStream(chunks, createGunzip({ chunkSize: 256 * 1024 }), `${path}: corrupt or truncated gzip data`);
-}
-
-async function* zlibStream(chunks: AsyncIterable<Uint8Array>, inflate: Transform, failure: string): AsyncGenerator<Uint8Array> {
-  const source = Readable.from(chunks, { objectMode: false });
-  source.on('error', (error) => inflate.destroy(error));
-  source.pipe(inflate);
-  try {
-    for await (const chunk of inflate) yield chunk as Buffer;
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`${failure} (${(error as Error).message})`);
-  } finally {
-    source.destroy();
-    inflate.destroy();
-  }
-}
-
-// Else fzstd, pure JavaScript (Node 20's zlib has no zstd), which installs without a compiler:
-// about 135 MB/s of output here once compiled by V8, so at one thread it adds some 15-30% to the
-// CPU time of a run (bench/results/cli-formats.md).
-async function* unzstd(chunks: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array> {
-  if (nativeZstd) return yield* zlibStream(chunks, nativeZstd({ chunkSize: 256 * 1024 }), `${path}: corrupt or truncated zstd data`);
-  const { Decompress } = await import('fzstd');
-  let out: Uint8Array[] = [];
-  const decoder = new Decompress((data) => {
-    if (data.length) out.push(data);
-  });
-  const fail = (error: unknown) => new CliError(`${path}: corrupt or truncated zstd data (${(error as Error).message || 'unexpected end of data'})`);
-  // Small pieces bound what one push can produce (a block is at most 128 KB of output).
-  const PIECE = 64 * 1024;
-  for await (const chunk of chunks) {
-    for (let at = 0; at < chunk.length; at += PIECE) {
-      try {
-        decoder.push(chunk.subarray(at, Math.min(chunk.length, at + PIECE)));
-      } catch (error) {
-        throw fail(error);
-      }
-      if (out.length) {
-        const ready = out;
-        out = [];
-        yield* ready;
-      }
-    }
-  }
-  try {
-    decoder.push(new Uint8Array(0), true);
-  } catch (error) {
-    throw fail(error);
-  }
-  yield* out;
 }
 
 type CsvParser = NodeJS.WritableStream & AsyncIterable<Record<string, unknown>> & { destroy(error?: Error): void };
