@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { asArgumentError, checkFlag, checkIterable, checkString, quote, readArgument, readOptions, shorten, type ReadOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
+import { isObject, jsonText, parseJsonObject, type Json, type JsonFileKind } from './tokenizer-json-read';
 
 /** A tokenizer_config.json: a path, its text (starting with "{"), its bytes, or the parsed object. */
 export type TokenizerConfigInput = string | Uint8Array | Record<string, unknown>;
@@ -33,7 +34,6 @@ export interface ChatTemplateOptions {
 }
 
 type TemplateOptions = ReadOptions<'chatTemplate'>;
-type Json = Record<string, unknown>;
 
 // transformers' SPECIAL_TOKENS_ATTRIBUTES, in its order.
 const SPECIAL_ATTRIBUTES = ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_token', 'cls_token', 'mask_token', 'additional_special_tokens'];
@@ -43,50 +43,22 @@ function invalid(source: string, key: string, what: string): TurbotokenError {
   return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_INVALID_TOKENIZER_CONFIG');
 }
 
-function isPlainObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
-}
 
 // A token in tokenizer_config.json is its text or an AddedToken object ({"content": ...}).
 function tokenText(v: unknown, source: string, key: string): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') return v;
-  if (isPlainObject(v) && typeof v.content === 'string') return v.content;
+  if (isObject(v) && typeof v.content === 'string') return v.content;
   throw invalid(source, key, `expected a string or {"content": string}; got ${quote(v)}`);
 }
 
-function readConfigInput(input: TokenizerConfigInput): { json: Json; source: string } {
-  if (isPlainObject(input)) return { json: toPlain(input, 'config', invalidArg) as Json, source: '<config>' };
-  let text: string;
-  let source: string;
-  if (input instanceof Uint8Array) {
-    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-    source = '<config buffer>';
-  } else if (typeof input === 'string' && input.trimStart().startsWith('{')) {
-    text = input;
-    source = '<config text>';
-  } else if (typeof input === 'string') {
-    source = input;
-    try {
-      text = readFileSync(input, 'utf8');
-    } catch (cause) {
-      throw new TurbotokenError(`Cannot read ${quote(input, 200)}: ${shorten(String((cause as Error).message))}`, 'ERR_INVALID_TOKENIZER_CONFIG');
-    }
-  } else {
-    throw typeError('The "config" option must be a path, the JSON text of a tokenizer_config.json, its bytes or the parsed object');
-  }
-  return parseConfig(text, source);
-}
+const CONFIG_JSON: JsonFileKind = { bytes: '<config buffer>', text: '<config text>', code: 'ERR_INVALID_TOKENIZER_CONFIG' };
 
-function parseConfig(text: string, source: string): { json: Json; source: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw invalid(source, '(file)', `not valid JSON: ${shorten(String((cause as Error).message))}`);
-  }
-  if (!isPlainObject(json)) throw invalid(source, '(file)', 'the top level must be an object');
-  return { json: Object.assign(Object.create(null) as Json, json), source };
+function readConfigInput(input: TokenizerConfigInput): { json: Json; source: string } {
+  if (isObject(input)) return { json: toPlain(input, 'config', invalidArg) as Json, source: '<config>' };
+  const file = jsonText(input, CONFIG_JSON);
+  if (!file) throw typeError('The "config" option must be a path, the JSON text of a tokenizer_config.json, its bytes or the parsed object');
+  return { json: parseJsonObject(file.text, file.source, CONFIG_JSON.code), source: file.source };
 }
 
 /** The chat templates and special tokens of a tokenizer_config.json. */
@@ -99,16 +71,16 @@ export function readTokenizerConfig(input: TokenizerConfigInput): ChatTemplateCo
     templates.set('default', given);
   } else if (Array.isArray(given)) {
     given.forEach((entry, k) => {
-      if (!isPlainObject(entry) || typeof entry.name !== 'string' || typeof entry.template !== 'string') throw invalid(source, `chat_template[${k}]`, 'expected {"name": string, "template": string}');
+      if (!isObject(entry) || typeof entry.name !== 'string' || typeof entry.template !== 'string') throw invalid(source, `chat_template[${k}]`, 'expected {"name": string, "template": string}');
       templates.set(entry.name, entry.template);
     });
   } else if (given !== undefined && given !== null) {
     throw invalid(source, 'chat_template', 'expected a string or a list of {"name", "template"}');
   }
   const specialTokens: Record<string, string | string[]> = Object.create(null);
-  const extra = isPlainObject(json.extra_special_tokens) ? Object.keys(json.extra_special_tokens) : [];
+  const extra = isObject(json.extra_special_tokens) ? Object.keys(json.extra_special_tokens) : [];
   for (const name of [...SPECIAL_ATTRIBUTES, ...extra]) {
-    const value = json[name] ?? (isPlainObject(json.extra_special_tokens) ? json.extra_special_tokens[name] : undefined);
+    const value = json[name] ?? (isObject(json.extra_special_tokens) ? json.extra_special_tokens[name] : undefined);
     if (name === 'additional_special_tokens') {
       if (value === undefined || value === null) continue;
       if (!Array.isArray(value)) throw invalid(source, name, 'expected a list');
@@ -138,7 +110,7 @@ export function pretrainedFiles(dir: string): { tokenizer: string; config: Recor
     }
   };
   const configText = read('tokenizer_config.json');
-  let config: Json | undefined = configText === undefined ? undefined : parseConfig(configText, file('tokenizer_config.json')).json;
+  let config: Json | undefined = configText === undefined ? undefined : parseJsonObject(configText, file('tokenizer_config.json'), CONFIG_JSON.code);
   const template = read('chat_template.jinja');
   if (template !== undefined) config = Object.assign(Object.create(null) as Json, config, { chat_template: template });
   return { tokenizer: file('tokenizer.json'), config };

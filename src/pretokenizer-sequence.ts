@@ -10,6 +10,7 @@ import { findMatches } from './pattern-matcher';
 import { compilePattern, type PatternProgram } from './pattern-program';
 import { GPT2_PATTERN } from './safe-cut';
 import { HF_DIGITS, HF_PUNCTUATION } from './hf-char-classes';
+import { fields, isObject, malformed, unsupported, type Json } from './tokenizer-json-read';
 
 export type SplitBehavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'MergedWithNext' | 'Contiguous';
 
@@ -37,14 +38,6 @@ const DIGIT = rangeClass(HF_DIGITS);
 const PUNCTUATION = rangeClass(HF_PUNCTUATION);
 const WHITESPACE_CHAR = '\\s';
 const WHITESPACE_WORDS = '\\w+|[^\\w\\s]+';
-
-function unsupported(source: string, key: string, what: string): TurbotokenError {
-  return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_UNSUPPORTED_TOKENIZER');
-}
-
-function malformed(source: string, key: string, what: string): TurbotokenError {
-  return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_INVALID_VOCABULARY');
-}
 
 /**
  * Whether the program can match without reading a character (assertions taken as true, so a
@@ -88,14 +81,11 @@ function readBehavior(value: unknown, source: string, key: string): SplitBehavio
   throw malformed(source, key, `expected one of ${BEHAVIORS.map((b) => `"${b}"`).join(', ')}; got ${JSON.stringify(value) ?? String(value)}`);
 }
 
-type Json = Record<string, unknown>;
-
 /**
  * One pre-tokenizer of a tokenizer.json (not a Sequence) as a step, or an error naming the key
  * that cannot be reproduced. `step` holds the object's own fields only.
  */
 export function readStep(step: Json, source: string, key: string): PreTokenizerStep {
-  const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
   switch (step.type) {
     case 'ByteLevel':
       for (const flag of ['add_prefix_space', 'use_regex'] as const) {
@@ -103,7 +93,7 @@ export function readStep(step: Json, source: string, key: string): PreTokenizerS
       }
       return { kind: 'byteLevel', key, addPrefixSpace: step.add_prefix_space === true, useRegex: step.use_regex !== false };
     case 'Split': {
-      const p = isObject(step.pattern) ? Object.assign(Object.create(null) as Json, step.pattern) : step.pattern;
+      const p = isObject(step.pattern) ? fields(step.pattern) : step.pattern;
       let pattern: string;
       if (isObject(p) && typeof p.Regex === 'string') pattern = p.Regex;
       else if (isObject(p) && typeof p.String === 'string') pattern = p.String.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
@@ -309,7 +299,7 @@ export type PreTokenizerPlan = { pattern: string; keepGaps: true } | { sequence:
  * The pre_tokenizer of a byte-level model as a plan. It must hold exactly one ByteLevel step (the
  * model's vocabulary is in ByteLevel's characters); Sequences may nest.
  */
-export function readPreTokenizer(pre: unknown, source: string, isObject: (v: unknown) => v is Json, fields: (v: Json) => Json): PreTokenizerPlan {
+export function readPreTokenizer(pre: unknown, source: string): PreTokenizerPlan {
   const steps: PreTokenizerStep[] = [];
   const collect = (given: unknown, key: string, depth: number) => {
     if (!isObject(given)) throw malformed(source, key, 'not an object');

@@ -10,30 +10,7 @@ import type { NativeEncodingHandle } from './backend-contract';
 import { bindingError } from './binding-errors';
 import { TurbotokenError } from './errors';
 import { createMergeList, type MergeListHandle } from './merge-list';
-
-type Json = Record<string, unknown>;
-
-function unsupported(source: string, key: string, what: string): TurbotokenError {
-  return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_UNSUPPORTED_TOKENIZER');
-}
-
-function malformed(source: string, key: string, what: string): TurbotokenError {
-  return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_INVALID_VOCABULARY');
-}
-
-function isObject(v: unknown): v is Json {
-  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return false;
-  try {
-    return !Array.isArray(v);
-  } catch {
-    return false; // a revoked Proxy
-  }
-}
-
-// Own fields only, each getter run once (see tokenizer-json.ts).
-function fields(v: Json): Json {
-  return Object.assign(Object.create(null) as Json, v);
-}
+import { fields, isObject, malformed, unsupported, type Json } from './tokenizer-json-read';
 
 function typesIn(step: unknown, list: string): string[] {
   if (!isObject(step)) return [];
@@ -81,15 +58,25 @@ function oneChar(value: unknown, source: string, key: string): string {
 
 const NORMAL_FORMS: Record<string, 'NFC' | 'NFD' | 'NFKC' | 'NFKD'> = { NFC: 'NFC', NFD: 'NFD', NFKC: 'NFKC', NFKD: 'NFKD' };
 
-function readNormalizer(given: unknown, source: string, key = 'normalizer'): Normalize | null {
+// A step's own fields; null for no step.
+function stepFields(given: unknown, source: string, key: string): Json | null {
   if (given === null || given === undefined) return null;
   if (!isObject(given)) throw malformed(source, key, 'not an object');
-  const n = fields(given);
-  if (n.type === 'Sequence') {
-    if (!Array.isArray(n.normalizers)) throw malformed(source, `${key}.normalizers`, 'missing or not an array');
-    const steps = n.normalizers.map((s, k) => readNormalizer(s, source, `${key}.normalizers[${k}]`)).filter((s): s is Normalize => s !== null);
-    return (s) => steps.reduce((t, step) => step(t), s);
-  }
+  return fields(given);
+}
+
+// A Sequence's steps (the array under `list`) run one after another; a null step does nothing.
+function sequence<T>(step: Json, list: string, source: string, key: string, read: (given: unknown, source: string, key: string) => ((x: T) => T) | null): (x: T) => T {
+  const given = step[list];
+  if (!Array.isArray(given)) throw malformed(source, `${key}.${list}`, 'missing or not an array');
+  const steps = given.map((s, k) => read(s, source, `${key}.${list}[${k}]`)).filter((s): s is (x: T) => T => s !== null);
+  return (x) => steps.reduce((y, run) => run(y), x);
+}
+
+function readNormalizer(given: unknown, source: string, key = 'normalizer'): Normalize | null {
+  const n = stepFields(given, source, key);
+  if (!n) return null;
+  if (n.type === 'Sequence') return sequence(n, 'normalizers', source, key, readNormalizer);
   if (n.type === 'Prepend') {
     if (typeof n.prepend !== 'string') throw malformed(source, `${key}.prepend`, 'expected a string');
     const prepend = n.prepend;
@@ -162,14 +149,9 @@ function literalMatches(literal: string): (s: string) => number[] {
 }
 
 function readPreTokenizer(given: unknown, source: string, key = 'pre_tokenizer'): PreTokenize | null {
-  if (given === null || given === undefined) return null;
-  if (!isObject(given)) throw malformed(source, key, 'not an object');
-  const p = fields(given);
-  if (p.type === 'Sequence') {
-    if (!Array.isArray(p.pretokenizers)) throw malformed(source, `${key}.pretokenizers`, 'missing or not an array');
-    const steps = p.pretokenizers.map((s, k) => readPreTokenizer(s, source, `${key}.pretokenizers[${k}]`)).filter((s): s is PreTokenize => s !== null);
-    return (pieces) => steps.reduce((list, step) => step(list), pieces);
-  }
+  const p = stepFields(given, source, key);
+  if (!p) return null;
+  if (p.type === 'Sequence') return sequence(p, 'pretokenizers', source, key, readPreTokenizer);
   if (p.type === 'Split') {
     const literal = stringPattern(p.pattern, source, `${key}.pattern`);
     if (typeof p.behavior !== 'string' || !BEHAVIORS.includes(p.behavior)) throw malformed(source, `${key}.behavior`, `expected one of ${BEHAVIORS.join(', ')}; got ${quote(p.behavior)}`);
@@ -229,15 +211,11 @@ function isValidUtf8(bytes: number[]): boolean {
 }
 
 function readDecoder(given: unknown, source: string, key = 'decoder'): DecodeStep | null {
-  if (given === null || given === undefined) return null;
-  if (!isObject(given)) throw malformed(source, key, 'not an object');
-  const d = fields(given);
+  const d = stepFields(given, source, key);
+  if (!d) return null;
   switch (d.type) {
-    case 'Sequence': {
-      if (!Array.isArray(d.decoders)) throw malformed(source, `${key}.decoders`, 'missing or not an array');
-      const steps = d.decoders.map((s, k) => readDecoder(s, source, `${key}.decoders[${k}]`)).filter((s): s is DecodeStep => s !== null);
-      return (tokens) => steps.reduce((t, step) => step(t), tokens);
-    }
+    case 'Sequence':
+      return sequence(d, 'decoders', source, key, readDecoder);
     case 'Replace': {
       const pattern = stringPattern(d.pattern, source, `${key}.pattern`);
       if (typeof d.content !== 'string') throw malformed(source, `${key}.content`, 'expected a string');

@@ -2,15 +2,15 @@
 // Llama 3, Qwen2 style) as EncodingOptions. Token ids become ranks, so merging follows id order,
 // as tiktoken does; docs/encoding.md says when that equals the merges list's order. Anything this
 // cannot reproduce exactly is refused with an error naming the key.
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkText, isUint8Array, quote, shorten, type ReadOptions } from './args';
+import { quote, type ReadOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
 import { readPreTokenizer } from './pretokenizer-sequence';
 import type { EncodingOptions, SplitSemantics } from './custom-encoding';
 import type { AddedTokenRule } from './added-token-split';
 import type { NativeEncodingHandle } from './backend-contract';
 import { buildSentencePiece, isSentencePieceJson } from './sentencepiece';
+import { fields, isObject, jsonText, malformed, parseJsonObject, unsupported, type Json, type JsonFileKind } from './tokenizer-json-read';
 
 /** A path, the file's text (starting with "{"), its bytes, or the parsed object. */
 export type TokenizerJsonInput = string | Uint8Array | Record<string, unknown>;
@@ -25,28 +25,6 @@ export interface HfAddedTokens {
   flagged: AddedTokenRule[];
 }
 
-type Json = Record<string, unknown>;
-
-function unsupported(source: string, key: string, what: string): TurbotokenError {
-  return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_UNSUPPORTED_TOKENIZER');
-}
-
-function malformed(source: string, key: string, what: string): TurbotokenError {
-  return new TurbotokenError(`${source}: ${key}: ${what}`, 'ERR_INVALID_VOCABULARY');
-}
-
-function isObject(v: unknown): v is Json {
-  if (v === null || typeof v !== 'object' || isUint8Array(v)) return false;
-  try {
-    return !Array.isArray(v);
-  } catch {
-    return false; // a revoked Proxy
-  }
-}
-
-// An object of the file read once into one without a prototype: its own fields only (a key set
-// on Object.prototype, e.g. "added_tokens" or "normalizer", must not count as the file's), each
-// getter run once.
 // A value as JSON for a message, cut short; what JSON cannot show (a BigInt, a cycle) by its type.
 function shortJson(v: unknown): string {
   let json: string | undefined;
@@ -58,11 +36,6 @@ function shortJson(v: unknown): string {
   if (json === undefined) return quote(v);
   return json.length > 80 ? `${json.slice(0, 80)}… (${json.length} characters)` : json;
 }
-
-function fields(v: Json): Json {
-  return Object.assign(Object.create(null) as Json, v);
-}
-
 
 /** GPT-2's reversible map from bytes to printable characters, as a table from character code
  * (all below 0x144) to byte, -1 for characters outside the alphabet. */
@@ -76,35 +49,13 @@ function byteLevelDecoder(): Int16Array {
   return table;
 }
 
+const TOKENIZER_JSON: JsonFileKind = { bytes: '<buffer>', text: '<text>', code: 'ERR_INVALID_VOCABULARY' };
+
 function readInput(input: TokenizerJsonInput): { json: Json; source: string; name: string } {
   if (isObject(input)) return { json: fields(input), source: '<object>', name: 'tokenizer' };
-  let text: string;
-  let source: string;
-  if (isUint8Array(input)) {
-    const bytes = checkText(input) as Uint8Array;
-    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
-    source = '<buffer>';
-  } else if (typeof input === 'string' && input.trimStart().startsWith('{')) {
-    text = input;
-    source = '<text>';
-  } else if (typeof input === 'string') {
-    source = input;
-    try {
-      text = readFileSync(input, 'utf8');
-    } catch (cause) {
-      throw new TurbotokenError(`Cannot read ${quote(input, 200)}: ${shorten(String((cause as Error).message))}`, 'ERR_INVALID_VOCABULARY');
-    }
-  } else {
-    throw typeError('Encoding.fromTokenizerJson takes a path, the JSON text, its bytes or the parsed object');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw malformed(source, '(file)', `not valid JSON: ${shorten(String((cause as Error).message))}`);
-  }
-  if (!isObject(json)) throw malformed(source, '(file)', 'the top level must be an object');
-  return { json: fields(json), source, name: nameOf(source) };
+  const file = jsonText(input, TOKENIZER_JSON);
+  if (!file) throw typeError('Encoding.fromTokenizerJson takes a path, the JSON text, its bytes or the parsed object');
+  return { json: parseJsonObject(file.text, file.source, TOKENIZER_JSON.code), source: file.source, name: nameOf(file.source) };
 }
 
 function nameOf(source: string): string {
@@ -272,7 +223,7 @@ export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, opti
   }
   const model = checkModel(json.model, source);
   const nfc = checkNormalizer(json.normalizer, source);
-  const plan = readPreTokenizer(json.pre_tokenizer, source, isObject, fields);
+  const plan = readPreTokenizer(json.pre_tokenizer, source);
   const pattern = 'sequence' in plan ? plan.sequence.describe() : plan.pattern;
   const sequence = 'sequence' in plan ? plan.sequence : undefined;
   const vocab = model.vocab as Json;
