@@ -6,7 +6,7 @@
 // of these flags take this path: without them the core's own search gives the same ids, faster.
 import type { NativeEncodingHandle } from './backend-contract';
 import { concatArrays } from './bytes';
-import { TurbotokenError } from './errors';
+import { encodedInJs } from './regexp-handle';
 
 export interface AddedTokenRule {
   id: number;
@@ -115,20 +115,5 @@ export function hfAddedTokenHandle(inner: NativeEncodingHandle, rules: AddedToke
     findMatches(text, sets.raw, (split) => (typeof split === 'number' ? emit(split) : findMatches(norm(split), sets.normalized, emit)));
     return concatArrays(Uint32Array, parts);
   };
-  return {
-    encode,
-    count: (t, a, d) => encode(t, a, d).length,
-    encodePrefix: (t, a, d, m) => encode(t, a, d).slice(0, m),
-    countUpTo: (t, a, d) => encode(t, a, d).length,
-    encodeWithOffsets: () => {
-      throw new TurbotokenError('encodeWithOffsets is not available for a tokenizer.json whose added tokens strip whitespace or match single words only: the whitespace they take has no token', 'ERR_UNSUPPORTED_TOKENIZER');
-    },
-    safeCuts: () => new Uint32Array(0),
-    decode: (ids) => inner.decode(ids),
-    decodeBytes: (ids) => inner.decodeBytes(ids),
-    tokenBytes: (id) => inner.tokenBytes(id),
-    singleToken: (b) => inner.singleToken(b),
-    info: () => inner.info(),
-    encodePieces: (b, e) => inner.encodePieces(b, e),
-  };
+  return encodedInJs(inner, encode, 'encodeWithOffsets is not available for a tokenizer.json whose added tokens strip whitespace or match single words only: the whitespace they take has no token');
 }

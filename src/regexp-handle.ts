@@ -264,6 +264,16 @@ export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] =
     if (last < whole.length) add(inner.encode(whole.slice(last).normalize('NFC'), cachedNormalized, d) as Uint32Array);
     return concatArrays(Uint32Array, parts);
   };
+  return encodedInJs(inner, encode, 'encodeWithOffsets is not available for a tokenizer.json with an NFC normalizer: offsets into the normalized text would not match the input');
+}
+
+/**
+ * `inner` with its encoding replaced by `encode`, which works on the text in JavaScript before or
+ * around inner's: every count and prefix comes from it, offsets are refused with `noOffsets` (the
+ * text the core sees is not the input), and there are no safe cuts to split the text at. Decoding
+ * is inner's, synchronous only (the addon's async and batch jobs would encode without `encode`).
+ */
+export function encodedInJs(inner: NativeEncodingHandle, encode: (t: string | Uint8Array, a: Uint8Array | null, d: Uint8Array | null) => Uint32Array, noOffsets: string): NativeEncodingHandle {
   return {
     ...syncOnly(inner),
     setOutputBuffer: undefined,
@@ -272,7 +282,7 @@ export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] =
     encodePrefix: (t, a, d, m) => encode(t, a, d).slice(0, m),
     countUpTo: (t, a, d) => encode(t, a, d).length,
     encodeWithOffsets: () => {
-      throw new TurbotokenError('encodeWithOffsets is not available for a tokenizer.json with an NFC normalizer: offsets into the normalized text would not match the input', 'ERR_UNSUPPORTED_TOKENIZER');
+      throw new TurbotokenError(noOffsets, 'ERR_UNSUPPORTED_TOKENIZER');
     },
     safeCuts: () => new Uint32Array(0),
   };
