@@ -2,21 +2,18 @@
 // and Parquet, --threads 1 and 2; writes bench/results/cli-formats.md. Checks that every run
 // writes the same ids as the plain .jsonl run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { arg } from './args.mjs';
+import { KINDS, median, npmOnlyCorpus, root, timeCorpus } from './cli-run.mjs';
 
 const require = createRequire(import.meta.url);
-const root = fileURLToPath(new URL('..', import.meta.url));
 const targetMb = Number(arg('mb', 50));
 const runs = Number(arg('runs', 3));
 const encoding = arg('encoding', 'cl100k_base');
-const KINDS = ['prose', 'code', 'email', 'multilingual'];
-const corpus = path.join(root, 'corpus', 'npm-only');
-if (!existsSync(path.join(corpus, 'prose.txt'))) execFileSync(process.execPath, ['scripts/build-corpus.mjs', '--npm-only'], { cwd: root, stdio: 'inherit' });
+const corpus = npmOnlyCorpus();
 
 // Documents of about 4 KB, cut at paragraph ends.
 const texts = [];
@@ -51,23 +48,13 @@ try {
   inputs.parquet = path.join(work, 'in', 'docs.parquet');
   writeFileSync(inputs.parquet, Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: texts, type: 'STRING' }], rowGroupSize: 4096 })));
 
-  // CPU seconds (all threads) from GNU time when installed: on a loaded machine wall time
-  // mostly measures the other processes; CPU time shows what each format costs.
-  const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-  const run = (file, threads, out) => {
-    const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', file, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
-    const started = process.hrtime.bigint();
-    const result = TIME
-      ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
-      : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`turbotoken corpus ${file} --threads ${threads} failed (${result.status}): ${result.stderr}`);
-    const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
-    (cpus[`${path.basename(out, '.bin')}`] ??= []).push(cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN);
-    return Number(process.hrtime.bigint() - started) / 1e9;
-  };
   const cpus = {};
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const seconds = {};
+  const run = (file, threads, out) => {
+    const timed = timeCorpus(file, encoding, threads, out);
+    (cpus[`${path.basename(out, '.bin')}`] ??= []).push(timed.cpu);
+    return timed.seconds;
+  };
   // Interleaved, so that a change of load touches every format alike.
   for (let r = 0; r < runs; r++) {
     for (const [name, file] of Object.entries(inputs)) {

@@ -9,26 +9,22 @@
 // the zstd command) and Parquet (hyparquet-writer, snappy), at --threads 1 and 2. MB/s are of
 // the .jsonl bytes for every format, so that the rates compare the same work.
 //   node bench/cli.mjs --formats [--mb 50] [--runs 3] [--encoding cl100k_base]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { arg } from './args.mjs';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const targetMb = Number(arg('mb', 200));
-const runs = Number(arg('runs', 3));
-const encoding = arg('encoding', 'cl100k_base');
-const KINDS = ['prose', 'code', 'email', 'multilingual'];
-
-const corpus = path.join(root, 'corpus', 'npm-only');
-if (!existsSync(path.join(corpus, 'prose.txt'))) execFileSync(process.execPath, ['scripts/build-corpus.mjs', '--npm-only'], { cwd: root, stdio: 'inherit' });
+import { KINDS, median, npmOnlyCorpus, root, timeCorpus } from './cli-run.mjs';
 
 if (process.argv.includes('--formats')) {
   await import('./cli-formats.mjs');
   process.exit(0);
 }
+
+const targetMb = Number(arg('mb', 200));
+const runs = Number(arg('runs', 3));
+const encoding = arg('encoding', 'cl100k_base');
+const corpus = npmOnlyCorpus();
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'turbotoken-cli-bench-'));
 const input = path.join(work, 'input');
@@ -44,23 +40,11 @@ for (let copy = 0; bytes < targetMb * 1e6; copy++) {
   }
 }
 
-// CPU seconds (all threads) come from GNU time when installed: on a shared machine they show
-// whether the threads did extra work, which wall time alone cannot.
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-
 function run(threads, out) {
-  const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
-  const started = process.hrtime.bigint();
-  const result = TIME
-    ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
-    : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`turbotoken corpus --threads ${threads} failed (${result.status}): ${result.stderr ?? ''}`);
-  const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
-  return { rate: bytes / 1e6 / seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
+  const { seconds, cpu } = timeCorpus(input, encoding, threads, out);
+  return { rate: bytes / 1e6 / seconds, cpu };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rates = { 1: [], 2: [] };
 const cpus = { 1: [], 2: [] };
 try {

