@@ -1,10 +1,7 @@
-// turbotoken/js-tiktoken/ranks/<name>: a built-in encoding's ranks in js-tiktoken's shape, for
-// new Tiktoken(ranks) from turbotoken/js-tiktoken/lite (or turbotoken/js-tiktoken).
-declare const encoder: {
-  /** gpt2, r50k_base and p50k_base only, as in js-tiktoken. */
-  explicit_n_vocab?: number;
-  pat_str: string;
-  special_tokens: Record<string, number>;
-  bpe_ranks: string;
-};
+// The "import" condition's types of turbotoken/js-tiktoken/ranks/<name> (js-tiktoken-ranks.d.ts):
+// the same default export, declared here because from a CommonJS declaration file an import's
+// default would be the whole module.
+import type { TiktokenBPE } from '../dist/cjs/compat/js-tiktoken-lite.js';
+
+declare const encoder: TiktokenBPE & { explicit_n_vocab?: number };
 export default encoder;
