@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { arg } from './args.mjs';
-import { KINDS, median, npmOnlyCorpus, root, timeCorpus } from './cli-run.mjs';
+import { KINDS, median, npmOnlyCorpus, timeCorpus, writeResult } from './cli-run.mjs';
 
 const require = createRequire(import.meta.url);
 const targetMb = Number(arg('mb', 50));
@@ -77,7 +77,7 @@ try {
     const extraCpu = (threads) => `${((cpu(threads) / median(cpus[`jsonl-${threads}`]) - 1) * 100).toFixed(0)}%`;
     return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} |`;
   });
-  const table = [
+  writeResult('cli-formats.md', [
     '# turbotoken corpus: input formats',
     '',
     `Written by \`node bench/cli.mjs --formats\` (${new Date().toISOString().slice(0, 10)}): ${texts.length.toLocaleString('en-US')} documents (${(jsonlBytes / 1e6).toFixed(0)} MB of .jsonl, ` +
@@ -89,9 +89,7 @@ try {
     '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-  ].join('\n');
-  writeFileSync(path.join(root, 'bench', 'results', 'cli-formats.md'), table);
-  console.log(table);
+  ]);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // What the `turbotoken corpus` benchmarks (bench/cli.mjs, bench/cli-formats.mjs) share: the
 // npm-only corpus they read (built on first use; corpus/ is not committed) and one timed run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,4 +33,11 @@ export function timeCorpus(input, encoding, threads, out) {
   if (result.status !== 0) throw new Error(`turbotoken corpus ${input} --threads ${threads} failed (${result.status}): ${result.stderr}`);
   const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
   return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
+}
+
+/** Writes bench/results/NAME (the lines of a Markdown page) and prints it. */
+export function writeResult(name, lines) {
+  const page = lines.join('\n');
+  writeFileSync(path.join(root, 'bench', 'results', name), page);
+  console.log(page);
 }

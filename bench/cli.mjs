@@ -10,11 +10,11 @@
 // the .jsonl bytes for every format, so that the rates compare the same work.
 //   node bench/cli.mjs --formats [--mb 50] [--runs 3] [--encoding cl100k_base]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { arg } from './args.mjs';
-import { KINDS, median, npmOnlyCorpus, root, timeCorpus } from './cli-run.mjs';
+import { KINDS, median, npmOnlyCorpus, timeCorpus, writeResult } from './cli-run.mjs';
 
 if (process.argv.includes('--formats')) {
   await import('./cli-formats.mjs');
@@ -62,7 +62,7 @@ try {
   const two = median(rates[2]);
   const cores = os.availableParallelism();
   const load = os.loadavg()[0].toFixed(1);
-  const table = [
+  writeResult('cli.md', [
     '# turbotoken corpus: --threads 1 vs 2',
     '',
     `Written by \`node bench/cli.mjs\` (${new Date().toISOString().slice(0, 10)}): ${(bytes / 1e6).toFixed(0)} MB in ${files} plain-text files (the npm-only corpus, copied), ` +
@@ -76,9 +76,7 @@ try {
     '',
     `Speed-up with 2 threads: **${(two / one).toFixed(2)}x**.`,
     '',
-  ].join('\n');
-  writeFileSync(path.join(root, 'bench', 'results', 'cli.md'), table);
-  console.log(table);
+  ]);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
