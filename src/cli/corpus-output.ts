@@ -239,23 +239,23 @@ export function createTemporaries(out: string): { bin: TempFile; idx: TempFile; 
   return { bin, idx, json };
 }
 
-export class CorpusWriter implements OutputWriter {
-  readonly #files: { bin: TempFile; idx: TempFile; json: TempFile };
-  readonly #dtype: Dtype;
-  readonly #fs: OutputFs;
+/**
+ * What both layouts' writers share: the three temporaries, the ids of the .bin file (flat
+ * little-endian, 2 bytes each when `narrow`, else 4) gathered into writes of about FLUSH_BYTES
+ * (documents of a few tokens would otherwise cost a system call each), and the document count.
+ */
+export abstract class IdsWriter implements OutputWriter {
+  protected readonly files: { bin: TempFile; idx: TempFile; json: TempFile };
+  readonly #narrow: boolean;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
-  #index = new BigUint64Array(INDEX_ENTRIES);
-  #indexUsed = 0;
   #tokens = 0;
   #documents = 0;
-  #lastOffset = 0;
+  #documentStart = 0;
 
-  constructor(out: string, dtype: Dtype, fs: OutputFs = realFs) {
-    this.#dtype = dtype;
-    this.#fs = fs;
-    this.#files = createTemporaries(out);
-    this.#offset(0);
+  constructor(out: string, narrow: boolean) {
+    this.files = createTemporaries(out);
+    this.#narrow = narrow;
   }
 
   get tokens(): number {
@@ -267,23 +267,56 @@ export class CorpusWriter implements OutputWriter {
   }
 
   get documentTokens(): number {
-    return this.#tokens - this.#lastOffset;
+    return this.#tokens - this.#documentStart;
   }
 
   writeIds(ids: Uint32Array): void {
     if (ids.length === 0) return;
-    const typed = this.#dtype === 'uint16' ? new Uint16Array(ids) : ids;
-    const bytes = new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
-    this.#pending.push(BIG_ENDIAN ? swapped(bytes, this.#dtype) : bytes);
+    const typed = this.#narrow ? new Uint16Array(ids) : ids;
+    const bytes = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
+    this.#pending.push(BIG_ENDIAN ? (this.#narrow ? Buffer.from(bytes).swap16() : Buffer.from(bytes).swap32()) : bytes);
     this.#pendingBytes += bytes.length;
     this.#tokens += ids.length;
-    if (this.#pendingBytes >= FLUSH_BYTES) this.#flushIds();
+    if (this.#pendingBytes >= FLUSH_BYTES) this.flushIds();
   }
 
   endDocument(): void {
+    this.documentEnded(this.documentTokens);
     this.#documents++;
-    this.#lastOffset = this.#tokens;
-    this.#offset(this.#tokens);
+    this.#documentStart = this.#tokens;
+  }
+
+  abstract commit(header: object): void;
+
+  /** Removes whatever was written. Safe to call more than once. */
+  abort(): void {
+    for (const file of Object.values(this.files)) file.remove();
+  }
+
+  /** The layout's index entry for a document of `length` tokens (this.documents not yet counting it). */
+  protected abstract documentEnded(length: number): void;
+
+  protected flushIds(): void {
+    if (this.#pendingBytes === 0) return;
+    this.files.bin.write([Buffer.concat(this.#pending, this.#pendingBytes)]);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+}
+
+export class CorpusWriter extends IdsWriter {
+  readonly #fs: OutputFs;
+  #index = new BigUint64Array(INDEX_ENTRIES);
+  #indexUsed = 0;
+
+  constructor(out: string, dtype: Dtype, fs: OutputFs = realFs) {
+    super(out, dtype === 'uint16');
+    this.#fs = fs;
+    this.#offset(0);
+  }
+
+  protected documentEnded(): void {
+    this.#offset(this.tokens);
   }
 
   /**
@@ -291,14 +324,9 @@ export class CorpusWriter implements OutputWriter {
    * renames .bin, .idx, then .json into place.
    */
   commit(header: object): void {
-    this.#flushIds();
+    this.flushIds();
     this.#flushIndex();
-    commitTemporaries(this.#files, header, this.#fs);
-  }
-
-  /** Removes whatever was written. Safe to call more than once. */
-  abort(): void {
-    for (const file of Object.values(this.#files)) file.remove();
+    commitTemporaries(this.files, header, this.#fs);
   }
 
   #offset(value: number): void {
@@ -306,22 +334,10 @@ export class CorpusWriter implements OutputWriter {
     if (this.#indexUsed === INDEX_ENTRIES) this.#flushIndex();
   }
 
-  #flushIds(): void {
-    // One write: documents of a few tokens would otherwise cost a system call each.
-    this.#files.bin.write([Buffer.concat(this.#pending, this.#pendingBytes)]);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-  }
-
   #flushIndex(): void {
     const entries = this.#index.subarray(0, this.#indexUsed);
     const bytes = new Uint8Array(entries.buffer, entries.byteOffset, entries.byteLength).slice();
-    this.#files.idx.write([BIG_ENDIAN ? Buffer.from(bytes.buffer).swap64() : bytes]);
+    this.files.idx.write([BIG_ENDIAN ? Buffer.from(bytes.buffer).swap64() : bytes]);
     this.#indexUsed = 0;
   }
-}
-
-function swapped(bytes: Uint8Array, dtype: Dtype): Uint8Array {
-  const copy = Buffer.from(bytes);
-  return dtype === 'uint16' ? copy.swap16() : copy.swap32();
 }

@@ -9,7 +9,7 @@
 // (PREFIX.json) and the temporaries-then-rename commit are the same as the turbotoken layout's
 // (corpus-output.ts); Megatron reads only .bin and .idx.
 import { CliError } from './options';
-import { commitTemporaries, createTemporaries, type OutputWriter, type TempFile } from './corpus-output';
+import { commitTemporaries, IdsWriter, type TempFile } from './corpus-output';
 
 export const MEGATRON_MAGIC = Buffer.from('MMIDIDX\0\0', 'latin1');
 export const MEGATRON_HEADER_BYTES = 34;
@@ -19,7 +19,6 @@ const CODES: Record<MegatronDtype, number> = { uint16: 8, int32: 4 };
 const INT32_MAX = 0x7fffffff;
 const CHUNK = 1 << 16;
 const FLUSH_BYTES = 4 << 20;
-const isBigEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 0;
 
 /** Megatron's DType.optimal_dtype: uint16 below 65,500 ids, else int32; ids that int32 cannot hold are refused. */
 export function megatronDtype(nVocab: number, encodingName: string): MegatronDtype {
@@ -108,67 +107,36 @@ export class MegatronIndexWriter {
 }
 
 /** The turbotoken corpus pipeline's writer for --format megatron. */
-export class MegatronWriter implements OutputWriter {
-  readonly #files: ReturnType<typeof createTemporaries>;
+export class MegatronWriter extends IdsWriter {
   readonly #dtype: MegatronDtype;
-  #pending: Uint8Array[] = [];
-  #pendingBytes = 0;
   // Tokens of each document, in chunks: the index needs the counts before the arrays.
   readonly #chunks: Uint32Array[] = [];
-  #documents = 0;
   #sequences = 0;
-  #tokens = 0;
-  #documentStart = 0;
 
   constructor(out: string, dtype: MegatronDtype) {
+    // int32 ids are written as uint32: they are below 2^31 (megatronDtype).
+    super(out, dtype === 'uint16');
     this.#dtype = dtype;
-    this.#files = createTemporaries(out);
-  }
-
-  get tokens(): number {
-    return this.#tokens;
-  }
-
-  get documents(): number {
-    return this.#documents;
   }
 
   get sequences(): number {
     return this.#sequences;
   }
 
-  get documentTokens(): number {
-    return this.#tokens - this.#documentStart;
-  }
-
-  writeIds(ids: Uint32Array): void {
-    if (ids.length === 0) return;
-    const typed = this.#dtype === 'uint16' ? new Uint16Array(ids) : ids;
-    const bytes = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
-    // Megatron's files are little-endian whatever machine reads them.
-    this.#pending.push(isBigEndian ? (this.#dtype === 'uint16' ? Buffer.from(bytes).swap16() : Buffer.from(bytes).swap32()) : bytes);
-    this.#pendingBytes += bytes.length;
-    this.#tokens += ids.length;
-    if (this.#pendingBytes >= FLUSH_BYTES) this.#flushIds();
-  }
-
-  endDocument(): void {
-    const length = this.documentTokens;
+  protected documentEnded(length: number): void {
     if (length > INT32_MAX) throw new CliError(`a document of ${length} tokens: Megatron's index holds at most ${INT32_MAX} per document (int32); use --format turbotoken`);
-    const slot = this.#documents % CHUNK;
+    const slot = this.documents % CHUNK;
     if (slot === 0) this.#chunks.push(new Uint32Array(CHUNK));
     this.#chunks[this.#chunks.length - 1][slot] = length;
-    this.#documents++;
     if (length > 0) this.#sequences++;
-    this.#documentStart = this.#tokens;
   }
 
   commit(header: object): void {
-    this.#flushIds();
-    const index = new MegatronIndexWriter(this.#files.idx);
-    index.bytes(megatronHeader(this.#dtype, this.#sequences, this.#documents));
+    this.flushIds();
+    const index = new MegatronIndexWriter(this.files.idx);
+    index.bytes(megatronHeader(this.#dtype, this.#sequences, this.documents));
     const each = (visit: (length: number) => void) => {
-      for (let i = 0; i < this.#documents; i++) visit(this.#chunks[Math.floor(i / CHUNK)][i % CHUNK]);
+      for (let i = 0; i < this.documents; i++) visit(this.#chunks[Math.floor(i / CHUNK)][i % CHUNK]);
     };
     each((length) => length > 0 && index.int32(length));
     const width = megatronWidth(this.#dtype);
@@ -182,17 +150,6 @@ export class MegatronWriter implements OutputWriter {
     index.int64(0);
     each((length) => index.int64(length > 0 ? ++sequence : sequence));
     index.finish();
-    commitTemporaries(this.#files, header);
-  }
-
-  abort(): void {
-    for (const file of Object.values(this.#files)) file.remove();
-  }
-
-  #flushIds(): void {
-    if (this.#pendingBytes === 0) return;
-    this.#files.bin.write([Buffer.concat(this.#pending, this.#pendingBytes)]);
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    commitTemporaries(this.files, header);
   }
 }
