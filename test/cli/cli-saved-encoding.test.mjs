@@ -5,25 +5,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
-import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { cli, documents, readCorpus, tempDir } from '../support/cli.mjs';
+import { expectCliIds, THINK_ID, THINK_TEXT, thinkTokenizerJson } from '../support/cli-tokenizer-file.mjs';
 
 const dir = tempDir('turbotoken-cli-saved-');
-const json = tokenizerJsonFor(getEncoding('r50k_base'), { maxRank: 3000 });
-json.added_tokens = [{ id: 3000, content: '<think>', special: false, normalized: false, lstrip: false, rstrip: false, single_word: false }];
-const enc = Encoding.fromTokenizerJson(json);
+const enc = Encoding.fromTokenizerJson(thinkTokenizerJson());
 const file = path.join(dir, 'saved.ttenc');
 enc.save(file);
-const text = 'Hello <think>world</think> and more text, 12345!\n';
+const text = THINK_TEXT;
 
 describe('turbotoken --tokenizer SAVED_FILE', () => {
   it('encode, count and decode give the saved encoding\'s ids', () => {
     const ids = [...enc.encode(text)];
-    expect(ids).toContain(3000);
-    const out = cli(['encode', '--tokenizer', file], { input: text });
-    expect(out.stderr).toBe('');
-    expect(out.stdout.trim().split(' ').map(Number)).toEqual(ids);
-    expect(cli(['count', '--tokenizer', file], { input: text }).stdout.trim()).toBe(String(ids.length));
+    expect(ids).toContain(THINK_ID);
+    const out = expectCliIds(['--tokenizer', file], text, ids);
     expect(cli(['decode', '--tokenizer', file], { input: out.stdout }).stdout).toBe(text);
   });
 

@@ -4,26 +4,22 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Encoding, getEncoding } from '../../index.mjs';
-import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
+import { Encoding } from '../../index.mjs';
 import { cli, documents, readCorpus, tempDir } from '../support/cli.mjs';
+import { expectCliIds, THINK_ID, THINK_TEXT, thinkTokenizerJson } from '../support/cli-tokenizer-file.mjs';
 
 const dir = tempDir('turbotoken-cli-tokenizer-');
-const json = tokenizerJsonFor(getEncoding('r50k_base'), { maxRank: 3000 });
-json.added_tokens = [{ id: 3000, content: '<think>', special: false, normalized: false, lstrip: false, rstrip: false, single_word: false }];
+const json = thinkTokenizerJson();
 const file = path.join(dir, 'tokenizer.json');
 writeFileSync(file, JSON.stringify(json));
 const enc = Encoding.fromTokenizerJson(file);
-const text = 'Hello <think>world</think> and more text, 12345!\n';
+const text = THINK_TEXT;
 
 describe('turbotoken --tokenizer FILE', () => {
   it('encode and count give the library\'s ids, added tokens as ids by default', () => {
     const ids = [...enc.encode(text)];
-    expect(ids).toContain(3000);
-    const out = cli(['encode', '--tokenizer', file], { input: text });
-    expect(out.stderr).toBe('');
-    expect(out.stdout.trim().split(' ').map(Number)).toEqual(ids);
-    expect(cli(['count', '--tokenizer', file], { input: text }).stdout.trim()).toBe(String(ids.length));
+    expect(ids).toContain(THINK_ID);
+    expectCliIds(['--tokenizer', file], text, ids);
     // And not the default o200k_base's.
     expect(cli(['encode'], { input: 'Hello' }).stdout.trim()).not.toBe(cli(['encode', '--tokenizer', file], { input: 'Hello' }).stdout.trim());
   });
