@@ -2,45 +2,10 @@
 // from 256 bytes on, with the Pike VM where a search gives up) against JavaScript's RegExp running
 // the same translated pattern: random patterns of the dialect on long random strings, the
 // give-up paths, and the Qwen3 and DeepSeek-V3 patterns on every code point in several contexts.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { randomPattern, randomSubject } from '../support/random-pattern.mjs';
 import { rng } from '../support/random-text.mjs';
-
-const require = createRequire(import.meta.url);
-const { compilePattern } = require('../../dist/cjs/pattern-program.js');
-const { findMatches } = require('../../dist/cjs/pattern-matcher.js');
-const { translatePattern } = require('../../dist/cjs/pattern.js');
-
-/** RegExp's non-empty matches as [start, end) UTF-8 offsets, as the RegExp path finds them. */
-function regexpMatches(re, text) {
-  const out = [];
-  re.lastIndex = 0;
-  let bytes = 0;
-  let upTo = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0] === '') {
-      re.lastIndex += (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
-      continue;
-    }
-    bytes += Buffer.byteLength(text.slice(upTo, m.index), 'utf8');
-    const length = Buffer.byteLength(m[0], 'utf8');
-    out.push(bytes, bytes + length);
-    bytes += length;
-    upTo = m.index + m[0].length;
-  }
-  return out;
-}
-
-function firstDifference(pattern, text) {
-  const ours = findMatches(compilePattern(pattern), Buffer.from(text, 'utf8'));
-  const theirs = regexpMatches(translatePattern(pattern), text);
-  if (ours.length === theirs.length && ours.every((v, k) => v === theirs[k])) return undefined;
-  const at = [...ours].findIndex((v, k) => v !== theirs[k]);
-  const from = Math.max(0, (at < 0 ? theirs.length : at) - 4);
-  return { pattern, pairs: [ours.length / 2, theirs.length / 2], ours: [...ours.slice(from, from + 8)], theirs: theirs.slice(from, from + 8) };
-}
-
+import { compilePattern, firstDifference } from '../support/regexp-matches.mjs';
 
 describe('the lazy DFA', () => {
   it('finds the matches RegExp finds, on random patterns and long strings', () => {

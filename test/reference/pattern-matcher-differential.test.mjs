@@ -6,26 +6,12 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { randomPattern, randomSubject } from '../support/random-pattern.mjs';
 import { rng } from '../support/random-text.mjs';
+import { regexpMatches } from '../support/regexp-matches.mjs';
 
 const require = createRequire(import.meta.url);
 const { compilePattern } = require('../../dist/cjs/pattern-program.js');
 const { findMatches } = require('../../dist/cjs/pattern-matcher.js');
 const { translatePattern } = require('../../dist/cjs/pattern.js');
-
-/** [start, end) UTF-8 offsets of RegExp's non-empty matches, found as the RegExp path found them. */
-function regexpMatches(re, text) {
-  const out = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0] === '') {
-      re.lastIndex += (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
-      continue;
-    }
-    const start = Buffer.byteLength(text.slice(0, m.index), 'utf8');
-    out.push(start, start + Buffer.byteLength(m[0], 'utf8'));
-  }
-  return out;
-}
 
 describe('pattern matcher', () => {
   it('finds the matches RegExp finds, on random patterns and strings', () => {
