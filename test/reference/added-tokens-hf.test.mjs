@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
-import { compareWithHf, hfTokenizerFromJson, modelFile } from '../support/models-hf.mjs';
+import { expectSameAsHf, hfTokenizerFromJson, modelFile } from '../support/models-hf.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 /** Seeded texts dense with the given added tokens, glued to letters, spaces, marks and each other. */
@@ -55,9 +55,7 @@ describe('Qwen3 (added tokens with special true and false, an NFC normalizer)', 
 
   it('equals Hugging Face on texts full of added tokens: default, addSpecialTokens false and true', async () => {
     for (const [options, hfAdd] of [[undefined, false], [{ addSpecialTokens: false }, false], [{ addSpecialTokens: true }, true]]) {
-      const result = await compareWithHf(hf, (t) => ours.encode(t, options), (ids) => ours.decode(ids), texts, hfAdd);
-      expect(result.first).toBeUndefined();
-      expect(result.mismatches).toBe(0);
+      const result = await expectSameAsHf(hf, (t) => ours.encode(t, options), (ids) => ours.decode(ids), texts, hfAdd);
       expect(result.tokens).toBeGreaterThan(10_000);
     }
     // count and the batch agree with encode.
@@ -69,9 +67,7 @@ describe('Qwen3 (added tokens with special true and false, an NFC normalizer)', 
   });
 
   it('splitSpecialTokens: true equals Hugging Face with no added tokens', async () => {
-    const result = await compareWithHf(hfSplit, (t) => ours.encode(t, { splitSpecialTokens: true }), (ids) => ours.decode(ids), texts.slice(0, 300));
-    expect(result.first).toBeUndefined();
-    expect(result.mismatches).toBe(0);
+    await expectSameAsHf(hfSplit, (t) => ours.encode(t, { splitSpecialTokens: true }), (ids) => ours.decode(ids), texts.slice(0, 300));
     expect(ours.count('<think>x</think>', { splitSpecialTokens: true })).toBeGreaterThan(3);
   });
 
@@ -123,9 +119,7 @@ describe('Llama 3 with its TemplateProcessing post-processor (BOS)', () => {
   });
 
   it('the default equals addSpecialTokens: false, and equals Hugging Face', async () => {
-    const result = await compareWithHf(hf, (t) => ours.encode(t), (ids) => ours.decode(ids), texts);
-    expect(result.first).toBeUndefined();
-    expect(result.mismatches).toBe(0);
+    await expectSameAsHf(hf, (t) => ours.encode(t), (ids) => ours.decode(ids), texts);
     expect([...ours.encode('hi<|eot_id|>')]).toEqual([...ours.encode('hi<|eot_id|>', { addSpecialTokens: false })]);
   });
 
@@ -177,9 +171,7 @@ describe('post-processors and added-token flags of small files', () => {
     expect([...enc.encode('<raw>\u0338')].slice(0, 1)).toEqual([2000]);
     expect([...enc.encode('<norm>\u0338')]).not.toContain(2001);
     const texts = addedTokenTexts(['<raw>', '<norm>', '<raw><norm>'], 400, 0x7a);
-    const result = await compareWithHf(hfTokenizerFromJson(json), (t) => enc.encode(t), (ids) => enc.decode(ids), texts);
-    expect(result.first).toBeUndefined();
-    expect(result.mismatches).toBe(0);
+    await expectSameAsHf(hfTokenizerFromJson(json), (t) => enc.encode(t), (ids) => enc.decode(ids), texts);
   });
 
   it('the OpenAI encodings and new Encoding keep tiktoken\'s rule; addSpecialTokens adds nothing there', () => {

@@ -7,9 +7,8 @@ import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Encoding, encodeStream } from '../../index.mjs';
-import { corpusDocuments } from '../support/reference-cases.mjs';
 import { rng } from '../support/random-text.mjs';
-import { adversarialModelTexts, compareWithHf, corpusModelTexts, hfTokenizer, hfTokenizerFromJson, modelFile, randomModelTexts } from '../support/models-hf.mjs';
+import { adversarialModelTexts, expectSameAsHf, hfTokenizerFromJson, modelFile, randomModelTexts, sameAsHfTests } from '../support/models-hf.mjs';
 
 // Text that SentencePiece files treat specially: the meta space itself, runs of spaces, bytes with
 // no piece (rare CJK, emoji, controls, private use), added-token text and near misses of it.
@@ -35,43 +34,24 @@ function spRandomTexts(count, seed) {
 const FILES = ['llama2', 'gemma3'];
 
 describe.each(FILES)('%s', (model) => {
+  const loaded = sameAsHfTests({
+    model,
+    encode: (ours, text) => ours.encode(text),
+    corpusPerKind: 20_000,
+    minBytes: 150_000,
+    random: () => [...randomModelTexts(300, 0x5e + model.length), ...spRandomTexts(500, 0x51 + model.length)],
+    adversarial: [' '.repeat(5000), '▁'.repeat(3000), '😀'.repeat(2000), '\u0001'.repeat(1000), 'a'.repeat(20000)],
+  });
   let ours;
   let hf;
   beforeAll(() => {
-    ours = Encoding.fromTokenizerJson(modelFile(model));
-    hf = hfTokenizer(model);
+    ({ ours, hf } = loaded);
   });
-  const encode = (text) => ours.encode(text);
   const decode = (ids) => ours.decode(ids);
-
-  it('equals Hugging Face on the corpus', async () => {
-    const texts = corpusModelTexts(corpusDocuments(), 20_000);
-    const result = await compareWithHf(hf, encode, decode, texts);
-    expect(result.first).toBeUndefined();
-    expect(result.mismatches).toBe(0);
-    expect(result.bytes).toBeGreaterThan(150_000);
-  });
-
-  it('equals Hugging Face on seeded random strings', async () => {
-    const texts = [...randomModelTexts(300, 0x5e + model.length), ...spRandomTexts(500, 0x51 + model.length)];
-    const result = await compareWithHf(hf, encode, decode, texts);
-    expect(result.first).toBeUndefined();
-    expect(result.mismatches).toBe(0);
-    expect(result.texts).toBe(800);
-  });
-
-  it('equals Hugging Face on adversarial inputs', async () => {
-    const texts = [...adversarialModelTexts(), ' '.repeat(5000), '▁'.repeat(3000), '😀'.repeat(2000), '\u0001'.repeat(1000), 'a'.repeat(20000)];
-    const result = await compareWithHf(hf, encode, decode, texts);
-    expect(result.first).toBeUndefined();
-    expect(result.mismatches).toBe(0);
-  });
 
   it('adds the post-processor ids with addSpecialTokens, as Hugging Face encode does by default', async () => {
     const texts = ['Hello world', ' leading', '', '<start_of_turn>user\nhi<end_of_turn>'];
-    const result = await compareWithHf(hf, (t) => ours.encode(t, { addSpecialTokens: true }), decode, texts, true);
-    expect(result.first).toBeUndefined();
-    expect(result.mismatches).toBe(0);
+    await expectSameAsHf(hf, (t) => ours.encode(t, { addSpecialTokens: true }), decode, texts, true);
   });
 
   it('gives whole-text ids however the text arrives', async () => {
@@ -140,8 +120,6 @@ describe('Llama 2 vocabulary with other text steps', () => {
     const ours = Encoding.fromTokenizerJson(json);
     const hf = hfTokenizerFromJson(json);
     const texts = [...spRandomTexts(150, name.length), ...adversarialModelTexts().slice(0, 60), '  a  b  ', ' ', '▁x', 'x▁', '<s> hi', 'hi <s> there'];
-    const result = await compareWithHf(hf, (t) => ours.encode(t), (ids) => ours.decode(ids), texts);
-    expect(result.first).toBeUndefined();
-    expect(result.mismatches).toBe(0);
+    await expectSameAsHf(hf, (t) => ours.encode(t), (ids) => ours.decode(ids), texts);
   });
 });

@@ -1,9 +1,11 @@
 // Shared by the tests that compare real model tokenizer.json files (npm devDependencies, recorded
 // in test/data/model-files.json by scripts/model-files.mjs) with Hugging Face `tokenizers`.
 import { createRequire } from 'node:module';
+import { beforeAll, expect, it } from 'vitest';
+import { Encoding } from '../../index.mjs';
 import { modelFile } from '../../scripts/model-files.mjs';
 import { randomText, rng } from './random-text.mjs';
-import { TRICKY, heapPathTexts } from './reference-cases.mjs';
+import { TRICKY, corpusDocuments, heapPathTexts } from './reference-cases.mjs';
 import { WORST_CASES, repeatToBytes } from './worst-cases.mjs';
 
 const require = createRequire(import.meta.url);
@@ -57,6 +59,14 @@ export async function compareWithHf(tokenizer, encodeOurs, decodeOurs, texts, ad
   return { mismatches, first, texts: texts.length, bytes, tokens };
 }
 
+/** compareWithHf, asserting no mismatch (the first one shown); its result for the tests' size checks. */
+export async function expectSameAsHf(tokenizer, encodeOurs, decodeOurs, texts, addSpecialTokens = false) {
+  const result = await compareWithHf(tokenizer, encodeOurs, decodeOurs, texts, addSpecialTokens);
+  expect(result.first).toBeUndefined();
+  expect(result.mismatches).toBe(0);
+  return result;
+}
+
 /** Seeded random strings: mixed scripts, whitespace runs, digits, emoji and special-token-like text. */
 export function randomModelTexts(count, seed) {
   const next = rng(seed);
@@ -99,4 +109,37 @@ export function corpusModelTexts(documents, perKind) {
     texts.push(...sample, sample.join('\n\n'));
   }
   return texts;
+}
+
+/**
+ * The comparisons every model file gets, inside its describe: its tokenizer.json loaded once
+ * (ours) against Hugging Face's on corpus text (`corpusPerKind` characters of each kind, at least
+ * `minBytes` in all), seeded random strings (`random()`) and the adversarial inputs plus
+ * `adversarial`. `encode(ours, text)` is the encode compared. Returns { ours, hf } for the
+ * describe's own tests (set before they run).
+ */
+export function sameAsHfTests({ model, encode, corpusPerKind, minBytes, random, adversarial = [] }) {
+  const loaded = {};
+  beforeAll(() => {
+    loaded.ours = Encoding.fromTokenizerJson(modelFile(model));
+    loaded.hf = hfTokenizer(model);
+  });
+  const ours = (text) => encode(loaded.ours, text);
+  const decode = (ids) => loaded.ours.decode(ids);
+
+  it('equals Hugging Face on the corpus', async () => {
+    const result = await expectSameAsHf(loaded.hf, ours, decode, corpusModelTexts(corpusDocuments(), corpusPerKind));
+    expect(result.bytes).toBeGreaterThan(minBytes);
+  });
+
+  it('equals Hugging Face on seeded random strings', async () => {
+    const texts = random();
+    const result = await expectSameAsHf(loaded.hf, ours, decode, texts);
+    expect(result.texts).toBe(texts.length);
+  });
+
+  it('equals Hugging Face on adversarial inputs', async () => {
+    await expectSameAsHf(loaded.hf, ours, decode, [...adversarialModelTexts(), ...adversarial]);
+  });
+  return loaded;
 }
