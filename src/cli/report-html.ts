@@ -71,17 +71,18 @@ function bytesPerTokenChart(report: AnalysisReport): string {
   const values = ticks(Math.max(...rows.map((r) => (Number.isFinite(r.bytesPerToken) ? r.bytesPerToken : 0))));
   const max = values[values.length - 1];
   const bar = 22;
-  const groupWidth = encodings.length * bar + 24;
   const left = 56;
   const top = 16;
   const plotHeight = 240;
-  const width = Math.max(420, left + kinds.length * groupWidth + 20);
+  // Groups spread over at least 640 pixels, so that a few kinds do not huddle on the left.
+  const groupWidth = Math.max(encodings.length * bar + 24, Math.floor((640 - left - 20) / kinds.length));
+  const width = left + kinds.length * groupWidth + 20;
   const legendTop = top + plotHeight + 40;
   const height = legendTop + encodings.length * 18 + 8;
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Bytes per token by encoding and text kind">`;
   svg += axis(width, top, plotHeight, left, values, 'bytes per token');
   kinds.forEach((kind, g) => {
-    const x0 = left + 12 + g * groupWidth;
+    const x0 = left + g * groupWidth + (groupWidth - encodings.length * bar) / 2;
     encodings.forEach((encoding, e) => {
       const row = rows.find((r) => r.kind === kind && r.encoding === encoding)!;
       const v = Number.isFinite(row.bytesPerToken) ? row.bytesPerToken : 0;

@@ -3,9 +3,11 @@
 // asking tokenBytes for every id, percentiles by sorting. tokenization-scorer's own test values
 // (0.8265 and 0.9205) are reproduced from the token counts of its pre-split texts.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as esm from '../../index.mjs';
 import { analyze, Encoding, getEncoding, premium, readParallelTexts, renyiEfficiency, renyiEntropy, udhrTexts } from '../../index.mjs';
 import { comparisonTexts } from '../support/custom-vocab.mjs';
 import { thrownBy } from '../support/thrown.mjs';
@@ -18,6 +20,14 @@ const countsOf = (words) => {
   for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
   return [...m.values()];
 };
+
+it('exports the same functions from ESM and CommonJS', () => {
+  const cjs = createRequire(import.meta.url)('../../dist/cjs/index.js');
+  for (const name of ['analyze', 'audit', 'premium', 'readParallelTexts', 'udhrTexts', 'renyiEfficiency', 'renyiEntropy']) {
+    expect(typeof esm[name]).toBe('function');
+    expect(esm[name]).toBe(cjs[name]);
+  }
+});
 
 describe('Rényi efficiency', () => {
   it("reproduces tokenization-scorer's test values", () => {
