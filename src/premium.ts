@@ -118,10 +118,16 @@ export function readParallelTexts(dir: string): Record<string, string> {
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const file = path.join(dir, name);
-    if (!statSync(file).isFile()) continue;
     const language = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
+    let bytes: Uint8Array;
+    try {
+      if (!statSync(file).isFile()) continue;
+      bytes = readFileSync(file);
+    } catch (error) {
+      throw new TurbotokenError(`Cannot read ${quote(file)}: ${(error as Error).message}`, 'ERR_PARALLEL_TEXT');
+    }
     if (language in out) throw new TurbotokenError(`Two files of ${quote(dir)} are named for the language ${quote(language)}`, 'ERR_PARALLEL_TEXT');
-    out[language] = fileDecoder.decode(readFileSync(file));
+    out[language] = fileDecoder.decode(bytes);
   }
   if (Object.keys(out).length === 0) throw new TurbotokenError(`The directory ${quote(dir)} has no files`, 'ERR_PARALLEL_TEXT');
   return out;

@@ -2,7 +2,7 @@
 // implementations written here: one encode() per text, Maps of counts, the vocabulary found by
 // asking tokenBytes for every id, percentiles by sorting. tokenization-scorer's own test values
 // (0.8265 and 0.9205) are reproduced from the token counts of its pre-split texts.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -259,6 +259,11 @@ describe('premium', () => {
     expect(result.languages).toEqual(slow.rows);
     expect(result.median).toBeCloseTo(slow.median, 12);
     expect(thrownBy(() => readParallelTexts(path.join(dir, 'missing'))).code).toBe('ERR_PARALLEL_TEXT');
+    symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'broken.txt'));
+    expect(thrownBy(() => readParallelTexts(dir)).code).toBe('ERR_PARALLEL_TEXT');
+    writeFileSync(path.join(dir, 'eng.md'), 'twice');
+    rmSync(path.join(dir, 'broken.txt'));
+    expect(thrownBy(() => readParallelTexts(dir)).message).toMatch(/Two files/);
   });
 
   it('refuses bad arguments with coded errors', () => {
