@@ -74,39 +74,41 @@ export function isUtf8(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-// FNV-1a of each token's bytes; only tokens whose hashes collide are compared byte by byte.
+// FNV-1a of each token's bytes, read in place; only tokens whose hashes collide are compared
+// byte by byte (and only they get views).
 function findDuplicates(enc: Encoding, scan: ReturnType<typeof scanVocabulary>, specialTokens: { id: number }[]): { bytes: string; ids: number[] }[] {
-  const all: [number, Uint8Array][] = [];
-  for (let k = 0; k < scan.ids.length; k++) all.push([scan.ids[k], scan.bytes.subarray(scan.starts[k], scan.starts[k + 1])]);
-  for (const { id } of specialTokens) all.push([id, enc.tokenBytes(id)]);
-  const byHash = new Map<number, number[]>();
-  const hashes = new Uint32Array(all.length);
-  for (let k = 0; k < all.length; k++) {
-    const view = all[k][1];
+  const { ids, bytes, starts } = scan;
+  const n = ids.length;
+  const specialBytes = specialTokens.map(({ id }) => enc.tokenBytes(id));
+  const bytesOf = (k: number): Uint8Array => (k < n ? bytes.subarray(starts[k], starts[k + 1]) : specialBytes[k - n]);
+  const idOf = (k: number): number => (k < n ? ids[k] : specialTokens[k - n].id);
+  const fnv = (view: Uint8Array, from: number, to: number): number => {
     let h = 0x811c9dc5;
-    for (let i = 0; i < view.length; i++) h = Math.imul(h ^ view[i], 0x01000193);
-    hashes[k] = h >>> 0;
-  }
+    for (let i = from; i < to; i++) h = Math.imul(h ^ view[i], 0x01000193);
+    return h >>> 0;
+  };
   const first = new Map<number, number>();
-  for (let k = 0; k < all.length; k++) {
-    const seen = first.get(hashes[k]);
-    if (seen === undefined) first.set(hashes[k], k);
+  const colliding = new Map<number, number[]>();
+  for (let k = 0; k < n + specialBytes.length; k++) {
+    const h = k < n ? fnv(bytes, starts[k], starts[k + 1]) : fnv(specialBytes[k - n], 0, specialBytes[k - n].length);
+    const seen = first.get(h);
+    if (seen === undefined) first.set(h, k);
     else {
-      const list = byHash.get(hashes[k]);
+      const list = colliding.get(h);
       if (list) list.push(k);
-      else byHash.set(hashes[k], [seen, k]);
+      else colliding.set(h, [seen, k]);
     }
   }
   const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
   const out: { bytes: string; ids: number[] }[] = [];
-  for (const members of byHash.values()) {
+  for (const members of colliding.values()) {
     const groups: number[][] = [];
     for (const k of members) {
-      const group = groups.find((g) => same(all[g[0]][1], all[k][1]));
+      const group = groups.find((g) => same(bytesOf(g[0]), bytesOf(k)));
       if (group) group.push(k);
       else groups.push([k]);
     }
-    for (const g of groups) if (g.length > 1) out.push({ bytes: hex(all[g[0]][1]), ids: g.map((k) => all[k][0]).sort((x, y) => x - y) });
+    for (const g of groups) if (g.length > 1) out.push({ bytes: hex(bytesOf(g[0])), ids: g.map(idOf).sort((x, y) => x - y) });
   }
   return out.sort((x, y) => x.ids[0] - y.ids[0]);
 }
