@@ -7,6 +7,8 @@ const cjs = createRequire(import.meta.url)('./dist/cjs/index.js');
 export const {
   Encoding,
   TurbotokenError,
+  analyze,
+  audit,
   backend,
   createDecoder,
   encodeStream,
@@ -15,7 +17,12 @@ export const {
   getEncodingNameForModel,
   kernels,
   listEncodings,
+  premium,
+  readParallelTexts,
   renderChatTemplate,
+  renyiEfficiency,
+  renyiEntropy,
   splitBatch,
+  udhrTexts,
 } = cjs;
 export default cjs;

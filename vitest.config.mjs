@@ -33,6 +33,8 @@ const nativeOnly = [
   'test/package/package-install.test.mjs',
   // A browser always runs WebAssembly.
   'test/package/browser.test.mjs',
+  // A static HTML file opened in Chromium; the numbers in it are held to the library by cli-analyze.
+  'test/package/report-browser.test.mjs',
   // The native binding's buffer memory (WebAssembly memory never shrinks) and its direct calls
   // (the WebAssembly handle is plain JavaScript).
   'test/hostile/scratch-memory.test.mjs',
@@ -57,6 +59,7 @@ const nativeOnly = [
   'test/cli/corpus-merge.test.mjs',
   'test/cli/corpus-scale-out.test.mjs',
   'test/cli/cli-saved-encoding.test.mjs',
+  'test/cli/cli-analyze.test.mjs',
   // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
   // on both backends by the differential files; loading these files is most of this file's time.
   'test/reference/models-hf.test.mjs',

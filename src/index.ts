@@ -21,6 +21,12 @@ export type { TextInput } from './args';
 export { listEncodings } from './registry';
 export { createDecoder, encodeStream } from './stream';
 export type { Decoder, EncodingLike } from './stream';
+export { analyze, renyiEfficiency, renyiEntropy } from './analyze';
+export type { Analysis, AnalysisRow, AnalyzeOptions, AnalyzeTexts } from './analyze';
+export { premium, readParallelTexts, udhrTexts } from './premium';
+export type { LanguagePremium, ParallelTexts, PremiumOptions, PremiumResult, UdhrOptions } from './premium';
+export { audit } from './audit';
+export type { Audit, AuditOptions, UnreachableToken } from './audit';
 
 /** Which implementation and pre-tokenizer kernel run the core, e.g. 'native-avx512', 'native-neon', 'wasm-simd128'. */
 export const backend: string = `${native.backend}-${native.kernel()}`;

@@ -3,6 +3,7 @@
 // docs/cli.md.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { analyzeCommand, auditCommand } from './analyze';
 import { countCommand, decodeCommand, encodeCommand } from './commands';
 import { corpusCommand } from './corpus';
 import { CliError, UsageError } from './options';
@@ -19,6 +20,10 @@ Commands:
                       tokenize files, directories and globs into FILE.bin, FILE.idx, FILE.json
   corpus merge <shard outputs...> --out FILE.bin
                       join the outputs of corpus --shard into the unsharded run's files
+  analyze [inputs...] compression metrics per encoding and input (--parallel DIR|udhr:
+                      the token premium of each language)
+  audit               the vocabulary audit: unreachable, partial UTF-8 and special
+                      tokens, id holes, duplicate byte strings
 
 Common options:
   -e, --encoding NAME   o200k_base (default), cl100k_base, r50k_base, p50k_base, p50k_edit,
@@ -55,6 +60,14 @@ corpus:  -o, --out FILE.bin   output (required); also writes FILE.idx and FILE.j
                               per 4 MB of input; output identical for any N)
          --progress, --no-progress   force the progress bar on or off (default: on a TTY)
          -q, --quiet          no summary
+analyze: -e, --encoding A,B,...   several encodings side by side (also --model A,B)
+         --alpha A            order of the Rényi entropy (default 2.5)
+         --parallel DIR|udhr  parallel text: files named by language, or the udhr package
+         --reference LANG     the premium's reference language (default eng)
+         --worst N            languages listed as the most expensive (default 10)
+analyze, audit: --format table|json|html   (html: one self-contained report)
+         -o, --out FILE       write the report to FILE (default stdout)
+audit:   --limit N            rows of each list in the table (default 20)
 
 Details: docs/cli.md and docs/scale-out.md in the turbotoken package.
 `;
@@ -64,6 +77,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   count: countCommand,
   decode: decodeCommand,
   corpus: corpusCommand,
+  analyze: analyzeCommand,
+  audit: auditCommand,
 };
 
 function version(): string {
