@@ -19,6 +19,7 @@ type EncodeTextOptions = Record<string, unknown>;
 export interface Encoding {
   readonly name: string;
   readonly patternSource: string;
+  readonly patternKind: string;
   readonly maxTokenValue: number;
   readonly specialTokens: Readonly<Record<string, number>>;
   encode(text: TextInput, options?: EncodeTextOptions): Uint32Array;
@@ -122,7 +123,10 @@ export class Inference {
   isCanonical(ids: Uint32Array): boolean {
     const encoding = this.#encoding;
     const bytes = encoding.decodeBytes(ids); // an id that is no token throws here
-    if (!this.#context.hf && !this.#context.sentencePiece && !this.#context.semantics) {
+    // Only where encode itself splits in JavaScript (a pattern no native scanner implements) is
+    // the piece-by-piece check the cheaper one: there it saves merging the pieces of one token.
+    // Against a native scanner, splitting in JavaScript costs more than the core's whole encode.
+    if (encoding.patternKind === 'regexp' && !this.#context.hf && !this.#context.sentencePiece && !this.#context.semantics) {
       const local = this.#localCanonical(ids, bytes);
       if (local !== undefined) return local;
     }
@@ -262,6 +266,14 @@ export class Inference {
     const bytes = this.#encoding.decodeBytes(run);
     const ends = this.#split(bytes);
     if (!ends) throw new TurbotokenError(`${this.#encoding.name}: its pre-tokenizer drops or adds text, so its pieces cannot be tokenized again`, 'ERR_NOT_SUPPORTED');
+    // The split must agree with the encoder's: every piece ends where one of its tokens ends.
+    let token = 0;
+    let tokenEnd = 0;
+    const v = this.vocabulary;
+    for (let p = 0; p < ends.length; p++) {
+      while (token < run.length && tokenEnd < ends[p]) tokenEnd += v.strings[run[token++]]!.length;
+      if (tokenEnd !== ends[p]) throw new TurbotokenError(`${this.#encoding.name}: the pieces found again differ from the encoder's (a bug: please report it with the text)`, 'ERR_NOT_SUPPORTED');
+    }
     let start = 0;
     for (let p = 0; p < ends.length; p++) {
       tokenize(byteString(bytes, start, ends[p]), out);
