@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // The inference helpers' cost per call (docs/inference.md): heal on a prompt (microseconds per
 // call, beside encode of the same prompt: heal is one encode plus a few prefix searches),
-// tokensWithPrefix, and isCanonical (its piece-by-piece check) beside the full check it replaces,
-// encode(decodeBytes(ids)) compared with ids, in the same run. Single thread; median of the runs.
-// --pattern gives the encoding's ranks another split pattern (no native scanner: encode splits in
-// JavaScript, and isCanonical checks piece by piece).
+// tokensWithPrefix, and isCanonical beside the plain check it is (encode(decodeBytes(ids))
+// compared with ids), in the same run. Single thread; median of the runs. --pattern gives the
+// encoding's ranks another split pattern (no native scanner: encode splits in JavaScript).
 //   node bench/inference.mjs [--encoding o200k_base] [--pattern '\S+|\s+'] [--runs 15]
 import os from 'node:os';
 import { backend, Encoding, getEncoding } from '../index.mjs';

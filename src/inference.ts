@@ -11,7 +11,6 @@ import { rangeError, TurbotokenError, typeError } from './errors';
 import { findMatches } from './pattern-matcher';
 import { compilePattern } from './pattern-program';
 import { byteString, stringBytes, Vocabulary } from './prefix-index';
-import { alternation, findLiteral } from './special-token-search';
 
 type EncodeTextOptions = Record<string, unknown>;
 
@@ -19,7 +18,6 @@ type EncodeTextOptions = Record<string, unknown>;
 export interface Encoding {
   readonly name: string;
   readonly patternSource: string;
-  readonly patternKind: string;
   readonly maxTokenValue: number;
   readonly specialTokens: Readonly<Record<string, number>>;
   encode(text: TextInput, options?: EncodeTextOptions): Uint32Array;
@@ -49,7 +47,6 @@ export interface HealResult {
   allowed: Uint32Array;
 }
 
-const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 function notSupported(what: string, encoding: Encoding): TurbotokenError {
@@ -74,7 +71,6 @@ export class Inference {
   readonly #specialIds: Set<number>;
   #vocabulary: Vocabulary | undefined;
   #splitter: Splitter | undefined;
-  #specialFinder: RegExp | null | undefined;
 
   constructor(encoding: Encoding, context: InferenceContext) {
     this.#encoding = encoding;
@@ -120,69 +116,16 @@ export class Inference {
     return { ids: ids.slice(0, ids.length - chosen), removed: stringBytes(chosenBytes), allowed: v.withPrefix(chosenBytes) };
   }
 
+  // The whole text encoded again by the core, compared. A check piece by piece (split the text,
+  // require piece ends at token ends, merge again only the pieces of two or more tokens) was
+  // measured slower: splitting in JavaScript costs more than the core's whole encode against a
+  // native scanner, and 1.7x the full check even for a pattern encode splits in JavaScript
+  // (docs/inference.md, bench/inference.mjs).
   isCanonical(ids: Uint32Array): boolean {
     const encoding = this.#encoding;
     const bytes = encoding.decodeBytes(ids); // an id that is no token throws here
-    // Only where encode itself splits in JavaScript (a pattern no native scanner implements) is
-    // the piece-by-piece check the cheaper one: there it saves merging the pieces of one token.
-    // Against a native scanner, splitting in JavaScript costs more than the core's whole encode.
-    if (encoding.patternKind === 'regexp' && !this.#context.hf && !this.#context.sentencePiece && !this.#context.semantics) {
-      const local = this.#localCanonical(ids, bytes);
-      if (local !== undefined) return local;
-    }
     const again = this.#context.hf ? encoding.encode(bytes) : encoding.encode(bytes, { allowedSpecial: 'all' });
     return sameIds(again, ids);
-  }
-
-  // The check per piece, for tiktoken's rules: ids are canonical iff the text is well-formed UTF-8
-  // with no special token's text in it, every piece of the split starts and ends at a token
-  // boundary, and each piece of two or more tokens merges to exactly those tokens (a piece that is
-  // one token always encodes to it: the encoder takes a piece found whole in the vocabulary as
-  // is). Only those pieces are merged again, in one call. undefined: the check does not apply
-  // (special tokens in ids or text, a split that drops bytes); the caller encodes all again.
-  #localCanonical(ids: Uint32Array, bytes: Uint8Array): boolean | undefined {
-    for (let k = 0; k < ids.length; k++) if (this.#specialIds.has(ids[k])) return undefined;
-    let text: string;
-    try {
-      text = utf8Strict.decode(bytes);
-    } catch {
-      return false; // encode reads ill-formed UTF-8 as U+FFFD: other bytes, other ids
-    }
-    if (this.#specialFinder === undefined) this.#specialFinder = alternation(Object.keys(this.#encoding.specialTokens));
-    if (this.#specialFinder && findLiteral(this.#specialFinder, text)) return undefined;
-    const ends = this.#split(bytes);
-    if (!ends) return undefined;
-    const v = this.vocabulary;
-    // Token k covers [tokenStart[k], tokenStart[k+1]).
-    const tokenEnd = new Uint32Array(ids.length);
-    let at = 0;
-    for (let k = 0; k < ids.length; k++) tokenEnd[k] = at += v.strings[ids[k]]!.length;
-    const redo: number[] = []; // [pieceStart, pieceEnd, firstToken, endToken] for pieces of 2+ tokens
-    let token = 0;
-    let start = 0;
-    for (let p = 0; p < ends.length; p++) {
-      const first = token;
-      while (token < ids.length && tokenEnd[token] < ends[p]) token++;
-      if (token >= ids.length || tokenEnd[token] !== ends[p]) return false; // a token crosses the piece's end
-      token++;
-      if (token - first > 1) redo.push(start, ends[p], first, token);
-      start = ends[p];
-    }
-    if (redo.length === 0) return true;
-    let size = 0;
-    for (let r = 0; r < redo.length; r += 4) size += redo[r + 1] - redo[r];
-    const packed = new Uint8Array(size);
-    const packedEnds = new Uint32Array(redo.length / 4);
-    const expected = new Uint32Array(redo.reduce((n, _, r) => (r % 4 === 0 ? n + redo[r + 3] - redo[r + 2] : n), 0));
-    let w = 0;
-    let e = 0;
-    for (let r = 0; r < redo.length; r += 4) {
-      packed.set(bytes.subarray(redo[r], redo[r + 1]), w);
-      packedEnds[r / 4] = w += redo[r + 1] - redo[r];
-      expected.set(ids.subarray(redo[r + 2], redo[r + 3]), e);
-      e += redo[r + 3] - redo[r + 2];
-    }
-    return sameIds(this.#context.handle.encodePieces(packed, packedEnds), expected);
   }
 
   // The encoder's split of ordinary text, in JavaScript: a tokenizer.json's pre-tokenizer steps,

@@ -1,6 +1,6 @@
 // isCanonical(ids) (docs/inference.md) is exactly encode(decodeBytes(ids)) == ids: on encode's own
 // output, on hand-made other spellings of the same bytes, and on the outputs of dropout and the
-// other methods; the piece-by-piece check and the full one agree.
+// other methods, on shipped, custom (a pattern split in JavaScript) and tokenizer.json encodings.
 import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
