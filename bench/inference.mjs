@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The inference helpers' cost per call (docs/inference.md): heal on a prompt (microseconds per
 // call, beside encode of the same prompt: heal is one encode plus a few prefix searches),
-// tokensWithPrefix, and isCanonical beside the plain check it is (encode(decodeBytes(ids))
-// compared with ids), in the same run. Single thread; median of the runs. --pattern gives the
+// tokensWithPrefix, isCanonical beside the plain check it is (encode(decodeBytes(ids)) compared
+// with ids), and encode with dropout or another method beside encode, in the same run. Single thread; median of the runs. --pattern gives the
 // encoding's ranks another split pattern (no native scanner: encode splits in JavaScript).
 //   node bench/inference.mjs [--encoding o200k_base] [--pattern '\S+|\s+'] [--runs 15]
 import os from 'node:os';
@@ -59,6 +59,11 @@ const rows = [
   ["tokensWithPrefix(' th')", perCall(() => enc.tokensWithPrefix(' th'), 2000)],
   [`isCanonical(ids), ${ids.length} ids (${(long.length / 1024).toFixed(0)} KiB)`, perCall(() => enc.isCanonical(ids), 20)],
   ['encode(decodeBytes(ids)) == ids, the same ids', perCall(full, 20)],
+  [`encode(text), the same ${(long.length / 1024).toFixed(0)} KiB`, perCall(() => enc.encode(long), 20)],
+  ['  with { dropout: 0.1, seed: 1 }', perCall(() => enc.encode(long, { dropout: 0.1, seed: 1 }), 5)],
+  ["  with { method: 'longest-prefix' }", perCall(() => enc.encode(long, { method: 'longest-prefix' }), 5)],
+  ["  with { method: 'least-tokens' }", perCall(() => enc.encode(long, { method: 'least-tokens' }), 5)],
+  ["  with { method: 'long-token-first' }", perCall(() => enc.encode(long, { method: 'long-token-first' }), 5)],
 ];
 console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, backend ${backend}, ${enc.name} (patternKind ${enc.patternKind}); load average ${os.loadavg()[0].toFixed(1)}`);
 console.log(`prefix index and token table built in ${buildMs.toFixed(0)} ms (first call)`);

@@ -1,9 +1,9 @@
 // Inference helpers on any Encoding (docs/inference.md): token healing over a prefix index of the
 // vocabulary, canonicity checks, BPE-dropout and the other ways of tokenizing a pre-token piece
 // ('longest-prefix', 'least-tokens', 'long-token-first'). All of it is JavaScript over the public
-// methods of the encoding (encode, decodeBytes, tokenBytes) and the core's merge of given pieces,
-// so both backends give the same ids: the ranks are the token ids (the core's BPE), and a piece's
-// tokens come from the same split the core makes.
+// methods of the encoding (encode, decodeBytes, tokenBytes) and the core's split (its native
+// scanner's piece ends), so both backends give the same ids: the ranks are the token ids (the
+// core's BPE), and the pieces are the ones encode makes.
 import type { NativeEncodingHandle } from './backend-contract';
 import { checkFlag, checkTokenCount, quote, type ReadOptions, type TextInput } from './args';
 import type { SplitSemantics } from './custom-encoding';
@@ -18,6 +18,7 @@ type EncodeTextOptions = Record<string, unknown>;
 export interface Encoding {
   readonly name: string;
   readonly patternSource: string;
+  readonly patternKind: string;
   readonly maxTokenValue: number;
   readonly specialTokens: Readonly<Record<string, number>>;
   encode(text: TextInput, options?: EncodeTextOptions): Uint32Array;
@@ -128,13 +129,16 @@ export class Inference {
     return sameIds(again, ids);
   }
 
-  // The encoder's split of ordinary text, in JavaScript: a tokenizer.json's pre-tokenizer steps,
-  // else the pattern on the core's linear-time matcher (the same pattern the native scanners implement).
+  // The encoder's split of ordinary text: the core's native scanner when encode uses it, else a
+  // tokenizer.json's pre-tokenizer steps, else the pattern on the core's linear-time matcher.
   #split(bytes: Uint8Array): Uint32Array | null {
     if (!this.#splitter) {
       const semantics = this.#context.semantics;
       const sequence = semantics?.sequence;
-      if (sequence) {
+      const handle = this.#context.handle;
+      if (!sequence && this.#encoding.patternKind !== 'regexp' && typeof handle.pieceEnds === 'function') {
+        this.#splitter = (b) => handle.pieceEnds!(b);
+      } else if (sequence) {
         this.#splitter = (b) => {
           const pieces = sequence.pieces(b);
           return pieces.bytes.length === b.length && pieces.bytes.every((x, k) => x === b[k]) ? pieces.ends : null;
@@ -193,7 +197,7 @@ export class Inference {
     const merged = this.#encoding.encode(text, base as EncodeTextOptions);
     if (method === 'merge' && opts.dropout === undefined) return maxTokens < merged.length ? merged.slice(0, maxTokens) : merged;
     const random = opts.dropout === undefined ? null : xoshiro128ss(seed ?? Math.floor(Math.random() * MAX_SEED));
-    const tokenize = this.#pieceMethod(method as InferenceMethod, dropout, random);
+    const tokenize = random && dropout > 0 ? this.#pieceMethod('merge', dropout, random) : cached(this.#pieceMethod(method as InferenceMethod, 0, null));
     const out: number[] = [];
     let run = 0;
     for (let k = 0; k <= merged.length && out.length < maxTokens; k++) {
@@ -238,6 +242,22 @@ export class Inference {
         return (piece, out) => leastTokens(v, piece, out);
     }
   }
+}
+
+// Pieces repeat in natural text (words, spaces, punctuation): the deterministic methods keep each
+// piece's tokens for the rest of the call, up to a bounded number of pieces.
+const CACHED_PIECES = 1 << 16;
+function cached(tokenize: (piece: string, out: number[]) => void): (piece: string, out: number[]) => void {
+  const seen = new Map<string, number[]>();
+  return (piece, out) => {
+    let ids = seen.get(piece);
+    if (ids === undefined) {
+      ids = [];
+      tokenize(piece, ids);
+      if (seen.size < CACHED_PIECES && piece.length <= 256) seen.set(piece, ids);
+    }
+    for (const id of ids) out.push(id);
+  };
 }
 
 function sameIds(a: Uint32Array, b: Uint32Array): boolean {
