@@ -10,7 +10,6 @@
 #include "async_jobs.h"
 #include "batch_pipeline.h"
 #include "../core/pretok/custom_pieces.h"
-#include "../core/pretok/pretokenizer.h"
 #include "error_texts.h"
 #include "js_errors.h"
 #include "js_strings.h"
