@@ -45,8 +45,8 @@ describe.each(Object.keys(ENCODINGS))('heal on %s', (name) => {
   });
 
   it('kept ids and removed bytes rebuild the text; allowed is every token starting with removed', () => {
-    for (const text of texts(name.length, 12)) {
-      for (const maxBacktrack of [0, 1, 4, 10]) {
+    for (const text of texts(name.length, 8)) {
+      for (const maxBacktrack of [0, 2, 10]) {
         const options = { maxBacktrack, disallowedSpecial: [] };
         const { ids, removed, allowed } = enc.heal(text, options);
         const all = enc.encode(text, { disallowedSpecial: [] });
