@@ -197,9 +197,11 @@ export function checkTokenIds(value: unknown, name = 'tokens'): Uint32Array {
  */
 export const OPTION_NAMES = freeze({
   /** encode */
-  encode: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'addSpecialTokens', 'threads', 'maxTokens'] as const),
+  encode: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'addSpecialTokens', 'threads', 'maxTokens', 'method', 'dropout', 'seed'] as const),
   /** count, countAsync, encodeAsync, encodeBatch, countBatch, countTokens of text */
   count: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'addSpecialTokens', 'threads'] as const),
+  /** heal */
+  heal: freeze(['maxBacktrack', 'allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens'] as const),
   /** encodeOrdinary */
   encodeOrdinary: freeze(['threads'] as const),
   /** encodeWithOffsets, encodeGenerator, encodeStream, isWithinTokenLimit of text */
@@ -255,7 +257,7 @@ const own = (value: object, key: string): unknown => (hasOwn(value, key) ? (valu
 // The schemas read on every encode, written out: an object literal with fixed keys is 3x faster
 // to build than one filled key by key (a keyed store per key). Checked against OPTION_NAMES below.
 const FAST_READERS: Partial<Record<OptionSchema, (value: object) => Record<string, unknown>>> = {
-  encode: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), addSpecialTokens: own(v, 'addSpecialTokens'), threads: own(v, 'threads'), maxTokens: own(v, 'maxTokens') }),
+  encode: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), addSpecialTokens: own(v, 'addSpecialTokens'), threads: own(v, 'threads'), maxTokens: own(v, 'maxTokens'), method: own(v, 'method'), dropout: own(v, 'dropout'), seed: own(v, 'seed') }),
   count: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens'), addSpecialTokens: own(v, 'addSpecialTokens'), threads: own(v, 'threads') }),
   encodeOrdinary: (v) => ({ threads: own(v, 'threads') }),
   special: (v) => ({ allowedSpecial: own(v, 'allowedSpecial'), disallowedSpecial: own(v, 'disallowedSpecial'), splitSpecialTokens: own(v, 'splitSpecialTokens') }),

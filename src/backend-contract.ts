@@ -18,6 +18,8 @@ export interface NativeEncodingHandle {
   encodeWithOffsets(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): { tokens: Uint32Array; offsets: Uint32Array; byteOffsets: Uint32Array };
   /** Every UTF-8 byte position where the core's safe-cut rules allow a cut (for tests). */
   safeCuts(text: string | Uint8Array): Uint32Array;
+  /** Where each piece of the native scanner ends, the whole text read as ordinary text (the core itself, not its wrappers). */
+  pieceEnds?(text: string | Uint8Array): Uint32Array;
   /** Optional: a buffer that encode() fills instead of allocating when the ids fit. */
   setOutputBuffer?(out: Uint32Array): void;
   /** Optional (native): the same work on libuv's thread pool. */

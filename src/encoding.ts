@@ -11,6 +11,7 @@ import type { HfAddedTokens, PostProcessor, TokenizerJsonInput } from './tokeniz
 import type { Restored, SavedOrigin } from './saved-encoding';
 import * as os from 'node:os';
 import type { NativeEncodingHandle } from './backend-contract';
+import type { HealResult, Inference, InferenceMethod } from './inference';
 
 // Modules that only some methods need are loaded on their first use: each module a require loads
 // costs a command-line run 0.3-1 ms of start-up before its first encode (docs/performance.md).
@@ -26,6 +27,7 @@ const custom: Lazy<typeof import('./custom-encoding')> = lazy(() => require('./c
 const tokenizerJson: Lazy<typeof import('./tokenizer-json')> = lazy(() => require('./tokenizer-json'));
 const addedTokenSplit: Lazy<typeof import('./added-token-split')> = lazy(() => require('./added-token-split'));
 const chatTemplate: Lazy<typeof import('./chat-template')> = lazy(() => require('./chat-template'));
+const inference: Lazy<typeof import('./inference')> = lazy(() => require('./inference'));
 
 // A tokenizer.json's rules, with the chat templates of its tokenizer_config.json when loaded with it.
 type HfRules = HfAddedTokens & { chat?: ChatTemplateConfig };
@@ -99,6 +101,20 @@ export interface EncodeTextOptions extends BatchOptions {
    * thread.
    */
   maxTokens?: number;
+  /**
+   * How each pre-token piece becomes tokens (docs/inference.md): 'merge' (BPE, the default and
+   * the only one that matches a model), 'longest-prefix', 'least-tokens', 'long-token-first'.
+   */
+  method?: InferenceMethod;
+  /** BPE-dropout: each merge is skipped with this probability, 0 to 1 (method 'merge' only). */
+  dropout?: number;
+  /** The seed of dropout's generator, an integer 0 to 2^53 - 1; the same seed gives the same ids. Default: random. */
+  seed?: number;
+}
+
+/** Options of heal: maxBacktrack (tokens taken off the end at most; default 4) and encode's special-token options. */
+export interface HealOptions extends EncodeOptions {
+  maxBacktrack?: number;
 }
 
 /** What encodeWithOffsets returns; the three arrays have one entry per token. */
@@ -350,6 +366,7 @@ export class Encoding {
   encode(text: TextInput, options?: EncodeTextOptions): Uint32Array {
     const input = checkText(text);
     const opts = readOptions(options, 'encode');
+    if (opts.method !== undefined || opts.dropout !== undefined || opts.seed !== undefined) return this.#inference().encodeWith(input, opts);
     const [allowed, disallowed] = this.#policy(opts);
     const threads = this.#threadsFor(input, opts); // checked even where maxTokens makes it unused
     const template = this.#template(opts);
@@ -502,6 +519,39 @@ export class Encoding {
       throw new TurbotokenError(`${shown} is not a single token of ${this.name}`, 'ERR_NOT_A_TOKEN');
     }
     return id;
+  }
+
+  // Inference helpers (src/inference.ts, docs/inference.md).
+
+  #inference(): Inference {
+    return inference().inferenceOf(this, () => {
+      const origin = origins.get(this);
+      const semantics = origin && 'packed' in origin ? origin.packed.semantics : undefined;
+      return { handle: this.#handle, sentencePiece: notSaved.has(this), semantics, hf: this.#hf !== undefined };
+    });
+  }
+
+  /**
+   * The ordinary tokens whose bytes start with `prefix` (a string is read as UTF-8), in the
+   * bytes' order; from a sorted index of the vocabulary built on first use.
+   */
+  tokensWithPrefix(prefix: TextInput): Uint32Array {
+    return this.#inference().tokensWithPrefix(checkText(prefix, 'prefix'));
+  }
+
+  /**
+   * Token healing: encode(text) without its last tokens (at most maxBacktrack, default 4, and never
+   * more bytes than the longest token), the bytes taken off, and the tokens that start with them
+   * (the allowed first tokens of the continuation).
+   */
+  heal(text: TextInput, options?: HealOptions): HealResult {
+    const input = checkText(text);
+    return this.#inference().heal(input, readOptions(options, 'heal'));
+  }
+
+  /** Whether `tokens` is exactly what encode gives for decodeBytes(tokens), special tokens allowed. */
+  isCanonical(tokens: Uint32Array | ArrayLike<number>): boolean {
+    return this.#inference().isCanonical(checkTokenIds(tokens));
   }
 
   // gpt-tokenizer's conveniences (chat framing, limits, streaming), with turbotoken's errors.

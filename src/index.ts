@@ -8,7 +8,8 @@ import { native } from './native';
 import { listEncodings, loadEncoding } from './registry';
 
 export { Encoding, splitBatch } from './encoding';
-export type { BatchOptions, BatchResult, CountOptions, EncodeChatOptions, EncodeOptions, EncodeTextOptions, EncodingWithOffsets, OrdinaryOptions, SpecialTokenSet } from './encoding';
+export type { BatchOptions, BatchResult, CountOptions, EncodeChatOptions, EncodeOptions, EncodeTextOptions, EncodingWithOffsets, HealOptions, OrdinaryOptions, SpecialTokenSet } from './encoding';
+export type { HealResult, InferenceMethod } from './inference';
 export type { EncodingOptions } from './custom-encoding';
 export type { PatternKind } from './pattern';
 export type { RanksInput } from './vocab-file';

@@ -36,6 +36,7 @@ export interface WasmExports {
   tt_encode_offsets(handle: number, text: number, n: number, mayBeInvalid: number, allowed: number, disallowed: number): number;
   tt_offsets(which: number): number;
   tt_safe_cuts(handle: number, text: number, n: number, mayBeInvalid: number): void;
+  tt_piece_ends(handle: number, text: number, n: number, mayBeInvalid: number): void;
   tt_decode(handle: number, ids: number, n: number): number;
   tt_encode_pieces(handle: number, bytes: number, size: number, ends: number, count: number): number;
   tt_token_bytes(handle: number, id: number): number;

@@ -204,6 +204,18 @@ class WasmEncoding implements NativeEncodingHandle {
     });
   }
 
+  pieceEnds(text: string | Uint8Array): Uint32Array {
+    if (typeof text !== 'string' && !types.isUint8Array(text)) throw fail('textType', { name: 'text' });
+    return guarded((rt) => {
+      const core = this.#core(rt);
+      const input = putText(rt, text, 0);
+      rt.x.tt_piece_ends(core, input.ptr, input.size, input.invalid);
+      rt.x.tt_free(input.ptr);
+      const [a, b] = rt.out();
+      return this.#ids(rt, a, b);
+    });
+  }
+
   #ids(rt: Runtime, ptr: number, count: number): Uint32Array {
     const ids = new Uint32Array(rt.x.memory.buffer, ptr, count).slice();
     rt.releaseIfLarge(ids.byteLength);

@@ -67,6 +67,9 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   Napi::Value encode_with_offsets(const Napi::CallbackInfo& info);
   // (text) -> Uint32Array: every byte position where core/safe_cut.h allows a cut (for tests).
   Napi::Value safe_cuts(const Napi::CallbackInfo& info);
+  // (text) -> Uint32Array: where each piece of the encoding's native scanner ends, the whole text
+  // read as ordinary text (the inference helpers tokenize these pieces their own ways).
+  Napi::Value piece_ends(const Napi::CallbackInfo& info);
 
   // (bytes: Uint8Array, ends: Uint32Array) -> Uint32Array: caller-delimited pieces, merged
   Napi::Value encode_pieces(const Napi::CallbackInfo& info);

@@ -184,6 +184,20 @@ int32_t tt_encode_offsets(const void* handle, const uint8_t* text, size_t n, uin
 
 const uint32_t* tt_offsets(uint32_t which) { return g_offsets[which ? 1 : 0].data(); }
 
+void tt_piece_ends(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid) {
+  g_bytes.clear();
+  const uint8_t* s = text;
+  if (may_be_invalid && turbotoken::valid_utf8_prefix(text, n) != n) {
+    turbotoken::append_repaired_utf8(text, n, g_bytes);
+    s = g_bytes.data();
+    n = g_bytes.size();
+  }
+  const turbotoken::PieceEndFn piece_end = turbotoken::piece_end_function(core(handle).family());
+  g_ids.clear();
+  for (size_t i = 0; i < n;) g_ids.push_back(uint32_t(i = piece_end(s, i, n)));
+  set_out(g_ids.data(), g_ids.size());
+}
+
 void tt_safe_cuts(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid) {
   g_bytes.clear();
   const uint8_t* s = text;

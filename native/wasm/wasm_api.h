@@ -61,6 +61,8 @@ int32_t tt_encode_offsets(const void* handle, const uint8_t* text, size_t n, uin
 TT_EXPORT("tt_offsets") const uint32_t* tt_offsets(uint32_t which);
 // out = {positions, count}: every byte position of the text where a cut is safe (for tests).
 TT_EXPORT("tt_safe_cuts") void tt_safe_cuts(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid);
+// out = {ends, count}: where each piece of the encoding's native scanner ends (all ordinary text).
+TT_EXPORT("tt_piece_ends") void tt_piece_ends(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid);
 // Caller-delimited pieces (turbotoken::encode_pieces): out = {ids, count}.
 TT_EXPORT("tt_encode_pieces")
 int32_t tt_encode_pieces(const void* handle, const uint8_t* bytes, size_t size, const uint32_t* ends,

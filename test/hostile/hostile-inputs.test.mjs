@@ -224,6 +224,9 @@ const ENCODING_METHODS = {
   decodeAsyncGenerator: [() => [asyncIds()]],
   save: [() => [savedPath]],
   saveAsync: [() => [savedPath]],
+  tokensWithPrefix: [() => ['hel']],
+  heal: [() => ['hello', {}], 'heal'],
+  isCanonical: [() => [[15339]]],
 };
 
 // Calls that take their options last: each hostile value also goes into each option.
