@@ -17,6 +17,9 @@
 
 namespace turbotoken_binding {
 
+// new Trainer(...): the BPE trainer (train_binding.cpp).
+void export_trainer(Napi::Env env, Napi::Object exports);
+
 #ifdef TURBOTOKEN_TEST_HOOKS
 // setRaceHook, in the sanitizer build only (test/sanitizer/race_hook.cpp, scripts/asan-check.sh).
 void export_test_hooks(Napi::Env env, Napi::Object exports);
@@ -111,6 +114,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("setBufferText", Napi::Function::New(env, guarded_function<set_buffer_text_js>));
   export_pattern_matcher(env, exports);
   export_merge_list(env, exports);
+  export_trainer(env, exports);
   exports.Set("backend", Napi::String::New(env, "native"));
 #ifdef TURBOTOKEN_TEST_HOOKS
   export_test_hooks(env, exports);

@@ -1,0 +1,103 @@
+// Training a byte-level BPE vocabulary: count the distinct pre-tokenized chunks of a corpus, then
+// merge the most frequent adjacent pair of tokens until the vocabulary is full. docs/training.md
+// defines the result; this is the implementation.
+//
+// The merge loop follows Hugging Face's BpeTrainer step for step (which rustbpe shares): a max-heap
+// of (count, pair) entries, each carrying the words it was counted in, stale counts corrected
+// lazily when an entry reaches the top, pair counts updated from each merged word's changes (no
+// recount per merge). Ties go to the smallest (left id, right id) pair, with ids in one of two
+// orders: raw byte values (rustbpe) or GPT-2's byte-to-character code points (Hugging Face).
+//
+// Every entry point returns a TrainStatus; nothing throws across this boundary of its own accord
+// (an allocation that fails throws std::bad_alloc, which the binding turns into kOutOfMemory).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace turbotoken {
+namespace regex {
+class Program;
+}
+namespace train {
+
+enum class TrainStatus : uint8_t {
+  kOk = 0,
+  kOutOfMemory,
+  kInvalidText,      // document ends that decrease or pass the text, or text that is not UTF-8
+  kInvalidArgument,  // an unknown family or chunking mode
+};
+
+const char* train_status_name(TrainStatus s);
+
+enum class Chunking : uint8_t { kLines = 0, kDocuments = 1 };
+
+// How documents become chunks: cut into units (lines, each with its "\n"; or whole documents,
+// truncated to max_document_chars code points when that is non-zero), then each unit split by a
+// shipped family's scanner (family 0-2, see pretok/pretokenizer.h) or by a pattern program
+// (family -1: the pattern's successive matches; text between matches is dropped, as tiktoken does).
+struct SplitSpec {
+  int family = 0;
+  const regex::Program* program = nullptr;
+  Chunking chunking = Chunking::kLines;
+  uint32_t max_document_chars = 0;
+};
+
+// A multiset of byte strings with 64-bit counts: an open-addressing table over one byte arena.
+class ChunkTable {
+ public:
+  ChunkTable();
+  void add(const uint8_t* s, size_t n, uint64_t count);
+  void merge_from(const ChunkTable& other);
+  // Drops every chunk with a count at most t, for t = 1, 2, ... until at most `target` remain.
+  void prune_to(size_t target);
+  size_t size() const { return used_; }
+  uint64_t memory_bytes() const;
+
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    for (const Slot& e : slots_)
+      if (e.len != kEmpty) fn(arena_.data() + e.offset, size_t(e.len), e.count);
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  struct Slot {
+    uint64_t hash;
+    uint64_t offset;
+    uint64_t count;
+    uint32_t len;
+  };
+  void grow();
+  void rebuild(size_t capacity, bool compact);
+  std::vector<Slot> slots_;
+  std::vector<uint8_t> arena_;
+  size_t used_ = 0;
+};
+
+// Adds the chunks of documents text[ends[k-1]..ends[k]) (ends[-1] = 0) to `table`, on `threads`
+// threads (1 in the WebAssembly build). When max_chunks is non-zero and the table grows past it,
+// it is pruned to half of it (ChunkTable::prune_to). Text must be well-formed UTF-8.
+TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends,
+                         size_t count, unsigned threads, size_t max_chunks, ChunkTable& table);
+
+struct MergeOptions {
+  uint64_t vocab_size = 0;     // stop when the vocabulary (counted per hf_order) reaches this
+  uint64_t special_count = 0;  // special tokens, counted in the vocabulary
+  uint64_t min_frequency = 0;  // stop at the first pair counted fewer times
+  bool hf_order = false;       // ids in Hugging Face's order instead of raw byte values
+};
+
+struct MergeResult {
+  // Per merge: left, right and the resulting token, in the output layout: ids 0-255 are the
+  // bytes, merged tokens are 256, 257, ... in the order they were first made. A merge whose
+  // bytes are already a token (another pair made them before) names that token.
+  std::vector<uint32_t> triples;
+  std::vector<uint64_t> counts;  // the count each merge was made at
+  uint32_t alphabet = 0;          // distinct bytes seen
+};
+
+TrainStatus learn_merges(const ChunkTable& table, const MergeOptions& options, MergeResult& out);
+
+}  // namespace train
+}  // namespace turbotoken
