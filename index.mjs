@@ -23,6 +23,8 @@ export const {
   renyiEfficiency,
   renyiEntropy,
   splitBatch,
+  train,
+  trainAsync,
   udhrTexts,
 } = cjs;
 export default cjs;

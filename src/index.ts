@@ -21,6 +21,8 @@ export { TurbotokenError } from './errors';
 export type { TextInput } from './args';
 export { listEncodings } from './registry';
 export { createDecoder, encodeStream } from './stream';
+export { train, trainAsync } from './train';
+export type { TrainDocument, TrainOptions, TrainProgress, TrainResult } from './train';
 export type { Decoder, EncodingLike } from './stream';
 export { analyze, renyiEfficiency, renyiEntropy } from './analyze';
 export type { Analysis, AnalysisRow, AnalyzeOptions, AnalyzeTexts } from './analyze';

@@ -1,0 +1,498 @@
+// train(input, options): a byte-level BPE vocabulary learned from a corpus by the core's trainer
+// (native/core/train/) on whichever backend this process uses. docs/training.md defines the result.
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import * as bufferModule from 'node:buffer';
+import { checkObject, checkThreads, isUint8Array, quote } from './args';
+import { Encoding } from './encoding';
+import { rangeError, TurbotokenError, typeError } from './errors';
+import { native } from './native';
+import { FAMILY_CODE, knownFamily } from './pattern';
+import { compilePattern } from './pattern-program';
+import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN } from './safe-cut';
+import { guarded, type Runtime } from './wasm-runtime';
+
+/** A document: text, or UTF-8 bytes (ill-formed sequences read as U+FFFD). */
+export type TrainDocument = string | Uint8Array;
+
+export interface TrainOptions {
+  /** The vocabulary size to reach, counted per tieBreak (docs/training.md). */
+  vocabSize: number;
+  /** A shipped pattern by name ('gpt2', 'cl100k', 'o200k' or an encoding name such as 'cl100k_base'), or a split pattern. Default 'cl100k'. */
+  pattern?: string;
+  /** Special tokens, given ids after the merged tokens in this order. Default none. */
+  specialTokens?: readonly string[];
+  /** Stop at the first pair seen fewer times than this. Default 0. */
+  minFrequency?: number;
+  /** The id order that breaks ties between equally frequent pairs. Default 'bytes'. */
+  tieBreak?: 'huggingface' | 'bytes';
+  /** 'lines': every line (with its "\n") is counted on its own, as Hugging Face's train(files) reads; 'documents': each document whole. Default 'documents'. */
+  chunking?: 'lines' | 'documents';
+  /** With chunking 'documents': only the first this many code points of a document count (nanochat: 10000). Default 0, no limit. */
+  maxDocumentChars?: number;
+  /** Threads that count chunks (native addon only). Default 1. */
+  threads?: number;
+  /** Keep at most this many distinct chunks: past it, the rarest are dropped (docs/training.md). Default 0, no cap. */
+  maxChunks?: number;
+  /** The trained encoding's name. Default 'trained'. */
+  name?: string;
+  /** Called after each batch of input is counted. */
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+export interface TrainProgress {
+  /** Bytes of text counted so far. */
+  bytes: number;
+  /** Documents counted so far. */
+  documents: number;
+  /** Distinct chunks held. */
+  chunks: number;
+}
+
+export interface TrainResult {
+  /** The trained vocabulary, ready to encode. */
+  encoding: Encoding;
+  /** Per merge, in order: left id, right id, resulting id (ids of `encoding`). */
+  merges: Uint32Array;
+  /** The count of the pair at each merge. */
+  mergeCounts: Float64Array;
+  /** Token bytes by id (0-255: the bytes, then merged tokens). */
+  tokens: readonly Uint8Array[];
+  /** The split pattern (its text). */
+  pattern: string;
+  /** Distinct chunks that were counted. */
+  chunks: number;
+  /** Distinct bytes seen in the corpus. */
+  alphabet: number;
+  /** The ranks as a .tiktoken file ("base64 rank" lines; all 256 bytes and the merged tokens). */
+  toTiktoken(): string;
+  /** A Hugging Face tokenizer.json (byte-level BPE, the pattern as a Split pre-tokenizer) with the same ids. */
+  toTokenizerJson(): string;
+  /** Writes toTiktoken() to `path` atomically (a temporary file renamed into place). */
+  writeTiktoken(path: string): void;
+  /** Writes toTokenizerJson() to `path` atomically. */
+  writeTokenizerJson(path: string): void;
+}
+
+const TRAIN_KEYS = ['vocabSize', 'pattern', 'specialTokens', 'minFrequency', 'tieBreak', 'chunking', 'maxDocumentChars', 'threads', 'maxChunks', 'name', 'onProgress'] as const;
+
+const NAMED_PATTERNS: Record<string, string> = {
+  gpt2: GPT2_PATTERN,
+  r50k_base: GPT2_PATTERN,
+  p50k_base: GPT2_PATTERN,
+  cl100k: CL100K_PATTERN,
+  cl100k_base: CL100K_PATTERN,
+  o200k: O200K_PATTERN,
+  o200k_base: O200K_PATTERN,
+};
+
+// Bytes of text counted per call into the core: large enough that threads split it well.
+const BATCH_BYTES = 16 << 20;
+
+interface Settings {
+  vocabSize: number;
+  pattern: string;
+  specialTokens: string[];
+  minFrequency: number;
+  hfOrder: boolean;
+  chunking: 0 | 1;
+  maxDocumentChars: number;
+  threads: number;
+  maxChunks: number;
+  name: string;
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+function whole(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`The "${name}" option must be an integer; received ${quote(value)}`);
+  if (value < min || value > max) throw rangeError(`The "${name}" option must be from ${min} to ${max}; received ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, name: string, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw typeError(`The "${name}" option must be ${choices.map((c) => `'${c}'`).join(' or ')}; received ${quote(value)}`);
+}
+
+/** Reads and checks train's options (all before any input is read). */
+export function readTrainOptions(options: unknown): Settings {
+  const given = checkObject(options, 'options') as Record<string, unknown>;
+  const opts: Record<string, unknown> = {};
+  for (const key of TRAIN_KEYS) opts[key] = Object.prototype.hasOwnProperty.call(given, key) ? given[key] : undefined;
+  if (opts.vocabSize === undefined) throw typeError('The "vocabSize" option is required');
+  const vocabSize = whole(opts.vocabSize, 'vocabSize', 1, 1 << 24);
+  let pattern = CL100K_PATTERN;
+  if (opts.pattern !== undefined) {
+    if (typeof opts.pattern !== 'string' || opts.pattern === '') throw typeError(`The "pattern" option must be a non-empty string; received ${quote(opts.pattern)}`);
+    pattern = Object.prototype.hasOwnProperty.call(NAMED_PATTERNS, opts.pattern) ? NAMED_PATTERNS[opts.pattern] : opts.pattern;
+  }
+  const specialTokens: string[] = [];
+  if (opts.specialTokens !== undefined) {
+    if (!Array.isArray(opts.specialTokens)) throw typeError(`The "specialTokens" option must be an array of strings; received ${quote(opts.specialTokens)}`);
+    for (const t of opts.specialTokens as unknown[]) {
+      if (typeof t !== 'string' || t === '') throw typeError(`specialTokens: a special token must be a non-empty string; received ${quote(t)}`);
+      if (specialTokens.includes(t)) throw rangeError(`specialTokens: ${quote(t)} is given twice`);
+      specialTokens.push(t);
+    }
+  }
+  const minFrequency = opts.minFrequency === undefined ? 0 : whole(opts.minFrequency, 'minFrequency', 0, Number.MAX_SAFE_INTEGER);
+  const hfOrder = oneOf(opts.tieBreak, 'tieBreak', ['huggingface', 'bytes'] as const, 'bytes') === 'huggingface';
+  const chunking = oneOf(opts.chunking, 'chunking', ['lines', 'documents'] as const, 'documents') === 'lines' ? 0 : 1;
+  const maxDocumentChars = opts.maxDocumentChars === undefined ? 0 : whole(opts.maxDocumentChars, 'maxDocumentChars', 0, 0xffffffff);
+  if (maxDocumentChars !== 0 && chunking === 0) throw rangeError('The "maxDocumentChars" option applies to chunking \'documents\' only');
+  const threads = opts.threads === undefined ? 1 : checkThreads(opts.threads);
+  const maxChunks = opts.maxChunks === undefined ? 0 : whole(opts.maxChunks, 'maxChunks', 0, 0xffffffff);
+  if (maxChunks !== 0 && maxChunks < 2) throw rangeError(`The "maxChunks" option must be 0 (no cap) or at least 2; received ${maxChunks}`);
+  const name = opts.name === undefined ? 'trained' : opts.name;
+  if (typeof name !== 'string' || name === '') throw typeError(`The "name" option must be a non-empty string; received ${quote(name)}`);
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw typeError(`The "onProgress" option must be a function; received ${quote(opts.onProgress)}`);
+  // The smallest vocabulary: every byte (as a .tiktoken holds them) and the special tokens.
+  const least = (hfOrder ? 1 : 256) + specialTokens.length;
+  if (vocabSize < least) throw rangeError(`The "vocabSize" option must be at least ${least} (${hfOrder ? 'one character' : 'the 256 bytes'} and ${specialTokens.length} special tokens); received ${vocabSize}`, 'ERR_OUT_OF_RANGE');
+  return { vocabSize, pattern, specialTokens, minFrequency, hfOrder, chunking, maxDocumentChars, threads, maxChunks, name, onProgress: opts.onProgress as Settings['onProgress'] };
+}
+
+interface LearnResult {
+  triples: Uint32Array;
+  counts: Float64Array;
+  alphabet: number;
+}
+
+/** One backend's trainer: the addon's Trainer or the WebAssembly module's tt_trainer_*. */
+interface CoreTrainer {
+  count(bytes: Uint8Array, ends: Uint32Array, threads: number): number;
+  chunks(): number;
+  learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean): LearnResult;
+  close(): void;
+}
+
+interface AddonTrainer {
+  count(bytes: Uint8Array, ends: Uint32Array, threads: number): number;
+  chunks(): number;
+  learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean): { status: number } & Partial<LearnResult>;
+}
+
+interface TrainerExports {
+  tt_trainer_create(family: number, program: number, words: number, chunking: number, maxChars: number, maxChunks: number): number;
+  tt_trainer_destroy(handle: number): void;
+  tt_trainer_count(handle: number, text: number, size: number, ends: number, count: number): number;
+  tt_trainer_chunks(handle: number): number;
+  tt_trainer_learn(handle: number, vocab: number, specials: number, minFrequency: number, hf: number): number;
+  tt_trainer_counts(handle: number): number;
+}
+
+const STATUS_TEXT = ['ok', 'out of memory', 'the text is not UTF-8 or its document ends are out of order', 'an unknown family or chunking mode'];
+
+function statusError(status: number): TurbotokenError {
+  if (status === 1) return new TurbotokenError('Training ran out of memory: lower "maxChunks" or train on less text', 'ERR_OUT_OF_MEMORY');
+  return new TurbotokenError(`Training failed: ${STATUS_TEXT[status] ?? `status ${status}`}`, 'ERR_TRAIN_FAILED');
+}
+
+function addonTrainer(family: number, program: Uint32Array | null, s: Settings): CoreTrainer {
+  const Ctor = (native as unknown as { Trainer: new (...args: unknown[]) => AddonTrainer }).Trainer;
+  const t = new Ctor(family, program, s.chunking, s.maxDocumentChars, s.maxChunks);
+  return {
+    count: (bytes, ends, threads) => t.count(bytes, ends, threads),
+    chunks: () => t.chunks(),
+    learn(vocabSize, specials, minFrequency, hfOrder) {
+      const r = t.learn(vocabSize, specials, minFrequency, hfOrder);
+      if (r.status !== 0) throw statusError(r.status);
+      return { triples: r.triples!, counts: r.counts!, alphabet: r.alphabet! };
+    },
+    close() {},
+  };
+}
+
+function wasmTrainer(family: number, program: Uint32Array | null, s: Settings): CoreTrainer {
+  let generation = -1;
+  const handle = guarded((rt: Runtime) => {
+    const x = rt.x as unknown as TrainerExports;
+    let ptr = 0;
+    if (program) {
+      ptr = rt.alloc(program.byteLength);
+      new Uint32Array(rt.x.memory.buffer, ptr, program.length).set(program);
+    }
+    const status = x.tt_trainer_create(family, ptr, program ? program.length : 0, s.chunking, s.maxDocumentChars, s.maxChunks);
+    if (ptr) rt.x.tt_free(ptr);
+    if (status !== 0) throw new TurbotokenError('The compiled pattern program is malformed', 'ERR_INVALID_PATTERN');
+    generation = rt.generation;
+    return rt.out()[0];
+  });
+  // A trap discards the module instance, and the trainer with it.
+  const live = <T>(fn: (rt: Runtime, x: TrainerExports) => T): T =>
+    guarded((rt) => {
+      if (rt.generation !== generation) throw new TurbotokenError('The WebAssembly trainer was lost when its module instance trapped', 'ERR_TRAIN_FAILED');
+      return fn(rt, rt.x as unknown as TrainerExports);
+    });
+  return {
+    count: (bytes, ends) =>
+      live((rt, x) => {
+        const text = rt.put(bytes);
+        const at = rt.alloc(ends.byteLength + 4);
+        new Uint32Array(rt.x.memory.buffer, at, ends.length).set(ends);
+        const status = x.tt_trainer_count(handle, text, bytes.length, at, ends.length);
+        rt.x.tt_free(text);
+        rt.x.tt_free(at);
+        return status;
+      }),
+    chunks: () => live((_rt, x) => x.tt_trainer_chunks(handle)),
+    learn: (vocabSize, specials, minFrequency, hfOrder) =>
+      live((rt, x) => {
+        const status = x.tt_trainer_learn(handle, vocabSize, specials, minFrequency, hfOrder ? 1 : 0);
+        if (status !== 0) throw statusError(status);
+        const [a, b] = rt.out();
+        const triples = new Uint32Array(rt.x.memory.buffer, a, b).slice();
+        const alphabet = x.tt_trainer_counts(handle);
+        const [c, d] = rt.out();
+        const counts = new Float64Array(rt.x.memory.buffer, c, d).slice();
+        return { triples, counts, alphabet };
+      }),
+    close() {
+      try {
+        live((_rt, x) => x.tt_trainer_destroy(handle));
+      } catch {
+        // the instance that held it is gone already
+      }
+    },
+  };
+}
+
+const { isUtf8 } = bufferModule as unknown as { isUtf8?: (b: Uint8Array) => boolean };
+
+/** Well-formed UTF-8 for a document: strings are encoded; bytes pass when well-formed, else are repaired (U+FFFD). */
+function documentBytes(doc: unknown): Uint8Array {
+  if (typeof doc === 'string') return Buffer.from(doc, 'utf8');
+  if (isUint8Array(doc)) {
+    const view = Buffer.from(doc.buffer, doc.byteOffset, doc.byteLength);
+    if (isUtf8 ? isUtf8(view) : Buffer.from(view.toString('utf8'), 'utf8').equals(view)) return view;
+    return Buffer.from(view.toString('utf8'), 'utf8');
+  }
+  throw typeError(`A training document must be a string or a Uint8Array; received ${quote(doc)}`);
+}
+
+/** Collects documents into batches and counts each batch in the core. */
+class Counter {
+  readonly #core: CoreTrainer;
+  readonly #s: Settings;
+  #batch = Buffer.allocUnsafe(0);
+  #used = 0;
+  #ends: number[] = [];
+  bytes = 0;
+  documents = 0;
+
+  constructor(core: CoreTrainer, s: Settings) {
+    this.#core = core;
+    this.#s = s;
+  }
+
+  add(doc: unknown): void {
+    if (typeof doc === 'string' && doc.length * 3 <= BATCH_BYTES) {
+      if (this.#used + doc.length * 3 > this.#batch.length) this.flush();
+      if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
+      this.#used += this.#batch.write(doc, this.#used, 'utf8');
+      this.#ends.push(this.#used);
+    } else {
+      const bytes = documentBytes(doc);
+      if (this.#used + bytes.length > this.#batch.length) this.flush();
+      if (bytes.length > BATCH_BYTES) {
+        this.#count(bytes, Uint32Array.of(bytes.length));
+      } else {
+        if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
+        this.#batch.set(bytes, this.#used);
+        this.#used += bytes.length;
+        this.#ends.push(this.#used);
+      }
+    }
+    this.documents++;
+  }
+
+  flush(): void {
+    if (this.#ends.length === 0) return;
+    const ends = Uint32Array.from(this.#ends);
+    const bytes = this.#batch.subarray(0, this.#used);
+    this.#ends = [];
+    this.#used = 0;
+    this.#count(bytes, ends);
+  }
+
+  #count(bytes: Uint8Array, ends: Uint32Array): void {
+    if (bytes.length > 0xffffffff) throw rangeError('A training document must be under 4 GiB');
+    const status = this.#core.count(bytes, ends, this.#s.threads);
+    if (status !== 0) throw statusError(status);
+    this.bytes += bytes.length;
+    this.#s.onProgress?.({ bytes: this.bytes, documents: this.documents, chunks: this.#core.chunks() });
+  }
+}
+
+/** Starts a trainer for the settings: the native scanner for a shipped pattern, else the compiled pattern. */
+function startTrainer(s: Settings): CoreTrainer {
+  const family = knownFamily(s.pattern);
+  const program = family ? null : compilePattern(s.pattern).words;
+  const code = family ? FAMILY_CODE[family] : -1;
+  const addon = (native as unknown as { Trainer?: unknown }).Trainer;
+  return native.backend === 'wasm' || typeof addon !== 'function' ? wasmTrainer(code, program, s) : addonTrainer(code, program, s);
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+// GPT-2's byte-to-character map, as Hugging Face's ByteLevel uses it.
+const BYTE_CHARS: string[] = (() => {
+  const chars: string[] = [];
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
+    chars.push(String.fromCodePoint(printable ? b : 256 + n++));
+  }
+  return chars;
+})();
+
+const byteLevel = (bytes: Uint8Array): string => {
+  let s = '';
+  for (const b of bytes) s += BYTE_CHARS[b];
+  return s;
+};
+
+/** Writes text to path through a temporary file in the same directory, renamed into place. */
+export function writeAtomically(path: string, text: string | Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, 'wx');
+    const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // never created, or already renamed
+    }
+    const e = new TurbotokenError(`Cannot write ${path}: ${(error as Error).message}`, 'ERR_SAVE_FAILED');
+    (e as Error & { cause?: unknown }).cause = error;
+    throw e;
+  }
+}
+
+function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
+  counter.flush();
+  const chunks = core.chunks();
+  if (chunks === 0) {
+    throw new TurbotokenError(
+      counter.bytes === 0 ? 'The training corpus is empty' : `The pattern matched nothing in ${counter.bytes} bytes of training text`,
+      'ERR_EMPTY_CORPUS',
+    );
+  }
+  const { triples, counts, alphabet } = core.learn(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder);
+  const tokens: Uint8Array[] = [];
+  for (let b = 0; b < 256; b++) tokens.push(Uint8Array.of(b));
+  for (let k = 0; k < triples.length; k += 3) {
+    if (triples[k + 2] !== tokens.length) continue; // a merge that remade an existing token
+    const l = tokens[triples[k]], r = tokens[triples[k + 1]];
+    const joined = new Uint8Array(l.length + r.length);
+    joined.set(l);
+    joined.set(r, l.length);
+    tokens.push(joined);
+  }
+  const ranks = new Map<Uint8Array, number>();
+  tokens.forEach((t, id) => ranks.set(t, id));
+  const specialTokens: Record<string, number> = {};
+  s.specialTokens.forEach((t, k) => (specialTokens[t] = tokens.length + k));
+  const encoding = new Encoding({ name: s.name, pattern: s.pattern, ranks, specialTokens });
+  const toTiktoken = () => tokens.map((t, id) => `${base64(t)} ${id}\n`).join('');
+  const toTokenizerJson = () => {
+    const vocab: Record<string, number> = {};
+    tokens.forEach((t, id) => (vocab[byteLevel(t)] = id));
+    const merges: [string, string][] = [];
+    for (let k = 0; k < triples.length; k += 3) merges.push([byteLevel(tokens[triples[k]]), byteLevel(tokens[triples[k + 1]])]);
+    const added = s.specialTokens.map((content, k) => ({ id: tokens.length + k, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+    return JSON.stringify({
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: added,
+      normalizer: null,
+      pre_tokenizer: {
+        type: 'Sequence',
+        pretokenizers: [
+          { type: 'Split', pattern: { Regex: s.pattern }, behavior: 'Isolated', invert: false },
+          { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+        ],
+      },
+      post_processor: null,
+      decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+      model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges },
+    });
+  };
+  return {
+    encoding,
+    merges: triples,
+    mergeCounts: counts,
+    tokens,
+    pattern: s.pattern,
+    chunks,
+    alphabet,
+    toTiktoken,
+    toTokenizerJson,
+    writeTiktoken: (path: string) => writeAtomically(path, toTiktoken()),
+    writeTokenizerJson: (path: string) => writeAtomically(path, toTokenizerJson()),
+  };
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * A BPE vocabulary trained on `input`: a document (string or UTF-8 bytes) or an iterable of them.
+ * Merges pick the most frequent pair, ties going to the smallest pair of ids (docs/training.md).
+ */
+export function train(input: TrainDocument | Iterable<TrainDocument>, options: TrainOptions): TrainResult {
+  const s = readTrainOptions(options);
+  if (typeof input !== 'string' && !isUint8Array(input) && !isIterable(input)) {
+    throw typeError(`The "input" argument must be a string, a Uint8Array or an iterable of them; received ${quote(input)}`);
+  }
+  const core = startTrainer(s);
+  try {
+    const counter = new Counter(core, s);
+    if (typeof input === 'string' || isUint8Array(input)) counter.add(input);
+    else for (const doc of input) counter.add(doc);
+    return finish(core, counter, s);
+  } finally {
+    core.close();
+  }
+}
+
+/** train() over an async iterable too (a stream of documents), yielding to the event loop between batches. */
+export async function trainAsync(input: TrainDocument | Iterable<TrainDocument> | AsyncIterable<TrainDocument>, options: TrainOptions): Promise<TrainResult> {
+  const s = readTrainOptions(options);
+  if (typeof input !== 'string' && !isUint8Array(input) && !isIterable(input) && !isAsyncIterable(input)) {
+    throw typeError(`The "input" argument must be a string, a Uint8Array or an iterable or async iterable of them; received ${quote(input)}`);
+  }
+  const core = startTrainer(s);
+  try {
+    const counter = new Counter(core, s);
+    if (typeof input === 'string' || isUint8Array(input)) counter.add(input);
+    else if (isAsyncIterable(input)) for await (const doc of input) counter.add(doc);
+    else {
+      let n = 0;
+      for (const doc of input) {
+        counter.add(doc);
+        if (++n % 1024 === 0) await new Promise((r) => setImmediate(r));
+      }
+    }
+    await new Promise((r) => setImmediate(r));
+    return finish(core, counter, s);
+  } finally {
+    core.close();
+  }
+}
