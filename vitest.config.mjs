@@ -22,6 +22,7 @@ const timing = [
   'test/growth/peak-memory.test.mjs',   // peak resident memory of calls on 16 MB inputs, in child processes
   'test/growth/long-token-growth.test.mjs',  // 64 KiB tokens: growth ratios, and against short tokens
   'test/growth/sp-linear-growth.test.mjs', // SentencePiece-style files' one-word merge grows as n log n
+  'test/growth/train-growth.test.mjs', // training time grows linearly with the corpus
 ];
 // Once, on the native addon only:
 const nativeOnly = [

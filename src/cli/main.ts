@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { analyzeCommand, auditCommand } from './analyze';
 import { countCommand, decodeCommand, encodeCommand } from './commands';
 import { corpusCommand } from './corpus';
+import { trainCommand } from './train';
 import { CliError, UsageError } from './options';
 
 const USAGE = `Usage: turbotoken <command> [options] [inputs...]
@@ -24,6 +25,8 @@ Commands:
                       the token premium of each language)
   audit               the vocabulary audit: unreachable, partial UTF-8 and special
                       tokens, id holes, duplicate byte strings
+  train <inputs...> --vocab-size N --out FILE.tiktoken
+                      train a BPE vocabulary on the inputs (docs/training.md)
 
 Common options:
   -e, --encoding NAME   o200k_base (default), cl100k_base, r50k_base, p50k_base, p50k_edit,
@@ -68,6 +71,14 @@ analyze: -e, --encoding A,B,...   several encodings side by side (also --model A
 analyze, audit: --format table|json|html   (html: one self-contained report)
          -o, --out FILE       write the report to FILE (default stdout)
 audit:   --limit N            rows of each list in the table (default 20)
+train:   --vocab-size N       the vocabulary size (counted per --tie-break)
+         -o, --out FILE       the .tiktoken output (all 256 bytes, then merged tokens)
+         --tokenizer-json F   also a Hugging Face tokenizer.json with the same ids
+         --pattern P          gpt2, cl100k (default), o200k, or a split pattern
+         --special A,B        special tokens, ids after the merged tokens
+         --tie-break bytes|huggingface   the id order that breaks ties (default bytes)
+         --chunking lines|documents      count each line, or each document (default)
+         --max-document-chars N, --min-frequency N, --max-chunks N, --threads N
 
 Details: docs/cli.md and docs/scale-out.md in the turbotoken package.
 `;
@@ -79,6 +90,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   corpus: corpusCommand,
   analyze: analyzeCommand,
   audit: auditCommand,
+  train: trainCommand,
 };
 
 function version(): string {
