@@ -8,6 +8,7 @@
 #include "train/trainer.h"
 
 #if !defined(__wasm__)
+#include <atomic>
 #include <thread>
 #endif
 
@@ -45,14 +46,13 @@ uint64_t hash_bytes(const uint8_t* s, size_t n) {
 
 }  // namespace
 
-ChunkTable::ChunkTable() { slots_.assign(1024, Slot{0, 0, 0, kEmpty}); }
+ChunkShard::ChunkShard() { slots_.assign(256, Slot{0, 0, 0, kEmpty}); }
 
-uint64_t ChunkTable::memory_bytes() const {
+uint64_t ChunkShard::memory_bytes() const {
   return uint64_t(slots_.capacity()) * sizeof(Slot) + arena_.capacity();
 }
 
-void ChunkTable::add(const uint8_t* s, size_t n, uint64_t count) {
-  const uint64_t h = hash_bytes(s, n);
+void ChunkShard::add(const uint8_t* s, size_t n, uint64_t count, uint64_t h) {
   const size_t mask = slots_.size() - 1;
   for (size_t i = size_t(h) & mask;; i = (i + 1) & mask) {
     Slot& e = slots_[i];
@@ -62,7 +62,7 @@ void ChunkTable::add(const uint8_t* s, size_t n, uint64_t count) {
       e.len = uint32_t(n);
       e.count = count;
       arena_.insert(arena_.end(), s, s + n);
-      if (++used_ * 10 > slots_.size() * 7) grow();
+      if (++used_ * 10 > slots_.size() * 7) rebuild(slots_.size() * 2, false);
       return;
     }
     if (e.hash == h && e.len == n && std::memcmp(arena_.data() + e.offset, s, n) == 0) {
@@ -72,9 +72,7 @@ void ChunkTable::add(const uint8_t* s, size_t n, uint64_t count) {
   }
 }
 
-void ChunkTable::grow() { rebuild(slots_.size() * 2, false); }
-
-void ChunkTable::rebuild(size_t capacity, bool compact) {
+void ChunkShard::rebuild(size_t capacity, bool compact) {
   std::vector<Slot> old(capacity, Slot{0, 0, 0, kEmpty});
   old.swap(slots_);
   std::vector<uint8_t> arena;
@@ -96,24 +94,51 @@ void ChunkTable::rebuild(size_t capacity, bool compact) {
   if (compact) arena_.swap(arena);
 }
 
-void ChunkTable::merge_from(const ChunkTable& other) {
-  other.for_each([&](const uint8_t* s, size_t n, uint64_t c) { add(s, n, c); });
+void ChunkShard::merge_from(const ChunkShard& other) {
+  // The stored hashes are reused: merging costs a probe per chunk, not a rehash.
+  for (const Slot& e : other.slots_)
+    if (e.len != kEmpty) add(other.arena_.data() + e.offset, e.len, e.count, e.hash);
+}
+
+void ChunkShard::drop_at_most(uint64_t threshold) {
+  size_t kept = 0;
+  for (Slot& e : slots_) {
+    if (e.len == kEmpty) continue;
+    if (e.count <= threshold) e.len = kEmpty;
+    else kept++;
+  }
+  size_t capacity = 256;
+  while (capacity * 7 < kept * 10 * 2) capacity *= 2;
+  rebuild(capacity, true);
+}
+
+void ChunkTable::add(const uint8_t* s, size_t n, uint64_t count) {
+  const uint64_t h = hash_bytes(s, n);
+  shards_[h >> 60].add(s, n, count, h);
+}
+
+size_t ChunkTable::size() const {
+  size_t n = 0;
+  for (const ChunkShard& shard : shards_) n += shard.size();
+  return n;
+}
+
+uint64_t ChunkTable::memory_bytes() const {
+  uint64_t n = 0;
+  for (const ChunkShard& shard : shards_) n += shard.memory_bytes();
+  return n;
 }
 
 void ChunkTable::prune_to(size_t target) {
-  if (used_ <= target) return;
+  const size_t used = size();
+  if (used <= target) return;
   std::vector<uint64_t> counts;
-  counts.reserve(used_);
-  for (const Slot& e : slots_)
-    if (e.len != kEmpty) counts.push_back(e.count);
+  counts.reserve(used);
+  for_each([&](const uint8_t*, size_t, uint64_t c) { counts.push_back(c); });
   // The smallest t with at most `target` chunks counted more than t times.
   std::nth_element(counts.begin(), counts.begin() + target, counts.end(), std::greater<uint64_t>());
   const uint64_t t = counts[target];
-  for (Slot& e : slots_)
-    if (e.len != kEmpty && e.count <= t) e.len = kEmpty;
-  size_t capacity = 1024;
-  while (capacity * 7 < target * 10 * 2) capacity *= 2;
-  rebuild(capacity, true);
+  for (ChunkShard& shard : shards_) shard.drop_at_most(t);
 }
 
 namespace {
@@ -207,16 +232,19 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
     status = count_units(spec, text, units.data(), units.size(), table);
   } else {
 #if !defined(__wasm__)
-    // Units split by bytes, so that one long document does not leave the other threads idle.
-    std::vector<size_t> cut(threads + 1, units.size());
+    // Units split by bytes into more parts than threads, taken in turn from a shared counter:
+    // text that costs more per byte (non-Latin scripts) does not leave the other threads idle.
+    const unsigned parts = threads * 8;
+    std::vector<size_t> cut(parts + 1, units.size());
     cut[0] = 0;
     const size_t total = units.back().end - units.front().start;
     size_t u = 0;
-    for (unsigned t = 1; t < threads; t++) {
-      const size_t goal = units.front().start + total / threads * t;
+    for (unsigned p = 1; p < parts; p++) {
+      const size_t goal = units.front().start + total / parts * p;
       while (u < units.size() && units[u].start < goal) u++;
-      cut[t] = u;
+      cut[p] = u;
     }
+    std::atomic<unsigned> next{0};
     std::vector<ChunkTable> locals(threads);
     std::vector<TrainStatus> statuses(threads, TrainStatus::kOk);
     std::vector<std::thread> pool;
@@ -224,7 +252,8 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
 #if defined(__cpp_exceptions)
       try {
 #endif
-        statuses[t] = count_units(spec, text, units.data() + cut[t], cut[t + 1] - cut[t], locals[t]);
+        for (unsigned p = next++; p < parts && statuses[t] == TrainStatus::kOk; p = next++)
+          statuses[t] = count_units(spec, text, units.data() + cut[p], cut[p + 1] - cut[p], locals[t]);
 #if defined(__cpp_exceptions)
       } catch (...) {
         statuses[t] = TrainStatus::kOutOfMemory;
@@ -237,9 +266,25 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
     for (unsigned t = 0; t < threads; t++) {
       if (statuses[t] != TrainStatus::kOk) return statuses[t];
     }
+    // Merged shard by shard, each thread taking every threads-th shard: no two threads touch one shard.
+    pool.clear();
+    auto merge = [&](unsigned t) {
+#if defined(__cpp_exceptions)
+      try {
+#endif
+        for (unsigned k = t; k < ChunkTable::kShards; k += threads)
+          for (unsigned l = 0; l < threads; l++) table.merge_shard_from(locals[l], k);
+#if defined(__cpp_exceptions)
+      } catch (...) {
+        statuses[t] = TrainStatus::kOutOfMemory;
+      }
+#endif
+    };
+    for (unsigned t = 1; t < threads; t++) pool.emplace_back(merge, t);
+    merge(0);
+    for (std::thread& th : pool) th.join();
     for (unsigned t = 0; t < threads; t++) {
-      table.merge_from(locals[t]);
-      locals[t] = ChunkTable();  // each thread's table is freed as soon as it is merged
+      if (statuses[t] != TrainStatus::kOk) return statuses[t];
     }
 #endif
   }

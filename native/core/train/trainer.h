@@ -43,14 +43,14 @@ struct SplitSpec {
   uint32_t max_document_chars = 0;
 };
 
-// A multiset of byte strings with 64-bit counts: an open-addressing table over one byte arena.
-class ChunkTable {
+// One part of a ChunkTable: an open-addressing table over one byte arena.
+class ChunkShard {
  public:
-  ChunkTable();
-  void add(const uint8_t* s, size_t n, uint64_t count);
-  void merge_from(const ChunkTable& other);
-  // Drops every chunk with a count at most t, for t = 1, 2, ... until at most `target` remain.
-  void prune_to(size_t target);
+  ChunkShard();
+  void add(const uint8_t* s, size_t n, uint64_t count, uint64_t hash);
+  void merge_from(const ChunkShard& other);
+  // Drops every chunk counted at most `threshold` times.
+  void drop_at_most(uint64_t threshold);
   size_t size() const { return used_; }
   uint64_t memory_bytes() const;
 
@@ -68,11 +68,33 @@ class ChunkTable {
     uint64_t count;
     uint32_t len;
   };
-  void grow();
   void rebuild(size_t capacity, bool compact);
   std::vector<Slot> slots_;
   std::vector<uint8_t> arena_;
   size_t used_ = 0;
+};
+
+// A multiset of byte strings with 64-bit counts, in shards chosen by the top bits of each
+// string's hash, so that threads can merge their tables into one shard by shard.
+class ChunkTable {
+ public:
+  static constexpr unsigned kShards = 16;
+  ChunkTable() : shards_(kShards) {}
+  void add(const uint8_t* s, size_t n, uint64_t count);
+  // Adds other's chunks of shard k (each shard can be merged on a thread of its own).
+  void merge_shard_from(const ChunkTable& other, unsigned k) { shards_[k].merge_from(other.shards_[k]); }
+  // Drops every chunk with a count at most t, for the smallest t that leaves at most `target`.
+  void prune_to(size_t target);
+  size_t size() const;
+  uint64_t memory_bytes() const;
+
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    for (const ChunkShard& shard : shards_) shard.for_each(fn);
+  }
+
+ private:
+  std::vector<ChunkShard> shards_;
 };
 
 // Adds the chunks of documents text[ends[k-1]..ends[k]) (ends[-1] = 0) to `table`, on `threads`
