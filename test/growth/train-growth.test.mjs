@@ -11,12 +11,13 @@ const SMALL = 1 << 18;
 // toward 6x. Quadratic is 16x.
 const MAX_RATIO = 10;
 
-// Words drawn from a Zipf-like list of made-up words, so both the text and its distinct words grow.
+// Words drawn from a Zipf-like list of made-up words, one list word per 40 bytes of text: the
+// distinct words, and with them the merge phase's work, grow with the text.
 function corpus(bytes, seed) {
   const random = rng(seed);
   const letters = 'etaoinshrdlucmfwypvbgkqjxz';
   const words = [];
-  for (let k = 0; k < 20000; k++) {
+  for (let k = 0; k < bytes / 40; k++) {
     let w = '';
     const n = 2 + Math.floor(random() * 8);
     for (let i = 0; i < n; i++) w += letters[Math.floor(letters.length * random() * random())];
