@@ -2,8 +2,8 @@
 // given the same split pattern through a tokenizer.json) on the same corpus and settings: vocabulary
 // 30000, chunking by lines, tie-break 'huggingface', no special tokens. Each trainer runs once in a
 // child process of its own (CPU seconds from process.cpuUsage, peak RSS from resourceUsage); the
-// merges are compared, then the ratios printed. Also the counting phase alone (vocabSize 256: no
-// merges) on one thread and on two, in wall time.
+// merges are compared, then the ratios printed. Also the counting phase (until the last progress
+// report) on one thread and on two, in wall time.
 //
 //   node bench/train.mjs [corpus files...]   (default: corpus/npm-only/*.txt, concatenated)
 import { execFileSync } from 'node:child_process';
@@ -45,11 +45,14 @@ const OURS = `
 const { train } = require(${JSON.stringify(`${root}/dist/cjs/index.js`)});
 const fs = require('fs');
 const [file, vocab, threads, out] = process.argv.slice(1);
+const text = fs.readFileSync(file);
 const c0 = process.cpuUsage(), w0 = performance.now();
-const r = train(fs.readFileSync(file), { vocabSize: Number(vocab), tieBreak: 'huggingface', chunking: 'lines', pattern: 'cl100k', threads: Number(threads) });
+let counted; // the counting phase ends at the last progress report
+const onProgress = () => { const c = process.cpuUsage(c0); counted = { cpu: (c.user + c.system) / 1e6, wall: (performance.now() - w0) / 1000 }; };
+const r = train(text, { vocabSize: Number(vocab), tieBreak: 'huggingface', chunking: 'lines', pattern: 'cl100k', threads: Number(threads), onProgress });
 const c = process.cpuUsage(c0), wall = (performance.now() - w0) / 1000;
 fs.writeFileSync(out, JSON.stringify({ merges: JSON.parse(r.toTokenizerJson()).model.merges }));
-console.log(JSON.stringify({ cpu: (c.user + c.system) / 1e6, wall, rss: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ cpu: (c.user + c.system) / 1e6, wall, rss: process.resourceUsage().maxRSS / 1024, counted }));
 `;
 
 const run = (script, args) => JSON.parse(execFileSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').at(-1));
@@ -60,8 +63,8 @@ const hfOut = JSON.parse(readFileSync(path.join(dir, 'hf.json'), 'utf8'));
 const ours = run(OURS, [corpus, String(hfOut.vocab), '1', path.join(dir, 'ours.json')]);
 const oursOut = JSON.parse(readFileSync(path.join(dir, 'ours.json'), 'utf8'));
 const same = JSON.stringify(hfOut.merges) === JSON.stringify(oursOut.merges);
-const count1 = run(OURS, [corpus, '256', '1', path.join(dir, 'c1.json')]);
-const count2 = run(OURS, [corpus, '256', '2', path.join(dir, 'c2.json')]);
+const count1 = ours.counted;
+const count2 = run(OURS, [corpus, String(hfOut.vocab), '2', path.join(dir, 'c2.json')]).counted;
 rmSync(dir, { recursive: true, force: true });
 
 const f = (x, d = 2) => x.toFixed(d);
@@ -71,8 +74,8 @@ console.log('| trainer | CPU s | wall s | peak RSS MB |');
 console.log('|---|---|---|---|');
 console.log(`| Hugging Face tokenizers | ${f(hf.cpu)} | ${f(hf.wall)} | ${f(hf.rss, 0)} |`);
 console.log(`| turbotoken, 1 thread | ${f(ours.cpu)} | ${f(ours.wall)} | ${f(ours.rss, 0)} |`);
-console.log(`| turbotoken counting only, 1 thread | ${f(count1.cpu)} | ${f(count1.wall)} | ${f(count1.rss, 0)} |`);
-console.log(`| turbotoken counting only, 2 threads | ${f(count2.cpu)} | ${f(count2.wall)} | ${f(count2.rss, 0)} |`);
+console.log(`| turbotoken, counting phase, 1 thread | ${f(count1.cpu)} | ${f(count1.wall)} | |`);
+console.log(`| turbotoken, counting phase, 2 threads | ${f(count2.cpu)} | ${f(count2.wall)} | |`);
 console.log('');
 console.log(`CPU: Hugging Face / turbotoken = ${f(hf.cpu / ours.cpu)}x; peak RSS turbotoken / Hugging Face = ${f(ours.rss / hf.rss)}; counting wall time 1 thread / 2 threads = ${f(count1.wall / count2.wall)}x`);
 console.log('(one run each on a shared machine: compare the ratios, not the seconds)');
