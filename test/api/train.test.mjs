@@ -35,10 +35,10 @@ const asTriples = (merges) => {
 
 describe('merges equal the recounting reference trainer', () => {
   for (const tieBreak of ['bytes', 'huggingface']) {
-    it(`tieBreak '${tieBreak}': 60 random corpora, 0 differences`, () => {
+    it(`tieBreak '${tieBreak}': 40 random corpora, 0 differences`, () => {
       let differences = 0;
       let merges = 0;
-      for (let seed = 1; seed <= 60; seed++) {
+      for (let seed = 1; seed <= 40; seed++) {
         const docs = tieCorpus(seed);
         const vocabSize = (tieBreak === 'bytes' ? 256 : 8) + 20 + (seed % 40);
         const ours = train(docs, { vocabSize, pattern: 'gpt2', tieBreak });
@@ -46,14 +46,14 @@ describe('merges equal the recounting reference trainer', () => {
         merges += expected.length;
         if (JSON.stringify(asTriples(ours.merges)) !== JSON.stringify(expected)) differences++;
       }
-      expect(merges).toBeGreaterThan(60 * 15);
+      expect(merges).toBeGreaterThan(40 * 15);
       expect(differences).toBe(0);
     });
   }
 
   it('a custom pattern (the compiled matcher) and minFrequency', () => {
     const pattern = '[ab]+|[^ab]+';
-    for (let seed = 100; seed < 110; seed++) {
+    for (let seed = 100; seed < 106; seed++) {
       const docs = tieCorpus(seed);
       const ours = train(docs, { vocabSize: 300, pattern, minFrequency: 3 });
       const expected = referenceMerges(countChunks(docs, pattern), { vocabSize: 300, minFrequency: 3 });
