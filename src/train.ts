@@ -2,7 +2,7 @@
 // (native/core/train/) on whichever backend this process uses. docs/training.md defines the result.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import * as bufferModule from 'node:buffer';
-import { checkObject, checkThreads, isUint8Array, quote } from './args';
+import { asArgumentError, checkObject, readArgument, checkThreads, isUint8Array, quote } from './args';
 import { Encoding } from './encoding';
 import { rangeError, TurbotokenError, typeError } from './errors';
 import { native } from './native';
@@ -263,6 +263,8 @@ const { isUtf8 } = bufferModule as unknown as { isUtf8?: (b: Uint8Array) => bool
 function documentBytes(doc: unknown): Uint8Array {
   if (typeof doc === 'string') return Buffer.from(doc, 'utf8');
   if (isUint8Array(doc)) {
+    // A view of a detached or shrunk buffer reads as empty, as everywhere else.
+    if (doc.byteLength === 0) return new Uint8Array(0);
     const view = Buffer.from(doc.buffer, doc.byteOffset, doc.byteLength);
     if (isUtf8 ? isUtf8(view) : Buffer.from(view.toString('utf8'), 'utf8').equals(view)) return view;
     return Buffer.from(view.toString('utf8'), 'utf8');
@@ -457,8 +459,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  * Merges pick the most frequent pair, ties going to the smallest pair of ids (docs/training.md).
  */
 export function train(input: TrainDocument | Iterable<TrainDocument>, options: TrainOptions): TrainResult {
-  const s = readTrainOptions(options);
-  if (typeof input !== 'string' && !isUint8Array(input) && !isIterable(input)) {
+  const s = readArgument(() => readTrainOptions(options));
+  if (typeof input !== 'string' && !isUint8Array(input) && !readArgument(() => isIterable(input))) {
     throw typeError(`The "input" argument must be a string, a Uint8Array or an iterable of them; received ${quote(input)}`);
   }
   const core = startTrainer(s);
@@ -467,6 +469,8 @@ export function train(input: TrainDocument | Iterable<TrainDocument>, options: T
     if (typeof input === 'string' || isUint8Array(input)) counter.add(input);
     else for (const doc of input) counter.add(doc);
     return finish(core, counter, s);
+  } catch (error) {
+    throw asArgumentError(error); // a revoked Proxy, a fake or detached view: a coded TypeError
   } finally {
     core.close();
   }
@@ -474,8 +478,8 @@ export function train(input: TrainDocument | Iterable<TrainDocument>, options: T
 
 /** train() over an async iterable too (a stream of documents), yielding to the event loop between batches. */
 export async function trainAsync(input: TrainDocument | Iterable<TrainDocument> | AsyncIterable<TrainDocument>, options: TrainOptions): Promise<TrainResult> {
-  const s = readTrainOptions(options);
-  if (typeof input !== 'string' && !isUint8Array(input) && !isIterable(input) && !isAsyncIterable(input)) {
+  const s = readArgument(() => readTrainOptions(options));
+  if (typeof input !== 'string' && !isUint8Array(input) && !readArgument(() => isIterable(input) || isAsyncIterable(input))) {
     throw typeError(`The "input" argument must be a string, a Uint8Array or an iterable or async iterable of them; received ${quote(input)}`);
   }
   const core = startTrainer(s);
@@ -492,6 +496,8 @@ export async function trainAsync(input: TrainDocument | Iterable<TrainDocument> 
     }
     await new Promise((r) => setImmediate(r));
     return finish(core, counter, s);
+  } catch (error) {
+    throw asArgumentError(error);
   } finally {
     core.close();
   }

@@ -254,6 +254,8 @@ CALLS.push(
   { label: 'listEncodings', args: () => [], run: (a) => index.listEncodings(...a) },
   { label: 'splitBatch', args: () => [enc.encodeBatch(['a b', 'c'])], run: (a) => index.splitBatch(...a) },
   { label: 'splitBatch(fields)', args: () => [{ tokens: Uint32Array.of(1, 2), offsets: Uint32Array.of(0, 1, 2) }], run: (a) => index.splitBatch(...a), fieldsOf: 0, fields: ['tokens', 'offsets'] },
+  { label: 'train', args: () => [['hello world hello'], { vocabSize: 260 }], run: (a) => index.train(...a) },
+  { label: 'trainAsync', args: () => [['hello world hello'], { vocabSize: 260 }], run: (a) => index.trainAsync(...a) },
   { label: 'createDecoder', args: () => [enc], run: (a) => index.createDecoder(...a) },
   { label: 'createDecoder().write', args: () => [[15339]], run: (a) => { const d = index.createDecoder(enc); d.write(...a); return d.end(); } },
   { label: 'encodeStream', args: () => [enc, {}], run: (a) => index.encodeStream(...a), schema: 'special' },
