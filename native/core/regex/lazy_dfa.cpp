@@ -230,45 +230,108 @@ int32_t LazyDfa::start_state(uint32_t mask, bool at_begin) {
   return state;
 }
 
-LazyDfa::Result LazyDfa::match_at(const uint8_t* text, size_t size, size_t pos, size_t* end) {
-  if (full_) return Result::kGiveUp;
+inline LazyDfa::Result LazyDfa::match_at(const uint8_t* text, size_t size, size_t pos, size_t* end) {
   int32_t state;
   if (pos == 0) state = start_begin_ >= 0 ? start_begin_ : (start_begin_ = start_state(0, true));
   else if (behind_.empty()) state = start_plain_ >= 0 ? start_plain_ : (start_plain_ = start_state(0, false));
   else state = start_state(prev_mask(decode_before(text, size, pos)), false);
   if (state < 0) return Result::kGiveUp;
-  bool found = false;
-  size_t since = 0;
+  // Locals, so that the loop keeps them in registers (stores through `end` could alias members).
   const uint32_t symbols = symbols_;
+  const int32_t* table = table_.data();
+  const uint8_t* p = text + pos;
+  const uint8_t* const stop = text + size;
+  const uint8_t* found = nullptr;
+  const uint8_t* last = p;  // the last match's end, or the start: kOverscan counts from there
+  // Table entries hold the next state's row (premultiplied), so the loop needs no multiply.
+  int64_t row = int64_t(state) * symbols;
+  uint32_t sym;
   for (;;) {
+    if (p == stop) {
+      sym = symbols - 1;
+      break;
+    }
     size_t len = 1;
-    uint32_t sym;
-    if (pos >= size) sym = symbols - 1;
-    else if (text[pos] < 0x80) sym = ascii_[text[pos]];
-    else sym = symbol(decode_at(text, size, pos, &len));
-    int32_t v = table_[size_t(state) * symbols + sym];
+    if (*p < 0x80) sym = ascii_[*p];
+    else sym = symbol(decode_at(text, size, size_t(p - text), &len));
+    int32_t v = table[row + sym];
     if (v < 0) {
-      int32_t next = -1;
-      bool matched = false;
-      if (!step(uint32_t(state), sym, &next, &matched)) return Result::kGiveUp;
-      v = ((next + 1) << 1) | (matched ? 1 : 0);
-      table_[size_t(state) * symbols + sym] = v;
+      if (!fill(row, sym, &v)) return Result::kGiveUp;
+      table = table_.data();  // fill() may have added states
     }
     if (v & 1) {
-      found = true;
-      *end = pos;
-      since = 0;
-    }
-    const int32_t next = (v >> 1) - 1;
-    if (next < 0 || pos >= size) break;
-    pos += len;
-    state = next;
-    if (++since > kOverscan) {
-      *end = pos;
+      found = last = p;
+    } else if (size_t(p - last) > kOverscan) {
+      // Bytes, not code points: the same bound on how far past a match a search reads.
+      *end = size_t(p - text);
       return Result::kGiveUp;
     }
+    row = (v >> 1) - 1;
+    if (row < 0) break;
+    p += len;
   }
-  return found ? Result::kMatch : Result::kNoMatch;
+  if (p == stop && row >= 0) {
+    // The end of the text: its transition decides an `$` or a lookahead that wants no character.
+    int32_t v = table[row + sym];
+    if (v < 0 && !fill(row, sym, &v)) return Result::kGiveUp;
+    if (v & 1) found = p;
+  }
+  if (!found) return Result::kNoMatch;
+  *end = size_t(found - text);
+  return Result::kMatch;
+}
+
+// Builds the transition of the state at `row` on `sym` into the table.
+bool LazyDfa::fill(int64_t row, uint32_t sym, int32_t* v) {
+  int32_t next = -1;
+  bool matched = false;
+  if (!step(uint32_t(row / symbols_), sym, &next, &matched)) return false;
+  const int64_t next_row = next < 0 ? -1 : int64_t(next) * symbols_;
+  *v = int32_t(((next_row + 1) << 1) | (matched ? 1 : 0));
+  table_[size_t(row) + sym] = *v;
+  return true;
+}
+
+LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds,
+                              size_t* reach) {
+  if (full_) return Result::kGiveUp;
+  size_t at = *pos;
+  // Written in place, the vector grown by doubling and cut to size on the way out.
+  size_t n = bounds.size();
+  struct Trim {
+    std::vector<uint32_t>& v;
+    size_t& n;
+    ~Trim() { v.resize(n); }
+  } trim{bounds, n};
+  for (;;) {
+    // Where no non-empty match can start, only empty ones can, and they add no piece.
+    while (at < size && text[at] < 0x80 && !first_[ascii_[text[at]]]) at++;
+    if (at < size && text[at] >= 0x80) {
+      at = next_start(text, size, at);
+    }
+    if (at >= size) {
+      *pos = size;
+      return Result::kNoMatch;
+    }
+    size_t e = at;
+    const Result r = match_at(text, size, at, &e);
+    if (r == Result::kMatch && e > at) {
+      if (n + 2 > bounds.size()) bounds.resize(std::max<size_t>(64, bounds.size() * 2));
+      bounds[n] = uint32_t(at);
+      bounds[n + 1] = uint32_t(e);
+      n += 2;
+      at = e;
+      continue;
+    }
+    if (r == Result::kGiveUp) {
+      *pos = at;
+      *reach = e;
+      return Result::kGiveUp;
+    }
+    size_t len = 1;
+    if (text[at] >= 0x80) decode_at(text, size, at, &len);
+    at += len;
+  }
 }
 
 }  // namespace regex

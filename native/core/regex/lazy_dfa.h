@@ -8,7 +8,7 @@
 // code-point intervals on which every set of the program agrees, looked up in a two-level table
 // (code point >> 8, then its low byte), so a character costs a decode and two loads.
 //
-// A search gives up (and the caller runs the Pike VM) when it reads kOverscan code points past
+// A search gives up (and the caller runs the Pike VM) when it reads kOverscan bytes past
 // the last match it found without the match being decided, which keeps a sequence of searches
 // linear in the text, and when the states would pass kMaxCacheBytes (full(): the caller drops
 // the states with reset() before the DFA is used again).
@@ -55,11 +55,17 @@ class LazyDfa {
   // The first position at or after `pos` where a non-empty match may start, or `size`.
   size_t next_start(const uint8_t* text, size_t size, size_t pos) const;
 
+  // The successive non-empty leftmost-first matches from *pos on, appended to `bounds` as start/end
+  // pairs, as find_matches defines them: kNoMatch when it reached the end of the text; kGiveUp
+  // when the match that starts at *pos was not decided within reach (*reach: where it stopped
+  // reading) or the states filled up (then *reach = *pos).
+  Result scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds, size_t* reach);
+
+ private:
   // The end of the leftmost-first match that starts at `pos` (kMatch, possibly empty), none
   // (kNoMatch), or kGiveUp (with *end where it stopped reading, when it ran out of reach).
   Result match_at(const uint8_t* text, size_t size, size_t pos, size_t* end);
 
- private:
   uint32_t symbol(uint32_t cp) const {
     if (cp < 128) return ascii_[cp];
     if (cp <= 0x10FFFF && !blocks_.empty()) return blocks_[size_t(block_of_[cp >> 8]) * 256 + (cp & 0xFF)];
@@ -71,6 +77,7 @@ class LazyDfa {
   int32_t start_state(uint32_t mask, bool at_begin);
   int32_t state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool at_begin);
   bool step(uint32_t state, uint32_t sym, int32_t* next, bool* matched);
+  bool fill(int64_t row, uint32_t sym, int32_t* v);
 
   const Program& p_;
   bool usable_ = true;
@@ -89,7 +96,8 @@ class LazyDfa {
     bool at_begin;
   };
   std::vector<State> states_;
-  std::vector<int32_t> table_;     // states_ x symbols_: -1 unknown, else ((next + 1) << 1) | matched
+  std::vector<int32_t> table_;     // states_ x symbols_: -1 unknown, else ((next row + 1) << 1) | matched,
+                                   // next row = next state x symbols_ (-1: no state)
   std::unordered_map<std::string, int32_t> index_;
   size_t state_bytes_ = 0;
   // Start states: at the text's start, and elsewhere without lookbehind (the common case, no

@@ -277,26 +277,11 @@ bool find_matches_with(const Program& program, LazyDfa* dfa, const uint8_t* text
   size_t vm_until = 0;
   while (pos <= size) {
     if (dfa && pos >= vm_until) {
-      // Where no non-empty match can start, only empty ones can, and they add no piece.
-      const size_t q = dfa->next_start(text, size, pos);
-      if (q >= size) break;
-      size_t e = q;
-      LazyDfa::Result r = dfa->match_at(text, size, q, &e);
-      if (r == LazyDfa::Result::kMatch && e > q) {
-        bounds.push_back(uint32_t(q));
-        bounds.push_back(uint32_t(e));
-        pos = e;
-        continue;
-      }
-      if (r != LazyDfa::Result::kGiveUp) {
-        size_t len = 0;
-        decode_at(text, size, q, &len);
-        pos = q + len;
-        continue;
-      }
+      size_t reach = pos;
+      const LazyDfa::Result r = dfa->scan(text, size, &pos, bounds, &reach);
+      if (r != LazyDfa::Result::kGiveUp) break;
       if (dfa->full()) dfa = nullptr;
-      vm_until = e;
-      pos = q;  // the VM finds this match
+      vm_until = reach;  // the VM finds the match at pos
     }
     if (!vm) vm.reset(new Vm(program, text, size));
     if (!vm->find(pos, &start, &end)) break;

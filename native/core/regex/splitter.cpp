@@ -24,14 +24,17 @@ void keep_ranges(const std::vector<uint32_t>& bounds, uint32_t size, SplitMode m
   }
   if (mode == SplitMode::kIsolated) {
     // Every match and every stretch between matches, whichever is flagged: no marks needed.
+    size_t n = out.size();
+    out.resize(n + 2 * bounds.size() + 2);
+    uint32_t* w = out.data();
     uint32_t last = 0;
     for (size_t k = 0; k < bounds.size(); k += 2) {
-      if (bounds[k] > last) out.push_back(base + last), out.push_back(base + bounds[k]);
-      out.push_back(base + bounds[k]);
-      out.push_back(base + bounds[k + 1]);
+      if (bounds[k] > last) w[n] = base + last, w[n + 1] = base + bounds[k], n += 2;
+      w[n] = base + bounds[k], w[n + 1] = base + bounds[k + 1], n += 2;
       last = bounds[k + 1];
     }
-    if (last < size) out.push_back(base + last), out.push_back(base + size);
+    if (last < size) w[n] = base + last, w[n + 1] = base + size, n += 2;
+    out.resize(n);
     return;
   }
   // [start, end, is-match] triples over the whole piece.
@@ -160,7 +163,12 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
   if (size > 0xFFFFFFFFu) return false;
   pieces.clear();
   if (size == 0) return true;
+  // A single step that keeps the matches writes them straight out.
+  if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kMatches) return find(*steps_[0], text, size, pieces);
   std::vector<uint32_t> current{0, uint32_t(size)}, next, bounds, marks;
+  // About a piece per 4 bytes in prose and code: most calls never grow these.
+  bounds.reserve(size / 2 + 8);
+  pieces.reserve(size / 2 + 8);
   for (size_t s = 0; s < steps_.size(); s++) {
     const Step& step = *steps_[s];
     std::vector<uint32_t>& out = s + 1 == steps_.size() ? pieces : next;
