@@ -27,13 +27,11 @@ const runs = Number(arg('runs', 5));
 const MODELS = ['llama3', 'qwen3', 'deepseek_v3'];
 const ORDINARY = Object.freeze({ disallowedSpecial: [], threads: 1 });
 const MODES = { Removed: SplitMode.Removed, Isolated: SplitMode.Isolated, MergedWithPrevious: SplitMode.MergedWithPrevious, MergedWithNext: SplitMode.MergedWithNext, Contiguous: SplitMode.Contiguous };
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-const fields = (v) => Object.assign(Object.create(null), v);
 
 /** A model's pre-tokenizer as the core's Splitter steps. */
 function stepsOf(model) {
   const json = JSON.parse(readFileSync(modelFile(model), 'utf8'));
-  const plan = readPreTokenizer(json.pre_tokenizer, model, isObject, fields);
+  const plan = readPreTokenizer(json.pre_tokenizer, model);
   if ('pattern' in plan) return [{ program: compilePattern(plan.pattern), mode: SplitMode.Isolated }];
   const steps = [];
   for (const s of plan.sequence.steps) {
