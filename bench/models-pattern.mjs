@@ -20,7 +20,7 @@ import { compilePattern } from '../dist/cjs/pattern-program.js';
 import { readPreTokenizer, BYTE_LEVEL_PATTERN } from '../dist/cjs/pretokenizer-sequence.js';
 import { modelFile } from '../scripts/model-files.mjs';
 import { loadInputs } from './inputs.mjs';
-import { collectGarbage, median } from './rotate.mjs';
+import { timeRotating } from './rotate.mjs';
 import { arg } from './args.mjs';
 
 const runs = Number(arg('runs', 5));
@@ -41,20 +41,10 @@ function stepsOf(model) {
   return steps;
 }
 
-/** Median CPU milliseconds of each function over `runs` rounds, the order rotating each round. */
-function timeRotating(fns, rounds) {
-  const ms = fns.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < fns.length; k++) {
-      const i = (k + r) % fns.length;
-      collectGarbage();
-      const before = process.cpuUsage();
-      fns[i]();
-      const used = process.cpuUsage(before);
-      ms[i].push((used.user + used.system) / 1e3);
-    }
-  }
-  return ms.map((m) => ({ median: median(m) }));
+/** This process's CPU time in milliseconds. */
+function cpuMs() {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e3;
 }
 
 const { inputs } = loadInputs();
@@ -66,10 +56,10 @@ const mb = bytes.length / 1e6;
 
 const encodings = Object.fromEntries(MODELS.map((m) => [m, Encoding.fromTokenizerJson(modelFile(m))]));
 for (const m of MODELS) encodings[m].encode(text.slice(0, 10_000), ORDINARY);
-const encodeTimes = timeRotating(MODELS.map((m) => () => encodings[m].encode(text, ORDINARY)), runs);
+const encodeTimes = timeRotating(MODELS.map((m) => () => encodings[m].encode(text, ORDINARY)), runs, cpuMs);
 
 const splitters = Object.fromEntries(MODELS.map((m) => [m, createSplitter(stepsOf(m))]));
-const splitTimes = timeRotating(MODELS.map((m) => () => splitters[m].split(bytes)), runs);
+const splitTimes = timeRotating(MODELS.map((m) => () => splitters[m].split(bytes)), runs, cpuMs);
 
 const rate = (ms) => mb / (ms / 1e3);
 const llama = rate(encodeTimes[0].median);
