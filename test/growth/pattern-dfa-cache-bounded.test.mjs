@@ -36,7 +36,7 @@ describe('the kept DFA', () => {
     const source = '[ab]*a[ab]{17}';
     const splitter = createSplitter([{ program: compilePattern(source), mode: SplitMode.Matches }]);
     let peak = 0;
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       const text = abText(0x5eed + round, 100_000);
       const got = Array.from(splitter.split(Buffer.from(text)));
       expect(got).toEqual(regexpPairs(source, text));
@@ -69,7 +69,7 @@ describe('the kept DFA', () => {
   it('a Sequence keeps one DFA per step, each under the cap', () => {
     const steps = ['[ab]*a[ab]{16}', '\\p{L}+', '[ab]{1,3}'].map((s, k) => ({ program: compilePattern(s), mode: k === 0 ? SplitMode.Isolated : SplitMode.Contiguous }));
     const splitter = createSplitter(steps);
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       const pairs = splitter.split(Buffer.from(abText(0x77 + round, 50_000)));
       expect(pairs.length).toBeGreaterThan(0);
       expect(splitter.memoryBytes()).toBeLessThanOrEqual(3 * (STATE_CAP + CLASS_TABLE_CAP));
