@@ -13,16 +13,16 @@ export function median(values) {
   return [...values].sort((a, b) => a - b)[values.length >> 1];
 }
 
-/** For each function, the median and best of `runs` timed calls, in milliseconds. */
-export function timeRotating(fns, runs) {
+/** For each function, the median and best of `runs` timed calls, in milliseconds of `now()` (wall time unless given). */
+export function timeRotating(fns, runs, now = () => performance.now()) {
   const ms = fns.map(() => []);
   for (let r = 0; r < runs; r++) {
     for (let k = 0; k < fns.length; k++) {
       const i = (k + r) % fns.length;
       collectGarbage();
-      const start = performance.now();
+      const start = now();
       fns[i]();
-      ms[i].push(performance.now() - start);
+      ms[i].push(now() - start);
     }
   }
   return ms.map((m) => ({ median: median(m), best: Math.min(...m) }));

@@ -23,6 +23,7 @@
 #include "pretok/custom_pieces.h"
 #include "encoding.h"
 #include "regex/pike_vm.h"
+#include "regex/splitter.h"
 
 namespace {
 
@@ -280,6 +281,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (bounds.size() % 2) fail("odd bounds", bounds.size());
   for (size_t k = 0; k < bounds.size(); k += 2) {
     if (bounds[k] >= bounds[k + 1] || bounds[k + 1] > n || (k && bounds[k] < bounds[k - 1])) fail("bad match", k);
+  }
+  // The same matches through a Splitter, whose DFA is kept and used on every text length: twice,
+  // the second time on the states the first one built; and as Isolated pieces that tile the text.
+  {
+    std::vector<uint32_t> layout{1, 0, uint32_t(ref.words.size())};
+    layout.insert(layout.end(), ref.words.begin(), ref.words.end());
+    std::unique_ptr<turbotoken::regex::Splitter> splitter;
+    if (turbotoken::regex::Splitter::create(layout.data(), layout.size(), &splitter) != turbotoken::regex::ProgramStatus::kOk)
+      fail("a loadable program was refused by the Splitter");
+    for (int pass = 0; pass < 2; pass++) {
+      std::vector<uint32_t> again;
+      if (!splitter->split(text, n, again) || again != bounds) fail("the Splitter's matches differ", pass);
+    }
+    layout[1] = uint32_t(turbotoken::regex::SplitMode::kIsolated);
+    if (turbotoken::regex::Splitter::create(layout.data(), layout.size(), &splitter) != turbotoken::regex::ProgramStatus::kOk)
+      fail("a loadable program was refused by the Splitter (Isolated)");
+    std::vector<uint32_t> pieces;
+    if (!splitter->split(text, n, pieces)) fail("the Splitter refused a small text");
+    uint32_t at = 0;
+    for (size_t k = 0; k < pieces.size(); k += 2) {
+      if (pieces[k] != at || pieces[k + 1] <= pieces[k]) fail("Isolated pieces do not tile the text", k);
+      at = pieces[k + 1];
+    }
+    if (at != n) fail("Isolated pieces stop short", at);
   }
   // The reference costs O(text x program) per search, O(text^2 x program) over all of them.
   if (n <= kReferenceBytes && reference_matches(ref, text, n) != bounds)

@@ -29,6 +29,7 @@ export const BINDING_ERRORS = {
   outputBufferType: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'the output buffer must be a Uint32Array'],
   textsType: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'texts must be an array'],
   findMatchesUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'findMatches(program: Uint32Array, bytes: Uint8Array)'],
+  splitterUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'new PatternSplitter(steps: Uint32Array); split(bytes: Uint8Array)'],
   // What the core reports.
   disallowedSpecial: [
     'TurbotokenError',

@@ -1,42 +1,149 @@
-// The core's linear-time matcher (native/core/regex/) on whichever backend this process uses:
-// the addon's findMatches, or tt_find_matches in the WebAssembly module.
+// The core's linear-time matcher (native/core/regex/) on whichever backend this process uses: the
+// addon's PatternSplitter class, or tt_splitter_* in the WebAssembly module. A splitter is loaded
+// once per program or pre-tokenizer and kept (with its lazy DFAs) for as long as the program is.
 import { bindingError } from './binding-errors';
 import { TurbotokenError } from './errors';
 import { native } from './native';
 import type { PatternProgram } from './pattern-program';
-import { guarded, type Runtime } from './wasm-runtime';
+import { guarded, liveGeneration, runtime, type Runtime } from './wasm-runtime';
 
-interface MatcherExports {
-  tt_find_matches(program: number, words: number, text: number, size: number): number;
+/** What a step keeps of the text: native/core/regex/splitter.h's SplitMode. */
+export const SplitMode = {
+  Matches: 0,
+  Removed: 1,
+  Isolated: 2,
+  MergedWithPrevious: 3,
+  MergedWithNext: 4,
+  Contiguous: 5,
+} as const;
+export type SplitMode = (typeof SplitMode)[keyof typeof SplitMode];
+
+const INVERT = 8;
+
+export interface SplitStepSpec {
+  program: PatternProgram;
+  mode: SplitMode;
+  invert?: boolean;
 }
 
-type FindMatches = (program: Uint32Array, bytes: Uint8Array) => Uint32Array;
+/** A loaded splitter: split(bytes) gives [start, end) byte offsets of the pieces, in pairs. */
+export interface SplitterHandle {
+  split(bytes: Uint8Array): Uint32Array;
+  memoryBytes(): number;
+}
+
+interface SplitterExports {
+  tt_splitter_create(words: number, count: number): number;
+  tt_splitter_destroy(handle: number): void;
+  tt_splitter_split(handle: number, text: number, size: number): number;
+  tt_splitter_memory(handle: number): number;
+}
 
 function malformed(): Error {
   return bindingError('malformedPattern', undefined, TurbotokenError);
 }
 
-function wasmFindMatches(program: Uint32Array, bytes: Uint8Array): Uint32Array {
-  return guarded((rt: Runtime) => {
-    const x = rt.x as unknown as MatcherExports;
-    const ptr = rt.alloc(program.byteLength + bytes.length);
-    new Uint32Array(rt.x.memory.buffer, ptr, program.length).set(program);
-    if (bytes.length > 0) rt.u8().set(bytes, ptr + program.byteLength);
-    const status = x.tt_find_matches(ptr, program.length, ptr + program.byteLength, bytes.length);
+const splitters = new FinalizationRegistry<{ generation: number; ptr: number }>((cell) => {
+  if (cell.generation === liveGeneration()) (runtime().x as unknown as SplitterExports).tt_splitter_destroy(cell.ptr);
+});
+
+class WasmSplitter implements SplitterHandle {
+  // Kept so that the splitter can be rebuilt in a new instance after a trap.
+  readonly #words: Uint32Array;
+  readonly #cell = { generation: -1, ptr: 0 };
+
+  constructor(words: Uint32Array) {
+    this.#words = words;
+    guarded((rt) => this.#attach(rt));
+    splitters.register(this, this.#cell);
+  }
+
+  #attach(rt: Runtime): number {
+    const x = rt.x as unknown as SplitterExports;
+    const ptr = rt.put(new Uint8Array(this.#words.buffer, this.#words.byteOffset, this.#words.byteLength));
+    const status = x.tt_splitter_create(ptr, this.#words.length);
     rt.x.tt_free(ptr);
     if (status !== 0) throw malformed();
-    const [a, b] = rt.out();
-    return new Uint32Array(rt.x.memory.buffer, a, b).slice();
-  });
+    this.#cell.generation = rt.generation;
+    this.#cell.ptr = rt.out()[0];
+    return this.#cell.ptr;
+  }
+
+  split(bytes: Uint8Array): Uint32Array {
+    return guarded((rt) => {
+      const handle = this.#cell.generation === rt.generation ? this.#cell.ptr : this.#attach(rt);
+      const x = rt.x as unknown as SplitterExports;
+      const ptr = rt.alloc(Math.max(bytes.length, 1));
+      if (bytes.length > 0) rt.u8().set(bytes, ptr);
+      const status = x.tt_splitter_split(handle, ptr, bytes.length);
+      rt.x.tt_free(ptr);
+      if (status !== 0) throw bindingError('matcherTextTooLong');
+      const [a, b] = rt.out();
+      const pieces = new Uint32Array(rt.x.memory.buffer, a, b).slice();
+      rt.releaseIfLarge(b * 4);
+      return pieces;
+    });
+  }
+
+  memoryBytes(): number {
+    return guarded((rt) => (this.#cell.generation === rt.generation ? (rt.x as unknown as SplitterExports).tt_splitter_memory(this.#cell.ptr) >>> 0 : 0));
+  }
 }
 
-let chosen: FindMatches | undefined;
+type SplitterClass = new (words: Uint32Array) => SplitterHandle;
+
+/** The steps in splitter.h's layout: [count] then per step [mode | invert, word count, program words]. */
+export function splitterWords(steps: readonly SplitStepSpec[]): Uint32Array {
+  let size = 1;
+  for (const s of steps) size += 2 + s.program.words.length;
+  const words = new Uint32Array(size);
+  words[0] = steps.length;
+  let at = 1;
+  for (const s of steps) {
+    words[at++] = s.mode | (s.invert ? INVERT : 0);
+    words[at++] = s.program.words.length;
+    words.set(s.program.words, at);
+    at += s.program.words.length;
+  }
+  return words;
+}
+
+/** Loads the steps into the core of this process's backend. */
+export function createSplitter(steps: readonly SplitStepSpec[]): SplitterHandle {
+  const words = splitterWords(steps);
+  const addon = (native as unknown as { PatternSplitter?: SplitterClass }).PatternSplitter;
+  if (native.backend === 'wasm' || typeof addon !== 'function') return new WasmSplitter(words);
+  return new addon(words);
+}
+
+const matchers = new WeakMap<PatternProgram, SplitterHandle>();
+
+/** The splitter that finds a program's matches, loaded on first use and kept with the program. */
+export function matcherOf(program: PatternProgram): SplitterHandle {
+  let m = matchers.get(program);
+  if (!m) {
+    m = createSplitter([{ program, mode: SplitMode.Matches }]);
+    matchers.set(program, m);
+  }
+  return m;
+}
 
 /** [start, end) UTF-8 byte offsets of the pattern's successive non-empty matches in `bytes`, in pairs. */
 export function findMatches(program: PatternProgram, bytes: Uint8Array): Uint32Array {
-  if (!chosen) {
-    const addon = (native as unknown as { findMatches?: FindMatches }).findMatches;
-    chosen = native.backend === 'wasm' || typeof addon !== 'function' ? wasmFindMatches : addon;
+  return matcherOf(program).split(bytes);
+}
+
+const isolating = new WeakMap<PatternProgram, SplitterHandle>();
+
+/** The ends of the pieces Hugging Face's Split "Isolated" makes: each match, and the text between matches. */
+export function isolatedEnds(program: PatternProgram, bytes: Uint8Array): Uint32Array {
+  let m = isolating.get(program);
+  if (!m) {
+    m = createSplitter([{ program, mode: SplitMode.Isolated }]);
+    isolating.set(program, m);
   }
-  return chosen(program.words, bytes);
+  const pairs = m.split(bytes);
+  const ends = new Uint32Array(pairs.length >>> 1);
+  for (let k = 0; k < ends.length; k++) ends[k] = pairs[2 * k + 1];
+  return ends;
 }

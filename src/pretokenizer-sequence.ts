@@ -3,10 +3,11 @@
 // order, each Split with any `behavior` and `invert`. Every step is run as Hugging Face runs it:
 // on each piece the steps before it left, separately (a piece's edges are the text's edges for
 // its anchors and lookarounds). The character-class steps are one-character patterns, so every
-// step runs on the core's linear-time matcher (src/pattern-matcher.ts); only the piece
-// bookkeeping is JavaScript.
+// step runs on the core's linear-time matcher (src/pattern-matcher.ts). Splits followed at most by
+// a last ByteLevel that adds nothing (DeepSeek-V3's form) run in the core in one call (its
+// Splitter, native/core/regex/splitter.h); other orders run step by step from here.
 import { TurbotokenError } from './errors';
-import { findMatches } from './pattern-matcher';
+import { createSplitter, findMatches, SplitMode, type SplitStepSpec, type SplitterHandle } from './pattern-matcher';
 import { compilePattern, type PatternProgram } from './pattern-program';
 import { GPT2_PATTERN } from './safe-cut';
 import { HF_DIGITS, HF_PUNCTUATION } from './hf-char-classes';
@@ -224,13 +225,45 @@ function splitRanges(piece: Uint8Array, program: PatternProgram, behavior: Split
   return out;
 }
 
+const MODES: Record<SplitBehavior, SplitMode> = {
+  Removed: SplitMode.Removed,
+  Isolated: SplitMode.Isolated,
+  MergedWithPrevious: SplitMode.MergedWithPrevious,
+  MergedWithNext: SplitMode.MergedWithNext,
+  Contiguous: SplitMode.Contiguous,
+};
+
+/**
+ * The steps as the core's Splitter runs them, or undefined where a step changes the text for the
+ * steps after it (ByteLevel before a Split, or adding a space): Splits only cut and drop, and a
+ * last ByteLevel that adds no space only cuts (with its GPT-2 pattern) or does nothing to bytes.
+ */
+function coreSteps(steps: readonly PreTokenizerStep[]): SplitStepSpec[] | undefined {
+  const out: SplitStepSpec[] = [];
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k];
+    if (step.kind === 'split') out.push({ program: step.program, mode: MODES[step.behavior], invert: step.invert });
+    else if (k + 1 < steps.length || step.addPrefixSpace) return undefined;
+    else if (step.useRegex) out.push({ program: compilePattern(BYTE_LEVEL_PATTERN), mode: SplitMode.Isolated });
+  }
+  return out.length ? out : undefined;
+}
+
 /** Runs the steps over the UTF-8 bytes of a segment of text (no special tokens in it). */
 export class PreTokenizerSequence {
   /** Whether the pieces are always the text itself, cut (no step removes or adds text). */
   readonly keepsText: boolean;
+  readonly #core: SplitStepSpec[] | undefined;
+  #splitter: SplitterHandle | undefined;
 
   constructor(readonly steps: readonly PreTokenizerStep[]) {
     this.keepsText = steps.every((s) => (s.kind === 'split' ? s.behavior !== 'Removed' : !s.addPrefixSpace));
+    this.#core = coreSteps(steps);
+  }
+
+  /** What the core's kept DFAs for these steps hold now (0 when the steps run from JavaScript). */
+  memoryBytes(): number {
+    return this.#splitter ? this.#splitter.memoryBytes() : 0;
   }
 
   /** The steps in a line, for Encoding.patternSource: e.g. Sequence[Split(/\p{N}{1,3}/, Isolated), ByteLevel]. */
@@ -243,6 +276,10 @@ export class PreTokenizerSequence {
   }
 
   pieces(text: Uint8Array): Pieces {
+    if (this.#core) {
+      this.#splitter ??= createSplitter(this.#core);
+      return packPieces(text, this.#splitter.split(text));
+    }
     let pieces: Uint8Array[] = text.length ? [text] : [];
     let mapped = false;
     for (let s = 0; s < this.steps.length; s++) {
@@ -290,6 +327,26 @@ export class PreTokenizerSequence {
     });
     return { bytes, ends };
   }
+}
+
+/** Pieces from [start, end) pairs into `text`: the text itself when they cover it end to end, else their bytes packed. */
+function packPieces(text: Uint8Array, pairs: Uint32Array): Pieces {
+  const count = pairs.length / 2;
+  const ends = new Uint32Array(count);
+  let whole = count === 0 ? text.length === 0 : pairs[0] === 0 && pairs[pairs.length - 1] === text.length;
+  for (let k = 0; k < count; k++) {
+    ends[k] = pairs[2 * k + 1];
+    if (k > 0 && pairs[2 * k] !== pairs[2 * k - 1]) whole = false;
+  }
+  if (whole) return { bytes: text, ends };
+  let size = 0;
+  for (let k = 0; k < count; k++) ends[k] = size += pairs[2 * k + 1] - pairs[2 * k];
+  const bytes = new Uint8Array(size);
+  for (let k = 0, at = 0; k < count; k++) {
+    bytes.set(text.subarray(pairs[2 * k], pairs[2 * k + 1]), at);
+    at = ends[k];
+  }
+  return { bytes, ends };
 }
 
 /** How a tokenizer.json's pre_tokenizer splits: one pattern with the gaps kept (the fast path), or the steps. */

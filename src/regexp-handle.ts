@@ -6,7 +6,7 @@
 import type { NativeEncodingHandle } from './backend-contract';
 import { concatArrays, joinIds } from './bytes';
 import { TurbotokenError } from './errors';
-import { findMatches } from './pattern-matcher';
+import { findMatches, isolatedEnds } from './pattern-matcher';
 import type { PatternProgram } from './pattern-program';
 import type { PreTokenizerSequence } from './pretokenizer-sequence';
 
@@ -91,17 +91,8 @@ export class PatternHandle implements NativeEncodingHandle {
       const pieces = this.#program.pieces(bytes);
       return this.#inner.encodePieces(pieces.bytes, pieces.ends);
     }
+    if (this.#keepGaps) return this.#inner.encodePieces(bytes, isolatedEnds(this.#program, bytes));
     const bounds = findMatches(this.#program, bytes);
-    if (this.#keepGaps) {
-      const ends: number[] = [];
-      let last = 0;
-      for (let k = 0; k < bounds.length; k += 2) {
-        if (bounds[k] > last) ends.push(bounds[k]);
-        ends.push((last = bounds[k + 1]));
-      }
-      if (last < bytes.length) ends.push(bytes.length);
-      return this.#inner.encodePieces(bytes, Uint32Array.from(ends));
-    }
     // Pieces are contiguous unless the pattern skips text: then the matched bytes are packed.
     let contiguous = bounds.length === 0 || bounds[0] === 0;
     for (let k = 2; contiguous && k < bounds.length; k += 2) contiguous = bounds[k] === bounds[k - 1];

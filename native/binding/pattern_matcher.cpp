@@ -1,9 +1,11 @@
 #include "pattern_matcher.h"
 
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "../core/regex/pike_vm.h"
+#include "../core/regex/splitter.h"
 #include "error_texts.h"
 #include "js_errors.h"
 #include "out_of_memory.h"
@@ -41,10 +43,77 @@ Napi::Value find_matches_js(const Napi::CallbackInfo& info) {
   return out;
 }
 
+bool is_typed(const Napi::Value& v, napi_typedarray_type type) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
+}
+
+// new PatternSplitter(steps: Uint32Array) (splitter.h's layout), kept for the life of the
+// pattern or pre-tokenizer; split(bytes: Uint8Array): Uint32Array of [start, end) pairs;
+// memoryBytes(): what its kept DFAs hold.
+class SplitterWrap : public Napi::ObjectWrap<SplitterWrap> {
+ public:
+  static Napi::Function define(Napi::Env env) {
+    return DefineClass(env, "PatternSplitter", {InstanceMethod<&SplitterWrap::split>("split"), InstanceMethod<&SplitterWrap::memory>("memoryBytes")});
+  }
+
+  explicit SplitterWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SplitterWrap>(info) {
+    Napi::Env env = info.Env();
+    if (!is_typed(info[0], napi_uint32_array)) {
+      throw_error(env, errors::splitter_usage());
+      return;
+    }
+    Napi::Uint32Array words = info[0].As<Napi::Uint32Array>();
+    // Copied first: a shared buffer changed by another thread must not be read twice differently.
+    std::vector<uint32_t> copy(words.ElementLength());
+    if (!copy.empty()) std::memcpy(copy.data(), words.Data(), copy.size() * sizeof(uint32_t));
+    const turbotoken::Status st = status_unless_out_of_memory([&] {
+      return turbotoken::regex::Splitter::create(copy.data(), copy.size(), &splitter_) == turbotoken::regex::ProgramStatus::kOk
+                 ? turbotoken::Status::kOk
+                 : turbotoken::Status::kInvalidPieces;
+    });
+    if (st == turbotoken::Status::kOutOfMemory) throw_out_of_memory(env);
+    else if (st != turbotoken::Status::kOk) throw_error(env, errors::malformed_pattern());
+  }
+
+ private:
+  Napi::Value split(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!splitter_ || !is_typed(info[0], napi_uint8_array)) {
+      throw_error(env, errors::splitter_usage());
+      return env.Undefined();
+    }
+    return value_unless_out_of_memory(env, [&]() -> Napi::Value {
+      Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+      std::vector<uint32_t>& pieces = scratch();
+      if (!splitter_->split(bytes.Data(), bytes.ElementLength(), pieces)) {
+        throw_error(env, errors::matcher_text_too_long());
+        return env.Undefined();
+      }
+      Napi::Uint32Array out = Napi::Uint32Array::New(env, pieces.size());
+      if (!pieces.empty()) std::memcpy(out.Data(), pieces.data(), pieces.size() * sizeof(uint32_t));
+      // A large result is not kept for the life of the thread.
+      if (pieces.capacity() > (size_t(1) << 20)) std::vector<uint32_t>().swap(pieces);
+      return out;
+    });
+  }
+
+  Napi::Value memory(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), splitter_ ? double(splitter_->memory_bytes()) : 0);
+  }
+
+  static std::vector<uint32_t>& scratch() {
+    static thread_local std::vector<uint32_t> pieces;
+    return pieces;
+  }
+
+  std::unique_ptr<turbotoken::regex::Splitter> splitter_;
+};
+
 }  // namespace
 
 void export_pattern_matcher(Napi::Env env, Napi::Object exports) {
   exports.Set("findMatches", Napi::Function::New(env, guarded_function<find_matches_js>));
+  exports.Set("PatternSplitter", SplitterWrap::define(env));
 }
 
 }  // namespace turbotoken_binding

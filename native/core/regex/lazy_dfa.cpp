@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "regex/closure.h"
 #include "regex/utf8_read.h"
 
 namespace turbotoken {
@@ -12,11 +13,6 @@ namespace {
 using utf8_read::decode_at;
 using utf8_read::decode_before;
 using utf8_read::kNone;
-
-bool has_set(Op op) {
-  return op == Op::kClass || op == Op::kNextIn || op == Op::kNextNotIn || op == Op::kPrevIn ||
-         op == Op::kPrevNotIn;
-}
 
 }  // namespace
 
@@ -42,10 +38,8 @@ LazyDfa::LazyDfa(const Program& program) : p_(program) {
   std::sort(bounds_.begin(), bounds_.end());
   bounds_.erase(std::unique(bounds_.begin(), bounds_.end()), bounds_.end());
   symbols_ = uint32_t(bounds_.size()) + 1;
-  ascii_.resize(128);
-  for (uint32_t c = 0; c < 128; c++) {
-    ascii_[c] = uint32_t(std::upper_bound(bounds_.begin(), bounds_.end(), c) - bounds_.begin()) - 1;
-  }
+  for (uint32_t c = 0; c < 128; c++) ascii_[c] = slow_symbol(c);
+  build_class_table();
   // The classes a match can start with: those a class instruction reachable from the start
   // without reading takes, whatever the assertions on the way say.
   std::vector<uint8_t> seen(code.size(), 0);
@@ -74,9 +68,59 @@ LazyDfa::LazyDfa(const Program& program) : p_(program) {
   mark_.assign(code.size(), 0);
 }
 
-uint32_t LazyDfa::symbol(uint32_t cp) const {
-  if (cp < 128) return ascii_[cp];
+uint32_t LazyDfa::slow_symbol(uint32_t cp) const {
+  if (cp > 0x10FFFF) return symbols_ - 2;  // never asked for: kNone is the end, not a character
   return uint32_t(std::upper_bound(bounds_.begin(), bounds_.end(), cp) - bounds_.begin()) - 1;
+}
+
+// A block of 256 code points that no class boundary crosses is one class: those blocks share
+// one row per class, so only the blocks a boundary falls in are spelled out (Qwen3's pattern:
+// a few hundred of 4,352).
+void LazyDfa::build_class_table() {
+  if (symbols_ > 0xFFFF) return;  // classes past u16: binary search instead
+  const uint32_t kBlocks = 0x110000 >> 8;
+  block_of_.assign(kBlocks, 0);
+  std::unordered_map<uint32_t, uint16_t> uniform;
+  size_t k = 0;  // the class of the block's first code point
+  for (uint32_t b = 0; b < kBlocks; b++) {
+    const uint32_t lo = b << 8, hi = lo + 255;
+    while (k + 1 < bounds_.size() && bounds_[k + 1] <= lo) k++;
+    const bool one = k + 1 >= bounds_.size() || bounds_[k + 1] > hi;
+    if (one) {
+      auto hit = uniform.find(uint32_t(k));
+      if (hit != uniform.end()) {
+        block_of_[b] = hit->second;
+        continue;
+      }
+    }
+    const uint16_t id = uint16_t(blocks_.size() / 256);
+    blocks_.resize(blocks_.size() + 256);
+    size_t c = k;
+    for (uint32_t j = 0; j < 256; j++) {
+      while (c + 1 < bounds_.size() && bounds_[c + 1] <= lo + j) c++;
+      blocks_[size_t(id) * 256 + j] = uint16_t(c);
+    }
+    if (one) uniform.emplace(uint32_t(k), id);
+    block_of_[b] = id;
+  }
+}
+
+void LazyDfa::reset() {
+  states_.clear();
+  table_.clear();
+  index_.clear();
+  starts_.clear();
+  start_begin_ = start_plain_ = -1;
+  state_bytes_ = 0;
+  full_ = false;
+  // Capacity too: a full DFA gives its memory back.
+  std::vector<State>().swap(states_);
+  std::vector<int32_t>().swap(table_);
+}
+
+size_t LazyDfa::memory_bytes() const {
+  return state_bytes_ + block_of_.size() * sizeof(uint16_t) + blocks_.size() * sizeof(uint16_t) +
+         bounds_.size() * sizeof(uint32_t) + first_.size() + mark_.size() * sizeof(uint32_t);
 }
 
 uint32_t LazyDfa::prev_mask(uint32_t cp) const {
@@ -94,11 +138,13 @@ int32_t LazyDfa::state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool 
   key.push_back(at_begin ? 1 : 0);
   auto hit = index_.find(key);
   if (hit != index_.end()) return hit->second;
-  size_t bytes = (states_.size() + 1) * (symbols_ * sizeof(int32_t) + key.size() * 3 + 64);
-  if (bytes > kMaxCacheBytes) {
+  // A row of the table, the key twice (the index and the state) and the containers' overhead.
+  const size_t bytes = symbols_ * sizeof(int32_t) + key.size() * 2 + 128;
+  if (state_bytes_ + bytes > kMaxCacheBytes) {
     full_ = true;
     return -2;
   }
+  state_bytes_ += bytes;
   int32_t id = int32_t(states_.size());
   states_.push_back(State{pcs, mask, at_begin});
   table_.resize(states_.size() * size_t(symbols_), -1);
@@ -121,47 +167,24 @@ bool LazyDfa::step(uint32_t state, uint32_t sym, int32_t* next, bool* matched) {
   }
   list_.clear();
   // In priority order, depth first, each instruction once: as the VM's add().
-  const std::vector<uint32_t> pcs = states_[state].pcs;
-  for (uint32_t start : pcs) {
-    stack_.clear();
-    stack_.push_back(start);
-    while (!stack_.empty()) {
-      uint32_t at = stack_.back();
-      stack_.pop_back();
-      for (;;) {
-        if (mark_[at] == stamp_) break;
-        mark_[at] = stamp_;
-        const Instruction& in = code[at];
-        bool pass = true;
-        switch (in.op) {
-          case Op::kMatch:
-          case Op::kClass:
-            list_.push_back(at);
-            pass = false;
-            break;
-          case Op::kJump:
-            at = in.a;
-            continue;
-          case Op::kSplit:
-            stack_.push_back(in.b);
-            at = in.a;
-            continue;
-          case Op::kBegin: pass = at_begin; break;
-          case Op::kEnd: pass = at_end; break;
-          case Op::kNextIn: pass = p_.contains(in, cp); break;
-          case Op::kNextNotIn: pass = !p_.contains(in, cp); break;
-          case Op::kPrevIn:
-          case Op::kPrevNotIn: {
-            size_t j = std::find(behind_.begin(), behind_.end(), at) - behind_.begin();
-            bool in_set = (mask >> j) & 1u;
-            pass = in.op == Op::kPrevIn ? in_set : !in_set;
-            break;
-          }
-        }
-        if (!pass) break;
-        at++;
+  pcs_ = states_[state].pcs;
+  const auto passes = [&](const Instruction& in, uint32_t at) {
+    switch (in.op) {
+      case Op::kBegin: return at_begin;
+      case Op::kEnd: return at_end;
+      case Op::kNextIn: return p_.contains(in, cp);
+      case Op::kNextNotIn: return !p_.contains(in, cp);
+      case Op::kPrevIn:
+      case Op::kPrevNotIn: {
+        size_t j = std::find(behind_.begin(), behind_.end(), at) - behind_.begin();
+        bool in_set = (mask >> j) & 1u;
+        return in.op == Op::kPrevIn ? in_set : !in_set;
       }
+      default: return true;
     }
+  };
+  for (uint32_t start : pcs_) {
+    follow_closure(code, start, mark_, stamp_, stack_, passes, [&](uint32_t at) { list_.push_back(at); });
   }
   *matched = false;
   next_pcs_.clear();
@@ -182,46 +205,133 @@ bool LazyDfa::step(uint32_t state, uint32_t sym, int32_t* next, bool* matched) {
   return true;
 }
 
-LazyDfa::Result LazyDfa::match_at(const uint8_t* text, size_t size, size_t pos, size_t* end) {
-  if (full_) return Result::kGiveUp;
-  const uint32_t mask = behind_.empty() ? 0 : prev_mask(decode_before(text, size, pos));
-  int32_t state;
-  auto hit = pos == 0 ? starts_.end() : starts_.find(mask);
-  if (hit != starts_.end()) {
-    state = hit->second;
-  } else {
-    state = state_of(std::vector<uint32_t>{0}, mask, pos == 0);
-    if (state < 0) return Result::kGiveUp;
-    if (pos != 0) starts_.emplace(mask, state);
+size_t LazyDfa::next_start(const uint8_t* text, size_t size, size_t pos) const {
+  while (pos < size) {
+    const uint8_t b = text[pos];
+    if (b < 0x80) {
+      if (first_[ascii_[b]]) return pos;
+      pos++;
+      continue;
+    }
+    size_t len = 1;
+    if (first_[symbol(decode_at(text, size, pos, &len))]) return pos;
+    pos += len;
   }
-  bool found = false;
-  size_t since = 0;
+  return size;
+}
+
+int32_t LazyDfa::start_state(uint32_t mask, bool at_begin) {
+  if (!at_begin) {
+    auto hit = starts_.find(mask);
+    if (hit != starts_.end()) return hit->second;
+  }
+  int32_t state = state_of(std::vector<uint32_t>{0}, mask, at_begin);
+  if (state >= 0 && !at_begin) starts_.emplace(mask, state);
+  return state;
+}
+
+inline LazyDfa::Result LazyDfa::match_at(const uint8_t* text, size_t size, size_t pos, size_t* end) {
+  int32_t state;
+  if (pos == 0) state = start_begin_ >= 0 ? start_begin_ : (start_begin_ = start_state(0, true));
+  else if (behind_.empty()) state = start_plain_ >= 0 ? start_plain_ : (start_plain_ = start_state(0, false));
+  else state = start_state(prev_mask(decode_before(text, size, pos)), false);
+  if (state < 0) return Result::kGiveUp;
+  // Locals, so that the loop keeps them in registers (stores through `end` could alias members).
+  const uint32_t symbols = symbols_;
+  const int32_t* table = table_.data();
+  const uint8_t* p = text + pos;
+  const uint8_t* const stop = text + size;
+  const uint8_t* found = nullptr;
+  const uint8_t* last = p;  // the last match's end, or the start: kOverscan counts from there
+  // Table entries hold the next state's row (premultiplied), so the loop needs no multiply.
+  int64_t row = int64_t(state) * symbols;
+  uint32_t sym;
   for (;;) {
-    size_t len = 0;
-    const uint32_t sym = pos < size ? symbol(decode_at(text, size, pos, &len)) : symbols_ - 1;
-    int32_t v = table_[size_t(state) * symbols_ + sym];
+    if (p == stop) {
+      sym = symbols - 1;
+      break;
+    }
+    size_t len = 1;
+    if (*p < 0x80) sym = ascii_[*p];
+    else sym = symbol(decode_at(text, size, size_t(p - text), &len));
+    int32_t v = table[row + sym];
     if (v < 0) {
-      int32_t next = -1;
-      bool matched = false;
-      if (!step(uint32_t(state), sym, &next, &matched)) return Result::kGiveUp;
-      v = ((next + 1) << 1) | (matched ? 1 : 0);
-      table_[size_t(state) * symbols_ + sym] = v;
+      if (!fill(row, sym, &v)) return Result::kGiveUp;
+      table = table_.data();  // fill() may have added states
     }
     if (v & 1) {
-      found = true;
-      *end = pos;
-      since = 0;
-    }
-    const int32_t next = (v >> 1) - 1;
-    if (pos >= size || next < 0) break;
-    pos += len;
-    state = next;
-    if (++since > kOverscan) {
-      *end = pos;
+      found = last = p;
+    } else if (size_t(p - last) > kOverscan) {
+      // Bytes, not code points: the same bound on how far past a match a search reads.
+      *end = size_t(p - text);
       return Result::kGiveUp;
     }
+    row = (v >> 1) - 1;
+    if (row < 0) break;
+    p += len;
   }
-  return found ? Result::kMatch : Result::kNoMatch;
+  if (p == stop && row >= 0) {
+    // The end of the text: its transition decides an `$` or a lookahead that wants no character.
+    int32_t v = table[row + sym];
+    if (v < 0 && !fill(row, sym, &v)) return Result::kGiveUp;
+    if (v & 1) found = p;
+  }
+  if (!found) return Result::kNoMatch;
+  *end = size_t(found - text);
+  return Result::kMatch;
+}
+
+// Builds the transition of the state at `row` on `sym` into the table.
+bool LazyDfa::fill(int64_t row, uint32_t sym, int32_t* v) {
+  int32_t next = -1;
+  bool matched = false;
+  if (!step(uint32_t(row / symbols_), sym, &next, &matched)) return false;
+  const int64_t next_row = next < 0 ? -1 : int64_t(next) * symbols_;
+  *v = int32_t(((next_row + 1) << 1) | (matched ? 1 : 0));
+  table_[size_t(row) + sym] = *v;
+  return true;
+}
+
+LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds,
+                              size_t* reach) {
+  if (full_) return Result::kGiveUp;
+  size_t at = *pos;
+  // Written in place, the vector grown by doubling and cut to size on the way out.
+  size_t n = bounds.size();
+  struct Trim {
+    std::vector<uint32_t>& v;
+    size_t& n;
+    ~Trim() { v.resize(n); }
+  } trim{bounds, n};
+  for (;;) {
+    // Where no non-empty match can start, only empty ones can, and they add no piece.
+    while (at < size && text[at] < 0x80 && !first_[ascii_[text[at]]]) at++;
+    if (at < size && text[at] >= 0x80) {
+      at = next_start(text, size, at);
+    }
+    if (at >= size) {
+      *pos = size;
+      return Result::kNoMatch;
+    }
+    size_t e = at;
+    const Result r = match_at(text, size, at, &e);
+    if (r == Result::kMatch && e > at) {
+      if (n + 2 > bounds.size()) bounds.resize(std::max<size_t>(64, bounds.size() * 2));
+      bounds[n] = uint32_t(at);
+      bounds[n + 1] = uint32_t(e);
+      n += 2;
+      at = e;
+      continue;
+    }
+    if (r == Result::kGiveUp) {
+      *pos = at;
+      *reach = e;
+      return Result::kGiveUp;
+    }
+    size_t len = 1;
+    if (text[at] >= 0x80) decode_at(text, size, at, &len);
+    at += len;
+  }
 }
 
 }  // namespace regex

@@ -5,12 +5,15 @@
 // character before them (its membership in each lookbehind set) and whether they stand at the
 // text's start; the closure runs when the next character is known, so one-character lookaheads
 // (`\s+(?!\S)`) are decided on the transition that reads it. Characters are read as classes: the
-// code-point intervals on which every set of the program agrees.
+// code-point intervals on which every set of the program agrees, looked up in a two-level table
+// (code point >> 8, then its low byte), so a character costs a decode and two loads.
 //
-// A search gives up (and the caller runs the Pike VM) when it reads kOverscan code points past
+// A search gives up (and the caller runs the Pike VM) when it reads kOverscan bytes past
 // the last match it found without the match being decided, which keeps a sequence of searches
-// linear in the text, and when the states would pass kMaxCacheBytes (then the DFA is off for the
-// rest of the text).
+// linear in the text, and when the states would pass kMaxCacheBytes (full(): the caller drops
+// the states with reset() before the DFA is used again).
+//
+// Not thread-safe: one search at a time (a Splitter hands each DFA to one caller at a time).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +29,9 @@ namespace regex {
 class LazyDfa {
  public:
   static constexpr size_t kOverscan = 256;
+  // The states' share of memory (the class table comes on top, at most kMaxClassTableBytes).
   static constexpr size_t kMaxCacheBytes = size_t(8) << 20;
+  static constexpr size_t kMaxClassTableBytes = size_t(4352) * 2 + size_t(4352) * 256 * 2;
 
   enum class Result : uint8_t { kMatch, kNoMatch, kGiveUp };
 
@@ -35,27 +40,52 @@ class LazyDfa {
   // False when the program has more lookbehind instructions than a state can record.
   bool usable() const { return usable_; }
 
-  // Whether the states reached the size limit (every later search gives up).
+  // Whether the states reached the size limit (every later search gives up until reset()).
   bool full() const { return full_; }
+
+  // Drops every state (the classes stay).
+  void reset();
+
+  // What the states and the class table hold now.
+  size_t memory_bytes() const;
 
   // Whether a non-empty match can start with this code point (any assertion assumed to pass).
   bool may_start(uint32_t cp) const { return first_[symbol(cp)] != 0; }
 
+  // The first position at or after `pos` where a non-empty match may start, or `size`.
+  size_t next_start(const uint8_t* text, size_t size, size_t pos) const;
+
+  // The successive non-empty leftmost-first matches from *pos on, appended to `bounds` as start/end
+  // pairs, as find_matches defines them: kNoMatch when it reached the end of the text; kGiveUp
+  // when the match that starts at *pos was not decided within reach (*reach: where it stopped
+  // reading) or the states filled up (then *reach = *pos).
+  Result scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds, size_t* reach);
+
+ private:
   // The end of the leftmost-first match that starts at `pos` (kMatch, possibly empty), none
   // (kNoMatch), or kGiveUp (with *end where it stopped reading, when it ran out of reach).
   Result match_at(const uint8_t* text, size_t size, size_t pos, size_t* end);
 
- private:
-  uint32_t symbol(uint32_t cp) const;
+  uint32_t symbol(uint32_t cp) const {
+    if (cp < 128) return ascii_[cp];
+    if (cp <= 0x10FFFF && !blocks_.empty()) return blocks_[size_t(block_of_[cp >> 8]) * 256 + (cp & 0xFF)];
+    return slow_symbol(cp);
+  }
+  uint32_t slow_symbol(uint32_t cp) const;
+  void build_class_table();
   uint32_t prev_mask(uint32_t cp) const;
+  int32_t start_state(uint32_t mask, bool at_begin);
   int32_t state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool at_begin);
   bool step(uint32_t state, uint32_t sym, int32_t* next, bool* matched);
+  bool fill(int64_t row, uint32_t sym, int32_t* v);
 
   const Program& p_;
   bool usable_ = true;
   bool full_ = false;
   std::vector<uint32_t> bounds_;   // ascending first code point of each class; bounds_[0] = 0
-  std::vector<uint32_t> ascii_;    // code point < 128 -> class
+  uint32_t ascii_[128];            // code point < 128 -> class
+  std::vector<uint16_t> block_of_;  // code point >> 8 -> block (empty when classes pass 65,535)
+  std::vector<uint16_t> blocks_;    // block x 256 -> class
   std::vector<uint8_t> first_;     // class -> may start a match
   std::vector<uint32_t> behind_;   // the lookbehind instructions, in program order
   uint32_t symbols_ = 0;           // classes, plus one for the end of the text
@@ -66,14 +96,20 @@ class LazyDfa {
     bool at_begin;
   };
   std::vector<State> states_;
-  std::vector<int32_t> table_;     // states_ x symbols_: -1 unknown, else ((next + 1) << 1) | matched
+  std::vector<int32_t> table_;     // states_ x symbols_: -1 unknown, else ((next row + 1) << 1) | matched,
+                                   // next row = next state x symbols_ (-1: no state)
   std::unordered_map<std::string, int32_t> index_;
-  std::unordered_map<uint32_t, int32_t> starts_;  // lookbehind mask -> start state (not at the text's start)
+  size_t state_bytes_ = 0;
+  // Start states: at the text's start, and elsewhere without lookbehind (the common case, no
+  // lookup); elsewhere with lookbehind, by the mask of the character before.
+  int32_t start_begin_ = -1;
+  int32_t start_plain_ = -1;
+  std::unordered_map<uint32_t, int32_t> starts_;
 
   // Scratch of step().
   std::vector<uint32_t> mark_;
   uint32_t stamp_ = 0;
-  std::vector<uint32_t> stack_, list_, next_pcs_;
+  std::vector<uint32_t> stack_, list_, next_pcs_, pcs_;
 };
 
 }  // namespace regex

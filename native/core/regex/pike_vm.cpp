@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "regex/closure.h"
 #include "regex/lazy_dfa.h"
 #include "regex/utf8_read.h"
 
@@ -16,11 +17,6 @@ constexpr size_t kDfaMinText = 256;
 using utf8_read::decode_at;
 using utf8_read::decode_before;
 using utf8_read::kNone;
-
-bool has_set(Op op) {
-  return op == Op::kClass || op == Op::kNextIn || op == Op::kNextNotIn || op == Op::kPrevIn ||
-         op == Op::kPrevNotIn;
-}
 
 }  // namespace
 
@@ -177,45 +173,24 @@ class Vm {
   // puts the classes and matches reached on `list`, each instruction once per position.
   void add(std::vector<Thread>& list, uint32_t pc, uint32_t start, size_t pos, uint32_t prev,
            uint32_t next, uint32_t stamp) {
-    stack_.clear();
-    stack_.push_back(pc);
-    while (!stack_.empty()) {
-      uint32_t at = stack_.back();
-      stack_.pop_back();
-      for (;;) {
-        if (mark_[at] == stamp) break;
-        mark_[at] = stamp;
-        const Instruction& in = code_[at];
-        bool pass = true;
-        switch (in.op) {
-          case Op::kMatch:
-            list.push_back(Thread{at, start});
-            pass = false;
-            break;
-          case Op::kClass:
-            pass = false;
-            if (is_dead(pos, at)) break;
-            if (recording_ && pos > record_from_) remember(pos, at);
-            list.push_back(Thread{at, start});
-            break;
-          case Op::kJump:
-            at = in.a;
-            continue;
-          case Op::kSplit:
-            stack_.push_back(in.b);
-            at = in.a;
-            continue;
-          case Op::kBegin: pass = pos == 0; break;
-          case Op::kEnd: pass = pos >= n_; break;
-          case Op::kNextIn: pass = p_.contains(in, next); break;
-          case Op::kNextNotIn: pass = !p_.contains(in, next); break;
-          case Op::kPrevIn: pass = p_.contains(in, prev); break;
-          case Op::kPrevNotIn: pass = !p_.contains(in, prev); break;
-        }
-        if (!pass) break;
-        at++;
+    const auto passes = [&](const Instruction& in, uint32_t) {
+      switch (in.op) {
+        case Op::kBegin: return pos == 0;
+        case Op::kEnd: return pos >= n_;
+        case Op::kNextIn: return p_.contains(in, next);
+        case Op::kNextNotIn: return !p_.contains(in, next);
+        case Op::kPrevIn: return p_.contains(in, prev);
+        case Op::kPrevNotIn: return !p_.contains(in, prev);
+        default: return true;
       }
-    }
+    };
+    follow_closure(code_, pc, mark_, stamp, stack_, passes, [&](uint32_t at) {
+      if (code_[at].op == Op::kClass) {
+        if (is_dead(pos, at)) return;
+        if (recording_ && pos > record_from_) remember(pos, at);
+      }
+      list.push_back(Thread{at, start});
+    });
   }
 
   // Dead states: (class instruction, position) pairs from which no match can be reached. A search
@@ -280,14 +255,21 @@ class Vm {
 
 bool find_matches(const Program& program, const uint8_t* text, size_t size,
                   std::vector<uint32_t>& bounds) {
-  if (size > 0xFFFFFFFFu || program.code().empty()) return false;
-  Vm vm(program, text, size);
   // The DFA's classes and states cost more to set up than a short text takes on the VM.
   std::unique_ptr<LazyDfa> dfa;
-  if (size >= kDfaMinText) {
+  if (size >= kDfaMinText && !program.code().empty()) {
     dfa.reset(new LazyDfa(program));
     if (!dfa->usable()) dfa.reset();
   }
+  return find_matches_with(program, dfa.get(), text, size, bounds);
+}
+
+bool find_matches_with(const Program& program, LazyDfa* dfa, const uint8_t* text, size_t size,
+                       std::vector<uint32_t>& bounds) {
+  if (size > 0xFFFFFFFFu || program.code().empty()) return false;
+  // Built on first use: its lists and marks are O(program), which a short text on the DFA never needs.
+  std::unique_ptr<Vm> vm;
+  if (dfa && (!dfa->usable() || dfa->full())) dfa = nullptr;
   size_t pos = 0, start = 0, end = 0;
   // Where the DFA ran out of reach, the VM alone goes on up to where it stopped reading: the VM's
   // dead-state memo keeps its searches linear there, where the DFA would read the same stretch
@@ -295,30 +277,14 @@ bool find_matches(const Program& program, const uint8_t* text, size_t size,
   size_t vm_until = 0;
   while (pos <= size) {
     if (dfa && pos >= vm_until) {
-      // Where no non-empty match can start, only empty ones can, and they add no piece.
-      size_t q = pos, len = 0;
-      while (q < size) {
-        if (dfa->may_start(decode_at(text, size, q, &len))) break;
-        q += len;
-      }
-      if (q >= size) break;
-      size_t e = q;
-      LazyDfa::Result r = dfa->match_at(text, size, q, &e);
-      if (r == LazyDfa::Result::kMatch && e > q) {
-        bounds.push_back(uint32_t(q));
-        bounds.push_back(uint32_t(e));
-        pos = e;
-        continue;
-      }
-      if (r != LazyDfa::Result::kGiveUp) {
-        pos = q + len;
-        continue;
-      }
-      if (dfa->full()) dfa.reset();
-      vm_until = e;
-      pos = q;  // the VM finds this match
+      size_t reach = pos;
+      const LazyDfa::Result r = dfa->scan(text, size, &pos, bounds, &reach);
+      if (r != LazyDfa::Result::kGiveUp) break;
+      if (dfa->full()) dfa = nullptr;
+      vm_until = reach;  // the VM finds the match at pos
     }
-    if (!vm.find(pos, &start, &end)) break;
+    if (!vm) vm.reset(new Vm(program, text, size));
+    if (!vm->find(pos, &start, &end)) break;
     if (end == start) {
       // An empty match adds no piece; the next search starts a code point further on.
       if (end >= size) break;

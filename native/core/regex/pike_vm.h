@@ -67,5 +67,12 @@ class Program {
 bool find_matches(const Program& program, const uint8_t* text, size_t size,
                   std::vector<uint32_t>& bounds);
 
+class LazyDfa;
+
+// As find_matches, with a DFA built for this program that the caller keeps across calls (null,
+// unusable or full: the VM alone). Its states grow up to its cap; reset it when full().
+bool find_matches_with(const Program& program, LazyDfa* dfa, const uint8_t* text, size_t size,
+                       std::vector<uint32_t>& bounds);
+
 }  // namespace regex
 }  // namespace turbotoken

@@ -1,0 +1,195 @@
+#include "regex/splitter.h"
+
+#include <algorithm>
+
+#include "regex/lazy_dfa.h"
+
+namespace turbotoken {
+namespace regex {
+namespace {
+
+// Texts shorter than this run on the VM when the step's kept DFA is borrowed by another call:
+// building a DFA of their own costs more than the VM.
+constexpr size_t kOwnDfaMinText = 256;
+
+// The ranges of a piece of `size` bytes that a step keeps, from the matches in it (`bounds`,
+// start/end pairs relative to the piece), as Hugging Face's NormalizedString::split makes them:
+// the matches and the text between them flagged (swapped by `invert`), combined by the
+// behavior; appended to `out` shifted by `base`, empty ones dropped.
+void keep_ranges(const std::vector<uint32_t>& bounds, uint32_t size, SplitMode mode, bool invert,
+                 uint32_t base, std::vector<uint32_t>& marks, std::vector<uint32_t>& out) {
+  if (mode == SplitMode::kMatches) {
+    for (uint32_t b : bounds) out.push_back(base + b);
+    return;
+  }
+  if (mode == SplitMode::kIsolated) {
+    // Every match and every stretch between matches, whichever is flagged: no marks needed.
+    size_t n = out.size();
+    out.resize(n + 2 * bounds.size() + 2);
+    uint32_t* w = out.data();
+    uint32_t last = 0;
+    for (size_t k = 0; k < bounds.size(); k += 2) {
+      if (bounds[k] > last) w[n] = base + last, w[n + 1] = base + bounds[k], n += 2;
+      w[n] = base + bounds[k], w[n + 1] = base + bounds[k + 1], n += 2;
+      last = bounds[k + 1];
+    }
+    if (last < size) w[n] = base + last, w[n + 1] = base + size, n += 2;
+    out.resize(n);
+    return;
+  }
+  // [start, end, is-match] triples over the whole piece.
+  marks.clear();
+  uint32_t last = 0;
+  const uint32_t match = invert ? 0 : 1, gap = invert ? 1 : 0;
+  for (size_t k = 0; k < bounds.size(); k += 2) {
+    if (bounds[k] > last) marks.push_back(last), marks.push_back(bounds[k]), marks.push_back(gap);
+    marks.push_back(bounds[k]), marks.push_back(bounds[k + 1]), marks.push_back(match);
+    last = bounds[k + 1];
+  }
+  if (last < size) marks.push_back(last), marks.push_back(size), marks.push_back(gap);
+  const size_t first = out.size();
+  const auto push = [&](uint32_t s, uint32_t e) {
+    out.push_back(s);
+    out.push_back(e);
+  };
+  switch (mode) {
+    case SplitMode::kMatches:
+    case SplitMode::kIsolated:
+      for (size_t k = 0; k < marks.size(); k += 3) push(marks[k], marks[k + 1]);
+      break;
+    case SplitMode::kRemoved:
+      for (size_t k = 0; k < marks.size(); k += 3) {
+        if (!marks[k + 2]) push(marks[k], marks[k + 1]);
+      }
+      break;
+    case SplitMode::kContiguous: {
+      uint32_t previous = 0;
+      for (size_t k = 0; k < marks.size(); k += 3) {
+        if (marks[k + 2] == previous && out.size() > first) out.back() = marks[k + 1];
+        else push(marks[k], marks[k + 1]);
+        previous = marks[k + 2];
+      }
+      break;
+    }
+    case SplitMode::kMergedWithPrevious: {
+      uint32_t previous = 0;
+      for (size_t k = 0; k < marks.size(); k += 3) {
+        if (marks[k + 2] && !previous && out.size() > first) out.back() = marks[k + 1];
+        else push(marks[k], marks[k + 1]);
+        previous = marks[k + 2];
+      }
+      break;
+    }
+    case SplitMode::kMergedWithNext: {
+      // Hugging Face folds from the end: a match joins the range after it.
+      uint32_t previous = 0;
+      for (size_t k = marks.size(); k >= 3; k -= 3) {
+        const size_t at = k - 3;
+        if (marks[at + 2] && !previous && out.size() > first) out[out.size() - 2] = marks[at];
+        else push(marks[at], marks[at + 1]);
+        previous = marks[at + 2];
+      }
+      // Built back to front: reverse the pairs.
+      if (out.size() > first) std::reverse(out.begin() + first, out.end());
+      for (size_t k = first; k < out.size(); k += 2) std::swap(out[k], out[k + 1]);
+      break;
+    }
+  }
+  // Shift, and drop empty ranges (behaviors can leave them only where the piece was empty).
+  size_t w = first;
+  for (size_t k = first; k < out.size(); k += 2) {
+    if (out[k + 1] > out[k]) {
+      out[w++] = base + out[k];
+      out[w++] = base + out[k + 1];
+    }
+  }
+  out.resize(w);
+}
+
+}  // namespace
+
+ProgramStatus Splitter::create(const uint32_t* words, size_t count, std::unique_ptr<Splitter>* out) {
+  if (count < 1 || words[0] == 0 || words[0] > kMaxSplitSteps) return ProgramStatus::kMalformed;
+  std::unique_ptr<Splitter> s(new Splitter());
+  size_t at = 1;
+  for (uint32_t k = 0; k < words[0]; k++) {
+    if (count - at < 2) return ProgramStatus::kMalformed;
+    const uint32_t mode = words[at] & ~kSplitInvert, size = words[at + 1];
+    if (mode > uint32_t(SplitMode::kContiguous) || (words[at] & kSplitInvert && mode == 0)) return ProgramStatus::kMalformed;
+    if (mode == uint32_t(SplitMode::kMatches) && words[0] != 1) return ProgramStatus::kMalformed;
+    at += 2;
+    if (count - at < size) return ProgramStatus::kMalformed;
+    std::unique_ptr<Step> step(new Step());
+    if (step->program.load(words + at, size) != ProgramStatus::kOk) return ProgramStatus::kMalformed;
+    step->mode = SplitMode(mode);
+    step->invert = (words[at - 2] & kSplitInvert) != 0;
+    // Kept from the start, so that the first short text runs on it too.
+    std::unique_ptr<LazyDfa> dfa(new LazyDfa(step->program));
+    step->dfa_usable = dfa->usable();
+    if (step->dfa_usable) {
+      step->dfa_bytes.store(dfa->memory_bytes());
+      step->dfa.store(dfa.release());
+    }
+    at += size;
+    s->steps_.push_back(std::move(step));
+  }
+  if (at != count) return ProgramStatus::kMalformed;
+  *out = std::move(s);
+  return ProgramStatus::kOk;
+}
+
+Splitter::~Splitter() {
+  for (auto& step : steps_) delete step->dfa.load();
+}
+
+bool Splitter::find(const Step& step, const uint8_t* text, size_t size, std::vector<uint32_t>& bounds) const {
+  std::unique_ptr<LazyDfa> dfa(step.dfa.exchange(nullptr));
+  if (!dfa && step.dfa_usable && size >= kOwnDfaMinText) dfa.reset(new LazyDfa(step.program));
+  const bool ok = find_matches_with(step.program, dfa.get(), text, size, bounds);
+  if (dfa) {
+    if (dfa->full()) dfa->reset();
+    const size_t bytes = dfa->memory_bytes();
+    LazyDfa* expected = nullptr;
+    // Kept unless another call put its own back first.
+    if (step.dfa.compare_exchange_strong(expected, dfa.get())) {
+      dfa.release();
+      step.dfa_bytes.store(bytes);
+    }
+  }
+  return ok;
+}
+
+bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pieces) const {
+  if (size > 0xFFFFFFFFu) return false;
+  pieces.clear();
+  if (size == 0) return true;
+  // A single step that keeps the matches writes them straight out.
+  if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kMatches) return find(*steps_[0], text, size, pieces);
+  std::vector<uint32_t> current{0, uint32_t(size)}, next, bounds, marks;
+  // About a piece per 4 bytes in prose and code: most calls never grow these.
+  bounds.reserve(size / 2 + 8);
+  pieces.reserve(size / 2 + 8);
+  for (size_t s = 0; s < steps_.size(); s++) {
+    const Step& step = *steps_[s];
+    std::vector<uint32_t>& out = s + 1 == steps_.size() ? pieces : next;
+    out.clear();
+    for (size_t k = 0; k < current.size(); k += 2) {
+      const uint32_t start = current[k], end = current[k + 1];
+      bounds.clear();
+      // A piece is a text of its own: its edges are the text's edges for anchors and lookaround.
+      if (!find(step, text + start, end - start, bounds)) return false;
+      keep_ranges(bounds, end - start, step.mode, step.invert, start, marks, out);
+    }
+    if (s + 1 < steps_.size()) std::swap(current, next);
+  }
+  return true;
+}
+
+size_t Splitter::memory_bytes() const {
+  size_t total = 0;
+  for (const auto& step : steps_) total += step->dfa_bytes.load();
+  return total;
+}
+
+}  // namespace regex
+}  // namespace turbotoken
