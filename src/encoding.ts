@@ -531,7 +531,7 @@ export class Encoding {
     return inference().inferenceOf(this, () => {
       const origin = origins.get(this);
       const semantics = origin && 'packed' in origin ? origin.packed.semantics : undefined;
-      return { handle: this.#handle, sentencePiece: notSaved.has(this), semantics, hf: this.#hf !== undefined };
+      return { handle: this.#handle, sentencePiece: origin !== undefined && 'merges' in origin, semantics, hf: this.#hf !== undefined };
     });
   }
 

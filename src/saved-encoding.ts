@@ -289,10 +289,9 @@ function checkSemantics(value: unknown, source: string, version: number): SplitS
   const semantics: SplitSemantics = { keepGaps: s.keepGaps, nfc: s.nfc, rawTokens: s.rawTokens as string[] };
   if (s.steps === undefined || version < 2) return semantics;
   if (!Array.isArray(s.steps)) throw corrupt(source, 'semantics.steps is not a list of pre-tokenizer steps');
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   let plan: ReturnType<typeof readPreTokenizer>;
   try {
-    plan = readPreTokenizer({ type: 'Sequence', pretokenizers: s.steps }, source, isObject, (v) => Object.assign(Object.create(null) as Record<string, unknown>, v));
+    plan = readPreTokenizer({ type: 'Sequence', pretokenizers: s.steps }, source);
   } catch (error) {
     throw corrupt(source, `semantics.steps: ${shorten(String((error as Error)?.message))}`);
   }
