@@ -3,7 +3,6 @@
 // as what it was built from, with its vocabulary already packed as the core's blob, so that
 // loading is one checksum, one small JSON parse and the core's own load.
 import { promises as fsp, readFileSync, writeFileSync } from 'node:fs';
-import * as zlib from 'node:zlib';
 import { checkText, isUint8Array, quote, shorten } from './args';
 import { buildPacked, type BuiltEncoding, type PackedBuild, type SplitSemantics } from './custom-encoding';
 import { TurbotokenError, typeError } from './errors';
@@ -51,9 +50,6 @@ function corrupt(source: string, what: string): TurbotokenError {
 // CRC-32 (IEEE 802.3, as zlib's crc32), a table per byte; zlib.crc32 is missing before Node 20.15.
 let crcTable: Int32Array | undefined;
 export function crc32(bytes: Uint8Array): number {
-  // zlib's own where this Node has it (20.15 and later): a tenth of the time on a large file.
-  const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
-  if (typeof native === 'function') return native(bytes) >>> 0;
   if (!crcTable) {
     crcTable = new Int32Array(256);
     for (let n = 0; n < 256; n++) {
