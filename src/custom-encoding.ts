@@ -116,7 +116,8 @@ export function buildCustomEncoding(options: unknown, semantics?: SplitSemantics
  */
 export function buildPacked(build: PackedBuild): BuiltEncoding {
   const { name, pattern, blob } = build;
-  const program = knownFamily(pattern) ? undefined : compilePattern(pattern);
+  // A saved pre-tokenizer sequence (src/saved-encoding.ts) runs as its steps; its pattern only names them.
+  const program = build.semantics?.sequence ?? (knownFamily(pattern) ? undefined : compilePattern(pattern));
   const specialTokens = readSpecials(build.specialTokens, blobWhereRank(blob));
   return assemble({ ...build, specialTokens }, program, blobHasEveryByte(blob), () => {});
 }

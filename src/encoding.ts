@@ -37,8 +37,6 @@ const saved: Lazy<typeof import('./saved-encoding')> = lazy(() => require('./sav
 const shipped = lazy(() => require('./registry') as { loadEncoding(name: string): Encoding });
 // What each encoding was built from, for save().
 const origins = new WeakMap<Encoding, SavedOrigin>();
-// Encodings the saved format cannot hold yet: the SentencePiece-style (merges-list) ones.
-const notSaved = new WeakSet<Encoding>();
 
 export type SpecialTokenSet = 'all' | ReadonlySet<string> | readonly string[] | Iterable<string>;
 
@@ -276,8 +274,9 @@ export class Encoding {
     const chat = opts.config === undefined ? undefined : chatTemplate().readTokenizerConfig(opts.config as TokenizerConfigInput);
     const read = tokenizerJson().encodingOptionsFromTokenizerJson(input, opts);
     if (read.merges) {
-      const encoding = new Encoding(FROM_NATIVE, read.options.name, read.merges.handle, read.merges.specialTokens, read.options.pattern, { ...read.added, chat });
-      notSaved.add(encoding);
+      const { handle, specialTokens, saved: sp } = read.merges;
+      const encoding = new Encoding(FROM_NATIVE, read.options.name, handle, specialTokens, read.options.pattern, { ...read.added, chat });
+      origins.set(encoding, { merges: { name: read.options.name, specialTokens, sp: sp() }, added: read.added, chat });
       return encoding;
     }
     const built = custom().buildCustomEncoding(read.options, read.semantics);
@@ -323,6 +322,12 @@ export class Encoding {
 
   static #restore(restored: Restored): Encoding {
     if ('shipped' in restored) return shipped().loadEncoding(restored.shipped);
+    if ('merges' in restored) {
+      const { merges, added, chat } = restored;
+      const encoding = new Encoding(FROM_NATIVE, merges.name, merges.handle, merges.specialTokens, '', { ...added, chat });
+      origins.set(encoding, { merges: { name: merges.name, specialTokens: merges.specialTokens, sp: merges.sp }, added, chat });
+      return encoding;
+    }
     const { built, added, chat } = restored;
     if (added) return Encoding.#fromBuilt(built, added, chat);
     const encoding = new Encoding(FROM_NATIVE, built.name, built.handle, built.specialTokens, built.pattern);
@@ -345,7 +350,6 @@ export class Encoding {
   }
 
   #origin(): SavedOrigin {
-    if (notSaved.has(this)) throw new TurbotokenError(`${this.name}: a SentencePiece-style encoding (a merges-list model) cannot be saved; load its tokenizer.json instead`, 'ERR_NOT_SUPPORTED');
     return origins.get(this) ?? { shipped: this.name };
   }
 
@@ -527,7 +531,7 @@ export class Encoding {
     return inference().inferenceOf(this, () => {
       const origin = origins.get(this);
       const semantics = origin && 'packed' in origin ? origin.packed.semantics : undefined;
-      return { handle: this.#handle, sentencePiece: notSaved.has(this), semantics, hf: this.#hf !== undefined };
+      return { handle: this.#handle, sentencePiece: origin !== undefined && 'merges' in origin, semantics, hf: this.#hf !== undefined };
     });
   }
 

@@ -8,18 +8,38 @@ import { buildPacked, type BuiltEncoding, type PackedBuild, type SplitSemantics 
 import { TurbotokenError, typeError } from './errors';
 import type { ChatTemplateConfig } from './chat-template';
 import type { HfAddedTokens } from './tokenizer-json';
+import { readPreTokenizer, type PreTokenizerSequence } from './pretokenizer-sequence';
+import { restoreSentencePiece, type AddedToken, type SentencePieceSaved } from './sentencepiece';
+import type { NativeEncodingHandle } from './backend-contract';
 
-/** What an encoding was built from: a shipped encoding's name, or its packed build. */
-export type SavedOrigin = { shipped: string } | { packed: PackedBuild; added?: HfAddedTokens; chat?: ChatTemplateConfig };
+/** A merges-list (SentencePiece-style) encoding's parts; sp is undefined when its steps are not plain JSON. */
+export interface MergesOrigin {
+  name: string;
+  specialTokens: Record<string, number>;
+  sp: SentencePieceSaved | undefined;
+}
 
-/** What a saved file restores: a shipped encoding's name, or a built encoding and its added-token rules. */
-export type Restored = { shipped: string } | { built: BuiltEncoding; added?: HfAddedTokens; chat?: ChatTemplateConfig };
+/** What an encoding was built from: a shipped encoding's name, its packed build, or a merges-list model's parts. */
+export type SavedOrigin =
+  | { shipped: string }
+  | { packed: PackedBuild; added?: HfAddedTokens; chat?: ChatTemplateConfig }
+  | { merges: MergesOrigin; added: HfAddedTokens; chat?: ChatTemplateConfig };
+
+/** What a saved file restores: a shipped encoding's name, or a built encoding (or merges-list handle) and its added-token rules. */
+export type Restored =
+  | { shipped: string }
+  | { built: BuiltEncoding; added?: HfAddedTokens; chat?: ChatTemplateConfig }
+  | { merges: { name: string; handle: NativeEncodingHandle; specialTokens: Record<string, number>; sp: SentencePieceSaved | undefined }; added: HfAddedTokens; chat?: ChatTemplateConfig };
 
 // "\x89TTENC\r\n": a byte above 0x7F and a CR LF, so that a text-mode copy or a 7-bit channel
 // that damaged the file is caught at the first bytes (as PNG's signature does).
 const MAGIC = [0x89, 0x54, 0x54, 0x45, 0x4e, 0x43, 0x0d, 0x0a];
-/** The format version this build writes and the newest it reads. */
-export const SAVED_FORMAT_VERSION = 1;
+/**
+ * The newest format version this build reads and writes. A file is written as version 1 when that
+ * holds it (shipped and packed encodings with one split pattern), so that older builds read it;
+ * version 2 adds a pre-tokenizer sequence and the merges-list kind.
+ */
+export const SAVED_FORMAT_VERSION = 2;
 const HEADER_BYTES = 20; // magic, u32 version, u32 JSON length, u32 blob length
 const utf8 = new TextEncoder();
 
@@ -48,24 +68,35 @@ export function crc32(bytes: Uint8Array): number {
 export function savedBytes(origin: SavedOrigin): Uint8Array {
   let header: Record<string, unknown>;
   let blob: Uint8Array = new Uint8Array(0);
+  let version = 1;
+  // Pairs, not an object: a special token may be named "__proto__".
+  const pairs = (specialTokens: Record<string, number>) => Object.keys(specialTokens).map((t) => [t, specialTokens[t]]);
+  const chatOf = (chat: ChatTemplateConfig | undefined) => chat && { templates: [...chat.templates], specialTokens: chat.specialTokens };
   if ('shipped' in origin) {
     header = { kind: 'shipped', name: origin.shipped };
+  } else if ('merges' in origin) {
+    const { name, specialTokens, sp } = origin.merges;
+    if (!sp) throw new TurbotokenError(`Cannot save ${quote(name)}: its tokenizer.json's normalizer, pre_tokenizer or decoder is not plain JSON`, 'ERR_UNSUPPORTED_TOKENIZER');
+    version = 2;
+    blob = packMerges(sp.table, sp.tokens);
+    // The special tokens are the added tokens, in order: not written twice.
+    header = { kind: 'merges', name, tableWords: sp.table.length, steps: sp.steps, addedTokens: sp.added, added: origin.added, chat: chatOf(origin.chat) };
   } else {
     const { name, pattern, specialTokens, semantics } = origin.packed;
-    // A pre-tokenizer sequence is not in the saved format yet: refused rather than saved as a
-    // pattern that would not load.
-    if (semantics?.sequence) throw new TurbotokenError(`Cannot save ${quote(name)}: its tokenizer.json pre-tokenizer runs as a sequence of steps (${shorten(pattern)}), which saved encodings do not hold yet`, 'ERR_UNSUPPORTED_TOKENIZER');
     blob = origin.packed.blob;
-    // Pairs, not an object: a special token may be named "__proto__".
-    const chat = origin.chat && { templates: [...origin.chat.templates], specialTokens: origin.chat.specialTokens };
-    header = { kind: 'custom', name, pattern, specialTokens: Object.keys(specialTokens).map((t) => [t, specialTokens[t]]), semantics, added: origin.added, chat };
+    let saved: Record<string, unknown> | undefined = semantics && { keepGaps: semantics.keepGaps, nfc: semantics.nfc, rawTokens: semantics.rawTokens };
+    if (semantics?.sequence) {
+      version = 2;
+      saved = { ...saved, steps: stepsJson(semantics.sequence) };
+    }
+    header = { kind: 'custom', name, pattern, specialTokens: pairs(specialTokens), semantics: saved, added: origin.added, chat: chatOf(origin.chat) };
   }
   const json = utf8.encode(JSON.stringify(header));
   const blobAt = align4(HEADER_BYTES + json.length);
   const out = new Uint8Array(blobAt + blob.length + 4);
   const view = new DataView(out.buffer);
   out.set(MAGIC);
-  view.setUint32(8, SAVED_FORMAT_VERSION, true);
+  view.setUint32(8, version, true);
   view.setUint32(12, json.length, true);
   view.setUint32(16, blob.length, true);
   out.set(json, HEADER_BYTES);
@@ -75,6 +106,63 @@ export function savedBytes(origin: SavedOrigin): Uint8Array {
 }
 
 const align4 = (n: number) => (n + 3) & ~3;
+
+const NO_TOKEN = 0xffffffff;
+
+// A merges-list model's blob: the core's table, then the token texts as u32 count n, n u32
+// lengths in UTF-16 code units (NO_TOKEN for an id with no token), then the texts as UTF-16LE,
+// which keeps any string (a lone surrogate too) and decodes as one string sliced n times.
+function packMerges(table: Uint32Array, tokens: string[]): Uint8Array {
+  const n = tokens.length;
+  const lengths = new Uint32Array(n);
+  let units = 0;
+  for (let id = 0; id < n; id++) {
+    const t = tokens[id];
+    lengths[id] = t === undefined ? NO_TOKEN : t.length;
+    if (t !== undefined) units += t.length;
+  }
+  const at = table.byteLength;
+  const out = new Uint8Array(at + 4 + 4 * n + 2 * units);
+  out.set(new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
+  new DataView(out.buffer).setUint32(at, n, true);
+  out.set(new Uint8Array(lengths.buffer), at + 4);
+  Buffer.from(out.buffer, out.byteOffset + at + 4 + 4 * n).write(tokens.join(''), 'utf16le');
+  return out;
+}
+
+function unpackMerges(blob: Uint8Array, tableWords: number, source: string): { table: Uint32Array; tokens: string[] } {
+  const at = tableWords * 4;
+  if (at + 4 > blob.length) throw corrupt(source, 'the blob is shorter than its merges table');
+  // blob is a copy at offset 0 of its own buffer: its words are aligned.
+  const table = new Uint32Array(blob.buffer, blob.byteOffset, tableWords);
+  const n = new DataView(blob.buffer, blob.byteOffset).getUint32(at, true);
+  if (at + 4 + 4 * n > blob.length) throw corrupt(source, 'the blob is shorter than its token lengths');
+  const lengths = new Uint32Array(blob.buffer, blob.byteOffset + at + 4, n);
+  const textAt = at + 4 + 4 * n;
+  const text = Buffer.from(blob.buffer, blob.byteOffset + textAt, blob.length - textAt).toString('utf16le');
+  if ((blob.length - textAt) % 2 !== 0) throw corrupt(source, 'the token texts are not whole UTF-16 code units');
+  const tokens: string[] = [];
+  let from = 0;
+  for (let id = 0; id < n; id++) {
+    const length = lengths[id];
+    if (length === NO_TOKEN) continue;
+    if (from + length > text.length) throw corrupt(source, 'the token lengths pass the end of the texts');
+    tokens[id] = text.slice(from, (from += length));
+  }
+  if (from !== text.length) throw corrupt(source, 'the token texts are longer than their lengths add up to');
+  return { table, tokens };
+}
+
+// A pre-tokenizer sequence as tokenizer.json steps that read back as the same steps: each Split
+// (Digits, Punctuation and Whitespace are Splits on a one-character pattern) with its pattern as
+// a Regex, and ByteLevel with its two flags.
+function stepsJson(sequence: PreTokenizerSequence): unknown[] {
+  return sequence.steps.map((s) =>
+    s.kind === 'split'
+      ? { type: 'Split', pattern: { Regex: s.pattern }, behavior: s.behavior, invert: s.invert }
+      : { type: 'ByteLevel', add_prefix_space: s.addPrefixSpace, use_regex: s.useRegex },
+  );
+}
 
 function writeError(path: string, cause: unknown): TurbotokenError {
   const error = new TurbotokenError(`Cannot write the saved encoding ${quote(path, 200)}: ${shorten(String((cause as Error)?.message))}`, 'ERR_SAVE_FAILED');
@@ -172,15 +260,11 @@ export function restoreSaved(given: Uint8Array, source: string): Restored {
     if (typeof h.name !== 'string') throw corrupt(source, 'a shipped encoding without a name');
     return { shipped: h.name };
   }
+  if (h.kind === 'merges' && version >= 2) return restoreMerges(h, bytes.slice(blobAt, blobAt + blobLength), source);
   if (h.kind !== 'custom') throw corrupt(source, `unknown kind ${quote(h.kind)}`);
   if (typeof h.name !== 'string' || typeof h.pattern !== 'string') throw corrupt(source, 'the name or the pattern is not a string');
-  const pairs = h.specialTokens;
-  if (!Array.isArray(pairs) || !pairs.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'number')) {
-    throw corrupt(source, 'specialTokens is not a list of [text, id] pairs');
-  }
-  const specialTokens: Record<string, number> = Object.create(null);
-  for (const [text, id] of pairs as [string, number][]) specialTokens[text] = id;
-  const semantics = h.semantics === undefined ? undefined : checkSemantics(h.semantics, source);
+  const specialTokens = checkPairs(h.specialTokens, source);
+  const semantics = h.semantics === undefined ? undefined : checkSemantics(h.semantics, source, version);
   const added = h.added === undefined ? undefined : checkAdded(h.added, source);
   const chat = h.chat === undefined ? undefined : checkChat(h.chat, source);
   const blob = bytes.slice(blobAt, blobAt + blobLength);
@@ -193,12 +277,53 @@ export function restoreSaved(given: Uint8Array, source: string): Restored {
   }
 }
 
-function checkSemantics(value: unknown, source: string): SplitSemantics {
+function checkSemantics(value: unknown, source: string, version: number): SplitSemantics {
   const s = value as Record<string, unknown>;
   if (s === null || typeof s !== 'object' || typeof s.keepGaps !== 'boolean' || typeof s.nfc !== 'boolean' || !Array.isArray(s.rawTokens) || !s.rawTokens.every((t) => typeof t === 'string')) {
     throw corrupt(source, 'semantics is not {keepGaps, nfc, rawTokens}');
   }
-  return s as unknown as SplitSemantics;
+  const semantics: SplitSemantics = { keepGaps: s.keepGaps, nfc: s.nfc, rawTokens: s.rawTokens as string[] };
+  if (s.steps === undefined || version < 2) return semantics;
+  if (!Array.isArray(s.steps)) throw corrupt(source, 'semantics.steps is not a list of pre-tokenizer steps');
+  let plan: ReturnType<typeof readPreTokenizer>;
+  try {
+    plan = readPreTokenizer({ type: 'Sequence', pretokenizers: s.steps }, source);
+  } catch (error) {
+    throw corrupt(source, `semantics.steps: ${shorten(String((error as Error)?.message))}`);
+  }
+  if (!('sequence' in plan)) throw corrupt(source, 'semantics.steps is one split pattern, not a sequence');
+  return { ...semantics, sequence: plan.sequence };
+}
+
+function restoreMerges(h: Record<string, unknown>, blob: Uint8Array, source: string): Restored {
+  if (typeof h.name !== 'string') throw corrupt(source, 'the name is not a string');
+  const tableWords = h.tableWords;
+  if (typeof tableWords !== 'number' || !Number.isInteger(tableWords) || tableWords < 0) throw corrupt(source, 'tableWords is not a count');
+  const steps = h.steps as Record<string, unknown>;
+  if (steps === null || typeof steps !== 'object' || Array.isArray(steps) || !['normalizer', 'pre_tokenizer', 'decoder'].every((k) => k in steps)) throw corrupt(source, 'steps is not {normalizer, pre_tokenizer, decoder}');
+  const addedTokens = h.addedTokens;
+  const isAdded = (t: Record<string, unknown>) => t !== null && typeof t === 'object' && Number.isInteger(t.id) && (t.id as number) >= 0 && (t.id as number) < 0xffffffff && typeof t.content === 'string' && t.content !== '' && typeof t.normalized === 'boolean';
+  if (!Array.isArray(addedTokens) || !addedTokens.every(isAdded)) throw corrupt(source, 'addedTokens is not a list of {id, content, normalized}');
+  const { table, tokens } = unpackMerges(blob, tableWords, source);
+  const added = checkAdded(h.added, source);
+  const chat = h.chat === undefined ? undefined : checkChat(h.chat, source);
+  const saved: SentencePieceSaved = { steps: steps as SentencePieceSaved['steps'], added: addedTokens as AddedToken[], tokens, table };
+  try {
+    const { handle, specialTokens, saved: sp } = restoreSentencePiece(saved, source);
+    return { merges: { name: h.name, handle, specialTokens, sp: sp() }, added, chat };
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code;
+    throw corrupt(source, `${typeof code === 'string' ? `${code}: ` : ''}${shorten(String((error as Error)?.message))}`);
+  }
+}
+
+function checkPairs(pairs: unknown, source: string): Record<string, number> {
+  if (!Array.isArray(pairs) || !pairs.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'number')) {
+    throw corrupt(source, 'specialTokens is not a list of [text, id] pairs');
+  }
+  const specialTokens: Record<string, number> = Object.create(null);
+  for (const [text, id] of pairs as [string, number][]) specialTokens[text] = id;
+  return specialTokens;
 }
 
 function checkAdded(value: unknown, source: string): HfAddedTokens {

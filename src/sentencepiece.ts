@@ -266,7 +266,7 @@ function readDecoder(given: unknown, source: string, key = 'decoder'): DecodeSte
   }
 }
 
-interface AddedToken {
+export interface AddedToken {
   id: number;
   content: string;
   normalized: boolean;
@@ -464,15 +464,21 @@ class SentencePieceHandle implements NativeEncodingHandle {
   // true): the core then reads a space as ▁ and the steps run on the UTF-8 bytes as given.
   readonly #spaces: { prepend: boolean } | undefined;
 
-  constructor(json: Json, source: string) {
+  readonly #saved: SentencePieceSaved | undefined;
+
+  // restored: the added tokens, token texts and table of a saved encoding, in place of reading
+  // json.added_tokens and json.model.
+  constructor(json: Json, source: string, restored?: Omit<SentencePieceSaved, 'steps'>) {
     this.#normalize = readNormalizer(json.normalizer, source);
     this.#preTokenize = readPreTokenizer(json.pre_tokenizer, source);
     this.#decode = readDecoder(json.decoder, source);
-    this.#added = readAddedTokens(json.added_tokens, source, this.#normalize !== null);
+    this.#added = restored ? restored.added : readAddedTokens(json.added_tokens, source, this.#normalize !== null);
     const fast = spacesOnly(json, this.#added);
-    const { tables } = readModel(json.model, source, fast !== undefined);
-    this.#spaces = fast !== undefined && tables.vocab.has(META_SPACE) ? fast : undefined;
+    const tables = restored ?? readModel(json.model, source, fast !== undefined).tables;
+    // The table names the meta space as its cut character exactly when the vocabulary has it.
+    this.#spaces = fast !== undefined && tables.table[5] !== 0xffffffff ? fast : undefined;
     this.#tokens = tables.tokens;
+    this.#saved = savedSteps(json, { added: this.#added, tokens: tables.tokens, table: tables.table });
     let max = tables.tokens.length - 1;
     this.#added.forEach((t, k) => {
       const clash = tables.tokens[t.id];
@@ -484,6 +490,11 @@ class SentencePieceHandle implements NativeEncodingHandle {
     this.#maxTokenValue = max;
     this.#replacement = spaceCharacter(json.decoder);
     this.#list = createMergeList(tables.table);
+  }
+
+  /** What Encoding#save writes; undefined when the text steps are not plain JSON. */
+  saved(): SentencePieceSaved | undefined {
+    return this.#saved;
   }
 
   /** The added tokens, in the order of the file (the order of the Encoding's special tokens). */
@@ -658,8 +669,38 @@ class SentencePieceHandle implements NativeEncodingHandle {
   }
 }
 
+/**
+ * What a saved encoding holds of a merges-list model (src/saved-encoding.ts): the text steps as the
+ * file gave them (small), the added tokens and token texts as read, and the core's table (packed
+ * merges and characters), so that loading it reads no vocabulary object and no merges list.
+ */
+export interface SentencePieceSaved {
+  steps: { normalizer: unknown; pre_tokenizer: unknown; decoder: unknown };
+  added: AddedToken[];
+  tokens: string[];
+  table: Uint32Array;
+}
+
+// The steps as plain JSON, copied now: a caller's object may change or hold what JSON cannot.
+function savedSteps(json: Json, rest: Omit<SentencePieceSaved, 'steps'>): SentencePieceSaved | undefined {
+  try {
+    const steps = JSON.parse(JSON.stringify({ normalizer: json.normalizer ?? null, pre_tokenizer: json.pre_tokenizer ?? null, decoder: json.decoder ?? null })) as SentencePieceSaved['steps'];
+    return { steps, ...rest };
+  } catch {
+    return undefined;
+  }
+}
+
+type SentencePieceBuild = { handle: NativeEncodingHandle; specialTokens: Record<string, number>; saved: () => SentencePieceSaved | undefined };
+
 /** The handle and special tokens of a merges-list BPE tokenizer.json (see isSentencePieceJson). */
-export function buildSentencePiece(json: Json, source: string): { handle: NativeEncodingHandle; specialTokens: Record<string, number> } {
+export function buildSentencePiece(json: Json, source: string): SentencePieceBuild {
   const handle = new SentencePieceHandle(json, source);
-  return { handle, specialTokens: handle.specialTokens() };
+  return { handle, specialTokens: handle.specialTokens(), saved: () => handle.saved() };
+}
+
+/** A saved merges-list model's handle (its parts checked by src/saved-encoding.ts; the core checks the table). */
+export function restoreSentencePiece(saved: SentencePieceSaved, source: string): SentencePieceBuild {
+  const handle = new SentencePieceHandle(saved.steps as unknown as Json, source, saved);
+  return { handle, specialTokens: handle.specialTokens(), saved: () => handle.saved() };
 }

@@ -8,7 +8,6 @@ import { TurbotokenError, typeError } from './errors';
 import { readPreTokenizer } from './pretokenizer-sequence';
 import type { EncodingOptions, SplitSemantics } from './custom-encoding';
 import type { AddedTokenRule } from './added-token-split';
-import type { NativeEncodingHandle } from './backend-contract';
 import { buildSentencePiece, isSentencePieceJson } from './sentencepiece';
 import { fields, isObject, jsonText, malformed, parseJsonObject, unsupported, type Json, type JsonFileKind } from './tokenizer-json-read';
 
@@ -213,7 +212,7 @@ function postProcessorOf(json: Json, source: string): PostProcessor {
 }
 
 /** The EncodingOptions of a tokenizer.json, how its split differs from tiktoken's (for buildCustomEncoding), and its added-token rules (for Encoding). */
-export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): { options: EncodingOptions; semantics: SplitSemantics; added: HfAddedTokens; merges?: { handle: NativeEncodingHandle; specialTokens: Record<string, number> } } {
+export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): { options: EncodingOptions; semantics: SplitSemantics; added: HfAddedTokens; merges?: ReturnType<typeof buildSentencePiece> } {
   const { json, source, name } = readInput(input);
   // A merges-list model with byte fallback (Llama 2, Gemma): src/sentencepiece.ts, its own handle.
   if (isSentencePieceJson(json)) {

@@ -157,7 +157,7 @@ describe('saved encodings', () => {
 
     it('a newer format version is ERR_UNSUPPORTED_SAVED_ENCODING', () => {
       const newer = Buffer.from(good);
-      newer.writeUInt32LE(2, 8);
+      newer.writeUInt32LE(0xffff, 8);
       expect(code(newer)).toBe('ERR_UNSUPPORTED_SAVED_ENCODING');
     });
 
