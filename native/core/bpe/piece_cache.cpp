@@ -64,10 +64,13 @@ bool PieceCache::find(uint32_t vocab_id, const uint8_t* piece, size_t len, std::
     const uint64_t entry = (set >> (16 * i)) & 0xFFFF;
     const Slot& s = slots_[probe->set * kWays + (entry & (kWays - 1))];
     if (!holds(s, vocab_id, len, probe->words)) continue;  // two pieces with one tag
-    // The entry moves to the front: the least recently used is the one a store evicts.
-    const uint64_t below = set & ((uint64_t(1) << (16 * i)) - 1);
-    const uint64_t above = i + 1 < kWays ? set & ~((uint64_t(1) << (16 * (i + 1))) - 1) : 0;
-    set = above | below << 16 | entry;
+    // The entry moves to the front: the least recently used is the one a store evicts. Most hits
+    // are on the front entry already.
+    if (i > 0) {
+      const uint64_t below = set & ((uint64_t(1) << (16 * i)) - 1);
+      const uint64_t above = i + 1 < kWays ? set & ~((uint64_t(1) << (16 * (i + 1))) - 1) : 0;
+      set = above | below << 16 | entry;
+    }
     out.insert(out.end(), s.tokens, s.tokens + s.count);
     return true;
   }
