@@ -17,9 +17,10 @@ class PieceCache {
   // The calling thread's cache.
   static PieceCache& local();
 
-  // A piece's slot and packed bytes, worked out once by find for the store that follows a miss.
+  // A piece's set, tag and packed bytes, worked out once by find for the store that follows a miss.
   struct Probe {
-    size_t slot;
+    size_t set;
+    uint32_t tag;
     uint64_t words[kMaxPieceBytes / 8];
   };
 
@@ -38,12 +39,23 @@ class PieceCache {
     uint8_t count;
     uint32_t tokens[kMaxTokens];
   };
+  // Sets of kWays slots. Source code's identifiers collided in one direct-mapped table
+  // (cl100k_base, code.txt: 5,030 distinct merged pieces, 7,379 misses; 4 ways: 5,891).
   static constexpr size_t kSlots = 4096;
+  static constexpr size_t kWays = 4;
+  static constexpr size_t kSets = kSlots / kWays;
+  // A set's entries in one word: kWays 16-bit entries, the most recently used lowest, each a
+  // 14-bit tag from the piece's hash (never 0: 0 is an empty entry) and the way of its slot. A
+  // miss reads this word alone (8 KB for all sets, in L1), not kWays slots; a hit reads one slot.
+  static constexpr unsigned kWayBits = 2;
+  static_assert(kWays == 4 && kWays == (1u << kWayBits), "four 16-bit entries fill a set's word");
 
   PieceCache();
-  static size_t slot_index(const uint64_t* words, size_t len, uint32_t vocab_id);
+  static void locate(const uint64_t* words, size_t len, uint32_t vocab_id, Probe* probe);
+  static bool holds(const Slot& s, uint32_t vocab_id, size_t len, const uint64_t* words);
 
   std::vector<Slot> slots_;
+  std::vector<uint64_t> sets_;
 };
 
 }  // namespace turbotoken
