@@ -13,13 +13,11 @@ import { expect, it } from 'vitest';
 const require = createRequire(import.meta.url);
 const entry = path.resolve(require.resolve('../../dist/cjs/index.js'));
 const child = fileURLToPath(new URL('../support/worker-terminate-child.cjs', import.meta.url));
-// The workers build a small encoding of their own rather than load a shipped one (which made a
-// cycle cost 0.6-1 s); a cycle is mostly the worker's start-up (about 80 ms of CPU). With the
-// binding writing into the array napi refused to make (the crash this guards against), this child
-// died of SIGSEGV before its 5th cycle in each of 12 runs at load average 25, and within 2-4 s
-// (under 10 cycles) in 3 runs on a quiet machine: 40 cycles keep a fourfold margin over the
-// slowest of those.
-const CYCLES = 40;
+// The 300 cycles. The workers build a small encoding of their own rather than load a
+// shipped one (which made a cycle cost 0.6-1 s); a cycle is now mostly the worker's start-up
+// (about 80 ms of CPU). Before the fix the native backend died of SIGSEGV within 2-4 s in each of
+// 3 runs of this child.
+const CYCLES = 300;
 
 function run(file, args) {
   return new Promise((resolve) => {
