@@ -1,7 +1,7 @@
 // Compression metrics of encodings over texts (docs/analysis.md has the definitions). Each text
 // is encoded once per encoding; its ids only feed a histogram, so memory follows the vocabulary
 // and the largest batch, not the corpus.
-import { checkTextList, checkThreads, isMap, mapPairs, quote, type TextInput } from './args';
+import { checkTextList, checkThreads, isMap, mapPairs, quote, readArgument, type TextInput } from './args';
 import { Encoding } from './encoding';
 import { rangeError, typeError } from './errors';
 import { scanVocabulary } from './vocabulary-scan';
@@ -61,8 +61,9 @@ const BATCH_TEXTS = 65536;
 // From this size a text is encoded alone, so that encode() splits it over threads.
 const LARGE_TEXT = 1 << 20;
 
-function own(options: object, key: string): unknown {
-  return Object.hasOwn(options, key) ? (options as Record<string, unknown>)[key] : undefined;
+/** An own property of a caller's options object, read once (inherited ones are not options). */
+export function own(options: object, key: string): unknown {
+  return readArgument(() => (Object.hasOwn(options, key) ? (options as Record<string, unknown>)[key] : undefined));
 }
 
 export function checkAlpha(value: unknown, name = 'alpha'): number {
@@ -74,7 +75,7 @@ export function checkAlpha(value: unknown, name = 'alpha'): number {
 
 /** The encodings argument: one Encoding or an array of them. */
 export function checkEncodings(value: unknown, name = 'encodings'): Encoding[] {
-  const list = Array.isArray(value) ? [...(value as unknown[])] : [value];
+  const list = readArgument(() => (Array.isArray(value) ? [...(value as unknown[])] : [value]));
   if (list.length === 0) throw rangeError(`The "${name}" argument must hold at least one Encoding`);
   list.forEach((e, k) => {
     if (!Encoding.isEncoding(e)) throw typeError(`The "${Array.isArray(value) ? `${name}[${k}]` : name}" argument must be an Encoding; received ${quote(e)}`);
@@ -83,6 +84,10 @@ export function checkEncodings(value: unknown, name = 'encodings'): Encoding[] {
 }
 
 function checkKinds(value: unknown): [string, TextInput[]][] {
+  return readArgument(() => readKinds(value));
+}
+
+function readKinds(value: unknown): [string, TextInput[]][] {
   if (Array.isArray(value)) return [['text', checkTextList(value, 'texts')]];
   if (isMap(value)) {
     return mapPairs(value).map(([kind, list]) => {
@@ -143,7 +148,11 @@ function log2(x: number): number {
  * The Rényi entropy of order alpha (bits) of the distribution of `counts` (zeros ignored); alpha 1
  * is Shannon's entropy.
  */
-export function renyiEntropy(counts: ArrayLike<number>, alpha = DEFAULT_ALPHA): number {
+export function renyiEntropy(counts: ArrayLike<number> | Iterable<number>, alpha: number = DEFAULT_ALPHA): number {
+  return entropyOf(checkCounts(counts), checkAlpha(alpha));
+}
+
+function entropyOf(counts: readonly number[], alpha: number): number {
   let total = 0;
   for (let k = 0; k < counts.length; k++) total += counts[k];
   if (total === 0) return NaN;
@@ -161,11 +170,7 @@ export function renyiEntropy(counts: ArrayLike<number>, alpha = DEFAULT_ALPHA): 
  * vocabularySize defaults to the number of non-zero counts (tokenization-scorer's "renyi" metric).
  */
 export function renyiEfficiency(counts: ArrayLike<number> | Iterable<number>, options?: { alpha?: number; vocabularySize?: number }): number {
-  const list = Array.isArray(counts) || ArrayBuffer.isView(counts) ? (counts as ArrayLike<number>) : checkCounts(counts);
-  for (let k = 0; k < list.length; k++) {
-    const c = list[k];
-    if (typeof c !== 'number' || !(c >= 0) || !Number.isFinite(c)) throw rangeError(`counts[${k}] must be a finite number >= 0; received ${quote(c)}`);
-  }
+  const list = checkCounts(counts);
   const opts = options === undefined ? {} : options;
   if (opts === null || typeof opts !== 'object') throw typeError(`The "options" argument must be an object; received ${quote(opts)}`);
   const alpha = checkAlpha(own(opts, 'alpha'));
@@ -176,14 +181,22 @@ export function renyiEfficiency(counts: ArrayLike<number> | Iterable<number>, op
   } else if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
     throw rangeError(`The "vocabularySize" option must be an integer >= 1; received ${quote(size)}`);
   }
-  return efficiency(renyiEntropy(list, alpha), size as number);
+  return efficiency(entropyOf(list, alpha), size as number);
 }
 
+// A copy, read once: an array, a typed array or any iterable of finite numbers >= 0.
 function checkCounts(counts: unknown): number[] {
-  if (counts === null || typeof counts !== 'object' || typeof (counts as Iterable<number>)[Symbol.iterator] !== 'function') {
-    throw typeError(`The "counts" argument must be an array of numbers; received ${quote(counts)}`);
+  const list = readArgument(() => {
+    if (counts === null || typeof counts !== 'object' || typeof (counts as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw typeError(`The "counts" argument must be an array of numbers; received ${quote(counts)}`);
+    }
+    return Array.from(counts as Iterable<unknown>);
+  });
+  for (let k = 0; k < list.length; k++) {
+    const c = list[k];
+    if (typeof c !== 'number' || !(c >= 0) || !Number.isFinite(c)) throw rangeError(`counts[${k}] must be a finite number >= 0; received ${quote(c)}`);
   }
-  return [...(counts as Iterable<number>)];
+  return list as number[];
 }
 
 const efficiency = (entropy: number, size: number): number => (size > 1 ? entropy / log2(size) : NaN);

@@ -2,7 +2,7 @@
 // tokens that are not UTF-8 on their own, special tokens, id holes and duplicate byte strings.
 // Precise definitions: docs/analysis.md.
 import { checkThreads, quote } from './args';
-import { checkEncodings } from './analyze';
+import { checkEncodings, own } from './analyze';
 import type { Encoding } from './encoding';
 import { typeError } from './errors';
 import { scanVocabulary } from './vocabulary-scan';
@@ -119,7 +119,7 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteO
 export function audit(encoding: Encoding, options?: AuditOptions): Audit {
   const [enc] = checkEncodings(encoding, 'encoding');
   if (options !== undefined && (options === null || typeof options !== 'object')) throw typeError(`The "options" argument must be an object; received ${quote(options)}`);
-  const threadsOption = options && (Object.hasOwn(options, 'threads') ? (options as AuditOptions).threads : undefined);
+  const threadsOption = options && own(options, 'threads');
   const threads = threadsOption === undefined ? undefined : checkThreads(threadsOption);
   const scan = scanVocabulary(enc);
   const { ids, bytes, starts } = scan;

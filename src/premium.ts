@@ -3,10 +3,10 @@
 // Definitions: docs/analysis.md.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkThreads, isMap, mapPairs, quote, type TextInput, checkText } from './args';
+import { checkThreads, isMap, mapPairs, quote, readArgument, shorten, type TextInput, checkText } from './args';
 import type { Encoding } from './encoding';
 import { rangeError, typeError, TurbotokenError } from './errors';
-import { checkEncodings } from './analyze';
+import { checkEncodings, own } from './analyze';
 
 export interface PremiumOptions {
   /** The language the others are measured against. Default 'eng'. */
@@ -40,11 +40,11 @@ export interface PremiumResult {
 /** Parallel text: the same text in each language, by language name. */
 export type ParallelTexts = Readonly<Record<string, TextInput>> | ReadonlyMap<string, TextInput>;
 
-function own(options: object, key: string): unknown {
-  return Object.hasOwn(options, key) ? (options as Record<string, unknown>)[key] : undefined;
+function checkParallel(value: unknown): [string, TextInput][] {
+  return readArgument(() => readParallel(value));
 }
 
-function checkParallel(value: unknown): [string, TextInput][] {
+function readParallel(value: unknown): [string, TextInput][] {
   let pairs: [unknown, unknown][];
   if (isMap(value)) pairs = mapPairs(value);
   else if (value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value)) pairs = Object.entries(value);
@@ -112,7 +112,7 @@ export function readParallelTexts(dir: string): Record<string, string> {
   try {
     names = readdirSync(dir).sort();
   } catch (error) {
-    throw new TurbotokenError(`Cannot read the directory ${quote(dir)}: ${(error as Error).message}`, 'ERR_PARALLEL_TEXT');
+    throw new TurbotokenError(`Cannot read the directory ${quote(dir)}: ${shorten(String((error as Error).message))}`, 'ERR_PARALLEL_TEXT');
   }
   const out: Record<string, string> = Object.create(null);
   for (const name of names) {
@@ -124,7 +124,7 @@ export function readParallelTexts(dir: string): Record<string, string> {
       if (!statSync(file).isFile()) continue;
       bytes = readFileSync(file);
     } catch (error) {
-      throw new TurbotokenError(`Cannot read ${quote(file)}: ${(error as Error).message}`, 'ERR_PARALLEL_TEXT');
+      throw new TurbotokenError(`Cannot read ${quote(file)}: ${shorten(String((error as Error).message))}`, 'ERR_PARALLEL_TEXT');
     }
     if (language in out) throw new TurbotokenError(`Two files of ${quote(dir)} are named for the language ${quote(language)}`, 'ERR_PARALLEL_TEXT');
     out[language] = fileDecoder.decode(bytes);

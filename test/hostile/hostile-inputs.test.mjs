@@ -4,7 +4,7 @@
 // or throws an error with a string `code` starting with ERR_ and a short message; the one
 // exception is an error the caller's own code threw (a getter, a Proxy trap), which comes back
 // unchanged. A crash fails the run.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -198,6 +198,11 @@ const smallText = () => Array.from({ length: 256 }, (_, b) => `${Buffer.from([b]
 
 // Where save writes (a hostile value in its place is a path, or not one, of the caller's).
 const savedPath = path.join(mkdtempSync(path.join(tmpdir(), 'turbotoken-hostile-')), 'saved.ttenc');
+const parallelDir = mkdtempSync(path.join(tmpdir(), 'turbotoken-hostile-parallel-'));
+writeFileSync(path.join(parallelDir, 'eng.txt'), 'hello world');
+writeFileSync(path.join(parallelDir, 'fra.txt'), 'bonjour le monde');
+let smallEncoding;
+const small = () => (smallEncoding ??= new Encoding({ name: 'bytes', pattern: enc.patternSource, ranks: smallRanks(), specialTokens: {} }));
 // name -> [receiver, arguments, option schema of the argument that is options (if any)].
 const ENCODING_METHODS = {
   encode: [() => ['hello', {}], 'encode'],
@@ -256,6 +261,14 @@ CALLS.push(
   { label: 'splitBatch(fields)', args: () => [{ tokens: Uint32Array.of(1, 2), offsets: Uint32Array.of(0, 1, 2) }], run: (a) => index.splitBatch(...a), fieldsOf: 0, fields: ['tokens', 'offsets'] },
   { label: 'train', args: () => [['hello world hello'], { vocabSize: 260 }], run: (a) => index.train(...a) },
   { label: 'trainAsync', args: () => [['hello world hello'], { vocabSize: 260 }], run: (a) => index.trainAsync(...a) },
+  // Analysis, on a 256-token vocabulary so that an audit or a histogram costs little.
+  { label: 'analyze', args: () => [small(), { prose: ['hello world'] }, { alpha: 2.5 }], run: (a) => index.analyze(...a) },
+  { label: 'audit', args: () => [small(), {}], run: (a) => index.audit(...a) },
+  { label: 'premium', args: () => [small(), { eng: 'hello world', fra: 'bonjour le monde' }, { reference: 'eng', worst: 1 }], run: (a) => index.premium(...a) },
+  { label: 'readParallelTexts', args: () => [parallelDir], run: (a) => index.readParallelTexts(...a) },
+  { label: 'udhrTexts', args: () => [{ complete: true }], run: (a) => index.udhrTexts(...a) },
+  { label: 'renyiEntropy', args: () => [[3, 1, 1], 2.5], run: (a) => index.renyiEntropy(...a) },
+  { label: 'renyiEfficiency', args: () => [[3, 1, 1], { alpha: 2.5, vocabularySize: 10 }], run: (a) => index.renyiEfficiency(...a) },
   { label: 'createDecoder', args: () => [enc], run: (a) => index.createDecoder(...a) },
   { label: 'createDecoder().write', args: () => [[15339]], run: (a) => { const d = index.createDecoder(enc); d.write(...a); return d.end(); } },
   { label: 'encodeStream', args: () => [enc, {}], run: (a) => index.encodeStream(...a), schema: 'special' },
