@@ -2,9 +2,10 @@
 // output, on hand-made other spellings of the same bytes, and on the outputs of dropout and the
 // other methods, on shipped, custom (a pattern split in JavaScript) and tokenizer.json encodings.
 import { describe, expect, it } from 'vitest';
-import { Encoding, getEncoding } from '../../index.mjs';
+import { getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
+import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const err = (Type, code) => expect.objectContaining({ constructor: Type, code });
@@ -12,13 +13,7 @@ const err = (Type, code) => expect.objectContaining({ constructor: Type, code })
 const ENCODINGS = {
   o200k_base: () => getEncoding('o200k_base'),
   cl100k_base: () => getEncoding('cl100k_base'),
-  'custom \\S+|\\s+ (r50k ranks)': () => {
-    const r50k = getEncoding('r50k_base');
-    const ranks = new Map();
-    for (let id = 0; id < 20000; id++) ranks.set(r50k.tokenBytes(id), id);
-    return new Encoding({ name: 'words', pattern: String.raw`\S+|\s+`, ranks, specialTokens: { '<|endoftext|>': 20000 } });
-  },
-  'tokenizer.json (r50k ranks < 8000)': () => Encoding.fromTokenizerJson(tokenizerJsonFor(getEncoding('r50k_base'), { maxRank: 8000 })),
+  ...SMALL_ENCODINGS,
 };
 
 function texts(seed, count) {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
+import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
 import { scanPrefix, vocabularyScan } from '../support/inference-reference.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 import { modelFile } from '../support/models-hf.mjs';
@@ -21,13 +22,7 @@ function texts(seed, count) {
 // Scanning every token per query is the slow part: r50k_base's 50k tokens keep it to seconds.
 const ENCODINGS = {
   r50k_base: () => getEncoding('r50k_base'),
-  'custom \\S+|\\s+ (r50k ranks)': () => {
-    const r50k = getEncoding('r50k_base');
-    const ranks = new Map();
-    for (let id = 0; id < 20000; id++) ranks.set(r50k.tokenBytes(id), id);
-    return new Encoding({ name: 'words', pattern: String.raw`\S+|\s+`, ranks, specialTokens: { '<|endoftext|>': 20000 } });
-  },
-  'tokenizer.json (r50k ranks < 8000)': () => Encoding.fromTokenizerJson(tokenizerJsonFor(getEncoding('r50k_base'), { maxRank: 8000 })),
+  ...SMALL_ENCODINGS,
 };
 
 describe.each(Object.keys(ENCODINGS))('heal on %s', (name) => {

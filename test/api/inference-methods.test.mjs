@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
+import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
 import { referenceLeastTokens, referenceLongestPrefix, referenceLongFirst, referenceMerge, regexPieces, vocabularyScan } from '../support/inference-reference.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 import { modelFile } from '../support/models-hf.mjs';
@@ -20,13 +21,7 @@ function texts(seed, count) {
 // o200k_base is in dropout.test.mjs (its pattern's first compile for the split is the slow part).
 const ENCODINGS = {
   cl100k_base: () => getEncoding('cl100k_base'),
-  'custom \\S+|\\s+ (r50k ranks)': () => {
-    const r50k = getEncoding('r50k_base');
-    const ranks = new Map();
-    for (let id = 0; id < 20000; id++) ranks.set(r50k.tokenBytes(id), id);
-    return new Encoding({ name: 'words', pattern: String.raw`\S+|\s+`, ranks, specialTokens: { '<|endoftext|>': 20000 } });
-  },
-  'tokenizer.json (r50k ranks < 8000)': () => Encoding.fromTokenizerJson(tokenizerJsonFor(getEncoding('r50k_base'), { maxRank: 8000 })),
+  ...SMALL_ENCODINGS,
 };
 
 describe.each(Object.keys(ENCODINGS))('methods on %s', (name) => {
