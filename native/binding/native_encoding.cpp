@@ -406,17 +406,8 @@ Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TextInput text;
   if (!read_text(env, info[0], "text", scratch.text, &text)) return env.Undefined();
-  std::vector<uint8_t> repaired;
-  const uint8_t* s = text.data;
-  size_t n = text.size;
-  if (text.may_be_invalid && turbotoken::valid_utf8_prefix(s, n) != n) {
-    turbotoken::append_repaired_utf8(s, n, repaired);
-    s = repaired.data();
-    n = repaired.size();
-  }
   std::vector<uint32_t> cuts;
-  for (size_t p = core_->cut_rules().next_safe_cut(s, n, 1); p < n; p = core_->cut_rules().next_safe_cut(s, n, p + 1))
-    cuts.push_back(uint32_t(p));
+  core_->safe_cuts(text.data, text.size, text.may_be_invalid, cuts);
   return new_uint32_array(env, cuts);
 }
 
@@ -425,17 +416,8 @@ Napi::Value NativeEncoding::piece_ends(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TextInput text;
   if (!read_text(env, info[0], "text", scratch.text, &text)) return env.Undefined();
-  std::vector<uint8_t> repaired;
-  const uint8_t* s = text.data;
-  size_t n = text.size;
-  if (text.may_be_invalid && turbotoken::valid_utf8_prefix(s, n) != n) {
-    turbotoken::append_repaired_utf8(s, n, repaired);
-    s = repaired.data();
-    n = repaired.size();
-  }
-  const turbotoken::PieceEndFn piece_end = turbotoken::piece_end_function(core_->family());
   std::vector<uint32_t> ends;
-  for (size_t i = 0; i < n;) ends.push_back(uint32_t(i = piece_end(s, i, n)));
+  core_->piece_ends(text.data, text.size, text.may_be_invalid, ends);
   return new_uint32_array(env, ends);
 }
 

@@ -45,11 +45,9 @@ Status encode_split(const turbotoken::Encoding& core, const uint8_t* text, size_
   if (threads <= 1 || n < turbotoken::kParallelMinBytes || !core.cut_rules().enabled())
     return encode_serial(core, text, n, may_be_invalid, policy, ids, count, offending);
   std::vector<uint8_t> repaired;
-  if (may_be_invalid && turbotoken::valid_utf8_prefix(text, n) != n) {
-    turbotoken::append_repaired_utf8(text, n, repaired);
-    text = repaired.data();
-    n = repaired.size();
-  }
+  const turbotoken::Utf8View view = turbotoken::well_formed_view(text, n, may_be_invalid, repaired);
+  text = view.data;
+  n = view.size;
   if (core.find_disallowed(text, n, policy, offending)) return Status::kDisallowedSpecial;
   // No special token spans a safe cut (each rule has whitespace at p-1 or p, and no special token
   // contains whitespace), so each part finds exactly the allowed special tokens of the whole.

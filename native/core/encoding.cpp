@@ -217,11 +217,9 @@ template <typename Sink>
 Status Encoding::run(const uint8_t* text, size_t n, bool text_may_be_invalid,
                      const SpecialPolicy& policy, Sink& sink, SpecialMatch* offending) const {
   std::vector<uint8_t> repaired;
-  if (text_may_be_invalid && valid_utf8_prefix(text, n) != n) {
-    append_repaired_utf8(text, n, repaired);
-    text = repaired.data();
-    n = repaired.size();
-  }
+  const Utf8View view = well_formed_view(text, n, text_may_be_invalid, repaired);
+  text = view.data;
+  n = view.size;
   test_hook::input_checked();
   SpecialMatch m;
   if (find_disallowed(text, n, policy, &m)) {
@@ -294,16 +292,31 @@ Status Encoding::encode_with_offsets(const uint8_t* text, size_t n, bool text_ma
                                      SpecialMatch* offending) const {
   // Repaired here rather than in run(): the UTF-16 offsets are computed over the same bytes.
   std::vector<uint8_t> repaired;
-  if (text_may_be_invalid && valid_utf8_prefix(text, n) != n) {
-    append_repaired_utf8(text, n, repaired);
-    text = repaired.data();
-    n = repaired.size();
-  }
+  const Utf8View view = well_formed_view(text, n, text_may_be_invalid, repaired);
+  text = view.data;
+  n = view.size;
   size_t first = byte_offsets.size();
   OffsetSink sink{out, byte_offsets};
   Status st = run(text, n, false, policy, sink, offending);
   if (st == Status::kOk) utf16_offsets_of(text, n, byte_offsets, first, utf16_offsets);
   return st;
+}
+
+void Encoding::safe_cuts(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                         std::vector<uint32_t>& out) const {
+  std::vector<uint8_t> repaired;
+  const Utf8View v = well_formed_view(text, n, text_may_be_invalid, repaired);
+  for (size_t p = cut_rules_.next_safe_cut(v.data, v.size, 1); p < v.size;
+       p = cut_rules_.next_safe_cut(v.data, v.size, p + 1))
+    out.push_back(uint32_t(p));
+}
+
+void Encoding::piece_ends(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                          std::vector<uint32_t>& out) const {
+  std::vector<uint8_t> repaired;
+  const Utf8View v = well_formed_view(text, n, text_may_be_invalid, repaired);
+  const PieceEndFn piece_end = piece_end_function(family_);
+  for (size_t i = 0; i < v.size;) out.push_back(uint32_t(i = piece_end(v.data, i, v.size)));
 }
 
 bool Encoding::token_bytes(uint32_t id, const uint8_t** data, size_t* len) const {

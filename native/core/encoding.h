@@ -69,6 +69,15 @@ class Encoding {
                        SpecialMatch* offending) const;
   // Where this encoding's texts may be cut without changing their ids (safe_cut.h).
   const CutRules& cut_rules() const { return cut_rules_; }
+  // Appends every safe cut strictly inside the text (after U+FFFD repair when
+  // text_may_be_invalid), in increasing order: the byte positions where encode(a) + encode(b)
+  // equals encode(a + b).
+  void safe_cuts(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                 std::vector<uint32_t>& out) const;
+  // Appends the end of every piece the pre-tokenizer makes of the text (after U+FFFD repair when
+  // text_may_be_invalid), the last one being the text's length; special tokens are not looked for.
+  void piece_ends(const uint8_t* text, size_t n, bool text_may_be_invalid,
+                  std::vector<uint32_t>& out) const;
 
   // Appends the bytes of each id; on kInvalidTokenId, *bad_index is the position of the bad id.
   Status decode(const uint32_t* ids, size_t count, std::vector<uint8_t>& out,

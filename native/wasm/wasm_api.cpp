@@ -185,31 +185,14 @@ int32_t tt_encode_offsets(const void* handle, const uint8_t* text, size_t n, uin
 const uint32_t* tt_offsets(uint32_t which) { return g_offsets[which ? 1 : 0].data(); }
 
 void tt_piece_ends(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid) {
-  g_bytes.clear();
-  const uint8_t* s = text;
-  if (may_be_invalid && turbotoken::valid_utf8_prefix(text, n) != n) {
-    turbotoken::append_repaired_utf8(text, n, g_bytes);
-    s = g_bytes.data();
-    n = g_bytes.size();
-  }
-  const turbotoken::PieceEndFn piece_end = turbotoken::piece_end_function(core(handle).family());
   g_ids.clear();
-  for (size_t i = 0; i < n;) g_ids.push_back(uint32_t(i = piece_end(s, i, n)));
+  core(handle).piece_ends(text, n, may_be_invalid != 0, g_ids);
   set_out(g_ids.data(), g_ids.size());
 }
 
 void tt_safe_cuts(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid) {
-  g_bytes.clear();
-  const uint8_t* s = text;
-  if (may_be_invalid && turbotoken::valid_utf8_prefix(text, n) != n) {
-    turbotoken::append_repaired_utf8(text, n, g_bytes);
-    s = g_bytes.data();
-    n = g_bytes.size();
-  }
-  const auto& rules = core(handle).cut_rules();
   g_ids.clear();
-  for (size_t p = rules.next_safe_cut(s, n, 1); p < n; p = rules.next_safe_cut(s, n, p + 1))
-    g_ids.push_back(uint32_t(p));
+  core(handle).safe_cuts(text, n, may_be_invalid != 0, g_ids);
   set_out(g_ids.data(), g_ids.size());
 }
 

@@ -39,6 +39,20 @@ size_t valid_utf8_prefix(const uint8_t* s, size_t n);
 // WHATWG decoder (one replacement per maximal subpart), as TextDecoder does.
 void append_repaired_utf8(const uint8_t* s, size_t n, std::vector<uint8_t>& out);
 
+// Well-formed bytes to work on: s[0..n) itself when it is known or found well-formed, else its
+// repair (as append_repaired_utf8 makes it) written into `storage`, which must outlive the view.
+struct Utf8View {
+  const uint8_t* data;
+  size_t size;
+};
+inline Utf8View well_formed_view(const uint8_t* s, size_t n, bool may_be_invalid,
+                                 std::vector<uint8_t>& storage) {
+  if (!may_be_invalid || valid_utf8_prefix(s, n) == n) return {s, n};
+  storage.clear();
+  append_repaired_utf8(s, n, storage);
+  return {storage.data(), storage.size()};
+}
+
 // Whether every byte of s[0..n) is ASCII (then the bytes are also the Latin-1 text).
 bool is_ascii(const uint8_t* s, size_t n);
 
