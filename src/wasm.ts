@@ -193,23 +193,20 @@ class WasmEncoding implements NativeEncodingHandle {
   }
 
   safeCuts(text: string | Uint8Array): Uint32Array {
-    if (typeof text !== 'string' && !types.isUint8Array(text)) throw fail('textType', { name: 'text' });
-    return guarded((rt) => {
-      const core = this.#core(rt);
-      const input = putText(rt, text, 0);
-      rt.x.tt_safe_cuts(core, input.ptr, input.size, input.invalid);
-      rt.x.tt_free(input.ptr);
-      const [a, b] = rt.out();
-      return this.#ids(rt, a, b);
-    });
+    return this.#positions('tt_safe_cuts', text);
   }
 
   pieceEnds(text: string | Uint8Array): Uint32Array {
+    return this.#positions('tt_piece_ends', text);
+  }
+
+  // Byte positions the core computes over a text (after U+FFFD repair).
+  #positions(fn: 'tt_safe_cuts' | 'tt_piece_ends', text: string | Uint8Array): Uint32Array {
     if (typeof text !== 'string' && !types.isUint8Array(text)) throw fail('textType', { name: 'text' });
     return guarded((rt) => {
       const core = this.#core(rt);
       const input = putText(rt, text, 0);
-      rt.x.tt_piece_ends(core, input.ptr, input.size, input.invalid);
+      rt.x[fn](core, input.ptr, input.size, input.invalid);
       rt.x.tt_free(input.ptr);
       const [a, b] = rt.out();
       return this.#ids(rt, a, b);

@@ -401,24 +401,28 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
   return out;
 }
 
-Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
+namespace {
+
+// Byte positions the core computes over a text (after U+FFFD repair), as a Uint32Array.
+using PositionsFn = void (Encoding::*)(const uint8_t*, size_t, bool, std::vector<uint32_t>&) const;
+Napi::Value text_positions(const Napi::CallbackInfo& info, const Encoding& core, PositionsFn fn) {
   const CallScratch scratch(info.Env(), kUsesText);
   Napi::Env env = info.Env();
   TextInput text;
   if (!read_text(env, info[0], "text", scratch.text, &text)) return env.Undefined();
-  std::vector<uint32_t> cuts;
-  core_->safe_cuts(text.data, text.size, text.may_be_invalid, cuts);
-  return new_uint32_array(env, cuts);
+  std::vector<uint32_t> positions;
+  (core.*fn)(text.data, text.size, text.may_be_invalid, positions);
+  return new_uint32_array(env, positions);
+}
+
+}  // namespace
+
+Napi::Value NativeEncoding::safe_cuts(const Napi::CallbackInfo& info) {
+  return text_positions(info, *core_, &Encoding::safe_cuts);
 }
 
 Napi::Value NativeEncoding::piece_ends(const Napi::CallbackInfo& info) {
-  const CallScratch scratch(info.Env(), kUsesText);
-  Napi::Env env = info.Env();
-  TextInput text;
-  if (!read_text(env, info[0], "text", scratch.text, &text)) return env.Undefined();
-  std::vector<uint32_t> ends;
-  core_->piece_ends(text.data, text.size, text.may_be_invalid, ends);
-  return new_uint32_array(env, ends);
+  return text_positions(info, *core_, &Encoding::piece_ends);
 }
 
 Napi::Value NativeEncoding::decode(const DirectCall& call, const Napi::CallbackInfo& info) {
