@@ -9,6 +9,7 @@ import { native } from './native';
 import { FAMILY_CODE, knownFamily } from './pattern';
 import { compilePattern } from './pattern-program';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN } from './safe-cut';
+import { ScaffoldEncoding } from './scaffold-encoding';
 import { guarded, type Runtime } from './wasm-runtime';
 
 /** A document: text, or UTF-8 bytes (ill-formed sequences read as U+FFFD). */
@@ -33,6 +34,8 @@ export interface TrainOptions {
   threads?: number;
   /** Keep at most this many distinct chunks: past it, the rarest are dropped (docs/training.md). Default 0, no cap. */
   maxChunks?: number;
+  /** 'scaffold': Scaffold-BPE (Lian et al. 2024; docs/training.md): scaffold tokens are merged through but demerged by encode and not counted in vocabSize. Default 'bpe'. */
+  algorithm?: 'bpe' | 'scaffold';
   /** The trained encoding's name. Default 'trained'. */
   name?: string;
   /** Called after each batch of input is counted. */
@@ -55,7 +58,9 @@ export interface TrainResult {
   merges: Uint32Array;
   /** The count of the pair at each merge. */
   mergeCounts: Float64Array;
-  /** Token bytes by id (0-255: the bytes, then merged tokens). */
+  /** With algorithm 'scaffold': the scaffold token ids, ascending (encode never returns them); else empty. */
+  scaffold: Uint32Array;
+  /** Token bytes by id (0-255: the bytes, then merged tokens; with 'scaffold' these include the scaffold tokens). */
   tokens: readonly Uint8Array[];
   /** The split pattern (its text). */
   pattern: string;
@@ -65,7 +70,7 @@ export interface TrainResult {
   alphabet: number;
   /** The ranks as a .tiktoken file ("base64 rank" lines; all 256 bytes and the merged tokens). */
   toTiktoken(): string;
-  /** A Hugging Face tokenizer.json (byte-level BPE, the pattern as a Split pre-tokenizer) with the same ids. */
+  /** A Hugging Face tokenizer.json (byte-level BPE, the pattern as a Split pre-tokenizer) with the same ids. Not for algorithm 'scaffold' (ERR_UNSUPPORTED_TOKENIZER): Hugging Face cannot demerge. */
   toTokenizerJson(): string;
   /** Writes toTiktoken() to `path` atomically (a temporary file renamed into place). */
   writeTiktoken(path: string): void;
@@ -73,7 +78,7 @@ export interface TrainResult {
   writeTokenizerJson(path: string): void;
 }
 
-const TRAIN_KEYS = ['vocabSize', 'pattern', 'specialTokens', 'minFrequency', 'tieBreak', 'chunking', 'maxDocumentChars', 'threads', 'maxChunks', 'name', 'onProgress'] as const;
+const TRAIN_KEYS = ['vocabSize', 'pattern', 'specialTokens', 'minFrequency', 'tieBreak', 'chunking', 'maxDocumentChars', 'threads', 'maxChunks', 'name', 'onProgress', 'algorithm'] as const;
 
 const NAMED_PATTERNS: Record<string, string> = {
   gpt2: GPT2_PATTERN,
@@ -100,6 +105,7 @@ interface Settings {
   maxChunks: number;
   name: string;
   onProgress?: (progress: TrainProgress) => void;
+  scaffold: boolean;
 }
 
 function whole(value: unknown, name: string, min: number, max: number): number {
@@ -145,31 +151,33 @@ export function readTrainOptions(options: unknown): Settings {
   if (maxChunks !== 0 && maxChunks < 2) throw rangeError(`The "maxChunks" option must be 0 (no cap) or at least 2; received ${maxChunks}`);
   const name = opts.name === undefined ? 'trained' : opts.name;
   if (typeof name !== 'string' || name === '') throw typeError(`The "name" option must be a non-empty string; received ${quote(name)}`);
+  const scaffold = oneOf(opts.algorithm, 'algorithm', ['bpe', 'scaffold'] as const, 'bpe') === 'scaffold';
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw typeError(`The "onProgress" option must be a function; received ${quote(opts.onProgress)}`);
   // The smallest vocabulary: every byte (as a .tiktoken holds them) and the special tokens.
   const least = (hfOrder ? 1 : 256) + specialTokens.length;
   if (vocabSize < least) throw rangeError(`The "vocabSize" option must be at least ${least} (${hfOrder ? 'one character' : 'the 256 bytes'} and ${specialTokens.length} special tokens); received ${vocabSize}`, 'ERR_OUT_OF_RANGE');
-  return { vocabSize, pattern, specialTokens, minFrequency, hfOrder, chunking, maxDocumentChars, threads, maxChunks, name, onProgress: opts.onProgress as Settings['onProgress'] };
+  return { vocabSize, pattern, specialTokens, minFrequency, hfOrder, chunking, maxDocumentChars, threads, maxChunks, name, onProgress: opts.onProgress as Settings['onProgress'], scaffold };
 }
 
 interface LearnResult {
   triples: Uint32Array;
   counts: Float64Array;
   alphabet: number;
+  scaffold: Uint32Array;
 }
 
 /** One backend's trainer: the addon's Trainer or the WebAssembly module's tt_trainer_*. */
 interface CoreTrainer {
   count(bytes: Uint8Array, ends: Uint32Array, threads: number): number;
   chunks(): number;
-  learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean): LearnResult;
+  learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): LearnResult;
   close(): void;
 }
 
 interface AddonTrainer {
   count(bytes: Uint8Array, ends: Uint32Array, threads: number): number;
   chunks(): number;
-  learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean): { status: number } & Partial<LearnResult>;
+  learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): { status: number } & Partial<LearnResult>;
 }
 
 interface TrainerExports {
@@ -177,7 +185,8 @@ interface TrainerExports {
   tt_trainer_destroy(handle: number): void;
   tt_trainer_count(handle: number, text: number, size: number, ends: number, count: number): number;
   tt_trainer_chunks(handle: number): number;
-  tt_trainer_learn(handle: number, vocab: number, specials: number, minFrequency: number, hf: number): number;
+  tt_trainer_learn(handle: number, vocab: number, specials: number, minFrequency: number, hf: number, scaffold: number): number;
+  tt_trainer_scaffold(handle: number): void;
   tt_trainer_counts(handle: number): number;
 }
 
@@ -194,10 +203,10 @@ function addonTrainer(family: number, program: Uint32Array | null, s: Settings):
   return {
     count: (bytes, ends, threads) => t.count(bytes, ends, threads),
     chunks: () => t.chunks(),
-    learn(vocabSize, specials, minFrequency, hfOrder) {
-      const r = t.learn(vocabSize, specials, minFrequency, hfOrder);
+    learn(vocabSize, specials, minFrequency, hfOrder, scaffold) {
+      const r = t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold);
       if (r.status !== 0) throw statusError(r.status);
-      return { triples: r.triples!, counts: r.counts!, alphabet: r.alphabet! };
+      return { triples: r.triples!, counts: r.counts!, alphabet: r.alphabet!, scaffold: r.scaffold! };
     },
     close() {},
   };
@@ -236,16 +245,19 @@ function wasmTrainer(family: number, program: Uint32Array | null, s: Settings): 
         return status;
       }),
     chunks: () => live((_rt, x) => x.tt_trainer_chunks(handle)),
-    learn: (vocabSize, specials, minFrequency, hfOrder) =>
+    learn: (vocabSize, specials, minFrequency, hfOrder, withScaffold) =>
       live((rt, x) => {
-        const status = x.tt_trainer_learn(handle, vocabSize, specials, minFrequency, hfOrder ? 1 : 0);
+        const status = x.tt_trainer_learn(handle, vocabSize, specials, minFrequency, hfOrder ? 1 : 0, withScaffold ? 1 : 0);
         if (status !== 0) throw statusError(status);
         const [a, b] = rt.out();
         const triples = new Uint32Array(rt.x.memory.buffer, a, b).slice();
         const alphabet = x.tt_trainer_counts(handle);
         const [c, d] = rt.out();
         const counts = new Float64Array(rt.x.memory.buffer, c, d).slice();
-        return { triples, counts, alphabet };
+        x.tt_trainer_scaffold(handle);
+        const [e, f] = rt.out();
+        const scaffold = new Uint32Array(rt.x.memory.buffer, e, f).slice();
+        return { triples, counts, alphabet, scaffold };
       }),
     close() {
       try {
@@ -390,7 +402,7 @@ function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
       'ERR_EMPTY_CORPUS',
     );
   }
-  const { triples, counts, alphabet } = core.learn(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder);
+  const { triples, counts, alphabet, scaffold } = core.learn(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold);
   const tokens: Uint8Array[] = [];
   for (let b = 0; b < 256; b++) tokens.push(Uint8Array.of(b));
   for (let k = 0; k < triples.length; k += 3) {
@@ -405,9 +417,11 @@ function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
   tokens.forEach((t, id) => ranks.set(t, id));
   const specialTokens: Record<string, number> = {};
   s.specialTokens.forEach((t, k) => (specialTokens[t] = tokens.length + k));
-  const encoding = new Encoding({ name: s.name, pattern: s.pattern, ranks, specialTokens });
+  const options = { name: s.name, pattern: s.pattern, ranks, specialTokens };
+  const encoding = s.scaffold ? new ScaffoldEncoding(options, triples, scaffold) : new Encoding(options);
   const toTiktoken = () => tokens.map((t, id) => `${base64(t)} ${id}\n`).join('');
   const toTokenizerJson = () => {
+    if (s.scaffold) throw new TurbotokenError('A Scaffold-BPE vocabulary has no tokenizer.json: Hugging Face tokenizers cannot demerge its scaffold tokens', 'ERR_UNSUPPORTED_TOKENIZER');
     const vocab: Record<string, number> = {};
     tokens.forEach((t, id) => (vocab[byteLevel(t)] = id));
     const merges: [string, string][] = [];
@@ -435,6 +449,7 @@ function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
     encoding,
     merges: triples,
     mergeCounts: counts,
+    scaffold,
     tokens,
     pattern: s.pattern,
     chunks,

@@ -93,7 +93,8 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return Napi::Number::New(env, double(st));
   }
 
-  // learn(vocabSize, specialCount, minFrequency, hfOrder): {status, triples, counts, alphabet}.
+  // learn(vocabSize, specialCount, minFrequency, hfOrder, scaffold): {status, triples, counts,
+  // alphabet, scaffold}.
   Napi::Value learn(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!table_) return thrown(env, errors::other_status("Trainer#learn: no table"));
@@ -102,6 +103,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     options.special_count = uint64_t(number_or(info[1], 0));
     options.min_frequency = uint64_t(number_or(info[2], 0));
     options.hf_order = info[3].ToBoolean();
+    options.scaffold = info[4].ToBoolean();
     turbotoken::train::MergeResult result;
     const TrainStatus st = guarded_status([&] { return turbotoken::train::learn_merges(*table_, options, result); });
     Napi::Object out = Napi::Object::New(env);
@@ -114,6 +116,9 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     out.Set("triples", triples);
     out.Set("counts", counts);
     out.Set("alphabet", Napi::Number::New(env, result.alphabet));
+    Napi::Uint32Array scaffold = Napi::Uint32Array::New(env, result.scaffold.size());
+    if (!result.scaffold.empty()) std::memcpy(scaffold.Data(), result.scaffold.data(), result.scaffold.size() * 4);
+    out.Set("scaffold", scaffold);
     return out;
   }
 

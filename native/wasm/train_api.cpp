@@ -59,13 +59,15 @@ TT_EXPORT("tt_trainer_chunks") double tt_trainer_chunks(void* handle) {
 
 // out = {triples, u32 count}; then tt_trainer_counts: out = {f64 counts, count}, until the next learn.
 TT_EXPORT("tt_trainer_learn")
-int32_t tt_trainer_learn(void* handle, double vocab_size, double special_count, double min_frequency, uint32_t hf_order) {
+int32_t tt_trainer_learn(void* handle, double vocab_size, double special_count, double min_frequency, uint32_t hf_order,
+                         uint32_t scaffold) {
   auto* state = static_cast<TrainerState*>(handle);
   turbotoken::train::MergeOptions options;
   options.vocab_size = uint64_t(vocab_size);
   options.special_count = uint64_t(special_count);
   options.min_frequency = uint64_t(min_frequency);
   options.hf_order = hf_order != 0;
+  options.scaffold = scaffold != 0;
   const auto st = turbotoken::train::learn_merges(state->table, options, state->result);
   if (st != turbotoken::train::TrainStatus::kOk) return int32_t(st);
   state->counts.assign(state->result.counts.begin(), state->result.counts.end());
@@ -81,4 +83,12 @@ TT_EXPORT("tt_trainer_counts") uint32_t tt_trainer_counts(void* handle) {
   out->a = uint32_t(reinterpret_cast<uintptr_t>(state->counts.data()));
   out->b = uint32_t(state->counts.size());
   return state->result.alphabet;
+}
+
+// out = {u32 scaffold token ids, count} of the last learn, until the next learn.
+TT_EXPORT("tt_trainer_scaffold") void tt_trainer_scaffold(void* handle) {
+  auto* state = static_cast<TrainerState*>(handle);
+  TtOut* out = tt_out();
+  out->a = uint32_t(reinterpret_cast<uintptr_t>(state->result.scaffold.data()));
+  out->b = uint32_t(state->result.scaffold.size());
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "train/scaffold.h"
 #include "train/trainer.h"
 
 namespace turbotoken {
@@ -141,6 +142,7 @@ class Lists {
 TrainStatus learn_merges(const ChunkTable& table, const MergeOptions& options, MergeResult& out) {
   out.triples.clear();
   out.counts.clear();
+  out.scaffold.clear();
   // Words: each distinct chunk as a run of symbols in one flat array; merges shrink runs in place.
   std::vector<uint32_t> symbols;
   std::vector<uint64_t> word_start;
@@ -183,6 +185,11 @@ TrainStatus learn_merges(const ChunkTable& table, const MergeOptions& options, M
     }
   }
   for (uint32_t& s : symbols) s = byte_id[s];
+  ScaffoldTracker tracker(uint32_t(bytes.size()));
+  if (options.scaffold) {
+    for (size_t w = 0; w < word_len.size(); w++)
+      for (uint32_t i = 0; i < word_len[w]; i++) tracker.add(symbols[word_start[w] + i], word_count[w]);
+  }
   std::unordered_map<std::string, uint32_t> id_of;
   for (uint32_t k = 0; k < bytes.size(); k++) id_of.emplace(bytes[k], k);
   const uint64_t base = options.special_count + (options.hf_order ? alphabet.size() : 256);
@@ -216,16 +223,36 @@ TrainStatus learn_merges(const ChunkTable& table, const MergeOptions& options, M
   };
   flush();
 
-  while (base + made < options.vocab_size && !heap.empty()) {
-    Entry top = heap.top();
-    heap.pop();
-    const int64_t actual = *pair_counts.find(top.pair);
-    const uint64_t now = actual > 0 ? uint64_t(actual) : 0;
-    if (top.count != now) {
+  // Corrects stale entries until the top is current; false when the heap is empty.
+  auto settle = [&]() -> bool {
+    while (!heap.empty()) {
+      Entry top = heap.top();
+      const int64_t actual = *pair_counts.find(top.pair);
+      const uint64_t now = actual > 0 ? uint64_t(actual) : 0;
+      if (top.count == now) return true;
+      heap.pop();
       top.count = now;
       heap.push(top);
-      continue;
     }
+    return false;
+  };
+  const uint64_t least = options.min_frequency > 1 ? options.min_frequency : 1;
+
+  while (base + made - tracker.scaffold_count() < options.vocab_size) {
+    const bool have_pair = settle();
+    if (options.scaffold) {
+      // The queue holds pairs and scaffold tokens; a scaffold token at its head (ties go to the
+      // token) returns to the vocabulary instead of a merge.
+      uint64_t frequency;
+      uint32_t token;
+      if (tracker.top(frequency, token) && frequency >= least && (!have_pair || frequency >= heap.top().count)) {
+        tracker.restore(token);
+        continue;
+      }
+    }
+    if (!have_pair) break;
+    Entry top = heap.top();
+    heap.pop();
     if (top.count < 1 || options.min_frequency > top.count) break;
     const uint32_t a = uint32_t(top.pair >> 32), b = uint32_t(top.pair);
     std::string joined = bytes[a] + bytes[b];
@@ -247,6 +274,7 @@ TrainStatus learn_merges(const ChunkTable& table, const MergeOptions& options, M
     // Moved out: noting the pairs this step makes may grow the lists.
     const std::vector<uint32_t> words = std::move(lists[top.positions]);
     lists.give_back(top.positions);
+    uint64_t occurrences = 0;
     for (uint32_t w : words) {
       uint32_t* s = symbols.data() + word_start[w];
       const uint32_t n = word_len[w];
@@ -265,6 +293,7 @@ TrainStatus learn_merges(const ChunkTable& table, const MergeOptions& options, M
             note(pair_key(id, s[r + 2]), w);
           }
           s[o++] = id;
+          occurrences += uint64_t(c);
           r += 2;
         } else {
           s[o++] = s[r++];
@@ -273,6 +302,20 @@ TrainStatus learn_merges(const ChunkTable& table, const MergeOptions& options, M
       word_len[w] = o;
     }
     flush();
+    if (options.scaffold) {
+      tracker.merged(a, b, id, occurrences);
+      uint64_t head = settle() ? heap.top().count : 0;
+      uint64_t frequency;
+      uint32_t token;
+      if (tracker.top(frequency, token) && frequency > head) head = frequency;
+      tracker.check(a, head);
+      tracker.check(b, head);
+    }
+  }
+  if (options.scaffold) {
+    for (uint32_t id = 0; id < bytes.size(); id++)
+      if (tracker.is_scaffold(id)) out.scaffold.push_back(layout[id]);
+    std::sort(out.scaffold.begin(), out.scaffold.end());
   }
   return TrainStatus::kOk;
 }

@@ -108,6 +108,7 @@ struct MergeOptions {
   uint64_t special_count = 0;  // special tokens, counted in the vocabulary
   uint64_t min_frequency = 0;  // stop at the first pair counted fewer times
   bool hf_order = false;       // ids in Hugging Face's order instead of raw byte values
+  bool scaffold = false;       // Scaffold-BPE: scaffold tokens leave the vocabulary's count
 };
 
 struct MergeResult {
@@ -117,6 +118,10 @@ struct MergeResult {
   std::vector<uint32_t> triples;
   std::vector<uint64_t> counts;  // the count each merge was made at
   uint32_t alphabet = 0;          // distinct bytes seen
+  // With MergeOptions::scaffold: the scaffold tokens at the end, ascending, in the output layout.
+  // They keep their merges and ids (longer tokens are merged through them) but are not counted
+  // in the vocabulary size; an encoding demerges them (docs/training.md).
+  std::vector<uint32_t> scaffold;
 };
 
 TrainStatus learn_merges(const ChunkTable& table, const MergeOptions& options, MergeResult& out);
