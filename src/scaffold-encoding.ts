@@ -2,7 +2,7 @@
 // with every token, scaffold tokens included (the paper's expanded vocabulary), then each scaffold
 // token left in the output is demerged into the two tokens its merge joined, recursively, so no
 // scaffold id is ever returned. docs/training.md ("Scaffold-BPE") defines it.
-import { checkNonNegative, type TextInput } from './args';
+import { checkNonNegative, readArgument, type TextInput } from './args';
 import type { EncodingOptions } from './custom-encoding';
 import { Encoding, type BatchOptions, type BatchResult, type CountOptions, type EncodeOptions, type EncodeTextOptions, type HealOptions } from './encoding';
 import { TurbotokenError } from './errors';
@@ -73,9 +73,11 @@ export class ScaffoldEncoding extends Encoding {
   }
 
   override encode(text: TextInput, options?: EncodeTextOptions): Uint32Array {
-    const ids = this.demerge(super.encode(text, options));
+    // Read once, so that the cut below uses the maxTokens Encoding checked, whatever a getter says later.
+    const opts = options !== null && typeof options === 'object' ? readArgument(() => ({ ...options })) : options;
+    const ids = this.demerge(super.encode(text, opts));
     // maxTokens cut the merged ids; demerging only lengthens them, so the cut is redone after.
-    const max = options !== null && typeof options === 'object' ? options.maxTokens : undefined;
+    const max = opts !== null && typeof opts === 'object' ? opts.maxTokens : undefined;
     return typeof max === 'number' && max < ids.length ? ids.slice(0, max) : ids;
   }
 

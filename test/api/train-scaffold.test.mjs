@@ -229,6 +229,22 @@ describe('the Scaffold-BPE vocabulary and its encoding', () => {
     expect([...encoding.encode('a<|endoftext|>', { allowedSpecial: 'all' })].at(-1)).toBe(result.tokens.length);
   });
 
+  it('maxTokens is read once: a getter that changes its answer cannot change the cut', () => {
+    const text = texts.find((t) => encoding.encode(t).length > 6);
+    let reads = 0;
+    const options = {
+      get maxTokens() {
+        reads++;
+        return reads === 1 ? 5 : 1;
+      },
+    };
+    expect(encoding.encode(text, options)).toEqual(encoding.encode(text).slice(0, 5));
+    expect(reads).toBe(1);
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(() => encoding.encode(text, revoked.proxy)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+  });
+
   it('a scaffold token demerges into the tokens its merge joined', () => {
     const id = scaffold[0];
     const text = Buffer.from(result.tokens[id]).toString('latin1');
