@@ -272,6 +272,38 @@ describe('the Scaffold-BPE vocabulary and its encoding', () => {
     expect(() => result.toTokenizerJson()).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_TOKENIZER' }));
   });
 
+  it('bad arguments to the methods it overrides are coded errors, as on any Encoding', async () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const calls = [
+      () => encoding.encode(42),
+      () => encoding.encode('abc', { maxTokens: -1 }),
+      () => encoding.encode('abc', revoked.proxy),
+      () => encoding.encodeOrdinary(null),
+      () => encoding.count({}),
+      () => encoding.encodeBatch('not an array'),
+      () => encoding.encodeBatch([1, 2]),
+      () => encoding.countBatch([null]),
+      () => encoding.isWithinTokenLimit('abc', -1),
+      () => encoding.isWithinTokenLimit(7, 10),
+      () => encoding.encodeSingleToken(undefined),
+      () => encoding.encodeSingleToken('not one token at all'),
+      () => encoding.tokensWithPrefix(5),
+    ];
+    for (const call of calls) {
+      let error;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, String(call)).toBeInstanceOf(Error);
+      expect(typeof error.code, String(call)).toBe('string');
+    }
+    await expect(encoding.encodeAsync(42)).rejects.toHaveProperty('code');
+    await expect(encoding.countAsync('abc', revoked.proxy)).rejects.toHaveProperty('code');
+  });
+
   it("algorithm 'bpe' (the default) has no scaffold tokens and the plain merges", () => {
     const bpe = train(docs, { vocabSize: 330, specialTokens: ['<|endoftext|>'] });
     const explicit = train(docs, { vocabSize: 330, specialTokens: ['<|endoftext|>'], algorithm: 'bpe' });
