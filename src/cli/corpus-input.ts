@@ -13,7 +13,7 @@ import { fileError } from './common';
 import { CliError } from './options';
 import { invalidUtf8Error, type InvalidMode } from './text-input';
 import { detectKind, type InputKind, isDescriptorPath, SNIFF_BYTES } from './formats/detect';
-import { type BlockPlace, jsonlFailureError, LineBlocks, parseJsonlBlock } from './corpus-jsonl';
+import { BLOCK_BYTES, type BlockPlace, jsonlFailureError, LineBlocks, parseJsonlBlock } from './corpus-jsonl';
 import { Utf8Checker } from './utf8';
 
 export interface InputFile {
@@ -234,13 +234,27 @@ export async function readJsonlDocuments(file: InputFile, index: number, lo: num
     if (position > 0) position = await nextLineStart(handle, position);
     const end = hi - file.start;
     const lines = new JsonlReader(file, index, settings, sink, position, end);
-    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    // Each read goes into a buffer that becomes a block: only the last, unfinished line is copied
+    // (to the next buffer), and the block's memory moves to the thread that parses it.
+    let tail: Uint8Array = new Uint8Array(0);
     for (let more = position < end; more; ) {
-      const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, position).catch((error) => Promise.reject(fileError(error, file.path)));
-      if (bytesRead === 0) break;
+      const buffer = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, tail.length * 2));
+      buffer.set(tail);
+      const { bytesRead } = await handle.read(buffer, tail.length, buffer.length - tail.length, position).catch((error) => Promise.reject(fileError(error, file.path)));
+      if (bytesRead === 0) {
+        if (tail.length) await lines.block(tail);
+        break;
+      }
       sink.progress(Math.min(bytesRead, Math.max(0, end - position)));
       position += bytesRead;
-      for (const block of lines.blocks.push(buffer.subarray(0, bytesRead))) if (!(more = await lines.block(block))) break;
+      const filled = tail.length + bytesRead;
+      const newline = buffer.lastIndexOf(0x0a, filled - 1);
+      if (newline < 0) {
+        tail = buffer.subarray(0, filled); // a line longer than the buffer: the next one is larger
+        continue;
+      }
+      tail = Uint8Array.prototype.slice.call(buffer, newline + 1, filled);
+      more = await lines.block(buffer.subarray(0, newline + 1));
     }
     await checkUnchanged(handle, file);
     await lines.finish();
