@@ -87,8 +87,7 @@ export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undef
 }
 
 interface Pending {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  resolve(result: any): void;
+  resolve(result: JobResult): void;
   reject(error: Error): void;
 }
 
@@ -132,12 +131,12 @@ export class WorkerPool implements Encoder {
     return this.#post({ block: job }, [job.bytes.buffer as ArrayBuffer]);
   }
 
-  #post<T>(message: object, transfer: ArrayBuffer[]): Promise<T> {
+  #post<T extends JobResult>(message: object, transfer: ArrayBuffer[]): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
     const slot = this.#workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
     const seq = this.#seq++;
     return new Promise((resolve, reject) => {
-      slot.pending.set(seq, { resolve, reject });
+      slot.pending.set(seq, { resolve: (result) => resolve(result as T), reject });
       slot.worker.postMessage({ seq, ...message }, transfer);
     });
   }
