@@ -1,7 +1,7 @@
 // turbotoken corpus: many documents to one flat token file, its document index and a header.
-// Documents are read in order (sorted inputs), cut into segments at exact cut points, encoded
-// inline or on worker threads, and written strictly in order, so the output is the same bytes
-// whatever --threads is.
+// Documents are read in order (sorted inputs), cut into segments at exact cut points (JSON lines:
+// into blocks of whole lines, parsed where they are encoded), encoded inline or on worker threads,
+// and written strictly in order, so the output is the same bytes whatever --threads is.
 import { realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
