@@ -5,7 +5,6 @@
 // last shard). Shards are contiguous runs of documents, so their outputs concatenate to the
 // single run's; a shard reads only its byte range of a .jsonl file. Inputs are regular files
 // only, and each must be the same version (inode, size, mtime) when listed, opened and read.
-import { isUtf8 } from 'node:buffer';
 import { constants, type BigIntStats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Encoding } from '../encoding';
@@ -14,7 +13,8 @@ import { fileError } from './common';
 import { CliError } from './options';
 import { invalidUtf8Error, type InvalidMode } from './text-input';
 import { detectKind, type InputKind, isDescriptorPath, SNIFF_BYTES } from './formats/detect';
-import { firstInvalidUtf8, Utf8Checker } from './utf8';
+import { BLOCK_BYTES, type BlockPlace, jsonlFailureError, LineBlocks, parseJsonlBlock } from './corpus-jsonl';
+import { Utf8Checker } from './utf8';
 
 export interface InputFile {
   path: string;
@@ -41,6 +41,18 @@ export interface DocumentSink {
   progress(bytes: number): void;
   /** An ill-formed byte read as U+FFFD (--invalid=replace), the first per file. */
   replaced(file: number, offset: number): void;
+  /**
+   * A block of whole JSON lines, unparsed, for a sink that parses them elsewhere (a worker):
+   * parseJsonlBlock gives its documents, jsonlFailureError names its failure. Without it the
+   * lines are parsed here and arrive as text() and endDocument() calls.
+   */
+  jsonlBlock?(block: JsonlBlock): void | Promise<void>;
+}
+
+/** A block of whole lines of a JSONL input and where it is. */
+export interface JsonlBlock extends BlockPlace {
+  file: number;
+  bytes: Uint8Array;
 }
 
 export interface ReadSettings {
@@ -182,10 +194,11 @@ export async function readTextChunks(chunks: AsyncIterable<Uint8Array>, file: In
 
 /** The lines of `chunks` (a whole stream, from its start) as JSONL documents. */
 export async function readJsonlChunks(chunks: AsyncIterable<Uint8Array>, file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
-  const lines = new JsonlLines(file, index, settings, sink);
-  lines.begin(0);
-  for await (const chunk of chunks) await lines.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), Infinity);
-  await lines.finish(Infinity);
+  const lines = new JsonlReader(file, index, settings, sink, 0, Infinity);
+  for await (const chunk of chunks) {
+    for (const block of lines.blocks.push(chunk)) if (!(await lines.block(block))) return;
+  }
+  await lines.finish();
 }
 
 function checkUtf8(checker: Utf8Checker, step: () => void, path: string, invalid: InvalidMode): void {
@@ -217,21 +230,34 @@ export async function openInput(file: InputFile): Promise<FileHandle> {
 export async function readJsonlDocuments(file: InputFile, index: number, lo: number, hi: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
   const handle = await openInput(file);
   try {
-    const lines = new JsonlLines(file, index, settings, sink);
     let position = Math.max(0, lo - file.start);
     if (position > 0) position = await nextLineStart(handle, position);
-    lines.begin(position);
     const end = hi - file.start;
-    const buffer = Buffer.allocUnsafe(READ_SIZE);
-    while (!lines.done) {
-      const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, position).catch((error) => Promise.reject(fileError(error, file.path)));
-      if (bytesRead === 0) break;
-      await lines.push(buffer.subarray(0, bytesRead), end);
+    const lines = new JsonlReader(file, index, settings, sink, position, end);
+    // Each read goes into a buffer that becomes a block: only the last, unfinished line is copied
+    // (to the next buffer), and the block's memory moves to the thread that parses it.
+    let tail: Uint8Array = new Uint8Array(0);
+    for (let more = position < end; more; ) {
+      const buffer = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, tail.length * 2));
+      buffer.set(tail);
+      const { bytesRead } = await handle.read(buffer, tail.length, buffer.length - tail.length, position).catch((error) => Promise.reject(fileError(error, file.path)));
+      if (bytesRead === 0) {
+        if (tail.length) await lines.block(tail);
+        break;
+      }
       sink.progress(Math.min(bytesRead, Math.max(0, end - position)));
       position += bytesRead;
+      const filled = tail.length + bytesRead;
+      const newline = buffer.lastIndexOf(0x0a, filled - 1);
+      if (newline < 0) {
+        tail = buffer.subarray(0, filled); // a line longer than the buffer: the next one is larger
+        continue;
+      }
+      tail = Uint8Array.prototype.slice.call(buffer, newline + 1, filled);
+      more = await lines.block(buffer.subarray(0, newline + 1));
     }
     await checkUnchanged(handle, file);
-    await lines.finish(end);
+    await lines.finish();
   } finally {
     await handle.close();
   }
@@ -250,83 +276,54 @@ async function nextLineStart(handle: FileHandle, position: number): Promise<numb
   }
 }
 
-// Splits bytes into lines and turns each non-blank one into a document.
-class JsonlLines {
-  done = false;
-  #parts: Buffer[] = [];
-  #lineStart = 0; // file offset of the current line's first byte
-  #position = 0; // file offset of the next byte pushed
+// Hands blocks of the lines that start before `end` to the sink: raw, when it parses them
+// elsewhere, else parsed here.
+class JsonlReader {
+  readonly blocks = new LineBlocks();
+  #offset: number; // file offset of the next block
   #line: number | undefined; // 1-based line number, known when reading from the file's start
-  readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  #done = false;
 
-  constructor(readonly file: InputFile, readonly index: number, readonly settings: ReadSettings, readonly sink: DocumentSink) {}
-
-  begin(position: number): void {
-    this.#lineStart = this.#position = position;
-    this.#line = position === 0 ? 1 : undefined;
+  constructor(readonly file: InputFile, readonly index: number, readonly settings: ReadSettings, readonly sink: DocumentSink, start: number, readonly end: number) {
+    this.#offset = start;
+    this.#line = start === 0 ? 1 : undefined;
   }
 
-  async push(chunk: Buffer, end: number): Promise<void> {
-    let from = 0;
-    while (!this.done) {
-      const newline = chunk.indexOf(0x0a, from);
-      if (newline < 0) break;
-      this.#parts.push(chunk.subarray(from, newline));
-      await this.#complete(end);
-      from = newline + 1;
-      this.#lineStart = this.#position + from;
+  /** Hands on a block; false once the lines before `end` are all handed on. */
+  async block(bytes: Uint8Array): Promise<boolean> {
+    if (this.#done || this.#offset >= this.end) return !(this.#done = true);
+    if (this.#offset + bytes.length > this.end) {
+      // Up to the first line that starts at or after `end` (the block ends with a whole line).
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const cut = buffer.indexOf(0x0a, this.end - 1 - this.#offset) + 1;
+      if (cut > 0 && cut < bytes.length) bytes = bytes.slice(0, cut);
+      this.#done = true;
     }
-    if (from < chunk.length && !this.done) this.#parts.push(Buffer.from(chunk.subarray(from)));
-    this.#position += chunk.length;
+    const place = { path: this.file.path, offset: this.#offset, line: this.#line };
+    this.#offset += bytes.length;
+    if (this.sink.jsonlBlock) {
+      // Line numbers of the next blocks are counted where the block is parsed.
+      this.#line = undefined;
+      await this.sink.jsonlBlock({ ...place, file: this.index, bytes });
+    } else await this.#parse(bytes, place);
+    return !this.#done;
   }
 
-  async finish(end: number): Promise<void> {
-    if (!this.done && this.#parts.length) await this.#complete(end);
+  async finish(): Promise<void> {
+    const rest = this.blocks.end();
+    if (rest) await this.block(rest);
   }
 
-  async #complete(end: number): Promise<void> {
-    if (this.#lineStart >= end) {
-      this.done = true;
-      return;
+  async #parse(bytes: Uint8Array, place: BlockPlace): Promise<void> {
+    const parsed = parseJsonlBlock(bytes, place.offset === 0, this.settings);
+    if (parsed.firstInvalid >= 0) this.sink.replaced(this.index, place.offset + parsed.firstInvalid);
+    for (const content of parsed.texts) {
+      const segmenter = segmenterFor(this.settings.encoding, this.settings.target);
+      for (const segment of segmenter.push(content)) await this.sink.text(segment);
+      await this.sink.text(segmenter.end());
+      await this.sink.endDocument(this.index, Buffer.byteLength(content));
     }
-    const bytes = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts);
-    this.#parts = [];
-    const line = this.#line;
-    if (this.#line !== undefined) this.#line++;
-    if (isBlank(bytes)) return;
-    await this.#document(this.#text(bytes, line), line);
+    if (parsed.failure) throw jsonlFailureError(parsed.failure, place, this.settings.field);
+    if (this.#line !== undefined) this.#line += parsed.lines;
   }
-
-  #text(bytes: Buffer, line: number | undefined): string {
-    const invalid = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
-    if (invalid >= 0) {
-      if (this.settings.invalid === 'fail') throw invalidUtf8Error(this.file.path, this.#lineStart + invalid, line);
-      this.sink.replaced(this.index, this.#lineStart + invalid);
-    }
-    const text = this.#decoder.decode(bytes);
-    // A byte-order mark starting the file is no part of the JSON.
-    return this.#lineStart === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  }
-
-  async #document(text: string, line: number | undefined): Promise<void> {
-    const where = line === undefined ? `${this.file.path}: the line at byte ${this.#lineStart}` : `${this.file.path}:${line}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new CliError(`${where}: not valid JSON (${(error as Error).message})`);
-    }
-    const field = this.settings.field;
-    const content = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[field] : undefined;
-    if (typeof content !== 'string') throw new CliError(`${where}: no string field ${JSON.stringify(field)}`);
-    const segmenter = segmenterFor(this.settings.encoding, this.settings.target);
-    for (const segment of segmenter.push(content)) await this.sink.text(segment);
-    await this.sink.text(segmenter.end());
-    await this.sink.endDocument(this.index, Buffer.byteLength(content));
-  }
-}
-
-function isBlank(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
-  return true;
 }

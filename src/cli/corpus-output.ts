@@ -194,6 +194,8 @@ export interface OutputWriter {
   readonly documentTokens: number;
   writeIds(ids: Uint32Array): void;
   endDocument(): void;
+  /** Whole documents, their ids one after another with each one's count, after an endDocument(). */
+  writeDocuments(ids: Uint32Array, lengths: Uint32Array): void;
   commit(header: object): void;
   abort(): void;
 }
@@ -271,12 +273,24 @@ export abstract class IdsWriter implements OutputWriter {
   }
 
   writeIds(ids: Uint32Array): void {
+    this.#push(ids);
+    this.#tokens += ids.length;
+  }
+
+  writeDocuments(ids: Uint32Array, lengths: Uint32Array): void {
+    this.#push(ids);
+    for (const length of lengths) {
+      this.#tokens += length;
+      this.endDocument();
+    }
+  }
+
+  #push(ids: Uint32Array): void {
     if (ids.length === 0) return;
     const typed = this.#narrow ? new Uint16Array(ids) : ids;
     const bytes = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
     this.#pending.push(BIG_ENDIAN ? (this.#narrow ? Buffer.from(bytes).swap16() : Buffer.from(bytes).swap32()) : bytes);
     this.#pendingBytes += bytes.length;
-    this.#tokens += ids.length;
     if (this.#pendingBytes >= FLUSH_BYTES) this.flushIds();
   }
 
@@ -298,7 +312,8 @@ export abstract class IdsWriter implements OutputWriter {
 
   protected flushIds(): void {
     if (this.#pendingBytes === 0) return;
-    this.files.bin.write([Buffer.concat(this.#pending, this.#pendingBytes)]);
+    // Few large parts (whole blocks' ids) are written as they are; many small ones joined first.
+    this.files.bin.write(this.#pending.length > 16 ? [Buffer.concat(this.#pending, this.#pendingBytes)] : this.#pending);
     this.#pending = [];
     this.#pendingBytes = 0;
   }

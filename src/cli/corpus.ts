@@ -1,13 +1,14 @@
 // turbotoken corpus: many documents to one flat token file, its document index and a header.
-// Documents are read in order (sorted inputs), cut into segments at exact cut points, encoded
-// inline or on worker threads, and written strictly in order, so the output is the same bytes
-// whatever --threads is.
+// Documents are read in order (sorted inputs), cut into segments at exact cut points (JSON lines:
+// into blocks of whole lines, parsed where they are encoded), encoded inline or on worker threads,
+// and written strictly in order, so the output is the same bytes whatever --threads is.
 import { realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Encoding } from '../encoding';
 import { chooseEncoding, ENCODING_OPTIONS, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
-import { bytesInRange, type DocumentSink, type InputFile, shardRange, statInputs } from './corpus-input';
+import { bytesInRange, type DocumentSink, type InputFile, type JsonlBlock, shardRange, statInputs } from './corpus-input';
+import { type BlockPlace, jsonlFailureError, type JsonlSettings } from './corpus-jsonl';
 import { CorpusWriter, type Dtype, outputName, outputPaths, type OutputWriter, removeStaleTemporaries, temporaryOwner } from './corpus-output';
 import { mergeCommand } from './corpus-merge';
 import { completeOutput, inputsFingerprint } from './corpus-manifest';
@@ -16,7 +17,7 @@ import { type MegatronDtype, megatronDtype, MegatronWriter } from './megatron';
 import { parseShard } from './shard-auto';
 import { expandInputs } from './inputs';
 import { CliError, intOption, type OptionSpec, type OptionValues, parseArgs, UsageError } from './options';
-import { type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
+import { type BlockResult, type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
 import { formatBytes, Progress } from './progress';
 import { onTerminationSignal } from './signals';
 import { INVALID_MODES, type InvalidMode } from './text-input';
@@ -50,13 +51,23 @@ interface FileStats {
   replacedAt?: number;
 }
 
-// Collects segments into jobs, keeps a bounded number in flight and writes results in order.
+// A job in flight: its result, and what writing it (in submission order) does.
+interface InFlight {
+  result: Promise<JobResult>;
+  write(result: JobResult): void;
+  failed(error: Error): Error;
+}
+
+// Collects segments into jobs, hands blocks of JSON lines on as jobs of their own, keeps a
+// bounded number in flight and writes results in order.
 class Pipeline implements DocumentSink {
   #texts: (string | Uint8Array)[] = [];
   #events: Event[] = [];
   #chars = 0;
   #file = 0;
-  readonly #inFlight: { result: Promise<JobResult>; texts: (string | Uint8Array)[]; events: Event[] }[] = [];
+  readonly #inFlight: InFlight[] = [];
+  // The line number the next block of a file starts at, when its first block's is known.
+  readonly #lines = new Map<number, number>();
   readonly stats: FileStats[];
   textBytes = 0;
 
@@ -70,6 +81,7 @@ class Pipeline implements DocumentSink {
     readonly maxInFlight: number,
     // Megatron's preprocess_data.py appends the end-of-document token only to documents with tokens.
     readonly eotOnEmpty: boolean,
+    readonly jsonl: JsonlSettings,
   ) {
     this.stats = files.map(() => ({ documents: 0, tokens: 0 }));
   }
@@ -91,6 +103,17 @@ class Pipeline implements DocumentSink {
     this.textBytes += textBytes;
   }
 
+  async jsonlBlock(block: JsonlBlock): Promise<void> {
+    await this.#dispatch(); // what came before goes first
+    const { file, path, offset, line } = block;
+    const result = this.encoder.submitBlock({ ...this.jsonl, bytes: block.bytes, atFileStart: offset === 0, eot: this.eot, eotOnEmpty: this.eotOnEmpty });
+    await this.#submitted({
+      result,
+      write: (job) => this.#writeBlock(job as BlockResult, file, { path, offset, line }),
+      failed: (error) => new CliError(`${path}: ${libraryMessage(error)}`),
+    });
+  }
+
   progress(bytes: number): void {
     this.progressBar.add(bytes);
   }
@@ -104,25 +127,47 @@ class Pipeline implements DocumentSink {
     while (this.#inFlight.length) await this.#writeOldest();
   }
 
+  /**
+   * After a reading error: the jobs read before it, in order, so that a failure in one of them
+   * (the earlier in the input) is the one reported.
+   */
+  async drain(): Promise<void> {
+    while (this.#inFlight.length) await this.#writeOldest();
+  }
+
   async #dispatch(): Promise<void> {
     if (this.#events.length === 0) return;
-    const result = this.encoder.submit(this.#texts);
-    result.catch(() => {}); // awaited in order below; this only silences an early rejection
-    this.#inFlight.push({ result, texts: this.#texts, events: this.#events });
+    const texts = this.#texts;
+    const events = this.#events;
+    const result = this.encoder.submit(texts);
     this.#texts = [];
     this.#events = [];
     this.#chars = 0;
+    await this.#submitted({
+      result,
+      write: (job) => this.#writeSegments(job, events),
+      failed: (error) => new CliError(`${this.files[this.#culprit(texts, events)].path}: ${libraryMessage(error)}`),
+    });
+  }
+
+  async #submitted(job: InFlight): Promise<void> {
+    job.result.catch(() => {}); // awaited in order below; this only silences an early rejection
+    this.#inFlight.push(job);
     while (this.#inFlight.length > this.maxInFlight) await this.#writeOldest();
   }
 
   async #writeOldest(): Promise<void> {
-    const { result, texts, events } = this.#inFlight.shift() as { result: Promise<JobResult>; texts: (string | Uint8Array)[]; events: Event[] };
+    const { result, write, failed } = this.#inFlight.shift() as InFlight;
     let job: JobResult;
     try {
       job = await result;
     } catch (error) {
-      throw new CliError(`${this.files[this.#culprit(texts, events)].path}: ${libraryMessage(error as Error)}`);
+      throw failed(error as Error);
     }
+    write(job);
+  }
+
+  #writeSegments(job: JobResult, events: Event[]): void {
     let at = 0;
     for (const event of events) {
       if ('text' in event) {
@@ -139,6 +184,18 @@ class Pipeline implements DocumentSink {
         this.stats[event.end].documents++;
       }
     }
+  }
+
+  #writeBlock(job: BlockResult, file: number, place: BlockPlace): void {
+    if (place.line !== undefined) this.#lines.set(file, place.line);
+    const line = this.#lines.get(file);
+    if (job.firstInvalid >= 0) this.replaced(file, place.offset + job.firstInvalid);
+    this.writer.writeDocuments(job.ids, job.lengths);
+    this.stats[file].documents += job.lengths.length;
+    this.stats[file].tokens += job.ids.length;
+    this.textBytes += job.textBytes;
+    if (job.failure) throw jsonlFailureError(job.failure, { ...place, line }, this.jsonl.field);
+    if (line !== undefined) this.#lines.set(file, line + job.lines);
   }
 
   // A job holds segments of several files; encoding them one by one again finds whose failed.
@@ -250,8 +307,15 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   let pipeline: Pipeline;
   try {
     encoder = threads > 1 ? new WorkerPool(encodingSource(settings.encoding), encodeOptions, threads) : inlineEncoder(settings.encoding, encodeOptions);
-    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 3), settings.layout !== 'megatron');
-    await readAll(files, lo, hi, settings, pipeline);
+    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 3), settings.layout !== 'megatron', {
+      field: settings.field,
+      invalid: settings.invalid,
+    });
+    const reading = pipeline;
+    await readAll(files, lo, hi, settings, pipeline).catch(async (error) => {
+      await reading.drain();
+      throw error;
+    });
     await pipeline.finish();
     writer.commit(header(settings, dtype, files, lo, hi, pipeline));
   } catch (error) {

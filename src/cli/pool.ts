@@ -3,10 +3,11 @@
 // on which worker finishes first.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { joinIds } from '../bytes';
+import { concatArrays, joinIds } from '../bytes';
 import type { EncodeOptions, Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
 import type { EncodingSource } from './common';
+import { type JsonlFailure, type JsonlSettings, parseJsonlBlock } from './corpus-jsonl';
 
 /** The ids of a job's segments, flat, with each segment's count. */
 export interface JobResult {
@@ -14,10 +15,48 @@ export interface JobResult {
   lengths: Uint32Array;
 }
 
+/** A block of whole JSON lines (raw bytes, transferred to a worker) and what to make of them. */
+export interface BlockJob extends JsonlSettings {
+  bytes: Uint8Array;
+  atFileStart: boolean;
+  /** Appended to each document (not to one of no tokens unless eotOnEmpty). */
+  eot: number | undefined;
+  eotOnEmpty: boolean;
+}
+
+/** A block's documents: their ids (end-of-document tokens included), flat, and each one's count. */
+export interface BlockResult extends JobResult {
+  lines: number;
+  textBytes: number;
+  firstInvalid: number;
+  /** The first failing line; the documents before it are in ids. */
+  failure?: JsonlFailure;
+}
+
 export interface Encoder {
   /** Segments of text: strings, or UTF-8 bytes (read as TextDecoder would). */
   submit(texts: (string | Uint8Array)[]): Promise<JobResult>;
+  /** A block of JSON lines, parsed and encoded where the encoder runs. */
+  submitBlock(job: BlockJob): Promise<BlockResult>;
   close(): Promise<void>;
+}
+
+export function encodeBlock(encoding: Encoding, options: EncodeOptions | undefined, job: BlockJob): BlockResult {
+  const parsed = parseJsonlBlock(job.bytes, job.atFileStart, job);
+  const eot = job.eot === undefined ? undefined : Uint32Array.of(job.eot);
+  const parts: Uint32Array[] = [];
+  const lengths = new Uint32Array(parsed.texts.length);
+  for (let i = 0; i < parsed.texts.length; i++) {
+    const ids = encoding.encode(parsed.texts[i], options);
+    parts.push(ids);
+    lengths[i] = ids.length;
+    if (eot && (job.eotOnEmpty || ids.length > 0)) {
+      parts.push(eot);
+      lengths[i]++;
+    }
+  }
+  const { texts: _, ...rest } = parsed;
+  return { ...rest, ids: concatArrays(Uint32Array, parts), lengths };
 }
 
 export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly (string | Uint8Array)[]): JobResult {
@@ -32,6 +71,13 @@ export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undef
     submit: (texts) => {
       try {
         return Promise.resolve(encodeJob(encoding, options, texts));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    submitBlock: (job) => {
+      try {
+        return Promise.resolve(encodeBlock(encoding, options, job));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -61,12 +107,12 @@ export class WorkerPool implements Encoder {
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(script, { workerData: { source, options } });
       const slot = { worker, pending: new Map<number, Pending>() };
-      worker.on('message', (message: { seq: number; ids?: Uint32Array; lengths?: Uint32Array; error?: WorkerError }) => {
+      worker.on('message', (message: { seq: number; result?: BlockResult; error?: WorkerError }) => {
         const job = slot.pending.get(message.seq);
         slot.pending.delete(message.seq);
         if (!job) return;
         if (message.error) job.reject(new TurbotokenError(message.error.message, message.error.code ?? 'ERR_WORKER'));
-        else job.resolve({ ids: message.ids as Uint32Array, lengths: message.lengths as Uint32Array });
+        else job.resolve(message.result as BlockResult);
       });
       worker.on('error', (error) => this.#fail(slot.pending, error));
       worker.on('exit', (code) => {
@@ -77,12 +123,21 @@ export class WorkerPool implements Encoder {
   }
 
   submit(texts: (string | Uint8Array)[]): Promise<JobResult> {
+    return this.#post({ texts }, []);
+  }
+
+  submitBlock(job: BlockJob): Promise<BlockResult> {
+    // The block's bytes move to the worker (the reading thread keeps no view of them).
+    return this.#post({ block: job }, [job.bytes.buffer as ArrayBuffer]);
+  }
+
+  #post<T extends JobResult>(message: object, transfer: ArrayBuffer[]): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
     const slot = this.#workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
     const seq = this.#seq++;
     return new Promise((resolve, reject) => {
-      slot.pending.set(seq, { resolve, reject });
-      slot.worker.postMessage({ seq, texts });
+      slot.pending.set(seq, { resolve: (result) => resolve(result as T), reject });
+      slot.worker.postMessage({ seq, ...message }, transfer);
     });
   }
 

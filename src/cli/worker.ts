@@ -1,17 +1,17 @@
 // An encoding worker for the corpus command's --threads: its own Encoding, jobs in, ids out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EncodingSource, loadEncoding } from './common';
-import { encodeJob } from './pool';
+import { type BlockJob, encodeBlock, encodeJob, type JobResult } from './pool';
 
 const { source, options } = workerData as { source: EncodingSource; options: undefined };
 const encoding = loadEncoding(source);
 
-parentPort?.on('message', ({ seq, texts }: { seq: number; texts: (string | Uint8Array)[] }) => {
+parentPort?.on('message', ({ seq, texts, block }: { seq: number; texts?: (string | Uint8Array)[]; block?: BlockJob }) => {
   try {
-    const { ids, lengths } = encodeJob(encoding, options, texts);
+    const result: JobResult = block ? encodeBlock(encoding, options, block) : encodeJob(encoding, options, texts as (string | Uint8Array)[]);
     // Transferred, not cloned; a view into a larger buffer is copied first so only its ids move.
-    const own = ids.buffer.byteLength === ids.byteLength ? ids : ids.slice();
-    parentPort?.postMessage({ seq, ids: own, lengths }, [own.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer]);
+    const ids = result.ids.buffer.byteLength === result.ids.byteLength ? result.ids : result.ids.slice();
+    parentPort?.postMessage({ seq, result: { ...result, ids } }, [ids.buffer as ArrayBuffer, result.lengths.buffer as ArrayBuffer]);
   } catch (error) {
     const e = error as { message?: string; code?: string };
     parentPort?.postMessage({ seq, error: { message: e.message ?? String(error), code: e.code } });
