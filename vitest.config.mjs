@@ -32,6 +32,8 @@ const nativeOnly = [
   'test/api/backend-selection.test.mjs',
   'test/api/backend-fallback-warning.test.mjs',
   'test/package/package-install.test.mjs',
+  // Runs a child per backend itself, both beside one pair of busy loops.
+  'test/hostile/worker-terminate.test.mjs',
   // A browser always runs WebAssembly.
   'test/package/browser.test.mjs',
   // A static HTML file opened in Chromium; the numbers in it are held to the library by cli-analyze.
