@@ -48,9 +48,10 @@ afterAll(() => {
   for (const p of busy) p.kill('SIGKILL');
 });
 
-// On a machine shared with other work a cycle can take ten times its CPU time.
+// On a machine shared with other work a cycle can take ten times its CPU time: inside the full
+// suite at load average 25 the native child took 836 s.
 it.each(BACKENDS)(`%s: survives ${CYCLES} workers terminated with calls in flight`, async (backend) => {
   const result = await results[backend];
   expect({ code: result.code, signal: result.signal, stderr: result.stderr.slice(-2000) }).toEqual({ code: 0, signal: null, stderr: '' });
   expect(result.stdout).toBe(`done ${CYCLES}\n`);
-}, 900_000);
+}, 1_200_000);
