@@ -32,6 +32,8 @@ const nativeOnly = [
   'test/api/backend-selection.test.mjs',
   'test/api/backend-fallback-warning.test.mjs',
   'test/package/package-install.test.mjs',
+  // Runs a child per backend itself, both beside one pair of busy loops.
+  'test/hostile/worker-terminate.test.mjs',
   // A browser always runs WebAssembly.
   'test/package/browser.test.mjs',
   // A static HTML file opened in Chromium; the numbers in it are held to the library by cli-analyze.
@@ -79,8 +81,9 @@ const nativeOnly = [
 // The longest files start first, so that the two workers finish together. (vitest orders by the
 // durations of the last run when it has them; a fresh clone has none, and the glob's order put
 // a 2-minute file last.)
-const LONGEST = ['worker-terminate', 'package-install', 'cli', 'compat-originals', 'out-of-memory', 'pattern-unicode-version', 'every-code-point',
-  'models-hf', 'added-tokens-hf', 'added-token-flags-hf', 'tokenizer-json', 'custom-vocab', 'parallel-encode', 'compat-gpt-tokenizer', 'kernels', 'decode', 'browser'];
+const LONGEST = ['worker-terminate', 'package-install', 'compat-originals', 'cli', 'custom-vocab', 'models-sp-hf', 'compat-gpt-tokenizer',
+  'tokenizer-json', 'browser', 'hostile-inputs', 'types-matrix', 'every-code-point', 'parallel-encode', 'saved-encoding-sp', 'corpus-merge',
+  'decode', 'corpus-scale-out', 'kernels'];
 const rank = (spec) => {
   const k = LONGEST.findIndex((name) => spec.moduleId.endsWith(`/${name}.test.mjs`));
   return k < 0 ? LONGEST.length : k;

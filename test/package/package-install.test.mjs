@@ -59,9 +59,11 @@ function pack(cwd) {
 
 /**
  * The tarball `npm pack` makes, whose prepack step (scripts/prebuild.mjs) builds prebuilds/ in
- * the checkout (CI's scripts/check-prebuilds.sh has run it before the tests). Without prebuilds/
- * in the checkout, this platform's prebuild is made in an unpacked copy instead, with the same
- * script, so that the test never writes into the checkout while other test files run from it.
+ * the checkout (CI's scripts/check-prebuilds.sh has run it, and checked what it builds, before
+ * the tests). Without prebuilds/ in the checkout, the tarball is unpacked and this platform's
+ * prebuild put in the copy, so that the test never writes into the checkout while other test
+ * files run from it: the addon the native tests load (build/Release, built from these sources
+ * with binding.gyp, as prebuildify builds), or, when there is none, one made with the same script.
  */
 function tarballWithPrebuild() {
   const tarball = pack(root);
@@ -71,6 +73,12 @@ function tarballWithPrebuild() {
   execFileSync('tar', ['-xzf', tarball, '-C', stage]);
   rmSync(tarball);
   const pkg = join(stage, 'package');
+  const built = join(root, 'build', 'Release', 'turbotoken.node');
+  if (existsSync(built)) {
+    mkdirSync(join(pkg, 'prebuilds', PLATFORM), { recursive: true });
+    copyFileSync(built, join(pkg, 'prebuilds', PLATFORM, 'turbotoken.node'));
+    return pack(pkg);
+  }
   symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'));
   const script = join(pkg, 'scripts', 'prebuild.mjs');
   copyFileSync(join(root, 'scripts', 'prebuild.mjs'), script);
