@@ -37,6 +37,8 @@ export interface NativeEncodingHandle {
   info(): { maxTokenValue: number; memoryBytes: number };
   /** Caller-delimited pieces (piece k = bytes[ends[k-1]..ends[k])), each merged as encode merges a piece. */
   encodePieces(bytes: Uint8Array, ends: Uint32Array): Uint32Array;
+  /** The addon only: the text cut by a PatternSplitter (pattern-matcher.ts) and its pieces merged, in one call. */
+  encodeSplit?(splitter: object, text: string | Uint8Array): Uint32Array;
 }
 
 export interface NativeBinding {

@@ -30,6 +30,7 @@ export const BINDING_ERRORS = {
   textsType: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'texts must be an array'],
   findMatchesUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'findMatches(program: Uint32Array, bytes: Uint8Array)'],
   splitterUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'new PatternSplitter(steps: Uint32Array); split(bytes: Uint8Array)'],
+  encodeSplitUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'encodeSplit(splitter: PatternSplitter, text: string | Uint8Array)'],
   // What the core reports.
   disallowedSpecial: [
     'TurbotokenError',

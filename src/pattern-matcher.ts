@@ -135,14 +135,19 @@ export function findMatches(program: PatternProgram, bytes: Uint8Array): Uint32A
 
 const isolating = new WeakMap<PatternProgram, SplitterHandle>();
 
-/** The ends of the pieces Hugging Face's Split "Isolated" makes: each match, and the text between matches. */
-export function isolatedEnds(program: PatternProgram, bytes: Uint8Array): Uint32Array {
+/** The splitter of Hugging Face's Split "Isolated" with this program, loaded on first use and kept with it. */
+export function isolatingSplitter(program: PatternProgram): SplitterHandle {
   let m = isolating.get(program);
   if (!m) {
     m = createSplitter([{ program, mode: SplitMode.Isolated }]);
     isolating.set(program, m);
   }
-  const pairs = m.split(bytes);
+  return m;
+}
+
+/** The ends of the pieces Hugging Face's Split "Isolated" makes: each match, and the text between matches. */
+export function isolatedEnds(program: PatternProgram, bytes: Uint8Array): Uint32Array {
+  const pairs = isolatingSplitter(program).split(bytes);
   const ends = new Uint32Array(pairs.length >>> 1);
   for (let k = 0; k < ends.length; k++) ends[k] = pairs[2 * k + 1];
   return ends;

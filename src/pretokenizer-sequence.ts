@@ -275,6 +275,12 @@ export class PreTokenizerSequence {
     return `Sequence[${this.steps.map(step).join(', ')}]`;
   }
 
+  /** The core's splitter for the whole sequence, or undefined when some step runs in JavaScript. */
+  nativeSplitter(): SplitterHandle | undefined {
+    if (this.#core) this.#splitter ??= createSplitter(this.#core);
+    return this.#splitter;
+  }
+
   pieces(text: Uint8Array): Pieces {
     if (this.#core) {
       this.#splitter ??= createSplitter(this.#core);

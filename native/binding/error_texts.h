@@ -79,6 +79,10 @@ inline BindingError splitter_usage() {
   return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "new PatternSplitter(steps: Uint32Array); split(bytes: Uint8Array)"};
 }
 
+inline BindingError encode_split_usage() {
+  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodeSplit(splitter: PatternSplitter, text: string | Uint8Array)"};
+}
+
 inline BindingError disallowed_special(const std::string& token) {
   return {ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN", std::string("The text contains a special token that is not allowed: ") + token + " (pass it in allowedSpecial to encode it as a special token, or remove it from disallowedSpecial to encode it as text)"};
 }

@@ -208,6 +208,7 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("safeCuts", &NativeEncoding::guarded<&NativeEncoding::safe_cuts>),
                          InstanceMethod("pieceEnds", &NativeEncoding::guarded<&NativeEncoding::piece_ends>),
                          InstanceMethod("encodePieces", &NativeEncoding::guarded<&NativeEncoding::encode_pieces>),
+                         InstanceMethod("encodeSplit", &NativeEncoding::guarded<&NativeEncoding::encode_split_pieces>),
                      });
 }
 

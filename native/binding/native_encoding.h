@@ -73,6 +73,9 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
 
   // (bytes: Uint8Array, ends: Uint32Array) -> Uint32Array: caller-delimited pieces, merged
   Napi::Value encode_pieces(const Napi::CallbackInfo& info);
+  // (splitter: PatternSplitter, text) -> Uint32Array: the text cut by the splitter and its pieces
+  // merged, in one call (defined in pattern_matcher.cpp, beside the splitter's wrapper).
+  Napi::Value encode_split_pieces(const Napi::CallbackInfo& info);
 
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
 

@@ -4,11 +4,15 @@
 #include <memory>
 #include <vector>
 
+#include "../core/pretok/custom_pieces.h"
 #include "../core/regex/pike_vm.h"
 #include "../core/regex/splitter.h"
+#include "../core/text/utf8.h"
 #include "error_texts.h"
 #include "js_errors.h"
+#include "native_encoding.h"
 #include "out_of_memory.h"
+#include "text_input.h"
 
 namespace turbotoken_binding {
 namespace {
@@ -47,6 +51,11 @@ bool is_typed(const Napi::Value& v, napi_typedarray_type type) {
   return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
 }
 
+// Marks the objects that wrap a Splitter: encodeSplit unwraps its argument only when it carries
+// this tag, so another wrapped object dressed in PatternSplitter's prototype is refused, not read
+// as a splitter.
+constexpr napi_type_tag kSplitterTag = {0x7475726274736c70ULL, 0x6c69747465723031ULL};
+
 // new PatternSplitter(steps: Uint32Array) (splitter.h's layout), kept for the life of the
 // pattern or pre-tokenizer; split(bytes: Uint8Array): Uint32Array of [start, end) pairs;
 // memoryBytes(): what its kept DFAs hold.
@@ -73,6 +82,15 @@ class SplitterWrap : public Napi::ObjectWrap<SplitterWrap> {
     });
     if (st == turbotoken::Status::kOutOfMemory) throw_out_of_memory(env);
     else if (st != turbotoken::Status::kOk) throw_error(env, errors::malformed_pattern());
+    else napi_type_tag_object(env, info.This(), &kSplitterTag);
+  }
+
+  // The splitter a PatternSplitter object wraps, or null for any other value.
+  static const turbotoken::regex::Splitter* of(Napi::Env env, const Napi::Value& v) {
+    bool tagged = false;
+    if (!v.IsObject() || napi_check_object_type_tag(env, v, &kSplitterTag, &tagged) != napi_ok || !tagged) return nullptr;
+    SplitterWrap* wrap = Unwrap(v.As<Napi::Object>());
+    return wrap ? wrap->splitter_.get() : nullptr;
   }
 
  private:
@@ -110,6 +128,45 @@ class SplitterWrap : public Napi::ObjectWrap<SplitterWrap> {
 };
 
 }  // namespace
+
+// One call for what took three from JS (the text's UTF-8, the splitter's pieces, encodePieces):
+// the pieces never leave native memory. Each run of touching pieces goes to encode_pieces, which
+// merges them exactly as encodePieces did.
+Napi::Value NativeEncoding::encode_split_pieces(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const turbotoken::regex::Splitter* splitter = SplitterWrap::of(env, info[0]);
+  if (!splitter) return (throw_error(env, errors::encode_split_usage()), env.Undefined());
+  static thread_local ByteBuffer storage;
+  static thread_local std::vector<uint32_t> pieces, ends, ids;
+  struct Release {  // a large text's buffers are not kept for the life of the thread
+    ~Release() {
+      if (storage.capacity() > (size_t(1) << 20)) ByteBuffer().swap(storage);
+      if (pieces.capacity() > (size_t(1) << 18)) std::vector<uint32_t>().swap(pieces);
+      if (ends.capacity() > (size_t(1) << 18)) std::vector<uint32_t>().swap(ends);
+      if (ids.capacity() > (size_t(1) << 18)) std::vector<uint32_t>().swap(ids);
+    }
+  } release;
+  TextInput text;
+  if (!read_text(env, info[1], "text", storage, &text)) return env.Undefined();
+  std::vector<uint8_t> repaired;
+  if (text.may_be_invalid && turbotoken::valid_utf8_prefix(text.data, text.size) != text.size) {
+    turbotoken::append_repaired_utf8(text.data, text.size, repaired);
+    text.data = repaired.data();
+    text.size = repaired.size();
+  }
+  if (!splitter->split(text.data, text.size, pieces)) return (throw_error(env, errors::matcher_text_too_long()), env.Undefined());
+  ids.clear();
+  for (size_t k = 0; k < pieces.size();) {
+    const uint32_t from = pieces[k];
+    ends.clear();
+    for (; k < pieces.size() && (ends.empty() || pieces[k] == from + ends.back()); k += 2) ends.push_back(pieces[k + 1] - from);
+    const turbotoken::Status st = turbotoken::encode_pieces(*core_, text.data + from, ends.back(), ends.data(), ends.size(), ids);
+    if (throw_encode_error(env, *core_, st, turbotoken::SpecialMatch{})) return env.Undefined();
+  }
+  Napi::Uint32Array out = Napi::Uint32Array::New(env, ids.size());
+  if (!ids.empty()) std::memcpy(out.Data(), ids.data(), ids.size() * sizeof(uint32_t));
+  return out;
+}
 
 void export_pattern_matcher(Napi::Env env, Napi::Object exports) {
   exports.Set("findMatches", Napi::Function::New(env, guarded_function<find_matches_js>));
