@@ -46,6 +46,8 @@ export class PatternHandle implements NativeEncodingHandle {
   readonly #specialIds: number[];
   readonly #finders = new Map<string, RegExp | null>();
   readonly #keepGaps: boolean;
+  #lastMask: Uint8Array | undefined;
+  #lastFinder: RegExp | null = null;
   // The addon's splitter for #ordinary's one-call path (null: none, the pieces go through JS).
   #splitter: SplitterHandle | null | undefined;
 
@@ -60,9 +62,13 @@ export class PatternHandle implements NativeEncodingHandle {
 
   #finder(mask: Uint8Array | null): RegExp | null {
     if (!mask) return null;
+    // The Encoding hands the same mask object to every call with the same options: joining
+    // DeepSeek-V3's 818 flags for the key was a seventh of a paragraph's encode.
+    if (mask === this.#lastMask) return this.#lastFinder;
     const key = mask.join('');
     if (!this.#finders.has(key)) this.#finders.set(key, specialFinder(this.#specials.filter((_, i) => mask[i])));
-    return this.#finders.get(key)!;
+    this.#lastMask = mask;
+    return (this.#lastFinder = this.#finders.get(key)!);
   }
 
   encode(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array {
