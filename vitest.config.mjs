@@ -44,6 +44,8 @@ const nativeOnly = [
   'test/api/direct-calls.test.mjs',
   // The addon's one-call split and merge (the WebAssembly module takes the pieces from JS).
   'test/hostile/encode-split.test.mjs',
+  // JavaScript only (src/nfc-quick.ts against String.prototype.normalize): no backend runs.
+  'test/reference/nfc-quick.test.mjs',
   // The compat suites run against the packages they copy: no turbotoken in them.
   'test/compat/compat-originals.test.mjs',
   // Files of the repository: the source list, the import graph of src/, the generated error texts.

@@ -7,6 +7,7 @@ import type { NativeEncodingHandle } from './backend-contract';
 import { concatArrays, joinIds } from './bytes';
 import { TurbotokenError } from './errors';
 import { native } from './native';
+import { nfc as nfcOf } from './nfc-quick';
 import { findMatches, isolatedEnds, isolatingSplitter, matcherOf, type SplitterHandle } from './pattern-matcher';
 import type { PatternProgram } from './pattern-program';
 import type { PreTokenizerSequence } from './pretokenizer-sequence';
@@ -248,7 +249,7 @@ export function syncOnly(inner: NativeEncodingHandle): NativeEncodingHandle {
  * the normalized text.
  */
 export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] = [], ids: readonly number[] = [], raw: ReadonlySet<string> = new Set()): NativeEncodingHandle {
-  const nfc = (t: string | Uint8Array) => wellFormed(t).normalize('NFC');
+  const nfc = (t: string | Uint8Array) => nfcOf(wellFormed(t));
   const idOf = new Map(texts.map((t, k) => [t, ids[k]]));
   let cachedMask: Uint8Array | undefined;
   let cachedKey: string | undefined;
@@ -273,17 +274,17 @@ export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] =
   const encode = (t: string | Uint8Array, a: Uint8Array | null, d: Uint8Array | null): Uint32Array => {
     const whole = wellFormed(t);
     const pattern = a ? allowedPattern(a) : null;
-    if (!pattern) return inner.encode(whole.normalize('NFC'), a, d) as Uint32Array;
+    if (!pattern) return inner.encode(nfcOf(whole), a, d) as Uint32Array;
     const parts: Uint32Array[] = [];
     let last = 0;
     const add = (ids: Uint32Array) => parts.push(ids);
     pattern.lastIndex = 0;
     for (let m = pattern.exec(whole); m; m = pattern.exec(whole)) {
-      if (m.index > last) add(inner.encode(whole.slice(last, m.index).normalize('NFC'), cachedNormalized, d) as Uint32Array);
+      if (m.index > last) add(inner.encode(nfcOf(whole.slice(last, m.index)), cachedNormalized, d) as Uint32Array);
       add(Uint32Array.of(idOf.get(m[0])!));
       last = m.index + m[0].length;
     }
-    if (last < whole.length) add(inner.encode(whole.slice(last).normalize('NFC'), cachedNormalized, d) as Uint32Array);
+    if (last < whole.length) add(inner.encode(nfcOf(whole.slice(last)), cachedNormalized, d) as Uint32Array);
     return concatArrays(Uint32Array, parts);
   };
   return encodedInJs(inner, encode, 'encodeWithOffsets is not available for a tokenizer.json with an NFC normalizer: offsets into the normalized text would not match the input');
