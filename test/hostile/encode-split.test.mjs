@@ -85,6 +85,16 @@ describe('encodeSplit', () => {
     expect(enc.encodeSplit(splitter, '').length).toBe(0);
   });
 
+  // Strings of 65,536 units and more are converted by the core's transcoder, not V8's writer.
+  it('equals split + encodePieces on a long two-byte string with lone surrogates', () => {
+    const splitter = SPLITTERS['Isolated (a tokenizer.json Split)'];
+    const text = randomText(random(5), 60_000);
+    expect(text.length).toBeGreaterThan(65_536);
+    const ids = enc.encodeSplit(splitter, text);
+    expect(ids.length).toBeGreaterThan(10_000);
+    expect([...ids]).toEqual([...throughJs(enc, splitter, Buffer.from(text, 'utf8'))]);
+  });
+
   it('refuses what is not a PatternSplitter, including another wrapped object, with a code', () => {
     const text = 'some text';
     const fake = Object.create(native.PatternSplitter.prototype);
