@@ -482,8 +482,8 @@ class SentencePieceHandle implements NativeEncodingHandle {
     this.#saved = savedSteps(json, { added: this.#added, tokens: tables.tokens, table: tables.table });
     let max = tables.tokens.length - 1;
     this.#added.forEach((t, k) => {
-      const clash = tables.tokens.get(t.id);
-      if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${quote(clash)}`);
+      const clash = t.id < tables.tokens.length && !tables.tokens.is(t.id, t.content) ? tables.tokens.get(t.id) : undefined;
+      if (clash !== undefined) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${quote(clash)}`);
       if (this.#addedById.has(t.id)) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is also the id of ${quote(this.#addedById.get(t.id))}`);
       this.#addedById.set(t.id, t.content);
       max = Math.max(max, t.id);

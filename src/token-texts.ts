@@ -7,13 +7,15 @@
 export interface TokenTexts {
   readonly length: number;
   get(id: number): string | undefined;
+  /** Whether id's token is text (without decoding it). */
+  is(id: number, text: string): boolean;
 }
 
 /** A length that marks an id with no token. */
 export const NO_TOKEN = 0xffffffff;
 
 export function tokenTextsOf(tokens: string[]): TokenTexts {
-  return { length: tokens.length, get: (id) => tokens[id] };
+  return { length: tokens.length, get: (id) => tokens[id], is: (id, text) => tokens[id] === text };
 }
 
 /**
@@ -47,6 +49,19 @@ class PackedTokenTexts implements TokenTexts {
     if (!(id >= 0 && id < this.#lengths.length) || this.#lengths[id] === NO_TOKEN) return undefined;
     const known = this.#decoded[id];
     if (known !== undefined) return known;
+    const from = this.#start(id);
+    return (this.#decoded[id] = this.#text.toString('utf16le', from, from + 2 * this.#lengths[id]));
+  }
+
+  is(id: number, text: string): boolean {
+    if (!(id >= 0 && id < this.#lengths.length) || this.#lengths[id] !== text.length) return false;
+    const from = this.#start(id);
+    for (let k = 0; k < text.length; k++) if (this.#text.readUInt16LE(from + 2 * k) !== text.charCodeAt(k)) return false;
+    return true;
+  }
+
+  // The byte offset of id's text.
+  #start(id: number): number {
     if (!this.#starts) {
       const starts = new Float64Array(this.#lengths.length);
       let at = 0;
@@ -56,7 +71,6 @@ class PackedTokenTexts implements TokenTexts {
       }
       this.#starts = starts;
     }
-    const from = 2 * this.#starts[id];
-    return (this.#decoded[id] = this.#text.toString('utf16le', from, from + 2 * this.#lengths[id]));
+    return 2 * this.#starts[id];
   }
 }
