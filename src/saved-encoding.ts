@@ -3,6 +3,7 @@
 // as what it was built from, with its vocabulary already packed as the core's blob, so that
 // loading is one checksum, one small JSON parse and the core's own load.
 import { promises as fsp, readFileSync, writeFileSync } from 'node:fs';
+import * as zlib from 'node:zlib';
 import { checkText, isUint8Array, quote, shorten } from './args';
 import { buildPacked, type BuiltEncoding, type PackedBuild, type SplitSemantics } from './custom-encoding';
 import { TurbotokenError, typeError } from './errors';
@@ -11,6 +12,7 @@ import type { HfAddedTokens } from './tokenizer-json';
 import { readPreTokenizer, type PreTokenizerSequence } from './pretokenizer-sequence';
 import { restoreSentencePiece, type AddedToken, type SentencePieceSaved } from './sentencepiece';
 import type { NativeEncodingHandle } from './backend-contract';
+import { NO_TOKEN, packedTokenTexts, type TokenTexts } from './token-texts';
 
 /** A merges-list (SentencePiece-style) encoding's parts; sp is undefined when its steps are not plain JSON. */
 export interface MergesOrigin {
@@ -47,9 +49,16 @@ function corrupt(source: string, what: string): TurbotokenError {
   return new TurbotokenError(`${source}: not a valid saved encoding: ${what}`, 'ERR_INVALID_SAVED_ENCODING');
 }
 
-// CRC-32 (IEEE 802.3, as zlib's crc32), a table per byte; zlib.crc32 is missing before Node 20.15.
+// CRC-32 (IEEE 802.3, as zlib's crc32): zlib's own where Node has it (20.15 and later; ten times
+// the speed of the table below, which was a fifth of loading Gemma 3), else a table per byte.
+const zlibCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 let crcTable: Int32Array | undefined;
 export function crc32(bytes: Uint8Array): number {
+  return typeof zlibCrc32 === 'function' ? zlibCrc32(bytes) : tableCrc32(bytes);
+}
+
+/** The table-driven CRC-32 (exported for the test that compares it with zlib's). */
+export function tableCrc32(bytes: Uint8Array): number {
   if (!crcTable) {
     crcTable = new Int32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -107,19 +116,18 @@ export function savedBytes(origin: SavedOrigin): Uint8Array {
 
 const align4 = (n: number) => (n + 3) & ~3;
 
-const NO_TOKEN = 0xffffffff;
-
 // A merges-list model's blob: the core's table, then the token texts as u32 count n, n u32
 // lengths in UTF-16 code units (NO_TOKEN for an id with no token), then the texts as UTF-16LE,
 // which keeps any string (a lone surrogate too) and decodes as one string sliced n times.
-function packMerges(table: Uint32Array, tokens: string[]): Uint8Array {
-  const n = tokens.length;
+function packMerges(table: Uint32Array, texts: TokenTexts): Uint8Array {
+  const n = texts.length;
   const lengths = new Uint32Array(n);
+  const tokens: string[] = [];
   let units = 0;
   for (let id = 0; id < n; id++) {
-    const t = tokens[id];
+    const t = texts.get(id);
     lengths[id] = t === undefined ? NO_TOKEN : t.length;
-    if (t !== undefined) units += t.length;
+    if (t !== undefined) (units += t.length), tokens.push(t);
   }
   const at = table.byteLength;
   const out = new Uint8Array(at + 4 + 4 * n + 2 * units);
@@ -130,26 +138,19 @@ function packMerges(table: Uint32Array, tokens: string[]): Uint8Array {
   return out;
 }
 
-function unpackMerges(blob: Uint8Array, tableWords: number, source: string): { table: Uint32Array; tokens: string[] } {
+// The table and lengths are views of the blob, not copies (its words are aligned: see blobOf);
+// the texts are decoded as they are asked for (src/token-texts.ts).
+function unpackMerges(blob: Uint8Array, tableWords: number, source: string): { table: Uint32Array; tokens: TokenTexts } {
   const at = tableWords * 4;
   if (at + 4 > blob.length) throw corrupt(source, 'the blob is shorter than its merges table');
-  // blob is a copy at offset 0 of its own buffer: its words are aligned.
   const table = new Uint32Array(blob.buffer, blob.byteOffset, tableWords);
   const n = new DataView(blob.buffer, blob.byteOffset).getUint32(at, true);
   if (at + 4 + 4 * n > blob.length) throw corrupt(source, 'the blob is shorter than its token lengths');
   const lengths = new Uint32Array(blob.buffer, blob.byteOffset + at + 4, n);
   const textAt = at + 4 + 4 * n;
-  const text = Buffer.from(blob.buffer, blob.byteOffset + textAt, blob.length - textAt).toString('utf16le');
   if ((blob.length - textAt) % 2 !== 0) throw corrupt(source, 'the token texts are not whole UTF-16 code units');
-  const tokens: string[] = [];
-  let from = 0;
-  for (let id = 0; id < n; id++) {
-    const length = lengths[id];
-    if (length === NO_TOKEN) continue;
-    if (from + length > text.length) throw corrupt(source, 'the token lengths pass the end of the texts');
-    tokens[id] = text.slice(from, (from += length));
-  }
-  if (from !== text.length) throw corrupt(source, 'the token texts are longer than their lengths add up to');
+  const tokens = packedTokenTexts(lengths, blob.subarray(textAt));
+  if (!tokens) throw corrupt(source, 'the token lengths do not add up to the token texts');
   return { table, tokens };
 }
 
@@ -210,7 +211,7 @@ export function readSavedInput(input: unknown): { bytes: Uint8Array; source: str
   if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
   const path = checkPath(input);
   try {
-    return { bytes: readFileSync(path), source: path };
+    return { bytes: owned(readFileSync(path)), source: path };
   } catch (cause) {
     throw readError(path, cause);
   }
@@ -220,7 +221,7 @@ export async function readSavedInputAsync(input: unknown): Promise<{ bytes: Uint
   if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
   const path = checkPath(input);
   try {
-    return { bytes: await fsp.readFile(path), source: path };
+    return { bytes: owned(await fsp.readFile(path)), source: path };
   } catch (cause) {
     throw readError(path, cause);
   }
@@ -231,11 +232,25 @@ export function looksSaved(bytes: Uint8Array): boolean {
   return bytes.length >= MAGIC.length && MAGIC.every((b, k) => bytes[k] === b);
 }
 
+// The buffers this module read from a file: no caller holds them, so they are checked and used
+// in place. Copying a 10 MB file twice (the whole, then its blob) was a fifth of loading Gemma 3.
+const ownBuffers = new WeakSet<Uint8Array>();
+function owned(bytes: Uint8Array): Uint8Array {
+  ownBuffers.add(bytes);
+  return bytes;
+}
+
+// The blob as a view when its words are aligned (a file's buffer starts at offset 0), else a copy.
+function blobOf(bytes: Uint8Array, at: number, length: number): Uint8Array {
+  return (bytes.byteOffset + at) % 4 === 0 ? bytes.subarray(at, at + length) : bytes.slice(at, at + length);
+}
+
 /** Checks a saved file's bytes and restores what they hold; a typed error for anything else. */
 export function restoreSaved(given: Uint8Array, source: string): Restored {
-  // One copy first: the checks and the build then read the same bytes, whatever else holds them
-  // (given is a real view: checkText made it from the caller's internal slots).
-  const bytes = given.slice();
+  // A caller's bytes are copied first: the checks and the build then read the same bytes,
+  // whatever else holds them (given is a real view: checkText made it from the caller's internal
+  // slots). A file this module read is used as it is.
+  const bytes = ownBuffers.has(given) ? given : given.slice();
   if (bytes.length < HEADER_BYTES + 4 || !looksSaved(bytes)) throw corrupt(source, 'it does not start with the saved-encoding signature');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const version = view.getUint32(8, true);
@@ -260,14 +275,14 @@ export function restoreSaved(given: Uint8Array, source: string): Restored {
     if (typeof h.name !== 'string') throw corrupt(source, 'a shipped encoding without a name');
     return { shipped: h.name };
   }
-  if (h.kind === 'merges' && version >= 2) return restoreMerges(h, bytes.slice(blobAt, blobAt + blobLength), source);
+  if (h.kind === 'merges' && version >= 2) return restoreMerges(h, blobOf(bytes, blobAt, blobLength), source);
   if (h.kind !== 'custom') throw corrupt(source, `unknown kind ${quote(h.kind)}`);
   if (typeof h.name !== 'string' || typeof h.pattern !== 'string') throw corrupt(source, 'the name or the pattern is not a string');
   const specialTokens = checkPairs(h.specialTokens, source);
   const semantics = h.semantics === undefined ? undefined : checkSemantics(h.semantics, source, version);
   const added = h.added === undefined ? undefined : checkAdded(h.added, source);
   const chat = h.chat === undefined ? undefined : checkChat(h.chat, source);
-  const blob = bytes.slice(blobAt, blobAt + blobLength);
+  const blob = blobOf(bytes, blobAt, blobLength);
   try {
     return { built: buildPacked({ name: h.name, pattern: h.pattern, blob, specialTokens, semantics }), added, chat };
   } catch (error) {

@@ -10,6 +10,7 @@ import type { NativeEncodingHandle } from './backend-contract';
 import { bindingError } from './binding-errors';
 import { TurbotokenError } from './errors';
 import { createMergeList, type MergeListHandle } from './merge-list';
+import { tokenTextsOf, type TokenTexts } from './token-texts';
 import { fields, isObject, malformed, unsupported, type Json } from './tokenizer-json-read';
 
 function typesIn(step: unknown, list: string): string[] {
@@ -302,7 +303,7 @@ function literalSearch(names: string[]): RegExp | null {
 
 interface ModelTables {
   table: Uint32Array;
-  tokens: string[]; // the model's token text by id ('' where none)
+  tokens: TokenTexts; // the model's token text by id
   vocab: Map<string, number>;
 }
 
@@ -379,7 +380,7 @@ function readModel(given: unknown, source: string, spaceIsCut: boolean): { model
   table.set(triples, header);
   table.set(chars, header + triples.length);
   table.set([...joined], header + triples.length + chars.length);
-  return { model, tables: { table, tokens, vocab } };
+  return { model, tables: { table, tokens: tokenTextsOf(tokens), vocab } };
 }
 
 // The character the decoder turns into a space (a Metaspace decoder's, or a Replace's to " ").
@@ -450,7 +451,7 @@ const NO_MASK = new Uint8Array(0);
 
 class SentencePieceHandle implements NativeEncodingHandle {
   readonly #list: MergeListHandle;
-  readonly #tokens: string[];
+  readonly #tokens: TokenTexts;
   readonly #added: AddedToken[];
   readonly #addedById = new Map<number, string>();
   readonly #normalize: Normalize | null;
@@ -481,8 +482,8 @@ class SentencePieceHandle implements NativeEncodingHandle {
     this.#saved = savedSteps(json, { added: this.#added, tokens: tables.tokens, table: tables.table });
     let max = tables.tokens.length - 1;
     this.#added.forEach((t, k) => {
-      const clash = tables.tokens[t.id];
-      if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${quote(clash)}`);
+      const clash = t.id < tables.tokens.length && !tables.tokens.is(t.id, t.content) ? tables.tokens.get(t.id) : undefined;
+      if (clash !== undefined) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${quote(clash)}`);
       if (this.#addedById.has(t.id)) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is also the id of ${quote(this.#addedById.get(t.id))}`);
       this.#addedById.set(t.id, t.content);
       max = Math.max(max, t.id);
@@ -620,7 +621,7 @@ class SentencePieceHandle implements NativeEncodingHandle {
   #tokenText(id: number, index: number): string {
     const added = this.#addedById.get(id);
     if (added !== undefined) return added;
-    const token = this.#tokens[id];
+    const token = this.#tokens.get(id);
     if (token === undefined) throw bindingError('invalidTokenId', { id, index });
     return token;
   }
@@ -635,7 +636,7 @@ class SentencePieceHandle implements NativeEncodingHandle {
   tokenBytes(id: number): Uint8Array | null {
     const added = this.#addedById.get(id);
     if (added !== undefined) return textEncoder.encode(added);
-    const token = this.#tokens[id];
+    const token = this.#tokens.get(id);
     if (token === undefined) return null;
     const m = token.length === 6 ? BYTE_TOKEN.exec(token) : null;
     if (m) return Uint8Array.of(parseInt(m[1], 16));
@@ -677,7 +678,7 @@ class SentencePieceHandle implements NativeEncodingHandle {
 export interface SentencePieceSaved {
   steps: { normalizer: unknown; pre_tokenizer: unknown; decoder: unknown };
   added: AddedToken[];
-  tokens: string[];
+  tokens: TokenTexts;
   table: Uint32Array;
 }
 

@@ -30,10 +30,9 @@ class MergeListWrap : public Napi::ObjectWrap<MergeListWrap> {
       return;
     }
     Napi::Uint32Array table = info[0].As<Napi::Uint32Array>();
-    // Copied first: a shared buffer changed by another thread must not be read twice differently.
-    std::vector<uint32_t> copy(table.ElementLength());
-    if (!copy.empty()) std::memcpy(copy.data(), table.Data(), copy.size() * sizeof(uint32_t));
-    const turbotoken::Status st = status_unless_out_of_memory([&] { return turbotoken::MergeList::create(copy.data(), copy.size(), list_); });
+    // Not copied (6 MB of fresh pages for Gemma 3): create reads each word once, so a shared
+    // buffer that another thread changes meanwhile is never read twice differently.
+    const turbotoken::Status st = status_unless_out_of_memory([&] { return turbotoken::MergeList::create(table.Data(), table.ElementLength(), list_); });
     if (st == turbotoken::Status::kOutOfMemory) throw_out_of_memory(env);
     else if (st != turbotoken::Status::kOk) throw_error(env, errors::invalid_vocabulary(turbotoken::status_name(st)));
   }

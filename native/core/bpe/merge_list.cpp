@@ -103,31 +103,37 @@ Status MergeList::create(const uint32_t* table, size_t words, std::unique_ptr<Me
   if (words != kMergeListHeader + 3 * merges + 2 * chars + joined) return Status::kInvalidVocabulary;
   std::unique_ptr<MergeList> list(new (std::nothrow) MergeList());
   if (!list) return Status::kOutOfMemory;
-  list->fuse_unk_ = (table[3] & kFuseUnk) != 0;
+  const uint32_t flags = table[3];
+  list->fuse_unk_ = (flags & kFuseUnk) != 0;
   list->unk_ = table[4];
   list->cut_ = table[5];
-  list->space_is_cut_ = (table[3] & kSpaceIsCut) != 0 && list->cut_ != kNoToken;
+  list->space_is_cut_ = (flags & kSpaceIsCut) != 0 && list->cut_ != kNoToken;
   static std::atomic<uint64_t> serials{0};
   list->serial_ = ++serials;
   std::copy(table + 7, table + kMergeListHeader, list->byte_ids_);
   size_t capacity = 16;
   while (capacity < merges * 2) capacity <<= 1;
-  list->slots_.assign(capacity, Slot{kEmpty, 0, 0});
+  list->slots_.reset(new LargeArray<Slot>(capacity));
+  Slot* slots = list->slots_->data();
+  std::fill(slots, slots + capacity, Slot{kEmpty, 0, 0});
   list->mask_ = capacity - 1;
   const uint32_t* m = table + kMergeListHeader;
   for (uint64_t k = 0; k < merges; k++, m += 3) {
-    if (m[0] == kNoToken || m[1] == kNoToken || m[2] == kNoToken) return Status::kInvalidVocabulary;
-    const uint64_t key = uint64_t(m[0]) << 32 | m[1];
+    // Each word read once: a table that changes while it is read still gives a checked list.
+    const uint32_t left = m[0], right = m[1], result = m[2];
+    if (left == kNoToken || right == kNoToken || result == kNoToken) return Status::kInvalidVocabulary;
+    const uint64_t key = uint64_t(left) << 32 | right;
     uint64_t i = mix(key) & list->mask_;
-    while (list->slots_[i].key != kEmpty && list->slots_[i].key != key) i = (i + 1) & list->mask_;
-    list->slots_[i] = Slot{key, uint32_t(k), m[2]};
+    while (slots[i].key != kEmpty && slots[i].key != key) i = (i + 1) & list->mask_;
+    slots[i] = Slot{key, uint32_t(k), result};
   }
   list->bmp_.assign(0x10000, kNoToken);
   const uint32_t* c = m;
   for (uint64_t k = 0; k < chars; k++, c += 2) {
-    if (c[0] > 0x10ffff || c[1] == kNoToken) return Status::kInvalidVocabulary;
-    if (c[0] < 0x10000) list->bmp_[c[0]] = c[1];
-    else list->astral_[c[0]] = c[1];
+    const uint32_t cp = c[0], id = c[1];
+    if (cp > 0x10ffff || id == kNoToken) return Status::kInvalidVocabulary;
+    if (cp < 0x10000) list->bmp_[cp] = id;
+    else list->astral_[cp] = id;
   }
   list->joined_.assign(c, c + joined);
   std::sort(list->joined_.begin(), list->joined_.end());
@@ -139,7 +145,7 @@ const MergeList::Slot* MergeList::find(uint32_t left, uint32_t right) const {
   const uint64_t key = uint64_t(left) << 32 | right;
   uint64_t i = mix(key) & mask_;
   for (;;) {
-    const Slot& s = slots_[i];
+    const Slot& s = slots_->data()[i];
     if (s.key == key) return &s;
     if (s.key == kEmpty) return nullptr;
     i = (i + 1) & mask_;
@@ -154,7 +160,7 @@ uint32_t MergeList::char_id(uint32_t cp) const {
 }
 
 size_t MergeList::memory_bytes() const {
-  return sizeof(*this) + slots_.capacity() * sizeof(Slot) + bmp_.capacity() * sizeof(uint32_t) + astral_.size() * 32;
+  return sizeof(*this) + (slots_ ? mask_ + 1 : 0) * sizeof(Slot) + bmp_.capacity() * sizeof(uint32_t) + astral_.size() * 32;
 }
 
 bool MergeList::joined_to_cut(uint32_t cp) const {

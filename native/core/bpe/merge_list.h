@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "large_array.h"
 #include "status.h"
 
 namespace turbotoken {
@@ -43,6 +44,8 @@ class MergeList {
  public:
   // kInvalidVocabulary for a table of the wrong size or form, or an id of kNoToken where an id is
   // needed. A pair listed twice keeps its last rank and result, as the reference's map does.
+  // Each word of the table is read once, so a caller may pass memory another thread can change
+  // (the list is then of some table, still checked) without copying it first.
   static Status create(const uint32_t* table, size_t words, std::unique_ptr<MergeList>& out);
 
   // Appends the ids of each word (word k is bytes[ends[k-1], ends[k]), ends[-1] = 0). The bytes
@@ -65,7 +68,9 @@ class MergeList {
   void encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& out) const;
   bool joined_to_cut(uint32_t cp) const;
 
-  std::vector<Slot> slots_;
+  // In 2 MB pages where the kernel offers them (large_array.h): Gemma 3's table is 16 MB, and
+  // first-touch faults on 4 KB pages were most of Encoding.load's time.
+  std::unique_ptr<LargeArray<Slot>> slots_;
   uint64_t mask_ = 0;
   std::vector<uint32_t> bmp_;  // id of each code point below 0x10000, or kNoToken
   std::unordered_map<uint32_t, uint32_t> astral_;

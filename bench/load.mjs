@@ -1,0 +1,67 @@
+// Load times of the model families' tokenizer.json files (test/data/model-files.json): turbotoken's
+// Encoding.fromTokenizerJson against Hugging Face `tokenizers`' own Tokenizer.fromFile, and
+// Encoding.load of the file turbotoken saves, in this process (warm) and in a fresh process (cold:
+// a server's start). Wall time, interleaved, the order of the two loaders alternated each round,
+// median of the rounds; printed as ratios to HF's load, since the host is shared (absolute times
+// of a loaded host say little).
+//   node bench/load.mjs [--models llama3,gemma3] [--rounds 5]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Encoding } from '../index.mjs';
+import { MODEL_PACKAGES, modelFile } from '../scripts/model-files.mjs';
+
+const require = createRequire(import.meta.url);
+const { Tokenizer } = require('tokenizers');
+const args = process.argv.slice(2);
+const arg = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// A fresh process that imports the package, loads a saved file once and prints that load's
+// milliseconds (a first load also pays for the modules' first use, as a server's start does).
+if (args[0] === '--cold') {
+  const t = performance.now();
+  Encoding.load(args[1]);
+  console.log(performance.now() - t);
+  process.exit(0);
+}
+
+const models = arg('models', Object.keys(MODEL_PACKAGES).join(',')).split(',');
+const rounds = Number(arg('rounds', 5));
+const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-bench-load-'));
+const wall = (fn) => {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cold = (file) => Number(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--cold', file], { cwd: root, encoding: 'utf8' }));
+
+const rows = [];
+const load0 = loadavg()[0];
+for (const model of models) {
+  const file = modelFile(model);
+  const saved = path.join(dir, `${model}.ttenc`);
+  Encoding.fromTokenizerJson(file).save(saved);
+  const t = { ours: [], hf: [], saved: [], cold: [] };
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 ? ['hf', 'ours'] : ['ours', 'hf'];
+    for (const who of order) t[who].push(wall(() => (who === 'ours' ? Encoding.fromTokenizerJson(file) : Tokenizer.fromFile(file))));
+    t.saved.push(wall(() => Encoding.load(saved)));
+    t.cold.push(cold(saved));
+  }
+  const hf = median(t.hf);
+  rows.push({ model, ours: median(t.ours) / hf, saved: median(t.saved) / hf, cold: median(t.cold) / hf });
+  console.error(`${model}: fromTokenizerJson ${rows.at(-1).ours.toFixed(2)}x HF`);
+}
+const lines = [
+  `Load time as a multiple of Hugging Face tokenizers' Tokenizer.fromFile on the same file (median of ${rounds} interleaved rounds, order alternated; load average ${load0.toFixed(1)} at the start on ${models.length} models).`,
+  '',
+  '| model | fromTokenizerJson / HF | Encoding.load (warm) / HF | Encoding.load (cold process) / HF |',
+  '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.model} | ${r.ours.toFixed(2)}x | ${r.saved.toFixed(3)}x | ${r.cold.toFixed(3)}x |`),
+];
+console.log(lines.join('\n'));
