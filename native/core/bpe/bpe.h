@@ -75,6 +75,11 @@ bool bpe_merge_periodic(const Vocab& vocab, const uint8_t* piece, size_t len, st
 // The number of ids bpe_merge_periodic would append, without them; false where it gives up.
 bool bpe_count_periodic(const Vocab& vocab, const uint8_t* piece, size_t len, size_t* count);
 
+// The most bytes the long merges (tree and heap, with their windows and seam checks) held at once
+// since the last reset, process-wide: tests hold it to a bound per byte of the piece.
+size_t long_merge_peak_bytes();
+void reset_long_merge_peak_bytes();
+
 // Appends the tokens of one piece that is not a single token: from `cache` (the calling thread's
 // PieceCache::local(), which a caller looks up once per text: reaching a thread_local from a
 // shared library is a call), else by the merge that fits its length (a forced strategy bypasses

@@ -2,6 +2,7 @@
 // (bpe_merge_heap, which tests force to hold the other merges to an independent implementation),
 // both in windows whose seams are checked.
 #include <algorithm>
+#include <atomic>
 
 #include "bpe/bpe.h"
 #include "large_array.h"
@@ -9,6 +10,35 @@
 namespace turbotoken {
 
 namespace {
+
+std::atomic<size_t> g_held{0}, g_peak{0};
+
+// Bytes of a long merge's state while it lives, counted toward long_merge_peak_bytes(); one
+// atomic add per window, none per merge.
+class Held {
+ public:
+  explicit Held(size_t bytes) : bytes_(bytes) {
+    const size_t now = g_held.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+    size_t peak = g_peak.load(std::memory_order_relaxed);
+    while (now > peak && !g_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+    }
+  }
+  ~Held() { g_held.fetch_sub(bytes_, std::memory_order_relaxed); }
+  Held(const Held&) = delete;
+  Held& operator=(const Held&) = delete;
+
+ private:
+  size_t bytes_;
+};
+
+// A LargeArray counted as held.
+template <typename T>
+struct HeldArray {
+  explicit HeldArray(size_t n) : held(n * sizeof(T)), array(n) {}
+  T* data() const { return array.data(); }
+  Held held;
+  LargeArray<T> array;
+};
 
 // The parts of one piece while it merges: a linked list indexed by each part's first byte.
 // end_[k] is where the part starting at k ends (0 once merged into its left neighbour), prev_[k]
@@ -180,6 +210,7 @@ void merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len, uint32_t* 
   PartList parts(vocab, piece, uint32_t(len), arrays);
   std::vector<uint64_t> heap;
   heap.reserve(len);
+  Held held(len * sizeof(uint64_t));
   for (uint32_t k = 0; k + 1 < parts.size(); k++)
     if (parts.pair_rank(k) != kNoRank) heap.push_back(uint64_t(parts.pair_rank(k)) << 32 | k);
   auto later = [](uint64_t a, uint64_t b) { return a > b; };
@@ -210,7 +241,7 @@ bool parts_stay_apart(const Vocab& vocab, const uint8_t* piece, size_t at, uint3
   if (n <= kDirectMergeMaxLen) {
     bpe_merge_direct(vocab, piece + from, n, ids);
   } else {
-    LargeArray<uint32_t> words(TreeMerge::words_for(n));
+    HeldArray<uint32_t> words(TreeMerge::words_for(n));
     merge_tree(vocab, piece + from, n, words.data(), ids);
   }
   return ids.size() == 2 && ids[0] == left && ids[1] == right;
@@ -243,7 +274,7 @@ constexpr size_t kGiveBack = 8;
 template <typename Words, typename Merge>
 void merge_in_windows(const Vocab& vocab, const uint8_t* piece, size_t len, size_t window,
                       std::vector<uint32_t>& out, Words&& words, Merge&& merge, size_t* dropped = nullptr) {
-  LargeArray<uint32_t> arrays(words(std::min(len, window)));
+  HeldArray<uint32_t> arrays(words(std::min(len, window)));
   if (len <= window) return merge(piece, len, arrays.data(), out);
   const size_t hold_back = std::min(kHoldBack, window / 4);
   const size_t first = out.size();
@@ -283,11 +314,14 @@ void merge_in_windows(const Vocab& vocab, const uint8_t* piece, size_t len, size
   }
   if (dropped) *dropped = 0;
   out.resize(first);
-  LargeArray<uint32_t> whole(words(len));
+  HeldArray<uint32_t> whole(words(len));
   merge(piece, len, whole.data(), out);
 }
 
 }  // namespace
+
+size_t long_merge_peak_bytes() { return g_peak.load(std::memory_order_relaxed); }
+void reset_long_merge_peak_bytes() { g_peak.store(g_held.load(std::memory_order_relaxed), std::memory_order_relaxed); }
 
 void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
                     std::vector<uint32_t>& out) {
