@@ -11,7 +11,7 @@
 // piece to the tree merge: held to tiktoken built from the same ranks.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Encoding } from '../../index.mjs';
+import { Encoding, getEncoding } from '../../index.mjs';
 import { referenceFor, tiktokenText } from '../support/custom-vocab.mjs';
 import { runJsonChild } from '../support/json-child.mjs';
 import { periodicDigests, periodicText, periodicTexts } from '../support/periodic-runs.mjs';
@@ -69,4 +69,18 @@ describe('pieces that repeat a short unit', () => {
     expect(pieces).toBe(600);
     expect(failures).toEqual([]);
   }, 60_000);
+
+  it('count a piece over one merge window (256 KiB) as encode does, on the segments', () => {
+    const differ = [];
+    for (const name of ['cl100k_base', 'o200k_base']) {
+      const enc = getEncoding(name);
+      for (const unit of [' \n', '中', '😀', '👨‍👩‍👧', '\ufffd', '👨‍👩‍👧‍👦']) {
+        const text = periodicText(unit, Math.ceil((300 << 10) / Buffer.byteLength(unit)) * [...unit].length + 1);
+        const count = enc.countTokens(text);
+        const length = enc.encode(text).length;
+        if (count !== length) differ.push({ name, unit, count, length });
+      }
+    }
+    expect(differ).toEqual([]);
+  });
 });
