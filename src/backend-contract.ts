@@ -49,6 +49,8 @@ export interface NativeBinding {
   /** Optional (native): registers bufferText, which makes the strings of decodes of a million units and more. */
   setBufferText?(toText: ((view: Uint8Array | Uint16Array) => string) | undefined): void;
   setMergeStrategy(strategy: string): void;
+  /** Optional (native, for tests): bytes the long-piece merges held at once since the last call. */
+  longMergePeak?(): number;
   /** 'native' or 'wasm'. */
   backend: string;
   /** The pre-tokenizer kernels this build and CPU have, 'scalar' first, the default last. */

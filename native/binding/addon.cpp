@@ -81,6 +81,14 @@ Napi::Value set_merge_strategy_js(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// longMergePeak(): the most bytes the long-piece merges held at once since the last call, which
+// starts the count again; process-wide, for tests (test/growth/long-piece-memory).
+Napi::Value long_merge_peak_js(const Napi::CallbackInfo& info) {
+  const size_t peak = turbotoken::long_merge_peak_bytes();
+  turbotoken::reset_long_merge_peak_bytes();
+  return Napi::Number::New(info.Env(), double(peak));
+}
+
 // selectKernel(name): process-wide (TURBOTOKEN_KERNEL); a RangeError names the kernels there are.
 Napi::Value select_kernel_js(const Napi::CallbackInfo& info) {
   std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
@@ -108,6 +116,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("kernel", Napi::Function::New(env, guarded_function<kernel_js>));
   exports.Set("kernels", available_kernels(env));
   exports.Set("setMergeStrategy", Napi::Function::New(env, guarded_function<set_merge_strategy_js>));
+  exports.Set("longMergePeak", Napi::Function::New(env, guarded_function<long_merge_peak_js>));
   exports.Set("NativeEncoding", NativeEncoding::define(env));
   exports.Set("setErrorClass", Napi::Function::New(env, guarded_function<set_error_class_js>));
   exports.Set("setTwoByteProbe", Napi::Function::New(env, guarded_function<set_two_byte_probe_js>));

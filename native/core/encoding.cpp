@@ -116,11 +116,12 @@ struct CountSink {
     // A huge piece counted without holding all its ids (4 bytes per id, up to a few per byte);
     // a vocabulary that lacks a byte has its ids checked below, so it keeps them.
     if (len > kMergeWindow && vocab.has_every_byte() && merge_strategy() == MergeStrategy::kByLength) {
-      // A run of one byte is counted on its run lengths, as the merge would take it (otherwise the
-      // ids of 8 MB of spaces come to 32 MB, mapped afresh on every call).
+      // A run of one byte (or of a short unit) is counted on its run lengths (its repeated
+      // blocks), as the merge would take it (otherwise the ids of 8 MB of spaces come to 32 MB,
+      // mapped afresh on every call).
       // Where the run lengths give up, the count falls to the windows as bpe_merge_piece's merge does.
       size_t ids = 0;
-      bool counted = is_byte_run(p, len) && bpe_count_run(vocab, p, len, &ids);
+      bool counted = (is_byte_run(p, len) && bpe_count_run(vocab, p, len, &ids)) || bpe_count_periodic(vocab, p, len, &ids);
       if (!counted) ids = bpe_count_long(vocab, p, len, scratch);
       count += ids;
       return;

@@ -1,8 +1,8 @@
 // The merge definition on vocabularies whose ranks follow no training order: random tokens over
 // a small alphabet with random ranks, where merging a pair often creates a pair of lower rank.
-// That is the case the long-piece merge (rank passes) must detect and hand back, and that the
-// shipped vocabularies rarely or never reach. Held token for token to tiktoken's Tiktoken built
-// from the same ranks, on pieces short (direct merge) and long (rank passes, heap fallback).
+// That is the case the rank passes of the run and periodic merges must detect and hand back, and
+// that the shipped vocabularies rarely or never reach. Held token for token to tiktoken's Tiktoken
+// built from the same ranks, on pieces short (direct merge) and long (the tree merge).
 import { describe, expect, it } from 'vitest';
 import { Encoding } from '../../index.mjs';
 import { referenceFor, tiktokenText } from '../support/custom-vocab.mjs';

@@ -44,10 +44,12 @@ void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::
   if (strategy == MergeStrategy::kWindows) return bpe_merge_long(vocab, piece, len, out, kTestMergeWindow);
   if (strategy == MergeStrategy::kRun) {
     if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
+    if (bpe_merge_periodic(vocab, piece, len, out)) return;
     return bpe_merge_long(vocab, piece, len, out);
   }
   if (len > kDirectMergeMaxLen) {
     if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
+    if (bpe_merge_periodic(vocab, piece, len, out)) return;
     return bpe_merge_long(vocab, piece, len, out);
   }
   PieceCache::Probe probe;

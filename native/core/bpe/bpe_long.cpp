@@ -1,8 +1,8 @@
-// The merges for long pieces (bpe.h): rank passes over a list of parts, and the heap they fall
-// back on. Both keep the parts in a PartList and differ only in how they order candidates.
+// The merges for long pieces (bpe.h): the tree merge (bpe_merge_long), and the heap merge
+// (bpe_merge_heap, which tests force to hold the other merges to an independent implementation),
+// both in windows whose seams are checked.
 #include <algorithm>
-#include <map>
-#include <memory>
+#include <atomic>
 
 #include "bpe/bpe.h"
 #include "large_array.h"
@@ -10,6 +10,35 @@
 namespace turbotoken {
 
 namespace {
+
+std::atomic<size_t> g_held{0}, g_peak{0};
+
+// Bytes of a long merge's state while it lives, counted toward long_merge_peak_bytes(); one
+// atomic add per window, none per merge.
+class Held {
+ public:
+  explicit Held(size_t bytes) : bytes_(bytes) {
+    const size_t now = g_held.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+    size_t peak = g_peak.load(std::memory_order_relaxed);
+    while (now > peak && !g_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+    }
+  }
+  ~Held() { g_held.fetch_sub(bytes_, std::memory_order_relaxed); }
+  Held(const Held&) = delete;
+  Held& operator=(const Held&) = delete;
+
+ private:
+  size_t bytes_;
+};
+
+// A LargeArray counted as held.
+template <typename T>
+struct HeldArray {
+  explicit HeldArray(size_t n) : held(n * sizeof(T)), array(n) {}
+  T* data() const { return array.data(); }
+  Held held;
+  LargeArray<T> array;
+};
 
 // The parts of one piece while it merges: a linked list indexed by each part's first byte.
 // end_[k] is where the part starting at k ends (0 once merged into its left neighbour), prev_[k]
@@ -63,123 +92,115 @@ class PartList {
   uint32_t *end_, *prev_, *pair_;  // one after the other in the caller's array
 };
 
-// Map nodes kept for reuse: a long piece's windows each build the map of their ranks again, and
-// allocating its nodes anew every window cost 9% more instructions on 8 MB of letters.
-class NodePool {
+// The tree merge: the definition itself (the lowest pair, leftmost on a tie, one merge at a time)
+// in 5 bytes per byte of the piece, exact whatever the ranks.
+//
+// One word per byte: at the first byte s of a part, the rank of that part joined with the next one
+// (kNoRank if none); in a part [s, e) of two or more bytes, word[s + 1] and word[e - 1] hold
+// kLengthMark | (e - s - 1), so the part's length is read at its front and the part before a part
+// at that part's front; every other inner word holds a mark or kNoRank. Ranks are below 2^24
+// (Vocab::load) and marks and kNoRank above, so the lowest word is the lowest pair. Over the words,
+// blocks of kTreeLeaf, a tree of minima (a binary heap layout of leaf minima) finds the leftmost
+// lowest pair in one descent; a merge changes the words of at most three parts' fronts.
+class TreeMerge {
  public:
-  NodePool() = default;
-  NodePool(const NodePool&) = delete;
-  NodePool& operator=(const NodePool&) = delete;
-  ~NodePool() {
-    while (free_) {
-      Free* next = free_->next;
-      ::operator delete(free_);
-      free_ = next;
-    }
+  static constexpr uint32_t kLengthMark = 0x80000000u;
+  static constexpr uint32_t kLengthMask = 0x0001FFFFu;  // lengths up to Vocab::kMaxTokenLength
+  static_assert(Vocab::kMaxTokenLength <= size_t(kLengthMask) + 1, "a part's length fits its mark");
+  static constexpr uint32_t kTreeLeaf = 8;
+
+  static size_t leaves_for(size_t n) {
+    size_t leaves = 1;
+    while (leaves * kTreeLeaf < n) leaves *= 2;
+    return leaves;
   }
-  void* take(size_t bytes) {
-    if (free_ && bytes == size_) {
-      Free* p = free_;
-      free_ = p->next;
-      return p;
-    }
-    return ::operator new(bytes);
+  // Words the merge of n bytes takes: n rounded up to whole leaves, and the tree.
+  static size_t words_for(size_t n) { return leaves_for(n) * kTreeLeaf + 2 * leaves_for(n); }
+
+  TreeMerge(const Vocab& vocab, const uint8_t* piece, uint32_t n, uint32_t* words)
+      : vocab_(vocab), piece_(piece), n_(n), leaves_(uint32_t(leaves_for(n))), word_(words),
+        tree_(words + size_t(leaves_) * kTreeLeaf) {
+    for (uint32_t k = 0; k < n; k++) word_[k] = k + 1 < n ? vocab.rank_of(piece + k, 2) : kNoRank;
+    for (uint32_t k = n; k < leaves_ * kTreeLeaf; k++) word_[k] = kNoRank;
+    for (uint32_t b = 0; b < leaves_; b++) tree_[leaves_ + b] = leaf_min(b);
+    for (uint32_t i = leaves_ - 1; i >= 1; i--) tree_[i] = std::min(tree_[2 * i], tree_[2 * i + 1]);
   }
-  void give(void* p, size_t bytes) {
-    if (size_ == 0) size_ = bytes;
-    if (bytes != size_) return ::operator delete(p);
-    free_ = new (p) Free{free_};
+
+  void run(std::vector<uint32_t>& out) {
+    for (;;) {
+      // A leaf with no pair left may keep an old mark as its minimum: any mark means none left.
+      const uint32_t rank = tree_[1];
+      if (rank >= kLengthMark) break;
+      uint32_t i = 1;
+      while (i < leaves_) i = tree_[2 * i] == rank ? 2 * i : 2 * i + 1;
+      uint32_t s = (i - leaves_) * kTreeLeaf;
+      while (word_[s] != rank) s++;
+      merge(s);
+    }
+    for (uint32_t s = 0; s < n_;) {
+      const uint32_t len = length(s);
+      out.push_back(vocab_.rank_of(piece_ + s, len));
+      s += len;
+    }
   }
 
  private:
-  struct Free {
-    Free* next;
-  };
-  Free* free_ = nullptr;
-  size_t size_ = 0;  // of the nodes kept (a map allocates one size)
-};
-
-template <typename T>
-struct PoolAllocator {
-  using value_type = T;
-  NodePool* pool;
-  explicit PoolAllocator(NodePool* p) : pool(p) {}
-  template <typename U>
-  PoolAllocator(const PoolAllocator<U>& other) : pool(other.pool) {}
-  T* allocate(size_t n) {
-    return static_cast<T*>(n == 1 && sizeof(T) >= sizeof(void*) ? pool->take(sizeof(T)) : ::operator new(n * sizeof(T)));
+  static bool is_mark(uint32_t w) { return (w & ~kLengthMask) == kLengthMark; }
+  uint32_t length(uint32_t s) const {
+    return s + 1 < n_ && is_mark(word_[s + 1]) ? (word_[s + 1] & kLengthMask) + 1 : 1;
   }
-  void deallocate(T* p, size_t n) {
-    if (n == 1 && sizeof(T) >= sizeof(void*)) pool->give(p, sizeof(T));
-    else ::operator delete(p);
+  // The front of the part that ends where the part at s starts (s > 0).
+  uint32_t before(uint32_t s) const {
+    const uint32_t w = word_[s - 1];
+    return is_mark(w) ? s - 1 - (w & kLengthMask) : s - 1;
   }
-  template <typename U>
-  bool operator==(const PoolAllocator<U>& other) const { return pool == other.pool; }
-  template <typename U>
-  bool operator!=(const PoolAllocator<U>& other) const { return pool != other.pool; }
-};
-
-// Candidate pairs grouped by rank: for each rank that some pair has, the starts of the pairs that
-// had it when they were made. Ranks come out lowest first; a rank's starts are sorted before use
-// so that pairs of equal rank merge leftmost first. One serves all the windows of a piece, which
-// reuse its lists and map nodes.
-class RankBuckets {
- public:
-  RankBuckets() : by_rank_(std::less<uint32_t>(), PoolAllocator<Entry>(&pool_)) {}
-  // Empties the buckets (after a window that gave up), keeping the lists.
-  void clear() {
-    for (Recent& recent : recent_) recent.rank = kNoRank;
-    for (auto& entry : by_rank_) give_list(entry.second);
-    by_rank_.clear();
+  uint32_t leaf_min(uint32_t b) const {
+    uint32_t m = kNoRank;
+    for (uint32_t k = 0; k < kTreeLeaf; k++) m = std::min(m, word_[b * kTreeLeaf + k]);
+    return m;
   }
-
-  void add(uint32_t rank, uint32_t start) {
-    // A pass's merges add to few ranks, over and over (a run of spaces: two), so the last list
-    // of each rank modulo kRecent is kept at hand; a map node, and so its list, stays put until
-    // take_lowest erases it.
-    Recent& recent = recent_[rank % kRecent];
-    if (recent.rank != rank) {
-      auto it = by_rank_.find(rank);
-      if (it == by_rank_.end()) it = by_rank_.emplace(rank, take_list()).first;
-      recent = {rank, &it->second};
+  // The leaf of word k changed: its minimum and the minima above it, up to the first that stays.
+  void changed(uint32_t k) {
+    uint32_t i = leaves_ + k / kTreeLeaf;
+    uint32_t m = leaf_min(k / kTreeLeaf);
+    while (tree_[i] != m) {
+      tree_[i] = m;
+      if (i == 1) break;
+      i /= 2;
+      m = std::min(tree_[2 * i], tree_[2 * i + 1]);
     }
-    recent.list->push_back(start);
-  }
-  bool empty() const { return by_rank_.empty(); }
-  // Removes the lowest rank's starts, sorted, into `starts`; returns that rank.
-  uint32_t take_lowest(std::vector<uint32_t>& starts) {
-    auto it = by_rank_.begin();
-    const uint32_t rank = it->first;
-    for (Recent& recent : recent_) recent.rank = kNoRank;
-    give_list(starts);
-    starts = std::move(it->second);
-    by_rank_.erase(it);
-    if (!std::is_sorted(starts.begin(), starts.end())) std::sort(starts.begin(), starts.end());
-    return rank;
   }
 
- private:
-  std::vector<uint32_t> take_list() {
-    if (spare_.empty()) return {};
-    std::vector<uint32_t> list = std::move(spare_.back());
-    spare_.pop_back();
-    return list;
+  // Joins the part at s with the next one.
+  void merge(uint32_t s) {
+    const uint32_t left = length(s), m = s + left, right = length(m), e = m + right, len = left + right;
+    const uint32_t mark = kLengthMark | (len - 1);
+    word_[s + 1] = mark;
+    word_[e - 1] = mark;
+    if (m != s + 1 && m != e - 1) word_[m] = kNoRank;
+    word_[s] = e < n_ ? vocab_.rank_of(piece_ + s, len + length(e)) : kNoRank;
+    uint32_t p = s;
+    if (s > 0) {
+      p = before(s);
+      word_[p] = vocab_.rank_of(piece_ + p, s - p + len);
+    }
+    // Only the fronts p <= s < m held ranks that changed; the marks replaced marks or m's rank.
+    changed(p);
+    if (s / kTreeLeaf != p / kTreeLeaf) changed(s);
+    if (m / kTreeLeaf != s / kTreeLeaf) changed(m);
   }
-  void give_list(std::vector<uint32_t>& list) {
-    list.clear();
-    if (list.capacity()) spare_.push_back(std::move(list));
-  }
-  struct Recent {
-    uint32_t rank = kNoRank;
-    std::vector<uint32_t>* list = nullptr;
-  };
-  static constexpr uint32_t kRecent = 4;
-  using Entry = std::pair<const uint32_t, std::vector<uint32_t>>;
-  Recent recent_[kRecent];
-  NodePool pool_;  // before by_rank_, which gives its nodes back to it when destroyed
-  std::map<uint32_t, std::vector<uint32_t>, std::less<uint32_t>, PoolAllocator<Entry>> by_rank_;
-  std::vector<std::vector<uint32_t>> spare_;
+
+  const Vocab& vocab_;
+  const uint8_t* piece_;
+  uint32_t n_, leaves_;
+  uint32_t* word_;
+  uint32_t* tree_;  // tree_[1] the root, tree_[leaves_ + b] the minimum of leaf b
 };
+
+// The tree merge of piece[0..len), with TreeMerge::words_for(len) words of `words`.
+void merge_tree(const Vocab& vocab, const uint8_t* piece, size_t len, uint32_t* words, std::vector<uint32_t>& out) {
+  TreeMerge(vocab, piece, uint32_t(len), words).run(out);
+}
 
 // The heap merge of piece[0..len), with 3 * len values of `arrays` for its parts.
 void merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len, uint32_t* arrays,
@@ -189,6 +210,7 @@ void merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len, uint32_t* 
   PartList parts(vocab, piece, uint32_t(len), arrays);
   std::vector<uint64_t> heap;
   heap.reserve(len);
+  Held held(len * sizeof(uint64_t));
   for (uint32_t k = 0; k + 1 < parts.size(); k++)
     if (parts.pair_rank(k) != kNoRank) heap.push_back(uint64_t(parts.pair_rank(k)) << 32 | k);
   auto later = [](uint64_t a, uint64_t b) { return a > b; };
@@ -206,46 +228,6 @@ void merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len, uint32_t* 
   parts.emit(out);
 }
 
-// The rank passes over piece[0..len); false, having appended nothing, when they give up.
-bool merge_buckets(const Vocab& vocab, const uint8_t* piece, size_t len, uint32_t* arrays,
-                   RankBuckets& buckets, std::vector<uint32_t>& out) {
-  // The definition merges the lowest-ranked pair, leftmost first. Taking all candidates of the
-  // lowest rank r and merging them left to right does exactly that as long as every pair a merge
-  // creates ranks above r (then r stays the lowest, and merging never creates another r pair:
-  // its bytes would be longer than r's token). When a merge creates a pair ranked below r, the
-  // rest of r's candidates go back and the new lowest rank goes first. Vocabularies trained by
-  // BPE rarely do that (never on the shipped ones in our tests); when putting candidates back has
-  // cost more than a few passes over the piece, returning false lets the caller use the heap,
-  // which is O(n log n) whatever the ranks.
-  PartList parts(vocab, piece, uint32_t(len), arrays);
-  buckets.clear();
-  for (uint32_t k = 0; k + 1 < parts.size(); k++)
-    if (parts.pair_rank(k) != kNoRank) buckets.add(parts.pair_rank(k), k);
-  uint32_t lowest_made = kNoRank;  // the lowest rank of a pair made while merging one rank
-  auto add = [&](uint32_t start, uint32_t rank) {
-    buckets.add(rank, start);
-    lowest_made = std::min(lowest_made, rank);
-  };
-  std::vector<uint32_t> starts;
-  size_t put_back_budget = 4 * len + 64;
-  while (!buckets.empty()) {
-    const uint32_t rank = buckets.take_lowest(starts);
-    lowest_made = kNoRank;
-    for (size_t i = 0; i < starts.size(); i++) {
-      if (!parts.is_current(starts[i], rank)) continue;
-      if (lowest_made < rank) {
-        if (starts.size() - i > put_back_budget) return false;
-        put_back_budget -= starts.size() - i;
-        for (size_t j = i; j < starts.size(); j++) buckets.add(rank, starts[j]);
-        break;
-      }
-      parts.merge(starts[i], add);
-    }
-  }
-  parts.emit(out);
-  return true;
-}
-
 size_t part_length(const Vocab& vocab, uint32_t id) { return id == kNoRank ? 1 : vocab.token_length(id); }
 
 // Whether the parts `left` and `right`, which meet at piece + at, are what BPE makes of their
@@ -259,12 +241,8 @@ bool parts_stay_apart(const Vocab& vocab, const uint8_t* piece, size_t at, uint3
   if (n <= kDirectMergeMaxLen) {
     bpe_merge_direct(vocab, piece + from, n, ids);
   } else {
-    LargeArray<uint32_t> arrays(3 * n);
-    RankBuckets buckets;
-    if (!merge_buckets(vocab, piece + from, n, arrays.data(), buckets, ids)) {
-      ids.clear();
-      merge_heap(vocab, piece + from, n, arrays.data(), ids);
-    }
+    HeldArray<uint32_t> words(TreeMerge::words_for(n));
+    merge_tree(vocab, piece + from, n, words.data(), ids);
   }
   return ids.size() == 2 && ids[0] == left && ids[1] == right;
 }
@@ -293,10 +271,10 @@ constexpr size_t kGiveBack = 8;
 // Every part a window emits is BPE's result for its own bytes, as every part BPE leaves is.
 // With `dropped`, ids far enough behind the last seam that no give-back reaches them are removed
 // from `out` and counted there instead (a count needs no more).
-template <typename Merge>
+template <typename Words, typename Merge>
 void merge_in_windows(const Vocab& vocab, const uint8_t* piece, size_t len, size_t window,
-                      std::vector<uint32_t>& out, Merge&& merge, size_t* dropped = nullptr) {
-  LargeArray<uint32_t> arrays(3 * std::min(len, window));
+                      std::vector<uint32_t>& out, Words&& words, Merge&& merge, size_t* dropped = nullptr) {
+  HeldArray<uint32_t> arrays(words(std::min(len, window)));
   if (len <= window) return merge(piece, len, arrays.data(), out);
   const size_t hold_back = std::min(kHoldBack, window / 4);
   const size_t first = out.size();
@@ -336,15 +314,18 @@ void merge_in_windows(const Vocab& vocab, const uint8_t* piece, size_t len, size
   }
   if (dropped) *dropped = 0;
   out.resize(first);
-  LargeArray<uint32_t> whole(3 * len);
+  HeldArray<uint32_t> whole(words(len));
   merge(piece, len, whole.data(), out);
 }
 
 }  // namespace
 
+size_t long_merge_peak_bytes() { return g_peak.load(std::memory_order_relaxed); }
+void reset_long_merge_peak_bytes() { g_peak.store(g_held.load(std::memory_order_relaxed), std::memory_order_relaxed); }
+
 void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
                     std::vector<uint32_t>& out) {
-  merge_in_windows(vocab, piece, len, kMergeWindow, out,
+  merge_in_windows(vocab, piece, len, kMergeWindow, out, [](size_t n) { return 3 * n; },
                    [&](const uint8_t* p, size_t n, uint32_t* arrays, std::vector<uint32_t>& o) {
                      merge_heap(vocab, p, n, arrays, o);
                    });
@@ -352,28 +333,18 @@ void bpe_merge_heap(const Vocab& vocab, const uint8_t* piece, size_t len,
 
 void bpe_merge_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
                     size_t window) {
-  RankBuckets buckets;
-  merge_in_windows(vocab, piece, len, window, out,
-                   [&](const uint8_t* p, size_t n, uint32_t* arrays, std::vector<uint32_t>& o) {
-                     const size_t before = o.size();
-                     if (merge_buckets(vocab, p, n, arrays, buckets, o)) return;
-                     o.resize(before);
-                     merge_heap(vocab, p, n, arrays, o);
+  merge_in_windows(vocab, piece, len, window, out, TreeMerge::words_for,
+                   [&](const uint8_t* p, size_t n, uint32_t* words, std::vector<uint32_t>& o) {
+                     merge_tree(vocab, p, n, words, o);
                    });
 }
 
 size_t bpe_count_long(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& scratch) {
-  RankBuckets buckets;
   size_t dropped = 0;
   scratch.clear();
   merge_in_windows(
-      vocab, piece, len, kMergeWindow, scratch,
-      [&](const uint8_t* p, size_t n, uint32_t* arrays, std::vector<uint32_t>& o) {
-        const size_t before = o.size();
-        if (merge_buckets(vocab, p, n, arrays, buckets, o)) return;
-        o.resize(before);
-        merge_heap(vocab, p, n, arrays, o);
-      },
+      vocab, piece, len, kMergeWindow, scratch, TreeMerge::words_for,
+      [&](const uint8_t* p, size_t n, uint32_t* words, std::vector<uint32_t>& o) { merge_tree(vocab, p, n, words, o); },
       &dropped);
   return dropped + scratch.size();
 }

@@ -1,11 +1,10 @@
-// The rank passes of the long merge (bpe_merge_long) for a piece that is one byte repeated, worked on run
-// lengths. Every part of such a piece is the byte repeated k times, and the rank of two parts
+// Rank passes (bpe.h) for a piece that is one byte repeated, worked on run lengths. Every part of such a piece is the byte repeated k times, and the rank of two parts
 // joined depends only on the sum of their lengths. So the parts are held as segments of equal
 // lengths, and a pass that merges every pair of one rank, left to right, turns a segment of m
 // parts of length k into m/2 parts of length 2k in one step: a megabyte of spaces takes
-// microseconds instead of tens of milliseconds. Same exactness condition as the rank passes: if a
-// pair made during a pass ranks below that pass, this returns false and the caller merges the
-// piece the general way.
+// microseconds instead of tens of milliseconds. The rank passes' exactness condition: if a pair
+// made during a pass ranks below that pass, this returns false and the caller merges the piece
+// the general way.
 #include <cstring>
 
 #include "bpe/bpe.h"
