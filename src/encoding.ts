@@ -10,7 +10,7 @@ import { cutRules, type CutRules, encodeSegments } from './safe-cut';
 import type { HfAddedTokens, PostProcessor, TokenizerJsonInput } from './tokenizer-json';
 import type { Restored, SavedOrigin } from './saved-encoding';
 import * as os from 'node:os';
-import type { NativeEncodingHandle } from './backend-contract';
+import type { NativeEncodingHandle, VocabularyTable } from './backend-contract';
 import type { HealResult, Inference, InferenceMethod } from './inference';
 
 // Modules that only some methods need are loaded on their first use: each module a require loads
@@ -356,6 +356,12 @@ export class Encoding {
   /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */
   static isEncoding(value: unknown): value is Encoding {
     return value !== null && typeof value === 'object' && #handle in value;
+  }
+
+  /** @internal Every ordinary token at once from the core, or null where the handle has no such call (src/vocabulary-scan.ts). */
+  static vocabularyTable(encoding: Encoding, checkReachable: boolean): VocabularyTable | null {
+    if (!Encoding.isEncoding(encoding)) throw typeError(`The "encoding" argument must be an Encoding; received ${quote(encoding)}`);
+    return encoding.#handle.vocabularyTable?.(checkReachable === true) ?? null;
   }
 
   /** @internal */

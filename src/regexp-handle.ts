@@ -3,7 +3,7 @@
 // native/core/regex/) finds the pieces of the text between them, and the core merges all pieces
 // of a segment in one call. Slower than a native scanner (docs/encoding.md), but the same ids as
 // the reference, and never a backtracking engine on the caller's text.
-import type { NativeEncodingHandle } from './backend-contract';
+import type { NativeEncodingHandle, VocabularyTable } from './backend-contract';
 import { concatArrays, joinIds } from './bytes';
 import { TurbotokenError } from './errors';
 import { findMatches, isolatedEnds } from './pattern-matcher';
@@ -38,6 +38,8 @@ export class PatternHandle implements NativeEncodingHandle {
   readonly #specialIds: number[];
   readonly #finders = new Map<string, RegExp | null>();
   readonly #keepGaps: boolean;
+  // The core's tokens; whether a token encodes to itself is this handle's own split, not the core's.
+  readonly vocabularyTable?: () => VocabularyTable;
 
   /** keepGaps: text between matches is a piece too (Hugging Face's Split "Isolated"); else dropped, as tiktoken does. */
   constructor(inner: NativeEncodingHandle, program: PatternProgram | PreTokenizerSequence, specials: string[], specialIds: number[], keepGaps = false) {
@@ -46,6 +48,7 @@ export class PatternHandle implements NativeEncodingHandle {
     this.#program = program;
     this.#specials = specials;
     this.#specialIds = specialIds;
+    if (inner.vocabularyTable) this.vocabularyTable = () => inner.vocabularyTable!(false);
   }
 
   #finder(mask: Uint8Array | null): RegExp | null {
@@ -202,6 +205,7 @@ export function syncOnly(inner: NativeEncodingHandle): NativeEncodingHandle {
     singleToken: (b) => inner.singleToken(b),
     info: () => inner.info(),
     encodePieces: (b, e) => inner.encodePieces(b, e),
+    vocabularyTable: inner.vocabularyTable ? (r) => inner.vocabularyTable!(r) : undefined,
     encodePrefix: (t, a, d, m) => inner.encodePrefix(t, a, d, m),
     countUpTo: (t, a, d, l) => inner.countUpTo(t, a, d, l),
     encodeWithOffsets: (t, a, d) => inner.encodeWithOffsets(t, a, d),
@@ -276,5 +280,7 @@ export function encodedInJs(inner: NativeEncodingHandle, encode: (t: string | Ui
       throw new TurbotokenError(noOffsets, 'ERR_UNSUPPORTED_TOKENIZER');
     },
     safeCuts: () => new Uint32Array(0),
+    // The core's tokens; which encode to themselves is for `encode` to say, not the core.
+    vocabularyTable: inner.vocabularyTable ? () => inner.vocabularyTable!(false) : undefined,
   };
 }

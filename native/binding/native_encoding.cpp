@@ -208,6 +208,8 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("safeCuts", &NativeEncoding::guarded<&NativeEncoding::safe_cuts>),
                          InstanceMethod("pieceEnds", &NativeEncoding::guarded<&NativeEncoding::piece_ends>),
                          InstanceMethod("encodePieces", &NativeEncoding::guarded<&NativeEncoding::encode_pieces>),
+                         InstanceMethod("vocabularyTable", &NativeEncoding::guarded<&NativeEncoding::vocabulary_table>),
+                         InstanceMethod("isCanonical", &NativeEncoding::guarded<&NativeEncoding::is_canonical>),
                      });
 }
 

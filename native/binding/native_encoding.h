@@ -73,6 +73,10 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
 
   // (bytes: Uint8Array, ends: Uint32Array) -> Uint32Array: caller-delimited pieces, merged
   Napi::Value encode_pieces(const Napi::CallbackInfo& info);
+  // (checkReachable: boolean) -> every ordinary token at once (vocabulary_table_binding.cpp)
+  Napi::Value vocabulary_table(const Napi::CallbackInfo& info);
+  // (ids: Uint32Array) -> boolean: Encoding::is_canonical (canonical_binding.cpp)
+  Napi::Value is_canonical(const Napi::CallbackInfo& info);
 
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
 

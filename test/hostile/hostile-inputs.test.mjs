@@ -249,6 +249,7 @@ CALLS.push(
   { label: 'new Encoding', args: () => [{ name: 'x', pattern: enc.patternSource, ranks: smallRanks(), specialTokens: { '<|x|>': 300 } }], run: (a) => new Encoding(...a), schema: 'encoding', optionsAt: 0 },
   { label: 'Encoding.fromTokenizerJson', args: () => [smallJson(), {}], run: (a) => Encoding.fromTokenizerJson(...a), schema: 'fromTokenizerJson' },
   { label: 'Encoding.isEncoding', args: () => [enc], run: (a) => Encoding.isEncoding(...a) },
+  { label: 'Encoding.vocabularyTable', args: () => [enc, false], run: (a) => Encoding.vocabularyTable(...a) },
   { label: 'Encoding.load', args: () => [savedPath], run: (a) => Encoding.load(...a) },
   { label: 'Encoding.loadAsync', args: () => [savedPath], run: (a) => Encoding.loadAsync(...a) },
   { label: 'Encoding.fromPretrainedFiles', args: () => [savedPath], run: (a) => Encoding.fromPretrainedFiles(...a) },
