@@ -2,7 +2,7 @@
 // The inference helpers' cost per call (docs/inference.md): heal on a prompt (microseconds per
 // call, beside encode of the same prompt: heal is one encode plus a few prefix searches),
 // tokensWithPrefix, isCanonical beside the plain check it is (encode(decodeBytes(ids)) compared
-// with ids), and encode with dropout or another method beside encode, in the same run. Single thread; median of the runs. --pattern gives the
+// with ids; canonical ids, and ids that differ at their first token), and encode with dropout or another method beside encode, in the same run. Single thread; median of the runs. --pattern gives the
 // encoding's ranks another split pattern (no native scanner: encode splits in JavaScript).
 //   node bench/inference.mjs [--encoding o200k_base] [--pattern '\S+|\s+'] [--runs 15]
 import os from 'node:os';
@@ -52,6 +52,13 @@ const full = () => {
   return again.length === ids.length && again.every((x, k) => x === ids[k]);
 };
 if (enc.isCanonical(ids) !== full()) throw new Error('isCanonical and the full check disagree');
+// The same ids with the first token spelled out as single bytes: not canonical from the start.
+const spelled = Uint32Array.from([...[...enc.tokenBytes(ids[0])].map((b) => enc.encodeSingleToken(Uint8Array.of(b))), ...ids.subarray(1)]);
+const fullSpelled = () => {
+  const again = enc.encode(enc.decodeBytes(spelled), { allowedSpecial: 'all' });
+  return again.length === spelled.length && again.every((x, k) => x === spelled[k]);
+};
+if (enc.isCanonical(spelled) !== fullSpelled()) throw new Error('isCanonical and the full check disagree');
 
 const rows = [
   ['heal(prompt), ' + prompt.length + ' chars', perCall(() => enc.heal(prompt), 2000)],
@@ -59,6 +66,8 @@ const rows = [
   ["tokensWithPrefix(' th')", perCall(() => enc.tokensWithPrefix(' th'), 2000)],
   [`isCanonical(ids), ${ids.length} ids (${(long.length / 1024).toFixed(0)} KiB)`, perCall(() => enc.isCanonical(ids), 20)],
   ['encode(decodeBytes(ids)) == ids, the same ids', perCall(full, 20)],
+  ['isCanonical, the first token spelled out (not canonical)', perCall(() => enc.isCanonical(spelled), 20)],
+  ['encode(decodeBytes(ids)) == ids, the same spelled-out ids', perCall(fullSpelled, 20)],
   [`encode(text), the same ${(long.length / 1024).toFixed(0)} KiB`, perCall(() => enc.encode(long), 20)],
   ['  with { dropout: 0.1, seed: 1 }', perCall(() => enc.encode(long, { dropout: 0.1, seed: 1 }), 5)],
   ["  with { method: 'longest-prefix' }", perCall(() => enc.encode(long, { method: 'longest-prefix' }), 5)],

@@ -5,7 +5,7 @@ import { checkThreads, quote } from './args';
 import { checkEncodings, own } from './analyze';
 import type { Encoding } from './encoding';
 import { typeError } from './errors';
-import { scanVocabulary } from './vocabulary-scan';
+import { REACHABLE, scanVocabulary, UTF8 } from './vocabulary-scan';
 
 export interface UnreachableToken {
   id: number;
@@ -121,19 +121,22 @@ export function audit(encoding: Encoding, options?: AuditOptions): Audit {
   if (options !== undefined && (options === null || typeof options !== 'object')) throw typeError(`The "options" argument must be an object; received ${quote(options)}`);
   const threadsOption = options && own(options, 'threads');
   const threads = threadsOption === undefined ? undefined : checkThreads(threadsOption);
-  const scan = scanVocabulary(enc);
-  const { ids, bytes, starts } = scan;
+  const scan = scanVocabulary(enc, true);
+  const { ids, bytes, starts, flags } = scan;
 
   // Valid tokens go to the encoder as their bytes (views, no copies): the same text a strict
   // decode would give, without making 200k strings; only unreachable tokens' texts are decoded.
+  // Where the core's encode is the encoding's, the core has already encoded every token (flags)
+  // and only the unreachable ones are encoded again here, for what they encode to.
   const partialUtf8: number[] = [];
   const views: Uint8Array[] = [];
   const viewIds: number[] = [];
   for (let k = 0; k < ids.length; k++) {
-    if (isUtf8(bytes, starts[k], starts[k + 1])) {
+    if (flags ? (flags[k] & UTF8) === 0 : !isUtf8(bytes, starts[k], starts[k + 1])) partialUtf8.push(ids[k]);
+    else if (!scan.reachability || (flags![k] & REACHABLE) === 0) {
       views.push(bytes.subarray(starts[k], starts[k + 1]));
       viewIds.push(ids[k]);
-    } else partialUtf8.push(ids[k]);
+    }
   }
 
   const unreachable: UnreachableToken[] = [];

@@ -27,7 +27,8 @@ export interface NativeEncodingHandle {
   countAsync?(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads?: number): Promise<number>;
   decodeAsync?(ids: Uint32Array): Promise<string>;
   /** Optional (native): many texts on `threads` native threads; ids concatenated, counts per text. */
-  batch?(texts: Array<string | Uint8Array>, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads: number, countOnly: boolean):
+  /** measures (a Float64Array): [UTF-8 bytes, code points, words] of the texts are added to it (analyze). */
+  batch?(texts: Array<string | Uint8Array>, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads: number, countOnly: boolean, measures?: Float64Array):
     { tokens: Uint32Array; counts: Uint32Array } | Uint32Array;
   count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads?: number): number;
   decode(ids: Uint32Array): string;
@@ -35,10 +36,33 @@ export interface NativeEncodingHandle {
   tokenBytes(id: number): Uint8Array | null;
   singleToken(bytes: Uint8Array): number;
   info(): { maxTokenValue: number; memoryBytes: number };
+  /**
+   * Optional (the core's handles): every ordinary token at once (native/core/vocab/vocabulary_table.h).
+   * flags: bit 1 when a token's bytes are UTF-8 on their own, bit 2 when checkReachable and encode
+   * of those bytes as ordinary text is exactly [id].
+   */
+  vocabularyTable?(checkReachable: boolean): VocabularyTable;
+  /**
+   * Optional (the core's handles): whether encode of decodeBytes(ids), every special token allowed,
+   * is exactly ids; compared pre-token by pre-token, stopping at the first difference.
+   */
+  isCanonical?(ids: Uint32Array): boolean;
   /** Caller-delimited pieces (piece k = bytes[ends[k-1]..ends[k])), each merged as encode merges a piece. */
   encodePieces(bytes: Uint8Array, ends: Uint32Array): Uint32Array;
   /** The addon only: the text cut by a PatternSplitter (pattern-matcher.ts) and its pieces merged, in one call. */
   encodeSplit?(splitter: object, text: string | Uint8Array): Uint32Array;
+}
+
+export interface VocabularyTable {
+  /** Ordinary (non-special) ids, ascending. */
+  ids: Uint32Array;
+  /** Token k's bytes are bytes.subarray(starts[k], starts[k + 1]). */
+  starts: Uint32Array;
+  bytes: Uint8Array;
+  /** One per id: 1 UTF-8, 2 reachable (see vocabularyTable). */
+  flags: Uint8Array;
+  /** Whether reachability was computed (a wrapper whose encode is not the core's never asks for it). */
+  reachability: boolean;
 }
 
 export interface NativeBinding {

@@ -1,5 +1,5 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkBatchResult, checkFlag, checkIterable, checkString, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
+import { checkBatchResult, typedArrayName, checkFlag, checkIterable, checkString, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
 import type { ChatMessage, ChatPart } from './chat-framing';
 import type { ChatTemplateConfig, ChatTemplateOptions, TokenizerConfigInput } from './chat-template';
 import type { BuiltEncoding, EncodingOptions } from './custom-encoding';
@@ -10,7 +10,7 @@ import { cutRules, type CutRules, encodeSegments } from './safe-cut';
 import type { HfAddedTokens, PostProcessor, TokenizerJsonInput } from './tokenizer-json';
 import type { Restored, SavedOrigin } from './saved-encoding';
 import * as os from 'node:os';
-import type { NativeEncodingHandle } from './backend-contract';
+import type { NativeEncodingHandle, VocabularyTable } from './backend-contract';
 import type { HealResult, Inference, InferenceMethod } from './inference';
 
 // Modules that only some methods need are loaded on their first use: each module a require loads
@@ -356,6 +356,27 @@ export class Encoding {
   /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */
   static isEncoding(value: unknown): value is Encoding {
     return value !== null && typeof value === 'object' && #handle in value;
+  }
+
+  /** @internal Every ordinary token at once from the core, or null where the handle has no such call (src/vocabulary-scan.ts). */
+  static vocabularyTable(encoding: Encoding, checkReachable: boolean): VocabularyTable | null {
+    if (!Encoding.isEncoding(encoding)) throw typeError(`The "encoding" argument must be an Encoding; received ${quote(encoding)}`);
+    return encoding.#handle.vocabularyTable?.(checkReachable === true) ?? null;
+  }
+
+  /**
+   * @internal encodeBatch(texts, { disallowedSpecial: [], threads }) for analyze(), with each text's
+   * UTF-8 bytes, code points and words added to measures by the thread that encodes it; null where
+   * the handle has no native batch (src/analyze.ts then counts them itself).
+   */
+  static measuredBatch(encoding: Encoding, texts: readonly TextInput[], threads: number | undefined, measures: Float64Array): BatchResult | null {
+    if (!Encoding.isEncoding(encoding)) throw typeError(`The "encoding" argument must be an Encoding; received ${quote(encoding)}`);
+    if (typedArrayName(measures) !== 'Float64Array' || measures.length < 3) throw typeError(`The "measures" argument must be a Float64Array of 3; received ${quote(measures)}`);
+    const h = encoding.#handle;
+    if (!h.batch) return null;
+    const list = checkTextList(texts, 'texts');
+    const result = h.batch(list, null, null, threads === undefined ? availableThreads() : checkThreads(threads), false, measures) as { tokens: Uint32Array; counts: Uint32Array };
+    return { tokens: result.tokens, offsets: prefixSums(result.counts) };
   }
 
   /** @internal */

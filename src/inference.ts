@@ -117,12 +117,13 @@ export class Inference {
     return { ids: ids.slice(0, ids.length - chosen), removed: stringBytes(chosenBytes), allowed: v.withPrefix(chosenBytes) };
   }
 
-  // The whole text encoded again by the core, compared. A check piece by piece (split the text,
-  // require piece ends at token ends, merge again only the pieces of two or more tokens) was
-  // measured slower: splitting in JavaScript costs more than the core's whole encode against a
-  // native scanner, and 1.7x the full check even for a pattern encode splits in JavaScript
-  // (docs/inference.md, bench/inference.mjs).
+  // Where the encoding's encode is the core's own (no JavaScript split, normalizer or added-token
+  // rules), the core checks pre-token by pre-token as it splits the decoded text and stops at the
+  // first difference (docs/inference.md). Otherwise the whole text is encoded again and compared:
+  // a piece-by-piece check in JavaScript was measured slower than the core's whole encode.
   isCanonical(ids: Uint32Array): boolean {
+    const handle = this.#context.handle;
+    if (typeof handle.isCanonical === 'function') return handle.isCanonical(ids);
     const encoding = this.#encoding;
     const bytes = encoding.decodeBytes(ids); // an id that is no token throws here
     const again = this.#context.hf ? encoding.encode(bytes) : encoding.encode(bytes, { allowedSpecial: 'all' });

@@ -3,7 +3,7 @@
 // native/core/regex/) finds the pieces of the text between them, and the core merges all pieces
 // of a segment in one call. Slower than a native scanner (docs/encoding.md), but the same ids as
 // the reference, and never a backtracking engine on the caller's text.
-import type { NativeEncodingHandle } from './backend-contract';
+import type { NativeEncodingHandle, VocabularyTable } from './backend-contract';
 import { concatArrays, joinIds } from './bytes';
 import { TurbotokenError } from './errors';
 import { native } from './native';
@@ -51,6 +51,8 @@ export class PatternHandle implements NativeEncodingHandle {
   #lastFinder: RegExp | null = null;
   // The addon's splitter for #ordinary's one-call path (null: none, the pieces go through JS).
   #splitter: SplitterHandle | null | undefined;
+  // The core's tokens; whether a token encodes to itself is this handle's own split, not the core's.
+  readonly vocabularyTable?: () => VocabularyTable;
 
   /** keepGaps: text between matches is a piece too (Hugging Face's Split "Isolated"); else dropped, as tiktoken does. */
   constructor(inner: NativeEncodingHandle, program: PatternProgram | PreTokenizerSequence, specials: string[], specialIds: number[], keepGaps = false) {
@@ -59,6 +61,7 @@ export class PatternHandle implements NativeEncodingHandle {
     this.#program = program;
     this.#specials = specials;
     this.#specialIds = specialIds;
+    if (inner.vocabularyTable) this.vocabularyTable = () => inner.vocabularyTable!(false);
   }
 
   #finder(mask: Uint8Array | null): RegExp | null {
@@ -234,6 +237,7 @@ export function syncOnly(inner: NativeEncodingHandle): NativeEncodingHandle {
     singleToken: (b) => inner.singleToken(b),
     info: () => inner.info(),
     encodePieces: (b, e) => inner.encodePieces(b, e),
+    vocabularyTable: inner.vocabularyTable ? (r) => inner.vocabularyTable!(r) : undefined,
     encodePrefix: (t, a, d, m) => inner.encodePrefix(t, a, d, m),
     countUpTo: (t, a, d, l) => inner.countUpTo(t, a, d, l),
     encodeWithOffsets: (t, a, d) => inner.encodeWithOffsets(t, a, d),
@@ -308,5 +312,7 @@ export function encodedInJs(inner: NativeEncodingHandle, encode: (t: string | Ui
       throw new TurbotokenError(noOffsets, 'ERR_UNSUPPORTED_TOKENIZER');
     },
     safeCuts: () => new Uint32Array(0),
+    // The core's tokens; which encode to themselves is for `encode` to say, not the core.
+    vocabularyTable: inner.vocabularyTable ? () => inner.vocabularyTable!(false) : undefined,
   };
 }

@@ -1,7 +1,9 @@
-// Every id of an encoding, read once through the public API and kept (per Encoding, weakly): the
-// bytes of each ordinary token, and the ids that are no token. analyze() needs the number of
-// ordinary tokens (|V|), audit() the bytes.
-import type { Encoding } from './encoding';
+// Every id of an encoding, read once and kept (per Encoding, weakly): the bytes of each ordinary
+// token, and the ids that are no token. analyze() needs the number of ordinary tokens (|V|),
+// audit() the bytes and which tokens encode to themselves. The core gives all of it in one call
+// (native/core/vocab/vocabulary_table.h); a handle without that call (a merges-list encoding) is
+// probed through the public API.
+import { Encoding } from './encoding';
 
 export interface VocabularyScan {
   /** Ordinary (non-special) token ids, ascending. */
@@ -11,7 +13,17 @@ export interface VocabularyScan {
   readonly starts: Uint32Array;
   /** Inclusive [first, last] ranges of ids in [0, maxTokenValue] that are neither ordinary nor special tokens. */
   readonly holes: ReadonlyArray<readonly [number, number]>;
+  /**
+   * One per token, when the core gave them: UTF8 when its bytes are UTF-8 on their own, and, when
+   * the scan was asked for reachability, REACHABLE when encode of those bytes is exactly [id].
+   */
+  readonly flags: Uint8Array | null;
+  /** Whether flags tells reachability (the core's encode is the encoding's: no JS split or normalizer). */
+  readonly reachability: boolean;
 }
+
+export const UTF8 = 1;
+export const REACHABLE = 2;
 
 const scans = new WeakMap<Encoding, VocabularyScan>();
 
@@ -22,9 +34,38 @@ const scans = new WeakMap<Encoding, VocabularyScan>();
 const BLOCK = 4096;
 const SMALL = 64;
 
-export function scanVocabulary(encoding: Encoding): VocabularyScan {
+export function scanVocabulary(encoding: Encoding, reachability = false): VocabularyScan {
   const cached = scans.get(encoding);
-  if (cached) return cached;
+  if (cached && (cached.reachability || !reachability || !cached.flags)) return cached;
+  const scan = fromCore(encoding, reachability) ?? probe(encoding);
+  scans.set(encoding, scan);
+  return scan;
+}
+
+// The holes are the gaps between the ids that are tokens (ordinary or special): no loop over the
+// id range, which a custom vocabulary may stretch to 2^32 - 2.
+function fromCore(encoding: Encoding, reachability: boolean): VocabularyScan | null {
+  // The core computes reachability only when asked: PatternHandle and the other wrappers ask it
+  // for the bytes alone, since their encode is not the core's (src/regexp-handle.ts).
+  const table = Encoding.vocabularyTable(encoding, reachability);
+  if (!table) return null;
+  const { ids, starts, bytes, flags, reachability: known } = table;
+  const taken = Uint32Array.from(Object.values(encoding.specialTokens).filter((id) => id <= encoding.maxTokenValue));
+  taken.sort();
+  const holes: (readonly [number, number])[] = [];
+  let next = 0; // the lowest id not yet known to be a token
+  let i = 0;
+  let j = 0;
+  while (i < ids.length || j < taken.length) {
+    const id = j >= taken.length || (i < ids.length && ids[i] < taken[j]) ? ids[i++] : taken[j++];
+    if (id > next) holes.push(Object.freeze([next, id - 1] as const));
+    if (id >= next) next = id + 1;
+  }
+  if (next <= encoding.maxTokenValue) holes.push(Object.freeze([next, encoding.maxTokenValue] as const));
+  return Object.freeze({ ids, bytes, starts, holes: Object.freeze(holes), flags, reachability: known });
+}
+
+function probe(encoding: Encoding): VocabularyScan {
   const special = new Set(Object.values(encoding.specialTokens));
   const present = new Uint8Array(encoding.maxTokenValue + 1);
   const single = new Uint32Array(1);
@@ -88,7 +129,5 @@ export function scanVocabulary(encoding: Encoding): VocabularyScan {
   starts[ids.length] = total;
   const bytes = new Uint8Array(total);
   for (let k = 0; k < ids.length; k++) bytes.set(parts[k], starts[k]);
-  const scan: VocabularyScan = Object.freeze({ ids, bytes, starts, holes: Object.freeze(holes.map((h) => Object.freeze(h) as readonly [number, number])) });
-  scans.set(encoding, scan);
-  return scan;
+  return Object.freeze({ ids, bytes, starts, holes: Object.freeze(holes.map((h) => Object.freeze(h) as readonly [number, number])), flags: null, reachability: false });
 }

@@ -40,6 +40,10 @@ export interface WasmExports {
   tt_decode(handle: number, ids: number, n: number): number;
   tt_encode_pieces(handle: number, bytes: number, size: number, ends: number, count: number): number;
   tt_token_bytes(handle: number, id: number): number;
+  tt_vocabulary_table(handle: number, checkReachable: number): number;
+  tt_vocabulary_table_part(which: number): number;
+  tt_vocabulary_table_free(): void;
+  tt_is_canonical(handle: number, ids: number, n: number): number;
   tt_special_text(handle: number, index: number): number;
   tt_special_count(handle: number): number;
   tt_single_token(handle: number, bytes: number, n: number): number;

@@ -3,7 +3,7 @@
 // checks them, and the errors come from the table both use (src/binding-errors.ts), so the facade
 // cannot tell the two apart (except by `backend`).
 import { types } from 'node:util';
-import type { NativeBinding, NativeEncodingHandle } from './backend-contract';
+import type { NativeBinding, NativeEncodingHandle, VocabularyTable } from './backend-contract';
 import { bindingError, type BindingErrorName } from './binding-errors';
 import type { TurbotokenError } from './errors';
 import {
@@ -284,6 +284,42 @@ class WasmEncoding implements NativeEncodingHandle {
       const result = convert(rt.bytesAt(a, b));
       rt.releaseIfLarge(b);
       return result;
+    });
+  }
+
+  isCanonical(ids: Uint32Array): boolean {
+    if (!types.isUint32Array(ids)) throw fail('idsType');
+    return guarded((rt) => {
+      const core = this.#core(rt);
+      const ptr = rt.alloc(ids.byteLength);
+      if (ids.length > 0) new Uint32Array(rt.x.memory.buffer, ptr, ids.length).set(ids); // see putText
+      const status = rt.x.tt_is_canonical(core, ptr, ids.length);
+      rt.x.tt_free(ptr);
+      const [a] = rt.out();
+      if (status === STATUS_OUT_OF_MEMORY) throw outOfMemory();
+      if (status !== STATUS_OK) throw fail('invalidTokenId', { id: ids[a], index: a });
+      return a === 1;
+    });
+  }
+
+  vocabularyTable(checkReachable: boolean): VocabularyTable {
+    return guarded((rt) => {
+      const status = rt.x.tt_vocabulary_table(this.#core(rt), checkReachable === true ? 1 : 0);
+      if (status !== STATUS_OK) {
+        rt.x.tt_vocabulary_table_free();
+        throw encodeStatusError(rt, status);
+      }
+      const [count, size] = rt.out();
+      const at = (which: number): number => rt.x.tt_vocabulary_table_part(which) >>> 0;
+      const table = {
+        ids: new Uint32Array(rt.x.memory.buffer, at(0), count).slice(),
+        starts: new Uint32Array(rt.x.memory.buffer, at(1), count + 1).slice(),
+        bytes: rt.bytesAt(at(2), size).slice(),
+        flags: rt.bytesAt(at(3), count).slice(),
+        reachability: checkReachable === true,
+      };
+      rt.x.tt_vocabulary_table_free();
+      return table;
     });
   }
 

@@ -17,8 +17,8 @@ constexpr size_t kBlockBytes = size_t(64) << 10;
 }  // namespace
 
 BatchPipeline::BatchPipeline(std::shared_ptr<const turbotoken::Encoding> core, OwnedPolicy policy, bool count_only,
-                             unsigned threads, size_t texts)
-    : core_(std::move(core)), policy_(std::move(policy)), count_only_(count_only), filling_(new Block) {
+                             unsigned threads, size_t texts, bool measure)
+    : core_(std::move(core)), policy_(std::move(policy)), count_only_(count_only), measure_(measure), filling_(new Block) {
   counts_.assign(texts, 0);
   for (unsigned t = 1; t < threads; t++) {
     try {
@@ -128,6 +128,7 @@ void BatchPipeline::run(Block& b) {
     const size_t before = b.tokens.size();
     size_t count = 0;
     Status st = status_unless_out_of_memory([&] {
+      if (measure_) turbotoken::add_text_measures(text, len, b.may_be_invalid[k], &b.measures);
       return count_only_ ? core_->count(text, len, b.may_be_invalid[k], policy_.view(), &count, &b.offending)
                          : core_->encode(text, len, b.may_be_invalid[k], policy_.view(), b.tokens, &b.offending);
     });
@@ -164,6 +165,11 @@ BatchResult BatchPipeline::finish() {
       result.offending = b->offending;
       return result;
     }
+  }
+  for (const auto& b : blocks_) {
+    result.measures.bytes += b->measures.bytes;
+    result.measures.characters += b->measures.characters;
+    result.measures.words += b->measures.words;
   }
   result.counts = std::move(counts_);
   if (count_only_) return result;

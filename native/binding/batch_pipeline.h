@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "../core/text/text_measures.h"
 #include "async_jobs.h"
 
 namespace turbotoken_binding {
@@ -25,13 +26,16 @@ struct BatchResult {
   turbotoken::Status status = turbotoken::Status::kOk;
   size_t failed_text = 0;          // the lowest-numbered text that failed
   turbotoken::SpecialMatch offending{};
+  turbotoken::TextMeasures measures;  // of all texts, when the pipeline was asked to measure
 };
 
 class BatchPipeline {
  public:
   // `texts` texts will be added; `threads` threads in all, this one included.
+  // measure: also count each text's bytes, characters and words (analyze(), text_measures.h)
+  // where its UTF-8 already is, on the thread that encodes it.
   BatchPipeline(std::shared_ptr<const turbotoken::Encoding> core, OwnedPolicy policy, bool count_only,
-                unsigned threads, size_t texts);
+                unsigned threads, size_t texts, bool measure = false);
   // Stops and joins the other threads (also when the JS side failed before finish()).
   ~BatchPipeline();
   BatchPipeline(const BatchPipeline&) = delete;
@@ -58,6 +62,7 @@ class BatchPipeline {
     turbotoken::Status status = turbotoken::Status::kOk;
     size_t failed_text = 0;
     turbotoken::SpecialMatch offending{};
+    turbotoken::TextMeasures measures;
   };
 
   void publish();             // hands the block being filled to the queue
@@ -73,6 +78,7 @@ class BatchPipeline {
   std::shared_ptr<const turbotoken::Encoding> core_;
   OwnedPolicy policy_;
   bool count_only_;
+  bool measure_;
   std::vector<uint32_t> counts_;  // tokens per text; each block writes its own entries
   std::vector<std::unique_ptr<Block>> blocks_;  // published, in text order
   std::unique_ptr<Block> filling_;

@@ -209,6 +209,8 @@ Napi::Function NativeEncoding::define(Napi::Env env) {
                          InstanceMethod("pieceEnds", &NativeEncoding::guarded<&NativeEncoding::piece_ends>),
                          InstanceMethod("encodePieces", &NativeEncoding::guarded<&NativeEncoding::encode_pieces>),
                          InstanceMethod("encodeSplit", &NativeEncoding::guarded<&NativeEncoding::encode_split_pieces>),
+                         InstanceMethod("vocabularyTable", &NativeEncoding::guarded<&NativeEncoding::vocabulary_table>),
+                         InstanceMethod("isCanonical", &NativeEncoding::guarded<&NativeEncoding::is_canonical>),
                      });
 }
 
@@ -604,7 +606,11 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
       napi_get_value_bool(env, count_only, &counting) != napi_ok)
     return env.Undefined();
   const unsigned threads = std::max(1u, std::min<unsigned>(info[3].IsNumber() ? info[3].As<Napi::Number>().Uint32Value() : 1, n));
-  BatchPipeline pipeline(core_, own(policy, core_->specials().size()), counting, threads, n);
+  // measures (analyze): a Float64Array that gets [bytes, characters, words] of the texts added.
+  void* measures = nullptr;
+  size_t measures_length = 0;
+  if (!typed_array_data(env, info[5], napi_float64_array, &measures, &measures_length) || measures_length < 3) measures = nullptr;
+  BatchPipeline pipeline(core_, own(policy, core_->specials().size()), counting, threads, n, measures != nullptr);
   for (uint32_t k = 0; k < n; k++) {
     napi_value item;
     // Fails with the getter's exception pending, or with none while the environment terminates.
@@ -623,6 +629,12 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   }
   BatchResult result = pipeline.finish();
   if (throw_encode_error(env, *core_, result.status, result.offending)) return env.Undefined();
+  if (measures) {
+    double* m = static_cast<double*>(measures);
+    m[0] += double(result.measures.bytes);
+    m[1] += double(result.measures.characters);
+    m[2] += double(result.measures.words);
+  }
   Napi::Value counts = new_uint32_array(env, result.counts);
   if (counts.IsEmpty()) return env.Undefined();
   if (counting) return counts;

@@ -76,6 +76,10 @@ class NativeEncoding : public Napi::ObjectWrap<NativeEncoding> {
   // (splitter: PatternSplitter, text) -> Uint32Array: the text cut by the splitter and its pieces
   // merged, in one call (defined in pattern_matcher.cpp, beside the splitter's wrapper).
   Napi::Value encode_split_pieces(const Napi::CallbackInfo& info);
+  // (checkReachable: boolean) -> every ordinary token at once (vocabulary_table_binding.cpp)
+  Napi::Value vocabulary_table(const Napi::CallbackInfo& info);
+  // (ids: Uint32Array) -> boolean: Encoding::is_canonical (canonical_binding.cpp)
+  Napi::Value is_canonical(const Napi::CallbackInfo& info);
 
   Napi::Value start_text_job(const Napi::CallbackInfo& info, int kind);
 

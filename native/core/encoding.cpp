@@ -139,6 +139,32 @@ struct CountSink {
   bool all_parts_are_tokens() const { return !missing_part; }
 };
 
+// Compares the ids the text gives with the caller's, piece by piece; full() at the first
+// difference stops the split there.
+struct CompareSink {
+  CompareSink(const uint32_t* expected, size_t n) : ids(expected), count(n) {}
+  const uint32_t* ids;
+  size_t count;
+  size_t at = 0;  // ids[0..at) matched so far
+  bool differs = false;
+  std::vector<uint32_t> scratch;
+  PieceCache& cache = PieceCache::local();
+  void begin(const uint8_t*) {}
+  bool full() const { return differs; }
+  void piece(const Vocab& vocab, const uint8_t* p, size_t len) {
+    scratch.clear();
+    bpe_encode_piece(vocab, p, len, scratch, cache);
+    if (scratch.size() > count - at || !std::equal(scratch.begin(), scratch.end(), ids + at)) differs = true;
+    else at += scratch.size();
+  }
+  void special(uint32_t id, size_t) {
+    if (at == count || ids[at] != id) differs = true;
+    else at++;
+  }
+  // A part that is no token (kNoRank) is no id of the caller's: it already differs.
+  bool all_parts_are_tokens() const { return true; }
+};
+
 // For each byte offset (ascending, at or inside characters of well-formed UTF-8 text[0..n)), the
 // UTF-16 index of the character containing it. One pass over the text: linear.
 void utf16_offsets_of(const uint8_t* text, size_t n, const std::vector<uint32_t>& bytes,
@@ -318,6 +344,21 @@ void Encoding::piece_ends(const uint8_t* text, size_t n, bool text_may_be_invali
   const Utf8View v = well_formed_view(text, n, text_may_be_invalid, repaired);
   const PieceEndFn piece_end = piece_end_function(family_);
   for (size_t i = 0; i < v.size;) out.push_back(uint32_t(i = piece_end(v.data, i, v.size)));
+}
+
+Status Encoding::is_canonical(const uint32_t* ids, size_t count, bool* canonical, size_t* bad_index) const {
+  std::vector<uint8_t> text;
+  Status st = decode(ids, count, text, bad_index);
+  if (st != Status::kOk) return st;
+  std::vector<uint8_t> all(matcher_.tokens().size(), 1);
+  SpecialPolicy policy;
+  policy.allowed = all.empty() ? nullptr : all.data();
+  CompareSink sink(ids, count);
+  SpecialMatch unused;
+  st = run(text.data(), text.size(), true, policy, sink, &unused);
+  if (st != Status::kOk) return st;
+  *canonical = !sink.differs && sink.at == count;
+  return Status::kOk;
 }
 
 bool Encoding::token_bytes(uint32_t id, const uint8_t** data, size_t* len) const {

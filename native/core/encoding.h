@@ -93,6 +93,10 @@ class Encoding {
   // accepted ids); returns the number of units written (at most total).
   size_t decode_utf16(const uint32_t* ids, size_t count, size_t total, char16_t* out) const;
   static constexpr size_t kDecodeUtf16Slack = 64;
+  // Whether ids are exactly what encode() gives for their decoded bytes (read as TextDecoder reads
+  // them, every special token allowed): each pre-token's ids are compared with its merge as the
+  // text is split, so the first difference ends the call. kInvalidTokenId (*bad_index) as decode().
+  Status is_canonical(const uint32_t* ids, size_t count, bool* canonical, size_t* bad_index) const;
   // The bytes of one token (ordinary or special); false when id is not a token.
   bool token_bytes(uint32_t id, const uint8_t** data, size_t* len) const;
   // The id of the token whose bytes are exactly these (ordinary or special), or kNoRank.

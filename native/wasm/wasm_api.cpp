@@ -182,6 +182,8 @@ int32_t tt_encode_offsets(const void* handle, const uint8_t* text, size_t n, uin
   return status(st);
 }
 
+const Encoding& tt_encoding_core(const void* handle) { return core(handle); }
+
 const uint32_t* tt_offsets(uint32_t which) { return g_offsets[which ? 1 : 0].data(); }
 
 void tt_piece_ends(const void* handle, const uint8_t* text, size_t n, uint32_t may_be_invalid) {

@@ -17,6 +17,12 @@
 // Statuses from the glue itself, outside the range of turbotoken::Status.
 constexpr int32_t kTtBadArgument = 100;  // an unknown family or a malformed special-token list
 
+namespace turbotoken {
+class Encoding;
+}
+// The core of a handle from tt_encoding_create, for the entry points in other files of this layer.
+const turbotoken::Encoding& tt_encoding_core(const void* handle);
+
 struct TtOut {
   uint32_t a;  // a pointer, a count, a handle or an index (see each call)
   uint32_t b;  // a length, when a is a pointer

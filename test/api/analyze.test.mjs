@@ -165,9 +165,14 @@ describe('analyze', () => {
     const calls = { texts: 0 };
     const batch = vi.spyOn(Encoding.prototype, 'encodeBatch');
     const single = vi.spyOn(Encoding.prototype, 'encode');
+    // The native batch that also counts the texts' measures (null: not encoded there, see encodeBatch).
+    const measured = vi.spyOn(Encoding, 'measuredBatch');
     const big = 'word '.repeat(300_000); // 1.5 MB: encoded alone, on threads
     analyze([getEncoding('r50k_base'), getEncoding('o200k_base')], { a: kinds.varied, b: [big, 'x'] });
     for (const call of batch.mock.calls) calls.texts += call[0].length;
+    measured.mock.calls.forEach((call, k) => {
+      if (measured.mock.results[k].value !== null) calls.texts += call[1].length;
+    });
     calls.texts += single.mock.calls.length;
     expect(calls.texts).toBe(2 * (kinds.varied.length + 2));
     expect(single.mock.calls.length).toBe(2); // the big text, once per encoding

@@ -249,6 +249,8 @@ CALLS.push(
   { label: 'new Encoding', args: () => [{ name: 'x', pattern: enc.patternSource, ranks: smallRanks(), specialTokens: { '<|x|>': 300 } }], run: (a) => new Encoding(...a), schema: 'encoding', optionsAt: 0 },
   { label: 'Encoding.fromTokenizerJson', args: () => [smallJson(), {}], run: (a) => Encoding.fromTokenizerJson(...a), schema: 'fromTokenizerJson' },
   { label: 'Encoding.isEncoding', args: () => [enc], run: (a) => Encoding.isEncoding(...a) },
+  { label: 'Encoding.vocabularyTable', args: () => [enc, false], run: (a) => Encoding.vocabularyTable(...a) },
+  { label: 'Encoding.measuredBatch', args: () => [enc, ['a b', 'c'], 1, new Float64Array(3)], run: (a) => Encoding.measuredBatch(...a) },
   { label: 'Encoding.load', args: () => [savedPath], run: (a) => Encoding.load(...a) },
   { label: 'Encoding.loadAsync', args: () => [savedPath], run: (a) => Encoding.loadAsync(...a) },
   { label: 'Encoding.fromPretrainedFiles', args: () => [savedPath], run: (a) => Encoding.fromPretrainedFiles(...a) },

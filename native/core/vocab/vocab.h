@@ -86,6 +86,9 @@ class Vocab {
     if (__builtin_expect(rank < dense_count_, 1)) return lengths_[rank] != 0;
     return far_token(rank) != nullptr;
   }
+  // The first rank at or after `rank` that has a token, or kNoRank: a walk over the tokens that
+  // skips the ranks between far tokens (vocabulary_table.cpp).
+  uint32_t next_rank(uint32_t rank) const;
   // For a rank that has a token (has_rank).
   const uint8_t* token_data(uint32_t rank) const {
     if (__builtin_expect(rank < dense_count_, 1)) return bytes_.data() + offsets_[rank];
