@@ -2,13 +2,22 @@
 // given the same split pattern through a tokenizer.json) on the same corpus and settings: vocabulary
 // 30000, chunking by lines, tie-break 'huggingface', no special tokens. Each trainer runs once in a
 // child process of its own (CPU seconds from process.cpuUsage, peak RSS from resourceUsage); the
-// merges are compared, then the ratios printed. Also the counting phase (until the last progress
-// report) on one thread and on two, in wall time.
+// merges are compared, then the ratios printed.
+//
+// Then the counting phase alone, on one thread and on two: trainAsync over the corpus as documents
+// (cut at blank lines, as Buffers, the corpus 4 times over: several 16 MB batches, so reading
+// overlaps counting), to the last progress report. Wall seconds, 1 and 2 threads interleaved,
+// median of 3, with the load average. On a shared machine wall time mostly measures the other
+// processes, so the CPU seconds are split too: S, the JS thread's (reading the input, the batch
+// copies; from /proc/self/task/PID/schedstat), and P, every other thread's (checking, cutting and
+// counting, merging the threads' tables). On an idle machine with two cores, two threads take at
+// most S + P2/2 where one takes S + P1 (Amdahl's law, the overlap of S with P not credited): the
+// "idle 2-thread speed-up" printed is (S1 + P1) / (S2 + P2/2). Linux only (schedstat).
 //
 //   node bench/train.mjs [corpus files...]   (default: corpus/npm-only/*.txt, concatenated)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +64,27 @@ fs.writeFileSync(out, JSON.stringify({ merges: JSON.parse(r.toTokenizerJson()).m
 console.log(JSON.stringify({ cpu: (c.user + c.system) / 1e6, wall, rss: process.resourceUsage().maxRSS / 1024, counted }));
 `;
 
+// The counting phase: trainAsync with a vocabulary of one merge, timed to the last progress report.
+const COUNT = `
+const { trainAsync } = require(${JSON.stringify(`${root}/dist/cjs/index.js`)});
+const fs = require('fs');
+const [file, threads, copies] = process.argv.slice(1);
+const docs = [];
+const text = fs.readFileSync(file, 'utf8');
+for (let k = 0; k < Number(copies); k++) for (const d of text.split(/(?<=\\n\\n)/)) docs.push(Buffer.from(d));
+const jsNs = () => Number(fs.readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ')[0]);
+(async () => {
+  const c0 = process.cpuUsage(), j0 = jsNs(), w0 = performance.now();
+  let counted;
+  const onProgress = () => {
+    const c = process.cpuUsage(c0);
+    counted = { cpu: (c.user + c.system) / 1e6, js: (jsNs() - j0) / 1e9, wall: (performance.now() - w0) / 1000 };
+  };
+  await trainAsync(docs, { vocabSize: 257, chunking: 'lines', pattern: 'cl100k', threads: Number(threads), onProgress });
+  console.log(JSON.stringify(counted));
+})();
+`;
+
 const run = (script, args) => JSON.parse(execFileSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').at(-1));
 
 writeFileSync(path.join(dir, 'empty.json'), JSON.stringify(emptyBpe));
@@ -63,9 +93,18 @@ const hfOut = JSON.parse(readFileSync(path.join(dir, 'hf.json'), 'utf8'));
 const ours = run(OURS, [corpus, String(hfOut.vocab), '1', path.join(dir, 'ours.json')]);
 const oursOut = JSON.parse(readFileSync(path.join(dir, 'ours.json'), 'utf8'));
 const same = JSON.stringify(hfOut.merges) === JSON.stringify(oursOut.merges);
-const count1 = ours.counted;
-const count2 = run(OURS, [corpus, String(hfOut.vocab), '2', path.join(dir, 'c2.json')]).counted;
+const COPIES = 4;
+const counts = { 1: [], 2: [] };
+const load0 = loadavg()[0];
+for (let k = 0; k < 3; k++) for (const t of [1, 2]) counts[t].push(run(COUNT, [corpus, String(t), String(COPIES)]));
+const load1 = loadavg()[0];
 rmSync(dir, { recursive: true, force: true });
+const median = (rows, key) => rows.map((r) => r[key]).sort((a, b) => a - b)[1];
+const phase = (t) => {
+  const cpu = median(counts[t], 'cpu'), js = median(counts[t], 'js');
+  return { wall: median(counts[t], 'wall'), cpu, S: js, P: Math.max(0, cpu - js) };
+};
+const one = phase(1), two = phase(2);
 
 const f = (x, d = 2) => x.toFixed(d);
 console.log(`corpus: ${(bytes / 1e6).toFixed(1)} MB (${sources.length} files); vocabulary ${hfOut.vocab}; ${hfOut.merges.length} merges; merges identical to Hugging Face: ${same}`);
@@ -74,9 +113,16 @@ console.log('| trainer | CPU s | wall s | peak RSS MB |');
 console.log('|---|---|---|---|');
 console.log(`| Hugging Face tokenizers | ${f(hf.cpu)} | ${f(hf.wall)} | ${f(hf.rss, 0)} |`);
 console.log(`| turbotoken, 1 thread | ${f(ours.cpu)} | ${f(ours.wall)} | ${f(ours.rss, 0)} |`);
-console.log(`| turbotoken, counting phase, 1 thread | ${f(count1.cpu)} | ${f(count1.wall)} | |`);
-console.log(`| turbotoken, counting phase, 2 threads | ${f(count2.cpu)} | ${f(count2.wall)} | |`);
 console.log('');
-console.log(`CPU: Hugging Face / turbotoken = ${f(hf.cpu / ours.cpu)}x; peak RSS turbotoken / Hugging Face = ${f(ours.rss / hf.rss)}; counting wall time 1 thread / 2 threads = ${f(count1.wall / count2.wall)}x`);
+console.log(`CPU: Hugging Face / turbotoken = ${f(hf.cpu / ours.cpu)}x; peak RSS turbotoken / Hugging Face = ${f(ours.rss / hf.rss)}`);
+console.log('');
+console.log(`count phase, 1 vs 2 threads: ${f((bytes * COPIES) / 1e6, 1)} MB (the corpus ${COPIES} times), trainAsync, median of 3 interleaved runs; load average ${f(load0)} before, ${f(load1)} after`);
+console.log('');
+console.log('| count phase | wall s | CPU s | S: JS thread CPU s | P: other threads CPU s |');
+console.log('|---|---|---|---|---|');
+console.log(`| 1 thread | ${f(one.wall)} | ${f(one.cpu)} | ${f(one.S)} | ${f(one.P)} |`);
+console.log(`| 2 threads | ${f(two.wall)} | ${f(two.cpu)} | ${f(two.S)} | ${f(two.P)} |`);
+console.log('');
+console.log(`wall 1 thread / 2 threads = ${f(one.wall / two.wall)}x (this machine, now); idle 2-thread speed-up (Amdahl, from the CPU split) = (S1 + P1) / (S2 + P2/2) = ${f((one.S + one.P) / (two.S + two.P / 2))}x`);
 console.log('(one run each on a shared machine: compare the ratios, not the seconds)');
 if (!same) process.exitCode = 1;
