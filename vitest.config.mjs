@@ -70,6 +70,7 @@ const nativeOnly = [
   'test/cli/cli-saved-encoding.test.mjs',
   'test/cli/cli-analyze.test.mjs',
   'test/cli/train-cli.test.mjs',
+  'test/cli/train-sidecar.test.mjs',
   // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
   // on both backends by the differential files; loading these files is most of this file's time.
   'test/reference/models-hf.test.mjs',

@@ -10,6 +10,7 @@ import { FAMILY_CODE, knownFamily } from './pattern';
 import { compilePattern } from './pattern-program';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN } from './safe-cut';
 import { ScaffoldEncoding } from './scaffold-encoding';
+import { SIDECAR_FORMAT, sidecarPath, type TiktokenSidecar } from './tiktoken-sidecar';
 import { guarded, type Runtime } from './wasm-runtime';
 
 /** A document: text, or UTF-8 bytes (ill-formed sequences read as U+FFFD). */
@@ -72,7 +73,9 @@ export interface TrainResult {
   toTiktoken(): string;
   /** A Hugging Face tokenizer.json (byte-level BPE, the pattern as a Split pre-tokenizer) with the same ids. Not for algorithm 'scaffold' (ERR_UNSUPPORTED_TOKENIZER): Hugging Face cannot demerge. */
   toTokenizerJson(): string;
-  /** Writes toTiktoken() to `path` atomically (a temporary file renamed into place). */
+  /** What goes beside the .tiktoken as PATH.json: name, pattern, special tokens and tieBreak (docs/training.md). */
+  toTiktokenSidecar(): string;
+  /** Writes toTiktoken() to `path` and toTiktokenSidecar() to `path + '.json'`, each atomically (a temporary file renamed into place); a failure leaves neither. */
   writeTiktoken(path: string): void;
   /** Writes toTokenizerJson() to `path` atomically. */
   writeTokenizerJson(path: string): void;
@@ -492,6 +495,10 @@ function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffo
   const options = { name: s.name, pattern: s.pattern, ranks, specialTokens };
   const encoding = s.scaffold ? new ScaffoldEncoding(options, triples, scaffold) : new Encoding(options);
   const toTiktoken = () => tokens.map((t, id) => `${base64(t)} ${id}\n`).join('');
+  const toTiktokenSidecar = () => {
+    const sidecar: TiktokenSidecar = { format: SIDECAR_FORMAT, version: 1, name: s.name, pattern: s.pattern, specialTokens, tieBreak: s.hfOrder ? 'huggingface' : 'bytes' };
+    return `${JSON.stringify(sidecar, null, 2)}\n`;
+  };
   const toTokenizerJson = () => {
     if (s.scaffold) throw new TurbotokenError('A Scaffold-BPE vocabulary has no tokenizer.json: Hugging Face tokenizers cannot demerge its scaffold tokens', 'ERR_UNSUPPORTED_TOKENIZER');
     const vocab: Record<string, number> = {};
@@ -528,7 +535,20 @@ function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffo
     alphabet,
     toTiktoken,
     toTokenizerJson,
-    writeTiktoken: (path: string) => writeAtomically(path, toTiktoken()),
+    toTiktokenSidecar,
+    writeTiktoken(path: string) {
+      writeAtomically(sidecarPath(path), toTiktokenSidecar());
+      try {
+        writeAtomically(path, toTiktoken());
+      } catch (error) {
+        try {
+          unlinkSync(sidecarPath(path));
+        } catch {
+          // already gone
+        }
+        throw error;
+      }
+    },
     writeTokenizerJson: (path: string) => writeAtomically(path, toTokenizerJson()),
   };
 }

@@ -99,7 +99,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (!options.quiet) {
     const merged = result.tokens.length - 256;
     process.stderr.write(
-      `${out}: ${result.tokens.length} tokens (${merged} merged) from ${formatBytes(progress.total)}, ${result.chunks} distinct chunks` +
+      `${out} (and ${out}.json: pattern, special tokens): ${result.tokens.length} tokens (${merged} merged) from ${formatBytes(progress.total)}, ${result.chunks} distinct chunks` +
         (special.length ? `; special tokens ${special.map((s, k) => `${s}=${result.tokens.length + k}`).join(', ')}` : '') +
         (jsonOut ? `; ${jsonOut}` : '') +
         '\n',
