@@ -24,6 +24,7 @@ const timing = [
   'test/growth/sp-linear-growth.test.mjs', // SentencePiece-style files' one-word merge grows as n log n
   'test/growth/train-growth.test.mjs', // training time grows linearly with the corpus
   'test/api/train-async-thread.test.mjs', // timers fire while trainAsync trains
+  'test/growth/train-cli-memory.test.mjs', // the train command's peak memory on 4 and 16 MB documents
 ];
 // Once, on the native addon only:
 const nativeOnly = [
@@ -71,6 +72,7 @@ const nativeOnly = [
   'test/cli/cli-analyze.test.mjs',
   'test/cli/train-cli.test.mjs',
   'test/cli/train-sidecar.test.mjs',
+  'test/growth/train-cli-memory.test.mjs',
   // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
   // on both backends by the differential files; loading these files is most of this file's time.
   'test/reference/models-hf.test.mjs',
