@@ -23,6 +23,8 @@ const timing = [
   'test/growth/long-token-growth.test.mjs',  // 64 KiB tokens: growth ratios, and against short tokens
   'test/growth/sp-linear-growth.test.mjs', // SentencePiece-style files' one-word merge grows as n log n
   'test/growth/train-growth.test.mjs', // training time grows linearly with the corpus
+  'test/api/train-async-thread.test.mjs', // timers fire while trainAsync trains
+  'test/growth/train-cli-memory.test.mjs', // the train command's peak memory on 4 and 16 MB documents
 ];
 // Once, on the native addon only:
 const nativeOnly = [
@@ -71,6 +73,8 @@ const nativeOnly = [
   'test/cli/cli-saved-encoding.test.mjs',
   'test/cli/cli-analyze.test.mjs',
   'test/cli/train-cli.test.mjs',
+  'test/cli/train-sidecar.test.mjs',
+  'test/growth/train-cli-memory.test.mjs',
   // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
   // on both backends by the differential files; loading these files is most of this file's time.
   'test/reference/models-hf.test.mjs',
@@ -82,6 +86,11 @@ const nativeOnly = [
   'test/api/chat-template.test.mjs',
   // On WebAssembly the async calls do their work on the JS thread (docs/api.md).
   'test/growth/async-js-thread-time.test.mjs',
+  'test/api/train-async-thread.test.mjs',
+  // The addon's Trainer, called directly (one call at a time).
+  'test/hostile/train-binding-busy.test.mjs',
+  // Source and docs files read as text (the codes the trainer throws).
+  'test/package/train-error-codes.test.mjs',
 ];
 
 // The longest files start first, so that the two workers finish together. (vitest orders by the

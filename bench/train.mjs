@@ -2,13 +2,23 @@
 // given the same split pattern through a tokenizer.json) on the same corpus and settings: vocabulary
 // 30000, chunking by lines, tie-break 'huggingface', no special tokens. Each trainer runs once in a
 // child process of its own (CPU seconds from process.cpuUsage, peak RSS from resourceUsage); the
-// merges are compared, then the ratios printed. Also the counting phase (until the last progress
-// report) on one thread and on two, in wall time.
+// merges are compared, then the ratios printed.
+//
+// Then the counting phase alone, on one thread and on two: trainAsync over the corpus 4 times over
+// (several 4 MB batches, so reading overlaps counting) as Buffer documents of two shapes: pieces of
+// about 1 MB cut after a newline (as `turbotoken train` hands a file over), and paragraphs (cut at
+// blank lines: many small documents, more work on the JS thread), to the last progress report. Wall seconds, 1 and 2 threads interleaved,
+// median of 3, with the load average. On a shared machine wall time mostly measures the other
+// processes, so the CPU seconds are split too: S, the JS thread's (reading the input, the batch
+// copies; from /proc/self/task/PID/schedstat), and P, every other thread's (checking, cutting and
+// counting, merging the threads' tables). On an idle machine with two cores, two threads take at
+// most S + P2/2 where one takes S + P1 (Amdahl's law, the overlap of S with P not credited): the
+// "idle 2-thread speed-up" printed is (S1 + P1) / (S2 + P2/2). Linux only (schedstat).
 //
 //   node bench/train.mjs [corpus files...]   (default: corpus/npm-only/*.txt, concatenated)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +65,36 @@ fs.writeFileSync(out, JSON.stringify({ merges: JSON.parse(r.toTokenizerJson()).m
 console.log(JSON.stringify({ cpu: (c.user + c.system) / 1e6, wall, rss: process.resourceUsage().maxRSS / 1024, counted }));
 `;
 
+// The counting phase: trainAsync with a vocabulary of one merge, timed to the last progress report.
+const COUNT = `
+const { trainAsync } = require(${JSON.stringify(`${root}/dist/cjs/index.js`)});
+const fs = require('fs');
+const [file, threads, copies, shape] = process.argv.slice(1);
+const docs = [];
+const text = fs.readFileSync(file);
+const cuts = [];
+if (shape === 'pieces') {
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf(10, Math.min(text.length, at + (1 << 20)));
+    const end = nl < 0 ? text.length : nl + 1;
+    cuts.push(text.subarray(at, end));
+    at = end;
+  }
+} else for (const d of text.toString('utf8').split(/(?<=\\n\\n)/)) cuts.push(Buffer.from(d));
+for (let k = 0; k < Number(copies); k++) for (const d of cuts) docs.push(Buffer.from(d));
+const jsNs = () => Number(fs.readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ')[0]);
+(async () => {
+  const c0 = process.cpuUsage(), j0 = jsNs(), w0 = performance.now();
+  let counted;
+  const onProgress = () => {
+    const c = process.cpuUsage(c0);
+    counted = { cpu: (c.user + c.system) / 1e6, js: (jsNs() - j0) / 1e9, wall: (performance.now() - w0) / 1000 };
+  };
+  await trainAsync(docs, { vocabSize: 257, chunking: 'lines', pattern: 'cl100k', threads: Number(threads), onProgress });
+  console.log(JSON.stringify(counted));
+})();
+`;
+
 const run = (script, args) => JSON.parse(execFileSync(process.execPath, ['-e', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').at(-1));
 
 writeFileSync(path.join(dir, 'empty.json'), JSON.stringify(emptyBpe));
@@ -63,9 +103,20 @@ const hfOut = JSON.parse(readFileSync(path.join(dir, 'hf.json'), 'utf8'));
 const ours = run(OURS, [corpus, String(hfOut.vocab), '1', path.join(dir, 'ours.json')]);
 const oursOut = JSON.parse(readFileSync(path.join(dir, 'ours.json'), 'utf8'));
 const same = JSON.stringify(hfOut.merges) === JSON.stringify(oursOut.merges);
-const count1 = ours.counted;
-const count2 = run(OURS, [corpus, String(hfOut.vocab), '2', path.join(dir, 'c2.json')]).counted;
+const COPIES = 4;
+const SHAPES = ['pieces', 'paragraphs'];
+const counts = {};
+for (const shape of SHAPES) counts[shape] = { 1: [], 2: [] };
+const load0 = loadavg()[0];
+for (let k = 0; k < 3; k++) for (const shape of SHAPES) for (const t of [1, 2]) counts[shape][t].push(run(COUNT, [corpus, String(t), String(COPIES), shape]));
+const load1 = loadavg()[0];
 rmSync(dir, { recursive: true, force: true });
+const median = (rows, key) => rows.map((r) => r[key]).sort((a, b) => a - b)[1];
+const phase = (shape, t) => {
+  const rows = counts[shape][t];
+  const cpu = median(rows, 'cpu'), js = median(rows, 'js');
+  return { wall: median(rows, 'wall'), cpu, S: js, P: Math.max(0, cpu - js) };
+};
 
 const f = (x, d = 2) => x.toFixed(d);
 console.log(`corpus: ${(bytes / 1e6).toFixed(1)} MB (${sources.length} files); vocabulary ${hfOut.vocab}; ${hfOut.merges.length} merges; merges identical to Hugging Face: ${same}`);
@@ -74,9 +125,21 @@ console.log('| trainer | CPU s | wall s | peak RSS MB |');
 console.log('|---|---|---|---|');
 console.log(`| Hugging Face tokenizers | ${f(hf.cpu)} | ${f(hf.wall)} | ${f(hf.rss, 0)} |`);
 console.log(`| turbotoken, 1 thread | ${f(ours.cpu)} | ${f(ours.wall)} | ${f(ours.rss, 0)} |`);
-console.log(`| turbotoken, counting phase, 1 thread | ${f(count1.cpu)} | ${f(count1.wall)} | |`);
-console.log(`| turbotoken, counting phase, 2 threads | ${f(count2.cpu)} | ${f(count2.wall)} | |`);
 console.log('');
-console.log(`CPU: Hugging Face / turbotoken = ${f(hf.cpu / ours.cpu)}x; peak RSS turbotoken / Hugging Face = ${f(ours.rss / hf.rss)}; counting wall time 1 thread / 2 threads = ${f(count1.wall / count2.wall)}x`);
+console.log(`CPU: Hugging Face / turbotoken = ${f(hf.cpu / ours.cpu)}x; peak RSS turbotoken / Hugging Face = ${f(ours.rss / hf.rss)}`);
+console.log('');
+console.log(`count phase, 1 vs 2 threads: ${f((bytes * COPIES) / 1e6, 1)} MB (the corpus ${COPIES} times), trainAsync, median of 3 interleaved runs; load average ${f(load0)} before, ${f(load1)} after`);
+console.log('');
+console.log('| count phase | documents | wall s | CPU s | S: JS thread CPU s | P: other threads CPU s |');
+console.log('|---|---|---|---|---|---|');
+for (const shape of SHAPES) for (const t of [1, 2]) {
+  const p = phase(shape, t);
+  console.log(`| ${t} thread${t > 1 ? 's' : ''} | ${shape} | ${f(p.wall)} | ${f(p.cpu)} | ${f(p.S)} | ${f(p.P)} |`);
+}
+console.log('');
+for (const shape of SHAPES) {
+  const one = phase(shape, 1), two = phase(shape, 2);
+  console.log(`${shape}: wall 1 thread / 2 threads = ${f(one.wall / two.wall)}x (this machine, now); idle 2-thread speed-up (Amdahl, from the CPU split) = (S1 + P1) / (S2 + P2/2) = ${f((one.S + one.P) / (two.S + two.P / 2))}x`);
+}
 console.log('(one run each on a shared machine: compare the ratios, not the seconds)');
 if (!same) process.exitCode = 1;

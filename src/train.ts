@@ -4,12 +4,13 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import * as bufferModule from 'node:buffer';
 import { asArgumentError, checkObject, readArgument, checkThreads, isUint8Array, quote } from './args';
 import { Encoding } from './encoding';
-import { rangeError, TurbotokenError, typeError } from './errors';
+import { type ErrorCode, rangeError, TurbotokenError, typeError } from './errors';
 import { native } from './native';
 import { FAMILY_CODE, knownFamily } from './pattern';
 import { compilePattern } from './pattern-program';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN } from './safe-cut';
 import { ScaffoldEncoding } from './scaffold-encoding';
+import { SIDECAR_FORMAT, sidecarPath, type TiktokenSidecar } from './tiktoken-sidecar';
 import { guarded, type Runtime } from './wasm-runtime';
 
 /** A document: text, or UTF-8 bytes (ill-formed sequences read as U+FFFD). */
@@ -72,7 +73,9 @@ export interface TrainResult {
   toTiktoken(): string;
   /** A Hugging Face tokenizer.json (byte-level BPE, the pattern as a Split pre-tokenizer) with the same ids. Not for algorithm 'scaffold' (ERR_UNSUPPORTED_TOKENIZER): Hugging Face cannot demerge. */
   toTokenizerJson(): string;
-  /** Writes toTiktoken() to `path` atomically (a temporary file renamed into place). */
+  /** What goes beside the .tiktoken as PATH.json: name, pattern, special tokens and tieBreak (docs/training.md). */
+  toTiktokenSidecar(): string;
+  /** Writes toTiktoken() to `path` and toTiktokenSidecar() to `path + '.json'`, each atomically (a temporary file renamed into place); a failure leaves neither. */
   writeTiktoken(path: string): void;
   /** Writes toTokenizerJson() to `path` atomically. */
   writeTokenizerJson(path: string): void;
@@ -90,8 +93,9 @@ const NAMED_PATTERNS: Record<string, string> = {
   o200k_base: O200K_PATTERN,
 };
 
-// Bytes of text counted per call into the core: large enough that threads split it well.
-const BATCH_BYTES = 16 << 20;
+// Bytes of text counted per call into the core: enough for the threads to split well, few enough
+// that the first touch of the batch buffers (here and in the core) stays a small serial cost.
+const BATCH_BYTES = 4 << 20;
 
 interface Settings {
   vocabSize: number;
@@ -169,15 +173,22 @@ interface LearnResult {
 /** One backend's trainer: the addon's Trainer or the WebAssembly module's tt_trainer_*. */
 interface CoreTrainer {
   count(bytes: Uint8Array, ends: Uint32Array, threads: number): number;
+  /** count off the JS thread where the backend can (the addon: libuv's pool); bytes are copied before it returns. */
+  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number): Promise<number>;
   chunks(): number;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): LearnResult;
+  learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<LearnResult>;
   close(): void;
 }
 
+type AddonLearn = { status: number } & Partial<LearnResult>;
+
 interface AddonTrainer {
   count(bytes: Uint8Array, ends: Uint32Array, threads: number): number;
+  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number): Promise<number> | number;
   chunks(): number;
-  learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): { status: number } & Partial<LearnResult>;
+  learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): AddonLearn;
+  learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<AddonLearn> | AddonLearn;
 }
 
 interface TrainerExports {
@@ -190,24 +201,35 @@ interface TrainerExports {
   tt_trainer_counts(handle: number): number;
 }
 
-const STATUS_TEXT = ['ok', 'out of memory', 'the text is not UTF-8 or its document ends are out of order', 'an unknown family or chunking mode'];
+/** The trainer's own failures, their codes held to ErrorCode (docs/api.md's table lists them). */
+function trainError(message: string, code: ErrorCode): TurbotokenError {
+  return new TurbotokenError(message, code);
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  2: 'the text is not UTF-8 or its document ends are out of order',
+  3: 'an unknown family or chunking mode',
+  100: 'the trainer is busy with another call',
+};
 
 function statusError(status: number): TurbotokenError {
-  if (status === 1) return new TurbotokenError('Training ran out of memory: lower "maxChunks" or train on less text', 'ERR_OUT_OF_MEMORY');
-  return new TurbotokenError(`Training failed: ${STATUS_TEXT[status] ?? `status ${status}`}`, 'ERR_TRAIN_FAILED');
+  if (status === 1) return trainError('Training ran out of memory: lower "maxChunks" or train on less text', 'ERR_OUT_OF_MEMORY');
+  return trainError(`Training failed: ${STATUS_TEXT[status] ?? `status ${status}`}`, 'ERR_TRAIN_FAILED');
 }
 
 function addonTrainer(family: number, program: Uint32Array | null, s: Settings): CoreTrainer {
   const Ctor = (native as unknown as { Trainer: new (...args: unknown[]) => AddonTrainer }).Trainer;
   const t = new Ctor(family, program, s.chunking, s.maxDocumentChars, s.maxChunks);
+  const learned = (r: AddonLearn): LearnResult => {
+    if (r.status !== 0) throw statusError(r.status);
+    return { triples: r.triples!, counts: r.counts!, alphabet: r.alphabet!, scaffold: r.scaffold! };
+  };
   return {
     count: (bytes, ends, threads) => t.count(bytes, ends, threads),
+    countAsync: async (bytes, ends, threads) => t.countAsync(bytes, ends, threads),
     chunks: () => t.chunks(),
-    learn(vocabSize, specials, minFrequency, hfOrder, scaffold) {
-      const r = t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold);
-      if (r.status !== 0) throw statusError(r.status);
-      return { triples: r.triples!, counts: r.counts!, alphabet: r.alphabet!, scaffold: r.scaffold! };
-    },
+    learn: (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold)),
+    learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(await t.learnAsync(vocabSize, specials, minFrequency, hfOrder, scaffold)),
     close() {},
   };
 }
@@ -223,17 +245,20 @@ function wasmTrainer(family: number, program: Uint32Array | null, s: Settings): 
     }
     const status = x.tt_trainer_create(family, ptr, program ? program.length : 0, s.chunking, s.maxDocumentChars, s.maxChunks);
     if (ptr) rt.x.tt_free(ptr);
-    if (status !== 0) throw new TurbotokenError('The compiled pattern program is malformed', 'ERR_INVALID_PATTERN');
+    if (status !== 0) throw trainError('The compiled pattern program is malformed', 'ERR_INVALID_PATTERN');
     generation = rt.generation;
     return rt.out()[0];
   });
   // A trap discards the module instance, and the trainer with it.
   const live = <T>(fn: (rt: Runtime, x: TrainerExports) => T): T =>
     guarded((rt) => {
-      if (rt.generation !== generation) throw new TurbotokenError('The WebAssembly trainer was lost when its module instance trapped', 'ERR_TRAIN_FAILED');
+      if (rt.generation !== generation) throw trainError('The WebAssembly trainer was lost when its module instance trapped', 'ERR_TRAIN_FAILED');
       return fn(rt, rt.x as unknown as TrainerExports);
     });
-  return {
+  const trainer: CoreTrainer = {
+    // WebAssembly has no thread of its own here: the async forms run on the JS thread (docs/training.md).
+    countAsync: async (bytes, ends, threads) => trainer.count(bytes, ends, threads),
+    learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => trainer.learn(vocabSize, specials, minFrequency, hfOrder, scaffold),
     count: (bytes, ends) =>
       live((rt, x) => {
         const text = rt.put(bytes);
@@ -267,6 +292,7 @@ function wasmTrainer(family: number, program: Uint32Array | null, s: Settings): 
       }
     },
   };
+  return trainer;
 }
 
 const { isUtf8 } = bufferModule as unknown as { isUtf8?: (b: Uint8Array) => boolean };
@@ -284,57 +310,91 @@ function documentBytes(doc: unknown): Uint8Array {
   throw typeError(`A training document must be a string or a Uint8Array; received ${quote(doc)}`);
 }
 
-/** Collects documents into batches and counts each batch in the core. */
+/**
+ * Collects documents into batches and counts each batch in the core. Async (trainAsync): a batch
+ * is counted off the JS thread while the next one is collected; add and flush then return a
+ * promise when they must wait for the count in flight.
+ */
 class Counter {
   readonly #core: CoreTrainer;
   readonly #s: Settings;
+  readonly #async: boolean;
   #batch = Buffer.allocUnsafe(0);
   #used = 0;
   #ends: number[] = [];
+  #inFlight: Promise<void> | undefined;
   bytes = 0;
   documents = 0;
 
-  constructor(core: CoreTrainer, s: Settings) {
+  constructor(core: CoreTrainer, s: Settings, async = false) {
     this.#core = core;
     this.#s = s;
+    this.#async = async;
   }
 
-  add(doc: unknown): void {
+  add(doc: unknown): void | Promise<void> {
     if (typeof doc === 'string' && doc.length * 3 <= BATCH_BYTES) {
-      if (this.#used + doc.length * 3 > this.#batch.length) this.flush();
+      if (this.#used + doc.length * 3 > this.#batch.length) {
+        const wait = this.flush();
+        if (wait) return wait.then(() => this.add(doc));
+      }
       if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
       this.#used += this.#batch.write(doc, this.#used, 'utf8');
       this.#ends.push(this.#used);
     } else {
-      const bytes = documentBytes(doc);
-      if (this.#used + bytes.length > this.#batch.length) this.flush();
-      if (bytes.length > BATCH_BYTES) {
-        this.#count(bytes, Uint32Array.of(bytes.length));
-      } else {
-        if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
-        this.#batch.set(bytes, this.#used);
-        this.#used += bytes.length;
-        this.#ends.push(this.#used);
+      // Well-formed bytes go into the batch as they are (no view, no repair).
+      const bytes = isUint8Array(doc) && isUtf8 && doc.byteLength > 0 && isUtf8(doc) ? doc : documentBytes(doc);
+      if (this.#used + bytes.length > this.#batch.length) {
+        const wait = this.flush();
+        if (wait) return wait.then(() => this.add(bytes));
       }
+      if (bytes.length > BATCH_BYTES) {
+        this.documents++;
+        return this.#count(bytes, Uint32Array.of(bytes.length));
+      }
+      if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
+      this.#batch.set(bytes, this.#used);
+      this.#used += bytes.length;
+      this.#ends.push(this.#used);
     }
     this.documents++;
   }
 
-  flush(): void {
+  flush(): void | Promise<void> {
     if (this.#ends.length === 0) return;
     const ends = Uint32Array.from(this.#ends);
     const bytes = this.#batch.subarray(0, this.#used);
     this.#ends = [];
     this.#used = 0;
-    this.#count(bytes, ends);
+    return this.#count(bytes, ends);
   }
 
-  #count(bytes: Uint8Array, ends: Uint32Array): void {
+  /** Async: waits for the count in flight (its error, if any, thrown here). */
+  async settled(): Promise<void> {
+    const last = this.#inFlight;
+    this.#inFlight = undefined;
+    await last;
+  }
+
+  #count(bytes: Uint8Array, ends: Uint32Array): void | Promise<void> {
     if (bytes.length > 0xffffffff) throw rangeError('A training document must be under 4 GiB');
-    const status = this.#core.count(bytes, ends, this.#s.threads);
+    if (!this.#async) {
+      this.#counted(this.#core.count(bytes, ends, this.#s.threads), bytes.length, this.documents);
+      return;
+    }
+    // One count at a time: the core's table is not shared. The bytes are copied when the count
+    // starts, so the batch buffer is free again as soon as it has.
+    if (this.#inFlight) return this.settled().then(() => this.#count(bytes, ends));
+    const documents = this.documents;
+    const started = this.#core.countAsync(bytes, ends, this.#s.threads).then((status) => this.#counted(status, bytes.length, documents));
+    started.catch(() => {}); // observed by settled(); never an unhandled rejection meanwhile
+    this.#inFlight = started;
+  }
+
+  #counted(status: number, length: number, documents: number): void {
     if (status !== 0) throw statusError(status);
-    this.bytes += bytes.length;
-    this.#s.onProgress?.({ bytes: this.bytes, documents: this.documents, chunks: this.#core.chunks() });
+    this.bytes += length;
+    this.#s.onProgress?.({ bytes: this.bytes, documents, chunks: this.#core.chunks() });
   }
 }
 
@@ -387,22 +447,37 @@ export function writeAtomically(path: string, text: string | Uint8Array): void {
     } catch {
       // never created, or already renamed
     }
-    const e = new TurbotokenError(`Cannot write ${path}: ${(error as Error).message}`, 'ERR_SAVE_FAILED');
+    const e = trainError(`Cannot write ${path}: ${(error as Error).message}`, 'ERR_SAVE_FAILED');
     (e as Error & { cause?: unknown }).cause = error;
     throw e;
   }
 }
 
-function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
-  counter.flush();
+function checkCounted(core: CoreTrainer, counter: Counter): number {
   const chunks = core.chunks();
   if (chunks === 0) {
-    throw new TurbotokenError(
+    throw trainError(
       counter.bytes === 0 ? 'The training corpus is empty' : `The pattern matched nothing in ${counter.bytes} bytes of training text`,
       'ERR_EMPTY_CORPUS',
     );
   }
-  const { triples, counts, alphabet, scaffold } = core.learn(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold);
+  return chunks;
+}
+
+function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
+  counter.flush();
+  const chunks = checkCounted(core, counter);
+  return result(s, chunks, core.learn(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold));
+}
+
+async function finishAsync(core: CoreTrainer, counter: Counter, s: Settings): Promise<TrainResult> {
+  await counter.flush();
+  await counter.settled();
+  const chunks = checkCounted(core, counter);
+  return result(s, chunks, await core.learnAsync(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold));
+}
+
+function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffold }: LearnResult): TrainResult {
   const tokens: Uint8Array[] = [];
   for (let b = 0; b < 256; b++) tokens.push(Uint8Array.of(b));
   for (let k = 0; k < triples.length; k += 3) {
@@ -420,6 +495,10 @@ function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
   const options = { name: s.name, pattern: s.pattern, ranks, specialTokens };
   const encoding = s.scaffold ? new ScaffoldEncoding(options, triples, scaffold) : new Encoding(options);
   const toTiktoken = () => tokens.map((t, id) => `${base64(t)} ${id}\n`).join('');
+  const toTiktokenSidecar = () => {
+    const sidecar: TiktokenSidecar = { format: SIDECAR_FORMAT, version: 1, name: s.name, pattern: s.pattern, specialTokens, tieBreak: s.hfOrder ? 'huggingface' : 'bytes' };
+    return `${JSON.stringify(sidecar, null, 2)}\n`;
+  };
   const toTokenizerJson = () => {
     if (s.scaffold) throw new TurbotokenError('A Scaffold-BPE vocabulary has no tokenizer.json: Hugging Face tokenizers cannot demerge its scaffold tokens', 'ERR_UNSUPPORTED_TOKENIZER');
     const vocab: Record<string, number> = {};
@@ -456,7 +535,20 @@ function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
     alphabet,
     toTiktoken,
     toTokenizerJson,
-    writeTiktoken: (path: string) => writeAtomically(path, toTiktoken()),
+    toTiktokenSidecar,
+    writeTiktoken(path: string) {
+      writeAtomically(sidecarPath(path), toTiktokenSidecar());
+      try {
+        writeAtomically(path, toTiktoken());
+      } catch (error) {
+        try {
+          unlinkSync(sidecarPath(path));
+        } catch {
+          // already gone
+        }
+        throw error;
+      }
+    },
     writeTokenizerJson: (path: string) => writeAtomically(path, toTokenizerJson()),
   };
 }
@@ -491,29 +583,39 @@ export function train(input: TrainDocument | Iterable<TrainDocument>, options: T
   }
 }
 
-/** train() over an async iterable too (a stream of documents), yielding to the event loop between batches. */
+/**
+ * train() over an async iterable too (a stream of documents). On the native addon the counting
+ * and the merges run on libuv's thread pool, each batch counted while the next is collected; the
+ * JS thread only reads the input. On WebAssembly they run on the JS thread (docs/training.md).
+ */
 export async function trainAsync(input: TrainDocument | Iterable<TrainDocument> | AsyncIterable<TrainDocument>, options: TrainOptions): Promise<TrainResult> {
   const s = readArgument(() => readTrainOptions(options));
   if (typeof input !== 'string' && !isUint8Array(input) && !readArgument(() => isIterable(input) || isAsyncIterable(input))) {
     throw typeError(`The "input" argument must be a string, a Uint8Array or an iterable or async iterable of them; received ${quote(input)}`);
   }
   const core = startTrainer(s);
+  const counter = new Counter(core, s, true);
   try {
-    const counter = new Counter(core, s);
-    if (typeof input === 'string' || isUint8Array(input)) counter.add(input);
-    else if (isAsyncIterable(input)) for await (const doc of input) counter.add(doc);
-    else {
+    if (typeof input === 'string' || isUint8Array(input)) await counter.add(input);
+    else if (isAsyncIterable(input)) {
+      for await (const doc of input) {
+        const wait = counter.add(doc);
+        if (wait) await wait;
+      }
+    } else {
       let n = 0;
       for (const doc of input) {
-        counter.add(doc);
-        if (++n % 1024 === 0) await new Promise((r) => setImmediate(r));
+        const wait = counter.add(doc);
+        if (wait) await wait;
+        else if (++n % 1024 === 0) await new Promise((r) => setImmediate(r));
       }
     }
-    await new Promise((r) => setImmediate(r));
-    return finish(core, counter, s);
+    return await finishAsync(core, counter, s);
   } catch (error) {
     throw asArgumentError(error);
   } finally {
+    // A count still in flight (the input failed meanwhile) holds the core until it ends.
+    await counter.settled().catch(() => {});
     core.close();
   }
 }

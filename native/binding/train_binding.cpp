@@ -2,8 +2,12 @@
 // native/core/train/ for src/train.ts. count(bytes, ends, threads) and learn(...) return the
 // core's TrainStatus as a number (0: ok) and src/train.ts turns it into a typed error, so the two
 // backends share one error path; only a call with the wrong argument types throws here.
+// countAsync and learnAsync do the same work on libuv's thread pool (trainAsync keeps the event
+// loop free); one call at a time: another while a job runs returns kBusy.
 #include <napi.h>
 
+#include <atomic>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -38,12 +42,192 @@ TrainStatus guarded_status(Fn&& fn) {
   return st == turbotoken::Status::kOk ? result : TrainStatus::kOutOfMemory;
 }
 
+// A call made while another is still running on libuv's pool (src/train.ts never makes one).
+constexpr uint8_t kBusy = 100;
+
+// What a Trainer holds, shared with the jobs running on libuv's pool: a collected Trainer leaves
+// the table to the job that is still counting into it.
+struct TrainerState {
+  turbotoken::train::SplitSpec spec;
+  size_t max_chunks = 0;
+  std::unique_ptr<turbotoken::regex::Program> program;
+  turbotoken::train::ChunkTable table;
+  turbotoken::train::CountStats stats;  // of the last count
+  std::atomic<bool> busy{false};
+  // The batch being counted, copied on the JS thread (a shared buffer changed by another thread
+  // must read the same in both of the core's passes) into memory kept from batch to batch: a
+  // fresh 16 MB each time would fault its pages in on the JS thread.
+  std::vector<uint8_t> text;
+  std::vector<uint32_t> ends;
+};
+
+struct CountInput {
+  unsigned threads = 1;
+};
+
+bool count_args_ok(const Napi::CallbackInfo& info) {
+  return is_typed(info[0], napi_uint8_array) && is_typed(info[1], napi_uint32_array);
+}
+
+// After claim(): copies the batch into the state.
+CountInput take_count_args(const Napi::CallbackInfo& info, TrainerState& state) {
+  Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+  Napi::Uint32Array given = info[1].As<Napi::Uint32Array>();
+  const double threads = number_or(info[2], 1);
+  state.text.assign(bytes.Data(), bytes.Data() + bytes.ElementLength());
+  state.ends.assign(given.Data(), given.Data() + given.ElementLength());
+  return {unsigned(threads >= 1 && threads <= 256 ? threads : 1)};
+}
+
+TrainStatus run_count(TrainerState& state, const CountInput& in) {
+  state.stats = {};
+  return guarded_status([&] {
+    return turbotoken::train::count_chunks(state.spec, state.text.data(), state.text.size(), state.ends.data(),
+                                           state.ends.size(), in.threads, state.max_chunks, state.table, &state.stats);
+  });
+}
+
+turbotoken::train::MergeOptions read_learn_args(const Napi::CallbackInfo& info) {
+  turbotoken::train::MergeOptions options;
+  options.vocab_size = uint64_t(number_or(info[0], 0));
+  options.special_count = uint64_t(number_or(info[1], 0));
+  options.min_frequency = uint64_t(number_or(info[2], 0));
+  options.hf_order = info[3].ToBoolean();
+  options.scaffold = info[4].ToBoolean();
+  return options;
+}
+
+// {status, triples, counts, alphabet, scaffold}; an empty value with an error pending when napi refused.
+Napi::Value learn_result(Napi::Env env, TrainStatus st, const turbotoken::train::MergeResult& result) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("status", Napi::Number::New(env, double(st)));
+  if (st != TrainStatus::kOk) return out;
+  Napi::Uint32Array triples = Napi::Uint32Array::New(env, result.triples.size());
+  if (env.IsExceptionPending()) return Napi::Value();
+  if (!result.triples.empty()) std::memcpy(triples.Data(), result.triples.data(), result.triples.size() * 4);
+  Napi::Float64Array counts = Napi::Float64Array::New(env, result.counts.size());
+  if (env.IsExceptionPending()) return Napi::Value();
+  for (size_t k = 0; k < result.counts.size(); k++) counts[k] = double(result.counts[k]);
+  out.Set("triples", triples);
+  out.Set("counts", counts);
+  out.Set("alphabet", Napi::Number::New(env, result.alphabet));
+  Napi::Uint32Array scaffold = Napi::Uint32Array::New(env, result.scaffold.size());
+  if (env.IsExceptionPending()) return Napi::Value();
+  if (!result.scaffold.empty()) std::memcpy(scaffold.Data(), result.scaffold.data(), result.scaffold.size() * 4);
+  out.Set("scaffold", scaffold);
+  return out;
+}
+
+TrainStatus run_learn(TrainerState& state, const turbotoken::train::MergeOptions& options,
+                      turbotoken::train::MergeResult& result) {
+  // The last batch's copy is not needed by the merges.
+  std::vector<uint8_t>().swap(state.text);
+  std::vector<uint32_t>().swap(state.ends);
+  return guarded_status([&] { return turbotoken::train::learn_merges(state.table, options, result); });
+}
+
+// countAsync / learnAsync on libuv's thread pool, resolving a promise with what count / learn
+// return. Raw napi, as async_jobs.cpp, so that every step that can fail while a worker thread
+// terminates is checked.
+class TrainJob {
+ public:
+  enum class Kind { kCount, kLearn };
+
+  static napi_value start(napi_env env, std::shared_ptr<TrainerState> state, Kind kind, CountInput count,
+                          turbotoken::train::MergeOptions options) {
+    TrainJob* job = new TrainJob(std::move(state), kind, count, options);
+    napi_value promise = nullptr, name;
+    if (napi_create_promise(env, &job->deferred_, &promise) != napi_ok) {
+      job->release();
+      delete job;
+      return nullptr;
+    }
+    if (napi_create_string_latin1(env, "turbotoken.train", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+        napi_create_async_work(env, nullptr, name, execute, complete, job, &job->work_) != napi_ok ||
+        napi_queue_async_work(env, job->work_) != napi_ok) {
+      napi_value error = nullptr;
+      bool pending = false;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &error);
+      job->abandon(env);
+      if (error) napi_throw(env, error);
+      return nullptr;
+    }
+    return promise;
+  }
+
+ private:
+  TrainJob(std::shared_ptr<TrainerState> state, Kind kind, CountInput count, turbotoken::train::MergeOptions options)
+      : state_(std::move(state)), kind_(kind), count_(count), options_(options) {}
+
+  void release() {
+    if (state_) state_->busy = false;
+    state_.reset();
+  }
+
+  static void execute(napi_env, void* data) {
+    TrainJob* job = static_cast<TrainJob*>(data);
+    if (job->kind_ == Kind::kCount) job->status_ = run_count(*job->state_, job->count_);
+    else job->status_ = run_learn(*job->state_, job->options_, job->result_);
+  }
+
+  static void complete(napi_env env, napi_status status, void* data) {
+    TrainJob* job = static_cast<TrainJob*>(data);
+    job->release();
+    if (status == napi_ok) job->settle(env);
+    job->abandon(env);
+  }
+
+  void abandon(napi_env env) {
+    release();
+    if (deferred_) {
+      napi_value error = nullptr;
+      bool pending = false;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+          napi_get_and_clear_last_exception(env, &error) == napi_ok && error)
+        napi_reject_deferred(env, deferred_, error);
+    }
+    bool pending = false;
+    napi_value ignored;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ignored);
+    if (work_) napi_delete_async_work(env, work_);
+    delete this;
+  }
+
+  void settle(napi_env env) {
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+    Napi::Env e(env);
+    napi_value value = nullptr;
+    if (kind_ == Kind::kCount) {
+      if (napi_create_double(env, double(status_), &value) != napi_ok) value = nullptr;
+    } else {
+      Napi::Value v = value_unless_out_of_memory(e, [&] { return learn_result(e, status_, result_); });
+      if (!v.IsEmpty()) value = v;
+    }
+    bool pending = false;
+    if (!value && napi_is_exception_pending(env, &pending) == napi_ok && !pending) throw_out_of_memory(e);
+    if (value && napi_resolve_deferred(env, deferred_, value) == napi_ok) deferred_ = nullptr;
+    napi_close_handle_scope(env, scope);
+  }
+
+  std::shared_ptr<TrainerState> state_;
+  Kind kind_;
+  CountInput count_;
+  turbotoken::train::MergeOptions options_;
+  turbotoken::train::MergeResult result_;
+  TrainStatus status_ = TrainStatus::kOk;
+  napi_deferred deferred_ = nullptr;
+  napi_async_work work_ = nullptr;
+};
+
 class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
  public:
   static Napi::Function define(Napi::Env env) {
     return DefineClass(env, "Trainer",
-                       {InstanceMethod<&TrainerWrap::count>("count"), InstanceMethod<&TrainerWrap::learn>("learn"),
-                        InstanceMethod<&TrainerWrap::chunks>("chunks"), InstanceMethod<&TrainerWrap::memory>("memoryBytes")});
+                       {InstanceMethod<&TrainerWrap::count>("count"), InstanceMethod<&TrainerWrap::count_async>("countAsync"),
+                        InstanceMethod<&TrainerWrap::learn>("learn"), InstanceMethod<&TrainerWrap::learn_async>("learnAsync"),
+                        InstanceMethod<&TrainerWrap::chunks>("chunks"), InstanceMethod<&TrainerWrap::memory>("memoryBytes"),
+                        InstanceMethod<&TrainerWrap::stats>("stats")});
   }
 
   explicit TrainerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TrainerWrap>(info) {
@@ -55,85 +239,117 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
       throw_error(env, errors::other_status("Trainer(family, program, chunking, maxDocumentChars, maxChunks): bad arguments"));
       return;
     }
-    spec_.family = int(family);
-    spec_.chunking = turbotoken::train::Chunking(int(chunking));
-    spec_.max_document_chars = uint32_t(number_or(info[3], 0));
-    max_chunks_ = size_t(number_or(info[4], 0));
+    auto state = std::make_shared<TrainerState>();
+    state->spec.family = int(family);
+    state->spec.chunking = turbotoken::train::Chunking(int(chunking));
+    state->spec.max_document_chars = uint32_t(number_or(info[3], 0));
+    state->max_chunks = size_t(number_or(info[4], 0));
     if (family == -1) {
       Napi::Uint32Array words = info[1].As<Napi::Uint32Array>();
       std::vector<uint32_t> copy(words.ElementLength());
       if (!copy.empty()) std::memcpy(copy.data(), words.Data(), copy.size() * sizeof(uint32_t));
-      program_ = std::make_unique<turbotoken::regex::Program>();
-      if (program_->load(copy.data(), copy.size()) != turbotoken::regex::ProgramStatus::kOk) {
+      state->program = std::make_unique<turbotoken::regex::Program>();
+      if (state->program->load(copy.data(), copy.size()) != turbotoken::regex::ProgramStatus::kOk) {
         throw_error(env, errors::malformed_pattern());
         return;
       }
-      spec_.program = program_.get();
+      state->spec.program = state->program.get();
     }
-    table_ = std::make_unique<turbotoken::train::ChunkTable>();
+    state_ = std::move(state);
   }
 
  private:
+  // Claims the trainer for one call; false while a job on the pool holds it.
+  bool claim() {
+    bool expected = false;
+    return state_ && state_->busy.compare_exchange_strong(expected, true);
+  }
+
   // count(bytes: Uint8Array, ends: Uint32Array, threads: number): status.
   Napi::Value count(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!table_ || !is_typed(info[0], napi_uint8_array) || !is_typed(info[1], napi_uint32_array)) {
+    if (!state_ || !count_args_ok(info))
       return thrown(env, errors::other_status("Trainer#count(bytes: Uint8Array, ends: Uint32Array, threads: number)"));
-    }
-    Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
-    Napi::Uint32Array given = info[1].As<Napi::Uint32Array>();
-    const double threads = number_or(info[2], 1);
-    const TrainStatus st = guarded_status([&] {
-      // Copied first: a shared buffer changed by another thread must read the same in both passes.
-      std::vector<uint8_t> text(bytes.Data(), bytes.Data() + bytes.ElementLength());
-      std::vector<uint32_t> ends(given.Data(), given.Data() + given.ElementLength());
-      return turbotoken::train::count_chunks(spec_, text.data(), text.size(), ends.data(), ends.size(),
-                                             unsigned(threads >= 1 && threads <= 256 ? threads : 1), max_chunks_, *table_);
-    });
+    if (!claim()) return Napi::Number::New(env, kBusy);
+    TrainStatus st = TrainStatus::kOutOfMemory;
+    CountInput in;
+    if (guarded_status([&] {
+          in = take_count_args(info, *state_);
+          return TrainStatus::kOk;
+        }) == TrainStatus::kOk)
+      st = run_count(*state_, in);
+    state_->busy = false;
     return Napi::Number::New(env, double(st));
+  }
+
+  // countAsync(bytes, ends, threads): a promise of count's status, counted on libuv's pool.
+  Napi::Value count_async(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!state_ || !count_args_ok(info))
+      return thrown(env, errors::other_status("Trainer#countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number)"));
+    if (!claim()) return Napi::Number::New(env, kBusy);
+    CountInput in;
+    if (guarded_status([&] {
+          in = take_count_args(info, *state_);
+          return TrainStatus::kOk;
+        }) != TrainStatus::kOk) {
+      state_->busy = false;
+      return Napi::Number::New(env, double(TrainStatus::kOutOfMemory));
+    }
+    napi_value promise = TrainJob::start(env, state_, TrainJob::Kind::kCount, in, {});
+    return promise ? Napi::Value(env, promise) : Napi::Value();
   }
 
   // learn(vocabSize, specialCount, minFrequency, hfOrder, scaffold): {status, triples, counts,
   // alphabet, scaffold}.
   Napi::Value learn(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!table_) return thrown(env, errors::other_status("Trainer#learn: no table"));
-    turbotoken::train::MergeOptions options;
-    options.vocab_size = uint64_t(number_or(info[0], 0));
-    options.special_count = uint64_t(number_or(info[1], 0));
-    options.min_frequency = uint64_t(number_or(info[2], 0));
-    options.hf_order = info[3].ToBoolean();
-    options.scaffold = info[4].ToBoolean();
+    if (!state_) return thrown(env, errors::other_status("Trainer#learn: no table"));
+    const turbotoken::train::MergeOptions options = read_learn_args(info);
+    if (!claim()) return learn_result(env, TrainStatus(kBusy), {});
     turbotoken::train::MergeResult result;
-    const TrainStatus st = guarded_status([&] { return turbotoken::train::learn_merges(*table_, options, result); });
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("status", Napi::Number::New(env, double(st)));
-    if (st != TrainStatus::kOk) return out;
-    Napi::Uint32Array triples = Napi::Uint32Array::New(env, result.triples.size());
-    if (!result.triples.empty()) std::memcpy(triples.Data(), result.triples.data(), result.triples.size() * 4);
-    Napi::Float64Array counts = Napi::Float64Array::New(env, result.counts.size());
-    for (size_t k = 0; k < result.counts.size(); k++) counts[k] = double(result.counts[k]);
-    out.Set("triples", triples);
-    out.Set("counts", counts);
-    out.Set("alphabet", Napi::Number::New(env, result.alphabet));
-    Napi::Uint32Array scaffold = Napi::Uint32Array::New(env, result.scaffold.size());
-    if (!result.scaffold.empty()) std::memcpy(scaffold.Data(), result.scaffold.data(), result.scaffold.size() * 4);
-    out.Set("scaffold", scaffold);
-    return out;
+    const TrainStatus st = run_learn(*state_, options, result);
+    state_->busy = false;
+    return learn_result(env, st, result);
   }
 
+  // learnAsync(...): a promise of learn's result, the merges made on libuv's pool.
+  Napi::Value learn_async(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!state_) return thrown(env, errors::other_status("Trainer#learnAsync: no table"));
+    const turbotoken::train::MergeOptions options = read_learn_args(info);
+    if (!claim()) return learn_result(env, TrainStatus(kBusy), {});
+    napi_value promise = TrainJob::start(env, state_, TrainJob::Kind::kLearn, CountInput(), options);
+    return promise ? Napi::Value(env, promise) : Napi::Value();
+  }
+
+  // NaN while a job holds the table.
   Napi::Value chunks(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), table_ ? double(table_->size()) : 0);
+    if (!state_ || state_->busy) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
+    return Napi::Number::New(info.Env(), double(state_->table.size()));
   }
 
   Napi::Value memory(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), table_ ? double(table_->memory_bytes()) : 0);
+    if (!state_ || state_->busy) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
+    return Napi::Number::New(info.Env(), double(state_->table.memory_bytes()));
   }
 
-  turbotoken::train::SplitSpec spec_;
-  size_t max_chunks_ = 0;
-  std::unique_ptr<turbotoken::regex::Program> program_;
-  std::unique_ptr<turbotoken::train::ChunkTable> table_;
+  // stats(): {count, merge}: the last count's CPU seconds per thread (empty on one thread).
+  Napi::Value stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object out = Napi::Object::New(env);
+    if (!state_ || state_->busy) return out;
+    const auto put = [&](const char* key, const std::vector<double>& v) {
+      Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
+      for (size_t k = 0; k < v.size(); k++) a[k] = v[k];
+      out.Set(key, a);
+    };
+    put("count", state_->stats.count_threads);
+    put("merge", state_->stats.merge_threads);
+    return out;
+  }
+
+  std::shared_ptr<TrainerState> state_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@ import { type EncodeOptions, Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
 import { encodingForModel, getEncoding } from '../index';
 import { looksSaved } from '../saved-encoding';
+import { loadTiktokenWithSidecar } from '../tiktoken-sidecar';
 import { CliError, type OptionSpec, type OptionValues, UsageError } from './options';
 
 export const ENCODING_OPTIONS: Record<string, OptionSpec> = {
@@ -27,7 +28,10 @@ export function loadEncoding(source: EncodingSource): Encoding {
   return 'tokenizer' in source ? tokenizerFile(source.tokenizer) : getEncoding(source.name);
 }
 
-/** --tokenizer FILE: a saved encoding (Encoding#save), told by its signature, else a tokenizer.json. */
+/**
+ * --tokenizer FILE: a saved encoding (Encoding#save), told by its signature; a .tiktoken file with
+ * the FILE.json sidecar `train` writes beside it; else a tokenizer.json.
+ */
 function tokenizerFile(file: string): Encoding {
   const head = new Uint8Array(8);
   let fd: number | undefined;
@@ -39,7 +43,8 @@ function tokenizerFile(file: string): Encoding {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  return looksSaved(head) ? Encoding.load(file) : Encoding.fromTokenizerJson(file);
+  if (looksSaved(head)) return Encoding.load(file);
+  return (head[0] !== 0x7b && loadTiktokenWithSidecar(file)) || Encoding.fromTokenizerJson(file);
 }
 
 export const DEFAULT_ENCODING = 'o200k_base';

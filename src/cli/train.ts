@@ -3,13 +3,13 @@
 // Parquet; gzip/zstd). Every input is read before anything is written, and each output is written
 // to a temporary file renamed into place: a failed run leaves no output file. docs/cli.md.
 import { loadEncoding } from '../registry';
-import { readTrainOptions, trainAsync, writeAtomically, type TrainDocument } from '../train';
+import { readTrainOptions, trainAsync, writeAtomically } from '../train';
 import { libraryMessage } from './common';
-import { type DocumentSink, statInputs } from './corpus-input';
-import { readDocuments } from './formats/read';
+import { statInputs } from './corpus-input';
 import { expandInputs } from './inputs';
 import { CliError, intOption, type OptionSpec, parseArgs, UsageError } from './options';
 import { formatBytes, Progress } from './progress';
+import { trainDocuments } from './train-documents';
 
 const SPECS: Record<string, OptionSpec> = {
   'vocab-size': { type: 'string' },
@@ -58,30 +58,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
   } catch (error) {
     throw new UsageError(libraryMessage(error as Error));
   }
-  // Segments of one document, joined when it ends (a document is one unit of 'documents' chunking).
-  async function* documents(): AsyncGenerator<TrainDocument> {
-    const ready: Buffer[] = [];
-    let parts: Buffer[] = [];
-    const sink: DocumentSink = {
-      text(segment) {
-        if (segment.length > 0) parts.push(typeof segment === 'string' ? Buffer.from(segment, 'utf8') : Buffer.from(segment));
-      },
-      endDocument() {
-        ready.push(parts.length === 1 ? parts[0] : Buffer.concat(parts));
-        parts = [];
-      },
-      progress: (bytes) => progress.add(bytes),
-      replaced() {},
-    };
-    const settings = { encoding: loadEncoding('o200k_base'), invalid: options.invalid as 'replace' | 'fail', field: String(options.field), target: 1 << 20 };
-    for (let k = 0; k < files.length; k++) {
-      await readDocuments(files[k], k, 0, Infinity, settings, sink);
-      yield* ready.splice(0);
-    }
-  }
   let result;
   try {
-    result = await trainAsync(documents(), trainOptions);
+    const settings = { encoding: loadEncoding('o200k_base'), invalid: options.invalid as 'replace' | 'fail', field: String(options.field), target: 1 << 20 };
+    const documents = trainDocuments(files, settings, trainOptions.chunking ?? 'documents', trainOptions.maxDocumentChars ?? 0, (bytes) => progress.add(bytes));
+    result = await trainAsync(documents, trainOptions);
   } catch (error) {
     progress.clear();
     if (error instanceof CliError) throw error;
@@ -99,7 +80,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (!options.quiet) {
     const merged = result.tokens.length - 256;
     process.stderr.write(
-      `${out}: ${result.tokens.length} tokens (${merged} merged) from ${formatBytes(progress.total)}, ${result.chunks} distinct chunks` +
+      `${out} (and ${out}.json: pattern, special tokens): ${result.tokens.length} tokens (${merged} merged) from ${formatBytes(progress.total)}, ${result.chunks} distinct chunks` +
         (special.length ? `; special tokens ${special.map((s, k) => `${s}=${result.tokens.length + k}`).join(', ')}` : '') +
         (jsonOut ? `; ${jsonOut}` : '') +
         '\n',

@@ -10,6 +10,7 @@
 #if !defined(__wasm__)
 #include <atomic>
 #include <thread>
+#include <time.h>
 #endif
 
 namespace turbotoken {
@@ -148,12 +149,13 @@ struct Unit {
   size_t end;
 };
 
-// The units (lines or capped documents) of text, in order.
-void find_units(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
-                std::vector<Unit>& units) {
-  size_t start = 0;
-  for (size_t k = 0; k < count; k++) {
-    const size_t end = ends[k];
+// The units (lines or capped documents) of documents [first, last), in order; starts[k] is where
+// document k begins and ends[k] where it ends.
+void find_units(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t first, size_t last,
+                size_t from, size_t to, std::vector<Unit>& units) {
+  for (size_t k = first; k < last; k++) {
+    const size_t start = std::max<size_t>(k == 0 ? 0 : ends[k - 1], from);
+    const size_t end = std::min<size_t>(ends[k], to);
     if (spec.chunking == Chunking::kLines) {
       size_t i = start;
       while (i < end) {
@@ -177,7 +179,6 @@ void find_units(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends
       }
       units.push_back({start, stop});
     }
-    start = end;
   }
 }
 
@@ -207,84 +208,162 @@ TrainStatus count_units(const SplitSpec& spec, const uint8_t* text, const Unit* 
   return TrainStatus::kOk;
 }
 
+// A stretch of the batch that one thread checks, cuts into units and counts: [from, to) bytes,
+// starting in document `first`. Stretches start at unit boundaries (a document's start, or just
+// after a "\n" with chunking by lines), so no unit spans two of them.
+struct Part {
+  size_t from;
+  size_t to;
+  size_t first;
+};
+
+#if !defined(__wasm__)
+// The first unit boundary at or after `goal` (and the document it starts in).
+Part boundary_after(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends, size_t count,
+                    size_t goal) {
+  // Document k holds goal when ends[k-1] <= goal < ends[k].
+  size_t k = size_t(std::upper_bound(ends, ends + count, uint32_t(goal)) - ends);
+  if (k == count) return {size, size, count};
+  const size_t start = k == 0 ? 0 : ends[k - 1];
+  if (goal == start) return {goal, goal, k};
+  if (spec.chunking == Chunking::kLines) {
+    const void* nl = std::memchr(text + goal, '\n', ends[k] - goal);
+    if (nl) return {size_t(static_cast<const uint8_t*>(nl) - text) + 1, 0, k};
+  }
+  // The next document; empty documents after it hold no units.
+  const size_t next = ends[k];
+  while (k < count && ends[k] == next) k++;
+  return {next, 0, k};
+}
+#endif
+
+TrainStatus count_part(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
+                       const Part& part, std::vector<Unit>& units, ChunkTable& table) {
+  if (valid_utf8_prefix(text + part.from, part.to - part.from) != part.to - part.from) return TrainStatus::kInvalidText;
+  units.clear();
+  size_t last = part.first;
+  while (last < count && ends[last] < part.to) last++;
+  if (last < count) last++;
+  find_units(spec, text, ends, part.first, last, part.from, part.to, units);
+  return count_units(spec, text, units.data(), units.size(), table);
+}
+
+#if !defined(__wasm__)
+double thread_cpu_seconds() {
+  timespec t;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+
+// Runs body(t) on threads 0..threads-1 (0 on the calling thread), a thrown exception (std::bad_alloc)
+// as kOutOfMemory; the first failing thread's status, and each thread's CPU seconds added to cpu[t].
+template <typename Fn>
+TrainStatus on_threads(unsigned threads, std::vector<double>& cpu, Fn&& body) {
+  std::vector<TrainStatus> statuses(threads, TrainStatus::kOk);
+  auto run = [&](unsigned t) {
+    const double c0 = thread_cpu_seconds();
+#if defined(__cpp_exceptions)
+    try {
+#endif
+      statuses[t] = body(t);
+#if defined(__cpp_exceptions)
+    } catch (...) {
+      statuses[t] = TrainStatus::kOutOfMemory;
+    }
+#endif
+    cpu[t] += thread_cpu_seconds() - c0;
+  };
+  std::vector<std::thread> pool;
+#if defined(__cpp_exceptions)
+  try {
+#endif
+    for (unsigned t = 1; t < threads; t++) pool.emplace_back(run, t);
+#if defined(__cpp_exceptions)
+  } catch (...) {
+    // A thread that could not start: the others finish, then the call fails as out of memory.
+    statuses[0] = TrainStatus::kOutOfMemory;
+  }
+#endif
+  if (statuses[0] == TrainStatus::kOk) run(0);
+  for (std::thread& th : pool) th.join();
+  for (TrainStatus s : statuses)
+    if (s != TrainStatus::kOk) return s;
+  return TrainStatus::kOk;
+}
+#endif
+
 }  // namespace
 
 TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends,
-                         size_t count, unsigned threads, size_t max_chunks, ChunkTable& table) {
+                         size_t count, unsigned threads, size_t max_chunks, ChunkTable& table,
+                         [[maybe_unused]] CountStats* stats) {
   if (spec.family >= kFamilyCount || (spec.family < 0 && spec.program == nullptr) ||
       uint8_t(spec.chunking) > uint8_t(Chunking::kDocuments))
     return TrainStatus::kInvalidArgument;
   size_t start = 0;
   for (size_t k = 0; k < count; k++) {
-    if (ends[k] < start || ends[k] > size) return TrainStatus::kInvalidText;
+    // A document that ends inside a character would hand the scanners half of one.
+    if (ends[k] < start || ends[k] > size || (ends[k] < size && (text[ends[k]] & 0xC0) == 0x80))
+      return TrainStatus::kInvalidText;
     start = ends[k];
   }
-  if (valid_utf8_prefix(text, size) != size) return TrainStatus::kInvalidText;
-  std::vector<Unit> units;
-  find_units(spec, text, ends, count, units);
+  // Bytes after the last document belong to none: only the documents are checked and counted.
+  size = count ? ends[count - 1] : 0;
   if (threads < 1) threads = 1;
 #if defined(__wasm__)
   threads = 1;
 #endif
-  if (threads > units.size() / 64) threads = unsigned(std::max<size_t>(1, units.size() / 64));
+  // Below ~64 KiB a thread costs more to start than it saves.
+  if (threads > size / 65536) threads = unsigned(std::max<size_t>(1, size / 65536));
   TrainStatus status = TrainStatus::kOk;
   if (threads == 1) {
-    status = count_units(spec, text, units.data(), units.size(), table);
+    std::vector<Unit> units;
+#if !defined(__wasm__)
+    const double c0 = thread_cpu_seconds();
+#endif
+    status = count_part(spec, text, ends, count, Part{0, size, 0}, units, table);
+#if !defined(__wasm__)
+    if (stats) stats->count_threads.assign(1, thread_cpu_seconds() - c0);
+#endif
   } else {
 #if !defined(__wasm__)
-    // Units split by bytes into more parts than threads, taken in turn from a shared counter:
+    // The batch cut by bytes into more parts than threads, taken in turn from a shared counter:
     // text that costs more per byte (non-Latin scripts) does not leave the other threads idle.
-    const unsigned parts = threads * 8;
-    std::vector<size_t> cut(parts + 1, units.size());
-    cut[0] = 0;
-    const size_t total = units.back().end - units.front().start;
-    size_t u = 0;
-    for (unsigned p = 1; p < parts; p++) {
-      const size_t goal = units.front().start + total / parts * p;
-      while (u < units.size() && units[u].start < goal) u++;
-      cut[p] = u;
+    // Each thread checks, cuts and counts its parts: nothing but these cuts runs on one thread.
+    const unsigned count_parts = threads * 8;
+    std::vector<Part> parts;
+    parts.reserve(count_parts);
+    Part at{0, 0, 0};
+    for (unsigned p = 1; p <= count_parts && at.from < size; p++) {
+      Part next = p == count_parts ? Part{size, 0, count} : boundary_after(spec, text, size, ends, count, std::max(at.from, size / count_parts * p));
+      if (next.from <= at.from) continue;
+      parts.push_back({at.from, next.from, at.first});
+      at = next;
     }
-    std::atomic<unsigned> next{0};
-    std::vector<ChunkTable> locals(threads);
-    std::vector<TrainStatus> statuses(threads, TrainStatus::kOk);
-    std::vector<std::thread> pool;
-    auto body = [&](unsigned t) {
-#if defined(__cpp_exceptions)
-      try {
-#endif
-        for (unsigned p = next++; p < parts && statuses[t] == TrainStatus::kOk; p = next++)
-          statuses[t] = count_units(spec, text, units.data() + cut[p], cut[p + 1] - cut[p], locals[t]);
-#if defined(__cpp_exceptions)
-      } catch (...) {
-        statuses[t] = TrainStatus::kOutOfMemory;
+    if (at.from < size) parts.push_back({at.from, size, at.first});
+    std::vector<double> cpu(threads, 0.0);
+    // Thread 0 counts into the table itself; the others into tables merged into it afterwards.
+    std::vector<ChunkTable> locals(threads - 1);
+    std::atomic<size_t> next{0};
+    status = on_threads(threads, cpu, [&](unsigned t) {
+      ChunkTable& into = t == 0 ? table : locals[t - 1];
+      std::vector<Unit> units;
+      for (size_t p = next++; p < parts.size(); p = next++) {
+        const TrainStatus st = count_part(spec, text, ends, count, parts[p], units, into);
+        if (st != TrainStatus::kOk) return st;
       }
-#endif
-    };
-    for (unsigned t = 1; t < threads; t++) pool.emplace_back(body, t);
-    body(0);
-    for (std::thread& th : pool) th.join();
-    for (unsigned t = 0; t < threads; t++) {
-      if (statuses[t] != TrainStatus::kOk) return statuses[t];
-    }
+      return TrainStatus::kOk;
+    });
+    if (stats) stats->count_threads.assign(cpu.begin(), cpu.end());
     // Merged shard by shard, each thread taking every threads-th shard: no two threads touch one shard.
-    pool.clear();
-    auto merge = [&](unsigned t) {
-#if defined(__cpp_exceptions)
-      try {
-#endif
+    if (status == TrainStatus::kOk) {
+      std::fill(cpu.begin(), cpu.end(), 0.0);
+      status = on_threads(threads, cpu, [&](unsigned t) {
         for (unsigned k = t; k < ChunkTable::kShards; k += threads)
-          for (unsigned l = 0; l < threads; l++) table.merge_shard_from(locals[l], k);
-#if defined(__cpp_exceptions)
-      } catch (...) {
-        statuses[t] = TrainStatus::kOutOfMemory;
-      }
-#endif
-    };
-    for (unsigned t = 1; t < threads; t++) pool.emplace_back(merge, t);
-    merge(0);
-    for (std::thread& th : pool) th.join();
-    for (unsigned t = 0; t < threads; t++) {
-      if (statuses[t] != TrainStatus::kOk) return statuses[t];
+          for (const ChunkTable& local : locals) table.merge_shard_from(local, k);
+        return TrainStatus::kOk;
+      });
+      if (stats) stats->merge_threads.assign(cpu.begin(), cpu.end());
     }
 #endif
   }

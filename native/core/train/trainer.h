@@ -97,11 +97,19 @@ class ChunkTable {
   std::vector<ChunkShard> shards_;
 };
 
+// Where count_chunks spent its CPU time, per thread (seconds; not measured in the WebAssembly build).
+struct CountStats {
+  std::vector<double> count_threads;  // checking, cutting and counting the parts
+  std::vector<double> merge_threads;  // merging the threads' tables into the trainer's
+};
+
 // Adds the chunks of documents text[ends[k-1]..ends[k]) (ends[-1] = 0) to `table`, on `threads`
 // threads (1 in the WebAssembly build). When max_chunks is non-zero and the table grows past it,
-// it is pruned to half of it (ChunkTable::prune_to). Text must be well-formed UTF-8.
+// it is pruned to half of it (ChunkTable::prune_to). Text must be well-formed UTF-8, and every
+// document end must fall between characters.
 TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends,
-                         size_t count, unsigned threads, size_t max_chunks, ChunkTable& table);
+                         size_t count, unsigned threads, size_t max_chunks, ChunkTable& table,
+                         CountStats* stats = nullptr);
 
 struct MergeOptions {
   uint64_t vocab_size = 0;     // stop when the vocabulary (counted per hf_order) reaches this
