@@ -37,7 +37,7 @@ await build({
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
-  alias: { 'node:fs': nodeStandIns, 'node:os': nodeStandIns, 'node:path': nodeStandIns, 'node:util': nodeStandIns },
+  alias: { 'node:fs': nodeStandIns, 'node:os': nodeStandIns, 'node:path': nodeStandIns, 'node:util': nodeStandIns, 'node:zlib': nodeStandIns },
   inject: [`${root}src/browser-buffer.ts`],
   // wasm-runtime.ts names the module's file from __dirname, which the browser never reads.
   define: { __dirname: '"."' },

@@ -1,5 +1,6 @@
 // The few Node APIs that the code shared with the Node build touches, for the browser bundle
-// (scripts/build-browser.mjs maps node:fs, node:os, node:path and node:util here). The browser
+// (scripts/build-browser.mjs maps node:fs, node:os, node:path, node:util and node:zlib here; zlib has
+// no crc32 here, so the saved-encoding checksum takes its own table). The browser
 // entry never reads files: it hands the compiled module to the runtime before anything would.
 
 export function readFileSync(): never {
@@ -56,3 +57,5 @@ export const types = {
   isUint8Array: (value: unknown): value is Uint8Array => isTyped(value, 'Uint8Array'),
   isUint32Array: (value: unknown): value is Uint32Array => isTyped(value, 'Uint32Array'),
 };
+
+export const crc32: undefined = undefined;
