@@ -1,56 +1,17 @@
-// audit() (docs/analysis.md) against a brute force over every id written here: tokenBytes of each
-// id, a strict UTF-8 decode that keeps a leading U+FEFF, and one encode() per token, on a small
+// audit() (docs/analysis.md) against a brute force over every id (test/support/audit-reference.mjs:
+// tokenBytes of each id, a strict UTF-8 decode that keeps a leading U+FEFF, and one encode() per token), on a small
 // vocabulary built to hold every category and on r50k_base and cl100k_base.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { audit, Encoding, getEncoding } from '../../index.mjs';
+import { auditByBruteForce, expectSameAudit as expectSameAuditOf } from '../support/audit-reference.mjs';
 import { thrownBy } from '../support/thrown.mjs';
 
-function bruteForce(enc) {
-  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const special = new Map(Object.entries(enc.specialTokens).map(([text, id]) => [id, text]));
-  const out = { unreachable: [], partialUtf8: [], holes: [], ordinaryTokens: 0 };
-  const byBytes = new Map();
-  for (let id = 0; id <= enc.maxTokenValue; id++) {
-    let bytes;
-    try {
-      bytes = enc.tokenBytes(id);
-    } catch {
-      out.holes.push(id);
-      continue;
-    }
-    const key = Buffer.from(bytes).toString('hex');
-    byBytes.set(key, [...(byBytes.get(key) ?? []), id]);
-    if (special.has(id)) continue;
-    out.ordinaryTokens++;
-    let text;
-    try {
-      text = strict.decode(bytes);
-    } catch {
-      out.partialUtf8.push(id);
-      continue;
-    }
-    const ids = [...enc.encode(text, { disallowedSpecial: [] })];
-    if (ids.length !== 1 || ids[0] !== id) out.unreachable.push({ id, text, encodesTo: ids });
-  }
-  out.duplicates = [...byBytes].filter(([, ids]) => ids.length > 1).map(([bytes, ids]) => ({ bytes, ids }));
-  out.specialTokens = [...special].map(([id, text]) => ({ id, text })).sort((a, b) => a.id - b.id);
-  return out;
-}
-
+// audit(enc), held field by field to the brute force (test/support/audit-reference.mjs).
 function expectSameAudit(enc) {
   const a = audit(enc);
-  const b = bruteForce(enc);
-  expect(a.encoding).toBe(enc.name);
-  expect(a.nVocab).toBe(enc.nVocab);
-  expect(a.ordinaryTokens).toBe(b.ordinaryTokens);
-  expect(a.unreachable).toEqual(b.unreachable);
-  expect(a.partialUtf8).toEqual(b.partialUtf8);
-  expect(a.specialTokens).toEqual(b.specialTokens);
-  expect(a.holes.flatMap(([x, y]) => Array.from({ length: y - x + 1 }, (_, k) => x + k))).toEqual(b.holes);
-  expect(a.holeCount).toBe(b.holes.length);
-  expect(a.duplicates).toEqual(b.duplicates);
+  expectSameAuditOf(expect, enc, a, auditByBruteForce(enc));
   return a;
 }
 
