@@ -4,30 +4,11 @@
 // calls in parallel give what train gives.
 import { describe, expect, it } from 'vitest';
 import { train, trainAsync } from '../../index.mjs';
-import { rng } from '../support/random-text.mjs';
+import { madeUpCorpus } from '../support/made-up-corpus.mjs';
 
 // Made-up words from a skewed list: many distinct words, so that both the counting and the merge
 // phase (2000 tokens) take a while.
-function corpus(bytes, seed) {
-  const random = rng(seed);
-  const letters = 'etaoinshrdlucmfwypvbgkqjxz';
-  const words = [];
-  for (let k = 0; k < bytes / 30; k++) {
-    let w = '';
-    const n = 2 + Math.floor(random() * 9);
-    for (let i = 0; i < n; i++) w += letters[Math.floor(letters.length * random() * random())];
-    words.push(w);
-  }
-  const docs = [];
-  let size = 0;
-  while (size < bytes) {
-    let doc = '';
-    for (let i = 0; i < 200; i++) doc += (i % 17 === 16 ? '.\n' : ' ') + words[Math.floor(words.length * random() ** 2)];
-    docs.push(doc);
-    size += doc.length;
-  }
-  return docs;
-}
+const corpus = (bytes, seed) => madeUpCorpus(bytes, seed, { bytesPerWord: 30, maxLetters: 9, wordsPerDocument: 200, sentenceWords: 17, skew: 2 });
 
 /** Runs fn while a 1 ms interval counts ticks: the ticks, and the longest pause between ticks (and before the first, after the last) as a share of the run. */
 async function ticking(fn) {

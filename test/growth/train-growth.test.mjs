@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { train } from '../../index.mjs';
 import { cpuGrowth } from '../support/growth.mjs';
-import { rng } from '../support/random-text.mjs';
+import { madeUpCorpus } from '../support/made-up-corpus.mjs';
 
 const SMALL = 1 << 18;
 // Measured: 2.75x (bytes) and 3.20x (huggingface), the distinct words growing with the text. A
@@ -14,26 +14,7 @@ const MAX_RATIO = 8;
 
 // Words drawn from a Zipf-like list of made-up words, one list word per 40 bytes of text: the
 // distinct words, and with them the merge phase's work, grow with the text.
-function corpus(bytes, seed) {
-  const random = rng(seed);
-  const letters = 'etaoinshrdlucmfwypvbgkqjxz';
-  const words = [];
-  for (let k = 0; k < bytes / 40; k++) {
-    let w = '';
-    const n = 2 + Math.floor(random() * 8);
-    for (let i = 0; i < n; i++) w += letters[Math.floor(letters.length * random() * random())];
-    words.push(w);
-  }
-  const docs = [];
-  let size = 0;
-  while (size < bytes) {
-    let doc = '';
-    for (let i = 0; i < 100; i++) doc += (i % 13 === 12 ? '.\n' : ' ') + words[Math.floor(words.length * random() ** 3)];
-    docs.push(doc);
-    size += doc.length;
-  }
-  return docs;
-}
+const corpus = (bytes, seed) => madeUpCorpus(bytes, seed, { bytesPerWord: 40, maxLetters: 8, wordsPerDocument: 100, sentenceWords: 13, skew: 3 });
 
 describe('training time grows linearly with the corpus', () => {
   it.each(['bytes', 'huggingface'])("tieBreak '%s', 2000 tokens", (tieBreak) => {
