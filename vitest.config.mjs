@@ -34,6 +34,8 @@ const nativeOnly = [
   'test/api/backend-selection.test.mjs',
   'test/api/backend-fallback-warning.test.mjs',
   'test/package/package-install.test.mjs',
+  // Reads the sources and docs only.
+  'test/package/error-codes.test.mjs',
   // Runs a child per backend itself, both beside one pair of busy loops.
   'test/hostile/worker-terminate.test.mjs',
   // A browser always runs WebAssembly.

@@ -17,7 +17,7 @@ import { provideModule } from './wasm-runtime';
 export { Encoding, splitBatch } from './encoding';
 export type { BatchOptions, BatchResult, EncodeChatOptions, EncodeOptions, SpecialTokenSet } from './encoding';
 export type { ChatMessage } from './chat-framing';
-export { TurbotokenError } from './errors';
+export { TurbotokenError, type ErrorCode } from './errors';
 export type { TextInput } from './args';
 
 /** Which implementation runs the core: always the WebAssembly build (src/wasm.ts names it). */

@@ -11,10 +11,17 @@ export class TurbotokenError extends Error {
   }
 }
 
+/**
+ * Every code turbotoken sets on an error it throws. TypeError and RangeError carry the argument
+ * codes (the first group); TurbotokenError carries the rest.
+ */
 export type ErrorCode =
   | 'ERR_INVALID_ARG_TYPE'
   | 'ERR_OUT_OF_RANGE'
   | 'ERR_INVALID_TOKEN_ID'
+  | 'ERR_STRING_TOO_LONG'
+  | 'ERR_INVALID_RETURN_VALUE'
+  | 'ERR_INVALID_ARG_VALUE'
   | 'ERR_UNKNOWN_ENCODING'
   | 'ERR_UNKNOWN_MODEL'
   | 'ERR_UNKNOWN_SPECIAL_TOKEN'
@@ -30,8 +37,23 @@ export type ErrorCode =
   | 'ERR_EMPTY_CORPUS'
   | 'ERR_TRAIN_FAILED'
   | 'ERR_OUT_OF_MEMORY'
+  | 'ERR_WASM_TRAP'
   | 'ERR_NATIVE_LOAD_FAILED'
-  | 'ERR_UNKNOWN_KERNEL';
+  | 'ERR_UNKNOWN_KERNEL'
+  | 'ERR_FETCH_FAILED'
+  | 'ERR_ALREADY_INITIALIZED'
+  | 'ERR_NOT_SUPPORTED'
+  | 'ERR_MODEL_MISMATCH'
+  | 'ERR_INVALID_CHAT_MESSAGE'
+  | 'ERR_NO_CHAT_TEMPLATE'
+  | 'ERR_CHAT_TEMPLATE_EXCEPTION'
+  | 'ERR_CHAT_TEMPLATE'
+  | 'ERR_INVALID_TOKENIZER_CONFIG'
+  | 'ERR_MISSING_DEPENDENCY'
+  | 'ERR_UNKNOWN_LANGUAGE'
+  | 'ERR_EMPTY_REFERENCE'
+  | 'ERR_PARALLEL_TEXT'
+  | 'ERR_WORKER';
 
 function withCode<E extends Error>(error: E, code: ErrorCode): E & { code: ErrorCode } {
   return Object.assign(error, { code });

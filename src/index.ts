@@ -17,7 +17,7 @@ export type { TokenizerJsonInput } from './tokenizer-json';
 export type { ChatMessage } from './chat-framing';
 export type { ChatTemplateOptions, TokenizerConfigInput } from './chat-template';
 import type { ChatTemplateOptions, TokenizerConfigInput } from './chat-template';
-export { TurbotokenError } from './errors';
+export { TurbotokenError, type ErrorCode } from './errors';
 export type { TextInput } from './args';
 export { listEncodings } from './registry';
 export { createDecoder, encodeStream } from './stream';
