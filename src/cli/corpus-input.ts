@@ -47,6 +47,12 @@ export interface DocumentSink {
    * lines are parsed here and arrive as text() and endDocument() calls.
    */
   jsonlBlock?(block: JsonlBlock): void | Promise<void>;
+  /**
+   * Whole documents as UTF-8 bytes (already checked against --invalid), packed end to end:
+   * document i is bytes[ends[i-1], ends[i]). For a sink that decodes and encodes them elsewhere
+   * (a worker), which then owns both buffers; without it they arrive as text() and endDocument().
+   */
+  documents?(file: number, bytes: Uint8Array, ends: Uint32Array): void | Promise<void>;
 }
 
 /** A block of whole lines of a JSONL input and where it is. */

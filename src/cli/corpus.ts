@@ -114,6 +114,16 @@ class Pipeline implements DocumentSink {
     });
   }
 
+  async documents(file: number, bytes: Uint8Array, ends: Uint32Array): Promise<void> {
+    await this.#dispatch(); // what came before goes first
+    const result = this.encoder.submitDocuments({ bytes, ends, eot: this.eot, eotOnEmpty: this.eotOnEmpty });
+    await this.#submitted({
+      result,
+      write: (job) => this.#writeDocuments(job as BlockResult, file),
+      failed: (error) => new CliError(`${this.files[file].path}: ${libraryMessage(error)}`),
+    });
+  }
+
   progress(bytes: number): void {
     this.progressBar.add(bytes);
   }
@@ -196,6 +206,13 @@ class Pipeline implements DocumentSink {
     this.textBytes += job.textBytes;
     if (job.failure) throw jsonlFailureError(job.failure, { ...place, line }, this.jsonl.field);
     if (line !== undefined) this.#lines.set(file, line + job.lines);
+  }
+
+  #writeDocuments(job: BlockResult, file: number): void {
+    this.writer.writeDocuments(job.ids, job.lengths);
+    this.stats[file].documents += job.lengths.length;
+    this.stats[file].tokens += job.ids.length;
+    this.textBytes += job.textBytes;
   }
 
   // A job holds segments of several files; encoding them one by one again finds whose failed.

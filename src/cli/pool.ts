@@ -24,6 +24,17 @@ export interface BlockJob extends JsonlSettings {
   eotOnEmpty: boolean;
 }
 
+/**
+ * Documents already cut out of their file (the UTF-8 bytes of Parquet string values), packed
+ * end to end in one buffer that is transferred: document i is bytes[ends[i-1], ends[i]).
+ */
+export interface DocumentsJob {
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  eot: number | undefined;
+  eotOnEmpty: boolean;
+}
+
 /** A block's documents: their ids (end-of-document tokens included), flat, and each one's count. */
 export interface BlockResult extends JobResult {
   lines: number;
@@ -38,25 +49,40 @@ export interface Encoder {
   submit(texts: (string | Uint8Array)[]): Promise<JobResult>;
   /** A block of JSON lines, parsed and encoded where the encoder runs. */
   submitBlock(job: BlockJob): Promise<BlockResult>;
+  /** Packed documents, decoded and encoded where the encoder runs. */
+  submitDocuments(job: DocumentsJob): Promise<BlockResult>;
   close(): Promise<void>;
 }
 
 export function encodeBlock(encoding: Encoding, options: EncodeOptions | undefined, job: BlockJob): BlockResult {
-  const parsed = parseJsonlBlock(job.bytes, job.atFileStart, job);
-  const eot = job.eot === undefined ? undefined : Uint32Array.of(job.eot);
+  const { texts, ...rest } = parseJsonlBlock(job.bytes, job.atFileStart, job);
+  return { ...rest, ...encodeDocumentTexts(encoding, options, texts, job.eot, job.eotOnEmpty) };
+}
+
+// As the reading thread decoded a Parquet value before: a byte-order mark starting it is text.
+const valueDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+export function encodeDocuments(encoding: Encoding, options: EncodeOptions | undefined, job: DocumentsJob): BlockResult {
+  const texts: string[] = [];
+  for (let i = 0, start = 0; i < job.ends.length; start = job.ends[i++]) texts.push(valueDecoder.decode(job.bytes.subarray(start, job.ends[i])));
+  return { lines: texts.length, textBytes: job.bytes.length, firstInvalid: -1, ...encodeDocumentTexts(encoding, options, texts, job.eot, job.eotOnEmpty) };
+}
+
+/** Each text a document: its ids, then the end-of-document token (not after one of no tokens unless eotOnEmpty). */
+function encodeDocumentTexts(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly string[], eotToken: number | undefined, eotOnEmpty: boolean): JobResult {
+  const eot = eotToken === undefined ? undefined : Uint32Array.of(eotToken);
   const parts: Uint32Array[] = [];
-  const lengths = new Uint32Array(parsed.texts.length);
-  for (let i = 0; i < parsed.texts.length; i++) {
-    const ids = encoding.encode(parsed.texts[i], options);
+  const lengths = new Uint32Array(texts.length);
+  for (let i = 0; i < texts.length; i++) {
+    const ids = encoding.encode(texts[i], options);
     parts.push(ids);
     lengths[i] = ids.length;
-    if (eot && (job.eotOnEmpty || ids.length > 0)) {
+    if (eot && (eotOnEmpty || ids.length > 0)) {
       parts.push(eot);
       lengths[i]++;
     }
   }
-  const { texts: _, ...rest } = parsed;
-  return { ...rest, ids: concatArrays(Uint32Array, parts), lengths };
+  return { ids: concatArrays(Uint32Array, parts), lengths };
 }
 
 export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly (string | Uint8Array)[]): JobResult {
@@ -78,6 +104,13 @@ export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undef
     submitBlock: (job) => {
       try {
         return Promise.resolve(encodeBlock(encoding, options, job));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    submitDocuments: (job) => {
+      try {
+        return Promise.resolve(encodeDocuments(encoding, options, job));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -129,6 +162,10 @@ export class WorkerPool implements Encoder {
   submitBlock(job: BlockJob): Promise<BlockResult> {
     // The block's bytes move to the worker (the reading thread keeps no view of them).
     return this.#post({ block: job }, [job.bytes.buffer as ArrayBuffer]);
+  }
+
+  submitDocuments(job: DocumentsJob): Promise<BlockResult> {
+    return this.#post({ documents: job }, [job.bytes.buffer as ArrayBuffer, job.ends.buffer as ArrayBuffer]);
   }
 
   #post<T extends JobResult>(message: object, transfer: ArrayBuffer[]): Promise<T> {

@@ -1,14 +1,18 @@
 // An encoding worker for the corpus command's --threads: its own Encoding, jobs in, ids out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EncodingSource, loadEncoding } from './common';
-import { type BlockJob, encodeBlock, encodeJob, type JobResult } from './pool';
+import { type BlockJob, type DocumentsJob, encodeBlock, encodeDocuments, encodeJob, type JobResult } from './pool';
 
 const { source, options } = workerData as { source: EncodingSource; options: undefined };
 const encoding = loadEncoding(source);
 
-parentPort?.on('message', ({ seq, texts, block }: { seq: number; texts?: (string | Uint8Array)[]; block?: BlockJob }) => {
+parentPort?.on('message', ({ seq, texts, block, documents }: { seq: number; texts?: (string | Uint8Array)[]; block?: BlockJob; documents?: DocumentsJob }) => {
   try {
-    const result: JobResult = block ? encodeBlock(encoding, options, block) : encodeJob(encoding, options, texts as (string | Uint8Array)[]);
+    const result: JobResult = block
+      ? encodeBlock(encoding, options, block)
+      : documents
+        ? encodeDocuments(encoding, options, documents)
+        : encodeJob(encoding, options, texts as (string | Uint8Array)[]);
     // Transferred, not cloned; a view into a larger buffer is copied first so only its ids move.
     const ids = result.ids.buffer.byteLength === result.ids.byteLength ? result.ids : result.ids.slice();
     parentPort?.postMessage({ seq, result: { ...result, ids } }, [ids.buffer as ArrayBuffer, result.lengths.buffer as ArrayBuffer]);

@@ -6,6 +6,7 @@ import { type FileHandle } from 'node:fs/promises';
 import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
 import { checkUnchanged, type DocumentSink, type InputFile, openInput, type ReadSettings } from '../corpus-input';
+import { BLOCK_BYTES } from '../corpus-jsonl';
 import { CliError } from '../options';
 import { firstInvalidUtf8 } from '../utf8';
 
@@ -104,6 +105,7 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
     const column = columns.find((child) => child.element.name === field);
     if (!column) throw new CliError(`${file.path}: no column ${JSON.stringify(field)} (columns: ${columns.map((c) => JSON.stringify(c.element.name)).join(', ')}); choose one with --field`);
     if (!isString(column.element)) throw new CliError(`${file.path}: column ${JSON.stringify(field)} is ${describe(column.element)}, not a string column`);
+    const packed = sink.documents ? new PackedValues(sink as Required<Pick<DocumentSink, 'documents'>>, index) : undefined;
     let rowStart = 0;
     for (const group of metadata.row_groups) {
       const rowEnd = rowStart + Number(group.num_rows);
@@ -126,8 +128,16 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
             if (settings.invalid === 'fail') throw new CliError(`${file.path}: invalid UTF-8 in row ${rowStart + i} of column ${JSON.stringify(field)}, at byte ${invalid} of the value (use --invalid=replace to read it as U+FFFD)`);
             sink.replaced(index, rowStart + i);
           }
+          // Decoding, cutting and cloning the text here would keep the reading thread busiest
+          // of all; a value of up to a segment's length goes on as bytes, decoded where it is
+          // encoded. A longer one is cut into segments here, so that its work still spreads.
+          if (packed && value.length <= settings.target) {
+            await packed.add(value);
+            continue;
+          }
           content = decoder.decode(value);
         }
+        await packed?.flush(); // the values before it go first
         const segmenter = segmenterFor(settings.encoding, settings.target);
         for (const segment of segmenter.push(content)) await sink.text(segment);
         await sink.text(segmenter.end());
@@ -135,9 +145,39 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
       }
       rowStart = rowEnd;
     }
+    await packed?.flush();
     await checkUnchanged(handle, file);
     sink.progress(file.size);
   } finally {
     await handle.close();
+  }
+}
+
+/** String values copied end to end into blocks of about BLOCK_BYTES, each handed on whole (its buffers then belong to the sink). */
+class PackedValues {
+  #values: Uint8Array[] = [];
+  #bytes = 0;
+
+  constructor(readonly sink: Required<Pick<DocumentSink, 'documents'>>, readonly index: number) {}
+
+  async add(value: Uint8Array): Promise<void> {
+    this.#values.push(value);
+    this.#bytes += value.length;
+    if (this.#bytes >= BLOCK_BYTES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.#values.length === 0) return;
+    const bytes = new Uint8Array(this.#bytes);
+    const ends = new Uint32Array(this.#values.length);
+    let at = 0;
+    for (let i = 0; i < this.#values.length; i++) {
+      bytes.set(this.#values[i], at);
+      at += this.#values[i].length;
+      ends[i] = at;
+    }
+    this.#values = [];
+    this.#bytes = 0;
+    await this.sink.documents(this.index, bytes, ends);
   }
 }
