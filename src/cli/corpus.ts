@@ -323,8 +323,8 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   let encoder: Encoder | undefined;
   let pipeline: Pipeline;
   try {
-    encoder = threads > 1 ? new WorkerPool(encodingSource(settings.encoding), encodeOptions, threads) : inlineEncoder(settings.encoding, encodeOptions);
-    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 3), settings.layout !== 'megatron', {
+    encoder = threads > 1 ? new WorkerPool(encodingSource(settings.encoding), settings.encoding, encodeOptions, threads) : inlineEncoder(settings.encoding, encodeOptions);
+    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 4), settings.layout !== 'megatron', {
       field: settings.field,
       invalid: settings.invalid,
     });

@@ -119,6 +119,21 @@ export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undef
   };
 }
 
+/** Jobs waiting at every worker before the calling thread encodes one itself. */
+const WORKER_BACKLOG = 3;
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  posted: number;
+  /** Jobs the worker has finished, counted by the worker: its results may not have been received yet. */
+  done: Int32Array;
+}
+
+// A worker's unfinished jobs as of now: counting results as they arrive would see a worker busy
+// whose results wait for the calling thread to finish a job of its own.
+const backlog = (slot: Slot) => slot.posted - Atomics.load(slot.done, 0);
+
 interface Pending {
   resolve(result: JobResult): void;
   reject(error: Error): void;
@@ -129,17 +144,26 @@ interface WorkerError {
   code?: string;
 }
 
-/** `threads` workers, each loading its own copy of the encoding; a job goes to the least busy one. */
+/**
+ * `threads` encoders: the calling thread and `threads - 1` workers (each loading its own copy of
+ * the encoding). A job goes to the least busy worker; the calling thread encodes one itself only
+ * while every worker has WORKER_BACKLOG jobs waiting, so that it stays free to read and write
+ * and no worker ever waits for it. On two cores, a reading thread beside two workers would have
+ * three threads contend for them and a second worker to start.
+ */
 export class WorkerPool implements Encoder {
-  readonly #workers: { worker: Worker; pending: Map<number, Pending> }[] = [];
+  readonly #workers: Slot[] = [];
+  readonly #inline: Encoder;
   #seq = 0;
   #failure: Error | undefined;
 
-  constructor(source: EncodingSource, options: EncodeOptions | undefined, threads: number) {
+  constructor(source: EncodingSource, encoding: Encoding, options: EncodeOptions | undefined, threads: number) {
+    this.#inline = inlineEncoder(encoding, options);
     const script = path.join(__dirname, 'worker.js');
-    for (let i = 0; i < threads; i++) {
-      const worker = new Worker(script, { workerData: { source, options } });
-      const slot = { worker, pending: new Map<number, Pending>() };
+    for (let i = 0; i < threads - 1; i++) {
+      const done = new Int32Array(new SharedArrayBuffer(4));
+      const worker = new Worker(script, { workerData: { source, options, done } });
+      const slot: Slot = { worker, pending: new Map<number, Pending>(), posted: 0, done };
       worker.on('message', (message: { seq: number; result?: BlockResult; error?: WorkerError }) => {
         const job = slot.pending.get(message.seq);
         slot.pending.delete(message.seq);
@@ -156,21 +180,24 @@ export class WorkerPool implements Encoder {
   }
 
   submit(texts: (string | Uint8Array)[]): Promise<JobResult> {
-    return this.#post({ texts }, []);
+    return this.#post({ texts }, [], () => this.#inline.submit(texts));
   }
 
   submitBlock(job: BlockJob): Promise<BlockResult> {
     // The block's bytes move to the worker (the reading thread keeps no view of them).
-    return this.#post({ block: job }, [job.bytes.buffer as ArrayBuffer]);
+    return this.#post({ block: job }, [job.bytes.buffer as ArrayBuffer], () => this.#inline.submitBlock(job));
   }
 
   submitDocuments(job: DocumentsJob): Promise<BlockResult> {
-    return this.#post({ documents: job }, [job.bytes.buffer as ArrayBuffer, job.ends.buffer as ArrayBuffer]);
+    return this.#post({ documents: job }, [job.bytes.buffer as ArrayBuffer, job.ends.buffer as ArrayBuffer], () => this.#inline.submitDocuments(job));
   }
 
-  #post<T extends JobResult>(message: object, transfer: ArrayBuffer[]): Promise<T> {
+  #post<T extends JobResult>(message: object, transfer: ArrayBuffer[], inline: () => Promise<T>): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
-    const slot = this.#workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
+    if (this.#workers.length === 0) return inline();
+    const slot = this.#workers.reduce((best, w) => (backlog(w) < backlog(best) ? w : best));
+    if (backlog(slot) >= WORKER_BACKLOG) return inline();
+    slot.posted++;
     const seq = this.#seq++;
     return new Promise((resolve, reject) => {
       slot.pending.set(seq, { resolve: (result) => resolve(result as T), reject });
