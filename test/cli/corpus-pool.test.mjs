@@ -1,0 +1,62 @@
+// The corpus command's encoder pool: --threads N is the calling (reading) thread and N - 1
+// workers, and the calling thread encodes a job itself only once every worker has a backlog;
+// whoever encodes a job, the results are the inline encoder's, in submission order.
+import { createRequire } from 'node:module';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const { WorkerPool, inlineEncoder } = require('../../dist/cjs/cli/pool.js');
+const { getEncoding } = require('../../dist/cjs/index.js');
+
+const enc = getEncoding('cl100k_base');
+const pools = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+});
+
+const ports = () => process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort').length;
+
+// An encoding whose encode() calls on this thread are counted; workers load their own copy.
+function counted() {
+  const calls = { n: 0 };
+  const encoding = new Proxy(enc, {
+    get(target, key) {
+      if (key === 'encode') return (...args) => (calls.n++, target.encode(...args));
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { encoding, calls };
+}
+
+function packed(texts) {
+  const parts = texts.map((text) => Buffer.from(text));
+  const bytes = new Uint8Array(Buffer.concat(parts));
+  let at = 0;
+  const ends = Uint32Array.from(parts, (part) => (at += part.length));
+  return { bytes, ends, eot: enc.eotToken, eotOnEmpty: true };
+}
+
+describe('WorkerPool', () => {
+  it.each([2, 3])('--threads %i starts one worker fewer: the calling thread encodes too', (threads) => {
+    const before = ports();
+    pools.push(new WorkerPool({ name: 'cl100k_base' }, enc, undefined, threads));
+    expect(ports() - before).toBe(threads - 1);
+  });
+
+  it('a burst of jobs: the worker takes a backlog of 3, the calling thread the rest, the results are the inline ones in order', async () => {
+    const { encoding, calls } = counted();
+    const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
+    pools.push(pool);
+    const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(i * 7 + j)}`));
+    // Submitted before the worker can have started, so the split is known: three posted, then inline.
+    const results = await Promise.all(jobs.map((texts) => pool.submitDocuments(packed(texts))));
+    expect(calls.n).toBe(3 * 5);
+    const inline = inlineEncoder(enc, undefined);
+    for (let j = 0; j < jobs.length; j++) {
+      const want = await inline.submitDocuments(packed(jobs[j]));
+      expect([...results[j].ids]).toEqual([...want.ids]);
+      expect([...results[j].lengths]).toEqual([...want.lengths]);
+    }
+  });
+});
