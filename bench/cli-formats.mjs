@@ -90,7 +90,7 @@ try {
     `Written by \`node bench/cli.mjs --formats\` (${new Date().toISOString().slice(0, 10)}): ${texts.length.toLocaleString('en-US')} documents (${(jsonlBytes / 1e6).toFixed(0)} MB of .jsonl, ` +
       `the npm-only corpus cut into paragraphs of about 4 KB), \`turbotoken corpus -e ${encoding} --no-progress -q\`, wall time including start-up, median of ${runs} interleaved runs; ` +
       `${os.availableParallelism()} CPUs available (shared; load average ${os.loadavg()[0].toFixed(1)} at the end), Node ${process.version}. MB/s are of the .jsonl bytes for every format. ` +
-      'Every run wrote the same ids as the plain .jsonl run.',
+      'Every run wrote the same ids as the plain .jsonl run. `--threads 2` is the reading thread and one worker, both encoding.',
     '',
     '| input | file MB | MB/s, 1 thread | MB/s, 2 threads | 2 threads / 1 | MB/s after start-up, 1 thread | MB/s after start-up, 2 threads | 2 threads / 1 after start-up | extra wall time vs .jsonl (1 / 2 threads) | CPU s, all threads (1 / 2 threads) | extra CPU vs .jsonl (1 / 2 threads) |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
