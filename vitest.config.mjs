@@ -72,6 +72,8 @@ const nativeOnly = [
   'test/cli/corpus-merge.test.mjs',
   'test/cli/corpus-scale-out.test.mjs',
   'test/cli/corpus-worker-errors.test.mjs',
+  'test/cli/corpus-parquet-packed.test.mjs',
+  'test/cli/corpus-pool.test.mjs',
   'test/cli/cli-saved-encoding.test.mjs',
   'test/cli/cli-analyze.test.mjs',
   'test/cli/train-cli.test.mjs',
