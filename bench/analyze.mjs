@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // analyze() beside the encodeBatch calls it is made of (docs/analysis.md: "at the encoder's
 // speed"): the same texts, the same batches and threads, taking turns; CPU time of this process
-// (user + system), the fastest of --runs each. The ratio is what to read: the host is shared.
+// (user + system), the median of --runs each, and the median of the runs' ratios. The ratio is
+// what to read: the host is shared.
 //   node bench/analyze.mjs [--encoding o200k_base] [--mb 8] [--runs 5] [--threads 1]
 import { readFileSync } from 'node:fs';
 import { analyze, getEncoding } from '../index.mjs';
@@ -57,14 +58,22 @@ function cpu(f) {
   return (used.user + used.system) / 1000;
 }
 
+const median = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
 analyzeAll();
 encodeOnly();
-let a = Infinity;
-let e = Infinity;
+const a = [];
+const e = [];
+const ratios = [];
 for (let r = 0; r < runs; r++) {
-  a = Math.min(a, cpu(analyzeAll));
-  e = Math.min(e, cpu(encodeOnly));
+  // Alternating which goes first: neither always runs on a cache the other warmed.
+  if (r % 2) a.push(cpu(analyzeAll)), e.push(cpu(encodeOnly));
+  else e.push(cpu(encodeOnly)), a.push(cpu(analyzeAll));
+  ratios.push(a[r] / e[r]);
 }
 const totalMb = Object.values(kinds).reduce((s, t) => s + t.reduce((x, y) => x + Buffer.byteLength(y) + 1, 0), 0) / 1e6;
-console.log(`${enc.name}, ${totalMb.toFixed(1)} MB in ${Object.values(kinds).reduce((s, t) => s + t.length, 0)} texts, threads ${threads}, best of ${runs}`);
-console.log(`encodeBatch: ${e.toFixed(0)} ms CPU; analyze: ${a.toFixed(0)} ms CPU; ratio ${(a / e).toFixed(3)}`);
+console.log(`${enc.name}, ${totalMb.toFixed(1)} MB in ${Object.values(kinds).reduce((s, t) => s + t.length, 0)} texts, threads ${threads}, median of ${runs}`);
+console.log(`encodeBatch: ${median(e).toFixed(0)} ms CPU; analyze: ${median(a).toFixed(0)} ms CPU; ratio ${(median(a) / median(e)).toFixed(3)} (median of the runs' ratios ${median(ratios).toFixed(3)}: ${ratios.map((x) => x.toFixed(3)).join(' ')})`);

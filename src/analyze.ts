@@ -1,12 +1,18 @@
 // Compression metrics of encodings over texts (docs/analysis.md has the definitions). Each text
 // is encoded once per encoding; its ids only feed a histogram, so memory follows the vocabulary
 // and the largest batch, not the corpus.
-import { checkTextList, checkThreads, isMap, mapPairs, quote, readArgument, type TextInput } from './args';
-import { Encoding } from './encoding';
+import { checkTextList, checkThreads, isMap, mapPairs, quote, readArgument, readOptions, type ReadOptions, type TextInput } from './args';
+import { countedBatch, type Encoding, type EncodeOptions, isEncoding, specialPolicy } from './encoding';
 import { rangeError, typeError } from './errors';
 import { scanVocabulary } from './vocabulary-scan';
 
-export interface AnalyzeOptions {
+/**
+ * alpha and threads, and encode's special-token options. Without any of those, special-token text
+ * is ordinary text (each text's ids are encode(text, { disallowedSpecial: [] })); with any of
+ * them, each text's ids are exactly encode(text, { allowedSpecial, disallowedSpecial,
+ * splitSpecialTokens }), errors included.
+ */
+export interface AnalyzeOptions extends EncodeOptions {
   /** The order α of the Rényi entropy: a number > 0 (1: Shannon's). Default 2.5. */
   alpha?: number;
   /** Native threads for encoding (see encodeBatch). Default: the cores available. */
@@ -78,7 +84,7 @@ export function checkEncodings(value: unknown, name = 'encodings'): Encoding[] {
   const list = readArgument(() => (Array.isArray(value) ? [...(value as unknown[])] : [value]));
   if (list.length === 0) throw rangeError(`The "${name}" argument must hold at least one Encoding`);
   list.forEach((e, k) => {
-    if (!Encoding.isEncoding(e)) throw typeError(`The "${Array.isArray(value) ? `${name}[${k}]` : name}" argument must be an Encoding; received ${quote(e)}`);
+    if (!isEncoding(e)) throw typeError(`The "${Array.isArray(value) ? `${name}[${k}]` : name}" argument must be an Encoding; received ${quote(e)}`);
   });
   return list as Encoding[];
 }
@@ -208,10 +214,11 @@ const efficiency = (entropy: number, size: number): number => (size > 1 ? entrop
 export function analyze(encodings: Encoding | readonly Encoding[], texts: AnalyzeTexts, options?: AnalyzeOptions): Analysis {
   const list = checkEncodings(encodings);
   const kinds = checkKinds(texts);
-  if (options !== undefined && (options === null || typeof options !== 'object')) throw typeError(`The "options" argument must be an object; received ${quote(options)}`);
-  const alpha = checkAlpha(options && own(options, 'alpha'));
-  const threadsOption = options && own(options, 'threads');
-  const threads = threadsOption === undefined ? undefined : checkThreads(threadsOption);
+  const opts = readOptions(options, 'analyze');
+  const alpha = checkAlpha(opts.alpha);
+  const threads = opts.threads === undefined ? undefined : checkThreads(opts.threads);
+  // Checked per encoding (a special token's name may be one encoding's only).
+  const special = opts.allowedSpecial === undefined && opts.disallowedSpecial === undefined && opts.splitSpecialTokens === undefined ? ORDINARY : readOptions({ allowedSpecial: opts.allowedSpecial, disallowedSpecial: opts.disallowedSpecial, splitSpecialTokens: opts.splitSpecialTokens }, 'special');
 
   // The measures of the text do not depend on the encoding: they are counted during the first
   // encoding's pass, by the native batch encoder where it holds each text's UTF-8 (a separate
@@ -220,20 +227,16 @@ export function analyze(encodings: Encoding | readonly Encoding[], texts: Analyz
   const rows: AnalysisRow[] = [];
   list.forEach((encoding, e) => {
     const vocabularySize = scanVocabulary(encoding).ids.length;
-    const histogram = new Uint32Array(encoding.maxTokenValue + 1);
+    const policy = specialPolicy(encoding, special);
+    const dense = encoding.maxTokenValue < DENSE_IDS;
     kinds.forEach(([kind, kindTexts], k) => {
-      histogram.fill(0);
       const m = e === 0 ? new Float64Array(3) : null;
-      const tokens = countIds(encoding, kindTexts, histogram, threads, m);
+      const histogram: Histogram = dense ? new Float64Array(encoding.maxTokenValue + 1) : new Map();
+      const tokens = countIds(encoding, kindTexts, histogram, { policy, special, threads }, m);
       if (m) measures[k] = Array.from(m);
-      let types = 0;
       const counts: number[] = [];
-      for (let id = 0; id < histogram.length; id++) {
-        if (histogram[id] !== 0) {
-          types++;
-          counts.push(histogram[id]);
-        }
-      }
+      for (const c of histogram.values()) if (c !== 0) counts.push(c);
+      const types = counts.length;
       const entropy = renyiEntropy(counts, alpha);
       const [bytes, characters, words] = measures[k];
       rows.push({
@@ -261,14 +264,28 @@ export function analyze(encodings: Encoding | readonly Encoding[], texts: Analyz
 
 const ratio = (a: number, b: number): number => (b === 0 ? NaN : a / b);
 
-// Special-token text is text: every text is encoded as ordinary text.
-const ORDINARY = Object.freeze({ disallowedSpecial: Object.freeze([]) as readonly string[] });
+// Below this many ids the counts are an array indexed by id (the native batch fills it, one
+// array per thread); a custom vocabulary's ids may reach 2^32 - 2, and are then counted in a Map.
+const DENSE_IDS = 1 << 21;
+type Histogram = Float64Array | Map<number, number>;
 
-// measures, when given, gets [bytes, characters, words] of every text added.
-function countIds(encoding: Encoding, texts: readonly TextInput[], histogram: Uint32Array, threads: number | undefined, measures: Float64Array | null): number {
+// analyze()'s default: corpus text is text, whatever special token's text it holds.
+const ORDINARY = readOptions({ disallowedSpecial: [] }, 'special');
+
+interface Encoder {
+  policy: [Uint8Array | null, Uint8Array | null];
+  special: ReadOptions<'special'>;
+  threads: number | undefined;
+}
+
+// Counts every id of texts into histogram and returns how many there were; measures, when given,
+// gets [bytes, characters, words] of every text added. texts were checked by checkKinds: the
+// batches are its slices, not read or checked again.
+function countIds(encoding: Encoding, texts: readonly TextInput[], histogram: Histogram, encoder: Encoder, measures: Float64Array | null): number {
   let tokens = 0;
   const add = (ids: Uint32Array): void => {
-    for (let k = 0; k < ids.length; k++) histogram[ids[k]]++;
+    if (histogram instanceof Map) for (let k = 0; k < ids.length; k++) histogram.set(ids[k], (histogram.get(ids[k]) ?? 0) + 1);
+    else for (let k = 0; k < ids.length; k++) histogram[ids[k]]++;
     tokens += ids.length;
   };
   const measure = (list: readonly TextInput[]): void => {
@@ -280,31 +297,47 @@ function countIds(encoding: Encoding, texts: readonly TextInput[], histogram: Ui
       measures[2] += w;
     }
   };
-  const options = threads === undefined ? ORDINARY : { ...ORDINARY, threads };
-  let batch: TextInput[] = [];
+  const { policy, special, threads } = encoder;
+  const options = (threads === undefined ? special : { ...special, threads }) as EncodeOptions;
+  // The ids are counted where they are made; only a handle with no native batch (WebAssembly, an
+  // encoding whose split runs in JavaScript) or a sparse vocabulary brings them here.
+  const counted = (list: TextInput[]): boolean => {
+    if (histogram instanceof Map) return false;
+    const counts = countedBatch(encoding, list, policy, threads, histogram, measures);
+    if (!counts) return false;
+    for (let k = 0; k < counts.length; k++) tokens += counts[k];
+    return true;
+  };
+  let start = 0;
   let units = 0;
-  const flush = (): void => {
-    if (batch.length) {
-      const measured = measures && Encoding.measuredBatch(encoding, batch, threads, measures);
-      if (measured) add(measured.tokens);
-      else {
+  const flush = (end: number): void => {
+    if (end > start) {
+      const batch = texts.slice(start, end);
+      if (!counted(batch)) {
         add(encoding.encodeBatch(batch, options).tokens);
         measure(batch);
       }
     }
-    batch = [];
+    start = end;
     units = 0;
   };
-  for (const text of texts) {
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
     if (text.length >= LARGE_TEXT) {
+      flush(i);
+      // One thread: the batch encodes and counts it. Several: encode() splits it over them.
+      if (threads === 1 && counted([text])) {
+        start = i + 1;
+        continue;
+      }
       add(encoding.encode(text, options));
       measure([text]);
+      start = i + 1;
       continue;
     }
-    batch.push(text);
     units += text.length;
-    if (units >= BATCH_UNITS || batch.length >= BATCH_TEXTS) flush();
+    if (units >= BATCH_UNITS || i + 1 - start >= BATCH_TEXTS) flush(i + 1);
   }
-  flush();
+  flush(texts.length);
   return tokens;
 }

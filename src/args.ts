@@ -200,6 +200,8 @@ export const OPTION_NAMES = freeze({
   encode: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'addSpecialTokens', 'threads', 'maxTokens', 'method', 'dropout', 'seed'] as const),
   /** count, countAsync, encodeAsync, encodeBatch, countBatch, countTokens of text */
   count: freeze(['allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens', 'addSpecialTokens', 'threads'] as const),
+  /** analyze */
+  analyze: freeze(['alpha', 'threads', 'allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens'] as const),
   /** heal */
   heal: freeze(['maxBacktrack', 'allowedSpecial', 'disallowedSpecial', 'splitSpecialTokens'] as const),
   /** encodeOrdinary */
@@ -404,7 +406,12 @@ export function checkTextList(value: unknown, name: string): TextInput[] {
   const length = arrayLength(list, name);
   const out: TextInput[] = new Array(length);
   // An index loop, not forEach: forEach skips the holes of a sparse array.
-  for (let i = 0; i < length; i++) out[i] = checkText(list[i], `${name}[${i}]`);
+  // The element's name is built only for an element that is not a string: one string per
+  // element cost a batch of short texts more than reading them.
+  for (let i = 0; i < length; i++) {
+    const text = list[i];
+    out[i] = typeof text === 'string' ? text : checkText(text, `${name}[${i}]`);
+  }
   return out;
 }
 

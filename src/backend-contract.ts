@@ -28,7 +28,8 @@ export interface NativeEncodingHandle {
   decodeAsync?(ids: Uint32Array): Promise<string>;
   /** Optional (native): many texts on `threads` native threads; ids concatenated, counts per text. */
   /** measures (a Float64Array): [UTF-8 bytes, code points, words] of the texts are added to it (analyze). */
-  batch?(texts: Array<string | Uint8Array>, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads: number, countOnly: boolean, measures?: Float64Array):
+  /** histogram (a Float64Array of maxTokenValue + 1): each id's count is added to it, and only the counts per text are returned (analyze). */
+  batch?(texts: Array<string | Uint8Array>, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads: number, countOnly: boolean, measures?: Float64Array, histogram?: Float64Array):
     { tokens: Uint32Array; counts: Uint32Array } | Uint32Array;
   count(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null, threads?: number): number;
   decode(ids: Uint32Array): string;

@@ -1,5 +1,5 @@
 // Encoding: the public face of one vocabulary. All heavy work happens in one native call each.
-import { checkBatchResult, typedArrayName, checkFlag, checkIterable, checkString, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
+import { checkBatchResult, checkFlag, checkIterable, checkString, guardedAsyncIteration, guardedIteration, checkNonNegative, checkSpecialSet, checkText, checkTextList, checkThreads, checkTokenCount, checkTokenId, checkTokenIds, isText, quote, readOptions, type ReadOptions, type TextInput } from './args';
 import type { ChatMessage, ChatPart } from './chat-framing';
 import type { ChatTemplateConfig, ChatTemplateOptions, TokenizerConfigInput } from './chat-template';
 import type { BuiltEncoding, EncodingOptions } from './custom-encoding';
@@ -203,6 +203,14 @@ const textEncoder = new TextEncoder();
 // Reads bytes as the core does: ill-formed UTF-8 becomes U+FFFD, a leading U+FEFF stays.
 const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+// Set by Encoding's static block: what this package's modules (analysis, streams) reach of an
+// Encoding that its users do not (the functions after the class; none is exported by index.ts).
+let internals: {
+  isEncoding(value: unknown): boolean;
+  handle(encoding: Encoding): NativeEncodingHandle;
+  policy(encoding: Encoding, options: ReadOptions<'special'>): [Uint8Array | null, Uint8Array | null];
+};
+
 export class Encoding {
   /** The encoding's name, e.g. 'cl100k_base'. */
   readonly name: string;
@@ -353,30 +361,13 @@ export class Encoding {
     return origins.get(this) ?? { shipped: this.name };
   }
 
-  /** @internal Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */
-  static isEncoding(value: unknown): value is Encoding {
-    return value !== null && typeof value === 'object' && #handle in value;
-  }
-
-  /** @internal Every ordinary token at once from the core, or null where the handle has no such call (src/vocabulary-scan.ts). */
-  static vocabularyTable(encoding: Encoding, checkReachable: boolean): VocabularyTable | null {
-    if (!Encoding.isEncoding(encoding)) throw typeError(`The "encoding" argument must be an Encoding; received ${quote(encoding)}`);
-    return encoding.#handle.vocabularyTable?.(checkReachable === true) ?? null;
-  }
-
-  /**
-   * @internal encodeBatch(texts, { disallowedSpecial: [], threads }) for analyze(), with each text's
-   * UTF-8 bytes, code points and words added to measures by the thread that encodes it; null where
-   * the handle has no native batch (src/analyze.ts then counts them itself).
-   */
-  static measuredBatch(encoding: Encoding, texts: readonly TextInput[], threads: number | undefined, measures: Float64Array): BatchResult | null {
-    if (!Encoding.isEncoding(encoding)) throw typeError(`The "encoding" argument must be an Encoding; received ${quote(encoding)}`);
-    if (typedArrayName(measures) !== 'Float64Array' || measures.length < 3) throw typeError(`The "measures" argument must be a Float64Array of 3; received ${quote(measures)}`);
-    const h = encoding.#handle;
-    if (!h.batch) return null;
-    const list = checkTextList(texts, 'texts');
-    const result = h.batch(list, null, null, threads === undefined ? availableThreads() : checkThreads(threads), false, measures) as { tokens: Uint32Array; counts: Uint32Array };
-    return { tokens: result.tokens, offsets: prefixSums(result.counts) };
+  // The package's own access to the private parts, for the internal functions below.
+  static {
+    internals = {
+      isEncoding: (value) => value !== null && typeof value === 'object' && #handle in value,
+      handle: (encoding) => encoding.#handle,
+      policy: (encoding, options) => encoding.#policy(options),
+    };
   }
 
   /** @internal */
@@ -760,4 +751,33 @@ export class Encoding {
     }
     return any ? out : null;
   }
+}
+
+/** Whether value is an Encoding (a brand check: no getter or Proxy trap of value runs). */
+export function isEncoding(value: unknown): value is Encoding {
+  return internals.isEncoding(value);
+}
+
+/** Every ordinary token at once from the core, or null where the handle has no such call (src/vocabulary-scan.ts). */
+export function vocabularyTable(encoding: Encoding, checkReachable: boolean): VocabularyTable | null {
+  return internals.handle(encoding).vocabularyTable?.(checkReachable) ?? null;
+}
+
+/** The masks of encode's special-token options (read with readOptions(options, 'special')). */
+export function specialPolicy(encoding: Encoding, options: ReadOptions<'special'>): [Uint8Array | null, Uint8Array | null] {
+  return internals.policy(encoding, options);
+}
+
+/**
+ * analyze()'s batch: the number of ids of each text, as encodeBatch(texts, options) would give
+ * them with the special-token options `policy` stands for, each id's count added to
+ * histogram[id] (a Float64Array of encoding.maxTokenValue + 1) and, when measures is given, the
+ * texts' UTF-8 bytes, code points and words added to it, all by the thread that encodes each
+ * text; the ids themselves never reach JavaScript. null where the handle has no native batch.
+ * texts must be a list checkTextList returned (it is not read again here).
+ */
+export function countedBatch(encoding: Encoding, texts: TextInput[], policy: [Uint8Array | null, Uint8Array | null], threads: number | undefined, histogram: Float64Array, measures: Float64Array | null): Uint32Array | null {
+  const h = internals.handle(encoding);
+  if (!h.batch) return null;
+  return h.batch(texts, policy[0], policy[1], threads ?? availableThreads(), true, measures ?? undefined, histogram) as Uint32Array;
 }

@@ -2,7 +2,7 @@
 // chunking. The cut points and why they are exact: safe-cut.ts; the Transform: encode-transform.ts.
 import type { Transform } from 'node:stream';
 import { checkTokenIds, readOptions } from './args';
-import { Encoding, type EncodeOptions } from './encoding';
+import { type Encoding, type EncodeOptions, isEncoding } from './encoding';
 import { typeError } from './errors';
 import { loadEncoding } from './registry';
 
@@ -10,7 +10,7 @@ import { loadEncoding } from './registry';
 export type EncodingLike = Encoding | string;
 
 export function resolveEncoding(value: unknown, name = 'encoding'): Encoding {
-  if (Encoding.isEncoding(value)) return value;
+  if (isEncoding(value)) return value;
   if (typeof value === 'string') return loadEncoding(value);
   throw typeError(`The "${name}" argument must be an Encoding or an encoding name; received ${value === null ? 'null' : typeof value}`);
 }

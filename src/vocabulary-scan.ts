@@ -3,7 +3,7 @@
 // audit() the bytes and which tokens encode to themselves. The core gives all of it in one call
 // (native/core/vocab/vocabulary_table.h); a handle without that call (a merges-list encoding) is
 // probed through the public API.
-import { Encoding } from './encoding';
+import { type Encoding, vocabularyTable } from './encoding';
 
 export interface VocabularyScan {
   /** Ordinary (non-special) token ids, ascending. */
@@ -47,7 +47,7 @@ export function scanVocabulary(encoding: Encoding, reachability = false): Vocabu
 function fromCore(encoding: Encoding, reachability: boolean): VocabularyScan | null {
   // The core computes reachability only when asked: PatternHandle and the other wrappers ask it
   // for the bytes alone, since their encode is not the core's (src/regexp-handle.ts).
-  const table = Encoding.vocabularyTable(encoding, reachability);
+  const table = vocabularyTable(encoding, reachability);
   if (!table) return null;
   const { ids, starts, bytes, flags, reachability: known } = table;
   const taken = Uint32Array.from(Object.values(encoding.specialTokens).filter((id) => id <= encoding.maxTokenValue));

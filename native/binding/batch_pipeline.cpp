@@ -17,8 +17,9 @@ constexpr size_t kBlockBytes = size_t(64) << 10;
 }  // namespace
 
 BatchPipeline::BatchPipeline(std::shared_ptr<const turbotoken::Encoding> core, OwnedPolicy policy, bool count_only,
-                             unsigned threads, size_t texts, bool measure)
-    : core_(std::move(core)), policy_(std::move(policy)), count_only_(count_only), measure_(measure), filling_(new Block) {
+                             unsigned threads, size_t texts, bool measure, IdHistogram* histogram)
+    : core_(std::move(core)), policy_(std::move(policy)), count_only_(count_only), measure_(measure), histogram_(histogram),
+      filling_(new Block) {
   counts_.assign(texts, 0);
   for (unsigned t = 1; t < threads; t++) {
     try {
@@ -84,8 +85,10 @@ void BatchPipeline::close() {
 }
 
 void BatchPipeline::work() {
+  IdHistogram::Shard* shard = nullptr;
   while (Block* b = take()) {
-    run(*b);
+    if (histogram_ && !shard) shard = histogram_->shard();
+    run(*b, shard);
     place(b);
   }
 }
@@ -120,7 +123,8 @@ void BatchPipeline::place(Block* encoded) {
   }
 }
 
-void BatchPipeline::run(Block& b) {
+void BatchPipeline::run(Block& b, IdHistogram::Shard* shard) {
+  const bool counting = count_only_ && !shard;
   const size_t n = b.starts.size() - 1;
   for (size_t k = 0; k < n; k++) {
     const uint8_t* text = b.bytes.data() + b.starts[k];
@@ -129,7 +133,7 @@ void BatchPipeline::run(Block& b) {
     size_t count = 0;
     Status st = status_unless_out_of_memory([&] {
       if (measure_) turbotoken::add_text_measures(text, len, b.may_be_invalid[k], &b.measures);
-      return count_only_ ? core_->count(text, len, b.may_be_invalid[k], policy_.view(), &count, &b.offending)
+      return counting ? core_->count(text, len, b.may_be_invalid[k], policy_.view(), &count, &b.offending)
                          : core_->encode(text, len, b.may_be_invalid[k], policy_.view(), b.tokens, &b.offending);
     });
     if (st != Status::kOk) {
@@ -137,7 +141,11 @@ void BatchPipeline::run(Block& b) {
       b.failed_text = b.first_text + k;
       return;
     }
-    counts_[b.first_text + k] = uint32_t(count_only_ ? count : b.tokens.size() - before);
+    counts_[b.first_text + k] = uint32_t(counting ? count : b.tokens.size() - before);
+  }
+  if (shard) {
+    histogram_->count(*shard, b.tokens.data(), b.tokens.size());
+    std::vector<uint32_t>().swap(b.tokens);
   }
   // The block's text is no longer needed: give its memory back while the others finish.
   ByteBuffer().swap(b.bytes);

@@ -11,6 +11,7 @@
 
 #include "../core/text/text_measures.h"
 #include "async_jobs.h"
+#include "id_histogram.h"
 
 namespace turbotoken_binding {
 
@@ -34,8 +35,9 @@ class BatchPipeline {
   // `texts` texts will be added; `threads` threads in all, this one included.
   // measure: also count each text's bytes, characters and words (analyze(), text_measures.h)
   // where its UTF-8 already is, on the thread that encodes it.
+  // histogram (analyze(), with count_only): the ids are encoded and counted there, not kept.
   BatchPipeline(std::shared_ptr<const turbotoken::Encoding> core, OwnedPolicy policy, bool count_only,
-                unsigned threads, size_t texts, bool measure = false);
+                unsigned threads, size_t texts, bool measure = false, IdHistogram* histogram = nullptr);
   // Stops and joins the other threads (also when the JS side failed before finish()).
   ~BatchPipeline();
   BatchPipeline(const BatchPipeline&) = delete;
@@ -69,7 +71,7 @@ class BatchPipeline {
   Block* take();              // the next published block, or null once closed and drained
   void close();
   void work();                // a thread's loop: take and encode blocks
-  void run(Block& block);
+  void run(Block& block, IdHistogram::Shard* shard);
   // Gives every encoded block at the front of the queue its place in ids_ and copies it there,
   // on the thread that calls it, outside the lock: the result is filled (and its pages faulted)
   // by all threads while they encode, not by one thread at the end.
@@ -79,6 +81,7 @@ class BatchPipeline {
   OwnedPolicy policy_;
   bool count_only_;
   bool measure_;
+  IdHistogram* histogram_;
   std::vector<uint32_t> counts_;  // tokens per text; each block writes its own entries
   std::vector<std::unique_ptr<Block>> blocks_;  // published, in text order
   std::unique_ptr<Block> filling_;

@@ -610,7 +610,15 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   void* measures = nullptr;
   size_t measures_length = 0;
   if (!typed_array_data(env, info[5], napi_float64_array, &measures, &measures_length) || measures_length < 3) measures = nullptr;
-  BatchPipeline pipeline(core_, own(policy, core_->specials().size()), counting, threads, n, measures != nullptr);
+  // histogram (analyze): a Float64Array of at least max_token_value + 1 that gets each id's count
+  // added; the ids are then not returned, only the counts per text.
+  void* histogram_data = nullptr;
+  size_t histogram_length = 0;
+  const size_t ids = size_t(core_->max_token_value()) + 1;
+  if (!typed_array_data(env, info[6], napi_float64_array, &histogram_data, &histogram_length) || histogram_length < ids) histogram_data = nullptr;
+  IdHistogram histogram(histogram_data ? ids : 0);
+  BatchPipeline pipeline(core_, own(policy, core_->specials().size()), counting || histogram_data, threads, n, measures != nullptr,
+                         histogram_data ? &histogram : nullptr);
   for (uint32_t k = 0; k < n; k++) {
     napi_value item;
     // Fails with the getter's exception pending, or with none while the environment terminates.
@@ -629,15 +637,18 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   }
   BatchResult result = pipeline.finish();
   if (throw_encode_error(env, *core_, result.status, result.offending)) return env.Undefined();
-  if (measures) {
+  // Each array read again: a getter of the texts may have detached it while they were read.
+  if (measures && typed_array_data(env, info[5], napi_float64_array, &measures, &measures_length) && measures_length >= 3) {
     double* m = static_cast<double*>(measures);
     m[0] += double(result.measures.bytes);
     m[1] += double(result.measures.characters);
     m[2] += double(result.measures.words);
   }
+  if (histogram_data && typed_array_data(env, info[6], napi_float64_array, &histogram_data, &histogram_length) && histogram_length >= ids)
+    histogram.add_to(static_cast<double*>(histogram_data));
   Napi::Value counts = new_uint32_array(env, result.counts);
   if (counts.IsEmpty()) return env.Undefined();
-  if (counting) return counts;
+  if (counting || histogram_data) return counts;
   napi_value buffer = nullptr;
   const size_t bytes = result.total_tokens * 4;
   if (result.ids.data() && bytes) {

@@ -12,6 +12,8 @@ import { analyze, Encoding, getEncoding, premium, readParallelTexts, renyiEffici
 import { comparisonTexts } from '../support/custom-vocab.mjs';
 import { thrownBy } from '../support/thrown.mjs';
 
+const internal = createRequire(import.meta.url)('../../dist/cjs/encoding.js');
+
 // tokenization-scorer's test texts (its test.py), as its score() reads them: whitespace-split.
 const SCORER_TEXT1 = 'pick @@ed pick @@l @@ed pick @@les';
 const SCORER_TEXT2 = 'pick @@e @@d pick @@l @@e @@d pick @@l @@e @@s';
@@ -165,8 +167,8 @@ describe('analyze', () => {
     const calls = { texts: 0 };
     const batch = vi.spyOn(Encoding.prototype, 'encodeBatch');
     const single = vi.spyOn(Encoding.prototype, 'encode');
-    // The native batch that also counts the texts' measures (null: not encoded there, see encodeBatch).
-    const measured = vi.spyOn(Encoding, 'measuredBatch');
+    // The native batch that counts the ids and the texts' measures (null: not encoded there, see encodeBatch).
+    const measured = vi.spyOn(internal, 'countedBatch');
     const big = 'word '.repeat(300_000); // 1.5 MB: encoded alone, on threads
     analyze([getEncoding('r50k_base'), getEncoding('o200k_base')], { a: kinds.varied, b: [big, 'x'] });
     for (const call of batch.mock.calls) calls.texts += call[0].length;

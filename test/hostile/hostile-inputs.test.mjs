@@ -248,9 +248,6 @@ CALLS.push(
 CALLS.push(
   { label: 'new Encoding', args: () => [{ name: 'x', pattern: enc.patternSource, ranks: smallRanks(), specialTokens: { '<|x|>': 300 } }], run: (a) => new Encoding(...a), schema: 'encoding', optionsAt: 0 },
   { label: 'Encoding.fromTokenizerJson', args: () => [smallJson(), {}], run: (a) => Encoding.fromTokenizerJson(...a), schema: 'fromTokenizerJson' },
-  { label: 'Encoding.isEncoding', args: () => [enc], run: (a) => Encoding.isEncoding(...a) },
-  { label: 'Encoding.vocabularyTable', args: () => [enc, false], run: (a) => Encoding.vocabularyTable(...a) },
-  { label: 'Encoding.measuredBatch', args: () => [enc, ['a b', 'c'], 1, new Float64Array(3)], run: (a) => Encoding.measuredBatch(...a) },
   { label: 'Encoding.load', args: () => [savedPath], run: (a) => Encoding.load(...a) },
   { label: 'Encoding.loadAsync', args: () => [savedPath], run: (a) => Encoding.loadAsync(...a) },
   { label: 'Encoding.fromPretrainedFiles', args: () => [savedPath], run: (a) => Encoding.fromPretrainedFiles(...a) },
@@ -264,7 +261,7 @@ CALLS.push(
   { label: 'train', args: () => [['hello world hello'], { vocabSize: 260 }], run: (a) => index.train(...a) },
   { label: 'trainAsync', args: () => [['hello world hello'], { vocabSize: 260 }], run: (a) => index.trainAsync(...a) },
   // Analysis, on a 256-token vocabulary so that an audit or a histogram costs little.
-  { label: 'analyze', args: () => [small(), { prose: ['hello world'] }, { alpha: 2.5 }], run: (a) => index.analyze(...a) },
+  { label: 'analyze', args: () => [small(), { prose: ['hello world'] }, { alpha: 2.5 }], run: (a) => index.analyze(...a), schema: 'analyze' },
   { label: 'audit', args: () => [small(), {}], run: (a) => index.audit(...a) },
   { label: 'premium', args: () => [small(), { eng: 'hello world', fra: 'bonjour le monde' }, { reference: 'eng', worst: 1 }], run: (a) => index.premium(...a) },
   { label: 'readParallelTexts', args: () => [parallelDir], run: (a) => index.readParallelTexts(...a) },
