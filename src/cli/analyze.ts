@@ -7,7 +7,7 @@ import { audit, type Audit } from '../audit';
 import type { Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
 import { premium, readParallelTexts, udhrTexts } from '../premium';
-import { chooseEncoding, displayName, Output, libraryMessage } from './common';
+import { chooseEncoding, displayName, Output, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import type { DocumentSink } from './corpus-input';
 import { commandInputs } from './formats/command-inputs';
 import { readDocuments } from './formats/read';
@@ -134,6 +134,8 @@ export async function analyzeCommand(argv: string[]): Promise<void> {
     worst: { type: 'string' },
     invalid: { type: 'string', choices: INVALID_MODES, default: 'replace' },
     field: { type: 'string', default: 'text' },
+    // As the library's analyze: corpus text is text unless asked otherwise.
+    special: { type: 'string', choices: SPECIAL_MODES, default: 'ordinary' },
   }, 'analyze');
   const encodings = chooseEncodings(options);
   const alpha = checkNumber(options.alpha, 'alpha', 2.5);
@@ -149,14 +151,14 @@ export async function analyzeCommand(argv: string[]): Promise<void> {
         const texts = await readTexts(arg, encodings[0], options.invalid as InvalidMode, options.field as string);
         kinds.set(kind, [...(kinds.get(kind) ?? []), ...texts]);
       }
-      report.analysis = analyze(encodings, kinds, { alpha });
+      report.analysis = analyze(encodings, kinds, { alpha, ...specialOptions(options.special as SpecialMode) });
     }
     if (parallel !== undefined) {
       const texts = parallelTexts(parallel);
       for (const encoding of encodings) report.premium.push(premium(encoding, texts, { reference: options.reference as string, worst }));
     }
   } catch (error) {
-    if (error instanceof TurbotokenError || (error as { code?: string })?.code === 'ERR_OUT_OF_RANGE') throw new CliError((error as Error).message, error instanceof RangeError || error instanceof TypeError ? 2 : 1);
+    if (error instanceof TurbotokenError || (error as { code?: string })?.code === 'ERR_OUT_OF_RANGE') throw new CliError(libraryMessage(error as Error), error instanceof RangeError || error instanceof TypeError ? 2 : 1);
     throw error;
   }
   const format = options.format as (typeof FORMATS)[number];

@@ -36,7 +36,7 @@ Common options:
                         encoding saved with Encoding#save
   --special MODE        special-token text: error (encode/count default), all (as special
                         ids; the default with --tokenizer), ordinary (as plain text; corpus
-                        default)
+                        and analyze default)
   --invalid MODE        invalid UTF-8: replace (default, as U+FFFD) or fail
   --field NAME          the text field or column of JSONL, CSV/TSV and Parquet (default: text)
   -h, --help            this help; "turbotoken <command> --help" says the same
