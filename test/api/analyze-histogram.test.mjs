@@ -4,7 +4,7 @@
 // countedBatch says so (null) and analyze counts encodeBatch's ids itself.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { backend, Encoding, getEncoding } from '../../index.mjs';
+import { analyze, backend, Encoding, getEncoding, renyiEntropy } from '../../index.mjs';
 import { comparisonTexts } from '../support/custom-vocab.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
@@ -81,5 +81,25 @@ describe(`analyze's native id histogram (${backend})`, () => {
     const total = histogram.reduce((s, c) => s + c, 0);
     expect(total).toBe(plain.perText.reduce((s, c) => s + c, 0));
     for (const [id, c] of plain.histogram) expect(histogram[id]).toBe(c);
+  });
+});
+
+describe(`analyze over ids past the dense histogram (${backend})`, () => {
+  it('counts a vocabulary whose ids reach 3 million in a Map, as plain counting does', () => {
+    const ranks = new Map();
+    for (let b = 0; b < 256; b++) ranks.set(Uint8Array.of(b), b);
+    ranks.set(new TextEncoder().encode('ab'), 3_000_000);
+    ranks.set(new TextEncoder().encode(' ab'), 3_000_001);
+    const enc = new Encoding({ name: 'sparse', pattern: getEncoding('cl100k_base').patternSource, ranks, specialTokens: { '<|endoftext|>': 3_000_002 } });
+    const list = ['ab ab abc <|endoftext|> x', 'cab', new TextEncoder().encode('ab\xff')];
+    for (const options of [{}, { allowedSpecial: 'all' }]) {
+      const plain = plainCounts(enc, list, Object.keys(options).length ? options : { disallowedSpecial: [] });
+      const [row] = analyze(enc, list, options).rows;
+      expect(row.tokens).toBe(plain.perText.reduce((s, c) => s + c, 0));
+      expect(row.types).toBe(plain.histogram.size);
+      expect(row.vocabularySize).toBe(258);
+      expect(row.renyiEntropy).toBeCloseTo(renyiEntropy([...plain.histogram.values()], 2.5), 12);
+      expect(plain.histogram.has(3_000_001)).toBe(true);
+    }
   });
 });
