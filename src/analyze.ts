@@ -228,14 +228,17 @@ export function analyze(encodings: Encoding | readonly Encoding[], texts: Analyz
   list.forEach((encoding, e) => {
     const vocabularySize = scanVocabulary(encoding).ids.length;
     const policy = specialPolicy(encoding, special);
-    const dense = encoding.maxTokenValue < DENSE_IDS;
+    // One array per encoding, cleared per kind: a new one cost more than a small kind's encoding.
+    const dense = encoding.maxTokenValue < DENSE_IDS ? new Float64Array(encoding.maxTokenValue + 1) : null;
     kinds.forEach(([kind, kindTexts], k) => {
       const m = e === 0 ? new Float64Array(3) : null;
-      const histogram: Histogram = dense ? new Float64Array(encoding.maxTokenValue + 1) : new Map();
+      const histogram: Histogram = dense ? dense.fill(0) : new Map();
       const tokens = countIds(encoding, kindTexts, histogram, { policy, special, threads }, m);
       if (m) measures[k] = Array.from(m);
+      // An index loop over the array: its iterator cost a tenth of the encoding's time.
       const counts: number[] = [];
-      for (const c of histogram.values()) if (c !== 0) counts.push(c);
+      if (histogram instanceof Map) counts.push(...histogram.values());
+      else for (let id = 0; id < histogram.length; id++) if (histogram[id] !== 0) counts.push(histogram[id]);
       const types = counts.length;
       const entropy = renyiEntropy(counts, alpha);
       const [bytes, characters, words] = measures[k];
