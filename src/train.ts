@@ -491,6 +491,17 @@ async function finishAsync(core: CoreTrainer, counter: Counter, s: Settings): Pr
   return result(s, chunks, await core.learnAsync(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold));
 }
 
+/** Per scaffold token, ascending: [id, left, right] of the first merge that made it (the one encode demerges through). */
+function scaffoldMerges(triples: Uint32Array, scaffold: Uint32Array): [number, number, number][] {
+  const wanted = new Set(scaffold);
+  const made = new Map<number, [number, number, number]>();
+  for (let k = 0; k < triples.length; k += 3) {
+    const id = triples[k + 2];
+    if (wanted.has(id) && !made.has(id)) made.set(id, [id, triples[k], triples[k + 1]]);
+  }
+  return [...made.values()].sort((a, b) => a[0] - b[0]);
+}
+
 function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffold }: LearnResult): TrainResult {
   const tokens: Uint8Array[] = [];
   for (let b = 0; b < 256; b++) tokens.push(Uint8Array.of(b));
@@ -510,7 +521,10 @@ function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffo
   const encoding = s.scaffold ? new ScaffoldEncoding(options, triples, scaffold) : new Encoding(options);
   const toTiktoken = () => tokens.map((t, id) => `${base64(t)} ${id}\n`).join('');
   const toTiktokenSidecar = () => {
-    const sidecar: TiktokenSidecar = { format: SIDECAR_FORMAT, version: 1, name: s.name, pattern: s.pattern, specialTokens, tieBreak: s.hfOrder ? 'huggingface' : 'bytes' };
+    const tieBreak = s.hfOrder ? 'huggingface' : 'bytes';
+    const sidecar: TiktokenSidecar = s.scaffold
+      ? { format: SIDECAR_FORMAT, version: 2, name: s.name, pattern: s.pattern, specialTokens, tieBreak, algorithm: 'scaffold', scaffold: scaffoldMerges(triples, scaffold) }
+      : { format: SIDECAR_FORMAT, version: 1, name: s.name, pattern: s.pattern, specialTokens, tieBreak, algorithm: 'bpe' };
     return `${JSON.stringify(sidecar, null, 2)}\n`;
   };
   const toTokenizerJson = () => {
