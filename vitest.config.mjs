@@ -78,6 +78,7 @@ const nativeOnly = [
   'test/cli/cli-analyze.test.mjs',
   'test/cli/train-cli.test.mjs',
   'test/cli/train-sidecar.test.mjs',
+  'test/cli/train-scaffold-sidecar.test.mjs',
   'test/growth/train-cli-memory.test.mjs',
   // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
   // on both backends by the differential files; loading these files is most of this file's time.
@@ -93,6 +94,8 @@ const nativeOnly = [
   'test/api/train-async-thread.test.mjs',
   // The addon's Trainer, called directly (one call at a time).
   'test/hostile/train-binding-busy.test.mjs',
+  // Counting threads: WebAssembly counts on one.
+  'test/api/train-threads.test.mjs',
   // Source and docs files read as text (the codes the trainer throws).
   'test/package/train-error-codes.test.mjs',
 ];

@@ -48,7 +48,7 @@ export interface TrainProgress {
   bytes: number;
   /** Documents counted so far. */
   documents: number;
-  /** Distinct chunks held. */
+  /** Chunks held: with several threads each thread keeps a table of its own until the input ends, so until the last report a chunk counted on two threads is held (and counted here) twice; the last report gives the distinct chunks. */
   chunks: number;
 }
 
@@ -95,7 +95,18 @@ const NAMED_PATTERNS: Record<string, string> = {
 
 // Bytes of text counted per call into the core: enough for the threads to split well, few enough
 // that the first touch of the batch buffers (here and in the core) stays a small serial cost.
-const BATCH_BYTES = 4 << 20;
+let BATCH_BYTES = 4 << 20;
+
+/**
+ * Not part of the package's API (index.ts does not export it): sets the batch size, so that tests
+ * can cover many batches on a small corpus. Returns the previous size.
+ */
+export function setTrainBatchBytesForTests(bytes: number): number {
+  const previous = BATCH_BYTES;
+  if (!Number.isInteger(bytes) || bytes < 1 || bytes > 4 << 20) throw rangeError(`batch bytes must be from 1 to ${4 << 20}; received ${bytes}`);
+  BATCH_BYTES = bytes;
+  return previous;
+}
 
 interface Settings {
   vocabSize: number;
@@ -172,9 +183,10 @@ interface LearnResult {
 
 /** One backend's trainer: the addon's Trainer or the WebAssembly module's tt_trainer_*. */
 interface CoreTrainer {
-  count(bytes: Uint8Array, ends: Uint32Array, threads: number): number;
+  /** `last`: the run's last batch, after which the threads' tables are merged (the chunk count becomes the distinct count). */
+  count(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): number;
   /** count off the JS thread where the backend can (the addon: libuv's pool); bytes are copied before it returns. */
-  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number): Promise<number>;
+  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): Promise<number>;
   chunks(): number;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): LearnResult;
   learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<LearnResult>;
@@ -184,8 +196,8 @@ interface CoreTrainer {
 type AddonLearn = { status: number } & Partial<LearnResult>;
 
 interface AddonTrainer {
-  count(bytes: Uint8Array, ends: Uint32Array, threads: number): number;
-  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number): Promise<number> | number;
+  count(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): number;
+  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): Promise<number> | number;
   chunks(): number;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): AddonLearn;
   learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<AddonLearn> | AddonLearn;
@@ -225,8 +237,8 @@ function addonTrainer(family: number, program: Uint32Array | null, s: Settings):
     return { triples: r.triples!, counts: r.counts!, alphabet: r.alphabet!, scaffold: r.scaffold! };
   };
   return {
-    count: (bytes, ends, threads) => t.count(bytes, ends, threads),
-    countAsync: async (bytes, ends, threads) => t.countAsync(bytes, ends, threads),
+    count: (bytes, ends, threads, last) => t.count(bytes, ends, threads, last),
+    countAsync: async (bytes, ends, threads, last) => t.countAsync(bytes, ends, threads, last),
     chunks: () => t.chunks(),
     learn: (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold)),
     learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(await t.learnAsync(vocabSize, specials, minFrequency, hfOrder, scaffold)),
@@ -257,7 +269,7 @@ function wasmTrainer(family: number, program: Uint32Array | null, s: Settings): 
     });
   const trainer: CoreTrainer = {
     // WebAssembly has no thread of its own here: the async forms run on the JS thread (docs/training.md).
-    countAsync: async (bytes, ends, threads) => trainer.count(bytes, ends, threads),
+    countAsync: async (bytes, ends, threads, last) => trainer.count(bytes, ends, threads, last),
     learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => trainer.learn(vocabSize, specials, minFrequency, hfOrder, scaffold),
     count: (bytes, ends) =>
       live((rt, x) => {
@@ -360,13 +372,14 @@ class Counter {
     this.documents++;
   }
 
-  flush(): void | Promise<void> {
-    if (this.#ends.length === 0) return;
+  /** `last`: the input has ended; the batch (even an empty one) goes to the core as the last, which merges the threads' tables after it. */
+  flush(last = false): void | Promise<void> {
+    if (this.#ends.length === 0 && !last) return;
     const ends = Uint32Array.from(this.#ends);
     const bytes = this.#batch.subarray(0, this.#used);
     this.#ends = [];
     this.#used = 0;
-    return this.#count(bytes, ends);
+    return this.#count(bytes, ends, last);
   }
 
   /** Async: waits for the count in flight (its error, if any, thrown here). */
@@ -376,17 +389,17 @@ class Counter {
     await last;
   }
 
-  #count(bytes: Uint8Array, ends: Uint32Array): void | Promise<void> {
+  #count(bytes: Uint8Array, ends: Uint32Array, last = false): void | Promise<void> {
     if (bytes.length > 0xffffffff) throw rangeError('A training document must be under 4 GiB');
     if (!this.#async) {
-      this.#counted(this.#core.count(bytes, ends, this.#s.threads), bytes.length, this.documents);
+      this.#counted(this.#core.count(bytes, ends, this.#s.threads, last), bytes.length, this.documents);
       return;
     }
     // One count at a time: the core's table is not shared. The bytes are copied when the count
     // starts, so the batch buffer is free again as soon as it has.
-    if (this.#inFlight) return this.settled().then(() => this.#count(bytes, ends));
+    if (this.#inFlight) return this.settled().then(() => this.#count(bytes, ends, last));
     const documents = this.documents;
-    const started = this.#core.countAsync(bytes, ends, this.#s.threads).then((status) => this.#counted(status, bytes.length, documents));
+    const started = this.#core.countAsync(bytes, ends, this.#s.threads, last).then((status) => this.#counted(status, bytes.length, documents));
     started.catch(() => {}); // observed by settled(); never an unhandled rejection meanwhile
     this.#inFlight = started;
   }
@@ -453,28 +466,40 @@ export function writeAtomically(path: string, text: string | Uint8Array): void {
   }
 }
 
-function checkCounted(core: CoreTrainer, counter: Counter): number {
-  const chunks = core.chunks();
-  if (chunks === 0) {
+// The last batch merged the threads' tables: chunks() is the distinct count.
+function checkCounted(core: CoreTrainer, counter: Counter): void {
+  if (core.chunks() === 0) {
     throw trainError(
       counter.bytes === 0 ? 'The training corpus is empty' : `The pattern matched nothing in ${counter.bytes} bytes of training text`,
       'ERR_EMPTY_CORPUS',
     );
   }
-  return chunks;
 }
 
 function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
-  counter.flush();
-  const chunks = checkCounted(core, counter);
+  counter.flush(true);
+  checkCounted(core, counter);
+  const chunks = core.chunks();
   return result(s, chunks, core.learn(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold));
 }
 
 async function finishAsync(core: CoreTrainer, counter: Counter, s: Settings): Promise<TrainResult> {
-  await counter.flush();
+  await counter.flush(true);
   await counter.settled();
-  const chunks = checkCounted(core, counter);
+  checkCounted(core, counter);
+  const chunks = core.chunks();
   return result(s, chunks, await core.learnAsync(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold));
+}
+
+/** Per scaffold token, ascending: [id, left, right] of the first merge that made it (the one encode demerges through). */
+function scaffoldMerges(triples: Uint32Array, scaffold: Uint32Array): [number, number, number][] {
+  const wanted = new Set(scaffold);
+  const made = new Map<number, [number, number, number]>();
+  for (let k = 0; k < triples.length; k += 3) {
+    const id = triples[k + 2];
+    if (wanted.has(id) && !made.has(id)) made.set(id, [id, triples[k], triples[k + 1]]);
+  }
+  return [...made.values()].sort((a, b) => a[0] - b[0]);
 }
 
 function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffold }: LearnResult): TrainResult {
@@ -496,7 +521,10 @@ function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffo
   const encoding = s.scaffold ? new ScaffoldEncoding(options, triples, scaffold) : new Encoding(options);
   const toTiktoken = () => tokens.map((t, id) => `${base64(t)} ${id}\n`).join('');
   const toTiktokenSidecar = () => {
-    const sidecar: TiktokenSidecar = { format: SIDECAR_FORMAT, version: 1, name: s.name, pattern: s.pattern, specialTokens, tieBreak: s.hfOrder ? 'huggingface' : 'bytes' };
+    const tieBreak = s.hfOrder ? 'huggingface' : 'bytes';
+    const sidecar: TiktokenSidecar = s.scaffold
+      ? { format: SIDECAR_FORMAT, version: 2, name: s.name, pattern: s.pattern, specialTokens, tieBreak, algorithm: 'scaffold', scaffold: scaffoldMerges(triples, scaffold) }
+      : { format: SIDECAR_FORMAT, version: 1, name: s.name, pattern: s.pattern, specialTokens, tieBreak, algorithm: 'bpe' };
     return `${JSON.stringify(sidecar, null, 2)}\n`;
   };
   const toTokenizerJson = () => {

@@ -51,8 +51,8 @@ struct TrainerState {
   turbotoken::train::SplitSpec spec;
   size_t max_chunks = 0;
   std::unique_ptr<turbotoken::regex::Program> program;
-  turbotoken::train::ChunkTable table;
-  turbotoken::train::CountStats stats;  // of the last count
+  turbotoken::train::ChunkTables tables;
+  turbotoken::train::CountStats stats;  // of the last count (and of the tables' merge, when it ran)
   std::atomic<bool> busy{false};
   // The batch being counted, copied on the JS thread (a shared buffer changed by another thread
   // must read the same in both of the core's passes) into memory kept from batch to batch: a
@@ -63,6 +63,7 @@ struct TrainerState {
 
 struct CountInput {
   unsigned threads = 1;
+  bool last = false;  // the run's last batch: merge the threads' tables after it (finish_count)
 };
 
 bool count_args_ok(const Napi::CallbackInfo& info) {
@@ -76,14 +77,15 @@ CountInput take_count_args(const Napi::CallbackInfo& info, TrainerState& state) 
   const double threads = number_or(info[2], 1);
   state.text.assign(bytes.Data(), bytes.Data() + bytes.ElementLength());
   state.ends.assign(given.Data(), given.Data() + given.ElementLength());
-  return {unsigned(threads >= 1 && threads <= 256 ? threads : 1)};
+  return {unsigned(threads >= 1 && threads <= 256 ? threads : 1), info[3].ToBoolean()};
 }
 
 TrainStatus run_count(TrainerState& state, const CountInput& in) {
   state.stats = {};
   return guarded_status([&] {
-    return turbotoken::train::count_chunks(state.spec, state.text.data(), state.text.size(), state.ends.data(),
-                                           state.ends.size(), in.threads, state.max_chunks, state.table, &state.stats);
+    const TrainStatus st = turbotoken::train::count_chunks(state.spec, state.text.data(), state.text.size(), state.ends.data(),
+                                                           state.ends.size(), in.threads, state.max_chunks, state.tables, &state.stats);
+    return st != TrainStatus::kOk || !in.last ? st : turbotoken::train::finish_count(state.tables, &state.stats);
   });
 }
 
@@ -123,7 +125,10 @@ TrainStatus run_learn(TrainerState& state, const turbotoken::train::MergeOptions
   // The last batch's copy is not needed by the merges.
   std::vector<uint8_t>().swap(state.text);
   std::vector<uint32_t>().swap(state.ends);
-  return guarded_status([&] { return turbotoken::train::learn_merges(state.table, options, result); });
+  return guarded_status([&] {
+    const TrainStatus st = turbotoken::train::finish_count(state.tables, &state.stats);
+    return st != TrainStatus::kOk ? st : turbotoken::train::learn_merges(state.tables.table, options, result);
+  });
 }
 
 // countAsync / learnAsync on libuv's thread pool, resolving a promise with what count / learn
@@ -265,7 +270,8 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return state_ && state_->busy.compare_exchange_strong(expected, true);
   }
 
-  // count(bytes: Uint8Array, ends: Uint32Array, threads: number): status.
+  // count(bytes: Uint8Array, ends: Uint32Array, threads: number, last?: boolean): status. With
+  // `last`, the threads' tables are merged after the batch (learn merges them otherwise).
   Napi::Value count(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!state_ || !count_args_ok(info))
@@ -282,7 +288,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return Napi::Number::New(env, double(st));
   }
 
-  // countAsync(bytes, ends, threads): a promise of count's status, counted on libuv's pool.
+  // countAsync(bytes, ends, threads, last?): a promise of count's status, counted on libuv's pool.
   Napi::Value count_async(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!state_ || !count_args_ok(info))
@@ -323,18 +329,20 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return promise ? Napi::Value(env, promise) : Napi::Value();
   }
 
-  // NaN while a job holds the table.
+  // Chunks held: distinct ones once learn has merged the threads' tables, until then the sum of
+  // each thread's (0 exactly when nothing was counted). NaN while a job holds the tables.
   Napi::Value chunks(const Napi::CallbackInfo& info) {
     if (!state_ || state_->busy) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
-    return Napi::Number::New(info.Env(), double(state_->table.size()));
+    return Napi::Number::New(info.Env(), double(state_->tables.held()));
   }
 
   Napi::Value memory(const Napi::CallbackInfo& info) {
     if (!state_ || state_->busy) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
-    return Napi::Number::New(info.Env(), double(state_->table.memory_bytes()));
+    return Napi::Number::New(info.Env(), double(state_->tables.memory_bytes()));
   }
 
-  // stats(): {count, merge}: the last count's CPU seconds per thread (empty on one thread).
+  // stats(): {count, merge}: CPU seconds per thread of the last count, and of merging the threads'
+  // tables when that ran with it (the last batch, or every batch under maxChunks); empty on one thread.
   Napi::Value stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);

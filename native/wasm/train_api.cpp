@@ -15,7 +15,7 @@ struct TrainerState {
   turbotoken::train::SplitSpec spec;
   size_t max_chunks = 0;
   turbotoken::regex::Program program;
-  turbotoken::train::ChunkTable table;
+  turbotoken::train::ChunkTables tables;
   turbotoken::train::MergeResult result;
   std::vector<double> counts;
 };
@@ -50,11 +50,11 @@ TT_EXPORT("tt_trainer_destroy") void tt_trainer_destroy(void* handle) {
 TT_EXPORT("tt_trainer_count")
 int32_t tt_trainer_count(void* handle, const uint8_t* text, size_t size, const uint32_t* ends, size_t count) {
   auto* state = static_cast<TrainerState*>(handle);
-  return int32_t(turbotoken::train::count_chunks(state->spec, text, size, ends, count, 1, state->max_chunks, state->table));
+  return int32_t(turbotoken::train::count_chunks(state->spec, text, size, ends, count, 1, state->max_chunks, state->tables));
 }
 
 TT_EXPORT("tt_trainer_chunks") double tt_trainer_chunks(void* handle) {
-  return double(static_cast<TrainerState*>(handle)->table.size());
+  return double(static_cast<TrainerState*>(handle)->tables.held());
 }
 
 // out = {triples, u32 count}; then tt_trainer_counts: out = {f64 counts, count}, until the next learn.
@@ -68,7 +68,8 @@ int32_t tt_trainer_learn(void* handle, double vocab_size, double special_count, 
   options.min_frequency = uint64_t(min_frequency);
   options.hf_order = hf_order != 0;
   options.scaffold = scaffold != 0;
-  const auto st = turbotoken::train::learn_merges(state->table, options, state->result);
+  auto st = turbotoken::train::finish_count(state->tables);
+  if (st == turbotoken::train::TrainStatus::kOk) st = turbotoken::train::learn_merges(state->tables.table, options, state->result);
   if (st != turbotoken::train::TrainStatus::kOk) return int32_t(st);
   state->counts.assign(state->result.counts.begin(), state->result.counts.end());
   TtOut* out = tt_out();

@@ -78,6 +78,7 @@ train:   --vocab-size N       the vocabulary size (counted per --tie-break)
          --special A,B        special tokens, ids after the merged tokens
          --tie-break bytes|huggingface   the id order that breaks ties (default bytes)
          --chunking lines|documents      count each line, or each document (default)
+         --algorithm bpe|scaffold        Scaffold-BPE: scaffold tokens demerged (default bpe)
          --max-document-chars N, --min-frequency N, --max-chunks N, --threads N
 
 Details: docs/cli.md and docs/scale-out.md in the turbotoken package.

@@ -10,6 +10,8 @@ import { readDocuments } from './formats/read';
 /** Bytes of a document gathered before it is cut (at a "\n"), and of pieces queued ahead of the trainer. */
 export const PIECE_BYTES = 1 << 20;
 const QUEUE_BYTES = 4 << 20;
+// A piece is cut once PIECE_BYTES are held, so it holds at most that and one read (1 MB) or segment.
+const SPARE_BYTES = PIECE_BYTES + (2 << 20);
 
 const LF = 0x0a;
 
@@ -47,6 +49,23 @@ export async function* trainDocuments(
   let capped = false;
   const capBytes = maxDocumentChars * 4; // N characters take at most 4N bytes
 
+  // Pieces cut by lines are copied into buffers used again once the trainer has taken them (it
+  // copies a document before it asks for the next): a fresh buffer per piece would be garbage that
+  // outlives the young generation in the queue, which V8 collects late, so the command's resident
+  // memory grew with the file (about 1 MB per MB read) unless garbage was collected by force.
+  const spare: Buffer[] = [];
+  const owned = new WeakSet<Buffer>();
+  const gather = (list: Buffer[]): Buffer => {
+    const bytes = list.reduce((n, p) => n + p.length, 0);
+    if (bytes > SPARE_BYTES) return Buffer.concat(list, bytes);
+    const into = spare.pop() ?? Buffer.allocUnsafeSlow(SPARE_BYTES);
+    let at = 0;
+    for (const p of list) at += p.copy(into, at);
+    const piece = into.subarray(0, bytes);
+    owned.add(piece);
+    return piece;
+  };
+
   const cutAtLastNewline = () => {
     for (let j = parts.length - 1; j >= searched; j--) {
       const at = parts[j].lastIndexOf(LF);
@@ -54,7 +73,7 @@ export async function* trainDocuments(
       const before = parts.slice(0, j);
       before.push(parts[j].subarray(0, at + 1));
       const rest = [parts[j].subarray(at + 1), ...parts.slice(j + 1)].filter((p) => p.length > 0);
-      push(Buffer.concat(before));
+      push(gather(before));
       parts = rest;
       held = rest.reduce((n, p) => n + p.length, 0);
       searched = rest.length; // the parts after j were searched and hold no "\n"
@@ -119,6 +138,8 @@ export async function* trainDocuments(
           resolve();
         }
         yield piece;
+        // Taken: the trainer copied it before asking for more.
+        if (owned.has(piece)) spare.push(Buffer.from(piece.buffer, piece.byteOffset, SPARE_BYTES));
         continue;
       }
       if (done) break;

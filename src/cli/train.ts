@@ -1,7 +1,8 @@
-// `turbotoken train <inputs...> --vocab-size N --out FILE.tiktoken`: a BPE vocabulary trained on
-// the inputs, read as `corpus` reads them (files, directories, globs; text, .jsonl --field, CSV/TSV,
-// Parquet; gzip/zstd). Every input is read before anything is written, and each output is written
-// to a temporary file renamed into place: a failed run leaves no output file. docs/cli.md.
+// `turbotoken train <inputs...> --vocab-size N --out FILE.tiktoken`: a BPE (or, with --algorithm
+// scaffold, Scaffold-BPE) vocabulary trained on the inputs, read as `corpus` reads them (files,
+// directories, globs; text, .jsonl --field, CSV/TSV, Parquet; gzip/zstd). Every input is read
+// before anything is written, and each output is written to a temporary file renamed into place: a
+// failed run leaves no output file. docs/cli.md.
 import { loadEncoding } from '../registry';
 import { readTrainOptions, trainAsync, writeAtomically } from '../train';
 import { libraryMessage } from './common';
@@ -23,6 +24,7 @@ const SPECS: Record<string, OptionSpec> = {
   'min-frequency': { type: 'string' },
   'max-chunks': { type: 'string' },
   threads: { type: 'string' },
+  algorithm: { type: 'string', choices: ['bpe', 'scaffold'] },
   field: { type: 'string', default: 'text' },
   invalid: { type: 'string', choices: ['replace', 'fail'], default: 'replace' },
   progress: { type: 'flag' },
@@ -52,7 +54,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
     minFrequency: intOption(options['min-frequency'], 'min-frequency', 0, Number.MAX_SAFE_INTEGER),
     maxChunks: intOption(options['max-chunks'], 'max-chunks', 0, 0xffffffff),
     threads: intOption(options.threads, 'threads', 1, 1024),
+    algorithm: options.algorithm as 'bpe' | 'scaffold' | undefined,
   };
+  // Checked before any input is read: the tokenizer.json would fail only after the .tiktoken was written.
+  if (trainOptions.algorithm === 'scaffold' && jsonOut) throw new UsageError('--tokenizer-json is not available with --algorithm scaffold: Hugging Face tokenizers cannot demerge scaffold tokens');
   try {
     readTrainOptions(trainOptions); // checked before any input is read
   } catch (error) {

@@ -12,7 +12,7 @@ describe('Trainer while a job runs', () => {
     const t = new native.Trainer(1, null, 0, 0, 0);
     const text = Buffer.from('hello world, hello trainer\n'.repeat(20000));
     const ends = Uint32Array.of(text.length);
-    const job = t.countAsync(text, ends, 2);
+    const job = t.countAsync(text, ends, 2, true); // last: the threads' tables merged, chunks() distinct
     expect(job).toBeInstanceOf(Promise);
     expect(t.count(text, ends, 1)).toBe(100);
     expect(t.countAsync(text, ends, 1)).toBe(100);

@@ -113,6 +113,28 @@ void ChunkShard::drop_at_most(uint64_t threshold) {
   rebuild(capacity, true);
 }
 
+void ChunkShard::release() {
+  std::vector<Slot>(256, Slot{0, 0, 0, kEmpty}).swap(slots_);
+  std::vector<uint8_t>().swap(arena_);
+  used_ = 0;
+}
+
+void ChunkTable::release() {
+  for (ChunkShard& shard : shards_) shard.release();
+}
+
+size_t ChunkTables::held() const {
+  size_t n = table.size();
+  for (const ChunkTable& local : locals) n += local.size();
+  return n;
+}
+
+uint64_t ChunkTables::memory_bytes() const {
+  uint64_t n = table.memory_bytes();
+  for (const ChunkTable& local : locals) n += local.memory_bytes();
+  return n;
+}
+
 void ChunkTable::add(const uint8_t* s, size_t n, uint64_t count) {
   const uint64_t h = hash_bytes(s, n);
   shards_[h >> 60].add(s, n, count, h);
@@ -294,8 +316,40 @@ TrainStatus on_threads(unsigned threads, std::vector<double>& cpu, Fn&& body) {
 
 }  // namespace
 
+namespace {
+
+// Merges the other threads' tables into the trainer's, each thread taking every threads-th shard
+// (no two threads touch one shard), and frees them.
+TrainStatus merge_locals(ChunkTables& tables, [[maybe_unused]] CountStats* stats) {
+  if (tables.locals.empty()) return TrainStatus::kOk;
+  TrainStatus status = TrainStatus::kOk;
+#if defined(__wasm__)
+  for (unsigned k = 0; k < ChunkTable::kShards; k++)
+    for (const ChunkTable& local : tables.locals) tables.table.merge_shard_from(local, k);
+#else
+  const unsigned threads = std::max(1u, std::min(tables.threads, ChunkTable::kShards));
+  std::vector<double> cpu(threads, 0.0);
+  status = on_threads(threads, cpu, [&](unsigned t) {
+    for (unsigned k = t; k < ChunkTable::kShards; k += threads)
+      for (const ChunkTable& local : tables.locals) tables.table.merge_shard_from(local, k);
+    return TrainStatus::kOk;
+  });
+  if (stats) {
+    if (stats->merge_threads.size() < threads) stats->merge_threads.resize(threads, 0.0);
+    for (unsigned t = 0; t < threads; t++) stats->merge_threads[t] += cpu[t];
+  }
+#endif
+  // A failed merge leaves some chunks in both tables: the run fails as a whole, so that is moot.
+  if (status == TrainStatus::kOk) std::vector<ChunkTable>().swap(tables.locals);
+  return status;
+}
+
+}  // namespace
+
+TrainStatus finish_count(ChunkTables& tables, CountStats* stats) { return merge_locals(tables, stats); }
+
 TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends,
-                         size_t count, unsigned threads, size_t max_chunks, ChunkTable& table,
+                         size_t count, unsigned threads, size_t max_chunks, ChunkTables& tables,
                          [[maybe_unused]] CountStats* stats) {
   if (spec.family >= kFamilyCount || (spec.family < 0 && spec.program == nullptr) ||
       uint8_t(spec.chunking) > uint8_t(Chunking::kDocuments))
@@ -321,7 +375,7 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
 #if !defined(__wasm__)
     const double c0 = thread_cpu_seconds();
 #endif
-    status = count_part(spec, text, ends, count, Part{0, size, 0}, units, table);
+    status = count_part(spec, text, ends, count, Part{0, size, 0}, units, tables.table);
 #if !defined(__wasm__)
     if (stats) stats->count_threads.assign(1, thread_cpu_seconds() - c0);
 #endif
@@ -342,11 +396,12 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
     }
     if (at.from < size) parts.push_back({at.from, size, at.first});
     std::vector<double> cpu(threads, 0.0);
-    // Thread 0 counts into the table itself; the others into tables merged into it afterwards.
-    std::vector<ChunkTable> locals(threads - 1);
+    // Thread 0 counts into the trainer's table itself; thread t into locals[t-1], kept for the run.
+    if (tables.locals.size() < threads - 1) tables.locals.resize(threads - 1);
+    tables.threads = std::max(tables.threads, threads);
     std::atomic<size_t> next{0};
     status = on_threads(threads, cpu, [&](unsigned t) {
-      ChunkTable& into = t == 0 ? table : locals[t - 1];
+      ChunkTable& into = t == 0 ? tables.table : tables.locals[t - 1];
       std::vector<Unit> units;
       for (size_t p = next++; p < parts.size(); p = next++) {
         const TrainStatus st = count_part(spec, text, ends, count, parts[p], units, into);
@@ -355,20 +410,15 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
       return TrainStatus::kOk;
     });
     if (stats) stats->count_threads.assign(cpu.begin(), cpu.end());
-    // Merged shard by shard, each thread taking every threads-th shard: no two threads touch one shard.
-    if (status == TrainStatus::kOk) {
-      std::fill(cpu.begin(), cpu.end(), 0.0);
-      status = on_threads(threads, cpu, [&](unsigned t) {
-        for (unsigned k = t; k < ChunkTable::kShards; k += threads)
-          for (const ChunkTable& local : locals) table.merge_shard_from(local, k);
-        return TrainStatus::kOk;
-      });
-      if (stats) stats->merge_threads.assign(cpu.begin(), cpu.end());
-    }
 #endif
   }
   if (status != TrainStatus::kOk) return status;
-  if (max_chunks != 0 && table.size() > max_chunks) table.prune_to(max_chunks / 2);
+  if (max_chunks != 0) {
+    // Pruning is defined on the merged table (docs/training.md), so with a cap every batch is merged.
+    status = merge_locals(tables, stats);
+    if (status != TrainStatus::kOk) return status;
+    if (tables.table.size() > max_chunks) tables.table.prune_to(max_chunks / 2);
+  }
   return TrainStatus::kOk;
 }
 

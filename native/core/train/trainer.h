@@ -51,6 +51,8 @@ class ChunkShard {
   void merge_from(const ChunkShard& other);
   // Drops every chunk counted at most `threshold` times.
   void drop_at_most(uint64_t threshold);
+  // Empties the shard and gives its memory back.
+  void release();
   size_t size() const { return used_; }
   uint64_t memory_bytes() const;
 
@@ -87,6 +89,7 @@ class ChunkTable {
   void prune_to(size_t target);
   size_t size() const;
   uint64_t memory_bytes() const;
+  void release();
 
   template <typename Fn>
   void for_each(Fn&& fn) const {
@@ -97,19 +100,39 @@ class ChunkTable {
   std::vector<ChunkShard> shards_;
 };
 
+// The tables a run counts into: the trainer's own (counted into by the calling thread) and one per
+// other thread. The other threads' tables live for the whole run and are merged into the
+// trainer's once, by finish_count: merging after every batch re-inserted each batch's distinct
+// chunks (most of them seen before) and regrew fresh tables from empty, serial work that capped
+// the gain from a second thread. With max_chunks set they are merged after every batch, since
+// pruning is defined on the merged table.
+struct ChunkTables {
+  ChunkTable table;
+  std::vector<ChunkTable> locals;
+  unsigned threads = 1;  // the most threads a batch used: the threads finish_count merges on
+
+  // Entries held in all the tables (a chunk counted on two threads is held twice until finish_count).
+  size_t held() const;
+  uint64_t memory_bytes() const;
+};
+
 // Where count_chunks spent its CPU time, per thread (seconds; not measured in the WebAssembly build).
 struct CountStats {
   std::vector<double> count_threads;  // checking, cutting and counting the parts
   std::vector<double> merge_threads;  // merging the threads' tables into the trainer's
 };
 
-// Adds the chunks of documents text[ends[k-1]..ends[k]) (ends[-1] = 0) to `table`, on `threads`
-// threads (1 in the WebAssembly build). When max_chunks is non-zero and the table grows past it,
-// it is pruned to half of it (ChunkTable::prune_to). Text must be well-formed UTF-8, and every
-// document end must fall between characters.
+// Adds the chunks of documents text[ends[k-1]..ends[k]) (ends[-1] = 0) to `tables`, on `threads`
+// threads (1 in the WebAssembly build). When max_chunks is non-zero, the tables are merged and,
+// when the merged table grows past max_chunks, it is pruned to half of it (ChunkTable::prune_to).
+// Text must be well-formed UTF-8, and every document end must fall between characters.
 TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends,
-                         size_t count, unsigned threads, size_t max_chunks, ChunkTable& table,
+                         size_t count, unsigned threads, size_t max_chunks, ChunkTables& tables,
                          CountStats* stats = nullptr);
+
+// Merges the other threads' tables into tables.table, shard by shard on tables.threads threads,
+// and frees them; learn_merges reads tables.table only. Safe to call more than once.
+TrainStatus finish_count(ChunkTables& tables, CountStats* stats = nullptr);
 
 struct MergeOptions {
   uint64_t vocab_size = 0;     // stop when the vocabulary (counted per hf_order) reaches this
