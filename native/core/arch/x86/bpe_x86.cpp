@@ -39,9 +39,6 @@ struct Avx2Minimum {
   }
 };
 
-// The direct merge of a piece of at most 8 * kRegs bytes with its keys held in kRegs registers: a
-// step stores no key and loads none back (a vector load right after scalar stores to the same
-// bytes waits for them: store forwarding fails), and the minimum reads no memory.
 // 0, 1, 2, ...: the first links of RegisterMerge's parts.
 constexpr struct Count {
   uint8_t v[33];
@@ -51,6 +48,9 @@ constexpr struct Count {
 } kCounting;
 constexpr const uint8_t* kCount = kCounting.v;
 
+// The direct merge of a piece of at most 8 * kRegs bytes with its keys held in kRegs registers: a
+// step stores no key and loads none back (a vector load right after scalar stores to the same
+// bytes waits for them: store forwarding fails), and the minimum reads no memory.
 template <int kRegs>
 struct RegisterMerge {
   static constexpr uint32_t kNone = ~0u;
