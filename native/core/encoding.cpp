@@ -228,7 +228,7 @@ template <typename Sink>
 void Encoding::encode_ordinary(const uint8_t* text, size_t n, Sink& sink) const {
   // Pieces come from the pre-tokenizer kernel in batches, so that a SIMD kernel keeps its
   // classified bytes from one piece to the next.
-  constexpr size_t kBatch = 64;
+  constexpr size_t kBatch = 256;
   size_t ends[kBatch];
   size_t i = 0;
   while (i < n && !sink.full()) {
