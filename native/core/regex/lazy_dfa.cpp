@@ -270,13 +270,7 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
   const uint32_t end_sym = symbols_ - 1;
   const uint32_t* const ascii = ascii_;
   const uint8_t* const first = first_.data();
-  // Written in place, the vector grown by doubling and cut to size on the way out.
-  size_t n = bounds.size();
-  struct Trim {
-    std::vector<uint32_t>& v;
-    size_t& n;
-    ~Trim() { v.resize(n); }
-  } trim{bounds, n};
+  // push_back, not resize and index: growing by resize zero-fills what it adds.
   const auto give_up = [&](const uint8_t* where, const uint8_t* read) {
     *pos = size_t(where - text);
     *reach = size_t(read - text);
@@ -322,10 +316,8 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
             // Dead with a match ending here: the piece is [at, p), and the next search starts
             // at p in the start state (which reads the byte at p again).
             if (v != (kDead | 1) || p == at || restart < 0) break;
-            if (n + 2 > bounds.size()) bounds.resize(std::max<size_t>(64, bounds.size() * 2));
-            bounds[n] = uint32_t(at - text);
-            bounds[n + 1] = uint32_t(p - text);
-            n += 2;
+            bounds.push_back(uint32_t(at - text));
+            bounds.push_back(uint32_t(p - text));
             at = p;
             found = nullptr;
             row = restart;
@@ -376,10 +368,8 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
         at += skip;
         break;
       }
-      if (n + 2 > bounds.size()) bounds.resize(std::max<size_t>(64, bounds.size() * 2));
-      bounds[n] = uint32_t(at - text);
-      bounds[n + 1] = uint32_t(found - text);
-      n += 2;
+      bounds.push_back(uint32_t(at - text));
+      bounds.push_back(uint32_t(found - text));
       at = found;
       if (found != p || p == stop || !first[sym] || restart < 0) break;
       row = restart;

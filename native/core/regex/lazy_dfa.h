@@ -8,10 +8,11 @@
 // code-point intervals on which every set of the program agrees, looked up in a two-level table
 // (code point >> 8, then its low byte), so a character costs a decode and two loads.
 //
-// A search gives up (and the caller runs the Pike VM) when it reads kOverscan bytes past
-// the last match it found without the match being decided, which keeps a sequence of searches
-// linear in the text, and when the states would pass kMaxCacheBytes (full(): the caller drops
-// the states with reset() before the DFA is used again).
+// A search gives up (and the caller runs the Pike VM) when, at the end of a kOverscan-byte chunk,
+// it has read more than kOverscan bytes past the last match it found (or its start) without the
+// match being decided (so at most 2 x kOverscan), which keeps a sequence of searches linear in
+// the text, and when the states would pass kMaxCacheBytes (full(): the caller drops the states
+// with reset() before the DFA is used again).
 //
 // Not thread-safe: one search at a time (a Splitter hands each DFA to one caller at a time).
 #pragma once
