@@ -65,7 +65,28 @@ LazyDfa::LazyDfa(const Program& program) : p_(program) {
       }
     }
   }
+  build_start_bytes();
   mark_.assign(code.size(), 0);
+}
+
+// UTF-8 lead bytes grow with the code point, so a class's interval marks a run of lead bytes.
+void LazyDfa::build_start_bytes() {
+  const auto lead = [](uint32_t cp) -> uint32_t {
+    if (cp < 0x800) return 0xC0 | (cp >> 6);
+    if (cp < 0x10000) return 0xE0 | (cp >> 12);
+    return 0xF0 | (cp >> 18);
+  };
+  skip_bytes_ = !first_[symbol(utf8_read::kReplacement)];
+  for (uint32_t b = 0; b < 128; b++) start_byte_[b] = first_[ascii_[b]];
+  for (uint32_t b = 128; b < 256; b++) start_byte_[b] = skip_bytes_ ? 0 : 1;
+  if (!skip_bytes_) return;
+  for (uint32_t k = 0; k + 1 < symbols_; k++) {
+    if (!first_[k]) continue;
+    const uint32_t lo = std::max<uint32_t>(bounds_[k], 0x80);
+    const uint32_t hi = k + 1 < bounds_.size() ? bounds_[k + 1] - 1 : 0x10FFFF;
+    if (hi < lo) continue;
+    for (uint32_t b = lead(lo); b <= lead(hi); b++) start_byte_[b] = 1;
+  }
 }
 
 uint32_t LazyDfa::slow_symbol(uint32_t cp) const {
@@ -147,7 +168,7 @@ int32_t LazyDfa::state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool 
   state_bytes_ += bytes;
   int32_t id = int32_t(states_.size());
   states_.push_back(State{pcs, mask, at_begin});
-  table_.resize(states_.size() * size_t(symbols_), -1);
+  table_.resize(states_.size() * size_t(symbols_), kUnknown);
   index_.emplace(std::move(key), id);
   return id;
 }
@@ -205,21 +226,6 @@ bool LazyDfa::step(uint32_t state, uint32_t sym, int32_t* next, bool* matched) {
   return true;
 }
 
-size_t LazyDfa::next_start(const uint8_t* text, size_t size, size_t pos) const {
-  while (pos < size) {
-    const uint8_t b = text[pos];
-    if (b < 0x80) {
-      if (first_[ascii_[b]]) return pos;
-      pos++;
-      continue;
-    }
-    size_t len = 1;
-    if (first_[symbol(decode_at(text, size, pos, &len))]) return pos;
-    pos += len;
-  }
-  return size;
-}
-
 int32_t LazyDfa::start_state(uint32_t mask, bool at_begin) {
   if (!at_begin) {
     auto hit = starts_.find(mask);
@@ -230,107 +236,144 @@ int32_t LazyDfa::start_state(uint32_t mask, bool at_begin) {
   return state;
 }
 
-inline LazyDfa::Result LazyDfa::match_at(const uint8_t* text, size_t size, size_t pos, size_t* end) {
-  int32_t state;
-  if (pos == 0) state = start_begin_ >= 0 ? start_begin_ : (start_begin_ = start_state(0, true));
-  else if (behind_.empty()) state = start_plain_ >= 0 ? start_plain_ : (start_plain_ = start_state(0, false));
-  else state = start_state(prev_mask(decode_before(text, size, pos)), false);
-  if (state < 0) return Result::kGiveUp;
-  // Locals, so that the loop keeps them in registers (stores through `end` could alias members).
-  const uint32_t symbols = symbols_;
-  const int32_t* table = table_.data();
-  const uint8_t* p = text + pos;
-  const uint8_t* const stop = text + size;
-  const uint8_t* found = nullptr;
-  const uint8_t* last = p;  // the last match's end, or the start: kOverscan counts from there
-  // Table entries hold the next state's row (premultiplied), so the loop needs no multiply.
-  int64_t row = int64_t(state) * symbols;
-  uint32_t sym;
-  for (;;) {
-    if (p == stop) {
-      sym = symbols - 1;
-      break;
-    }
-    size_t len = 1;
-    if (*p < 0x80) sym = ascii_[*p];
-    else sym = symbol(decode_at(text, size, size_t(p - text), &len));
-    int32_t v = table[row + sym];
-    if (v < 0) {
-      if (!fill(row, sym, &v)) return Result::kGiveUp;
-      table = table_.data();  // fill() may have added states
-    }
-    if (v & 1) {
-      found = last = p;
-    } else if (size_t(p - last) > kOverscan) {
-      // Bytes, not code points: the same bound on how far past a match a search reads.
-      *end = size_t(p - text);
-      return Result::kGiveUp;
-    }
-    row = (v >> 1) - 1;
-    if (row < 0) break;
-    p += len;
-  }
-  if (p == stop && row >= 0) {
-    // The end of the text: its transition decides an `$` or a lookahead that wants no character.
-    int32_t v = table[row + sym];
-    if (v < 0 && !fill(row, sym, &v)) return Result::kGiveUp;
-    if (v & 1) found = p;
-  }
-  if (!found) return Result::kNoMatch;
-  *end = size_t(found - text);
-  return Result::kMatch;
-}
-
 // Builds the transition of the state at `row` on `sym` into the table.
 bool LazyDfa::fill(int64_t row, uint32_t sym, int32_t* v) {
   int32_t next = -1;
   bool matched = false;
   if (!step(uint32_t(row / symbols_), sym, &next, &matched)) return false;
-  const int64_t next_row = next < 0 ? -1 : int64_t(next) * symbols_;
-  *v = int32_t(((next_row + 1) << 1) | (matched ? 1 : 0));
+  const int32_t m = matched ? 1 : 0;
+  *v = next < 0 ? kDead | m : int32_t((int64_t(next) * symbols_) << 1) | m;
   table_[size_t(row) + sym] = *v;
   return true;
 }
 
+int64_t LazyDfa::start_row(const uint8_t* text, size_t size, size_t pos) {
+  int32_t state;
+  if (pos == 0) state = start_begin_ >= 0 ? start_begin_ : (start_begin_ = start_state(0, true));
+  else if (behind_.empty()) state = start_plain_ >= 0 ? start_plain_ : (start_plain_ = start_state(0, false));
+  else state = start_state(prev_mask(decode_before(text, size, pos)), false);
+  return state < 0 ? -1 : int64_t(state) * symbols_;
+}
+
+// One loop for all the matches of a stretch: an anchored search from `at`; where it dies, the
+// match it found (if any) is written and the next search starts at its end. When that end is
+// where the search died (the usual case: a piece ends where the character after it cannot extend
+// it), the next search starts there at once, without the skip loop or a new start-state lookup.
+// The reach bound (kOverscan bytes past the last match or the start) is checked only at the end
+// of each kOverscan-byte chunk, so the inner loop tests one pointer per byte; a search may read
+// up to 2 x kOverscan bytes past its last match before it gives up, still a constant.
 LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds,
                               size_t* reach) {
   if (full_) return Result::kGiveUp;
-  size_t at = *pos;
-  // Written in place, the vector grown by doubling and cut to size on the way out.
-  size_t n = bounds.size();
-  struct Trim {
-    std::vector<uint32_t>& v;
-    size_t& n;
-    ~Trim() { v.resize(n); }
-  } trim{bounds, n};
+  const uint8_t* const stop = text + size;
+  const uint8_t* at = text + *pos;
+  const uint32_t end_sym = symbols_ - 1;
+  const uint32_t* const ascii = ascii_;
+  const uint8_t* const first = first_.data();
+  // push_back, not resize and index: growing by resize zero-fills what it adds.
+  const auto give_up = [&](const uint8_t* where, const uint8_t* read) {
+    *pos = size_t(where - text);
+    *reach = size_t(read - text);
+    return Result::kGiveUp;
+  };
   for (;;) {
     // Where no non-empty match can start, only empty ones can, and they add no piece.
-    while (at < size && text[at] < 0x80 && !first_[ascii_[text[at]]]) at++;
-    if (at < size && text[at] >= 0x80) {
-      at = next_start(text, size, at);
+    for (;;) {
+      while (at < stop && !start_byte_[*at]) at++;
+      if (at >= stop || *at < 0x80) break;
+      // A byte from 0x80 on that stopped the loop begins a character (continuation bytes do
+      // not stop it when U+FFFD cannot start a match): decide on the code point.
+      size_t len = 1;
+      const uint32_t cp = decode_at(text, size, size_t(at - text), &len);
+      if (first[symbol(cp)]) break;
+      at += len;
     }
-    if (at >= size) {
+    if (at >= stop) {
       *pos = size;
       return Result::kNoMatch;
     }
-    size_t e = at;
-    const Result r = match_at(text, size, at, &e);
-    if (r == Result::kMatch && e > at) {
-      if (n + 2 > bounds.size()) bounds.resize(std::max<size_t>(64, bounds.size() * 2));
-      bounds[n] = uint32_t(at);
-      bounds[n + 1] = uint32_t(e);
-      n += 2;
-      at = e;
-      continue;
+    int64_t row = start_row(text, size, size_t(at - text));
+    if (row < 0) return give_up(at, at);
+    // Searches from `at`, restarted in place after each piece that ends where its search died.
+    // Restarting needs the start state to be the same everywhere but the text's start.
+    if (behind_.empty() && start_plain_ < 0) start_plain_ = start_state(0, false);
+    const int64_t restart = behind_.empty() && start_plain_ >= 0 ? int64_t(start_plain_) * symbols_ : -1;
+    for (;;) {
+      const int32_t* table = table_.data();
+      const uint8_t* p = at;
+      const uint8_t* found = nullptr;
+      const uint8_t* chunk_end = stop - p > ptrdiff_t(kOverscan) ? p + kOverscan : stop;
+      int32_t v;
+      uint32_t sym;
+      size_t len;
+      for (;;) {
+        // ASCII on built states: one class load and one table load per byte.
+        while (p < chunk_end) {
+          const uint8_t b = *p;
+          if (b >= 0x80) break;
+          v = table[row + ascii[b]];
+          if (v < 0) {
+            // Dead with a match ending here: the piece is [at, p), and the next search starts
+            // at p in the start state (which reads the byte at p again).
+            if (v != (kDead | 1) || p == at || restart < 0) break;
+            bounds.push_back(uint32_t(at - text));
+            bounds.push_back(uint32_t(p - text));
+            at = p;
+            found = nullptr;
+            row = restart;
+            continue;
+          }
+          p++;
+          if ((v >> 1) == row) {
+            // A transition back into the same state: the run of bytes that take it needs no
+            // state update, so the loads do not wait on each other.
+            while (p < chunk_end && *p < 0x80 && table[row + ascii[*p]] == v) p++;
+            if (v & 1) found = p - 1;
+            continue;
+          }
+          if (v & 1) found = p - 1;
+          row = v >> 1;
+        }
+        len = 1;
+        if (p >= chunk_end) {
+          if (p == stop) {
+            sym = end_sym;
+          } else {
+            // Bytes, not code points: the same bound on how far past a match a search reads.
+            if (size_t(p - (found ? found : at)) > kOverscan) return give_up(at, p);
+            chunk_end = stop - p > ptrdiff_t(kOverscan) ? p + kOverscan : stop;
+            continue;
+          }
+        } else if (*p < 0x80) {
+          sym = ascii[*p];
+        } else {
+          sym = symbol(decode_at(text, size, size_t(p - text), &len));
+        }
+        v = table[row + sym];
+        if (v == kUnknown) {
+          if (!fill(row, sym, &v)) return give_up(at, at);
+          table = table_.data();  // fill() may have added states
+        }
+        if (v & 1) found = p;
+        // The end of the text's transition always dies: it decides an `$` or a lookahead that
+        // wants no character.
+        if (v < 0) break;
+        row = v >> 1;
+        p += len;
+      }
+      if (!found || found == at) {
+        // No piece from here (an empty match adds none): one code point further on.
+        size_t skip = 1;
+        if (*at >= 0x80) decode_at(text, size, size_t(at - text), &skip);
+        at += skip;
+        break;
+      }
+      bounds.push_back(uint32_t(at - text));
+      bounds.push_back(uint32_t(found - text));
+      at = found;
+      if (found != p || p == stop || !first[sym] || restart < 0) break;
+      row = restart;
     }
-    if (r == Result::kGiveUp) {
-      *pos = at;
-      *reach = e;
-      return Result::kGiveUp;
-    }
-    size_t len = 1;
-    if (text[at] >= 0x80) decode_at(text, size, at, &len);
-    at += len;
   }
 }
 

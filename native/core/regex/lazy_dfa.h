@@ -8,13 +8,15 @@
 // code-point intervals on which every set of the program agrees, looked up in a two-level table
 // (code point >> 8, then its low byte), so a character costs a decode and two loads.
 //
-// A search gives up (and the caller runs the Pike VM) when it reads kOverscan bytes past
-// the last match it found without the match being decided, which keeps a sequence of searches
-// linear in the text, and when the states would pass kMaxCacheBytes (full(): the caller drops
-// the states with reset() before the DFA is used again).
+// A search gives up (and the caller runs the Pike VM) when, at the end of a kOverscan-byte chunk,
+// it has read more than kOverscan bytes past the last match it found (or its start) without the
+// match being decided (so at most 2 x kOverscan), which keeps a sequence of searches linear in
+// the text, and when the states would pass kMaxCacheBytes (full(): the caller drops the states
+// with reset() before the DFA is used again).
 //
 // Not thread-safe: one search at a time (a Splitter hands each DFA to one caller at a time).
 #pragma once
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -52,9 +54,6 @@ class LazyDfa {
   // Whether a non-empty match can start with this code point (any assertion assumed to pass).
   bool may_start(uint32_t cp) const { return first_[symbol(cp)] != 0; }
 
-  // The first position at or after `pos` where a non-empty match may start, or `size`.
-  size_t next_start(const uint8_t* text, size_t size, size_t pos) const;
-
   // The successive non-empty leftmost-first matches from *pos on, appended to `bounds` as start/end
   // pairs, as find_matches defines them: kNoMatch when it reached the end of the text; kGiveUp
   // when the match that starts at *pos was not decided within reach (*reach: where it stopped
@@ -62,9 +61,14 @@ class LazyDfa {
   Result scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds, size_t* reach);
 
  private:
-  // The end of the leftmost-first match that starts at `pos` (kMatch, possibly empty), none
-  // (kNoMatch), or kGiveUp (with *end where it stopped reading, when it ran out of reach).
-  Result match_at(const uint8_t* text, size_t size, size_t pos, size_t* end);
+  // Table entries: kUnknown (not built yet), kDead | matched (no thread goes on), or the next
+  // state's row (state x symbols_) shifted left once | matched, where matched says that a match
+  // ends before the character read.
+  static constexpr int32_t kUnknown = INT32_MIN;
+  static constexpr int32_t kDead = -2;
+
+  // The row of the start state for a search from `pos`, or -1 when the states are full.
+  int64_t start_row(const uint8_t* text, size_t size, size_t pos);
 
   uint32_t symbol(uint32_t cp) const {
     if (cp < 128) return ascii_[cp];
@@ -73,6 +77,7 @@ class LazyDfa {
   }
   uint32_t slow_symbol(uint32_t cp) const;
   void build_class_table();
+  void build_start_bytes();
   uint32_t prev_mask(uint32_t cp) const;
   int32_t start_state(uint32_t mask, bool at_begin);
   int32_t state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool at_begin);
@@ -87,6 +92,11 @@ class LazyDfa {
   std::vector<uint16_t> block_of_;  // code point >> 8 -> block (empty when classes pass 65,535)
   std::vector<uint16_t> blocks_;    // block x 256 -> class
   std::vector<uint8_t> first_;     // class -> may start a match
+  // Byte -> may a match start at a code point that begins with it: ASCII exactly, a lead byte
+  // when any code point it leads may (1 for every byte from 0x80 when U+FFFD may start, since
+  // then a continuation byte can start a match and only decoding tells where characters begin).
+  uint8_t start_byte_[256];
+  bool skip_bytes_ = false;        // whether U+FFFD cannot start a match (continuation bytes skip)
   std::vector<uint32_t> behind_;   // the lookbehind instructions, in program order
   uint32_t symbols_ = 0;           // classes, plus one for the end of the text
 
@@ -96,8 +106,7 @@ class LazyDfa {
     bool at_begin;
   };
   std::vector<State> states_;
-  std::vector<int32_t> table_;     // states_ x symbols_: -1 unknown, else ((next row + 1) << 1) | matched,
-                                   // next row = next state x symbols_ (-1: no state)
+  std::vector<int32_t> table_;     // states_ x symbols_, entries as kUnknown says
   std::unordered_map<std::string, int32_t> index_;
   size_t state_bytes_ = 0;
   // Start states: at the text's start, and elsewhere without lookbehind (the common case, no

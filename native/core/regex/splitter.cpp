@@ -142,21 +142,20 @@ Splitter::~Splitter() {
   for (auto& step : steps_) delete step->dfa.load();
 }
 
-bool Splitter::find(const Step& step, const uint8_t* text, size_t size, std::vector<uint32_t>& bounds) const {
-  std::unique_ptr<LazyDfa> dfa(step.dfa.exchange(nullptr));
-  if (!dfa && step.dfa_usable && size >= kOwnDfaMinText) dfa.reset(new LazyDfa(step.program));
-  const bool ok = find_matches_with(step.program, dfa.get(), text, size, bounds);
-  if (dfa) {
-    if (dfa->full()) dfa->reset();
-    const size_t bytes = dfa->memory_bytes();
-    LazyDfa* expected = nullptr;
-    // Kept unless another call put its own back first.
-    if (step.dfa.compare_exchange_strong(expected, dfa.get())) {
-      dfa.release();
-      step.dfa_bytes.store(bytes);
-    }
-  }
-  return ok;
+LazyDfa* Splitter::borrow(const Step& step, size_t size) const {
+  LazyDfa* dfa = step.dfa.exchange(nullptr);
+  if (!dfa && step.dfa_usable && size >= kOwnDfaMinText) dfa = new LazyDfa(step.program);
+  return dfa;
+}
+
+void Splitter::give_back(const Step& step, LazyDfa* dfa) const {
+  if (!dfa) return;
+  if (dfa->full()) dfa->reset();
+  const size_t bytes = dfa->memory_bytes();
+  LazyDfa* expected = nullptr;
+  // Kept unless another call put its own back first.
+  if (step.dfa.compare_exchange_strong(expected, dfa)) step.dfa_bytes.store(bytes);
+  else delete dfa;
 }
 
 bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pieces) const {
@@ -164,7 +163,12 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
   pieces.clear();
   if (size == 0) return true;
   // A single step that keeps the matches writes them straight out.
-  if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kMatches) return find(*steps_[0], text, size, pieces);
+  if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kMatches) {
+    LazyDfa* dfa = borrow(*steps_[0], size);
+    const bool ok = find_matches_with(steps_[0]->program, dfa, text, size, pieces);
+    give_back(*steps_[0], dfa);
+    return ok;
+  }
   std::vector<uint32_t> current{0, uint32_t(size)}, next, bounds, marks;
   // About a piece per 4 bytes in prose and code: most calls never grow these.
   bounds.reserve(size / 2 + 8);
@@ -173,13 +177,22 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     const Step& step = *steps_[s];
     std::vector<uint32_t>& out = s + 1 == steps_.size() ? pieces : next;
     out.clear();
+    // Borrowed once for all the pieces of this step (a piece's text is part of the call's).
+    LazyDfa* dfa = borrow(step, size);
     for (size_t k = 0; k < current.size(); k += 2) {
       const uint32_t start = current[k], end = current[k + 1];
       bounds.clear();
       // A piece is a text of its own: its edges are the text's edges for anchors and lookaround.
-      if (!find(step, text + start, end - start, bounds)) return false;
+      const bool ok = find_matches_with(step.program, dfa, text + start, end - start, bounds);
+      // A DFA that filled up on this piece is emptied for the next one.
+      if (dfa && dfa->full()) dfa->reset();
+      if (!ok) {
+        give_back(step, dfa);
+        return false;
+      }
       keep_ranges(bounds, end - start, step.mode, step.invert, start, marks, out);
     }
+    give_back(step, dfa);
     if (s + 1 < steps_.size()) std::swap(current, next);
   }
   return true;

@@ -60,7 +60,10 @@ class Splitter {
     mutable std::atomic<size_t> dfa_bytes{0};
   };
   Splitter() = default;
-  bool find(const Step& step, const uint8_t* text, size_t size, std::vector<uint32_t>& bounds) const;
+  // The step's kept DFA, or one of this call's own when another call has it (texts of
+  // kOwnDfaMinText bytes and more), or null (the VM); give_back() keeps it or frees it.
+  LazyDfa* borrow(const Step& step, size_t size) const;
+  void give_back(const Step& step, LazyDfa* dfa) const;
 
   std::vector<std::unique_ptr<Step>> steps_;
 };
