@@ -46,44 +46,44 @@ function partsBelow(bytes, ranks, maxRank) {
   }
 }
 
-// An encoding's tokens and merges, computed once per Encoding object: tests build several files
-// from one shipped encoding, and the merges of cl100k_base take seconds. A token's merge depends
-// only on lower ranks, so the files with a maxRank take a prefix of these.
+// An encoding's tokens and merges, computed once per Encoding object and only as far as a file
+// asks (maxRank): tests build several files from one shipped encoding, and the merges of
+// cl100k_base take seconds. A token's merge depends only on lower ranks, so the ranks seen so far
+// are all its BPE needs.
 const vocabularies = new WeakMap();
 
-/** [rank, token text, merge pair or null] of every ordinary token of `encoding`, in rank order. */
-function vocabularyOf(encoding) {
-  let entries = vocabularies.get(encoding);
-  if (entries) return entries;
+/** [rank, token text, merge pair or null] of the ordinary tokens of `encoding` below maxRank. */
+function vocabularyOf(encoding, maxRank) {
+  let state = vocabularies.get(encoding);
+  if (!state) {
+    state = { next: 0, entries: [], ranks: new Map(), specialIds: new Set(Object.values(encoding.specialTokens)) };
+    vocabularies.set(encoding, state);
+  }
   const alphabet = byteLevelAlphabet();
-  const specialIds = new Set(Object.values(encoding.specialTokens));
-  const tokens = [];
-  for (let r = 0; r < encoding.nVocab; r++) {
-    if (specialIds.has(r)) continue;
+  const text = (bytes) => Array.from(bytes, (b) => alphabet[b]).join('');
+  const latin1Text = (part) => Array.from(part, (c) => alphabet[c.charCodeAt(0)]).join('');
+  const end = Math.min(encoding.nVocab, maxRank);
+  for (; state.next < end; state.next++) {
+    const r = state.next;
+    if (state.specialIds.has(r)) continue;
     let bytes;
     try {
       bytes = encoding.tokenBytes(r);
     } catch {
       continue; // a gap in the ranks
     }
-    tokens.push([r, bytes]);
+    const parts = bytes.length < 2 ? [] : partsBelow(bytes, state.ranks, r);
+    state.entries.push([r, text(bytes), parts.length === 2 ? [latin1Text(parts[0]), latin1Text(parts[1])] : null]);
+    state.ranks.set(keyOf(bytes), r);
   }
-  const ranks = new Map(tokens.map(([r, b]) => [keyOf(b), r]));
-  const text = (bytes) => Array.from(bytes, (b) => alphabet[b]).join('');
-  const latin1Text = (part) => Array.from(part, (c) => alphabet[c.charCodeAt(0)]).join('');
-  entries = tokens.map(([r, bytes]) => {
-    const parts = bytes.length < 2 ? [] : partsBelow(bytes, ranks, r);
-    return [r, text(bytes), parts.length === 2 ? [latin1Text(parts[0]), latin1Text(parts[1])] : null];
-  });
-  vocabularies.set(encoding, entries);
-  return entries;
+  return state.entries;
 }
 
 /** The tokenizer.json object for a turbotoken Encoding (ranks below maxRank). */
 export function tokenizerJsonFor(encoding, { maxRank = Infinity, stringMerges = false, ignoreMerges = true, pattern } = {}) {
   const vocab = {};
   const merges = [];
-  for (const [r, token, pair] of vocabularyOf(encoding)) {
+  for (const [r, token, pair] of vocabularyOf(encoding, maxRank)) {
     if (r >= maxRank) break;
     vocab[token] = r;
     if (pair) merges.push(stringMerges ? pair.join(' ') : [...pair]);
