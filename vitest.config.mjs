@@ -19,13 +19,14 @@ const timing = [
   'test/api/long-piece-early-stop.test.mjs', // early stops inside one huge piece against a full count
   'test/growth/pattern-linear-time.test.mjs',   // custom patterns' matching time grows linearly
   'test/growth/async-js-thread-time.test.mjs',  // async calls hold the JS thread about as long as a copy
-  'test/growth/peak-memory.test.mjs',   // peak resident memory of calls on 16 MB inputs, in child processes
   'test/growth/long-token-growth.test.mjs',  // 64 KiB tokens: growth ratios, and against short tokens
   'test/growth/sp-linear-growth.test.mjs', // SentencePiece-style files' one-word merge grows as n log n
   'test/growth/train-growth.test.mjs', // training time grows linearly with the corpus
   'test/api/train-async-thread.test.mjs', // timers fire while trainAsync trains
-  'test/growth/train-cli-memory.test.mjs', // the train command's peak memory on 4 and 16 MB documents
 ];
+// Peak resident memory (test/growth/peak-memory, train-cli-memory) is a count of each child
+// process's own pages, which a second process on the cores does not move: those files run beside
+// others.
 // Once, on the native addon only:
 const nativeOnly = [
   // The WebAssembly build runs the same matcher; RegExp over every code point is the cost.
@@ -65,6 +66,8 @@ const nativeOnly = [
   // (arguments, files, the corpus format, shards, its worker pool); that API is held to the
   // reference on both backends by the other files.
   'test/cli/cli.test.mjs',
+  'test/cli/cli-corpus-safety.test.mjs',
+  'test/cli/zstd-decoders.test.mjs',
   'test/cli/cli-tokenizer.test.mjs',
   'test/cli/corpus-input-formats.test.mjs',
   'test/cli/decode-dtype-header.test.mjs',
@@ -103,7 +106,7 @@ const nativeOnly = [
 // The longest files start first, so that the two workers finish together. (vitest orders by the
 // durations of the last run when it has them; a fresh clone has none, and the glob's order put
 // a 2-minute file last.)
-const LONGEST = ['worker-terminate', 'package-install', 'compat-originals', 'cli', 'custom-vocab', 'models-sp-hf', 'compat-gpt-tokenizer',
+const LONGEST = ['worker-terminate', 'package-install', 'compat-originals', 'cli', 'peak-memory', 'custom-vocab', 'models-sp-hf', 'compat-gpt-tokenizer',
   'tokenizer-json', 'browser', 'hostile-inputs', 'types-matrix', 'every-code-point', 'parallel-encode', 'saved-encoding-sp', 'corpus-merge',
   'decode', 'corpus-scale-out', 'kernels'];
 const rank = (spec) => {

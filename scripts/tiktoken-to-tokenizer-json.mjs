@@ -24,52 +24,69 @@ export function byteLevelAlphabet() {
   return table;
 }
 
+// Byte strings are latin1 strings (one char per byte): joining two parts is a string concatenation,
+// and a Map looks strings up by value.
 const keyOf = (bytes) => Buffer.from(bytes).toString('latin1');
 
-/** tiktoken's BPE of `bytes` using only ranks below maxRank: the final parts. */
+/** tiktoken's BPE of `bytes` using only ranks below maxRank: the final parts, as latin1 strings. */
 function partsBelow(bytes, ranks, maxRank) {
-  let parts = Array.from(bytes, (b) => [b]);
+  const parts = Array.from(keyOf(bytes));
   for (;;) {
     let best = -1;
     let bestRank = maxRank;
     for (let k = 0; k + 1 < parts.length; k++) {
-      const r = ranks.get(keyOf([...parts[k], ...parts[k + 1]]));
+      const r = ranks.get(parts[k] + parts[k + 1]);
       if (r !== undefined && r < bestRank) {
         bestRank = r;
         best = k;
       }
     }
     if (best < 0) return parts;
-    parts = [...parts.slice(0, best), [...parts[best], ...parts[best + 1]], ...parts.slice(best + 2)];
+    parts.splice(best, 2, parts[best] + parts[best + 1]);
   }
 }
 
-/** The tokenizer.json object for a turbotoken Encoding (ranks below maxRank). */
-export function tokenizerJsonFor(encoding, { maxRank = Infinity, stringMerges = false, ignoreMerges = true, pattern } = {}) {
+// An encoding's tokens and merges, computed once per Encoding object and only as far as a file
+// asks (maxRank): tests build several files from one shipped encoding, and the merges of
+// cl100k_base take seconds. A token's merge depends only on lower ranks, so the ranks seen so far
+// are all its BPE needs.
+const vocabularies = new WeakMap();
+
+/** [rank, token text, merge pair or null] of the ordinary tokens of `encoding` below maxRank. */
+function vocabularyOf(encoding, maxRank) {
+  let state = vocabularies.get(encoding);
+  if (!state) {
+    state = { next: 0, entries: [], ranks: new Map(), specialIds: new Set(Object.values(encoding.specialTokens)) };
+    vocabularies.set(encoding, state);
+  }
   const alphabet = byteLevelAlphabet();
-  const specialIds = new Set(Object.values(encoding.specialTokens));
-  const tokens = [];
-  for (let r = 0; r < Math.min(encoding.nVocab, maxRank); r++) {
-    if (specialIds.has(r)) continue;
+  const text = (bytes) => Array.from(bytes, (b) => alphabet[b]).join('');
+  const latin1Text = (part) => Array.from(part, (c) => alphabet[c.charCodeAt(0)]).join('');
+  const end = Math.min(encoding.nVocab, maxRank);
+  for (; state.next < end; state.next++) {
+    const r = state.next;
+    if (state.specialIds.has(r)) continue;
     let bytes;
     try {
       bytes = encoding.tokenBytes(r);
     } catch {
       continue; // a gap in the ranks
     }
-    tokens.push([r, bytes]);
+    const parts = bytes.length < 2 ? [] : partsBelow(bytes, state.ranks, r);
+    state.entries.push([r, text(bytes), parts.length === 2 ? [latin1Text(parts[0]), latin1Text(parts[1])] : null]);
+    state.ranks.set(keyOf(bytes), r);
   }
-  const ranks = new Map(tokens.map(([r, b]) => [keyOf(b), r]));
-  const text = (bytes) => Array.from(bytes, (b) => alphabet[b]).join('');
+  return state.entries;
+}
+
+/** The tokenizer.json object for a turbotoken Encoding (ranks below maxRank). */
+export function tokenizerJsonFor(encoding, { maxRank = Infinity, stringMerges = false, ignoreMerges = true, pattern } = {}) {
   const vocab = {};
   const merges = [];
-  for (const [r, bytes] of tokens) {
-    vocab[text(bytes)] = r;
-    if (bytes.length < 2) continue;
-    const parts = partsBelow(bytes, ranks, r);
-    if (parts.length !== 2) continue;
-    const pair = [text(parts[0]), text(parts[1])];
-    merges.push(stringMerges ? pair.join(' ') : pair);
+  for (const [r, token, pair] of vocabularyOf(encoding, maxRank)) {
+    if (r >= maxRank) break;
+    vocab[token] = r;
+    if (pair) merges.push(stringMerges ? pair.join(' ') : [...pair]);
   }
   const family = pattern ?? encoding.patternSource;
   const gpt2 = family === require('../dist/cjs/safe-cut.js').GPT2_PATTERN;
