@@ -17,6 +17,8 @@ export interface ScannedSections {
   rest: unknown;
   vocab: [number, number];
   merges: [number, number];
+  /** rest's model object, whose vocab and merges are the stand-ins {} and []. */
+  model: Record<string, unknown>;
 }
 
 /** The vocabulary decoded from its section: token i's bytes, id and the JSON text of its key. */
@@ -51,13 +53,11 @@ function skipSpace(b: Uint8Array, i: number): number {
 
 /** The end (after the closing quote) of the string starting at b[i] === '"', or -1. */
 function skipString(b: Uint8Array, i: number): number {
-  const n = b.length;
-  i++;
-  while (i < n) {
-    const c = b[i];
-    if (c === QUOTE) return i + 1;
-    if (c === BACKSLASH) i += 2;
-    else i++;
+  // indexOf runs natively: skipping Gemma 3's 33 MB byte by byte in JS cost more than JSON.parse saves.
+  for (let q = b.indexOf(QUOTE, i + 1); q >= 0; q = b.indexOf(QUOTE, q + 1)) {
+    let slashes = 0;
+    while (b[q - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return q + 1;
   }
   return -1;
 }
@@ -156,7 +156,24 @@ export function scanSections(bytes: Uint8Array): ScannedSections | undefined {
   if (JSON.stringify(parsed.vocab) !== JSON.stringify(JSON.parse(VOCAB_MARK)) || JSON.stringify(parsed.merges) !== JSON.stringify(JSON.parse(MERGES_MARK))) return undefined;
   parsed.vocab = {};
   parsed.merges = [];
-  return { bytes, rest, vocab, merges };
+  return { bytes, rest, vocab, merges, model: parsed };
+}
+
+/**
+ * The file as JSON.parse of its whole text gives it: the two sections parsed on their own and put
+ * in place of the stand-ins (in the same place among the model's keys). Undefined where either
+ * section is not valid JSON (the general path gives that error).
+ */
+export function parseSections(s: ScannedSections): unknown {
+  try {
+    const vocab: unknown = JSON.parse(utf8.decode(s.bytes.subarray(s.vocab[0], s.vocab[1])));
+    const merges: unknown = JSON.parse(utf8.decode(s.bytes.subarray(s.merges[0], s.merges[1])));
+    s.model.vocab = vocab;
+    s.model.merges = merges;
+  } catch {
+    return undefined;
+  }
+  return s.rest;
 }
 
 /**

@@ -10,7 +10,7 @@ import { readPreTokenizer } from './pretokenizer-sequence';
 import type { EncodingOptions, SplitSemantics } from './custom-encoding';
 import type { AddedTokenRule } from './added-token-split';
 import { buildSentencePiece, isSentencePieceJson } from './sentencepiece';
-import { checkScannedMerges, scanSections, scanVocabulary } from './tokenizer-json-scan';
+import { checkScannedMerges, parseSections, scanSections, scanVocabulary } from './tokenizer-json-scan';
 import { MAX_TOKEN_BYTES, packTokenBytes } from './vocab-file';
 import { fields, isObject, jsonText, malformed, parseJsonObject, unsupported, type Json, type JsonFileKind } from './tokenizer-json-read';
 
@@ -254,7 +254,11 @@ export function readFromBytes(input: TokenizerJsonInput, options: ReadOptions<'f
   if (!file || !scan || !isObject(scan.rest)) return undefined;
   const { source } = file;
   const json = fields(scan.rest);
-  if (isSentencePieceJson(json)) return undefined;
+  if (isSentencePieceJson(json)) {
+    // Its own reader takes the parsed file: parsed here from the bytes already read and scanned.
+    const whole = parseSections(scan);
+    return isObject(whole) ? readJson(fields(whole), source, nameOf(source), options) : undefined;
+  }
   // The same checks in the same order as readParsed, so that an error of the small sections is its error.
   checkModel(json.model, source);
   const nfc = checkNormalizer(json.normalizer, source);
@@ -299,6 +303,10 @@ export function readFromBytes(input: TokenizerJsonInput, options: ReadOptions<'f
 
 export function readParsed(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): TokenizerJsonRead {
   const { json, source, name } = readInput(input);
+  return readJson(json, source, name, options);
+}
+
+function readJson(json: Json, source: string, name: string, options: ReadOptions<'fromTokenizerJson'>): TokenizerJsonRead {
   // A merges-list model with byte fallback (Llama 2, Gemma): src/sentencepiece.ts, its own handle.
   if (isSentencePieceJson(json)) {
     const merges = buildSentencePiece(json, source);

@@ -215,4 +215,53 @@ describe('tokenizer.json read from its bytes', () => {
     writeFileSync(file, fileText(base));
     expect(summary(readFromBytes(file, { name: 'n' }))).toEqual(summary(readParsed(fileText(base), { name: 'n' })));
   });
+
+  describe('SentencePiece-style files (parsed from the bytes already read, then src/sentencepiece.ts)', () => {
+    const steps = JSON.parse(readFileSync(modelFile('llama2'), 'utf8'));
+    delete steps.model.vocab;
+    delete steps.model.merges;
+    // A small Llama 2-style file: <unk> <s> </s>, the byte tokens, then a few pieces.
+    function spText(merges, extra = {}) {
+      const vocab = { '<unk>': 0, '<s>': 1, '</s>': 2 };
+      for (let b = 0; b < 256; b++) vocab[`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`] = 3 + b;
+      Object.assign(vocab, { '▁': 259, a: 260, b: 261, ab: 262, '▁a': 263, '▁ab': 264 }, extra);
+      return JSON.stringify({ ...steps, model: { ...steps.model, vocab, merges } });
+    }
+    const saved = (enc, name) => {
+      const file = path.join(dir, name);
+      enc.save(file);
+      return hex(readFileSync(file));
+    };
+
+    it('Llama 2 loads from the bytes as from its parsed object: the same saved file', () => {
+      const file = modelFile('llama2');
+      expect(readFromBytes(file, {})?.merges).toBeDefined();
+      const viaBytes = Encoding.fromTokenizerJson(file, { name: 'l2' });
+      const viaObject = Encoding.fromTokenizerJson(JSON.parse(readFileSync(file, 'utf8')), { name: 'l2' });
+      expect(saved(viaBytes, 'l2a.ttenc') === saved(viaObject, 'l2b.ttenc')).toBe(true);
+    });
+
+    it('merges as "a b" or pairs, and each malformed merge named as before', () => {
+      const good = spText(['a b', ['▁', 'a'], '▁a b']);
+      const text = 'ab aab b';
+      expect([...Encoding.fromTokenizerJson(good).encode(text)]).toEqual([...Encoding.fromTokenizerJson(JSON.parse(good)).encode(text)]);
+      const cases = [
+        [spText(['a b c']), '<text>: model.merges[0]: expected two tokens'],
+        [spText(['ab']), '<text>: model.merges[0]: expected two tokens'],
+        [spText([['a', 'b', 'c']]), '<text>: model.merges[0]: expected two tokens'],
+        [spText([['a', 5]]), '<text>: model.merges[0]: expected two tokens'],
+        [spText(['a b', 7]), '<text>: model.merges[1]: expected "a b" or ["a", "b"]'],
+        [spText(['a z']), '<text>: model.merges[0]: "z" is not in model.vocab'],
+        [spText(['z a']), '<text>: model.merges[0]: "z" is not in model.vocab'],
+        [spText(['y z']), '<text>: model.merges[0]: "y" is not in model.vocab'],
+        [spText(['b a']), '<text>: model.merges[0]: "ba" is not in model.vocab'],
+        [spText([], { c: 'x' }), '<text>: model.vocab["c"]: the id must be an integer from 0 to 4294967294; got "x"'],
+        [spText([], { c: 260 }), '<text>: model.vocab["c"]: the id 260 is also the id of "a"'],
+      ];
+      for (const [t, message] of cases) {
+        expect(outcome(() => Encoding.fromTokenizerJson(t)).error, message).toEqual({ name: 'TurbotokenError', code: 'ERR_INVALID_VOCABULARY', message });
+        expect(outcome(() => Encoding.fromTokenizerJson(JSON.parse(t))).error?.message).toBe(message.replace('<text>', '<object>'));
+      }
+    });
+  });
 });
