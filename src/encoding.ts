@@ -287,7 +287,8 @@ export class Encoding {
       origins.set(encoding, { merges: { name: read.options.name, specialTokens, sp: sp() }, added: read.added, chat });
       return encoding;
     }
-    const built = custom().buildCustomEncoding(read.options, read.semantics);
+    const { name, pattern, specialTokens } = read.options;
+    const built = read.blob ? custom().buildPacked({ name, pattern, blob: read.blob, specialTokens: specialTokens as Record<string, number>, semantics: read.semantics }) : custom().buildCustomEncoding(read.options, read.semantics);
     return Encoding.#fromBuilt(built, read.added, chat);
   }
 

@@ -322,9 +322,9 @@ function readModel(given: unknown, source: string, spaceIsCut: boolean): { model
   const vocab = new Map<string, number>();
   const tokens: string[] = [];
   for (const [token, id] of Object.entries(model.vocab as Json)) {
-    const key = `model.vocab[${quote(token)}]`;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 0xffffffff) throw malformed(source, key, `the id must be an integer from 0 to 4294967294; got ${quote(id)}`);
-    if (tokens[id] !== undefined) throw malformed(source, key, `the id ${id} is also the id of ${quote(tokens[id])}`);
+    const key = () => `model.vocab[${quote(token)}]`; // made only for an error
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 0xffffffff) throw malformed(source, key(), `the id must be an integer from 0 to 4294967294; got ${quote(id)}`);
+    if (tokens[id] !== undefined) throw malformed(source, key(), `the id ${id} is also the id of ${quote(tokens[id])}`);
     tokens[id] = token;
     vocab.set(token, id);
   }
@@ -339,25 +339,39 @@ function readModel(given: unknown, source: string, spaceIsCut: boolean): { model
   // The characters some merge result has just before the meta space: a word is not cut there
   // (native/core/bpe/merge_list.h).
   const joined = new Set<number>();
-  merges.forEach((m, k) => {
-    const key = `model.merges[${k}]`;
-    let pair: unknown[];
-    if (typeof m === 'string') pair = m.split(' ');
-    else if (Array.isArray(m)) pair = m;
-    else throw malformed(source, key, 'expected "a b" or ["a", "b"]');
-    if (pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') throw malformed(source, key, 'expected two tokens');
-    const result = pair[0] + pair[1];
+  // One loop without a pair array or closures per merge (Gemma 3 has 514,906).
+  for (let k = 0; k < merges.length; k++) {
+    const m = merges[k];
+    let a: unknown;
+    let b: unknown;
+    if (typeof m === 'string') {
+      const space = m.indexOf(' ');
+      if (space >= 0 && m.indexOf(' ', space + 1) < 0) {
+        a = m.slice(0, space);
+        b = m.slice(space + 1);
+      }
+    } else if (Array.isArray(m)) {
+      if (m.length === 2) {
+        a = m[0];
+        b = m[1];
+      }
+    } else {
+      throw malformed(source, `model.merges[${k}]`, 'expected "a b" or ["a", "b"]');
+    }
+    if (typeof a !== 'string' || typeof b !== 'string') throw malformed(source, `model.merges[${k}]`, 'expected two tokens');
+    const result = a + b;
     for (let at = result.indexOf(META_SPACE, 1); at > 0; at = result.indexOf(META_SPACE, at + 1)) {
       const low = result.charCodeAt(at - 1);
       joined.add(low >= 0xdc00 && low <= 0xdfff && at >= 2 ? result.codePointAt(at - 2)! : low);
     }
-    const ids = [pair[0], pair[1], result].map((part) => {
-      const id = vocab.get(part);
-      if (id === undefined) throw malformed(source, key, `${quote(part)} is not in model.vocab`);
-      return id;
-    });
-    triples.set(ids, 3 * k);
-  });
+    const ia = vocab.get(a);
+    const ib = vocab.get(b);
+    const ir = vocab.get(result);
+    if (ia === undefined || ib === undefined || ir === undefined) throw malformed(source, `model.merges[${k}]`, `${quote(ia === undefined ? a : ib === undefined ? b : result)} is not in model.vocab`);
+    triples[3 * k] = ia;
+    triples[3 * k + 1] = ib;
+    triples[3 * k + 2] = ir;
+  }
   const table = new Uint32Array(header + triples.length + chars.length + joined.size);
   table[0] = 0x4d4c5354;
   table[1] = merges.length;

@@ -2,13 +2,16 @@
 // Llama 3, Qwen2 style) as EncodingOptions. Token ids become ranks, so merging follows id order,
 // as tiktoken does; docs/encoding.md says when that equals the merges list's order. Anything this
 // cannot reproduce exactly is refused with an error naming the key.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { quote, type ReadOptions } from './args';
+import { checkString, checkText, isUint8Array, quote, type ReadOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
 import { readPreTokenizer } from './pretokenizer-sequence';
 import type { EncodingOptions, SplitSemantics } from './custom-encoding';
 import type { AddedTokenRule } from './added-token-split';
 import { buildSentencePiece, isSentencePieceJson } from './sentencepiece';
+import { checkScannedMerges, parseSections, scanSections, scanVocabulary } from './tokenizer-json-scan';
+import { MAX_TOKEN_BYTES, packTokenBytes } from './vocab-file';
 import { fields, isObject, jsonText, malformed, parseJsonObject, unsupported, type Json, type JsonFileKind } from './tokenizer-json-read';
 
 /** A path, the file's text (starting with "{"), its bytes, or the parsed object. */
@@ -212,8 +215,98 @@ function postProcessorOf(json: Json, source: string): PostProcessor {
 }
 
 /** The EncodingOptions of a tokenizer.json, how its split differs from tiktoken's (for buildCustomEncoding), and its added-token rules (for Encoding). */
-export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): { options: EncodingOptions; semantics: SplitSemantics; added: HfAddedTokens; merges?: ReturnType<typeof buildSentencePiece> } {
+export function encodingOptionsFromTokenizerJson(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): TokenizerJsonRead {
+  return readFromBytes(input, options) ?? readParsed(input, options);
+}
+
+/** What a tokenizer.json gives; `blob` is its vocabulary already packed (then options.ranks is empty). */
+export interface TokenizerJsonRead {
+  options: EncodingOptions;
+  semantics: SplitSemantics;
+  added: HfAddedTokens;
+  merges?: ReturnType<typeof buildSentencePiece>;
+  blob?: Uint8Array;
+}
+
+/** The bytes of a file given as a path, its bytes or its text; undefined where only the general path can say what is wrong. */
+function fileBytes(input: TokenizerJsonInput): { bytes: Uint8Array; source: string } | undefined {
+  if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: TOKENIZER_JSON.bytes };
+  if (typeof input !== 'string') return undefined;
+  if (input.trimStart().startsWith('{')) {
+    // A lone surrogate has no UTF-8: the text itself must be parsed.
+    return (input as string & { isWellFormed(): boolean }).isWellFormed() ? { bytes: Buffer.from(input, 'utf8'), source: TOKENIZER_JSON.text } : undefined;
+  }
+  try {
+    return { bytes: readFileSync(input), source: input };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A byte-level file read with its vocabulary and merges taken from the bytes (src/tokenizer-json-scan.ts),
+ * the same result as readParsed; undefined for anything else (a SentencePiece-style file, a
+ * section that is not plainly valid, any error of those sections), which readParsed then reads.
+ */
+export function readFromBytes(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): TokenizerJsonRead | undefined {
+  const file = fileBytes(input);
+  const scan = file && scanSections(file.bytes);
+  if (!file || !scan || !isObject(scan.rest)) return undefined;
+  const { source } = file;
+  const json = fields(scan.rest);
+  if (isSentencePieceJson(json)) {
+    // Its own reader takes the parsed file: parsed here from the bytes already read and scanned.
+    const whole = parseSections(scan);
+    return isObject(whole) ? readJson(fields(whole), source, nameOf(source), options) : undefined;
+  }
+  // The same checks in the same order as readParsed, so that an error of the small sections is its error.
+  checkModel(json.model, source);
+  const nfc = checkNormalizer(json.normalizer, source);
+  const plan = readPreTokenizer(json.pre_tokenizer, source);
+  const table = byteLevelDecoder();
+  const vocab = scanVocabulary(scan, table);
+  if (!vocab || !checkScannedMerges(scan, vocab, table)) return undefined;
+  const added = readAddedTokens(json.added_tokens, source);
+  const postProcessor = postProcessorOf(json, source);
+  const { byId, count } = vocab;
+  const tokenAt = (id: number) => (Number.isInteger(id) && id >= 0 && id < byId.length ? byId[id] : -1);
+  // An added token that is also in the vocabulary (GPT-2's <|endoftext|>) is a special token only.
+  const skip = new Uint8Array(count);
+  for (const [id, content] of new Map(added.map((t) => [t.id, t.content]))) {
+    const k = tokenAt(id);
+    if (k >= 0 && vocab.text(k) === content) skip[k] = 1;
+  }
+  const specialTokens: Record<string, number> = Object.create(null);
+  added.forEach((t, k) => {
+    const at = tokenAt(t.id);
+    const clash = at >= 0 ? vocab.text(at) : undefined;
+    if (clash !== undefined && clash !== t.content) throw malformed(source, `added_tokens[${k}]`, `the id ${t.id} is the vocabulary's ${quote(clash)}`);
+    specialTokens[t.content] = t.id;
+  });
+  let n = 0;
+  for (let k = 0; k < count; k++) {
+    if (skip[k]) continue;
+    if (vocab.length[k] > MAX_TOKEN_BYTES) return undefined; // too long, or not byte-level (NOT_BYTE_LEVEL): readParsed's error
+    n++;
+  }
+  if (n === 0) return undefined;
+  const order = new Int32Array(n);
+  n = 0;
+  for (let id = 0; id < byId.length; id++) if (byId[id] >= 0 && !skip[byId[id]]) order[n++] = byId[id];
+  const blob = packTokenBytes(order, vocab.id, vocab.store, vocab.start, vocab.length);
+  const pattern = 'sequence' in plan ? plan.sequence.describe() : plan.pattern;
+  const sequence = 'sequence' in plan ? plan.sequence : undefined;
+  const rawTokens = added.filter((t) => !t.normalized).map((t) => t.content);
+  const name = checkString((options.name as string | undefined) ?? nameOf(source), 'name');
+  return { options: { name, pattern, ranks: new Map(), specialTokens }, semantics: { keepGaps: true, nfc, rawTokens, sequence }, added: { postProcessor, flagged: added.some((t) => t.lstrip || t.rstrip || t.singleWord) ? added : [] }, blob };
+}
+
+export function readParsed(input: TokenizerJsonInput, options: ReadOptions<'fromTokenizerJson'>): TokenizerJsonRead {
   const { json, source, name } = readInput(input);
+  return readJson(json, source, name, options);
+}
+
+function readJson(json: Json, source: string, name: string, options: ReadOptions<'fromTokenizerJson'>): TokenizerJsonRead {
   // A merges-list model with byte fallback (Llama 2, Gemma): src/sentencepiece.ts, its own handle.
   if (isSentencePieceJson(json)) {
     const merges = buildSentencePiece(json, source);

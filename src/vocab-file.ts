@@ -163,6 +163,43 @@ export interface PackedVocabulary {
  * bytes twice is left to the core, which finds it while hashing; findDuplicateBytes then names
  * the lines.
  */
+/**
+ * The core's vocabulary blob (as packVocabulary makes it) from tokens already held as bytes: token
+ * `order[k]` has rank `rank[order[k]]` and the bytes store[start, start + length), with `order` in
+ * ascending rank. The caller has checked what packVocabulary checks (lengths 1 to MAX_TOKEN_BYTES,
+ * ranks up to MAX_RANK and each once).
+ */
+export function packTokenBytes(order: Int32Array, rank: Uint32Array, store: Uint8Array, start: Uint32Array, length: Uint32Array): Uint8Array {
+  const n = order.length;
+  let total = 0;
+  let longest = 0;
+  for (let k = 0; k < n; k++) {
+    const len = length[order[k]];
+    total += len;
+    if (len > longest) longest = len;
+  }
+  const wide = longest > SHORT_TOKEN_BYTES;
+  const lengthBytes = wide ? 4 : 1;
+  const blob = new Uint8Array(8 + (4 + lengthBytes) * n + total);
+  const view = new DataView(blob.buffer);
+  blob.set([0x54, 0x54, 0x56, wide ? 0x33 : 0x32]); // "TTV3" or "TTV2"
+  view.setUint32(4, n, true);
+  let at = 8 + (4 + lengthBytes) * n;
+  for (let k = 0; k < n; k++) {
+    const t = order[k];
+    const len = length[t];
+    view.setUint32(8 + 4 * k, rank[t], true);
+    if (wide) view.setUint32(8 + 4 * n + 4 * k, len, true);
+    else blob[8 + 4 * n + k] = len;
+    // Most tokens are a few bytes: a loop costs less than a subarray each.
+    const from = start[t];
+    if (len < 32) for (let j = 0; j < len; j++) blob[at + j] = store[from + j];
+    else blob.set(store.subarray(from, from + len), at);
+    at += len;
+  }
+  return blob;
+}
+
 export function packVocabulary(entries: readonly RankEntry[]): PackedVocabulary {
   if (entries.length === 0) throw vocabularyError('The vocabulary has no tokens');
   let maxRank = 0;
