@@ -18,6 +18,7 @@
 
 #include "large_array.h"
 #include "status.h"
+#include "vocab/special_tokens.h"
 
 namespace turbotoken {
 
@@ -53,6 +54,20 @@ class MergeList {
   // ends that decrease or pass size.
   Status encode_words(const uint8_t* bytes, size_t size, const uint32_t* ends, size_t count, std::vector<uint32_t>& out) const;
 
+  // The added tokens encode_text finds in raw text (Hugging Face's added vocabulary): token k is
+  // texts[ends[k-1], ends[k]) with id ids[k]. Called once, before any encode_text; kInvalidPieces
+  // for ends that decrease or pass size, kInvalidSpecialToken for an empty token.
+  Status set_added(const uint8_t* texts, size_t size, const uint32_t* ends, const uint32_t* ids, size_t count);
+
+  // One whole text, for a model whose only text step is "every space becomes the cut character"
+  // (kSpaceIsCut), after a prepended one when `prepend` (docs/sentencepiece.md): the text is cut at
+  // the leftmost-longest added tokens that accept[k] != 0 allows (none when accept is null), each
+  // becoming its id; every non-empty stretch between them is one word, a space in front of it
+  // when `prepend`. accept has one byte per added token (kInvalidPieces when accept_count is
+  // fewer). The bytes should be UTF-8, as for encode_words.
+  Status encode_text(const uint8_t* text, size_t size, const uint8_t* accept, size_t accept_count, bool prepend,
+                     std::vector<uint32_t>& out) const;
+
   size_t memory_bytes() const;
 
  private:
@@ -81,6 +96,8 @@ class MergeList {
   std::vector<uint32_t> joined_;  // sorted: the characters a cut may not follow
   bool fuse_unk_ = false;
   bool space_is_cut_ = false;
+  SpecialMatcher added_;
+  std::vector<uint32_t> added_ids_;
 };
 
 }  // namespace turbotoken
