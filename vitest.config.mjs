@@ -22,6 +22,7 @@ const timing = [
   'test/growth/peak-memory.test.mjs',   // peak resident memory of calls on 16 MB inputs, in child processes
   'test/growth/long-token-growth.test.mjs',  // 64 KiB tokens: growth ratios, and against short tokens
   'test/growth/sp-linear-growth.test.mjs', // SentencePiece-style files' one-word merge grows as n log n
+  'test/growth/sp-one-call-growth.test.mjs', // their one-call path (added-token search) grows linearly
   'test/growth/train-growth.test.mjs', // training time grows linearly with the corpus
   'test/api/train-async-thread.test.mjs', // timers fire while trainAsync trains
   'test/growth/train-cli-memory.test.mjs', // the train command's peak memory on 4 and 16 MB documents
