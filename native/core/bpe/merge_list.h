@@ -22,6 +22,11 @@
 
 namespace turbotoken {
 
+namespace merge_list_detail {
+struct Symbol;
+class Candidates;
+}  // namespace merge_list_detail
+
 // The table that MergeList::create reads, as 32-bit words (built by src/sentencepiece.ts):
 //   [0] kMergeListMagic  [1] merge count m  [2] character count c  [3] flags (kFuseUnk, kSpaceIsCut)
 //   [4] unknown-token id or kNoToken  [5] the cut character (below) or kNoToken  [6] e
@@ -81,6 +86,9 @@ class MergeList {
   const Slot* find(uint32_t left, uint32_t right) const;
   uint32_t char_id(uint32_t cp) const;
   void encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& out) const;
+  void merge_part(const uint8_t* p, size_t n, std::vector<merge_list_detail::Symbol>& symbols, merge_list_detail::Candidates& heap, std::vector<uint32_t>& out) const;
+  size_t next_cut(const uint8_t* p, size_t n, size_t from) const;
+  uint32_t char_before(const uint8_t* p, size_t j) const;
   bool joined_to_cut(uint32_t cp) const;
 
   // In 2 MB pages where the kernel offers them (large_array.h): Gemma 3's table is 16 MB, and
@@ -96,6 +104,9 @@ class MergeList {
   std::vector<uint32_t> joined_;  // sorted: the characters a cut may not follow
   bool fuse_unk_ = false;
   bool space_is_cut_ = false;
+  bool cut_has_id_ = false;  // the cut character is a token (else no part is ever cut)
+  uint8_t cut_bytes_[4] = {};
+  size_t cut_len_ = 0;  // 0: the cut character has no UTF-8 (none, or a surrogate)
   SpecialMatcher added_;
   std::vector<uint32_t> added_ids_;
 };
