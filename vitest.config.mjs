@@ -21,6 +21,7 @@ const timing = [
   'test/growth/async-js-thread-time.test.mjs',  // async calls hold the JS thread about as long as a copy
   'test/growth/long-token-growth.test.mjs',  // 64 KiB tokens: growth ratios, and against short tokens
   'test/growth/sp-linear-growth.test.mjs', // SentencePiece-style files' one-word merge grows as n log n
+  'test/growth/sp-one-call-growth.test.mjs', // their one-call path (added-token search) grows linearly
   'test/growth/train-growth.test.mjs', // training time grows linearly with the corpus
   'test/api/train-async-thread.test.mjs', // timers fire while trainAsync trains
 ];

@@ -478,6 +478,9 @@ class SentencePieceHandle implements NativeEncodingHandle {
   // Set when the text steps are only "replace every space with ▁" (after a prepended ▁, when
   // true): the core then reads a space as ▁ and the steps run on the UTF-8 bytes as given.
   readonly #spaces: { prepend: boolean } | undefined;
+  // Set with #spaces when the core can also find the added tokens (their texts well-formed and
+  // distinct): a string is then encoded in one core call (MergeList.encodeText).
+  readonly #oneCall: boolean;
 
   readonly #saved: SentencePieceSaved | undefined;
 
@@ -505,6 +508,22 @@ class SentencePieceHandle implements NativeEncodingHandle {
     this.#maxTokenValue = max;
     this.#replacement = spaceCharacter(json.decoder);
     this.#list = createMergeList(tables.table);
+    this.#oneCall = this.#spaces !== undefined && this.#setAdded();
+  }
+
+  // Gives the core the added tokens, in the order of the facade's masks; false (nothing given)
+  // when one is not well-formed or two share a text, which the core's matcher cannot mirror.
+  #setAdded(): boolean {
+    const contents = this.#added.map((t) => t.content);
+    if (new Set(contents).size !== contents.length || contents.some((c) => wellFormed(c) !== c)) return false;
+    const texts = contents.map((c) => textEncoder.encode(c));
+    const ends = new Uint32Array(texts.length);
+    let size = 0;
+    texts.forEach((t, k) => (ends[k] = size += t.length));
+    const bytes = new Uint8Array(size);
+    texts.forEach((t, k) => bytes.set(t, ends[k] - t.length));
+    this.#list.setAdded(bytes, ends, Uint32Array.from(this.#added, (t) => t.id));
+    return true;
   }
 
   /** What Encoding#save writes; undefined when the text steps are not plain JSON. */
@@ -543,6 +562,16 @@ class SentencePieceHandle implements NativeEncodingHandle {
   }
 
   #ids(text: string | Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array {
+    if (this.#oneCall && (!allowed || allowed.length >= this.#added.length)) {
+      const given = typeof text === 'string' ? text : bytesDecoder.decode(text);
+      const found = disallowed ? this.#policy(allowed, disallowed).disallowed : null;
+      if (found) {
+        found.lastIndex = 0;
+        const m = found.exec(wellFormed(given));
+        if (m) throw bindingError('disallowedSpecial', { token: JSON.stringify(m[0]) }, TurbotokenError);
+      }
+      return this.#list.encodeText(given, allowed, this.#spaces!.prepend);
+    }
     const whole = wellFormed(typeof text === 'string' ? text : bytesDecoder.decode(text));
     const policy = this.#policy(allowed, disallowed);
     if (policy.disallowed) {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <string>
+#include <cstring>
 #include <utility>
 #include <new>
 
@@ -38,6 +38,10 @@ uint32_t next_char(const uint8_t* p, size_t n, size_t& len) {
   len = need;
   return cp;
 }
+
+}  // namespace
+
+namespace merge_list_detail {
 
 struct Symbol {
   uint32_t c;
@@ -93,7 +97,11 @@ class Candidates {
   std::vector<uint64_t> v_;
 };
 
-}  // namespace
+}  // namespace merge_list_detail
+
+using merge_list_detail::Candidates;
+using merge_list_detail::Symbol;
+
 
 Status MergeList::create(const uint32_t* table, size_t words, std::unique_ptr<MergeList>& out) {
   if (!table || words < kMergeListHeader || table[0] != kMergeListMagic) return Status::kInvalidVocabulary;
@@ -136,6 +144,19 @@ Status MergeList::create(const uint32_t* table, size_t words, std::unique_ptr<Me
     else list->astral_[cp] = id;
   }
   list->joined_.assign(c, c + joined);
+  const uint32_t cut = list->cut_;
+  // The cut character's UTF-8 as the forward scan would decode it (never a surrogate's).
+  if (cut < 0x80) list->cut_bytes_[0] = uint8_t(cut), list->cut_len_ = 1;
+  else if (cut < 0x800) list->cut_bytes_[0] = uint8_t(0xc0 | cut >> 6), list->cut_bytes_[1] = uint8_t(0x80 | (cut & 0x3f)), list->cut_len_ = 2;
+  else if (cut < 0x10000 && !(cut >= 0xd800 && cut <= 0xdfff)) {
+    list->cut_bytes_[0] = uint8_t(0xe0 | cut >> 12), list->cut_bytes_[1] = uint8_t(0x80 | ((cut >> 6) & 0x3f)), list->cut_bytes_[2] = uint8_t(0x80 | (cut & 0x3f));
+    list->cut_len_ = 3;
+  } else if (cut >= 0x10000 && cut <= 0x10ffff) {
+    list->cut_bytes_[0] = uint8_t(0xf0 | cut >> 18), list->cut_bytes_[1] = uint8_t(0x80 | ((cut >> 12) & 0x3f));
+    list->cut_bytes_[2] = uint8_t(0x80 | ((cut >> 6) & 0x3f)), list->cut_bytes_[3] = uint8_t(0x80 | (cut & 0x3f));
+    list->cut_len_ = 4;
+  }
+  list->cut_has_id_ = cut != kNoToken && list->char_id(cut) != kNoToken;
   std::sort(list->joined_.begin(), list->joined_.end());
   out = std::move(list);
   return Status::kOk;
@@ -206,64 +227,168 @@ void merge_all(std::vector<Symbol>& symbols, Candidates& heap, const Find& find,
   symbols.clear();
 }
 
-// Text repeats its words: the ids of parts of up to kCachedPart bytes are kept per thread for the
-// list used last, up to kCachedParts of them (then the cache starts afresh).
+// Text repeats its words: the ids of parts of up to kCachedPart bytes are kept per thread, up to
+// kCachedParts of them (then the cache starts afresh), in an open-addressing table of 16-byte
+// entries over a pool of records (the list's serial, the part's bytes, its ids). A lookup reads
+// one entry and one record; a node-based map of strings cost a string copy and a chase through
+// its bucket, node and string (12% of Llama 2's encode in perf), and a fixed 4,096-part table
+// missed on most of a varied text's words.
 constexpr size_t kCachedPart = 64;
-constexpr size_t kCachedParts = 1 << 16;
+constexpr size_t kCachedParts = size_t(1) << 16;
 
-struct PartCache {
-  uint64_t serial = 0;
-  std::unordered_map<std::string, std::pair<uint32_t, uint32_t>> parts;  // bytes -> ids in pool
-  std::vector<uint32_t> pool;
+class PartCache {
+ public:
+  static uint64_t hash(uint64_t serial, const uint8_t* p, size_t n) {
+    uint64_t h = (serial + 1) * 0x9E3779B97F4A7C15ull ^ n;
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + k, 8);
+      h = (h ^ w) * 0xD6E8FEB86659FD93ull;
+      h ^= h >> 32;
+    }
+    if (k < n) {
+      uint64_t w = 0;
+      std::memcpy(&w, p + k, n - k);
+      h = (h ^ w) * 0xD6E8FEB86659FD93ull;
+    }
+    h ^= h >> 29;
+    h *= 0x9E3779B97F4A7C15ull;
+    h ^= h >> 32;
+    return h;
+  }
+
+  // Starts loading the entry a later find of hash h reads first.
+  void prefetch(uint64_t h) const {
+    if (!table_.empty()) __builtin_prefetch(&table_[size_t(h) & kMask]);
+  }
+
+  bool find(uint64_t serial, const uint8_t* p, size_t n, uint64_t h, std::vector<uint32_t>& out) const {
+    if (table_.empty()) return false;
+    const uint32_t tag = tag_of(h);
+    for (size_t i = size_t(h) & kMask;; i = (i + 1) & kMask) {
+      const Entry& e = table_[i];
+      if (e.tag == 0) return false;
+      if (e.tag != tag) continue;
+      const uint8_t* r = pool_.data() + e.at;
+      Record head;
+      std::memcpy(&head, r, sizeof head);
+      if (head.serial != serial || head.len != n || std::memcmp(r + sizeof head, p, n) != 0) continue;
+      const size_t at = out.size();
+      out.resize(at + head.count);
+      std::memcpy(out.data() + at, r + sizeof head + n, head.count * sizeof(uint32_t));
+      return true;
+    }
+  }
+
+  void store(uint64_t serial, const uint8_t* p, size_t n, uint64_t h, const uint32_t* ids, size_t count) {
+    if (count > 0xffff) return;
+    if (table_.empty()) table_.assign(kCapacity, Entry{0, 0});
+    if (used_ >= kCachedParts || pool_.size() > (size_t(1) << 24)) {
+      std::fill(table_.begin(), table_.end(), Entry{0, 0});
+      pool_.clear();
+      used_ = 0;
+    }
+    size_t i = size_t(h) & kMask;
+    while (table_[i].tag != 0) i = (i + 1) & kMask;
+    const size_t at = pool_.size();
+    const Record head{serial, uint32_t(n), uint32_t(count)};
+    pool_.resize(at + sizeof head + n + count * sizeof(uint32_t));
+    uint8_t* r = pool_.data() + at;
+    std::memcpy(r, &head, sizeof head);
+    std::memcpy(r + sizeof head, p, n);
+    std::memcpy(r + sizeof head + n, ids, count * sizeof(uint32_t));
+    table_[i] = Entry{tag_of(h), uint32_t(at)};
+    used_++;
+  }
+
+ private:
+  // Twice kCachedParts: probes stay short. 8-byte entries: 1 MB, where the table's miss was most
+  // of a cached part's cost.
+  static constexpr size_t kCapacity = 2 * kCachedParts;
+  static constexpr size_t kMask = kCapacity - 1;
+  static uint32_t tag_of(uint64_t h) { return uint32_t(h >> 32) | 1; }  // 0 marks an empty entry
+  struct Entry {
+    uint32_t tag;
+    uint32_t at;  // the record's offset in pool_ (under 2^24 + a record)
+  };
+  struct Record {
+    uint64_t serial;
+    uint32_t len;
+    uint32_t count;
+  };
+  std::vector<Entry> table_;
+  std::vector<uint8_t> pool_;
+  size_t used_ = 0;
 };
 
 }  // namespace
 
-void MergeList::encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& out) const {
-  // Per thread: the addon may encode on several threads with one list.
-  thread_local std::vector<Symbol> symbols;
-  thread_local Candidates heap;
-  thread_local PartCache cache;
+// The character that ends at p[j] (j >= 1) as the forward scan reads it (a space as the cut
+// character when kSpaceIsCut), or kNoToken for an ill-formed byte. A lead or ASCII byte always
+// starts a character in the forward scan: no well-formed sequence has one past its first byte.
+uint32_t MergeList::char_before(const uint8_t* p, size_t j) const {
+  const uint8_t last = p[j - 1];
+  if (last < 0x80) return last == 0x20 && space_is_cut_ ? cut_ : last;
+  if ((last & 0xc0) != 0x80) return kNoToken;
+  for (size_t k = 2; k <= 4 && k <= j; k++) {
+    if ((p[j - k] & 0xc0) == 0x80) continue;
+    size_t len;
+    const uint32_t cp = next_char(p + j - k, k, len);
+    return len == k ? cp : kNoToken;
+  }
+  return kNoToken;
+}
+
+// Where the part starting at `from` ends: the first later position of the cut character (a space
+// when kSpaceIsCut) whose character before is a token that no merge result has just before the
+// cut character (merge_list.h), else n. The forward scan in merge_part cuts exactly there.
+size_t MergeList::next_cut(const uint8_t* p, size_t n, size_t from) const {
+  if (!cut_has_id_) return n;
+  for (size_t j = from + 1; j < n; j++) {
+    const uint8_t b = p[j];
+    const bool at_cut = (b == 0x20 && space_is_cut_) ||
+                        (cut_len_ && b == cut_bytes_[0] && n - j >= cut_len_ && std::memcmp(p + j, cut_bytes_, cut_len_) == 0);
+    if (!at_cut) continue;
+    const uint32_t before = char_before(p, j);
+    if (before != kNoToken && char_id(before) != kNoToken && !joined_to_cut(before)) return j;
+  }
+  return n;
+}
+
+namespace {
+
+// Per thread: the addon may encode on several threads with one list.
+struct Scratch {
+  std::vector<Symbol> symbols;
+  Candidates heap;
+  PartCache cache;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+}  // namespace
+
+// The symbols of one part (no cut inside it), merged, their ids appended.
+void MergeList::merge_part(const uint8_t* p, size_t n, std::vector<Symbol>& symbols, Candidates& heap, std::vector<uint32_t>& out) const {
   symbols.clear();
-  if (cache.serial != serial_) cache.parts.clear(), cache.pool.clear(), cache.serial = serial_;
-  auto find = [this](uint32_t l, uint32_t r) { return this->find(l, r); };
-  // Merges the symbols of p[start, end) (a part's ids depend on its bytes alone: a cut is never
-  // inside an unknown token's run).
-  auto flush = [&](size_t start, size_t end) {
-    if (end - start > kCachedPart || end == start) return merge_all(symbols, heap, find, out);
-    std::string key(reinterpret_cast<const char*>(p + start), end - start);
-    auto it = cache.parts.find(key);
-    if (it != cache.parts.end()) {
-      out.insert(out.end(), cache.pool.begin() + it->second.first, cache.pool.begin() + it->second.first + it->second.second);
-      symbols.clear();
-      return;
-    }
-    const size_t first = out.size();
-    merge_all(symbols, heap, find, out);
-    if (cache.parts.size() >= kCachedParts) cache.parts.clear(), cache.pool.clear();
-    const uint32_t at = uint32_t(cache.pool.size());
-    cache.pool.insert(cache.pool.end(), out.begin() + first, out.end());
-    cache.parts.emplace(std::move(key), std::make_pair(at, uint32_t(out.size() - first)));
-  };
-  size_t part = 0;  // where the current part starts
   auto add = [&](uint32_t id, uint32_t len) {
     const uint32_t k = uint32_t(symbols.size());
     if (k > 0) symbols.back().next = k;
     symbols.push_back(Symbol{id, k > 0 ? k - 1 : kNoToken, kNoToken, len});
   };
   uint32_t unk_len = 0;  // > 0: an unknown token is pending (fused with the next unknown ones)
-  uint32_t before = kNoToken;  // the previous character, when it was a token of its own
   for (size_t i = 0; i < n;) {
     size_t len;
     const uint32_t cp = p[i] == 0x20 && space_is_cut_ ? (len = 1, cut_) : next_char(p + i, n - i, len);
     const uint32_t id = char_id(cp);
     if (id != kNoToken) {
-      if (cp == cut_ && before != kNoToken && !joined_to_cut(before)) flush(part, i), part = i;
       if (unk_len) add(unk_, unk_len), unk_len = 0;
       add(id, uint32_t(len));
-      before = cp;
     } else {
-      before = kNoToken;
       bool bytes = true;
       for (size_t k = 0; k < len; k++) bytes = bytes && byte_ids_[p[i + k]] != kNoToken;
       if (bytes) {
@@ -282,9 +407,36 @@ void MergeList::encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& o
     i += len;
   }
   if (unk_len) add(unk_, unk_len);
-  flush(part, n);
+  merge_all(symbols, heap, [this](uint32_t l, uint32_t r) { return this->find(l, r); }, out);
+}
+
+void MergeList::encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& out) const {
+  Scratch& s = scratch();
+  // Parts are found before their symbols are built: a part in the cache costs a scan for the cut
+  // character and one lookup. A part's ids depend on its bytes alone (a cut is never inside an
+  // unknown token's run, nor inside a character).
+  // One part ahead: its cache entry is loaded while this one is merged or copied.
+  size_t end = n ? next_cut(p, n, 0) : 0;
+  uint64_t h = end <= kCachedPart ? PartCache::hash(serial_, p, end) : 0;
+  for (size_t part = 0; part < n;) {
+    const size_t next_end = end < n ? next_cut(p, n, end) : n;
+    const uint64_t next_h = end < n && next_end - end <= kCachedPart ? PartCache::hash(serial_, p + end, next_end - end) : 0;
+    if (end < n && next_end - end <= kCachedPart) s.cache.prefetch(next_h);
+    const uint8_t* q = p + part;
+    const size_t len = end - part;
+    if (len > kCachedPart) {
+      merge_part(q, len, s.symbols, s.heap, out);
+    } else if (!s.cache.find(serial_, q, len, h, out)) {
+      const size_t first = out.size();
+      merge_part(q, len, s.symbols, s.heap, out);
+      s.cache.store(serial_, q, len, h, out.data() + first, out.size() - first);
+    }
+    part = end;
+    end = next_end;
+    h = next_h;
+  }
   // A huge word's scratch is not kept for the life of the thread.
-  if (symbols.capacity() > (1u << 20)) std::vector<Symbol>().swap(symbols), heap.release();
+  if (s.symbols.capacity() > (1u << 20)) std::vector<Symbol>().swap(s.symbols), s.heap.release();
 }
 
 Status MergeList::encode_words(const uint8_t* bytes, size_t size, const uint32_t* ends, size_t count, std::vector<uint32_t>& out) const {
@@ -299,6 +451,46 @@ Status MergeList::encode_words(const uint8_t* bytes, size_t size, const uint32_t
     encode_word(bytes + start, ends[k] - start, out);
     start = ends[k];
   }
+  return Status::kOk;
+}
+
+Status MergeList::set_added(const uint8_t* texts, size_t size, const uint32_t* ends, const uint32_t* ids, size_t count) {
+  std::vector<SpecialToken> tokens;
+  tokens.reserve(count);
+  size_t start = 0;
+  for (size_t k = 0; k < count; k++) {
+    if (ends[k] < start || ends[k] > size) return Status::kInvalidPieces;
+    if (ends[k] == start) return Status::kInvalidSpecialToken;
+    tokens.push_back(SpecialToken{std::string(reinterpret_cast<const char*>(texts + start), ends[k] - start), ids[k]});
+    start = ends[k];
+  }
+  added_.build(tokens);
+  added_ids_.assign(ids, ids + count);
+  return Status::kOk;
+}
+
+Status MergeList::encode_text(const uint8_t* text, size_t size, const uint8_t* accept, size_t accept_count, bool prepend,
+                              std::vector<uint32_t>& out) const {
+  if (size >= kNoToken) return Status::kInvalidPieces;  // positions are 32-bit
+  if (accept && accept_count < added_ids_.size()) return Status::kInvalidPieces;
+  thread_local std::vector<uint8_t> word;
+  auto encode = [&](size_t start, size_t end) {
+    if (end == start) return;
+    if (!prepend) return encode_word(text + start, end - start, out);
+    // The prepended cut character, as the space that kSpaceIsCut reads as one.
+    word.assign(1, 0x20);
+    word.insert(word.end(), text + start, text + end);
+    encode_word(word.data(), word.size(), out);
+  };
+  size_t at = 0;
+  SpecialMatch m;
+  while (at < size && added_.find(text, at, size, accept, &m)) {
+    encode(at, m.start);
+    out.push_back(added_ids_[m.index]);
+    at = m.end;
+  }
+  encode(at, size);
+  if (word.capacity() > (1u << 20)) std::vector<uint8_t>().swap(word);
   return Status::kOk;
 }
 

@@ -18,8 +18,14 @@
 
 #include "large_array.h"
 #include "status.h"
+#include "vocab/special_tokens.h"
 
 namespace turbotoken {
+
+namespace merge_list_detail {
+struct Symbol;
+class Candidates;
+}  // namespace merge_list_detail
 
 // The table that MergeList::create reads, as 32-bit words (built by src/sentencepiece.ts):
 //   [0] kMergeListMagic  [1] merge count m  [2] character count c  [3] flags (kFuseUnk, kSpaceIsCut)
@@ -53,6 +59,20 @@ class MergeList {
   // ends that decrease or pass size.
   Status encode_words(const uint8_t* bytes, size_t size, const uint32_t* ends, size_t count, std::vector<uint32_t>& out) const;
 
+  // The added tokens encode_text finds in raw text (Hugging Face's added vocabulary): token k is
+  // texts[ends[k-1], ends[k]) with id ids[k]. Called once, before any encode_text; kInvalidPieces
+  // for ends that decrease or pass size, kInvalidSpecialToken for an empty token.
+  Status set_added(const uint8_t* texts, size_t size, const uint32_t* ends, const uint32_t* ids, size_t count);
+
+  // One whole text, for a model whose only text step is "every space becomes the cut character"
+  // (kSpaceIsCut), after a prepended one when `prepend` (docs/sentencepiece.md): the text is cut at
+  // the leftmost-longest added tokens that accept[k] != 0 allows (none when accept is null), each
+  // becoming its id; every non-empty stretch between them is one word, a space in front of it
+  // when `prepend`. accept has one byte per added token (kInvalidPieces when accept_count is
+  // fewer). The bytes should be UTF-8, as for encode_words.
+  Status encode_text(const uint8_t* text, size_t size, const uint8_t* accept, size_t accept_count, bool prepend,
+                     std::vector<uint32_t>& out) const;
+
   size_t memory_bytes() const;
 
  private:
@@ -66,6 +86,9 @@ class MergeList {
   const Slot* find(uint32_t left, uint32_t right) const;
   uint32_t char_id(uint32_t cp) const;
   void encode_word(const uint8_t* p, size_t n, std::vector<uint32_t>& out) const;
+  void merge_part(const uint8_t* p, size_t n, std::vector<merge_list_detail::Symbol>& symbols, merge_list_detail::Candidates& heap, std::vector<uint32_t>& out) const;
+  size_t next_cut(const uint8_t* p, size_t n, size_t from) const;
+  uint32_t char_before(const uint8_t* p, size_t j) const;
   bool joined_to_cut(uint32_t cp) const;
 
   // In 2 MB pages where the kernel offers them (large_array.h): Gemma 3's table is 16 MB, and
@@ -81,6 +104,11 @@ class MergeList {
   std::vector<uint32_t> joined_;  // sorted: the characters a cut may not follow
   bool fuse_unk_ = false;
   bool space_is_cut_ = false;
+  bool cut_has_id_ = false;  // the cut character is a token (else no part is ever cut)
+  uint8_t cut_bytes_[4] = {};
+  size_t cut_len_ = 0;  // 0: the cut character has no UTF-8 (none, or a surrogate)
+  SpecialMatcher added_;
+  std::vector<uint32_t> added_ids_;
 };
 
 }  // namespace turbotoken
