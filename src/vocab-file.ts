@@ -155,14 +155,23 @@ export interface PackedVocabulary {
 }
 
 /**
- * Checks the entries (no empty or over-long token, no rank twice, ranks in range) and packs them
- * as the core's TTV2 blob (native/core/vocab/vocab.h): "TTV2", u32 token count, u32 ranks
- * ascending, one length byte per token, then the tokens' bytes in rank order; TTV3, the same with
- * four length bytes per token, when some token is longer than 255 bytes. Its size and the work here
- * follow the number of tokens, not the largest rank: ranks may have gaps of any size. The same
- * bytes twice is left to the core, which finds it while hashing; findDuplicateBytes then names
- * the lines.
+ * A TTV2/TTV3 blob for `n` tokens of `total` bytes in all, its magic and count written: `entry`
+ * writes token k's rank and length; the tokens' bytes go from `at` on, in rank order.
  */
+function ttvBlob(n: number, total: number, longest: number) {
+  const wide = longest > SHORT_TOKEN_BYTES;
+  const blob = new Uint8Array(8 + (wide ? 8 : 5) * n + total);
+  const view = new DataView(blob.buffer);
+  blob.set([0x54, 0x54, 0x56, wide ? 0x33 : 0x32]); // "TTV3" or "TTV2"
+  view.setUint32(4, n, true);
+  const entry = (k: number, rank: number, length: number) => {
+    view.setUint32(8 + 4 * k, rank, true);
+    if (wide) view.setUint32(8 + 4 * n + 4 * k, length, true);
+    else blob[8 + 4 * n + k] = length;
+  };
+  return { blob, entry, at: 8 + (wide ? 8 : 5) * n };
+}
+
 /**
  * The core's vocabulary blob (as packVocabulary makes it) from tokens already held as bytes: token
  * `order[k]` has rank `rank[order[k]]` and the bytes store[start, start + length), with `order` in
@@ -178,19 +187,12 @@ export function packTokenBytes(order: Int32Array, rank: Uint32Array, store: Uint
     total += len;
     if (len > longest) longest = len;
   }
-  const wide = longest > SHORT_TOKEN_BYTES;
-  const lengthBytes = wide ? 4 : 1;
-  const blob = new Uint8Array(8 + (4 + lengthBytes) * n + total);
-  const view = new DataView(blob.buffer);
-  blob.set([0x54, 0x54, 0x56, wide ? 0x33 : 0x32]); // "TTV3" or "TTV2"
-  view.setUint32(4, n, true);
-  let at = 8 + (4 + lengthBytes) * n;
+  const { blob, entry, at: first } = ttvBlob(n, total, longest);
+  let at = first;
   for (let k = 0; k < n; k++) {
     const t = order[k];
     const len = length[t];
-    view.setUint32(8 + 4 * k, rank[t], true);
-    if (wide) view.setUint32(8 + 4 * n + 4 * k, len, true);
-    else blob[8 + 4 * n + k] = len;
+    entry(k, rank[t], len);
     // Most tokens are a few bytes: a loop costs less than a subarray each.
     const from = start[t];
     if (len < 32) for (let j = 0; j < len; j++) blob[at + j] = store[from + j];
@@ -200,6 +202,15 @@ export function packTokenBytes(order: Int32Array, rank: Uint32Array, store: Uint
   return blob;
 }
 
+/**
+ * Checks the entries (no empty or over-long token, no rank twice, ranks in range) and packs them
+ * as the core's TTV2 blob (native/core/vocab/vocab.h): "TTV2", u32 token count, u32 ranks
+ * ascending, one length byte per token, then the tokens' bytes in rank order; TTV3, the same with
+ * four length bytes per token, when some token is longer than 255 bytes. Its size and the work here
+ * follow the number of tokens, not the largest rank: ranks may have gaps of any size. The same
+ * bytes twice is left to the core, which finds it while hashing; findDuplicateBytes then names
+ * the lines.
+ */
 export function packVocabulary(entries: readonly RankEntry[]): PackedVocabulary {
   if (entries.length === 0) throw vocabularyError('The vocabulary has no tokens');
   let maxRank = 0;
@@ -213,22 +224,15 @@ export function packVocabulary(entries: readonly RankEntry[]): PackedVocabulary 
     total += e.bytes.length;
     if (e.bytes.length > longest) longest = e.bytes.length;
   }
-  const wide = longest > SHORT_TOKEN_BYTES;
-  const lengthBytes = wide ? 4 : 1;
   const order = rankOrder(entries, maxRank);
   const n = order.length;
   const ranks = new Uint32Array(n);
   for (let k = 0; k < n; k++) ranks[k] = entries[order[k]].rank;
-  const blob = new Uint8Array(8 + (4 + lengthBytes) * n + total);
-  const view = new DataView(blob.buffer);
-  blob.set([0x54, 0x54, 0x56, wide ? 0x33 : 0x32]); // "TTV3" or "TTV2"
-  view.setUint32(4, n, true);
-  let at = 8 + (4 + lengthBytes) * n;
+  const { blob, entry, at: first } = ttvBlob(n, total, longest);
+  let at = first;
   for (let k = 0; k < n; k++) {
     const bytes = entries[order[k]].bytes;
-    view.setUint32(8 + 4 * k, ranks[k], true);
-    if (wide) view.setUint32(8 + 4 * n + 4 * k, bytes.length, true);
-    else blob[8 + 4 * n + k] = bytes.length;
+    entry(k, ranks[k], bytes.length);
     blob.set(bytes, at);
     at += bytes.length;
   }
