@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../core/encoding.h"
+#include "../core/large_array.h"
 
 namespace turbotoken_binding {
 
@@ -30,8 +31,9 @@ inline void reserve_ids_for_text(std::vector<uint32_t>& ids, size_t bytes) {
   try {
     ids.reserve(bytes + 1);
   } catch (const std::bad_alloc&) {
-    // the vector grows as it goes instead
+    return;  // the vector grows as it goes instead
   }
+  turbotoken::advise_huge_pages(ids.data(), ids.capacity() * sizeof(uint32_t));
 }
 
 // Starts work() on a new thread in workers, or, when the system refuses a thread, runs it here.

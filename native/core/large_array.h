@@ -5,6 +5,7 @@
 // its 200-400 ms in page faults.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -31,6 +32,21 @@ inline void* allocate_large(size_t bytes) {
 #endif
 }
 inline void free_large(void* p) { std::free(p); }
+
+// Advises 2 MB pages for the whole 2 MB pages inside [p, p + bytes) of a block that came from
+// elsewhere (a reserved std::vector): each first touch of a 4 KB page is a fault, and a 10 MB
+// encode's ids were thousands of them on every call (their memory goes to JS with the result).
+inline void advise_huge_pages(void* p, size_t bytes) {
+#if defined(__linux__) && !defined(__wasm__)
+  constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
+  const uintptr_t from = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t to = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHugePage - 1);
+  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // advice only
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
 
 // An uninitialized array, from allocate_large when it is large.
 template <typename T>
