@@ -5,7 +5,7 @@ import { TurbotokenError, typeError } from './errors';
 import type { NativeEncodingHandle } from './backend-contract';
 import { native } from './native';
 import { FAMILY_CODE, knownFamily, type PatternKind } from './pattern';
-import { compilePattern } from './pattern-program';
+import { compilePattern, type PatternProgram } from './pattern-program';
 import type { PreTokenizerSequence } from './pretokenizer-sequence';
 import { nfcFirst, PatternHandle, syncOnly } from './regexp-handle';
 import { blobHasEveryByte, blobWhereRank, findDuplicateBytes, packVocabulary, readRanks, type RanksInput, type RankEntry } from './vocab-file';
@@ -54,6 +54,8 @@ export interface PackedBuild {
   blob: Uint8Array;
   specialTokens: Record<string, number>;
   semantics?: SplitSemantics;
+  /** The compiled split patterns a saved encoding was restored with (src/saved-programs.ts), by pattern. */
+  programs?: ReadonlyMap<string, PatternProgram>;
 }
 
 function specialError(message: string): TurbotokenError {

@@ -538,13 +538,28 @@ class Emitter {
 
 const programCache = new Map<string, PatternProgram>();
 
+// Programs compiled before (a saved encoding's, src/saved-programs.ts), answered for their patterns
+// only while the encoding that carries them is built: never cached for any other caller.
+let given: ReadonlyMap<string, PatternProgram> | undefined;
+
+/** Runs fn with `programs` as compilePattern's answers for their patterns. */
+export function withPrograms<T>(programs: ReadonlyMap<string, PatternProgram>, fn: () => T): T {
+  const before = given;
+  given = programs;
+  try {
+    return fn();
+  } finally {
+    given = before;
+  }
+}
+
 /**
  * The pattern (the reference's syntax) as a program for the core's matcher, or an
  * ERR_INVALID_PATTERN error naming the construct that is not supported or cannot run in linear
  * time. Cached by pattern text.
  */
 export function compilePattern(pattern: string): PatternProgram {
-  const hit = programCache.get(pattern);
+  const hit = given?.get(pattern) ?? programCache.get(pattern);
   if (hit) return hit;
   const { source, origins } = translateSource(pattern);
   compileSource(pattern, source); // the engine's own check of property names and ranges

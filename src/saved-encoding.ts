@@ -13,6 +13,8 @@ import { readPreTokenizer, type PreTokenizerSequence } from './pretokenizer-sequ
 import { restoreSentencePiece, type AddedToken, type SentencePieceSaved } from './sentencepiece';
 import type { NativeEncodingHandle } from './backend-contract';
 import { NO_TOKEN, packedTokenTexts, type TokenTexts } from './token-texts';
+import { programFault, programsToSave, type PatternProgram } from './saved-programs';
+import { withPrograms } from './pattern-program';
 
 /** A merges-list (SentencePiece-style) encoding's parts; sp is undefined when its steps are not plain JSON. */
 export interface MergesOrigin {
@@ -37,11 +39,12 @@ export type Restored =
 // that damaged the file is caught at the first bytes (as PNG's signature does).
 const MAGIC = [0x89, 0x54, 0x54, 0x45, 0x4e, 0x43, 0x0d, 0x0a];
 /**
- * The newest format version this build reads and writes. A file is written as version 1 when that
- * holds it (shipped and packed encodings with one split pattern), so that older builds read it;
- * version 2 adds a pre-tokenizer sequence and the merges-list kind.
+ * The newest format version this build reads and writes. A file is written as the lowest version
+ * that holds it, so that older builds read it: 1 for shipped encodings and packed ones split by a
+ * native scanner's pattern; 2 adds a pre-tokenizer sequence and the merges-list kind; 3 adds the
+ * compiled split patterns (src/saved-programs.ts).
  */
-export const SAVED_FORMAT_VERSION = 2;
+export const SAVED_FORMAT_VERSION = 3;
 const HEADER_BYTES = 20; // magic, u32 version, u32 JSON length, u32 blob length
 const utf8 = new TextEncoder();
 
@@ -77,6 +80,7 @@ export function tableCrc32(bytes: Uint8Array): number {
 export function savedBytes(origin: SavedOrigin): Uint8Array {
   let header: Record<string, unknown>;
   let blob: Uint8Array = new Uint8Array(0);
+  let programs: [string, Uint32Array][] = [];
   let version = 1;
   // Pairs, not an object: a special token may be named "__proto__".
   const pairs = (specialTokens: Record<string, number>) => Object.keys(specialTokens).map((t) => [t, specialTokens[t]]);
@@ -99,10 +103,17 @@ export function savedBytes(origin: SavedOrigin): Uint8Array {
       saved = { ...saved, steps: stepsJson(semantics.sequence) };
     }
     header = { kind: 'custom', name, pattern, specialTokens: pairs(specialTokens), semantics: saved, added: origin.added, chat: chatOf(origin.chat) };
+    programs = programsToSave(origin.packed);
+    if (programs.length) {
+      version = 3;
+      header.programs = programs.map(([p, words]) => [p, words.length]);
+    }
   }
   const json = utf8.encode(JSON.stringify(header));
   const blobAt = align4(HEADER_BYTES + json.length);
-  const out = new Uint8Array(blobAt + blob.length + 4);
+  const programsAt = align4(blobAt + blob.length);
+  const programBytes = programs.reduce((sum, [, words]) => sum + words.byteLength, 0);
+  const out = new Uint8Array((programs.length ? programsAt + programBytes : blobAt + blob.length) + 4);
   const view = new DataView(out.buffer);
   out.set(MAGIC);
   view.setUint32(8, version, true);
@@ -110,6 +121,10 @@ export function savedBytes(origin: SavedOrigin): Uint8Array {
   view.setUint32(16, blob.length, true);
   out.set(json, HEADER_BYTES);
   out.set(blob, blobAt);
+  let at = programsAt;
+  for (const [, words] of programs) {
+    for (let k = 0; k < words.length; k++, at += 4) view.setUint32(at, words[k], true);
+  }
   view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
   return out;
 }
@@ -260,7 +275,10 @@ export function restoreSaved(given: Uint8Array, source: string): Restored {
   const jsonLength = view.getUint32(12, true);
   const blobLength = view.getUint32(16, true);
   const blobAt = align4(HEADER_BYTES + jsonLength);
-  if (blobAt + blobLength + 4 !== bytes.length) throw corrupt(source, `it has ${bytes.length} bytes where its header says ${blobAt + blobLength + 4} (truncated or extended)`);
+  // Version 3's compiled patterns follow the blob, their length in the header: checked after the checksum.
+  if (version < 3 ? blobAt + blobLength + 4 !== bytes.length : blobAt + blobLength + 4 > bytes.length) {
+    throw corrupt(source, `it has ${bytes.length} bytes where its header says ${blobAt + blobLength + 4} (truncated or extended)`);
+  }
   const stored = view.getUint32(bytes.length - 4, true);
   if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) throw corrupt(source, 'the checksum does not match (the file is damaged)');
   let header: unknown;
@@ -275,8 +293,37 @@ export function restoreSaved(given: Uint8Array, source: string): Restored {
     if (typeof h.name !== 'string') throw corrupt(source, 'a shipped encoding without a name');
     return { shipped: h.name };
   }
+  const programsAt = align4(blobAt + blobLength);
+  const programs = version >= 3 && h.kind === 'custom' && h.programs !== undefined ? readPrograms(h.programs, bytes, programsAt, source) : undefined;
+  if (!programs && blobAt + blobLength + 4 !== bytes.length) throw corrupt(source, `it has ${bytes.length} bytes where its header says ${blobAt + blobLength + 4} (truncated or extended)`);
   if (h.kind === 'merges' && version >= 2) return restoreMerges(h, blobOf(bytes, blobAt, blobLength), source);
   if (h.kind !== 'custom') throw corrupt(source, `unknown kind ${quote(h.kind)}`);
+  // The header's pre-tokenizer steps and the build compile their patterns: the saved programs answer.
+  return programs ? withPrograms(programs, () => restoreCustom(h, bytes, blobAt, blobLength, version, source, programs)) : restoreCustom(h, bytes, blobAt, blobLength, version, source, undefined);
+}
+
+// The compiled patterns at programsAt, as the header lists them ([pattern, word count] pairs),
+// filling the file up to its checksum exactly; each checked as the core checks a program.
+function readPrograms(list: unknown, bytes: Uint8Array, programsAt: number, source: string): Map<string, PatternProgram> {
+  const isPair = (p: unknown) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && Number.isInteger(p[1]) && p[1] >= 2;
+  if (!Array.isArray(list) || list.length === 0 || !list.every(isPair)) throw corrupt(source, 'programs is not a list of [pattern, word count] pairs');
+  const total = (list as [string, number][]).reduce((sum, [, n]) => sum + n, 0);
+  if (programsAt + 4 * total + 4 !== bytes.length) throw corrupt(source, `it has ${bytes.length} bytes where its header says ${programsAt + 4 * total + 4} (truncated or extended)`);
+  const out = new Map<string, PatternProgram>();
+  let at = programsAt;
+  for (const [pattern, n] of list as [string, number][]) {
+    // A view where the words are aligned (a file's buffer starts at offset 0), else a copy.
+    const words = (bytes.byteOffset + at) % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset + at, n) : new Uint32Array(bytes.slice(at, at + 4 * n).buffer);
+    at += 4 * n;
+    const fault = programFault(words);
+    if (fault !== undefined) throw corrupt(source, `the program of ${quote(pattern, 80)}: ${fault}`);
+    if (out.has(pattern)) throw corrupt(source, `the pattern ${quote(pattern, 80)} has two programs`);
+    out.set(pattern, { words });
+  }
+  return out;
+}
+
+function restoreCustom(h: Record<string, unknown>, bytes: Uint8Array, blobAt: number, blobLength: number, version: number, source: string, programs: Map<string, PatternProgram> | undefined): Restored {
   if (typeof h.name !== 'string' || typeof h.pattern !== 'string') throw corrupt(source, 'the name or the pattern is not a string');
   const specialTokens = checkPairs(h.specialTokens, source);
   const semantics = h.semantics === undefined ? undefined : checkSemantics(h.semantics, source, version);
@@ -284,7 +331,7 @@ export function restoreSaved(given: Uint8Array, source: string): Restored {
   const chat = h.chat === undefined ? undefined : checkChat(h.chat, source);
   const blob = blobOf(bytes, blobAt, blobLength);
   try {
-    return { built: buildPacked({ name: h.name, pattern: h.pattern, blob, specialTokens, semantics }), added, chat };
+    return { built: buildPacked({ name: h.name, pattern: h.pattern, blob, specialTokens, semantics, programs }), added, chat };
   } catch (error) {
     // The checksum held, so the file is as written: by another version, or made by hand.
     const code = (error as { code?: unknown })?.code;

@@ -445,6 +445,11 @@ function spacesOnly(json: Json, added: AddedToken[]): { prepend: boolean } | und
 }
 const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+const isWellFormed = (text: string): boolean => {
+  const s = text as string & { isWellFormed?: () => boolean };
+  return typeof s.isWellFormed === 'function' ? s.isWellFormed() : wellFormed(text) === text;
+};
+
 function wellFormed(text: string): string {
   const s = text as string & { toWellFormed?: () => string };
   return typeof s.toWellFormed === 'function' ? s.toWellFormed() : Buffer.from(text, 'utf8').toString('utf8');
@@ -515,14 +520,13 @@ class SentencePieceHandle implements NativeEncodingHandle {
   // when one is not well-formed or two share a text, which the core's matcher cannot mirror.
   #setAdded(): boolean {
     const contents = this.#added.map((t) => t.content);
-    if (new Set(contents).size !== contents.length || contents.some((c) => wellFormed(c) !== c)) return false;
-    const texts = contents.map((c) => textEncoder.encode(c));
-    const ends = new Uint32Array(texts.length);
+    if (new Set(contents).size !== contents.length || !contents.every(isWellFormed)) return false;
+    // One encode of all the texts, not one array per token: a third of this at a cold load of
+    // Gemma 3 (6,415 added tokens).
+    const ends = new Uint32Array(contents.length);
     let size = 0;
-    texts.forEach((t, k) => (ends[k] = size += t.length));
-    const bytes = new Uint8Array(size);
-    texts.forEach((t, k) => bytes.set(t, ends[k] - t.length));
-    this.#list.setAdded(bytes, ends, Uint32Array.from(this.#added, (t) => t.id));
+    for (let k = 0; k < contents.length; k++) ends[k] = size += Buffer.byteLength(contents[k], 'utf8');
+    this.#list.setAdded(Buffer.from(contents.join(''), 'utf8'), ends, Uint32Array.from(this.#added, (t) => t.id));
     return true;
   }
 

@@ -24,21 +24,39 @@ export function tokenTextsOf(tokens: string[]): TokenTexts {
  */
 export function packedTokenTexts(lengths: Uint32Array, text: Uint8Array): TokenTexts | undefined {
   if (text.length % 2 !== 0) return undefined;
+  // Where each text starts, found in the pass that checks the total: the file's texts are fewer
+  // than 2^31 units (its lengths are u32 bytes), so a u32 holds any start, in half the fresh
+  // memory of a float (first-touch page faults are most of a cold load).
+  const starts = new Uint32Array(lengths.length);
+  const limit = text.length / 2;
   let units = 0;
-  for (let id = 0; id < lengths.length; id++) if (lengths[id] !== NO_TOKEN) units += lengths[id];
-  if (units * 2 !== text.length) return undefined;
-  return new PackedTokenTexts(lengths, text);
+  for (let id = 0; id < lengths.length; id++) {
+    starts[id] = units;
+    const n = lengths[id];
+    if (n !== NO_TOKEN) {
+      units += n;
+      if (units > limit) return undefined;
+    }
+  }
+  if (units !== limit) return undefined;
+  return new PackedTokenTexts(lengths, starts, text);
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 class PackedTokenTexts implements TokenTexts {
   readonly #lengths: Uint32Array;
+  readonly #starts: Uint32Array; // in code units
   readonly #text: Buffer;
-  #starts: Float64Array | undefined; // in code units; made on first use
+  // The texts as code units where they are 2-aligned (a file's blob is), for is() without a decode.
+  readonly #units: Uint16Array | undefined;
   readonly #decoded: (string | undefined)[] = [];
 
-  constructor(lengths: Uint32Array, text: Uint8Array) {
+  constructor(lengths: Uint32Array, starts: Uint32Array, text: Uint8Array) {
     this.#lengths = lengths;
+    this.#starts = starts;
     this.#text = Buffer.from(text.buffer, text.byteOffset, text.length);
+    this.#units = LITTLE_ENDIAN && text.byteOffset % 2 === 0 ? new Uint16Array(text.buffer, text.byteOffset, text.length / 2) : undefined;
   }
 
   get length(): number {
@@ -49,28 +67,16 @@ class PackedTokenTexts implements TokenTexts {
     if (!(id >= 0 && id < this.#lengths.length) || this.#lengths[id] === NO_TOKEN) return undefined;
     const known = this.#decoded[id];
     if (known !== undefined) return known;
-    const from = this.#start(id);
+    const from = 2 * this.#starts[id];
     return (this.#decoded[id] = this.#text.toString('utf16le', from, from + 2 * this.#lengths[id]));
   }
 
   is(id: number, text: string): boolean {
     if (!(id >= 0 && id < this.#lengths.length) || this.#lengths[id] !== text.length) return false;
-    const from = this.#start(id);
-    for (let k = 0; k < text.length; k++) if (this.#text.readUInt16LE(from + 2 * k) !== text.charCodeAt(k)) return false;
+    const from = this.#starts[id];
+    const units = this.#units;
+    if (!units) return this.get(id) === text;
+    for (let k = 0; k < text.length; k++) if (units[from + k] !== text.charCodeAt(k)) return false;
     return true;
-  }
-
-  // The byte offset of id's text.
-  #start(id: number): number {
-    if (!this.#starts) {
-      const starts = new Float64Array(this.#lengths.length);
-      let at = 0;
-      for (let k = 0; k < starts.length; k++) {
-        starts[k] = at;
-        if (this.#lengths[k] !== NO_TOKEN) at += this.#lengths[k];
-      }
-      this.#starts = starts;
-    }
-    return 2 * this.#starts[id];
   }
 }
