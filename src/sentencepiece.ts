@@ -11,7 +11,7 @@ import { bindingError } from './binding-errors';
 import { TurbotokenError } from './errors';
 import { createMergeList, type MergeListHandle } from './merge-list';
 import { tokenTextsOf, type TokenTexts } from './token-texts';
-import { fields, isObject, malformed, unsupported, type Json } from './tokenizer-json-read';
+import { fields, isObject, malformed, mergeParts, unsupported, type Json } from './tokenizer-json-read';
 
 function typesIn(step: unknown, list: string): string[] {
   if (!isObject(step)) return [];
@@ -340,25 +340,10 @@ function readModel(given: unknown, source: string, spaceIsCut: boolean): { model
   // (native/core/bpe/merge_list.h).
   const joined = new Set<number>();
   // One loop without a pair array or closures per merge (Gemma 3 has 514,906).
+  const parts = ['', ''];
   for (let k = 0; k < merges.length; k++) {
-    const m = merges[k];
-    let a: unknown;
-    let b: unknown;
-    if (typeof m === 'string') {
-      const space = m.indexOf(' ');
-      if (space >= 0 && m.indexOf(' ', space + 1) < 0) {
-        a = m.slice(0, space);
-        b = m.slice(space + 1);
-      }
-    } else if (Array.isArray(m)) {
-      if (m.length === 2) {
-        a = m[0];
-        b = m[1];
-      }
-    } else {
-      throw malformed(source, `model.merges[${k}]`, 'expected "a b" or ["a", "b"]');
-    }
-    if (typeof a !== 'string' || typeof b !== 'string') throw malformed(source, `model.merges[${k}]`, 'expected two tokens');
+    mergeParts(merges[k], k, source, parts);
+    const [a, b] = parts;
     const result = a + b;
     for (let at = result.indexOf(META_SPACE, 1); at > 0; at = result.indexOf(META_SPACE, at + 1)) {
       const low = result.charCodeAt(at - 1);

@@ -77,3 +77,42 @@ export function parseJsonObject(text: string, source: string, code: string): Jso
   if (!isObject(json)) throw new TurbotokenError(`${source}: (file): the top level must be an object`, code);
   return fields(json);
 }
+
+// A value as JSON for a message, cut short; what JSON cannot show (a BigInt, a cycle) by its type.
+function shortJson(v: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(v);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) return quote(v);
+  return json.length > 80 ? `${json.slice(0, 80)}… (${json.length} characters)` : json;
+}
+
+/**
+ * The two tokens of model.merges[k], given as "a b" or ["a", "b"], written to `parts` (one array
+ * the caller reuses: Gemma 3 has 514,906 merges, and an array or closure per merge was most of the
+ * time of reading them). Any other form is refused, naming the merge.
+ */
+export function mergeParts(m: unknown, k: number, source: string, parts: string[]): void {
+  let a: unknown;
+  let b: unknown;
+  if (typeof m === 'string') {
+    const space = m.indexOf(' ');
+    if (space >= 0 && m.indexOf(' ', space + 1) < 0) {
+      a = m.slice(0, space);
+      b = m.slice(space + 1);
+    }
+  } else if (Array.isArray(m)) {
+    if (m.length === 2) {
+      a = m[0];
+      b = m[1];
+    }
+  } else {
+    throw malformed(source, `model.merges[${k}]`, 'expected "a b" or ["a", "b"]');
+  }
+  if (typeof a !== 'string' || typeof b !== 'string') throw malformed(source, `model.merges[${k}]`, `expected two tokens; got ${shortJson(m)}`);
+  parts[0] = a;
+  parts[1] = b;
+}

@@ -12,7 +12,7 @@ import type { AddedTokenRule } from './added-token-split';
 import { buildSentencePiece, isSentencePieceJson } from './sentencepiece';
 import { checkScannedMerges, parseSections, scanSections, scanVocabulary } from './tokenizer-json-scan';
 import { MAX_TOKEN_BYTES, packTokenBytes } from './vocab-file';
-import { fields, isObject, jsonText, malformed, parseJsonObject, unsupported, type Json, type JsonFileKind } from './tokenizer-json-read';
+import { fields, isObject, jsonText, malformed, mergeParts, parseJsonObject, unsupported, type Json, type JsonFileKind } from './tokenizer-json-read';
 
 /** A path, the file's text (starting with "{"), its bytes, or the parsed object. */
 export type TokenizerJsonInput = string | Uint8Array | Record<string, unknown>;
@@ -25,18 +25,6 @@ export interface HfAddedTokens {
   postProcessor: PostProcessor;
   /** Every added token, when one sets lstrip, rstrip or single_word (src/added-token-split.ts); else none. */
   flagged: AddedTokenRule[];
-}
-
-// A value as JSON for a message, cut short; what JSON cannot show (a BigInt, a cycle) by its type.
-function shortJson(v: unknown): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(v);
-  } catch {
-    json = undefined;
-  }
-  if (json === undefined) return quote(v);
-  return json.length > 80 ? `${json.slice(0, 80)}… (${json.length} characters)` : json;
 }
 
 /** GPT-2's reversible map from bytes to printable characters, as a table from character code
@@ -110,22 +98,10 @@ function decodeToken(token: string, table: Int16Array, source: string, key: () =
 // without an array: per merge these were most of the time of checking Llama 3's 280,000 merges.
 function checkMerges(merges: unknown[], vocab: Json, source: string): void {
   const has = (part: string) => Object.prototype.hasOwnProperty.call(vocab, part);
+  const parts = ['', ''];
   for (let k = 0; k < merges.length; k++) {
-    const m = merges[k];
-    let a: unknown;
-    let b: unknown;
-    if (typeof m === 'string') {
-      const space = m.indexOf(' ');
-      if (space >= 0 && m.indexOf(' ', space + 1) < 0) {
-        a = m.slice(0, space);
-        b = m.slice(space + 1);
-      }
-    } else if (Array.isArray(m)) {
-      if (m.length === 2) [a, b] = m;
-    } else {
-      throw malformed(source, `model.merges[${k}]`, 'expected "a b" or ["a", "b"]');
-    }
-    if (typeof a !== 'string' || typeof b !== 'string') throw malformed(source, `model.merges[${k}]`, `expected two tokens; got ${shortJson(m)}`);
+    mergeParts(merges[k], k, source, parts);
+    const [a, b] = parts;
     if (has(a) && has(b) && has(a + b)) continue;
     const missing = !has(a) ? a : !has(b) ? b : a + b;
     throw malformed(source, `model.merges[${k}]`, `${quote(missing)} is not in model.vocab`);

@@ -241,15 +241,15 @@ describe('tokenizer.json read from its bytes', () => {
       expect(saved(viaBytes, 'l2a.ttenc') === saved(viaObject, 'l2b.ttenc')).toBe(true);
     });
 
-    it('merges as "a b" or pairs, and each malformed merge named as before', () => {
+    it('merges as "a b" or pairs, and each malformed merge named with its value', () => {
       const good = spText(['a b', ['▁', 'a'], '▁a b']);
       const text = 'ab aab b';
       expect([...Encoding.fromTokenizerJson(good).encode(text)]).toEqual([...Encoding.fromTokenizerJson(JSON.parse(good)).encode(text)]);
       const cases = [
-        [spText(['a b c']), '<text>: model.merges[0]: expected two tokens'],
-        [spText(['ab']), '<text>: model.merges[0]: expected two tokens'],
-        [spText([['a', 'b', 'c']]), '<text>: model.merges[0]: expected two tokens'],
-        [spText([['a', 5]]), '<text>: model.merges[0]: expected two tokens'],
+        [spText(['a b c']), '<text>: model.merges[0]: expected two tokens; got "a b c"'],
+        [spText(['ab']), '<text>: model.merges[0]: expected two tokens; got "ab"'],
+        [spText([['a', 'b', 'c']]), '<text>: model.merges[0]: expected two tokens; got ["a","b","c"]'],
+        [spText([['a', 5]]), '<text>: model.merges[0]: expected two tokens; got ["a",5]'],
         [spText(['a b', 7]), '<text>: model.merges[1]: expected "a b" or ["a", "b"]'],
         [spText(['a z']), '<text>: model.merges[0]: "z" is not in model.vocab'],
         [spText(['z a']), '<text>: model.merges[0]: "z" is not in model.vocab'],
