@@ -10,20 +10,11 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { modelFile } from '../support/models-hf.mjs';
+import { seal } from '../support/saved-file.mjs';
 
 const require = createRequire(import.meta.url);
 const { compilePattern } = require('../../dist/cjs/pattern-program.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-saved-programs-'));
-
-// CRC-32 as the format's (zlib's), to re-seal a file after a deliberate edit.
-function crc32(bytes) {
-  let c = -1;
-  for (let i = 0; i < bytes.length; i++) {
-    c ^= bytes[i];
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ -1) >>> 0;
-}
 
 const align4 = (n) => (n + 3) & ~3;
 
@@ -59,8 +50,7 @@ function sealed({ version, header, blob, programs }) {
   blob.copy(out, blobAt);
   let at = programsAt;
   for (const [, w] of programs) for (const x of w) out.writeUInt32LE(x, (at += 4) - 4);
-  out.writeUInt32LE(crc32(out.subarray(0, out.length - 4)), out.length - 4);
-  return out;
+  return seal(out);
 }
 
 const code = (bytes) => {

@@ -11,6 +11,7 @@ import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { corpusDocuments } from '../support/reference-cases.mjs';
 import { corpusModelTexts, modelFile } from '../support/models-hf.mjs';
 import { rng } from '../support/random-text.mjs';
+import { seal } from '../support/saved-file.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-saved-sp-'));
 
@@ -71,20 +72,8 @@ describe.each(['llama2', 'gemma3', 'deepseek_v3'])('%s saved and loaded', (model
   });
 });
 
-// CRC-32 as the format's (zlib's), to re-seal a file after a deliberate edit.
-function crc32(bytes) {
-  let c = -1;
-  for (let i = 0; i < bytes.length; i++) {
-    c ^= bytes[i];
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ -1) >>> 0;
-}
-
 function reseal(bytes) {
-  const out = Buffer.from(bytes);
-  out.writeUInt32LE(crc32(out.subarray(0, out.length - 4)), out.length - 4);
-  return out;
+  return seal(Buffer.from(bytes));
 }
 
 // The file with its header JSON changed by edit(header) and the blob by blobEdit(blob), re-sealed.

@@ -10,6 +10,7 @@ import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { comparisonTexts, rankEntries, tiktokenText } from '../support/custom-vocab.mjs';
 import { modelFile } from '../support/models-hf.mjs';
 import { rng } from '../support/random-text.mjs';
+import { seal } from '../support/saved-file.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-saved-'));
 const texts = comparisonTexts(25, 5);
@@ -217,8 +218,7 @@ describe('saved encodings', () => {
         bytes.writeUInt32LE(out.blob.length, 16);
         json.copy(bytes, 20);
         out.blob.copy(bytes, at);
-        bytes.writeUInt32LE(crcOf(bytes.subarray(0, bytes.length - 4)), bytes.length - 4);
-        return bytes;
+        return seal(bytes);
       };
       expect(code(forge((header, blob) => ({ header, blob })))).toBe('loaded');
       expect(code(forge((header, blob) => ({ header: { ...header, pattern: '(' }, blob })))).toBe('ERR_INVALID_SAVED_ENCODING');
@@ -234,12 +234,3 @@ describe('saved encodings', () => {
     });
   });
 });
-
-function crcOf(bytes) {
-  let c = -1;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ -1) >>> 0;
-}

@@ -1,0 +1,19 @@
+// Hand-made saved encodings (docs/saved-encoding.md): the format's checksum, written here from its
+// definition (CRC-32 as zlib computes it) rather than taken from the library under test, so that a
+// test can re-seal a file it edited on purpose.
+
+/** CRC-32 (IEEE 802.3, reflected, as zlib's crc32) of `bytes`. */
+export function crc32(bytes) {
+  let c = -1;
+  for (let i = 0; i < bytes.length; i++) {
+    c ^= bytes[i];
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ -1) >>> 0;
+}
+
+/** `file` (a Buffer) with its last four bytes set to the checksum of the rest, in place. */
+export function seal(file) {
+  file.writeUInt32LE(crc32(file.subarray(0, file.length - 4)), file.length - 4);
+  return file;
+}
