@@ -112,13 +112,20 @@ export function jsonlFailureError(failure: JsonlFailure, place: BlockPlace, fiel
   return new CliError(`${where}: no string field ${JSON.stringify(field)}`);
 }
 
+/**
+ * Memory for a block: shared, so that a block handed to a worker stays readable here and the
+ * reading thread can still encode it itself should the worker not have begun it (WorkerPool#steal).
+ */
+export function blockMemory(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size));
+}
+
 /** Target size of a block: large enough that handing it over costs little, small enough to keep workers busy. */
 export const BLOCK_BYTES = 1 << 20;
 
 /**
  * Cuts chunks of a byte stream into blocks of whole lines of about `target` bytes (a line longer
- * than that is a block of its own), each in an ArrayBuffer of its own so that it can be
- * transferred. The last block may lack its newline. No view of a pushed chunk is kept.
+ * than that is a block of its own), each in shared memory of its own (blockMemory). The last block may lack its newline. No view of a pushed chunk is kept.
  */
 export class LineBlocks {
   #parts: Uint8Array[] = [];
@@ -156,7 +163,7 @@ export class LineBlocks {
   }
 
   #take(): Uint8Array {
-    const block = new Uint8Array(this.#bytes);
+    const block = blockMemory(this.#bytes);
     let at = 0;
     for (const part of this.#parts) {
       block.set(part, at);

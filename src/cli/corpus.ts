@@ -56,6 +56,7 @@ interface InFlight {
   result: Promise<JobResult>;
   write(result: JobResult): void;
   failed(error: Error): Error;
+  settled?: boolean;
 }
 
 // Collects segments into jobs, hands blocks of JSON lines on as jobs of their own, keeps a
@@ -161,13 +162,21 @@ class Pipeline implements DocumentSink {
   }
 
   async #submitted(job: InFlight): Promise<void> {
-    job.result.catch(() => {}); // awaited in order below; this only silences an early rejection
+    // Awaited in order below; this also silences an early rejection.
+    job.result.then(
+      () => (job.settled = true),
+      () => (job.settled = true),
+    );
     this.#inFlight.push(job);
     while (this.#inFlight.length > this.maxInFlight) await this.#writeOldest();
   }
 
   async #writeOldest(): Promise<void> {
-    const { result, write, failed } = this.#inFlight.shift() as InFlight;
+    const { result, write, failed } = this.#inFlight[0];
+    // Rather than wait for a worker's result, encode a job still queued behind it; between jobs
+    // the worker's results come in.
+    while (!this.#inFlight[0].settled && this.encoder.steal?.()) await new Promise(setImmediate);
+    this.#inFlight.shift();
     let job: JobResult;
     try {
       job = await result;
