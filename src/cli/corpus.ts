@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Encoding } from '../encoding';
 import { chooseEncoding, ENCODING_OPTIONS, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import { bytesInRange, type DocumentSink, type InputFile, type JsonlBlock, shardRange, statInputs } from './corpus-input';
-import { type BlockPlace, jsonlFailureError, type JsonlSettings } from './corpus-jsonl';
+import { type BlockPlace, jsonlFailureError, type JsonlSettings, reuseBlockMemory } from './corpus-jsonl';
 import { CorpusWriter, type Dtype, outputName, outputPaths, type OutputWriter, removeStaleTemporaries, temporaryOwner } from './corpus-output';
 import { mergeCommand } from './corpus-merge';
 import { completeOutput, inputsFingerprint } from './corpus-manifest';
@@ -110,7 +110,10 @@ class Pipeline implements DocumentSink {
     const result = this.encoder.submitBlock({ ...this.jsonl, bytes: block.bytes, atFileStart: offset === 0, eot: this.eot, eotOnEmpty: this.eotOnEmpty });
     await this.#submitted({
       result,
-      write: (job) => this.#writeBlock(job as BlockResult, file, { path, offset, line }),
+      write: (job) => {
+        reuseBlockMemory(block.bytes);
+        this.#writeBlock(job as BlockResult, file, { path, offset, line });
+      },
       failed: (error) => new CliError(`${path}: ${libraryMessage(error)}`),
     });
   }
@@ -120,7 +123,10 @@ class Pipeline implements DocumentSink {
     const result = this.encoder.submitDocuments({ bytes, ends, eot: this.eot, eotOnEmpty: this.eotOnEmpty });
     await this.#submitted({
       result,
-      write: (job) => this.#writeDocuments(job as BlockResult, file),
+      write: (job) => {
+        reuseBlockMemory(bytes);
+        this.#writeDocuments(job as BlockResult, file);
+      },
       failed: (error) => new CliError(`${this.files[file].path}: ${libraryMessage(error)}`),
     });
   }
