@@ -2,7 +2,10 @@
 // and Parquet, --threads 1 and 2; writes bench/results/cli-formats.md. Checks that every run
 // writes the same ids as the plain .jsonl run. Start-up (Node, the command, the encoding, the
 // workers) is timed on its own, on a one-document .jsonl, so that the rates are given both with
-// it (what one run of this size costs) and without it (what each further MB costs).
+// it (what one run of this size costs) and without it (what each further MB costs). Each run's
+// CPU is also split by thread (bench/thread-cpu.cjs): the reading thread, and the others.
+// The default size, --mb 200 (209 MB of .jsonl), keeps the 1-thread start-up near 4%
+// of a run (a corpus tool's users run GBs, where it is nothing) at about 6 s a run on an idle host.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,7 +15,7 @@ import { arg } from './args.mjs';
 import { KINDS, median, npmOnlyCorpus, timeCorpus, writeResult } from './cli-run.mjs';
 
 const require = createRequire(import.meta.url);
-const targetMb = Number(arg('mb', 50));
+const targetMb = Number(arg('mb', 200));
 const runs = Number(arg('runs', 3));
 const encoding = arg('encoding', 'cl100k_base');
 const corpus = npmOnlyCorpus();
@@ -54,9 +57,17 @@ try {
   writeFileSync(inputs.startup, `${JSON.stringify({ text: 'one short document' })}\n`);
   const cpus = {};
   const seconds = {};
+  const threadCpus = {};
+  const threadLog = path.join(work, 'thread-cpu.jsonl');
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'thread-cpu.cjs')}`;
+  process.env.TURBOTOKEN_THREAD_CPU = threadLog;
   const run = (file, threads, out) => {
+    writeFileSync(threadLog, '');
     const timed = timeCorpus(file, encoding, threads, out);
-    (cpus[`${path.basename(out, '.bin')}`] ??= []).push(timed.cpu);
+    const key = path.basename(out, '.bin');
+    (cpus[key] ??= []).push(timed.cpu);
+    const lines = readFileSync(threadLog, 'utf8').trim().split('\n').filter(Boolean);
+    if (lines.length === 1) (threadCpus[key] ??= []).push(JSON.parse(lines[0]));
     return timed.seconds;
   };
   // Interleaved, so that a change of load touches every format alike.
@@ -66,7 +77,11 @@ try {
         const key = `${name}-${threads}`;
         const s = run(file, threads, path.join(work, `${key}.bin`));
         (seconds[key] ??= []).push(s);
-        console.log(`run ${r + 1}: ${name} --threads ${threads}: ${s.toFixed(2)} s, ${(jsonlBytes / 1e6 / s).toFixed(1)} MB/s, ${cpus[key].at(-1).toFixed(2)} CPU s, load ${os.loadavg()[0].toFixed(1)}`);
+        const split = threadCpus[key]?.at(-1);
+        console.log(
+          `run ${r + 1}: ${name} --threads ${threads}: ${s.toFixed(2)} s, ${(jsonlBytes / 1e6 / s).toFixed(1)} MB/s, ${cpus[key].at(-1).toFixed(2)} CPU s` +
+            `${split ? ` (reading thread ${split.main.toFixed(2)}, others ${split.others.toFixed(2)})` : ''}, load ${os.loadavg()[0].toFixed(1)}`,
+        );
       }
     }
   }
@@ -82,7 +97,11 @@ try {
     const cpu = (threads) => median(cpus[`${name}-${threads}`]);
     const extraCpu = (threads) => `${((cpu(threads) / median(cpus[`jsonl-${threads}`]) - 1) * 100).toFixed(0)}%`;
     const [oneRest, twoRest] = [one - startup[1], two - startup[2]];
-    return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${(jsonlBytes / 1e6 / oneRest).toFixed(1)} | ${(jsonlBytes / 1e6 / twoRest).toFixed(1)} | ${(oneRest / twoRest).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} |`;
+    const split = (threads, part) => (threadCpus[`${name}-${threads}`] ? median(threadCpus[`${name}-${threads}`].map((t) => t[part])).toFixed(2) : '-');
+    // The best two cores could do with this CPU: the 1-thread start-up (serial) then the rest of the 2-thread run's CPU halved.
+    const serial = median(cpus['startup-1']);
+    const amdahl = cpu(1) / (serial + (cpu(2) - serial) / 2);
+    return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${(jsonlBytes / 1e6 / oneRest).toFixed(1)} | ${(jsonlBytes / 1e6 / twoRest).toFixed(1)} | ${(oneRest / twoRest).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${split(2, 'main')} / ${split(2, 'others')} | ${amdahl.toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} |`;
   });
   writeResult('cli-formats.md', [
     '# turbotoken corpus: input formats',
@@ -92,12 +111,14 @@ try {
       `${os.availableParallelism()} CPUs available (shared; load average ${os.loadavg()[0].toFixed(1)} at the end), Node ${process.version}. MB/s are of the .jsonl bytes for every format. ` +
       'Every run wrote the same ids as the plain .jsonl run. `--threads 2` is the reading thread and one worker, both encoding.',
     '',
-    '| input | file MB | MB/s, 1 thread | MB/s, 2 threads | 2 threads / 1 | MB/s after start-up, 1 thread | MB/s after start-up, 2 threads | 2 threads / 1 after start-up | extra wall time vs .jsonl (1 / 2 threads) | CPU s, all threads (1 / 2 threads) | extra CPU vs .jsonl (1 / 2 threads) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| input | file MB | MB/s, 1 thread | MB/s, 2 threads | 2 threads / 1 | MB/s after start-up, 1 thread | MB/s after start-up, 2 threads | 2 threads / 1 after start-up | extra wall time vs .jsonl (1 / 2 threads) | CPU s, all threads (1 / 2 threads) | CPU s with 2 threads: reading thread / others | Amdahl bound, 2 threads / 1 | extra CPU vs .jsonl (1 / 2 threads) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `Start-up (a one-document .jsonl, median): ${startup[1].toFixed(2)} s with 1 thread, ${startup[2].toFixed(2)} s with 2 (CPU ${median(cpus['startup-1']).toFixed(2)} / ${median(cpus['startup-2']).toFixed(2)} s). ` +
-      '"After start-up" rates divide the .jsonl bytes by the wall time less that start-up: the per-MB rate of a large corpus.',
+      '"After start-up" rates divide the .jsonl bytes by the wall time less that start-up: the per-MB rate of a large corpus. ' +
+      '"Others" is every thread but the reading one: the worker, and V8\'s GC and platform threads (about 0.1 s with 1 thread). ' +
+      'The Amdahl bound is the wall ratio two otherwise idle cores could reach with the CPU measured: the 1-thread CPU over the 1-thread start-up CPU (serial) plus half the rest of the 2-thread CPU.',
     '',
   ]);
 } finally {

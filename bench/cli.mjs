@@ -8,7 +8,7 @@
 // documents (the corpus cut into paragraphs of about 4 KB) as plain .jsonl, .jsonl.zst (made by
 // the zstd command) and Parquet (hyparquet-writer, snappy), at --threads 1 and 2. MB/s are of
 // the .jsonl bytes for every format, so that the rates compare the same work.
-//   node bench/cli.mjs --formats [--mb 50] [--runs 3] [--encoding cl100k_base]
+//   node bench/cli.mjs --formats [--mb 200] [--runs 3] [--encoding cl100k_base]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';

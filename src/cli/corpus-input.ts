@@ -13,7 +13,7 @@ import { fileError } from './common';
 import { CliError } from './options';
 import { invalidUtf8Error, type InvalidMode } from './text-input';
 import { detectKind, type InputKind, isDescriptorPath, SNIFF_BYTES } from './formats/detect';
-import { BLOCK_BYTES, type BlockPlace, jsonlFailureError, LineBlocks, parseJsonlBlock } from './corpus-jsonl';
+import { BLOCK_BYTES, blockMemory, type BlockPlace, jsonlFailureError, LineBlocks, parseJsonlBlock } from './corpus-jsonl';
 import { Utf8Checker } from './utf8';
 
 export interface InputFile {
@@ -241,10 +241,10 @@ export async function readJsonlDocuments(file: InputFile, index: number, lo: num
     const end = hi - file.start;
     const lines = new JsonlReader(file, index, settings, sink, position, end);
     // Each read goes into a buffer that becomes a block: only the last, unfinished line is copied
-    // (to the next buffer), and the block's memory moves to the thread that parses it.
+    // (to the next buffer), and the block's memory is shared with the thread that parses it.
     let tail: Uint8Array = new Uint8Array(0);
     for (let more = position < end; more; ) {
-      const buffer = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, tail.length * 2));
+      const buffer = blockMemory(Math.max(BLOCK_BYTES, tail.length * 2));
       buffer.set(tail);
       const { bytesRead } = await handle.read(buffer, tail.length, buffer.length - tail.length, position).catch((error) => Promise.reject(fileError(error, file.path)));
       if (bytesRead === 0) {

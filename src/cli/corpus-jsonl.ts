@@ -112,13 +112,41 @@ export function jsonlFailureError(failure: JsonlFailure, place: BlockPlace, fiel
   return new CliError(`${where}: no string field ${JSON.stringify(field)}`);
 }
 
+// Blocks' memory once their jobs are written, for the next blocks: memory freed by a worker's
+// heap would go back to that thread's allocator, and each new block would then be fresh pages
+// (on 60 MB of .jsonl, --threads 2 took 40% more page faults than --threads 1).
+const spare: SharedArrayBuffer[] = [];
+const SPARE_BLOCKS = 16;
+const SPARE_MAX_BYTES = 4 << 20;
+
+/**
+ * Memory for a block: shared, so that a block handed to a worker stays readable here and the
+ * reading thread can still encode it itself should the worker not have begun it (WorkerPool#steal).
+ */
+export function blockMemory(size: number): Buffer {
+  const i = spare.findIndex((memory) => memory.byteLength >= size);
+  if (i < 0) return Buffer.from(new SharedArrayBuffer(size));
+  const [memory] = spare.splice(i, 1);
+  return Buffer.from(memory, 0, size);
+}
+
+/**
+ * Hands a block's memory back for blockMemory to reuse: only once no thread will read the block
+ * again (its job's result is in: the worker neither encodes it nor keeps a view of it, or it was
+ * stolen back and encoded here, and the worker skips it unread).
+ */
+export function reuseBlockMemory(bytes: Uint8Array): void {
+  const memory = bytes.buffer;
+  if (!(memory instanceof SharedArrayBuffer) || memory.byteLength > SPARE_MAX_BYTES || spare.length >= SPARE_BLOCKS || spare.includes(memory)) return;
+  spare.push(memory);
+}
+
 /** Target size of a block: large enough that handing it over costs little, small enough to keep workers busy. */
 export const BLOCK_BYTES = 1 << 20;
 
 /**
  * Cuts chunks of a byte stream into blocks of whole lines of about `target` bytes (a line longer
- * than that is a block of its own), each in an ArrayBuffer of its own so that it can be
- * transferred. The last block may lack its newline. No view of a pushed chunk is kept.
+ * than that is a block of its own), each in shared memory of its own (blockMemory). The last block may lack its newline. No view of a pushed chunk is kept.
  */
 export class LineBlocks {
   #parts: Uint8Array[] = [];
@@ -156,7 +184,7 @@ export class LineBlocks {
   }
 
   #take(): Uint8Array {
-    const block = new Uint8Array(this.#bytes);
+    const block = blockMemory(this.#bytes);
     let at = 0;
     for (const part of this.#parts) {
       block.set(part, at);

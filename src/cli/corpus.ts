@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Encoding } from '../encoding';
 import { chooseEncoding, ENCODING_OPTIONS, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import { bytesInRange, type DocumentSink, type InputFile, type JsonlBlock, shardRange, statInputs } from './corpus-input';
-import { type BlockPlace, jsonlFailureError, type JsonlSettings } from './corpus-jsonl';
+import { type BlockPlace, jsonlFailureError, type JsonlSettings, reuseBlockMemory } from './corpus-jsonl';
 import { CorpusWriter, type Dtype, outputName, outputPaths, type OutputWriter, removeStaleTemporaries, temporaryOwner } from './corpus-output';
 import { mergeCommand } from './corpus-merge';
 import { completeOutput, inputsFingerprint } from './corpus-manifest';
@@ -56,6 +56,7 @@ interface InFlight {
   result: Promise<JobResult>;
   write(result: JobResult): void;
   failed(error: Error): Error;
+  settled?: boolean;
 }
 
 // Collects segments into jobs, hands blocks of JSON lines on as jobs of their own, keeps a
@@ -109,7 +110,10 @@ class Pipeline implements DocumentSink {
     const result = this.encoder.submitBlock({ ...this.jsonl, bytes: block.bytes, atFileStart: offset === 0, eot: this.eot, eotOnEmpty: this.eotOnEmpty });
     await this.#submitted({
       result,
-      write: (job) => this.#writeBlock(job as BlockResult, file, { path, offset, line }),
+      write: (job) => {
+        reuseBlockMemory(block.bytes);
+        this.#writeBlock(job as BlockResult, file, { path, offset, line });
+      },
       failed: (error) => new CliError(`${path}: ${libraryMessage(error)}`),
     });
   }
@@ -119,7 +123,10 @@ class Pipeline implements DocumentSink {
     const result = this.encoder.submitDocuments({ bytes, ends, eot: this.eot, eotOnEmpty: this.eotOnEmpty });
     await this.#submitted({
       result,
-      write: (job) => this.#writeDocuments(job as BlockResult, file),
+      write: (job) => {
+        reuseBlockMemory(bytes);
+        this.#writeDocuments(job as BlockResult, file);
+      },
       failed: (error) => new CliError(`${this.files[file].path}: ${libraryMessage(error)}`),
     });
   }
@@ -161,13 +168,21 @@ class Pipeline implements DocumentSink {
   }
 
   async #submitted(job: InFlight): Promise<void> {
-    job.result.catch(() => {}); // awaited in order below; this only silences an early rejection
+    // Awaited in order below; this also silences an early rejection.
+    job.result.then(
+      () => (job.settled = true),
+      () => (job.settled = true),
+    );
     this.#inFlight.push(job);
     while (this.#inFlight.length > this.maxInFlight) await this.#writeOldest();
   }
 
   async #writeOldest(): Promise<void> {
-    const { result, write, failed } = this.#inFlight.shift() as InFlight;
+    const { result, write, failed } = this.#inFlight[0];
+    // Rather than wait for a worker's result, encode a job still queued behind it; between jobs
+    // the worker's results come in.
+    while (!this.#inFlight[0].settled && this.encoder.steal?.()) await new Promise(setImmediate);
+    this.#inFlight.shift();
     let job: JobResult;
     try {
       job = await result;

@@ -51,6 +51,8 @@ export interface Encoder {
   submitBlock(job: BlockJob): Promise<BlockResult>;
   /** Packed documents, decoded and encoded where the encoder runs. */
   submitDocuments(job: DocumentsJob): Promise<BlockResult>;
+  /** Encodes here a job waiting at a worker, if there is one that has not begun (true then). */
+  steal?(): boolean;
   close(): Promise<void>;
 }
 
@@ -122,21 +124,45 @@ export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undef
 /** Jobs waiting at every worker before the calling thread encodes one itself. */
 const WORKER_BACKLOG = 3;
 
+/** Claim flags per worker: a flag is reused CLAIMS jobs later, once the worker has taken its message. */
+const CLAIMS = 1024;
+/** What each worker shares with the calling thread (an Int32Array): */
+export const SHARED = {
+  /** jobs the worker has finished, */
+  done: 0,
+  /** messages it has taken (finished, or skipped as stolen), */
+  taken: 1,
+  /** 1 once its encoding is loaded. */
+  ready: 2,
+  length: 3,
+} as const;
+
+/** A job's claim flag: 0 unclaimed, then set once by whichever thread encodes it. */
+export const CLAIMED_BY_WORKER = 1;
+const CLAIMED_BY_CALLER = 2;
+
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Posted jobs the calling thread could still encode itself (their input is shared, not moved), oldest first. */
+  stealable: Pending[];
   posted: number;
-  /** Jobs the worker has finished, counted by the worker: its results may not have been received yet. */
-  done: Int32Array;
+  stolen: number;
+  shared: Int32Array;
+  claims: Int32Array;
 }
 
 // A worker's unfinished jobs as of now: counting results as they arrive would see a worker busy
 // whose results wait for the calling thread to finish a job of its own.
-const backlog = (slot: Slot) => slot.posted - Atomics.load(slot.done, 0);
+const backlog = (slot: Slot) => slot.posted - slot.stolen - Atomics.load(slot.shared, SHARED.done);
 
 interface Pending {
+  seq: number;
+  claim: number;
   resolve(result: JobResult): void;
   reject(error: Error): void;
+  /** Encodes the job on the calling thread (for a stealable job). */
+  inline?: () => Promise<JobResult>;
 }
 
 interface WorkerError {
@@ -144,74 +170,127 @@ interface WorkerError {
   code?: string;
 }
 
+const isShared = (bytes: Uint8Array | Uint32Array) => typeof SharedArrayBuffer === 'function' && bytes.buffer instanceof SharedArrayBuffer;
+
 /**
  * `threads` encoders: the calling thread and `threads - 1` workers (each loading its own copy of
- * the encoding). A job goes to the least busy worker; the calling thread encodes one itself only
- * while every worker has WORKER_BACKLOG jobs waiting, so that it stays free to read and write
- * and no worker ever waits for it. On two cores, a reading thread beside two workers would have
- * three threads contend for them and a second worker to start.
+ * the encoding). A job goes to the least busy worker once it has loaded its encoding; the calling
+ * thread encodes one itself while no worker is ready or every worker has WORKER_BACKLOG jobs
+ * waiting, so that it stays free to read and write and no worker ever waits for it. On two cores,
+ * a reading thread beside two workers would have three threads contend for them and a second
+ * worker to start. Workers start with the second job: a one-job input never pays for them.
+ * A job whose input the worker shares rather than owns (strings, or bytes in shared memory) stays
+ * stealable until the worker claims it: steal() has the calling thread encode the last such job
+ * instead of waiting for a result, so that both threads stay busy to the end.
  */
 export class WorkerPool implements Encoder {
   readonly #workers: Slot[] = [];
   readonly #inline: Encoder;
   #seq = 0;
+  #jobs = 0;
   #failure: Error | undefined;
 
-  constructor(source: EncodingSource, encoding: Encoding, options: EncodeOptions | undefined, threads: number) {
+  constructor(
+    readonly source: EncodingSource,
+    encoding: Encoding,
+    readonly options: EncodeOptions | undefined,
+    readonly threads: number,
+  ) {
     this.#inline = inlineEncoder(encoding, options);
+  }
+
+  #start(): void {
     const script = path.join(__dirname, 'worker.js');
-    for (let i = 0; i < threads - 1; i++) {
-      const done = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(script, { workerData: { source, options, done } });
-      const slot: Slot = { worker, pending: new Map<number, Pending>(), posted: 0, done };
+    for (let i = 0; i < this.threads - 1; i++) {
+      const shared = new Int32Array(new SharedArrayBuffer(4 * SHARED.length));
+      const claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMS));
+      const worker = new Worker(script, { workerData: { source: this.source, options: this.options, shared, claims } });
+      const slot: Slot = { worker, pending: new Map<number, Pending>(), stealable: [], posted: 0, stolen: 0, shared, claims };
       worker.on('message', (message: { seq: number; result?: BlockResult; error?: WorkerError }) => {
         const job = slot.pending.get(message.seq);
-        slot.pending.delete(message.seq);
         if (!job) return;
+        slot.pending.delete(message.seq);
+        if (job.inline) slot.stealable.splice(slot.stealable.indexOf(job), 1);
         if (message.error) job.reject(new TurbotokenError(message.error.message, message.error.code ?? 'ERR_WORKER'));
         else job.resolve(message.result as BlockResult);
       });
-      worker.on('error', (error) => this.#fail(slot.pending, error));
+      worker.on('error', (error) => this.#fail(slot, error));
       worker.on('exit', (code) => {
-        if (slot.pending.size) this.#fail(slot.pending, new Error(`An encoding worker exited with code ${code}`));
+        if (slot.pending.size) this.#fail(slot, new Error(`An encoding worker exited with code ${code}`));
       });
       this.#workers.push(slot);
     }
   }
 
   submit(texts: (string | Uint8Array)[]): Promise<JobResult> {
-    return this.#post({ texts }, [], () => this.#inline.submit(texts));
+    const inline = () => this.#inline.submit(texts);
+    const shared = texts.every((text) => typeof text === 'string' || isShared(text));
+    return this.#post({ texts }, [], inline, shared);
   }
 
   submitBlock(job: BlockJob): Promise<BlockResult> {
-    // The block's bytes move to the worker (the reading thread keeps no view of them).
-    return this.#post({ block: job }, [job.bytes.buffer as ArrayBuffer], () => this.#inline.submitBlock(job));
+    const inline = () => this.#inline.submitBlock(job);
+    // Bytes not in shared memory move to the worker (the reading thread keeps no view of them).
+    if (isShared(job.bytes)) return this.#post({ block: job }, [], inline, true);
+    return this.#post({ block: job }, [job.bytes.buffer as ArrayBuffer], inline, false);
   }
 
   submitDocuments(job: DocumentsJob): Promise<BlockResult> {
-    return this.#post({ documents: job }, [job.bytes.buffer as ArrayBuffer, job.ends.buffer as ArrayBuffer], () => this.#inline.submitDocuments(job));
+    const inline = () => this.#inline.submitDocuments(job);
+    if (isShared(job.bytes) && isShared(job.ends)) return this.#post({ documents: job }, [], inline, true);
+    return this.#post({ documents: job }, [job.bytes.buffer as ArrayBuffer, job.ends.buffer as ArrayBuffer], inline, false);
   }
 
-  #post<T extends JobResult>(message: object, transfer: ArrayBuffer[], inline: () => Promise<T>): Promise<T> {
+  #post<T extends JobResult>(message: object, transfer: ArrayBuffer[], inline: () => Promise<T>, stealable: boolean): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
-    if (this.#workers.length === 0) return inline();
-    const slot = this.#workers.reduce((best, w) => (backlog(w) < backlog(best) ? w : best));
+    if (this.#jobs++ === 1) this.#start();
+    const ready = this.#workers.filter((w) => Atomics.load(w.shared, SHARED.ready) === 1 && w.posted - Atomics.load(w.shared, SHARED.taken) < CLAIMS);
+    if (ready.length === 0) return inline();
+    const slot = ready.reduce((best, w) => (backlog(w) < backlog(best) ? w : best));
     if (backlog(slot) >= WORKER_BACKLOG) return inline();
-    slot.posted++;
+    const claim = slot.posted++ % CLAIMS;
+    Atomics.store(slot.claims, claim, 0);
     const seq = this.#seq++;
     return new Promise((resolve, reject) => {
-      slot.pending.set(seq, { resolve: (result) => resolve(result as T), reject });
-      slot.worker.postMessage({ seq, ...message }, transfer);
+      const job: Pending = { seq, claim, resolve: (result) => resolve(result as T), reject, ...(stealable ? { inline } : {}) };
+      slot.pending.set(seq, job);
+      if (stealable) slot.stealable.push(job);
+      slot.worker.postMessage({ seq, claim, ...message }, transfer);
     });
+  }
+
+  /**
+   * Encodes on the calling thread the newest job a worker has not begun, and returns true; false
+   * when there is none (the worker has begun all of its jobs, or they were moved to it).
+   */
+  steal(): boolean {
+    for (const slot of this.#workers) {
+      const job = slot.stealable.at(-1);
+      if (!job?.inline) continue;
+      // A worker takes its jobs in order: once it has claimed the newest, it has claimed them all.
+      if (Atomics.compareExchange(slot.claims, job.claim, 0, CLAIMED_BY_CALLER) !== 0) continue;
+      slot.stealable.pop();
+      slot.pending.delete(job.seq);
+      slot.stolen++;
+      job.inline().then(job.resolve, job.reject);
+      return true;
+    }
+    return false;
+  }
+
+  /** Jobs the workers have encoded so far (not those stolen back). */
+  get workerJobs(): number {
+    return this.#workers.reduce((sum, slot) => sum + Atomics.load(slot.shared, SHARED.done), 0);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.#workers.map(({ worker }) => worker.terminate()));
   }
 
-  #fail(pending: Map<number, Pending>, error: Error): void {
+  #fail(slot: Slot, error: Error): void {
     this.#failure ??= error;
-    for (const job of pending.values()) job.reject(error);
-    pending.clear();
+    for (const job of slot.pending.values()) job.reject(error);
+    slot.pending.clear();
+    slot.stealable.length = 0;
   }
 }

@@ -1,12 +1,20 @@
 // An encoding worker for the corpus command's --threads: its own Encoding, jobs in, ids out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EncodingSource, loadEncoding } from './common';
-import { type BlockJob, type DocumentsJob, encodeBlock, encodeDocuments, encodeJob, type JobResult } from './pool';
+import { type BlockJob, CLAIMED_BY_WORKER, type DocumentsJob, encodeBlock, encodeDocuments, encodeJob, type JobResult, SHARED } from './pool';
 
-const { source, options, done } = workerData as { source: EncodingSource; options: undefined; done: Int32Array };
+const { source, options, shared, claims } = workerData as { source: EncodingSource; options: undefined; shared: Int32Array; claims: Int32Array };
 const encoding = loadEncoding(source);
+// Until now the calling thread encoded every job itself rather than queue it behind this start-up.
+Atomics.store(shared, SHARED.ready, 1);
 
-parentPort?.on('message', ({ seq, texts, block, documents }: { seq: number; texts?: (string | Uint8Array)[]; block?: BlockJob; documents?: DocumentsJob }) => {
+type Message = { seq: number; claim: number; texts?: (string | Uint8Array)[]; block?: BlockJob; documents?: DocumentsJob };
+
+parentPort?.on('message', ({ seq, claim, texts, block, documents }: Message) => {
+  // The calling thread may have encoded this job itself while it waited here (WorkerPool#steal).
+  const mine = Atomics.compareExchange(claims, claim, 0, CLAIMED_BY_WORKER) === 0;
+  Atomics.add(shared, SHARED.taken, 1);
+  if (!mine) return;
   try {
     const result: JobResult = block
       ? encodeBlock(encoding, options, block)
@@ -15,10 +23,10 @@ parentPort?.on('message', ({ seq, texts, block, documents }: { seq: number; text
         : encodeJob(encoding, options, texts as (string | Uint8Array)[]);
     // Transferred, not cloned; a view into a larger buffer is copied first so only its ids move.
     const ids = result.ids.buffer.byteLength === result.ids.byteLength ? result.ids : result.ids.slice();
-    Atomics.add(done, 0, 1);
+    Atomics.add(shared, SHARED.done, 1);
     parentPort?.postMessage({ seq, result: { ...result, ids } }, [ids.buffer as ArrayBuffer, result.lengths.buffer as ArrayBuffer]);
   } catch (error) {
-    Atomics.add(done, 0, 1);
+    Atomics.add(shared, SHARED.done, 1);
     const e = error as { message?: string; code?: string };
     parentPort?.postMessage({ seq, error: { message: e.message ?? String(error), code: e.code } });
   }

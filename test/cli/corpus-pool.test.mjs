@@ -37,19 +37,36 @@ function packed(texts) {
   return { bytes, ends, eot: enc.eotToken, eotOnEmpty: true };
 }
 
+// Small jobs, one at a time, until one is not encoded on this thread: the worker is ready.
+async function untilWorkerReady(pool, calls) {
+  for (let i = 0; i < 2000; i++) {
+    const before = calls.n;
+    await pool.submit([`probe ${i}`]);
+    if (calls.n === before) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the worker never became ready');
+}
+
 describe('WorkerPool', () => {
-  it.each([2, 3])('--threads %i starts one worker fewer: the calling thread encodes too', (threads) => {
+  it.each([2, 3])('--threads %i starts one worker fewer, with the second job: the calling thread encodes too', async (threads) => {
     const before = ports();
-    pools.push(new WorkerPool({ name: 'cl100k_base' }, enc, undefined, threads));
+    const pool = new WorkerPool({ name: 'cl100k_base' }, enc, undefined, threads);
+    pools.push(pool);
+    await pool.submit(['one']);
+    expect(ports() - before).toBe(0);
+    await pool.submit(['two']);
     expect(ports() - before).toBe(threads - 1);
   });
 
-  it('a burst of jobs: the worker takes a backlog of 3, the calling thread the rest, the results are the inline ones in order', async () => {
+  it('a burst of jobs: the worker takes a backlog of 3 once ready, the calling thread the rest, the results are the inline ones in order', async () => {
     const { encoding, calls } = counted();
     const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
     pools.push(pool);
+    await untilWorkerReady(pool, calls);
+    calls.n = 0;
     const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(i * 7 + j)}`));
-    // Submitted before the worker can have started, so the split is known: three posted, then inline.
+    // Submitted in one go, so the split is known: three posted, then inline.
     const results = await Promise.all(jobs.map((texts) => pool.submitDocuments(packed(texts))));
     expect(calls.n).toBe(3 * 5);
     const inline = inlineEncoder(enc, undefined);

@@ -6,7 +6,7 @@ import { type FileHandle } from 'node:fs/promises';
 import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
 import { checkUnchanged, type DocumentSink, type InputFile, openInput, type ReadSettings } from '../corpus-input';
-import { BLOCK_BYTES } from '../corpus-jsonl';
+import { BLOCK_BYTES, blockMemory } from '../corpus-jsonl';
 import { CliError } from '../options';
 import { firstInvalidUtf8 } from '../utf8';
 
@@ -168,8 +168,9 @@ class PackedValues {
 
   async flush(): Promise<void> {
     if (this.#values.length === 0) return;
-    const bytes = new Uint8Array(this.#bytes);
-    const ends = new Uint32Array(this.#values.length);
+    // Shared memory: the reading thread can still encode the block should its worker not have begun it.
+    const bytes = blockMemory(this.#bytes);
+    const ends = new Uint32Array(new SharedArrayBuffer(4 * this.#values.length));
     let at = 0;
     for (let i = 0; i < this.#values.length; i++) {
       bytes.set(this.#values[i], at);
