@@ -7,7 +7,7 @@ import type { NativeEncodingHandle, VocabularyTable } from './backend-contract';
 import { concatArrays, joinIds } from './bytes';
 import { TurbotokenError } from './errors';
 import { native } from './native';
-import { nfc as nfcOf } from './nfc-quick';
+import { nfcUtf8 } from './nfc-quick';
 import { findMatches, isolatedEnds, isolatingSplitter, matcherOf, type SplitterHandle } from './pattern-matcher';
 import type { PatternProgram } from './pattern-program';
 import type { PreTokenizerSequence } from './pretokenizer-sequence';
@@ -103,6 +103,15 @@ export class PatternHandle implements NativeEncodingHandle {
     return joinIds(parts);
   }
 
+  /**
+   * encode() of text given as well-formed UTF-8 (nfcFirst's normalized text), without turning it
+   * back into a string where no special token is to be looked for.
+   */
+  encodeUtf8(bytes: Uint8Array, allowed: Uint8Array | null, disallowed: Uint8Array | null): Uint32Array {
+    if (this.#finder(disallowed) || this.#finder(allowed)) return this.encode(bytes, allowed, disallowed);
+    return this.#ordinary(bytes);
+  }
+
   // On the addon the core splits and merges in one call; the WebAssembly module takes the pieces
   // from JS (its splitter and encoding live in one instance, but it has no such call).
   #nativeSplitter(): SplitterHandle | null {
@@ -117,11 +126,11 @@ export class PatternHandle implements NativeEncodingHandle {
   }
 
   /** The pieces the pattern finds (text between matches is dropped, as the reference drops it). */
-  #ordinary(segment: string): Uint32Array {
-    if (segment === '') return new Uint32Array(0);
+  #ordinary(segment: string | Uint8Array): Uint32Array {
+    if (segment.length === 0) return new Uint32Array(0);
     const splitter = this.#nativeSplitter();
     if (splitter) return this.#inner.encodeSplit!(splitter, segment);
-    const bytes = Buffer.from(segment, 'utf8');
+    const bytes = typeof segment === 'string' ? Buffer.from(segment, 'utf8') : segment;
     if ('pieces' in this.#program) {
       const pieces = this.#program.pieces(bytes);
       return this.#inner.encodePieces(pieces.bytes, pieces.ends);
@@ -253,7 +262,13 @@ export function syncOnly(inner: NativeEncodingHandle): NativeEncodingHandle {
  * the normalized text.
  */
 export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] = [], ids: readonly number[] = [], raw: ReadonlySet<string> = new Set()): NativeEncodingHandle {
-  const nfc = (t: string | Uint8Array) => nfcOf(wellFormed(t));
+  // The normalized text as the inner handle best takes it: the text itself when NFC already, else
+  // its UTF-8 (no normalized copy of a long text as a string).
+  const encodeNfc = (s: string, a: Uint8Array | null, d: Uint8Array | null): Uint32Array => {
+    const normalized = nfcUtf8(s);
+    if (typeof normalized === 'string') return inner.encode(normalized, a, d) as Uint32Array;
+    return (inner instanceof PatternHandle ? inner.encodeUtf8(normalized, a, d) : inner.encode(normalized, a, d)) as Uint32Array;
+  };
   const idOf = new Map(texts.map((t, k) => [t, ids[k]]));
   let cachedMask: Uint8Array | undefined;
   let cachedKey: string | undefined;
@@ -278,17 +293,17 @@ export function nfcFirst(inner: NativeEncodingHandle, texts: readonly string[] =
   const encode = (t: string | Uint8Array, a: Uint8Array | null, d: Uint8Array | null): Uint32Array => {
     const whole = wellFormed(t);
     const pattern = a ? allowedPattern(a) : null;
-    if (!pattern) return inner.encode(nfcOf(whole), a, d) as Uint32Array;
+    if (!pattern) return encodeNfc(whole, a, d);
     const parts: Uint32Array[] = [];
     let last = 0;
     const add = (ids: Uint32Array) => parts.push(ids);
     pattern.lastIndex = 0;
     for (let m = pattern.exec(whole); m; m = pattern.exec(whole)) {
-      if (m.index > last) add(inner.encode(nfcOf(whole.slice(last, m.index)), cachedNormalized, d) as Uint32Array);
+      if (m.index > last) add(encodeNfc(whole.slice(last, m.index), cachedNormalized, d));
       add(Uint32Array.of(idOf.get(m[0])!));
       last = m.index + m[0].length;
     }
-    if (last < whole.length) add(inner.encode(nfcOf(whole.slice(last)), cachedNormalized, d) as Uint32Array);
+    if (last < whole.length) add(encodeNfc(whole.slice(last), cachedNormalized, d));
     return concatArrays(Uint32Array, parts);
   };
   return encodedInJs(inner, encode, 'encodeWithOffsets is not available for a tokenizer.json with an NFC normalizer: offsets into the normalized text would not match the input');

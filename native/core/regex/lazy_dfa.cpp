@@ -38,7 +38,9 @@ LazyDfa::LazyDfa(const Program& program) : p_(program) {
   std::sort(bounds_.begin(), bounds_.end());
   bounds_.erase(std::unique(bounds_.begin(), bounds_.end()), bounds_.end());
   symbols_ = uint32_t(bounds_.size()) + 1;
+  stride_ = symbols_ + 1;
   for (uint32_t c = 0; c < 128; c++) ascii_[c] = slow_symbol(c);
+  for (uint32_t b = 0; b < 256; b++) byte_class_[b] = b < 128 ? ascii_[b] : symbols_;
   build_class_table();
   // The classes a match can start with: those a class instruction reachable from the start
   // without reading takes, whatever the assertions on the way say.
@@ -160,7 +162,7 @@ int32_t LazyDfa::state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool 
   auto hit = index_.find(key);
   if (hit != index_.end()) return hit->second;
   // A row of the table, the key twice (the index and the state) and the containers' overhead.
-  const size_t bytes = symbols_ * sizeof(int32_t) + key.size() * 2 + 128;
+  const size_t bytes = stride_ * sizeof(int32_t) + key.size() * 2 + 128;
   if (state_bytes_ + bytes > kMaxCacheBytes) {
     full_ = true;
     return -2;
@@ -168,7 +170,8 @@ int32_t LazyDfa::state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool 
   state_bytes_ += bytes;
   int32_t id = int32_t(states_.size());
   states_.push_back(State{pcs, mask, at_begin});
-  table_.resize(states_.size() * size_t(symbols_), kUnknown);
+  table_.resize(states_.size() * size_t(stride_), kUnknown);
+  table_.back() = kNonAscii;
   index_.emplace(std::move(key), id);
   return id;
 }
@@ -240,9 +243,9 @@ int32_t LazyDfa::start_state(uint32_t mask, bool at_begin) {
 bool LazyDfa::fill(int64_t row, uint32_t sym, int32_t* v) {
   int32_t next = -1;
   bool matched = false;
-  if (!step(uint32_t(row / symbols_), sym, &next, &matched)) return false;
+  if (!step(uint32_t(row / stride_), sym, &next, &matched)) return false;
   const int32_t m = matched ? 1 : 0;
-  *v = next < 0 ? kDead | m : int32_t((int64_t(next) * symbols_) << 1) | m;
+  *v = next < 0 ? kDead | m : int32_t((int64_t(next) * stride_) << 1) | m;
   table_[size_t(row) + sym] = *v;
   return true;
 }
@@ -252,7 +255,7 @@ int64_t LazyDfa::start_row(const uint8_t* text, size_t size, size_t pos) {
   if (pos == 0) state = start_begin_ >= 0 ? start_begin_ : (start_begin_ = start_state(0, true));
   else if (behind_.empty()) state = start_plain_ >= 0 ? start_plain_ : (start_plain_ = start_state(0, false));
   else state = start_state(prev_mask(decode_before(text, size, pos)), false);
-  return state < 0 ? -1 : int64_t(state) * symbols_;
+  return state < 0 ? -1 : int64_t(state) * stride_;
 }
 
 // One loop for all the matches of a stretch: an anchored search from `at`; where it dies, the
@@ -269,6 +272,7 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
   const uint8_t* at = text + *pos;
   const uint32_t end_sym = symbols_ - 1;
   const uint32_t* const ascii = ascii_;
+  const uint32_t* const byte_class = byte_class_;
   const uint8_t* const first = first_.data();
   // push_back, not resize and index: growing by resize zero-fills what it adds.
   const auto give_up = [&](const uint8_t* where, const uint8_t* read) {
@@ -297,7 +301,7 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
     // Searches from `at`, restarted in place after each piece that ends where its search died.
     // Restarting needs the start state to be the same everywhere but the text's start.
     if (behind_.empty() && start_plain_ < 0) start_plain_ = start_state(0, false);
-    const int64_t restart = behind_.empty() && start_plain_ >= 0 ? int64_t(start_plain_) * symbols_ : -1;
+    const int64_t restart = behind_.empty() && start_plain_ >= 0 ? int64_t(start_plain_) * stride_ : -1;
     for (;;) {
       const int32_t* table = table_.data();
       const uint8_t* p = at;
@@ -307,12 +311,12 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
       uint32_t sym;
       size_t len;
       for (;;) {
-        // ASCII on built states: one class load and one table load per byte.
+        // ASCII on built states: one class load and one table load per byte (a byte from 0x80 on
+        // finds kNonAscii).
         while (p < chunk_end) {
-          const uint8_t b = *p;
-          if (b >= 0x80) break;
-          v = table[row + ascii[b]];
+          v = table[row + byte_class[*p]];
           if (v < 0) {
+            // kNonAscii, or dead: the code after this loop decides on the character.
             // Dead with a match ending here: the piece is [at, p), and the next search starts
             // at p in the start state (which reads the byte at p again).
             if (v != (kDead | 1) || p == at || restart < 0) break;
@@ -327,7 +331,7 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
           if ((v >> 1) == row) {
             // A transition back into the same state: the run of bytes that take it needs no
             // state update, so the loads do not wait on each other.
-            while (p < chunk_end && *p < 0x80 && table[row + ascii[*p]] == v) p++;
+            while (p < chunk_end && table[row + byte_class[*p]] == v) p++;
             if (v & 1) found = p - 1;
             continue;
           }

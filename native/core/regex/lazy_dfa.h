@@ -62,10 +62,13 @@ class LazyDfa {
 
  private:
   // Table entries: kUnknown (not built yet), kDead | matched (no thread goes on), or the next
-  // state's row (state x symbols_) shifted left once | matched, where matched says that a match
+  // state's row (state x stride_) shifted left once | matched, where matched says that a match
   // ends before the character read.
   static constexpr int32_t kUnknown = INT32_MIN;
   static constexpr int32_t kDead = -2;
+  // The entry of every row's last column, where bytes from 0x80 on are looked up in the ASCII loop:
+  // it leaves that loop (as a dead entry does) for the code that decodes the character.
+  static constexpr int32_t kNonAscii = -4;
 
   // The row of the start state for a search from `pos`, or -1 when the states are full.
   int64_t start_row(const uint8_t* text, size_t size, size_t pos);
@@ -99,6 +102,8 @@ class LazyDfa {
   bool skip_bytes_ = false;        // whether U+FFFD cannot start a match (continuation bytes skip)
   std::vector<uint32_t> behind_;   // the lookbehind instructions, in program order
   uint32_t symbols_ = 0;           // classes, plus one for the end of the text
+  uint32_t stride_ = 0;            // a row's entries: symbols_ and the kNonAscii column
+  uint32_t byte_class_[256];       // byte -> class below 0x80, the kNonAscii column from 0x80 on
 
   struct State {
     std::vector<uint32_t> pcs;
@@ -106,7 +111,7 @@ class LazyDfa {
     bool at_begin;
   };
   std::vector<State> states_;
-  std::vector<int32_t> table_;     // states_ x symbols_, entries as kUnknown says
+  std::vector<int32_t> table_;     // states_ x stride_, entries as kUnknown says
   std::unordered_map<std::string, int32_t> index_;
   size_t state_bytes_ = 0;
   // Start states: at the text's start, and elsewhere without lookbehind (the common case, no

@@ -106,6 +106,17 @@ void keep_ranges(const std::vector<uint32_t>& bounds, uint32_t size, SplitMode m
   out.resize(w);
 }
 
+// Whether the matches (start/end pairs) tile [0, size) with no gap.
+bool covers(const std::vector<uint32_t>& bounds, size_t size) {
+  if (bounds.empty()) return false;
+  if (bounds.front() != 0 || bounds.back() != size) return false;
+  // No early exit: the loop vectorizes, and a gap is the rare case.
+  uint32_t gap = 0;
+  const uint32_t* b = bounds.data();
+  for (size_t k = 2; k < bounds.size(); k += 2) gap |= b[k] ^ b[k - 1];
+  return gap == 0;
+}
+
 }  // namespace
 
 ProgramStatus Splitter::create(const uint32_t* words, size_t count, std::unique_ptr<Splitter>* out) {
@@ -168,6 +179,20 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     const bool ok = find_matches_with(steps_[0]->program, dfa, text, size, pieces);
     give_back(*steps_[0], dfa);
     return ok;
+  }
+  // A single Isolated step (a tokenizer.json's one Split, Qwen3's) whose matches cover the text:
+  // the matches are the pieces. Patterns written to cover every character leave no gap, so the
+  // matches go straight out and only a text with a gap takes the general path below.
+  if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kIsolated) {
+    LazyDfa* dfa = borrow(*steps_[0], size);
+    const bool ok = find_matches_with(steps_[0]->program, dfa, text, size, pieces);
+    give_back(*steps_[0], dfa);
+    if (!ok) return false;
+    if (covers(pieces, size)) return true;
+    std::vector<uint32_t> bounds, marks;
+    bounds.swap(pieces);
+    keep_ranges(bounds, uint32_t(size), SplitMode::kIsolated, false, 0, marks, pieces);
+    return true;
   }
   std::vector<uint32_t> current{0, uint32_t(size)}, next, bounds, marks;
   // About a piece per 4 bytes in prose and code: most calls never grow these.
