@@ -209,6 +209,7 @@ interface AddonTrainer {
   chunks(): number;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): AddonLearn;
   learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<AddonLearn> | AddonLearn;
+  close(): void;
 }
 
 interface TrainerExports {
@@ -250,7 +251,7 @@ function addonTrainer(family: number, program: Uint32Array | null, s: Settings):
     chunks: () => t.chunks(),
     learn: (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold)),
     learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(await t.learnAsync(vocabSize, specials, minFrequency, hfOrder, scaffold)),
-    close() {},
+    close: () => t.close(),
   };
 }
 

@@ -258,7 +258,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
                        {InstanceMethod<&TrainerWrap::count>("count"), InstanceMethod<&TrainerWrap::count_async>("countAsync"),
                         InstanceMethod<&TrainerWrap::learn>("learn"), InstanceMethod<&TrainerWrap::learn_async>("learnAsync"),
                         InstanceMethod<&TrainerWrap::chunks>("chunks"), InstanceMethod<&TrainerWrap::memory>("memoryBytes"),
-                        InstanceMethod<&TrainerWrap::stats>("stats")});
+                        InstanceMethod<&TrainerWrap::stats>("stats"), InstanceMethod<&TrainerWrap::close>("close")});
   }
 
   explicit TrainerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TrainerWrap>(info) {
@@ -383,6 +383,16 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     put("count", state_->stats.count_threads);
     put("merge", state_->stats.merge_threads);
     return out;
+  }
+
+  // close(): ends the counting threads kept for the run (a run that failed before learn, which
+  // ends them otherwise); they would wait until the Trainer is collected. Not while a job runs.
+  Napi::Value close(const Napi::CallbackInfo& info) {
+    if (claim()) {
+      state_->tables.pool.reset();
+      state_->busy = false;
+    }
+    return info.Env().Undefined();
   }
 
   std::shared_ptr<TrainerState> state_;
