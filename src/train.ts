@@ -97,6 +97,11 @@ const NAMED_PATTERNS: Record<string, string> = {
 // that the first touch of the batch buffers (here and in the core) stays a small serial cost.
 let BATCH_BYTES = 4 << 20;
 
+// Milliseconds of collecting input between turns of the event loop in trainAsync. By time, not by
+// bytes: the first MB of strings built by concatenation cost 20 ms here (flattening, scavenges),
+// the next ones 4 ms.
+const SLICE_MS = 2;
+
 /**
  * Not part of the package's API (index.ts does not export it): sets the batch size, so that tests
  * can cover many batches on a small corpus. Returns the previous size.
@@ -185,8 +190,11 @@ interface LearnResult {
 interface CoreTrainer {
   /** `last`: the run's last batch, after which the threads' tables are merged (the chunk count becomes the distinct count). */
   count(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): number;
-  /** count off the JS thread where the backend can (the addon: libuv's pool); bytes are copied before it returns. */
-  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): Promise<number>;
+  /**
+   * count off the JS thread where the backend can (the addon: libuv's pool). The bytes are copied
+   * before it returns, unless `lent`: then they are read in place and must stay untouched until it settles.
+   */
+  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean, lent: boolean): Promise<number>;
   chunks(): number;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): LearnResult;
   learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<LearnResult>;
@@ -197,10 +205,11 @@ type AddonLearn = { status: number } & Partial<LearnResult>;
 
 interface AddonTrainer {
   count(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): number;
-  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): Promise<number> | number;
+  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean, lent: boolean): Promise<number> | number;
   chunks(): number;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): AddonLearn;
   learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<AddonLearn> | AddonLearn;
+  close(): void;
 }
 
 interface TrainerExports {
@@ -238,11 +247,11 @@ function addonTrainer(family: number, program: Uint32Array | null, s: Settings):
   };
   return {
     count: (bytes, ends, threads, last) => t.count(bytes, ends, threads, last),
-    countAsync: async (bytes, ends, threads, last) => t.countAsync(bytes, ends, threads, last),
+    countAsync: async (bytes, ends, threads, last, lent) => t.countAsync(bytes, ends, threads, last, lent),
     chunks: () => t.chunks(),
     learn: (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold)),
     learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(await t.learnAsync(vocabSize, specials, minFrequency, hfOrder, scaffold)),
-    close() {},
+    close: () => t.close(),
   };
 }
 
@@ -332,8 +341,11 @@ class Counter {
   readonly #s: Settings;
   readonly #async: boolean;
   #batch = Buffer.allocUnsafe(0);
+  // Async: the batch lent to the count in flight while #batch fills (never written before that count settles).
+  #spare = Buffer.allocUnsafe(0);
   #used = 0;
   #ends: number[] = [];
+
   #inFlight: Promise<void> | undefined;
   bytes = 0;
   documents = 0;
@@ -350,7 +362,7 @@ class Counter {
         const wait = this.flush();
         if (wait) return wait.then(() => this.add(doc));
       }
-      if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
+      if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
       this.#used += this.#batch.write(doc, this.#used, 'utf8');
       this.#ends.push(this.#used);
     } else {
@@ -364,7 +376,7 @@ class Counter {
         this.documents++;
         return this.#count(bytes, Uint32Array.of(bytes.length));
       }
-      if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
+      if (this.#batch.length === 0) this.#batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
       this.#batch.set(bytes, this.#used);
       this.#used += bytes.length;
       this.#ends.push(this.#used);
@@ -379,7 +391,11 @@ class Counter {
     const bytes = this.#batch.subarray(0, this.#used);
     this.#ends = [];
     this.#used = 0;
-    return this.#count(bytes, ends, last);
+    if (!this.#async) return this.#count(bytes, ends, last);
+    // The other buffer fills next. A count that must wait for the one in flight returns a promise
+    // that add awaits before it writes, so the other buffer is written only once its count settled.
+    [this.#batch, this.#spare] = [this.#spare, this.#batch];
+    return this.#count(bytes, ends, last, true);
   }
 
   /** Async: waits for the count in flight (its error, if any, thrown here). */
@@ -389,17 +405,18 @@ class Counter {
     await last;
   }
 
-  #count(bytes: Uint8Array, ends: Uint32Array, last = false): void | Promise<void> {
+  /** `lent`: bytes of this Counter's own batch buffers, counted in place (see flush). */
+  #count(bytes: Uint8Array, ends: Uint32Array, last = false, lent = false): void | Promise<void> {
     if (bytes.length > 0xffffffff) throw rangeError('A training document must be under 4 GiB');
     if (!this.#async) {
       this.#counted(this.#core.count(bytes, ends, this.#s.threads, last), bytes.length, this.documents);
       return;
     }
-    // One count at a time: the core's table is not shared. The bytes are copied when the count
-    // starts, so the batch buffer is free again as soon as it has.
-    if (this.#inFlight) return this.settled().then(() => this.#count(bytes, ends, last));
+    // One count at a time: the core's table is not shared. A caller's bytes are copied when the
+    // count starts; the batch buffers are lent instead (the copy held the JS thread for ms).
+    if (this.#inFlight) return this.settled().then(() => this.#count(bytes, ends, last, lent));
     const documents = this.documents;
-    const started = this.#core.countAsync(bytes, ends, this.#s.threads, last).then((status) => this.#counted(status, bytes.length, documents));
+    const started = this.#core.countAsync(bytes, ends, this.#s.threads, last, lent).then((status) => this.#counted(status, bytes.length, documents));
     started.catch(() => {}); // observed by settled(); never an unhandled rejection meanwhile
     this.#inFlight = started;
   }
@@ -483,12 +500,20 @@ function finish(core: CoreTrainer, counter: Counter, s: Settings): TrainResult {
   return result(s, chunks, core.learn(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold));
 }
 
+// A turn of the event loop (timers included), between slices of work on the JS thread.
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function finishAsync(core: CoreTrainer, counter: Counter, s: Settings): Promise<TrainResult> {
   await counter.flush(true);
   await counter.settled();
   checkCounted(core, counter);
   const chunks = core.chunks();
-  return result(s, chunks, await core.learnAsync(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold));
+  const learned = await core.learnAsync(s.vocabSize, s.specialTokens.length, s.minFrequency, s.hfOrder, s.scaffold);
+  // The token bytes and the Encoding are built on the JS thread: each in a turn of its own.
+  await nextTurn();
+  const tokens = tokensOf(learned.triples);
+  await nextTurn();
+  return result(s, chunks, learned, tokens);
 }
 
 /** Per scaffold token, ascending: [id, left, right] of the first merge that made it (the one encode demerges through). */
@@ -502,7 +527,8 @@ function scaffoldMerges(triples: Uint32Array, scaffold: Uint32Array): [number, n
   return [...made.values()].sort((a, b) => a[0] - b[0]);
 }
 
-function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffold }: LearnResult): TrainResult {
+/** Token bytes by id: the 256 bytes, then each merge's new token. */
+function tokensOf(triples: Uint32Array): Uint8Array[] {
   const tokens: Uint8Array[] = [];
   for (let b = 0; b < 256; b++) tokens.push(Uint8Array.of(b));
   for (let k = 0; k < triples.length; k += 3) {
@@ -513,6 +539,10 @@ function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffo
     joined.set(r, l.length);
     tokens.push(joined);
   }
+  return tokens;
+}
+
+function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffold }: LearnResult, tokens = tokensOf(triples)): TrainResult {
   const ranks = new Map<Uint8Array, number>();
   tokens.forEach((t, id) => ranks.set(t, id));
   const specialTokens: Record<string, number> = {};
@@ -625,17 +655,26 @@ export async function trainAsync(input: TrainDocument | Iterable<TrainDocument> 
   const counter = new Counter(core, s, true);
   try {
     if (typeof input === 'string' || isUint8Array(input)) await counter.add(input);
-    else if (isAsyncIterable(input)) {
-      for await (const doc of input) {
-        const wait = counter.add(doc);
-        if (wait) await wait;
-      }
-    } else {
-      let n = 0;
-      for (const doc of input) {
-        const wait = counter.add(doc);
-        if (wait) await wait;
-        else if (++n % 1024 === 0) await new Promise((r) => setImmediate(r));
+    else {
+      // A turn of the event loop after every SLICE_MS of collecting: an input at hand (an
+      // array, an async generator of ready values) would otherwise be collected in one go.
+      let since = performance.now();
+      const turn = () => {
+        if (performance.now() - since < SLICE_MS) return;
+        return nextTurn().then(() => {
+          since = performance.now();
+        });
+      };
+      if (isAsyncIterable(input)) {
+        for await (const doc of input) {
+          const wait = counter.add(doc) ?? turn();
+          if (wait) await wait;
+        }
+      } else {
+        for (const doc of input) {
+          const wait = counter.add(doc) ?? turn();
+          if (wait) await wait;
+        }
       }
     }
     return await finishAsync(core, counter, s);

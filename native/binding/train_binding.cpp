@@ -3,7 +3,9 @@
 // core's TrainStatus as a number (0: ok) and src/train.ts turns it into a typed error, so the two
 // backends share one error path; only a call with the wrong argument types throws here.
 // countAsync and learnAsync do the same work on libuv's thread pool (trainAsync keeps the event
-// loop free); one call at a time: another while a job runs returns kBusy.
+// loop free); one call at a time: another while a job runs returns kBusy. countAsync(..., lent)
+// counts the caller's bytes where they are, without the copy, for a caller that leaves them
+// untouched until the promise settles (src/train.ts's own batch buffers).
 #include <napi.h>
 
 #include <atomic>
@@ -64,26 +66,40 @@ struct TrainerState {
 struct CountInput {
   unsigned threads = 1;
   bool last = false;  // the run's last batch: merge the threads' tables after it (finish_count)
+  // Lent bytes (countAsync's `lent`): counted in place instead of from state.text.
+  bool is_lent = false;
+  const uint8_t* lent = nullptr;
+  size_t lent_size = 0;
 };
 
 bool count_args_ok(const Napi::CallbackInfo& info) {
   return is_typed(info[0], napi_uint8_array) && is_typed(info[1], napi_uint32_array);
 }
 
-// After claim(): copies the batch into the state.
-CountInput take_count_args(const Napi::CallbackInfo& info, TrainerState& state) {
+// After claim(): copies the batch into the state, unless it is lent.
+CountInput take_count_args(const Napi::CallbackInfo& info, TrainerState& state, bool lent = false) {
   Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
   Napi::Uint32Array given = info[1].As<Napi::Uint32Array>();
   const double threads = number_or(info[2], 1);
-  state.text.assign(bytes.Data(), bytes.Data() + bytes.ElementLength());
   state.ends.assign(given.Data(), given.Data() + given.ElementLength());
-  return {unsigned(threads >= 1 && threads <= 256 ? threads : 1), info[3].ToBoolean()};
+  CountInput in{unsigned(threads >= 1 && threads <= 256 ? threads : 1), info[3].ToBoolean()};
+  if (lent) {
+    // A copy of a first 4 MB batch faults in fresh pages: about 15 ms of the JS thread here.
+    in.is_lent = true;
+    in.lent = bytes.Data();
+    in.lent_size = bytes.ElementLength();
+  } else {
+    state.text.assign(bytes.Data(), bytes.Data() + bytes.ElementLength());
+  }
+  return in;
 }
 
 TrainStatus run_count(TrainerState& state, const CountInput& in) {
   state.stats = {};
   return guarded_status([&] {
-    const TrainStatus st = turbotoken::train::count_chunks(state.spec, state.text.data(), state.text.size(), state.ends.data(),
+    const uint8_t* text = in.is_lent ? in.lent : state.text.data();
+    const size_t size = in.is_lent ? in.lent_size : state.text.size();
+    const TrainStatus st = turbotoken::train::count_chunks(state.spec, text, size, state.ends.data(),
                                                            state.ends.size(), in.threads, state.max_chunks, state.tables, &state.stats);
     return st != TrainStatus::kOk || !in.last ? st : turbotoken::train::finish_count(state.tables, &state.stats);
   });
@@ -138,11 +154,14 @@ class TrainJob {
  public:
   enum class Kind { kCount, kLearn };
 
+  // `keep`: the lent bytes' array, held until the job completes.
   static napi_value start(napi_env env, std::shared_ptr<TrainerState> state, Kind kind, CountInput count,
-                          turbotoken::train::MergeOptions options) {
+                          turbotoken::train::MergeOptions options, napi_value keep = nullptr) {
     TrainJob* job = new TrainJob(std::move(state), kind, count, options);
     napi_value promise = nullptr, name;
-    if (napi_create_promise(env, &job->deferred_, &promise) != napi_ok) {
+    if ((keep && napi_create_reference(env, keep, 1, &job->keep_) != napi_ok) ||
+        napi_create_promise(env, &job->deferred_, &promise) != napi_ok) {
+      job->drop_keep(env);
       job->release();
       delete job;
       return nullptr;
@@ -169,6 +188,11 @@ class TrainJob {
     state_.reset();
   }
 
+  void drop_keep(napi_env env) {
+    if (keep_) napi_delete_reference(env, keep_);
+    keep_ = nullptr;
+  }
+
   static void execute(napi_env, void* data) {
     TrainJob* job = static_cast<TrainJob*>(data);
     if (job->kind_ == Kind::kCount) job->status_ = run_count(*job->state_, job->count_);
@@ -184,6 +208,7 @@ class TrainJob {
 
   void abandon(napi_env env) {
     release();
+    drop_keep(env);
     if (deferred_) {
       napi_value error = nullptr;
       bool pending = false;
@@ -223,6 +248,7 @@ class TrainJob {
   TrainStatus status_ = TrainStatus::kOk;
   napi_deferred deferred_ = nullptr;
   napi_async_work work_ = nullptr;
+  napi_ref keep_ = nullptr;
 };
 
 class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
@@ -232,7 +258,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
                        {InstanceMethod<&TrainerWrap::count>("count"), InstanceMethod<&TrainerWrap::count_async>("countAsync"),
                         InstanceMethod<&TrainerWrap::learn>("learn"), InstanceMethod<&TrainerWrap::learn_async>("learnAsync"),
                         InstanceMethod<&TrainerWrap::chunks>("chunks"), InstanceMethod<&TrainerWrap::memory>("memoryBytes"),
-                        InstanceMethod<&TrainerWrap::stats>("stats")});
+                        InstanceMethod<&TrainerWrap::stats>("stats"), InstanceMethod<&TrainerWrap::close>("close")});
   }
 
   explicit TrainerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TrainerWrap>(info) {
@@ -288,21 +314,23 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return Napi::Number::New(env, double(st));
   }
 
-  // countAsync(bytes, ends, threads, last?): a promise of count's status, counted on libuv's pool.
+  // countAsync(bytes, ends, threads, last?, lent?): a promise of count's status, counted on
+  // libuv's pool; with `lent` the bytes are read where they are until the promise settles.
   Napi::Value count_async(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!state_ || !count_args_ok(info))
       return thrown(env, errors::other_status("Trainer#countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number)"));
     if (!claim()) return Napi::Number::New(env, kBusy);
+    const bool lent = info[4].ToBoolean();
     CountInput in;
     if (guarded_status([&] {
-          in = take_count_args(info, *state_);
+          in = take_count_args(info, *state_, lent);
           return TrainStatus::kOk;
         }) != TrainStatus::kOk) {
       state_->busy = false;
       return Napi::Number::New(env, double(TrainStatus::kOutOfMemory));
     }
-    napi_value promise = TrainJob::start(env, state_, TrainJob::Kind::kCount, in, {});
+    napi_value promise = TrainJob::start(env, state_, TrainJob::Kind::kCount, in, {}, lent ? napi_value(info[0]) : nullptr);
     return promise ? Napi::Value(env, promise) : Napi::Value();
   }
 
@@ -355,6 +383,16 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     put("count", state_->stats.count_threads);
     put("merge", state_->stats.merge_threads);
     return out;
+  }
+
+  // close(): ends the counting threads kept for the run (a run that failed before learn, which
+  // ends them otherwise); they would wait until the Trainer is collected. Not while a job runs.
+  Napi::Value close(const Napi::CallbackInfo& info) {
+    if (claim()) {
+      state_->tables.pool.reset();
+      state_->busy = false;
+    }
+    return info.Env().Undefined();
   }
 
   std::shared_ptr<TrainerState> state_;

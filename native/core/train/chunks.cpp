@@ -9,6 +9,8 @@
 
 #if !defined(__wasm__)
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <time.h>
 #endif
@@ -277,10 +279,103 @@ double thread_cpu_seconds() {
   return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
 }
 
-// Runs body(t) on threads 0..threads-1 (0 on the calling thread), a thrown exception (std::bad_alloc)
-// as kOutOfMemory; the first failing thread's status, and each thread's CPU seconds added to cpu[t].
+}  // namespace
+
+// Threads 1..n-1 of a run's counts and merges, kept between calls: a thread started per batch
+// began its part 0.1-4.8 ms after the caller's. Each waits on `wake` for a new job (a generation
+// number), runs it if its index is below the job's thread count, and the last to finish signals
+// `done`. One job at a time: the trainer's calls do not overlap.
+class CountPool {
+ public:
+  CountPool() = default;
+  CountPool(const CountPool&) = delete;
+  CountPool& operator=(const CountPool&) = delete;
+  ~CountPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& th : workers_) th.join();
+  }
+
+  // Runs body(t) for t in 1..threads-1 on the pool's threads and body(0) on the calling thread,
+  // and returns when all have. False (nothing run) when a thread could not be started.
+  template <typename Fn>
+  bool run(unsigned threads, Fn&& body) {
+    if (!grow(threads - 1)) return false;
+    const std::function<void(unsigned)> job = [&](unsigned t) { body(t); };
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = &job;
+      active_ = threads - 1;
+      pending_ = threads - 1;
+      generation_++;
+    }
+    wake_.notify_all();
+    body(0);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [&] { return pending_ == 0; });
+    job_ = nullptr;
+    return true;
+  }
+
+ private:
+  bool grow(unsigned n) {
+#if defined(__cpp_exceptions)
+    try {
+#endif
+      while (workers_.size() < n) {
+        const unsigned index = unsigned(workers_.size()) + 1;
+        // A thread starts waiting for the job after the current one, whatever it missed.
+        uint64_t seen;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          seen = generation_;
+        }
+        workers_.emplace_back([this, index, seen] { loop(index, seen); });
+      }
+#if defined(__cpp_exceptions)
+    } catch (...) {
+      return false;
+    }
+#endif
+    return true;
+  }
+
+  void loop(unsigned index, uint64_t seen) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+      if (index > active_) continue;
+      const std::function<void(unsigned)>* job = job_;
+      lock.unlock();
+      (*job)(index);
+      lock.lock();
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::vector<std::thread> workers_;
+  const std::function<void(unsigned)>* job_ = nullptr;
+  uint64_t generation_ = 0;
+  unsigned active_ = 0;
+  unsigned pending_ = 0;
+  bool stop_ = false;
+};
+
+namespace {
+
+// Runs body(t) on threads 0..threads-1 (0 on the calling thread, the others the run's pool's), a
+// thrown exception (std::bad_alloc) as kOutOfMemory; the first failing thread's status, and each
+// thread's CPU seconds added to cpu[t].
 template <typename Fn>
-TrainStatus on_threads(unsigned threads, std::vector<double>& cpu, Fn&& body) {
+TrainStatus on_threads(ChunkTables& tables, unsigned threads, std::vector<double>& cpu, Fn&& body) {
   std::vector<TrainStatus> statuses(threads, TrainStatus::kOk);
   auto run = [&](unsigned t) {
     const double c0 = thread_cpu_seconds();
@@ -295,19 +390,21 @@ TrainStatus on_threads(unsigned threads, std::vector<double>& cpu, Fn&& body) {
 #endif
     cpu[t] += thread_cpu_seconds() - c0;
   };
-  std::vector<std::thread> pool;
+  if (threads == 1) {
+    run(0);
+    return statuses[0];
+  }
 #if defined(__cpp_exceptions)
   try {
 #endif
-    for (unsigned t = 1; t < threads; t++) pool.emplace_back(run, t);
+    if (!tables.pool) tables.pool = std::make_shared<CountPool>();
 #if defined(__cpp_exceptions)
   } catch (...) {
-    // A thread that could not start: the others finish, then the call fails as out of memory.
-    statuses[0] = TrainStatus::kOutOfMemory;
+    return TrainStatus::kOutOfMemory;
   }
 #endif
-  if (statuses[0] == TrainStatus::kOk) run(0);
-  for (std::thread& th : pool) th.join();
+  // A thread that could not start: nothing was run, and the call fails as out of memory.
+  if (!tables.pool->run(threads, run)) return TrainStatus::kOutOfMemory;
   for (TrainStatus s : statuses)
     if (s != TrainStatus::kOk) return s;
   return TrainStatus::kOk;
@@ -320,8 +417,11 @@ namespace {
 
 // Merges the other threads' tables into the trainer's, each thread taking every threads-th shard
 // (no two threads touch one shard), and frees them.
-TrainStatus merge_locals(ChunkTables& tables, [[maybe_unused]] CountStats* stats) {
-  if (tables.locals.empty()) return TrainStatus::kOk;
+TrainStatus merge_locals(ChunkTables& tables, [[maybe_unused]] CountStats* stats, bool end_pool) {
+  if (tables.locals.empty()) {
+    if (end_pool) tables.pool.reset();
+    return TrainStatus::kOk;
+  }
   TrainStatus status = TrainStatus::kOk;
 #if defined(__wasm__)
   for (unsigned k = 0; k < ChunkTable::kShards; k++)
@@ -329,7 +429,7 @@ TrainStatus merge_locals(ChunkTables& tables, [[maybe_unused]] CountStats* stats
 #else
   const unsigned threads = std::max(1u, std::min(tables.threads, ChunkTable::kShards));
   std::vector<double> cpu(threads, 0.0);
-  status = on_threads(threads, cpu, [&](unsigned t) {
+  status = on_threads(tables, threads, cpu, [&](unsigned t) {
     for (unsigned k = t; k < ChunkTable::kShards; k += threads)
       for (const ChunkTable& local : tables.locals) tables.table.merge_shard_from(local, k);
     return TrainStatus::kOk;
@@ -341,12 +441,13 @@ TrainStatus merge_locals(ChunkTables& tables, [[maybe_unused]] CountStats* stats
 #endif
   // A failed merge leaves some chunks in both tables: the run fails as a whole, so that is moot.
   if (status == TrainStatus::kOk) std::vector<ChunkTable>().swap(tables.locals);
+  if (end_pool) tables.pool.reset();
   return status;
 }
 
 }  // namespace
 
-TrainStatus finish_count(ChunkTables& tables, CountStats* stats) { return merge_locals(tables, stats); }
+TrainStatus finish_count(ChunkTables& tables, CountStats* stats) { return merge_locals(tables, stats, true); }
 
 TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends,
                          size_t count, unsigned threads, size_t max_chunks, ChunkTables& tables,
@@ -383,24 +484,25 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
 #if !defined(__wasm__)
     // The batch cut by bytes into more parts than threads, taken in turn from a shared counter:
     // text that costs more per byte (non-Latin scripts) does not leave the other threads idle.
-    // Each thread checks, cuts and counts its parts: nothing but these cuts runs on one thread.
-    const unsigned count_parts = threads * 8;
+    // Each part is a quarter of what is left per thread (at least 64 KiB), so the parts shrink
+    // towards the end and the threads finish within a small part of each other (equal parts of
+    // 1/16 left one thread idle for half a part on average). Each thread checks, cuts and counts
+    // its parts: nothing but these cuts runs on one thread.
     std::vector<Part> parts;
-    parts.reserve(count_parts);
     Part at{0, 0, 0};
-    for (unsigned p = 1; p <= count_parts && at.from < size; p++) {
-      Part next = p == count_parts ? Part{size, 0, count} : boundary_after(spec, text, size, ends, count, std::max(at.from, size / count_parts * p));
-      if (next.from <= at.from) continue;
+    while (at.from < size) {
+      const size_t left = size - at.from;
+      const size_t step = std::max<size_t>(left / (size_t(threads) * 4), 65536);
+      const Part next = step >= left ? Part{size, 0, count} : boundary_after(spec, text, size, ends, count, at.from + step);
       parts.push_back({at.from, next.from, at.first});
       at = next;
     }
-    if (at.from < size) parts.push_back({at.from, size, at.first});
     std::vector<double> cpu(threads, 0.0);
     // Thread 0 counts into the trainer's table itself; thread t into locals[t-1], kept for the run.
     if (tables.locals.size() < threads - 1) tables.locals.resize(threads - 1);
     tables.threads = std::max(tables.threads, threads);
     std::atomic<size_t> next{0};
-    status = on_threads(threads, cpu, [&](unsigned t) {
+    status = on_threads(tables, threads, cpu, [&](unsigned t) {
       ChunkTable& into = t == 0 ? tables.table : tables.locals[t - 1];
       std::vector<Unit> units;
       for (size_t p = next++; p < parts.size(); p = next++) {
@@ -415,7 +517,7 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
   if (status != TrainStatus::kOk) return status;
   if (max_chunks != 0) {
     // Pruning is defined on the merged table (docs/training.md), so with a cap every batch is merged.
-    status = merge_locals(tables, stats);
+    status = merge_locals(tables, stats, false);
     if (status != TrainStatus::kOk) return status;
     if (tables.table.size() > max_chunks) tables.table.prune_to(max_chunks / 2);
   }

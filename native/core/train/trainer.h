@@ -13,6 +13,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace turbotoken {
@@ -100,6 +101,10 @@ class ChunkTable {
   std::vector<ChunkShard> shards_;
 };
 
+// Counting threads kept for a run (not in the WebAssembly build): started on first use, each
+// waiting for the next batch, so that a batch does not wait for a thread to start (chunks.cpp).
+class CountPool;
+
 // The tables a run counts into: the trainer's own (counted into by the calling thread) and one per
 // other thread. The other threads' tables live for the whole run and are merged into the
 // trainer's once, by finish_count: merging after every batch re-inserted each batch's distinct
@@ -110,6 +115,8 @@ struct ChunkTables {
   ChunkTable table;
   std::vector<ChunkTable> locals;
   unsigned threads = 1;  // the most threads a batch used: the threads finish_count merges on
+  // The counting threads other than the caller's, kept from batch to batch; finish_count ends them.
+  std::shared_ptr<CountPool> pool;
 
   // Entries held in all the tables (a chunk counted on two threads is held twice until finish_count).
   size_t held() const;
@@ -131,7 +138,8 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
                          CountStats* stats = nullptr);
 
 // Merges the other threads' tables into tables.table, shard by shard on tables.threads threads,
-// and frees them; learn_merges reads tables.table only. Safe to call more than once.
+// and frees them and the counting threads; learn_merges reads tables.table only. Safe to call more
+// than once.
 TrainStatus finish_count(ChunkTables& tables, CountStats* stats = nullptr);
 
 struct MergeOptions {

@@ -1,0 +1,55 @@
+// trainAsync collects its input in slices of a few ms with turns of the event loop between them:
+// an input at hand (an array, a generator) of fewer documents than one batch was read in one go,
+// and on a loaded machine that one pause was 40% of a 1 MB run (test/api/train-async-thread).
+// And the batches it lends to the count in flight (counted in place, not copied) are never written
+// before that count ends: many small batches train what train (which copies each batch) trains.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { train, trainAsync } from '../../index.mjs';
+import { madeUpCorpus } from '../support/made-up-corpus.mjs';
+
+const require = createRequire(import.meta.url);
+const { setTrainBatchBytesForTests } = require('../../dist/cjs/train.js');
+
+describe('trainAsync reads its input in slices', () => {
+  it('timers fire while a generator of 200 slow documents is read', async () => {
+    // Each document takes 0.5 ms to make: 100 ms of reading, in one batch, fewer than 1024 documents.
+    const words = madeUpCorpus(64 << 10, 3, { bytesPerWord: 20, maxLetters: 8, wordsPerDocument: 100, sentenceWords: 13, skew: 2 });
+    let ticks = 0;
+    const during = [];
+    function* documents() {
+      for (let k = 0; k < 200; k++) {
+        const until = performance.now() + 0.5;
+        while (performance.now() < until);
+        during.push(ticks);
+        yield words[k % words.length];
+      }
+    }
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const r = await trainAsync(documents(), { vocabSize: 300 });
+      expect(r.tokens.length).toBe(300);
+    } finally {
+      clearInterval(timer);
+    }
+    // One turn per 2 ms of reading at least: about 50, unless the machine stalls the process.
+    expect(during.at(-1) - during[0]).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('lent batches are not written while counted', () => {
+  let previous;
+  beforeAll(() => {
+    previous = setTrainBatchBytesForTests(64 << 10);
+  });
+  afterAll(() => setTrainBatchBytesForTests(previous));
+
+  it('trainAsync over about 12 batches of 64 KiB gives what train gives, on 1 and 2 threads', async () => {
+    const docs = madeUpCorpus(0.8e6, 41, { bytesPerWord: 30, maxLetters: 8, wordsPerDocument: 60, sentenceWords: 9, skew: 2 });
+    const summary = (r) => ({ merges: Array.from(r.merges), counts: Array.from(r.mergeCounts), chunks: r.chunks });
+    const expected = summary(train(docs, { vocabSize: 450, chunking: 'lines' }));
+    expect(expected.merges.length).toBeGreaterThan(3 * 150);
+    expect(summary(await trainAsync(docs, { vocabSize: 450, chunking: 'lines' }))).toEqual(expected);
+    expect(summary(await trainAsync(docs, { vocabSize: 450, chunking: 'lines', threads: 2 }))).toEqual(expected);
+  });
+});
