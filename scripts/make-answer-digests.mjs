@@ -21,6 +21,7 @@ const { BOOK_DIR, answerDigest, bookHeader, caseKey } = await import(new URL('an
 const BOOKS = {
   'custom-vocab': 'custom-vocab-cases.mjs',
   'tokenizer-json': 'tokenizer-json-cases.mjs',
+  'gpt-tokenizer-chat': 'gpt-tokenizer-chat-cases.mjs',
 };
 
 const args = process.argv.slice(2);

@@ -1,6 +1,6 @@
-// The committed books of reference answers (test/data/answer-digests/) that custom-vocab and
-// tokenizer-json read instead of running tiktoken and Hugging Face `tokenizers` are held to those
-// packages on every run: scripts/make-answer-digests.mjs --sample recomputes a few cases of each
+// The committed books of reference answers (test/data/answer-digests/) that custom-vocab,
+// tokenizer-json and compat-gpt-tokenizer read instead of running tiktoken, Hugging Face
+// `tokenizers` and gpt-tokenizer are held to those packages on every run: scripts/make-answer-digests.mjs --sample recomputes a few cases of each
 // book with the reference itself (CI's --check recomputes them all). And a book only saves time:
 // an answer other than the book's runs the reference, whose answer decides.
 import { execFileSync } from 'node:child_process';
@@ -18,6 +18,7 @@ describe('reference answer books', () => {
     const out = execFileSync(process.execPath, [script, '--sample', '6'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out).toMatch(/custom-vocab\.txt: 7 sampled answers, all the reference's/);
     expect(out).toMatch(/tokenizer-json\.txt: 12 sampled answers, all the reference's/);
+    expect(out).toMatch(/gpt-tokenizer-chat\.txt: 6 sampled answers, all the reference's/);
     const book = answerBook(BOOK, PACKAGE);
     expect(book.current).toBe(true);
     expect(bookHeader(BOOK, PACKAGE)).toMatch(/^# tiktoken@\d+\.\d+\.\d+ /);
