@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Encoding, encodeStream } from '../../index.mjs';
+import { arrayDifference } from '../support/arrays.mjs';
 import { rng } from '../support/random-text.mjs';
 import { adversarialModelTexts, expectSameAsHf, hfTokenizerFromJson, modelFile, randomModelTexts, sameAsHfTests } from '../support/models-hf.mjs';
 
@@ -71,7 +72,8 @@ describe.each(FILES)('%s', (model) => {
     const long = text.repeat(1200); // past 1 MiB of UTF-8: the threaded split's size
     expect(Buffer.byteLength(long)).toBeGreaterThan(1 << 20);
     const one = ours.encode(long, { threads: 1 });
-    expect(ours.encode(long, { threads: 4 })).toEqual(one);
+    // Bytewise: toEqual walks a third of a million ids one by one.
+    expect(arrayDifference(ours.encode(long, { threads: 4 }), one)).toBeNull();
     expect(ours.count(long, { threads: 4 })).toBe(one.length);
     expect([...(await ours.encodeAsync(text, { threads: 4 }))]).toEqual(whole);
     expect(ours.encode(text, { maxTokens: 5 })).toEqual(Uint32Array.from(whole.slice(0, 5)));
