@@ -2,7 +2,7 @@
 // (native/core/train/) on whichever backend this process uses. docs/training.md defines the result.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import * as bufferModule from 'node:buffer';
-import { asArgumentError, checkObject, readArgument, checkThreads, isUint8Array, quote } from './args';
+import { asArgumentError, checkObject, checkText, readArgument, checkThreads, isUint8Array, quote } from './args';
 import { Encoding } from './encoding';
 import { type ErrorCode, rangeError, TurbotokenError, typeError } from './errors';
 import { native } from './native';
@@ -323,8 +323,9 @@ function documentBytes(doc: unknown): Uint8Array {
   if (typeof doc === 'string') return Buffer.from(doc, 'utf8');
   if (isUint8Array(doc)) {
     // A view of a detached or shrunk buffer reads as empty, as everywhere else.
-    if (doc.byteLength === 0) return new Uint8Array(0);
-    const view = Buffer.from(doc.buffer, doc.byteOffset, doc.byteLength);
+    const slots = checkText(doc) as Uint8Array;
+    if (slots.byteLength === 0) return new Uint8Array(0);
+    const view = Buffer.from(slots.buffer, slots.byteOffset, slots.byteLength);
     if (isUtf8 ? isUtf8(view) : Buffer.from(view.toString('utf8'), 'utf8').equals(view)) return view;
     return Buffer.from(view.toString('utf8'), 'utf8');
   }
@@ -366,8 +367,11 @@ class Counter {
       this.#used += this.#batch.write(doc, this.#used, 'utf8');
       this.#ends.push(this.#used);
     } else {
-      // Well-formed bytes go into the batch as they are (no view, no repair).
-      const bytes = isUint8Array(doc) && isUtf8 && doc.byteLength > 0 && isUtf8(doc) ? doc : documentBytes(doc);
+      // Well-formed bytes go into the batch as they are (no copy, no repair), read through a view
+      // made from the array's internal slots: its own or a subclass's length getter could claim a
+      // billion bytes.
+      const view = isUint8Array(doc) ? (checkText(doc) as Uint8Array) : doc;
+      const bytes = isUint8Array(view) && isUtf8 && view.byteLength > 0 && isUtf8(view) ? view : documentBytes(view);
       if (this.#used + bytes.length > this.#batch.length) {
         const wait = this.flush();
         if (wait) return wait.then(() => this.add(bytes));
