@@ -1,5 +1,6 @@
 import { BaseSequencer } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+import { shared } from './test/support/shared-files.mjs';
 
 // The suite runs on the native addon and on the same core compiled to WebAssembly
 // (TURBOTOKEN_BACKEND forces the backend, so neither run can silently fall back). Child processes
@@ -89,6 +90,10 @@ const nativeOnly = [
   'test/cli/train-cli.test.mjs',
   'test/cli/train-sidecar.test.mjs',
   'test/cli/train-scaffold-sidecar.test.mjs',
+  'test/cli/cli-analyze-special.test.mjs',
+  // The CLI's byte segmenter (ByteSegmenter, src/safe-cut.ts) is JavaScript; the encode of its
+  // segments is the public API, held to the reference on both backends by other files.
+  'test/cli/byte-segments.test.mjs',
   'test/growth/train-cli-memory.test.mjs',
   // Reading a model's tokenizer.json is JavaScript, and the core's encode is held to the reference
   // on both backends by the differential files; loading these files is most of this file's time.
@@ -110,6 +115,8 @@ const nativeOnly = [
   'test/package/train-error-codes.test.mjs',
   // The committed reference answers against the reference packages: no turbotoken in the sample.
   'test/reference/answer-digests.test.mjs',
+  // Reads test/support/shared-files.mjs and the files it lists.
+  'test/package/shared-files.test.mjs',
 ];
 
 // The longest files start first, so that the two workers finish together. (vitest orders by the
@@ -127,7 +134,11 @@ class LongestFirst extends BaseSequencer {
     const sorted = await super.sort(specs);
     const order = new Map(sorted.map((spec, k) => [spec, k]));
     const group = (spec) => spec.project.config.sequence.groupOrder;
-    return sorted.sort((a, b) => group(a) - group(b) || rank(a) - rank(b) || order.get(a) - order.get(b));
+    // Then by project, so that a shared project's files follow one another and a worker that
+    // finishes one is handed the next in the same process.
+    const project = (spec) => spec.project.name;
+    return sorted.sort((a, b) => group(a) - group(b) || rank(a) - rank(b)
+      || project(a).localeCompare(project(b)) || order.get(a) - order.get(b));
   }
 }
 
@@ -143,11 +154,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'native', include, exclude: [...timing, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'native' } },
+        test: { name: 'native', include, exclude: [...timing, ...shared, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'native' } },
       },
       {
         extends: true,
-        test: { name: 'wasm', include, exclude: [...timing, ...nativeOnly, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'wasm' } },
+        test: { name: 'wasm', include, exclude: [...timing, ...nativeOnly, ...shared, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'wasm' } },
+      },
+      // One process per worker for files that change nothing process-wide (the rule is in
+      // test/support/shared-files.mjs): the per-file start-up is paid once.
+      {
+        extends: true,
+        test: { name: 'native-shared', include: shared, exclude: [...timing, '**/node_modules/**'], isolate: false, env: { TURBOTOKEN_BACKEND: 'native' } },
+      },
+      {
+        extends: true,
+        test: { name: 'wasm-shared', include: shared, exclude: [...timing, ...nativeOnly, '**/node_modules/**'], isolate: false, env: { TURBOTOKEN_BACKEND: 'wasm' } },
       },
       {
         extends: true,
