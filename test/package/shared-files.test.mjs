@@ -43,10 +43,10 @@ describe('shared-process test files', () => {
       'setChunkTarget(10)', "require('../../dist/cjs/safe-cut.js')", 'globalThis.fetch = f', 'WebAssembly.Memory'];
     for (const sample of samples) expect(sharedForbidden.some((re) => re.test(sample)), sample).toBe(true);
     expect(sharedForbidden.some((re) => re.test("import { getEncoding } from '../../index.mjs'; require('../../dist/cjs/index.js')"))).toBe(false);
-    for (const sample of ["process.env.X = '1'", 'process.env[name] = v', 'delete process.env.X', "process.on('exit', f)", 'Array.prototype.map = f']) {
+    for (const sample of ["process.env.X = '1'", 'process.env[name] = v', 'delete process.env.X', "process.on('exit', f)", 'Array.prototype.map = f', "Object.defineProperty(Array.prototype, 'x', d)"]) {
       expect(supportForbidden.some((re) => re.test(sample)), sample).toBe(true);
     }
-    for (const sample of ['env: { ...process.env, ...env }', "process.argv[2].split(',')", "process.env.CI === '1'"]) {
+    for (const sample of ['env: { ...process.env, ...env }', "process.argv[2].split(',')", "process.env.CI === '1'", 'Object.prototype.toString.call(a)']) {
       expect(supportForbidden.some((re) => re.test(sample)), sample).toBe(false);
     }
   });

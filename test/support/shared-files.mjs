@@ -85,7 +85,7 @@ export const sharedForbidden = [
 // The support modules a shared file imports run once per process too; they may read process.env
 // and process.argv (to start children, or as a child's main), but not change what is process-wide.
 export const supportForbidden = [
-  /Object\.prototype|Array\.prototype|String\.prototype|\.prototype\.[A-Za-z]+\s*=|setPrototypeOf/,
+  /\.prototype(\.[A-Za-z$_]+|\[[^\]]+\])?\s*=[^=]|defineProperty\([A-Za-z]+\.prototype|setPrototypeOf/,
   /globalThis\.[A-Za-z]+\s*=|process\.env(\.[A-Za-z_]+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.(exit|on|chdir|emitWarning)\(|process\.argv\s*=|Error\.stackTraceLimit\s*=/,
   /vi\.(mock|spyOn|stubGlobal|useFakeTimers|stubEnv)/,
   /setFlagsFromString|\bset[A-Z][A-Za-z]*\(|dist\/cjs\/(?!index\.js)[a-z/-]+\.js/,
