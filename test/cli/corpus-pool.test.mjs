@@ -65,9 +65,12 @@ describe('WorkerPool', () => {
     pools.push(pool);
     await untilWorkerReady(pool, calls);
     calls.n = 0;
-    const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(i * 7 + j)}`));
-    // Submitted in one go, so the split is known: three posted, then inline.
-    const results = await Promise.all(jobs.map((texts) => pool.submitDocuments(packed(texts))));
+    // The first three jobs are large (5 x 400 KB): the worker, on its own core, cannot finish one
+    // while the six are submitted in one go (with small ones it could, and take a fourth), so the
+    // split is known: three posted, then inline.
+    const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(j < 3 ? 36_000 + i : i * 7 + j)}`));
+    const packs = jobs.map(packed); // packed before any is submitted: the six go in one loop
+    const results = await Promise.all(packs.map((job) => pool.submitDocuments(job)));
     expect(calls.n).toBe(3 * 5);
     const inline = inlineEncoder(enc, undefined);
     for (let j = 0; j < jobs.length; j++) {
