@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { modelFile } from '../support/models-hf.mjs';
-import { seal } from '../support/saved-file.mjs';
+import { loadCode, seal } from '../support/saved-file.mjs';
 
 const require = createRequire(import.meta.url);
 const { compilePattern } = require('../../dist/cjs/pattern-program.js');
@@ -53,14 +53,7 @@ function sealed({ version, header, blob, programs }) {
   return seal(out);
 }
 
-const code = (bytes) => {
-  try {
-    Encoding.load(bytes);
-    return 'loaded';
-  } catch (error) {
-    return error.code;
-  }
-};
+const code = loadCode;
 
 /** Short texts around every range edge of a program: lo - 1, lo, hi, hi + 1 in a few contexts. */
 function edgeTexts(words) {

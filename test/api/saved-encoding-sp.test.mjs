@@ -11,7 +11,7 @@ import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { corpusDocuments } from '../support/reference-cases.mjs';
 import { corpusModelTexts, modelFile } from '../support/models-hf.mjs';
 import { rng } from '../support/random-text.mjs';
-import { seal } from '../support/saved-file.mjs';
+import { loadCode, seal } from '../support/saved-file.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-saved-sp-'));
 
@@ -95,14 +95,7 @@ function edited(good, edit = () => undefined, blobEdit = (b) => b) {
 }
 
 describe('damaged merges-list files', () => {
-  const code = (bytes) => {
-    try {
-      Encoding.load(bytes);
-      return 'loaded';
-    } catch (error) {
-      return error.code;
-    }
-  };
+  const code = loadCode;
   let good;
   beforeAll(() => {
     const enc = Encoding.fromTokenizerJson(modelFile('llama2'));

@@ -5,6 +5,7 @@
 // Whoever encodes a job, its result is the inline encoder's.
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
+import { counted, untilWorkerReady } from '../support/pool-probe.mjs';
 
 const require = createRequire(import.meta.url);
 const { WorkerPool, inlineEncoder } = require('../../dist/cjs/cli/pool.js');
@@ -16,18 +17,6 @@ const pools = [];
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
 });
-
-function counted() {
-  const calls = { n: 0 };
-  const encoding = new Proxy(enc, {
-    get(target, key) {
-      if (key === 'encode') return (...args) => (calls.n++, target.encode(...args));
-      const value = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { encoding, calls };
-}
 
 // Documents packed end to end, in shared memory (stealable) or not (moved to the worker).
 function packed(texts, shared) {
@@ -44,16 +33,11 @@ function packed(texts, shared) {
 }
 
 async function readyPool(threads = 2) {
-  const { encoding, calls } = counted();
+  const { encoding, calls } = counted(enc);
   const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, threads);
   pools.push(pool);
-  for (let i = 0; i < 2000; i++) {
-    const before = calls.n;
-    await pool.submit([`probe ${i}`]);
-    if (calls.n === before) return { pool, calls };
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('the worker never became ready');
+  await untilWorkerReady(pool, calls);
+  return { pool, calls };
 }
 
 const docs = (j, n = 4) => Array.from({ length: n }, (_, i) => `job ${j}, document ${i}: ${'Some words, and some more. '.repeat(20 + i + j)}`);
@@ -66,7 +50,7 @@ async function expectInline(result, texts) {
 
 describe('WorkerPool: start-up and stealing', () => {
   it('jobs submitted before the worker has loaded its encoding are encoded on the calling thread', async () => {
-    const { encoding, calls } = counted();
+    const { encoding, calls } = counted(enc);
     const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
     pools.push(pool);
     const jobs = Array.from({ length: 5 }, (_, j) => docs(j));

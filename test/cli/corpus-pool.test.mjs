@@ -3,6 +3,7 @@
 // whoever encodes a job, the results are the inline encoder's, in submission order.
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
+import { counted, untilWorkerReady } from '../support/pool-probe.mjs';
 
 const require = createRequire(import.meta.url);
 const { WorkerPool, inlineEncoder } = require('../../dist/cjs/cli/pool.js');
@@ -16,36 +17,12 @@ afterEach(async () => {
 
 const ports = () => process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort').length;
 
-// An encoding whose encode() calls on this thread are counted; workers load their own copy.
-function counted() {
-  const calls = { n: 0 };
-  const encoding = new Proxy(enc, {
-    get(target, key) {
-      if (key === 'encode') return (...args) => (calls.n++, target.encode(...args));
-      const value = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { encoding, calls };
-}
-
 function packed(texts) {
   const parts = texts.map((text) => Buffer.from(text));
   const bytes = new Uint8Array(Buffer.concat(parts));
   let at = 0;
   const ends = Uint32Array.from(parts, (part) => (at += part.length));
   return { bytes, ends, eot: enc.eotToken, eotOnEmpty: true };
-}
-
-// Small jobs, one at a time, until one is not encoded on this thread: the worker is ready.
-async function untilWorkerReady(pool, calls) {
-  for (let i = 0; i < 2000; i++) {
-    const before = calls.n;
-    await pool.submit([`probe ${i}`]);
-    if (calls.n === before) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('the worker never became ready');
 }
 
 describe('WorkerPool', () => {
@@ -60,7 +37,7 @@ describe('WorkerPool', () => {
   });
 
   it('a burst of jobs: the worker takes a backlog of 3 once ready, the calling thread the rest, the results are the inline ones in order', async () => {
-    const { encoding, calls } = counted();
+    const { encoding, calls } = counted(enc);
     const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
     pools.push(pool);
     await untilWorkerReady(pool, calls);

@@ -1,6 +1,7 @@
 // Hand-made saved encodings (docs/saved-encoding.md): the format's checksum, written here from its
 // definition (CRC-32 as zlib computes it) rather than taken from the library under test, so that a
 // test can re-seal a file it edited on purpose.
+import { Encoding } from '../../index.mjs';
 
 /** CRC-32 (IEEE 802.3, reflected, as zlib's crc32) of `bytes`. */
 export function crc32(bytes) {
@@ -16,4 +17,14 @@ export function crc32(bytes) {
 export function seal(file) {
   file.writeUInt32LE(crc32(file.subarray(0, file.length - 4)), file.length - 4);
   return file;
+}
+
+/** What `Encoding.load(bytes)` does: 'loaded', or the code of the error it throws. */
+export function loadCode(bytes) {
+  try {
+    Encoding.load(bytes);
+    return 'loaded';
+  } catch (error) {
+    return error.code;
+  }
 }
