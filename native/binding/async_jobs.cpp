@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "../core/text/utf8.h"
+#include "async_work.h"
 #include "js_errors.h"
 #include "js_strings.h"
 #include "out_of_memory.h"
@@ -52,23 +53,12 @@ class Job {
   // itself.
   static napi_value start(napi_env env, JobInput input) {
     Job* job = new Job(std::move(input));
-    napi_value promise = nullptr, name;
+    napi_value promise = nullptr;
     if (napi_create_promise(env, &job->deferred_, &promise) != napi_ok) {
       delete job;
       return nullptr;
     }
-    if (napi_create_string_latin1(env, "turbotoken", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-        napi_create_async_work(env, nullptr, name, execute, complete, job, &job->work_) != napi_ok ||
-        napi_queue_async_work(env, job->work_) != napi_ok) {
-      // The promise is never handed out: the error, if any, is thrown by this call instead.
-      napi_value error = nullptr;
-      bool pending = false;
-      if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &error);
-      job->abandon(env);
-      if (error) napi_throw(env, error);
-      return nullptr;
-    }
-    return promise;
+    return queue_async_work(env, "turbotoken", execute, complete, job, &job->work_, promise, [&] { job->abandon(env); });
   }
 
  private:
@@ -83,21 +73,9 @@ class Job {
     job->abandon(env);
   }
 
-  // Rejects the promise if it is still open, with the pending exception or, when napi left none
-  // (the environment terminating), not at all; then frees the job. Leaves no exception pending:
-  // one left after the completion callback would be reported as uncaught.
+  // Rejects the promise if it is still open (see end_async_work), then frees the job.
   void abandon(napi_env env) {
-    if (deferred_) {
-      napi_value error = nullptr;
-      bool pending = false;
-      if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
-          napi_get_and_clear_last_exception(env, &error) == napi_ok && error)
-        napi_reject_deferred(env, deferred_, error);
-    }
-    bool pending = false;
-    napi_value ignored;
-    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ignored);
-    if (work_) napi_delete_async_work(env, work_);
+    end_async_work(env, deferred_, work_);
     delete this;
   }
 

@@ -16,6 +16,7 @@
 
 #include "../core/regex/pike_vm.h"
 #include "../core/train/trainer.h"
+#include "async_work.h"
 #include "error_texts.h"
 #include "js_errors.h"
 #include "out_of_memory.h"
@@ -158,7 +159,7 @@ class TrainJob {
   static napi_value start(napi_env env, std::shared_ptr<TrainerState> state, Kind kind, CountInput count,
                           turbotoken::train::MergeOptions options, napi_value keep = nullptr) {
     TrainJob* job = new TrainJob(std::move(state), kind, count, options);
-    napi_value promise = nullptr, name;
+    napi_value promise = nullptr;
     if ((keep && napi_create_reference(env, keep, 1, &job->keep_) != napi_ok) ||
         napi_create_promise(env, &job->deferred_, &promise) != napi_ok) {
       job->drop_keep(env);
@@ -166,17 +167,7 @@ class TrainJob {
       delete job;
       return nullptr;
     }
-    if (napi_create_string_latin1(env, "turbotoken.train", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-        napi_create_async_work(env, nullptr, name, execute, complete, job, &job->work_) != napi_ok ||
-        napi_queue_async_work(env, job->work_) != napi_ok) {
-      napi_value error = nullptr;
-      bool pending = false;
-      if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &error);
-      job->abandon(env);
-      if (error) napi_throw(env, error);
-      return nullptr;
-    }
-    return promise;
+    return queue_async_work(env, "turbotoken.train", execute, complete, job, &job->work_, promise, [&] { job->abandon(env); });
   }
 
  private:
@@ -209,17 +200,7 @@ class TrainJob {
   void abandon(napi_env env) {
     release();
     drop_keep(env);
-    if (deferred_) {
-      napi_value error = nullptr;
-      bool pending = false;
-      if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
-          napi_get_and_clear_last_exception(env, &error) == napi_ok && error)
-        napi_reject_deferred(env, deferred_, error);
-    }
-    bool pending = false;
-    napi_value ignored;
-    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ignored);
-    if (work_) napi_delete_async_work(env, work_);
+    end_async_work(env, deferred_, work_);
     delete this;
   }
 
