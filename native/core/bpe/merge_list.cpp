@@ -6,6 +6,8 @@
 #include <utility>
 #include <new>
 
+#include "util/hash_bytes.h"
+
 namespace turbotoken {
 
 namespace {
@@ -253,25 +255,7 @@ constexpr size_t kCachedParts = size_t(1) << 16;
 
 class PartCache {
  public:
-  static uint64_t hash(uint64_t serial, const uint8_t* p, size_t n) {
-    uint64_t h = (serial + 1) * 0x9E3779B97F4A7C15ull ^ n;
-    size_t k = 0;
-    for (; k + 8 <= n; k += 8) {
-      uint64_t w;
-      std::memcpy(&w, p + k, 8);
-      h = (h ^ w) * 0xD6E8FEB86659FD93ull;
-      h ^= h >> 32;
-    }
-    if (k < n) {
-      uint64_t w = 0;
-      std::memcpy(&w, p + k, n - k);
-      h = (h ^ w) * 0xD6E8FEB86659FD93ull;
-    }
-    h ^= h >> 29;
-    h *= 0x9E3779B97F4A7C15ull;
-    h ^= h >> 32;
-    return h;
-  }
+  static uint64_t hash(uint64_t serial, const uint8_t* p, size_t n) { return hash_bytes(p, n, serial); }
 
   // Starts loading the entry a later find of hash h reads first.
   void prefetch(uint64_t h) const {

@@ -6,6 +6,7 @@
 #include "regex/pike_vm.h"
 #include "text/utf8.h"
 #include "train/trainer.h"
+#include "util/hash_bytes.h"
 
 #if !defined(__wasm__)
 #include <atomic>
@@ -27,27 +28,6 @@ const char* train_status_name(TrainStatus s) {
   }
   return "unknown";
 }
-
-namespace {
-
-uint64_t hash_bytes(const uint8_t* s, size_t n) {
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t(n) * 0xFF51AFD7ED558CCDull);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s + i, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-  }
-  uint64_t w = 0;
-  std::memcpy(&w, s + i, n - i);
-  h = (h ^ w) * 0x94D049BB133111EBull;
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ull;
-  return h ^ (h >> 32);
-}
-
-}  // namespace
 
 ChunkShard::ChunkShard() { slots_.assign(256, Slot{0, 0, 0, kEmpty}); }
 
