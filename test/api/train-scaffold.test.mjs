@@ -4,8 +4,8 @@
 // scaffold id; the vocabulary size leaves scaffold tokens out; a bad `algorithm` is a typed error.
 import { describe, expect, it } from 'vitest';
 import { Encoding, train, trainAsync } from '../../index.mjs';
-import { countChunks, gpt2Char, GPT2_PATTERN } from '../support/reference-trainer.mjs';
-import { rng } from '../support/random-text.mjs';
+import { applyMerge, asTriples, bestPair, countChunks, GPT2_PATTERN, pairCounts, trainerState } from '../support/reference-trainer.mjs';
+import { randomDocuments, stemCorpus } from '../support/train-corpora.mjs';
 
 /**
  * Scaffold-BPE by recounting, in train()'s output ids: { merges: [left, right, result][],
@@ -20,47 +20,17 @@ import { rng } from '../support/random-text.mjs';
  * - stop when the vocabulary without scaffold tokens is full, or the head is below minFrequency.
  */
 function referenceScaffold(chunkCounts, { vocabSize, tieBreak = 'bytes', minFrequency = 0, specials = 0 }) {
-  const encoder = new TextEncoder();
-  const words = [];
-  const seen = new Set();
-  for (const [chunk, count] of chunkCounts) {
-    const bytes = [...encoder.encode(chunk)];
-    bytes.forEach((b) => seen.add(b));
-    words.push({ ids: bytes, count });
-  }
-  const tokens = [];
-  for (let b = 0; b < 256; b++) tokens.push([b]);
-  const idOf = new Map(tokens.map((t, id) => [t.join(','), id]));
-  const order = (id) => (id >= 256 ? 1e6 + id : tieBreak === 'bytes' ? id : gpt2Char(id));
-  const base = specials + (tieBreak === 'bytes' ? 256 : seen.size);
+  const state = trainerState(chunkCounts, { tieBreak, specials });
+  const { words, order } = state;
   const least = Math.max(1, minFrequency);
   const scaffold = new Set();
-  let made = 0;
   let restores = 0;
   const merges = [];
 
-  const pairCounts = () => {
-    const pairs = new Map();
-    for (const w of words) {
-      for (let i = 0; i + 1 < w.ids.length; i++) {
-        const key = `${w.ids[i]},${w.ids[i + 1]}`;
-        pairs.set(key, (pairs.get(key) ?? 0) + w.count);
-      }
-    }
-    return pairs;
-  };
   const frequencies = () => {
     const f = new Map();
     for (const w of words) for (const id of w.ids) f.set(id, (f.get(id) ?? 0) + w.count);
     return f;
-  };
-  const bestPair = (pairs) => {
-    let best;
-    for (const [key, count] of pairs) {
-      const [l, r] = key.split(',').map(Number);
-      if (!best || count > best.count || (count === best.count && (order(l) < order(best.l) || (order(l) === order(best.l) && order(r) < order(best.r))))) best = { l, r, count };
-    }
-    return best;
   };
   const bestToken = (f) => {
     let best;
@@ -71,8 +41,8 @@ function referenceScaffold(chunkCounts, { vocabSize, tieBreak = 'bytes', minFreq
     return best;
   };
 
-  while (base + made - scaffold.size < vocabSize) {
-    const pair = bestPair(pairCounts());
+  while (state.base + state.made - scaffold.size < vocabSize) {
+    const pair = bestPair(pairCounts(words), order);
     const token = bestToken(frequencies());
     if (token && token.n >= least && (!pair || token.n >= pair.count)) {
       scaffold.delete(token.id);
@@ -80,79 +50,25 @@ function referenceScaffold(chunkCounts, { vocabSize, tieBreak = 'bytes', minFreq
       continue;
     }
     if (!pair || pair.count < least) break;
-    const joined = [...tokens[pair.l], ...tokens[pair.r]];
-    let id = idOf.get(joined.join(','));
-    if (id === undefined) {
-      id = tokens.length;
-      tokens.push(joined);
-      idOf.set(joined.join(','), id);
-      made++;
-    }
+    const id = applyMerge(state, pair.l, pair.r);
     merges.push([pair.l, pair.r, id]);
-    for (const w of words) {
-      const out = [];
-      for (let i = 0; i < w.ids.length; ) {
-        if (i + 1 < w.ids.length && w.ids[i] === pair.l && w.ids[i + 1] === pair.r) {
-          out.push(id);
-          i += 2;
-        } else out.push(w.ids[i++]);
-      }
-      w.ids = out;
-    }
     scaffold.delete(id);
     const f = frequencies();
-    const head = Math.max(bestPair(pairCounts())?.count ?? 0, bestToken(f)?.n ?? 0);
+    const head = Math.max(bestPair(pairCounts(words), order)?.count ?? 0, bestToken(f)?.n ?? 0);
     for (const child of [pair.l, pair.r]) if (child >= 256 && (f.get(child) ?? 0) < head) scaffold.add(child);
   }
   return { merges, scaffold: [...scaffold].sort((x, y) => x - y), restores };
 }
 
-// Words built from a few stems and suffixes, so that stems are merged into longer words and then
-// rarely stand alone (the scaffold tokens the paper describes), plus runs and ties.
-function stemCorpus(seed, docs = 30) {
-  const random = rng(seed);
-  const pick = (s) => s[Math.floor(random() * s.length)];
-  const stems = ['low', 'new', 'wid', 'tall', 'small', 'ab', 'ba', 'é'];
-  const suffixes = ['est', 'er', '', 'ly', 'est', 'a', 'aa'];
-  const out = [];
-  for (let d = 0; d < docs; d++) {
-    let doc = '';
-    const n = 1 + Math.floor(random() * 14);
-    for (let w = 0; w < n; w++) {
-      const kind = random();
-      if (kind < 0.7) doc += ' ' + pick(stems) + pick(suffixes);
-      else if (kind < 0.85) doc += ' ' + pick(['a', 'b', 'ab']).repeat(1 + Math.floor(random() * 6));
-      else doc += pick([' 12', '!!', '\n', ' lowest', ' newest']);
-    }
-    out.push(doc);
-  }
-  return out;
-}
-
 // Few letters, runs of one letter, repeated words: most counts tie, among pairs and tokens alike.
 function tieCorpus(seed, docs = 30) {
-  const random = rng(seed);
-  const pick = (s) => s[Math.floor(random() * s.length)];
-  const out = [];
-  for (let d = 0; d < docs; d++) {
-    let doc = '';
-    const words = 1 + Math.floor(random() * 10);
-    for (let w = 0; w < words; w++) {
-      const kind = random();
-      if (kind < 0.3) doc += pick(['a', 'b', ' a', ' ab']).repeat(1 + Math.floor(random() * 7));
-      else if (kind < 0.7) doc += ' ' + Array.from({ length: 1 + Math.floor(random() * 5) }, () => pick('abc')).join('');
-      else doc += ' ' + pick(['aaaa', 'abab', 'abc', 'aabb', 'cab']);
-    }
-    out.push(doc);
-  }
-  return out;
+  return randomDocuments(seed, docs, 10, (random, pick) => {
+    const kind = random();
+    if (kind < 0.3) return pick(['a', 'b', ' a', ' ab']).repeat(1 + Math.floor(random() * 7));
+    if (kind < 0.7) return ' ' + Array.from({ length: 1 + Math.floor(random() * 5) }, () => pick('abc')).join('');
+    return ' ' + pick(['aaaa', 'abab', 'abc', 'aabb', 'cab']);
+  });
 }
-
-const asTriples = (merges) => {
-  const out = [];
-  for (let k = 0; k < merges.length; k += 3) out.push([merges[k], merges[k + 1], merges[k + 2]]);
-  return out;
-};
 
 describe('Scaffold-BPE equals the recounting reference', () => {
   for (const tieBreak of ['bytes', 'huggingface']) {

@@ -4,34 +4,19 @@
 // vocabulary; vocabulary counting, special tokens, chunking, caps and threads.
 import { describe, expect, it } from 'vitest';
 import { Encoding, train, trainAsync } from '../../index.mjs';
-import { countChunks, GPT2_PATTERN, referenceMerges } from '../support/reference-trainer.mjs';
-import { rng } from '../support/random-text.mjs';
+import { asTriples, countChunks, GPT2_PATTERN, referenceMerges } from '../support/reference-trainer.mjs';
+import { randomDocuments } from '../support/train-corpora.mjs';
 
 // Few letters, runs of one letter, and repeated words: most pair counts tie.
 function tieCorpus(seed, docs = 40) {
-  const random = rng(seed);
-  const pick = (s) => s[Math.floor(random() * s.length)];
-  const out = [];
-  for (let d = 0; d < docs; d++) {
-    let doc = '';
-    const words = 1 + Math.floor(random() * 12);
-    for (let w = 0; w < words; w++) {
-      const kind = random();
-      if (kind < 0.3) doc += pick(['a', 'b', ' a', ' b', 'ab']).repeat(1 + Math.floor(random() * 9));
-      else if (kind < 0.6) doc += ' ' + Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick('abcé')).join('');
-      else if (kind < 0.8) doc += pick([' 12', ' 7', '!!', '\n', '  ', ' ab']);
-      else doc += ' ' + pick(['aaaa', 'abab', 'baba', 'aabb', 'é€']);
-    }
-    out.push(doc);
-  }
-  return out;
+  return randomDocuments(seed, docs, 12, (random, pick) => {
+    const kind = random();
+    if (kind < 0.3) return pick(['a', 'b', ' a', ' b', 'ab']).repeat(1 + Math.floor(random() * 9));
+    if (kind < 0.6) return ' ' + Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick('abcé')).join('');
+    if (kind < 0.8) return pick([' 12', ' 7', '!!', '\n', '  ', ' ab']);
+    return ' ' + pick(['aaaa', 'abab', 'baba', 'aabb', 'é€']);
+  });
 }
-
-const asTriples = (merges) => {
-  const out = [];
-  for (let k = 0; k < merges.length; k += 3) out.push([merges[k], merges[k + 1], merges[k + 2]]);
-  return out;
-};
 
 describe('merges equal the recounting reference trainer', () => {
   for (const tieBreak of ['bytes', 'huggingface']) {

@@ -9,26 +9,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Encoding, train } from '../../index.mjs';
 import { cli, tempDir } from '../support/cli.mjs';
-import { rng } from '../support/random-text.mjs';
+import { stemCorpus } from '../support/train-corpora.mjs';
 
 // Stems with suffixes: fragments such as a stem alone become scaffold tokens once the longer words are tokens.
-function stemText(seed, docs) {
-  const random = rng(seed);
-  const pick = (s) => s[Math.floor(random() * s.length)];
-  const stems = ['low', 'new', 'wid', 'tall', 'small', 'ab', 'ba', 'é'];
-  const suffixes = ['est', 'er', '', 'ly', 'est', 'a', 'aa'];
-  let text = '';
-  for (let d = 0; d < docs; d++) {
-    const n = 1 + Math.floor(random() * 14);
-    for (let w = 0; w < n; w++) {
-      const kind = random();
-      if (kind < 0.7) text += ' ' + pick(stems) + pick(suffixes);
-      else if (kind < 0.85) text += ' ' + pick(['a', 'b', 'ab']).repeat(1 + Math.floor(random() * 6));
-      else text += pick([' 12', '!!', '\n', ' lowest', ' newest']);
-    }
-  }
-  return text;
-}
+const stemText = (seed, docs) => stemCorpus(seed, docs).join('');
 
 const idsOf = (run) => {
   expect(run.status).toBe(0);

@@ -15,6 +15,13 @@ export function gpt2Char(b) {
   return 256 + n;
 }
 
+/** Flat [left, right, result, ...] merges (train()'s `merges`) as triples. */
+export function asTriples(merges) {
+  const out = [];
+  for (let k = 0; k < merges.length; k += 3) out.push([merges[k], merges[k + 1], merges[k + 2]]);
+  return out;
+}
+
 /** Chunk -> count for documents split by a JavaScript RegExp (flags gu) of the pattern. */
 export function countChunks(documents, pattern) {
   const re = new RegExp(pattern, 'gu');
@@ -24,10 +31,11 @@ export function countChunks(documents, pattern) {
 }
 
 /**
- * Merges as [left, right, result] in train()'s output ids (bytes 0-255, merged tokens 256+ in the
- * order first made), with tie-break order 'bytes' or 'huggingface'.
+ * A recounting trainer's state, in train()'s output ids (bytes 0-255, merged tokens 256+ in the
+ * order first made): the words (each chunk's ids and count), every token's bytes, the sort key
+ * that breaks ties in order 'bytes' or 'huggingface', and the ids before the first merge.
  */
-export function referenceMerges(chunkCounts, { vocabSize, tieBreak = 'bytes', specials = 0, minFrequency = 0 }) {
+export function trainerState(chunkCounts, { tieBreak = 'bytes', specials = 0 } = {}) {
   const encoder = new TextEncoder();
   const words = [];
   const seen = new Set();
@@ -39,44 +47,66 @@ export function referenceMerges(chunkCounts, { vocabSize, tieBreak = 'bytes', sp
   const tokens = []; // output id -> byte string (as an array)
   for (let b = 0; b < 256; b++) tokens.push([b]);
   const idOf = new Map(tokens.map((t, id) => [t.join(','), id]));
-  // The order that breaks ties: per output id, its sort key.
   const order = (id) => (id >= 256 ? 1e6 + id : tieBreak === 'bytes' ? id : gpt2Char(id));
-  const base = specials + (tieBreak === 'bytes' ? 256 : seen.size);
-  let made = 0;
+  return { words, tokens, idOf, order, base: specials + (tieBreak === 'bytes' ? 256 : seen.size), made: 0 };
+}
+
+/** Pair "left,right" -> its count over all words. */
+export function pairCounts(words) {
+  const pairs = new Map();
+  for (const w of words) {
+    for (let i = 0; i + 1 < w.ids.length; i++) {
+      const key = `${w.ids[i]},${w.ids[i + 1]}`;
+      pairs.set(key, (pairs.get(key) ?? 0) + w.count);
+    }
+  }
+  return pairs;
+}
+
+/** The pair with the highest count, ties to the smallest (left, right) by `order`; undefined if none. */
+export function bestPair(pairs, order) {
+  let best;
+  for (const [key, count] of pairs) {
+    const [l, r] = key.split(',').map(Number);
+    if (!best || count > best.count || (count === best.count && (order(l) < order(best.l) || (order(l) === order(best.l) && order(r) < order(best.r))))) best = { l, r, count };
+  }
+  return best;
+}
+
+/**
+ * Joins the occurrences of (l, r) left to right in every word into the token of their bytes (made
+ * if no token has them yet); that token's id.
+ */
+export function applyMerge(state, l, r) {
+  const joined = [...state.tokens[l], ...state.tokens[r]];
+  let id = state.idOf.get(joined.join(','));
+  if (id === undefined) {
+    id = state.tokens.length;
+    state.tokens.push(joined);
+    state.idOf.set(joined.join(','), id);
+    state.made++;
+  }
+  for (const w of state.words) {
+    const out = [];
+    for (let i = 0; i < w.ids.length; ) {
+      if (i + 1 < w.ids.length && w.ids[i] === l && w.ids[i + 1] === r) {
+        out.push(id);
+        i += 2;
+      } else out.push(w.ids[i++]);
+    }
+    w.ids = out;
+  }
+  return id;
+}
+
+/** Merges as [left, right, result] in train()'s output ids, with tie-break order 'bytes' or 'huggingface'. */
+export function referenceMerges(chunkCounts, { vocabSize, tieBreak = 'bytes', specials = 0, minFrequency = 0 }) {
+  const state = trainerState(chunkCounts, { tieBreak, specials });
   const merges = [];
-  while (base + made < vocabSize) {
-    const pairs = new Map();
-    for (const w of words) {
-      for (let i = 0; i + 1 < w.ids.length; i++) {
-        const key = `${w.ids[i]},${w.ids[i + 1]}`;
-        pairs.set(key, (pairs.get(key) ?? 0) + w.count);
-      }
-    }
-    let best;
-    for (const [key, count] of pairs) {
-      const [l, r] = key.split(',').map(Number);
-      if (!best || count > best.count || (count === best.count && (order(l) < order(best.l) || (order(l) === order(best.l) && order(r) < order(best.r))))) best = { l, r, count };
-    }
+  while (state.base + state.made < vocabSize) {
+    const best = bestPair(pairCounts(state.words), state.order);
     if (!best || best.count < 1 || minFrequency > best.count) break;
-    const joined = [...tokens[best.l], ...tokens[best.r]];
-    let id = idOf.get(joined.join(','));
-    if (id === undefined) {
-      id = tokens.length;
-      tokens.push(joined);
-      idOf.set(joined.join(','), id);
-      made++;
-    }
-    merges.push([best.l, best.r, id]);
-    for (const w of words) {
-      const out = [];
-      for (let i = 0; i < w.ids.length; ) {
-        if (i + 1 < w.ids.length && w.ids[i] === best.l && w.ids[i + 1] === best.r) {
-          out.push(id);
-          i += 2;
-        } else out.push(w.ids[i++]);
-      }
-      w.ids = out;
-    }
+    merges.push([best.l, best.r, applyMerge(state, best.l, best.r)]);
   }
   return merges;
 }
