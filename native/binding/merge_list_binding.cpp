@@ -9,6 +9,7 @@
 #include "js_errors.h"
 #include "out_of_memory.h"
 #include "text_input.h"
+#include "typed_arrays.h"
 
 namespace turbotoken_binding {
 namespace {
@@ -57,9 +58,7 @@ class MergeListWrap : public Napi::ObjectWrap<MergeListWrap> {
         throw_error(env, errors::other_status(turbotoken::status_name(st)));
         return env.Undefined();
       }
-      Napi::Uint32Array out = Napi::Uint32Array::New(env, ids.size());
-      if (!ids.empty()) std::memcpy(out.Data(), ids.data(), ids.size() * sizeof(uint32_t));
-      return out;
+      return to_uint32_array(env, ids);
     });
   }
 
@@ -111,10 +110,7 @@ class MergeListWrap : public Napi::ObjectWrap<MergeListWrap> {
         throw_error(env, errors::other_status(turbotoken::status_name(st)));
         return env.Undefined();
       }
-      Napi::Uint32Array out = Napi::Uint32Array::New(env, ids.size());
-      if (!ids.empty()) std::memcpy(out.Data(), ids.data(), ids.size() * sizeof(uint32_t));
-      if (ids.capacity() > (size_t(1) << 20)) std::vector<uint32_t>().swap(ids);
-      return out;
+      return scratch_to_uint32_array(env, ids);
     });
   }
 

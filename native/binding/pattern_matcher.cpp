@@ -13,6 +13,7 @@
 #include "native_encoding.h"
 #include "out_of_memory.h"
 #include "text_input.h"
+#include "typed_arrays.h"
 
 namespace turbotoken_binding {
 namespace {
@@ -42,9 +43,7 @@ Napi::Value find_matches_js(const Napi::CallbackInfo& info) {
     throw_error(env, errors::matcher_text_too_long());
     return env.Undefined();
   }
-  Napi::Uint32Array out = Napi::Uint32Array::New(env, ends.size());
-  if (!ends.empty()) std::memcpy(out.Data(), ends.data(), ends.size() * sizeof(uint32_t));
-  return out;
+  return to_uint32_array(env, ends);
 }
 
 bool is_typed(const Napi::Value& v, napi_typedarray_type type) {
@@ -107,11 +106,7 @@ class SplitterWrap : public Napi::ObjectWrap<SplitterWrap> {
         throw_error(env, errors::matcher_text_too_long());
         return env.Undefined();
       }
-      Napi::Uint32Array out = Napi::Uint32Array::New(env, pieces.size());
-      if (!pieces.empty()) std::memcpy(out.Data(), pieces.data(), pieces.size() * sizeof(uint32_t));
-      // A large result is not kept for the life of the thread.
-      if (pieces.capacity() > (size_t(1) << 20)) std::vector<uint32_t>().swap(pieces);
-      return out;
+      return scratch_to_uint32_array(env, pieces);
     });
   }
 
@@ -163,9 +158,7 @@ Napi::Value NativeEncoding::encode_split_pieces(const Napi::CallbackInfo& info) 
     const turbotoken::Status st = turbotoken::encode_pieces(*core_, text.data + from, ends.back(), ends.data(), ends.size(), ids);
     if (throw_encode_error(env, *core_, st, turbotoken::SpecialMatch{})) return env.Undefined();
   }
-  Napi::Uint32Array out = Napi::Uint32Array::New(env, ids.size());
-  if (!ids.empty()) std::memcpy(out.Data(), ids.data(), ids.size() * sizeof(uint32_t));
-  return out;
+  return to_uint32_array(env, ids);
 }
 
 void export_pattern_matcher(Napi::Env env, Napi::Object exports) {
