@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
-import { modelFile } from '../support/models-hf.mjs';
-import { loadCode, seal } from '../support/saved-file.mjs';
+import { loadCode, saveModel, seal } from '../support/saved-file.mjs';
 
 const require = createRequire(import.meta.url);
 const { compilePattern } = require('../../dist/cjs/pattern-program.js');
@@ -76,11 +75,7 @@ function edgeTexts(words) {
 describe.each(['qwen3', 'deepseek_v3'])('%s saved with its compiled patterns', (model) => {
   let enc;
   let file;
-  beforeAll(() => {
-    enc = Encoding.fromTokenizerJson(modelFile(model));
-    file = path.join(dir, `${model}.ttenc`);
-    enc.save(file);
-  });
+  beforeAll(() => ({ enc, file } = saveModel(dir, model)));
 
   it('is version 3 and holds exactly what each of its patterns compiles to', () => {
     const { version, programs } = parts(readFileSync(file));

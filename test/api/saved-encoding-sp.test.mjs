@@ -11,7 +11,7 @@ import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { corpusDocuments } from '../support/reference-cases.mjs';
 import { corpusModelTexts, modelFile } from '../support/models-hf.mjs';
 import { rng } from '../support/random-text.mjs';
-import { loadCode, seal } from '../support/saved-file.mjs';
+import { loadCode, saveModel, seal } from '../support/saved-file.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-saved-sp-'));
 
@@ -52,11 +52,7 @@ const version = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.len
 describe.each(['llama2', 'gemma3', 'deepseek_v3'])('%s saved and loaded', (model) => {
   let enc;
   let file;
-  beforeAll(() => {
-    enc = Encoding.fromTokenizerJson(modelFile(model));
-    file = path.join(dir, `${model}.ttenc`);
-    enc.save(file);
-  });
+  beforeAll(() => ({ enc, file } = saveModel(dir, model)));
 
   it('gives the same ids, decode and special tokens; a second save is the same file', async () => {
     const loaded = Encoding.load(file);

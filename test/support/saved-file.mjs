@@ -1,7 +1,9 @@
 // Hand-made saved encodings (docs/saved-encoding.md): the format's checksum, written here from its
 // definition (CRC-32 as zlib computes it) rather than taken from the library under test, so that a
-// test can re-seal a file it edited on purpose.
+// test can re-seal a file it edited on purpose; and a model's encoding saved for the tests to load.
+import * as path from 'node:path';
 import { Encoding } from '../../index.mjs';
+import { modelFile } from '../../scripts/model-files.mjs';
 
 /** CRC-32 (IEEE 802.3, reflected, as zlib's crc32) of `bytes`. */
 export function crc32(bytes) {
@@ -27,4 +29,12 @@ export function loadCode(bytes) {
   } catch (error) {
     return error.code;
   }
+}
+
+/** The encoding of `model`'s tokenizer.json (test/support/models-hf.mjs), saved as `${model}.ttenc` in `dir`: { enc, file }. */
+export function saveModel(dir, model) {
+  const enc = Encoding.fromTokenizerJson(modelFile(model));
+  const file = path.join(dir, `${model}.ttenc`);
+  enc.save(file);
+  return { enc, file };
 }
