@@ -116,16 +116,22 @@ export function createSplitter(steps: readonly SplitStepSpec[]): SplitterHandle 
   return new addon(words);
 }
 
+// Per program, the splitter of each mode asked for: loaded on first use and kept with the program.
 const matchers = new WeakMap<PatternProgram, SplitterHandle>();
+const isolating = new WeakMap<PatternProgram, SplitterHandle>();
+
+function keptSplitter(kept: WeakMap<PatternProgram, SplitterHandle>, program: PatternProgram, mode: SplitMode): SplitterHandle {
+  let m = kept.get(program);
+  if (!m) {
+    m = createSplitter([{ program, mode }]);
+    kept.set(program, m);
+  }
+  return m;
+}
 
 /** The splitter that finds a program's matches, loaded on first use and kept with the program. */
 export function matcherOf(program: PatternProgram): SplitterHandle {
-  let m = matchers.get(program);
-  if (!m) {
-    m = createSplitter([{ program, mode: SplitMode.Matches }]);
-    matchers.set(program, m);
-  }
-  return m;
+  return keptSplitter(matchers, program, SplitMode.Matches);
 }
 
 /** [start, end) UTF-8 byte offsets of the pattern's successive non-empty matches in `bytes`, in pairs. */
@@ -133,16 +139,9 @@ export function findMatches(program: PatternProgram, bytes: Uint8Array): Uint32A
   return matcherOf(program).split(bytes);
 }
 
-const isolating = new WeakMap<PatternProgram, SplitterHandle>();
-
 /** The splitter of Hugging Face's Split "Isolated" with this program, loaded on first use and kept with it. */
 export function isolatingSplitter(program: PatternProgram): SplitterHandle {
-  let m = isolating.get(program);
-  if (!m) {
-    m = createSplitter([{ program, mode: SplitMode.Isolated }]);
-    isolating.set(program, m);
-  }
-  return m;
+  return keptSplitter(isolating, program, SplitMode.Isolated);
 }
 
 /** The ends of the pieces Hugging Face's Split "Isolated" makes: each match, and the text between matches. */

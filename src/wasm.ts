@@ -273,14 +273,7 @@ class WasmEncoding implements NativeEncodingHandle {
   #decode<T>(ids: unknown, convert: (bytes: Uint8Array) => T): T {
     if (!types.isUint32Array(ids)) throw fail('idsType');
     return guarded((rt) => {
-      const core = this.#core(rt);
-      const ptr = rt.alloc(ids.byteLength);
-      if (ids.length > 0) new Uint32Array(rt.x.memory.buffer, ptr, ids.length).set(ids); // see putText
-      const status = rt.x.tt_decode(core, ptr, ids.length);
-      rt.x.tt_free(ptr);
-      const [a, b] = rt.out();
-      if (status === STATUS_OUT_OF_MEMORY) throw outOfMemory();
-      if (status !== STATUS_OK) throw fail('invalidTokenId', { id: ids[a], index: a });
+      const [a, b] = this.#overIds(rt, ids, (core, ptr, count) => rt.x.tt_decode(core, ptr, count));
       const result = convert(rt.bytesAt(a, b));
       rt.releaseIfLarge(b);
       return result;
@@ -289,17 +282,21 @@ class WasmEncoding implements NativeEncodingHandle {
 
   isCanonical(ids: Uint32Array): boolean {
     if (!types.isUint32Array(ids)) throw fail('idsType');
-    return guarded((rt) => {
-      const core = this.#core(rt);
-      const ptr = rt.alloc(ids.byteLength);
-      if (ids.length > 0) new Uint32Array(rt.x.memory.buffer, ptr, ids.length).set(ids); // see putText
-      const status = rt.x.tt_is_canonical(core, ptr, ids.length);
-      rt.x.tt_free(ptr);
-      const [a] = rt.out();
-      if (status === STATUS_OUT_OF_MEMORY) throw outOfMemory();
-      if (status !== STATUS_OK) throw fail('invalidTokenId', { id: ids[a], index: a });
-      return a === 1;
-    });
+    return guarded((rt) => this.#overIds(rt, ids, (core, ptr, count) => rt.x.tt_is_canonical(core, ptr, count))[0] === 1);
+  }
+
+  // Runs an export over a copy of `ids` in the instance's memory: out()'s two words, or the error
+  // for running out of memory or for the id (at index out()[0]) the vocabulary does not have.
+  #overIds(rt: Runtime, ids: Uint32Array, call: (core: number, ptr: number, count: number) => number): [number, number] {
+    const core = this.#core(rt);
+    const ptr = rt.alloc(ids.byteLength);
+    if (ids.length > 0) new Uint32Array(rt.x.memory.buffer, ptr, ids.length).set(ids); // see putText
+    const status = call(core, ptr, ids.length);
+    rt.x.tt_free(ptr);
+    const out = rt.out();
+    if (status === STATUS_OUT_OF_MEMORY) throw outOfMemory();
+    if (status !== STATUS_OK) throw fail('invalidTokenId', { id: ids[out[0]], index: out[0] });
+    return out;
   }
 
   vocabularyTable(checkReachable: boolean): VocabularyTable {
