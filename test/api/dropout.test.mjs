@@ -8,17 +8,12 @@ import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
 import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
 import { referenceGenerator, referenceMerge, regexPieces, vocabularyScan } from '../support/inference-reference.mjs';
-import { randomText, rng } from '../support/random-text.mjs';
+import { randomText, randomTexts, rng } from '../support/random-text.mjs';
 import { modelFile } from '../support/models-hf.mjs';
 
 const err = (Type, code) => expect.objectContaining({ constructor: Type, code });
 
-function texts(seed, count) {
-  const next = rng(seed);
-  const list = ['', 'a', 'hello world', PARAGRAPHS[2].slice(0, 500), 'x<|endoftext|>y'];
-  for (let k = 0; k < count; k++) list.push(randomText(next, 1 + Math.floor(next() * 30)));
-  return list;
-}
+const texts = (seed, count) => randomTexts(seed, count, 30, ['', 'a', 'hello world', PARAGRAPHS[2].slice(0, 500), 'x<|endoftext|>y']);
 
 const ENCODINGS = {
   o200k_base: () => getEncoding('o200k_base'),

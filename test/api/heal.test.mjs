@@ -7,17 +7,12 @@ import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
 import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
 import { scanPrefix, vocabularyScan } from '../support/inference-reference.mjs';
-import { randomText, rng } from '../support/random-text.mjs';
+import { randomTexts } from '../support/random-text.mjs';
 import { modelFile } from '../support/models-hf.mjs';
 
 const err = (Type, code) => expect.objectContaining({ constructor: Type, code });
 
-function texts(seed, count) {
-  const next = rng(seed);
-  const list = ['', 'a', ' ', 'Hello, wor', 'The url is http:', 'naïve caf', '日本', '😀👍', PARAGRAPHS[0].slice(0, 300)];
-  for (let k = 0; k < count; k++) list.push(randomText(next, 1 + Math.floor(next() * 12)));
-  return list;
-}
+const texts = (seed, count) => randomTexts(seed, count, 12, ['', 'a', ' ', 'Hello, wor', 'The url is http:', 'naïve caf', '日本', '😀👍', PARAGRAPHS[0].slice(0, 300)]);
 
 // Scanning every token per query is the slow part: r50k_base's 50k tokens keep it to seconds.
 const ENCODINGS = {

@@ -6,17 +6,12 @@ import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
 import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
 import { referenceLeastTokens, referenceLongestPrefix, referenceLongFirst, referenceMerge, regexPieces, vocabularyScan } from '../support/inference-reference.mjs';
-import { randomText, rng } from '../support/random-text.mjs';
+import { randomText, randomTexts, rng } from '../support/random-text.mjs';
 import { modelFile } from '../support/models-hf.mjs';
 
 const METHODS = ['merge', 'longest-prefix', 'least-tokens', 'long-token-first'];
 
-function texts(seed, count) {
-  const next = rng(seed);
-  const list = ['', 'a', 'hello world', PARAGRAPHS[4].slice(0, 500), 'x<|endoftext|>y', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'];
-  for (let k = 0; k < count; k++) list.push(randomText(next, 1 + Math.floor(next() * 30)));
-  return list;
-}
+const texts = (seed, count) => randomTexts(seed, count, 30, ['', 'a', 'hello world', PARAGRAPHS[4].slice(0, 500), 'x<|endoftext|>y', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa']);
 
 // o200k_base is in dropout.test.mjs (its pattern's first compile for the split is the slow part).
 const ENCODINGS = {

@@ -57,4 +57,12 @@ export function randomText(next, atoms = 40) {
   return out;
 }
 
+/** `fixed`, then `count` random texts of 1 to `maxAtoms` pieces drawn from rng(seed). */
+export function randomTexts(seed, count, maxAtoms, fixed = []) {
+  const next = rng(seed);
+  const list = [...fixed];
+  for (let k = 0; k < count; k++) list.push(randomText(next, 1 + Math.floor(next() * maxAtoms)));
+  return list;
+}
+
 export { ATOMS };
