@@ -9,7 +9,10 @@ import { shared } from './test/support/shared-files.mjs';
 // Two files at a time (maxWorkers 2), from both backends' projects together. Tests that compare
 // CPU or wall time (growth ratios, an early stop against a full run, timer ticks during async
 // work) run afterwards (groupOrder 1), one file at a time with nothing beside them: a second
-// process on the same cores moves their ratios.
+// process on the same cores moves their ratios. Each backend's timing files run one after another
+// in one process (isolate false), which saves a fork and the package's loading per file: none of
+// them changes anything process-wide (the rule of test/support/shared-files.mjs), and each
+// measures ratios of its own calls.
 const include = ['test/**/*.test.{mjs,ts}'];
 const timing = [
   'test/growth/linear-growth.test.mjs',
@@ -174,11 +177,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'native-timing', include: timing, env: { TURBOTOKEN_BACKEND: 'native' }, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        test: { name: 'native-timing', include: timing, isolate: false, env: { TURBOTOKEN_BACKEND: 'native' }, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
       {
         extends: true,
-        test: { name: 'wasm-timing', include: timing, exclude: [...nativeOnly, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'wasm' }, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        test: { name: 'wasm-timing', include: timing, exclude: [...nativeOnly, '**/node_modules/**'], isolate: false, env: { TURBOTOKEN_BACKEND: 'wasm' }, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
     ],
   },

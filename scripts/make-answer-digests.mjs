@@ -22,6 +22,7 @@ const BOOKS = {
   'custom-vocab': 'custom-vocab-cases.mjs',
   'tokenizer-json': 'tokenizer-json-cases.mjs',
   'gpt-tokenizer-chat': 'gpt-tokenizer-chat-cases.mjs',
+  'compat-tiktoken': 'compat-tiktoken-cases.mjs',
 };
 
 const args = process.argv.slice(2);

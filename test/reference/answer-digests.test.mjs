@@ -1,6 +1,6 @@
 // The committed books of reference answers (test/data/answer-digests/) that custom-vocab,
-// tokenizer-json and compat-gpt-tokenizer read instead of running tiktoken, Hugging Face
-// `tokenizers` and gpt-tokenizer are held to those packages on every run: scripts/make-answer-digests.mjs --sample recomputes a few cases of each
+// tokenizer-json, compat-gpt-tokenizer, compat-tiktoken and compat-entry-points read instead of
+// running tiktoken, Hugging Face `tokenizers` and gpt-tokenizer are held to those packages on every run: scripts/make-answer-digests.mjs --sample recomputes a few cases of each
 // book with the reference itself (CI's --check recomputes them all). And a book only saves time:
 // an answer other than the book's runs the reference, whose answer decides.
 import { execFileSync } from 'node:child_process';
@@ -19,6 +19,7 @@ describe('reference answer books', () => {
     expect(out).toMatch(/custom-vocab\.txt: 7 sampled answers, all the reference's/);
     expect(out).toMatch(/tokenizer-json\.txt: 12 sampled answers, all the reference's/);
     expect(out).toMatch(/gpt-tokenizer-chat\.txt: 6 sampled answers, all the reference's/);
+    expect(out).toMatch(/compat-tiktoken\.txt: 12 sampled answers, all the reference's/);
     const book = answerBook(BOOK, PACKAGE);
     expect(book.current).toBe(true);
     expect(bookHeader(BOOK, PACKAGE)).toMatch(/^# tiktoken@\d+\.\d+\.\d+ /);
