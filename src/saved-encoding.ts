@@ -2,7 +2,7 @@
 // vocabulary (the format: docs/saved-encoding.md). A shipped encoding is saved by name; any other
 // as what it was built from, with its vocabulary already packed as the core's blob, so that
 // loading is one checksum, one small JSON parse and the core's own load.
-import { promises as fsp, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readFileSync, readSync, writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { checkText, isUint8Array, quote, shorten } from './args';
 import { buildPacked, type BuiltEncoding, type PackedBuild, type SplitSemantics } from './custom-encoding';
@@ -15,6 +15,7 @@ import type { NativeEncodingHandle } from './backend-contract';
 import { NO_TOKEN, packedTokenTexts, type TokenTexts } from './token-texts';
 import { programFault, programsToSave, type PatternProgram } from './saved-programs';
 import { withPrograms } from './pattern-program';
+import { native } from './native';
 
 /** A merges-list (SentencePiece-style) encoding's parts; sp is undefined when its steps are not plain JSON. */
 export interface MergesOrigin {
@@ -226,7 +227,7 @@ export function readSavedInput(input: unknown): { bytes: Uint8Array; source: str
   if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
   const path = checkPath(input);
   try {
-    return { bytes: owned(readFileSync(path)), source: path };
+    return { bytes: owned(readLarge(path)), source: path };
   } catch (cause) {
     throw readError(path, cause);
   }
@@ -236,9 +237,48 @@ export async function readSavedInputAsync(input: unknown): Promise<{ bytes: Uint
   if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
   const path = checkPath(input);
   try {
-    return { bytes: owned(await fsp.readFile(path)), source: path };
+    return { bytes: owned(await readLargeAsync(path)), source: path };
   } catch (cause) {
     throw readError(path, cause);
+  }
+}
+
+// Memory in 2 MB pages from the addon (native/binding/saved_file_binding.cpp), undefined where
+// there is none (the WebAssembly backend, a small file, a runtime that refuses outside memory).
+// Each 4 KB page a process touches first costs microseconds on some hosts: reading Gemma 3's
+// 10.7 MB file into a Buffer and the first pass over it were a third of its cold load.
+function largeBuffer(size: number): Uint8Array | undefined {
+  const addon = native as unknown as { largeBuffer?: (bytes: number) => ArrayBuffer | undefined };
+  if (native.backend === 'wasm' || typeof addon.largeBuffer !== 'function') return undefined;
+  const buffer = addon.largeBuffer(size);
+  return buffer instanceof ArrayBuffer && buffer.byteLength === size ? new Uint8Array(buffer) : undefined;
+}
+
+// The file's bytes, as readFileSync gives them; into a large buffer when there is one. A file that
+// changes meanwhile gives some bytes (the checksum then refuses them), never more than its size.
+function readLarge(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = largeBuffer(fstatSync(fd).size);
+    if (!bytes) return readFileSync(fd);
+    let got = 0;
+    for (let n = 1; got < bytes.length && n > 0; got += n) n = readSync(fd, bytes, got, bytes.length - got, got);
+    return got === bytes.length ? bytes : bytes.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readLargeAsync(path: string): Promise<Uint8Array> {
+  const file = await fsp.open(path, 'r');
+  try {
+    const bytes = largeBuffer((await file.stat()).size);
+    if (!bytes) return await file.readFile();
+    let got = 0;
+    for (let n = 1; got < bytes.length && n > 0; got += n) n = (await file.read(bytes, got, bytes.length - got, got)).bytesRead;
+    return got === bytes.length ? bytes : bytes.subarray(0, got);
+  } finally {
+    await file.close();
   }
 }
 
