@@ -223,7 +223,7 @@ export class Encoding {
   /** maxTokenValue + 1, as tiktoken's n_vocab. */
   readonly nVocab: number;
   /** The id of <|endoftext|>, or undefined when the encoding has none. */
-  readonly eotToken: number | undefined;
+  readonly eotToken!: number | undefined;
   /**
    * How text is split into pieces: a native scanner ('gpt2', 'cl100k', 'o200k') when the pattern
    * is one of the shipped encodings' patterns, else 'regexp' (JavaScript's RegExp; slower).
@@ -232,7 +232,7 @@ export class Encoding {
 
   // The special tokens as given, and what is made of them on first use (not at construction: a
   // copy of Gemma 3's 6,415, their names and the cut rules were a tenth of a cold Encoding.load).
-  readonly #special: Record<string, number>;
+  #special: Record<string, number> | (() => Record<string, number>);
   #specialNames: string[] | undefined;
   #allMask: Uint8Array | undefined;
   readonly #handle: NativeEncodingHandle;
@@ -248,11 +248,11 @@ export class Encoding {
   /** An encoding of your own vocabulary (see EncodingOptions and docs/api.md). */
   constructor(options: EncodingOptions);
   /** @internal */
-  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string, hf?: HfRules);
+  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number> | (() => Record<string, number>), pattern: string, hf?: HfRules);
   constructor(...args: unknown[]) {
     // Only this module holds the symbol (fromNative, fromTokenizerJson): any call from outside,
     // whatever its arguments, is read (and checked) as EncodingOptions.
-    let [, name, handle, specialTokens, pattern, hf] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string, HfRules | undefined];
+    let [, name, handle, specialTokens, pattern, hf] = args as [symbol, string, NativeEncodingHandle, Record<string, number> | (() => Record<string, number>), string, HfRules | undefined];
     if (args[0] !== FROM_NATIVE) hf = undefined;
     this.#hf = hf;
     if (args[0] !== FROM_NATIVE) {
@@ -265,12 +265,11 @@ export class Encoding {
     this.patternSource = pattern;
     this.#special = specialTokens;
     let frozen: Readonly<Record<string, number>> | undefined;
-    const given = specialTokens;
-    // Redefined in place, so that it keeps its place among the own properties.
-    Object.defineProperty(this, 'specialTokens', { enumerable: true, get: () => (frozen ??= Object.freeze({ ...given })) });
+    // Redefined in place, so that they keep their places among the own properties.
+    Object.defineProperty(this, 'specialTokens', { enumerable: true, get: () => (frozen ??= Object.freeze({ ...this.#specials() })) });
     this.maxTokenValue = handle.info().maxTokenValue;
     this.nVocab = this.maxTokenValue + 1;
-    this.eotToken = specialTokens['<|endoftext|>'];
+    Object.defineProperty(this, 'eotToken', { enumerable: true, get: () => this.#specials()['<|endoftext|>'] });
     this.#handle = handle;
     handle.setOutputBuffer?.(this.#output);
     Object.freeze(this);
@@ -288,7 +287,7 @@ export class Encoding {
     if (read.merges) {
       const { handle, specialTokens, saved: sp } = read.merges;
       const encoding = new Encoding(FROM_NATIVE, read.options.name, handle, specialTokens, read.options.pattern, { ...read.added, chat });
-      origins.set(encoding, { merges: { name: read.options.name, specialTokens, sp: sp() }, added: read.added, chat });
+      origins.set(encoding, { merges: { name: read.options.name, sp: sp() }, added: read.added, chat });
       return encoding;
     }
     const { name, pattern, specialTokens } = read.options;
@@ -338,7 +337,7 @@ export class Encoding {
     if ('merges' in restored) {
       const { merges, added, chat } = restored;
       const encoding = new Encoding(FROM_NATIVE, merges.name, merges.handle, merges.specialTokens, '', { ...added, chat });
-      origins.set(encoding, { merges: { name: merges.name, specialTokens: merges.specialTokens, sp: merges.sp }, added, chat });
+      origins.set(encoding, { merges: { name: merges.name, sp: merges.sp }, added, chat });
       return encoding;
     }
     const { built, added, chat } = restored;
@@ -734,8 +733,14 @@ export class Encoding {
     return [allowedMask, disallowedMask];
   }
 
+  // The special tokens as given (a restored merges-list model gives a function that makes them).
+  #specials(): Record<string, number> {
+    if (typeof this.#special === 'function') this.#special = this.#special();
+    return this.#special;
+  }
+
   #names(): string[] {
-    return (this.#specialNames ??= Object.keys(this.#special));
+    return (this.#specialNames ??= Object.keys(this.#specials()));
   }
 
   // One object for every call: handles cache their work per mask object.
