@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
-import { seal } from '../support/saved-file.mjs';
+import { errorCode, seal } from '../support/saved-file.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'turbotoken-large-read-'));
 const align4 = (n) => (n + 3) & ~3;
@@ -30,14 +30,7 @@ function relaid(file, edit) {
   return seal(out);
 }
 
-const code = (fn) => {
-  try {
-    fn();
-    return 'loaded';
-  } catch (error) {
-    return error.code;
-  }
-};
+const code = (fn) => errorCode(fn, 'loaded');
 
 describe('a saved file of more than 4 MiB', () => {
   let enc;

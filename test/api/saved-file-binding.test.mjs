@@ -4,19 +4,13 @@
 // reads as readFileSync does there and calls tt_check_program).
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { errorCode } from '../support/saved-file.mjs';
 
 const require = createRequire(import.meta.url);
 const { native } = require('../../dist/cjs/native.js');
 const MiB = 1 << 20;
 
-const code = (fn) => {
-  try {
-    fn();
-    return 'returned';
-  } catch (error) {
-    return error.code;
-  }
-};
+const code = errorCode;
 
 describe("the addon's entries for Encoding.load", () => {
   it('is the addon', () => expect(native.backend).toBe('native'));

@@ -28,3 +28,13 @@ export function loadCode(bytes) {
     return error.code;
   }
 }
+
+/** What `fn()` does: `ok` when it returns, else the code of the error it throws. */
+export function errorCode(fn, ok = 'returned') {
+  try {
+    fn();
+    return ok;
+  } catch (error) {
+    return error.code;
+  }
+}
