@@ -46,6 +46,8 @@ const nativeOnly = [
   'test/package/error-codes.test.mjs',
   // Runs a child per backend itself, both beside one pair of busy loops.
   'test/hostile/worker-terminate.test.mjs',
+  // The addon's own entries (largeBuffer, checkProgram).
+  'test/api/saved-file-binding.test.mjs',
   // A browser always runs WebAssembly.
   'test/package/browser.test.mjs',
   // A static HTML file opened in Chromium; the numbers in it are held to the library by cli-analyze.

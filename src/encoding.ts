@@ -217,27 +217,30 @@ export class Encoding {
   /** The regular expression the reference (tiktoken) splits text with, for information. */
   readonly patternSource: string;
   /** Special tokens and their ids. */
-  readonly specialTokens: Readonly<Record<string, number>>;
+  readonly specialTokens!: Readonly<Record<string, number>>;
   /** The largest token id. */
   readonly maxTokenValue: number;
   /** maxTokenValue + 1, as tiktoken's n_vocab. */
   readonly nVocab: number;
   /** The id of <|endoftext|>, or undefined when the encoding has none. */
-  readonly eotToken: number | undefined;
+  readonly eotToken!: number | undefined;
   /**
    * How text is split into pieces: a native scanner ('gpt2', 'cl100k', 'o200k') when the pattern
    * is one of the shipped encodings' patterns, else 'regexp' (JavaScript's RegExp; slower).
    */
   readonly patternKind: PatternKind;
 
-  readonly #specialNames: string[];
-  readonly #allMask: Uint8Array;
+  // The special tokens as given, and what is made of them on first use (not at construction: a
+  // copy of Gemma 3's 6,415, their names and the cut rules were a tenth of a cold Encoding.load).
+  #special: Record<string, number> | (() => Record<string, number>);
+  #specialNames: string[] | undefined;
+  #allMask: Uint8Array | undefined;
   readonly #handle: NativeEncodingHandle;
   // Hugging Face's rules for a tokenizer.json's added tokens; undefined: tiktoken's rules.
   readonly #hf: HfRules | undefined;
   // Where encodeGenerator may cut long texts; null (never) unless a shipped pattern without
   // whitespace in special tokens.
-  readonly #cutRules: CutRules | null;
+  #cutRules: CutRules | null | undefined;
   // Short results are written here by the native side and copied out with slice(): one typed
   // array allocation in JS is much cheaper than one made through the addon boundary.
   readonly #output = new Uint32Array(OUTPUT_BUFFER_IDS);
@@ -245,11 +248,11 @@ export class Encoding {
   /** An encoding of your own vocabulary (see EncodingOptions and docs/api.md). */
   constructor(options: EncodingOptions);
   /** @internal */
-  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number>, pattern: string, hf?: HfRules);
+  constructor(internal: typeof FROM_NATIVE, name: string, handle: NativeEncodingHandle, specialTokens: Record<string, number> | (() => Record<string, number>), pattern: string, hf?: HfRules);
   constructor(...args: unknown[]) {
     // Only this module holds the symbol (fromNative, fromTokenizerJson): any call from outside,
     // whatever its arguments, is read (and checked) as EncodingOptions.
-    let [, name, handle, specialTokens, pattern, hf] = args as [symbol, string, NativeEncodingHandle, Record<string, number>, string, HfRules | undefined];
+    let [, name, handle, specialTokens, pattern, hf] = args as [symbol, string, NativeEncodingHandle, Record<string, number> | (() => Record<string, number>), string, HfRules | undefined];
     if (args[0] !== FROM_NATIVE) hf = undefined;
     this.#hf = hf;
     if (args[0] !== FROM_NATIVE) {
@@ -258,15 +261,15 @@ export class Encoding {
       origins.set(this, { packed: built.packed });
     }
     this.patternKind = knownFamily(pattern) ?? 'regexp';
-    this.#cutRules = cutRules(pattern, Object.keys(specialTokens));
     this.name = name;
     this.patternSource = pattern;
-    this.specialTokens = Object.freeze({ ...specialTokens });
+    this.#special = specialTokens;
+    let frozen: Readonly<Record<string, number>> | undefined;
+    // Redefined in place, so that they keep their places among the own properties.
+    Object.defineProperty(this, 'specialTokens', { enumerable: true, get: () => (frozen ??= Object.freeze({ ...this.#specials() })) });
     this.maxTokenValue = handle.info().maxTokenValue;
     this.nVocab = this.maxTokenValue + 1;
-    this.eotToken = specialTokens['<|endoftext|>'];
-    this.#specialNames = Object.keys(specialTokens);
-    this.#allMask = new Uint8Array(this.#specialNames.length).fill(1);
+    Object.defineProperty(this, 'eotToken', { enumerable: true, get: () => this.#specials()['<|endoftext|>'] });
     this.#handle = handle;
     handle.setOutputBuffer?.(this.#output);
     Object.freeze(this);
@@ -284,7 +287,7 @@ export class Encoding {
     if (read.merges) {
       const { handle, specialTokens, saved: sp } = read.merges;
       const encoding = new Encoding(FROM_NATIVE, read.options.name, handle, specialTokens, read.options.pattern, { ...read.added, chat });
-      origins.set(encoding, { merges: { name: read.options.name, specialTokens, sp: sp() }, added: read.added, chat });
+      origins.set(encoding, { merges: { name: read.options.name, sp: sp() }, added: read.added, chat });
       return encoding;
     }
     const { name, pattern, specialTokens } = read.options;
@@ -334,7 +337,7 @@ export class Encoding {
     if ('merges' in restored) {
       const { merges, added, chat } = restored;
       const encoding = new Encoding(FROM_NATIVE, merges.name, merges.handle, merges.specialTokens, '', { ...added, chat });
-      origins.set(encoding, { merges: { name: merges.name, specialTokens: merges.specialTokens, sp: merges.sp }, added, chat });
+      origins.set(encoding, { merges: { name: merges.name, sp: merges.sp }, added, chat });
       return encoding;
     }
     const { built, added, chat } = restored;
@@ -671,8 +674,9 @@ export class Encoding {
     // Read once: every chunk is encoded with these, whatever the caller's getters would say later.
     const opts = readOptions(options, 'special');
     const [, disallowed] = this.#policy(opts);
-    const names = disallowed ? this.#specialNames.filter((_, i) => disallowed[i]) : [];
+    const names = disallowed ? this.#names().filter((_, i) => disallowed[i]) : [];
     if (literals().findLiteral(literals().alternation(names), whole)) this.count(whole, opts as EncodeOptions);
+    if (this.#cutRules === undefined) this.#cutRules = cutRules(this.patternSource, this.#names());
     return encodeSegments(whole, this.#cutRules, (segment) => this.encode(segment, opts as EncodeOptions));
   }
 
@@ -714,12 +718,12 @@ export class Encoding {
       return [null, null];
     }
     if (opts.allowedSpecial === undefined && opts.disallowedSpecial === undefined) {
-      const all = this.#specialNames.length ? this.#allMask : null;
+      const all = this.#names().length ? this.#all() : null;
       return this.#hf ? [all, null] : [null, all];
     }
     const allowed = opts.allowedSpecial === undefined ? [] : checkSpecialSet(opts.allowedSpecial, 'allowedSpecial');
     const disallowed = opts.disallowedSpecial === undefined ? 'all' : checkSpecialSet(opts.disallowedSpecial, 'disallowedSpecial');
-    const allowedMask = allowed === 'all' ? this.#allMask : this.#mask(allowed, 'allowedSpecial');
+    const allowedMask = allowed === 'all' ? this.#all() : this.#mask(allowed, 'allowedSpecial');
     let disallowedMask: Uint8Array | null;
     if (disallowed === 'all') {
       disallowedMask = allowed === 'all' ? null : this.#complement(allowedMask);
@@ -729,13 +733,29 @@ export class Encoding {
     return [allowedMask, disallowedMask];
   }
 
+  // The special tokens as given (a restored merges-list model gives a function that makes them).
+  #specials(): Record<string, number> {
+    if (typeof this.#special === 'function') this.#special = this.#special();
+    return this.#special;
+  }
+
+  #names(): string[] {
+    return (this.#specialNames ??= Object.keys(this.#specials()));
+  }
+
+  // One object for every call: handles cache their work per mask object.
+  #all(): Uint8Array {
+    return (this.#allMask ??= new Uint8Array(this.#names().length).fill(1));
+  }
+
   #mask(names: string[], option: string): Uint8Array | null {
     if (names.length === 0) return null;
-    const mask = new Uint8Array(this.#specialNames.length);
+    const specialNames = this.#names();
+    const mask = new Uint8Array(specialNames.length);
     for (const name of names) {
-      const index = this.#specialNames.indexOf(name);
+      const index = specialNames.indexOf(name);
       if (index < 0) {
-        throw new TurbotokenError(`${option}: ${quote(name)} is not a special token of ${this.name}. Its special tokens: ${this.#specialNames.slice(0, 20).join(', ')}${this.#specialNames.length > 20 ? ', …' : ''}`, 'ERR_UNKNOWN_SPECIAL_TOKEN');
+        throw new TurbotokenError(`${option}: ${quote(name)} is not a special token of ${this.name}. Its special tokens: ${specialNames.slice(0, 20).join(', ')}${specialNames.length > 20 ? ', …' : ''}`, 'ERR_UNKNOWN_SPECIAL_TOKEN');
       }
       mask[index] = 1;
     }
@@ -743,7 +763,7 @@ export class Encoding {
   }
 
   #complement(mask: Uint8Array | null): Uint8Array | null {
-    if (!mask) return this.#allMask;
+    if (!mask) return this.#all();
     const out = new Uint8Array(mask.length);
     let any = false;
     for (let i = 0; i < mask.length; i++) {

@@ -5,20 +5,10 @@ import { bindingError } from './binding-errors';
 import { TurbotokenError } from './errors';
 import { native } from './native';
 import type { PatternProgram } from './pattern-program';
+import { SPLIT_INVERT, SplitMode } from './program-enums';
 import { guarded, liveGeneration, runtime, type Runtime } from './wasm-runtime';
 
-/** What a step keeps of the text: native/core/regex/splitter.h's SplitMode. */
-export const SplitMode = {
-  Matches: 0,
-  Removed: 1,
-  Isolated: 2,
-  MergedWithPrevious: 3,
-  MergedWithNext: 4,
-  Contiguous: 5,
-} as const;
-export type SplitMode = (typeof SplitMode)[keyof typeof SplitMode];
-
-const INVERT = 8;
+export { SplitMode };
 
 export interface SplitStepSpec {
   program: PatternProgram;
@@ -100,7 +90,7 @@ export function splitterWords(steps: readonly SplitStepSpec[]): Uint32Array {
   words[0] = steps.length;
   let at = 1;
   for (const s of steps) {
-    words[at++] = s.mode | (s.invert ? INVERT : 0);
+    words[at++] = s.mode | (s.invert ? SPLIT_INVERT : 0);
     words[at++] = s.program.words.length;
     words.set(s.program.words, at);
     at += s.program.words.length;

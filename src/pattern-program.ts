@@ -7,20 +7,7 @@
 // Constructs the matcher cannot run in linear time are refused here, naming them.
 import { TurbotokenError } from './errors';
 import { compileSource, translateSource } from './pattern';
-
-/** Opcodes of native/core/regex/pike_vm.h. */
-const enum Op {
-  Match = 0,
-  Class = 1,
-  Split = 2,
-  Jump = 3,
-  Begin = 4,
-  End = 5,
-  NextIn = 6,
-  NextNotIn = 7,
-  PrevIn = 8,
-  PrevNotIn = 9,
-}
+import { Op } from './program-enums';
 
 /** The most instructions a compiled pattern may have (a repetition {n,m} is copied out n..m times). */
 export const MAX_PROGRAM_INSTRUCTIONS = 50_000;

@@ -9,6 +9,7 @@
 import { TurbotokenError } from './errors';
 import { createSplitter, findMatches, SplitMode, type SplitStepSpec, type SplitterHandle } from './pattern-matcher';
 import { compilePattern, type PatternProgram } from './pattern-program';
+import { Op } from './program-enums';
 import { GPT2_PATTERN } from './safe-cut';
 import { HF_DIGITS, HF_PUNCTUATION } from './hf-char-classes';
 import { fields, isObject, malformed, unsupported, type Json } from './tokenizer-json-read';
@@ -57,10 +58,10 @@ export function canMatchEmpty(program: PatternProgram): boolean {
     const op = w[2 + 3 * pc];
     const a = w[3 + 3 * pc];
     const b = w[4 + 3 * pc];
-    if (op === 0) return true; // Match
-    if (op === 1) continue; // Class reads a character
-    if (op === 2) stack.push(a, b);
-    else if (op === 3) stack.push(a);
+    if (op === Op.Match) return true;
+    if (op === Op.Class) continue; // reads a character
+    if (op === Op.Split) stack.push(a, b);
+    else if (op === Op.Jump) stack.push(a);
     else stack.push(pc + 1); // an assertion
   }
   return false;

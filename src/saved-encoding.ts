@@ -2,24 +2,34 @@
 // vocabulary (the format: docs/saved-encoding.md). A shipped encoding is saved by name; any other
 // as what it was built from, with its vocabulary already packed as the core's blob, so that
 // loading is one checksum, one small JSON parse and the core's own load.
-import { promises as fsp, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readFileSync, readSync, writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { checkText, isUint8Array, quote, shorten } from './args';
-import { buildPacked, type BuiltEncoding, type PackedBuild, type SplitSemantics } from './custom-encoding';
+import type { BuiltEncoding, PackedBuild, SplitSemantics } from './custom-encoding';
 import { TurbotokenError, typeError } from './errors';
 import type { ChatTemplateConfig } from './chat-template';
 import type { HfAddedTokens } from './tokenizer-json';
-import { readPreTokenizer, type PreTokenizerSequence } from './pretokenizer-sequence';
+import type { PreTokenizerSequence } from './pretokenizer-sequence';
 import { restoreSentencePiece, type AddedToken, type SentencePieceSaved } from './sentencepiece';
 import type { NativeEncodingHandle } from './backend-contract';
 import { NO_TOKEN, packedTokenTexts, type TokenTexts } from './token-texts';
-import { programFault, programsToSave, type PatternProgram } from './saved-programs';
+import type { PatternProgram } from './saved-programs';
 import { withPrograms } from './pattern-program';
+import { native } from './native';
+
+// What only a custom encoding's file needs, loaded on its first use: a merges-list model's load
+// (Gemma 3, Llama 2) spent 10 ms of a cold Encoding.load requiring them.
+function lazy<T>(load: () => T): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= load());
+}
+const customEncoding = lazy(() => require('./custom-encoding') as typeof import('./custom-encoding'));
+const preTokenizers = lazy(() => require('./pretokenizer-sequence') as typeof import('./pretokenizer-sequence'));
+const savedPrograms = lazy(() => require('./saved-programs') as typeof import('./saved-programs'));
 
 /** A merges-list (SentencePiece-style) encoding's parts; sp is undefined when its steps are not plain JSON. */
 export interface MergesOrigin {
   name: string;
-  specialTokens: Record<string, number>;
   sp: SentencePieceSaved | undefined;
 }
 
@@ -33,7 +43,7 @@ export type SavedOrigin =
 export type Restored =
   | { shipped: string }
   | { built: BuiltEncoding; added?: HfAddedTokens; chat?: ChatTemplateConfig }
-  | { merges: { name: string; handle: NativeEncodingHandle; specialTokens: Record<string, number>; sp: SentencePieceSaved | undefined }; added: HfAddedTokens; chat?: ChatTemplateConfig };
+  | { merges: { name: string; handle: NativeEncodingHandle; specialTokens: () => Record<string, number>; sp: SentencePieceSaved | undefined }; added: HfAddedTokens; chat?: ChatTemplateConfig };
 
 // "\x89TTENC\r\n": a byte above 0x7F and a CR LF, so that a text-mode copy or a 7-bit channel
 // that damaged the file is caught at the first bytes (as PNG's signature does).
@@ -88,7 +98,7 @@ export function savedBytes(origin: SavedOrigin): Uint8Array {
   if ('shipped' in origin) {
     header = { kind: 'shipped', name: origin.shipped };
   } else if ('merges' in origin) {
-    const { name, specialTokens, sp } = origin.merges;
+    const { name, sp } = origin.merges;
     if (!sp) throw new TurbotokenError(`Cannot save ${quote(name)}: its tokenizer.json's normalizer, pre_tokenizer or decoder is not plain JSON`, 'ERR_UNSUPPORTED_TOKENIZER');
     version = 2;
     blob = packMerges(sp.table, sp.tokens);
@@ -103,7 +113,7 @@ export function savedBytes(origin: SavedOrigin): Uint8Array {
       saved = { ...saved, steps: stepsJson(semantics.sequence) };
     }
     header = { kind: 'custom', name, pattern, specialTokens: pairs(specialTokens), semantics: saved, added: origin.added, chat: chatOf(origin.chat) };
-    programs = programsToSave(origin.packed);
+    programs = savedPrograms().programsToSave(origin.packed);
     if (programs.length) {
       version = 3;
       header.programs = programs.map(([p, words]) => [p, words.length]);
@@ -226,7 +236,7 @@ export function readSavedInput(input: unknown): { bytes: Uint8Array; source: str
   if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
   const path = checkPath(input);
   try {
-    return { bytes: owned(readFileSync(path)), source: path };
+    return { bytes: owned(readLarge(path)), source: path };
   } catch (cause) {
     throw readError(path, cause);
   }
@@ -236,9 +246,48 @@ export async function readSavedInputAsync(input: unknown): Promise<{ bytes: Uint
   if (isUint8Array(input)) return { bytes: checkText(input) as Uint8Array, source: '<bytes>' };
   const path = checkPath(input);
   try {
-    return { bytes: owned(await fsp.readFile(path)), source: path };
+    return { bytes: owned(await readLargeAsync(path)), source: path };
   } catch (cause) {
     throw readError(path, cause);
+  }
+}
+
+// Memory in 2 MB pages from the addon (native/binding/saved_file_binding.cpp), undefined where
+// there is none (the WebAssembly backend, a small file, a runtime that refuses outside memory).
+// Each 4 KB page a process touches first costs microseconds on some hosts: reading Gemma 3's
+// 10.7 MB file into a Buffer and the first pass over it were a third of its cold load.
+function largeBuffer(size: number): Uint8Array | undefined {
+  const addon = native as unknown as { largeBuffer?: (bytes: number) => ArrayBuffer | undefined };
+  if (native.backend === 'wasm' || typeof addon.largeBuffer !== 'function') return undefined;
+  const buffer = addon.largeBuffer(size);
+  return buffer instanceof ArrayBuffer && buffer.byteLength === size ? new Uint8Array(buffer) : undefined;
+}
+
+// The file's bytes, as readFileSync gives them; into a large buffer when there is one. A file that
+// changes meanwhile gives some bytes (the checksum then refuses them), never more than its size.
+function readLarge(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = largeBuffer(fstatSync(fd).size);
+    if (!bytes) return readFileSync(fd);
+    let got = 0;
+    for (let n = 1; got < bytes.length && n > 0; got += n) n = readSync(fd, bytes, got, bytes.length - got, got);
+    return got === bytes.length ? bytes : bytes.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readLargeAsync(path: string): Promise<Uint8Array> {
+  const file = await fsp.open(path, 'r');
+  try {
+    const bytes = largeBuffer((await file.stat()).size);
+    if (!bytes) return await file.readFile();
+    let got = 0;
+    for (let n = 1; got < bytes.length && n > 0; got += n) n = (await file.read(bytes, got, bytes.length - got, got)).bytesRead;
+    return got === bytes.length ? bytes : bytes.subarray(0, got);
+  } finally {
+    await file.close();
   }
 }
 
@@ -315,7 +364,7 @@ function readPrograms(list: unknown, bytes: Uint8Array, programsAt: number, sour
     // A view where the words are aligned (a file's buffer starts at offset 0), else a copy.
     const words = (bytes.byteOffset + at) % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset + at, n) : new Uint32Array(bytes.slice(at, at + 4 * n).buffer);
     at += 4 * n;
-    const fault = programFault(words);
+    const fault = savedPrograms().programFault(words);
     if (fault !== undefined) throw corrupt(source, `the program of ${quote(pattern, 80)}: ${fault}`);
     if (out.has(pattern)) throw corrupt(source, `the pattern ${quote(pattern, 80)} has two programs`);
     out.set(pattern, { words });
@@ -331,7 +380,7 @@ function restoreCustom(h: Record<string, unknown>, bytes: Uint8Array, blobAt: nu
   const chat = h.chat === undefined ? undefined : checkChat(h.chat, source);
   const blob = blobOf(bytes, blobAt, blobLength);
   try {
-    return { built: buildPacked({ name: h.name, pattern: h.pattern, blob, specialTokens, semantics, programs }), added, chat };
+    return { built: customEncoding().buildPacked({ name: h.name, pattern: h.pattern, blob, specialTokens, semantics, programs }), added, chat };
   } catch (error) {
     // The checksum held, so the file is as written: by another version, or made by hand.
     const code = (error as { code?: unknown })?.code;
@@ -347,9 +396,9 @@ function checkSemantics(value: unknown, source: string, version: number): SplitS
   const semantics: SplitSemantics = { keepGaps: s.keepGaps, nfc: s.nfc, rawTokens: s.rawTokens as string[] };
   if (s.steps === undefined || version < 2) return semantics;
   if (!Array.isArray(s.steps)) throw corrupt(source, 'semantics.steps is not a list of pre-tokenizer steps');
-  let plan: ReturnType<typeof readPreTokenizer>;
+  let plan: ReturnType<typeof import('./pretokenizer-sequence').readPreTokenizer>;
   try {
-    plan = readPreTokenizer({ type: 'Sequence', pretokenizers: s.steps }, source);
+    plan = preTokenizers().readPreTokenizer({ type: 'Sequence', pretokenizers: s.steps }, source);
   } catch (error) {
     throw corrupt(source, `semantics.steps: ${shorten(String((error as Error)?.message))}`);
   }

@@ -5,6 +5,9 @@ import { knownFamily } from './pattern';
 import { compilePattern, type PatternProgram } from './pattern-program';
 import { BYTE_LEVEL_PATTERN } from './pretokenizer-sequence';
 import type { PackedBuild } from './custom-encoding';
+import { native } from './native';
+import { ProgramFault } from './program-enums';
+import { guarded } from './wasm-runtime';
 
 /** The patterns compilePattern is asked for while an encoding built from `build` is made. */
 function patternsOf(build: PackedBuild): string[] {
@@ -23,43 +26,49 @@ export function programsToSave(build: PackedBuild): [string, Uint32Array][] {
   return patternsOf(build).map((p) => [p, (build.programs?.get(p) ?? compilePattern(p)).words]);
 }
 
-// The core's own limits (native/core/regex/pike_vm.h): kMaxInstructions, kMaxRanges, and its
-// last opcode, kPrevNotIn.
-const MAX_INSTRUCTIONS = 1 << 16;
-const MAX_RANGES = 1 << 20;
-const LAST_OP = 9;
-const hasSet = (op: number) => op === 1 || op >= 6;
+interface ProgramCheckExports {
+  tt_check_program(words: number, count: number): number;
+}
+
+// The core's check of a program (native/core/regex/program_check.h): undefined, or the fault and
+// the index it names.
+function coreCheck(words: Uint32Array): [number, number] | undefined {
+  const addon = native as unknown as { checkProgram?: (words: Uint32Array) => [number, number] | undefined };
+  if (native.backend !== 'wasm' && typeof addon.checkProgram === 'function') return addon.checkProgram(words);
+  return guarded((rt) => {
+    const x = rt.x as unknown as ProgramCheckExports;
+    const ptr = rt.alloc(words.byteLength || 4);
+    new Uint32Array(rt.x.memory.buffer, ptr, words.length).set(words);
+    const fault = x.tt_check_program(ptr, words.length);
+    const at = rt.out()[0];
+    rt.x.tt_free(ptr);
+    return fault === ProgramFault.None ? undefined : [fault, at];
+  });
+}
 
 /**
- * Why `words` is not a program the core loads (the checks of Program::load in
- * native/core/regex/pike_vm.cpp), or undefined when it is one. The JavaScript side walks a
- * program too (canMatchEmpty), so a hand-made file is refused here, at load, not at first encode.
+ * Why `words` is not a program the core loads, or undefined when it is one. The JavaScript side
+ * walks a program too (canMatchEmpty), so a hand-made file is refused here, at load, not at first
+ * encode.
  */
 export function programFault(words: Uint32Array): string | undefined {
-  if (words.length < 2) return 'shorter than its counts';
+  const check = coreCheck(words);
+  if (!check) return undefined;
+  const [fault, at] = check;
   const n = words[0];
   const r = words[1];
-  if (n === 0 || n > MAX_INSTRUCTIONS || r > MAX_RANGES) return `${n} instructions and ${r} ranges are out of bounds`;
-  if (words.length !== 2 + 3 * n + 2 * r) return `${words.length} words where its counts say ${2 + 3 * n + 2 * r}`;
-  const rangeAt = 2 + 3 * n;
-  for (let k = 0; k < r; k++) {
-    const lo = words[rangeAt + 2 * k];
-    const hi = words[rangeAt + 2 * k + 1];
-    if (lo > hi || hi > 0x10ffff) return `range ${k} is not a range of code points`;
+  switch (fault) {
+    case ProgramFault.Short: return 'shorter than its counts';
+    case ProgramFault.OutOfBounds: return `${n} instructions and ${r} ranges are out of bounds`;
+    case ProgramFault.Length: return `${words.length} words where its counts say ${2 + 3 * n + 2 * r}`;
+    case ProgramFault.Range: return `range ${at} is not a range of code points`;
+    case ProgramFault.Opcode: return `instruction ${at} has no opcode ${words[2 + 3 * at]}`;
+    case ProgramFault.JumpOutside: return `instruction ${at} jumps out of the program`;
+    case ProgramFault.RangesPastEnd: return `instruction ${at} names ranges past the end`;
+    case ProgramFault.RangesUnsorted: return `instruction ${at}'s ranges are not ascending and disjoint`;
+    case ProgramFault.LastSteps: return 'the last instruction steps past the end';
+    default: return `fault ${fault} at ${at}`;
   }
-  for (let k = 0; k < n; k++) {
-    const op = words[2 + 3 * k];
-    const a = words[3 + 3 * k];
-    const b = words[4 + 3 * k];
-    if (op > LAST_OP) return `instruction ${k} has no opcode ${op}`;
-    if ((op === 2 && (a >= n || b >= n)) || (op === 3 && a >= n)) return `instruction ${k} jumps out of the program`;
-    if (hasSet(op)) {
-      if (a > r || b > r - a) return `instruction ${k} names ranges past the end`;
-      for (let j = 1; j < b; j++) if (words[rangeAt + 2 * (a + j)] <= words[rangeAt + 2 * (a + j - 1) + 1]) return `instruction ${k}'s ranges are not ascending and disjoint`;
-    }
-    if (op !== 0 && op !== 2 && op !== 3 && k + 1 >= n) return 'the last instruction steps past the end';
-  }
-  return undefined;
 }
 
 export type { PatternProgram };

@@ -738,8 +738,12 @@ export function buildSentencePiece(json: Json, source: string): SentencePieceBui
   return { handle, specialTokens: handle.specialTokens(), saved: () => handle.saved() };
 }
 
-/** A saved merges-list model's handle (its parts checked by src/saved-encoding.ts; the core checks the table). */
-export function restoreSentencePiece(saved: SentencePieceSaved, source: string): SentencePieceBuild {
+/**
+ * A saved merges-list model's handle (its parts checked by src/saved-encoding.ts; the core checks
+ * the table), and its special tokens made when first asked for (Gemma 3's 6,415 as an object were
+ * a twentieth of a cold Encoding.load).
+ */
+export function restoreSentencePiece(saved: SentencePieceSaved, source: string): Omit<SentencePieceBuild, 'specialTokens'> & { specialTokens: () => Record<string, number> } {
   const handle = new SentencePieceHandle(saved.steps as unknown as Json, source, saved);
-  return { handle, specialTokens: handle.specialTokens(), saved: () => handle.saved() };
+  return { handle, specialTokens: () => handle.specialTokens(), saved: () => handle.saved() };
 }

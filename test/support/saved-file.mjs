@@ -38,3 +38,13 @@ export function saveModel(dir, model) {
   enc.save(file);
   return { enc, file };
 }
+
+/** What `fn()` does: `ok` when it returns, else the code of the error it throws. */
+export function errorCode(fn, ok = 'returned') {
+  try {
+    fn();
+    return ok;
+  } catch (error) {
+    return error.code;
+  }
+}

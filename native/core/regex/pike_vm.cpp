@@ -5,6 +5,7 @@
 
 #include "regex/closure.h"
 #include "regex/lazy_dfa.h"
+#include "regex/program_check.h"
 #include "regex/utf8_read.h"
 
 namespace turbotoken {
@@ -23,42 +24,24 @@ using utf8_read::kNone;
 ProgramStatus Program::load(const uint32_t* words, size_t count) {
   code_.clear();
   ranges_.clear();
-  if (count < 2) return ProgramStatus::kMalformed;
+  if (check_program(words, count).fault != ProgramFault::kNone) return ProgramStatus::kMalformed;
   const uint32_t n = words[0];
   const uint32_t r = words[1];
-  if (n == 0 || n > kMaxInstructions || r > kMaxRanges) return ProgramStatus::kMalformed;
-  if (count != 2 + size_t(n) * 3 + size_t(r) * 2) return ProgramStatus::kMalformed;
   const uint32_t* rw = words + 2 + size_t(n) * 3;
-  for (uint32_t k = 0; k < r; k++) {
-    uint32_t lo = rw[2 * k], hi = rw[2 * k + 1];
-    if (lo > hi || hi > 0x10FFFF) return ProgramStatus::kMalformed;
-  }
   ranges_.assign(rw, rw + size_t(r) * 2);
   code_.resize(n);
   for (uint32_t k = 0; k < n; k++) {
     const uint32_t* w = words + 2 + size_t(k) * 3;
-    if (w[0] > uint32_t(Op::kPrevNotIn)) return ProgramStatus::kMalformed;
     Instruction& in = code_[k];
     in.op = Op(w[0]);
     in.a = w[1];
     in.b = w[2];
     std::fill(in.ascii, in.ascii + 4, 0u);
-    if (in.op == Op::kSplit && (in.a >= n || in.b >= n)) return ProgramStatus::kMalformed;
-    if (in.op == Op::kJump && in.a >= n) return ProgramStatus::kMalformed;
     if (has_set(in.op)) {
-      if (in.a > r || in.b > r - in.a) return ProgramStatus::kMalformed;
-      // Ascending and disjoint, so that contains() can search them.
-      for (uint32_t j = 1; j < in.b; j++) {
-        if (ranges_[2 * (in.a + j)] <= ranges_[2 * (in.a + j - 1) + 1]) return ProgramStatus::kMalformed;
-      }
       for (uint32_t j = 0; j < in.b; j++) {
         uint32_t lo = ranges_[2 * (in.a + j)], hi = ranges_[2 * (in.a + j) + 1];
         for (uint32_t c = lo; c <= hi && c < 128; c++) in.ascii[c >> 5] |= 1u << (c & 31);
       }
-    }
-    // A class or Begin/End/lookaround at the last instruction would step past the end.
-    if (in.op != Op::kMatch && in.op != Op::kSplit && in.op != Op::kJump && k + 1 >= n) {
-      return ProgramStatus::kMalformed;
     }
   }
   return ProgramStatus::kOk;
