@@ -48,7 +48,7 @@ export interface TrainProgress {
   bytes: number;
   /** Documents counted so far. */
   documents: number;
-  /** Chunks held: with several threads each thread keeps a table of its own until the input ends, so until the last report a chunk counted on two threads is held (and counted here) twice; the last report gives the distinct chunks. */
+  /** Distinct chunks counted so far (one table, whatever the number of threads). */
   chunks: number;
 }
 

@@ -149,6 +149,40 @@ void ChunkTable::prune_to(size_t target) {
 
 namespace {
 
+// Adds chunks to a table kAhead chunks late, fetching each one's first slot when it is handed
+// over: the probes then overlap instead of waiting for memory one after another (a table of a
+// corpus's distinct chunks is far larger than the caches). flush() adds the ones still held.
+class AddAhead {
+ public:
+  explicit AddAhead(ChunkTable& table) : table_(table) {}
+  void add(const uint8_t* s, size_t n, uint64_t h) {
+    table_.prefetch(h);
+    Held& slot = held_[next_ % kAhead];
+    if (next_ >= kAhead) table_.add_hashed(slot.s, slot.n, 1, slot.h);
+    slot = Held{s, n, h};
+    next_++;
+  }
+  void flush() {
+    const size_t first = next_ > kAhead ? next_ - kAhead : 0;
+    for (size_t k = first; k < next_; k++) {
+      const Held& slot = held_[k % kAhead];
+      table_.add_hashed(slot.s, slot.n, 1, slot.h);
+    }
+    next_ = 0;
+  }
+
+ private:
+  static constexpr size_t kAhead = 8;
+  struct Held {
+    const uint8_t* s;
+    size_t n;
+    uint64_t h;
+  };
+  ChunkTable& table_;
+  Held held_[kAhead];
+  size_t next_ = 0;
+};
+
 struct Unit {
   size_t start;
   size_t end;
@@ -560,6 +594,8 @@ TrainStatus count_routed(const SplitSpec& spec, const uint8_t* text, const uint3
   ChunkTable& table = tables.table;
   std::atomic<size_t> next{0};
   std::vector<double> cpu(threads, 0.0), tail(threads, 0.0);
+  unsigned owner_of[ChunkTable::kShards];  // a lookup, not a division per chunk
+  for (unsigned k = 0; k < ChunkTable::kShards; k++) owner_of[k] = k % threads;
   const TrainStatus status = on_threads(tables, threads, cpu, [&](unsigned t) {
     // A thread that stops early (a failed part, an exception) lets the others stop waiting for it.
     struct FailUnlessDone {
@@ -582,11 +618,12 @@ TrainStatus count_routed(const SplitSpec& spec, const uint8_t* text, const uint3
       blocks.recycle(b);
     };
     std::vector<RoutedBlocks::Block*> open(threads, nullptr);
+    AddAhead ahead(table);
     unsigned until_check = 0;
     const auto add = [&](const uint8_t* s, size_t n) {
       const uint64_t h = ChunkTable::hash(s, n);
-      const unsigned owner = ChunkTable::shard_of(h) % threads;
-      if (owner == t) table.add_hashed(s, n, 1, h);
+      const unsigned owner = owner_of[ChunkTable::shard_of(h)];
+      if (owner == t) ahead.add(s, n, h);
       else {
         RoutedBlocks::Block*& b = open[owner];
         if (!b) b = blocks.fresh();
@@ -610,6 +647,7 @@ TrainStatus count_routed(const SplitSpec& spec, const uint8_t* text, const uint3
       const TrainStatus st = count_part(spec, text, ends, count, parts[p], units, add);
       if (st != TrainStatus::kOk) return st;
     }
+    ahead.flush();
     const double t0 = seconds_now();
     for (unsigned o = 0; o < threads; o++)
       if (open[o]) blocks.publish(o, open[o]);
@@ -656,9 +694,10 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
 #if !defined(__wasm__)
     const double c0 = thread_cpu_seconds();
 #endif
-    ChunkTable& table = tables.table;
+    AddAhead ahead(tables.table);
     status = count_part(spec, text, ends, count, Part{0, size, 0}, units,
-                        [&](const uint8_t* s, size_t n) { table.add(s, n, 1); });
+                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
+    if (status == TrainStatus::kOk) ahead.flush();
 #if !defined(__wasm__)
     if (stats) {
       stats->count_threads.assign(1, thread_cpu_seconds() - c0);
