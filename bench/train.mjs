@@ -18,7 +18,8 @@
 // law, the overlap of S with P not credited): the "idle 2-thread speed-up" printed is
 // (S1 + P1) / (S2 + P2/2). With the overlap credited, one counting thread leaves the JS thread a
 // core of its own while two share both cores with it: max(S1, P1) / max((S2 + P2)/2, S2, P2/2).
-// The count phase ends at the last progress report, which comes after the last batch is counted. Linux only (schedstat).
+// The count phase ends at the last progress report, after the last batch is counted. Linux only
+// (schedstat).
 //
 //   node bench/train.mjs [corpus files...]   (default: corpus/npm-only/*.txt, concatenated)
 import { execFileSync } from 'node:child_process';
