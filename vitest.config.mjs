@@ -116,6 +116,8 @@ const nativeOnly = [
   'test/api/train-async-thread.test.mjs',
   // The addon's Trainer, called directly (one call at a time).
   'test/hostile/train-binding-busy.test.mjs',
+  // The addon's Trainer, called directly (a counting thread that fails).
+  'test/hostile/train-routed-failure.test.mjs',
   // Counting threads: WebAssembly counts on one.
   'test/api/train-threads.test.mjs',
   // Source and docs files read as text (the codes the trainer throws).

@@ -11,14 +11,15 @@
 // median of 3, with the load average. On a shared machine wall time mostly measures the other
 // processes, so the CPU seconds are split too: S, the JS thread's (reading the input, the batch
 // copies; from /proc/self/task/PID/schedstat), and P, every other thread's (checking, cutting and
-// counting, merging the threads' tables), itself split into the live threads' (libuv's pool, where
-// thread 0 of each count and the merges run) and the threads each batch starts (the rest). On an
+// counting, adding the chunks routed to a thread), itself split into the live threads' (libuv's
+// pool, where thread 0 of each count runs) and the counting pool's (the rest: its threads end with
+// the last batch, before the last report). On an
 // idle machine with two cores, two threads take at most S + P2/2 where one takes S + P1 (Amdahl's
 // law, the overlap of S with P not credited): the "idle 2-thread speed-up" printed is
 // (S1 + P1) / (S2 + P2/2). With the overlap credited, one counting thread leaves the JS thread a
 // core of its own while two share both cores with it: max(S1, P1) / max((S2 + P2)/2, S2, P2/2).
-// The count phase ends at the last progress report, which comes after the threads' tables are
-// merged. Linux only (schedstat).
+// The count phase ends at the last progress report, after the last batch is counted. Linux only
+// (schedstat).
 //
 //   node bench/train.mjs [corpus files...]   (default: corpus/npm-only/*.txt, concatenated)
 import { execFileSync } from 'node:child_process';
@@ -89,8 +90,8 @@ if (shape === 'pieces') {
 for (let k = 0; k < Number(copies); k++) for (const d of cuts) docs.push(Buffer.from(d));
 const taskNs = (tid) => Number(fs.readFileSync('/proc/self/task/' + tid + '/schedstat', 'utf8').split(' ')[0]);
 const jsNs = () => taskNs(process.pid);
-// Every other live thread's CPU nanoseconds (libuv's pool, V8's and node's own): the threads a
-// count starts for a batch have ended by the time it reports, so theirs is the rest of the total.
+// Every other live thread's CPU nanoseconds (libuv's pool, V8's and node's own): the counting
+// pool's threads have ended by the last report, so theirs is the rest of the total.
 const liveNs = () => {
   let ns = 0;
   for (const tid of fs.readdirSync('/proc/self/task')) if (Number(tid) !== process.pid) try { ns += taskNs(tid); } catch {}
@@ -128,7 +129,7 @@ const median = (rows, key) => rows.map((r) => r[key]).sort((a, b) => a - b)[1];
 const phase = (shape, t) => {
   const rows = counts[shape][t];
   const cpu = median(rows, 'cpu'), js = median(rows, 'js'), live = median(rows, 'live');
-  return { wall: median(rows, 'wall'), cpu, S: js, P: Math.max(0, cpu - js), live, started: Math.max(0, cpu - js - live) };
+  return { wall: median(rows, 'wall'), cpu, S: js, P: Math.max(0, cpu - js), live, pool: Math.max(0, cpu - js - live) };
 };
 
 const f = (x, d = 2) => x.toFixed(d);
@@ -143,11 +144,11 @@ console.log(`CPU: Hugging Face / turbotoken = ${f(hf.cpu / ours.cpu)}x; peak RSS
 console.log('');
 console.log(`count phase, 1 vs 2 threads: ${f((bytes * COPIES) / 1e6, 1)} MB (the corpus ${COPIES} times), trainAsync, median of 3 interleaved runs; load average ${f(load0)} before, ${f(load1)} after`);
 console.log('');
-console.log('| count phase | documents | wall s | CPU s | S: JS thread CPU s | P: other threads CPU s | of P: live threads (libuv pool: count thread 0, merges) | of P: threads started per batch |');
+console.log('| count phase | documents | wall s | CPU s | S: JS thread CPU s | P: other threads CPU s | of P: live threads (libuv pool: count thread 0) | of P: the counting pool\'s threads |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const shape of SHAPES) for (const t of [1, 2]) {
   const p = phase(shape, t);
-  console.log(`| ${t} thread${t > 1 ? 's' : ''} | ${shape} | ${f(p.wall)} | ${f(p.cpu)} | ${f(p.S)} | ${f(p.P)} | ${f(p.live)} | ${f(p.started)} |`);
+  console.log(`| ${t} thread${t > 1 ? 's' : ''} | ${shape} | ${f(p.wall)} | ${f(p.cpu)} | ${f(p.S)} | ${f(p.P)} | ${f(p.live)} | ${f(p.pool)} |`);
 }
 console.log('');
 for (const shape of SHAPES) {

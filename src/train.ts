@@ -48,7 +48,7 @@ export interface TrainProgress {
   bytes: number;
   /** Documents counted so far. */
   documents: number;
-  /** Chunks held: with several threads each thread keeps a table of its own until the input ends, so until the last report a chunk counted on two threads is held (and counted here) twice; the last report gives the distinct chunks. */
+  /** Distinct chunks counted so far (one table, whatever the number of threads). */
   chunks: number;
 }
 
@@ -332,6 +332,23 @@ function documentBytes(doc: unknown): Uint8Array {
   throw typeError(`A training document must be a string or a Uint8Array; received ${quote(doc)}`);
 }
 
+/** The batch's documents (ending at `ends`), each ill-formed one repaired as documentBytes repairs it. */
+function repaired(bytes: Uint8Array, ends: Uint32Array): [Uint8Array, Uint32Array] {
+  const pieces: Uint8Array[] = [];
+  const fixedEnds = new Uint32Array(ends.length);
+  let start = 0;
+  let size = 0;
+  for (let k = 0; k < ends.length; k++) {
+    const doc = bytes.subarray(start, ends[k]);
+    const fixed = doc.length === 0 || isUtf8!(doc) ? doc : documentBytes(doc);
+    pieces.push(fixed);
+    size += fixed.length;
+    fixedEnds[k] = size;
+    start = ends[k];
+  }
+  return [Buffer.concat(pieces, size), fixedEnds];
+}
+
 /**
  * Collects documents into batches and counts each batch in the core. Async (trainAsync): a batch
  * is counted off the JS thread while the next one is collected; add and flush then return a
@@ -346,6 +363,8 @@ class Counter {
   #spare = Buffer.allocUnsafe(0);
   #used = 0;
   #ends: number[] = [];
+  // The batch holds documents not yet checked to be UTF-8 (add), checked at flush.
+  #unchecked = false;
 
   #inFlight: Promise<void> | undefined;
   bytes = 0;
@@ -371,7 +390,13 @@ class Counter {
       // made from the array's internal slots: its own or a subclass's length getter could claim a
       // billion bytes.
       const view = isUint8Array(doc) ? (checkText(doc) as Uint8Array) : doc;
-      const bytes = isUint8Array(view) && isUtf8 && view.byteLength > 0 && isUtf8(view) ? view : documentBytes(view);
+      // A document that goes into the batch and starts a character is checked with the whole
+      // batch at flush (one isUtf8 call per batch, not per document: many small documents cost
+      // the JS thread a call each). Well-formed pieces that each start a character join into
+      // well-formed text, and well-formed text that holds a character's start at every join is
+      // well-formed in each piece: so the batch checks out exactly when each of its documents does.
+      const deferred = isUint8Array(view) && isUtf8 !== undefined && view.byteLength > 0 && view.byteLength <= BATCH_BYTES && (view[0] & 0xc0) !== 0x80;
+      const bytes = deferred || (isUint8Array(view) && isUtf8 && view.byteLength > 0 && isUtf8(view)) ? (view as Uint8Array) : documentBytes(view);
       if (this.#used + bytes.length > this.#batch.length) {
         const wait = this.flush();
         if (wait) return wait.then(() => this.add(bytes));
@@ -384,6 +409,7 @@ class Counter {
       this.#batch.set(bytes, this.#used);
       this.#used += bytes.length;
       this.#ends.push(this.#used);
+      if (deferred) this.#unchecked = true;
     }
     this.documents++;
   }
@@ -391,15 +417,20 @@ class Counter {
   /** `last`: the input has ended; the batch (even an empty one) goes to the core as the last, which merges the threads' tables after it. */
   flush(last = false): void | Promise<void> {
     if (this.#ends.length === 0 && !last) return;
-    const ends = Uint32Array.from(this.#ends);
-    const bytes = this.#batch.subarray(0, this.#used);
+    let ends: Uint32Array = Uint32Array.from(this.#ends);
+    let bytes: Uint8Array = this.#batch.subarray(0, this.#used);
     this.#ends = [];
     this.#used = 0;
+    // Documents whose check was left to the batch (see add): only when it fails is each checked,
+    // and the ill-formed ones repaired, into a batch of its own.
+    const repair = this.#unchecked && !isUtf8!(bytes);
+    this.#unchecked = false;
+    if (repair) [bytes, ends] = repaired(bytes, ends);
     if (!this.#async) return this.#count(bytes, ends, last);
     // The other buffer fills next. A count that must wait for the one in flight returns a promise
     // that add awaits before it writes, so the other buffer is written only once its count settled.
     [this.#batch, this.#spare] = [this.#spare, this.#batch];
-    return this.#count(bytes, ends, last, true);
+    return this.#count(bytes, ends, last, !repair);
   }
 
   /** Async: waits for the count in flight (its error, if any, thrown here). */

@@ -55,7 +55,7 @@ struct TrainerState {
   size_t max_chunks = 0;
   std::unique_ptr<turbotoken::regex::Program> program;
   turbotoken::train::ChunkTables tables;
-  turbotoken::train::CountStats stats;  // of the last count (and of the tables' merge, when it ran)
+  turbotoken::train::CountStats stats;  // of the last count
   std::atomic<bool> busy{false};
   // The batch being counted, copied on the JS thread (a shared buffer changed by another thread
   // must read the same in both of the core's passes) into memory kept from batch to batch: a
@@ -66,7 +66,7 @@ struct TrainerState {
 
 struct CountInput {
   unsigned threads = 1;
-  bool last = false;  // the run's last batch: merge the threads' tables after it (finish_count)
+  bool last = false;  // the run's last batch: end the counting threads after it (finish_count)
   // Lent bytes (countAsync's `lent`): counted in place instead of from state.text.
   bool is_lent = false;
   const uint8_t* lent = nullptr;
@@ -102,7 +102,7 @@ TrainStatus run_count(TrainerState& state, const CountInput& in) {
     const size_t size = in.is_lent ? in.lent_size : state.text.size();
     const TrainStatus st = turbotoken::train::count_chunks(state.spec, text, size, state.ends.data(),
                                                            state.ends.size(), in.threads, state.max_chunks, state.tables, &state.stats);
-    return st != TrainStatus::kOk || !in.last ? st : turbotoken::train::finish_count(state.tables, &state.stats);
+    return st != TrainStatus::kOk || !in.last ? st : turbotoken::train::finish_count(state.tables);
   });
 }
 
@@ -143,7 +143,7 @@ TrainStatus run_learn(TrainerState& state, const turbotoken::train::MergeOptions
   std::vector<uint8_t>().swap(state.text);
   std::vector<uint32_t>().swap(state.ends);
   return guarded_status([&] {
-    const TrainStatus st = turbotoken::train::finish_count(state.tables, &state.stats);
+    const TrainStatus st = turbotoken::train::finish_count(state.tables);
     return st != TrainStatus::kOk ? st : turbotoken::train::learn_merges(state.tables.table, options, result);
   });
 }
@@ -278,7 +278,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
   }
 
   // count(bytes: Uint8Array, ends: Uint32Array, threads: number, last?: boolean): status. With
-  // `last`, the threads' tables are merged after the batch (learn merges them otherwise).
+  // `last`, the counting threads end after the batch (learn ends them otherwise).
   Napi::Value count(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!state_ || !count_args_ok(info))
@@ -338,8 +338,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return promise ? Napi::Value(env, promise) : Napi::Value();
   }
 
-  // Chunks held: distinct ones once learn has merged the threads' tables, until then the sum of
-  // each thread's (0 exactly when nothing was counted). NaN while a job holds the tables.
+  // Distinct chunks held (0 exactly when nothing was counted). NaN while a job holds the table.
   Napi::Value chunks(const Napi::CallbackInfo& info) {
     if (!state_ || state_->busy) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
     return Napi::Number::New(info.Env(), double(state_->tables.held()));
@@ -350,8 +349,9 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return Napi::Number::New(info.Env(), double(state_->tables.memory_bytes()));
   }
 
-  // stats(): {count, merge}: CPU seconds per thread of the last count, and of merging the threads'
-  // tables when that ran with it (the last batch, or every batch under maxChunks); empty on one thread.
+  // stats(): {count, tail}: CPU seconds per thread of the last count, and per thread the wall
+  // seconds from its last part to its end (adding the chunks others routed to it, waiting for
+  // them); tail is empty on one thread.
   Napi::Value stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);
@@ -362,7 +362,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
       out.Set(key, a);
     };
     put("count", state_->stats.count_threads);
-    put("merge", state_->stats.merge_threads);
+    put("tail", state_->stats.wait_threads);
     return out;
   }
 

@@ -77,12 +77,6 @@ void ChunkShard::rebuild(size_t capacity, bool compact) {
   if (compact) arena_.swap(arena);
 }
 
-void ChunkShard::merge_from(const ChunkShard& other) {
-  // The stored hashes are reused: merging costs a probe per chunk, not a rehash.
-  for (const Slot& e : other.slots_)
-    if (e.len != kEmpty) add(other.arena_.data() + e.offset, e.len, e.count, e.hash);
-}
-
 void ChunkShard::drop_at_most(uint64_t threshold) {
   size_t kept = 0;
   for (Slot& e : slots_) {
@@ -105,22 +99,9 @@ void ChunkTable::release() {
   for (ChunkShard& shard : shards_) shard.release();
 }
 
-size_t ChunkTables::held() const {
-  size_t n = table.size();
-  for (const ChunkTable& local : locals) n += local.size();
-  return n;
-}
+uint64_t ChunkTable::hash(const uint8_t* s, size_t n) { return hash_bytes(s, n); }
 
-uint64_t ChunkTables::memory_bytes() const {
-  uint64_t n = table.memory_bytes();
-  for (const ChunkTable& local : locals) n += local.memory_bytes();
-  return n;
-}
-
-void ChunkTable::add(const uint8_t* s, size_t n, uint64_t count) {
-  const uint64_t h = hash_bytes(s, n);
-  shards_[h >> 60].add(s, n, count, h);
-}
+void ChunkTable::add(const uint8_t* s, size_t n, uint64_t count) { add_hashed(s, n, count, hash_bytes(s, n)); }
 
 size_t ChunkTable::size() const {
   size_t n = 0;
@@ -147,6 +128,40 @@ void ChunkTable::prune_to(size_t target) {
 }
 
 namespace {
+
+// Adds chunks to a table kAhead chunks late, fetching each one's first slot when it is handed
+// over: the probes then overlap instead of waiting for memory one after another (a table of a
+// corpus's distinct chunks is far larger than the caches). flush() adds the ones still held.
+class AddAhead {
+ public:
+  explicit AddAhead(ChunkTable& table) : table_(table) {}
+  void add(const uint8_t* s, size_t n, uint64_t h) {
+    table_.prefetch(h);
+    Held& slot = held_[next_ % kAhead];
+    if (next_ >= kAhead) table_.add_hashed(slot.s, slot.n, 1, slot.h);
+    slot = Held{s, n, h};
+    next_++;
+  }
+  void flush() {
+    const size_t first = next_ > kAhead ? next_ - kAhead : 0;
+    for (size_t k = first; k < next_; k++) {
+      const Held& slot = held_[k % kAhead];
+      table_.add_hashed(slot.s, slot.n, 1, slot.h);
+    }
+    next_ = 0;
+  }
+
+ private:
+  static constexpr size_t kAhead = 8;
+  struct Held {
+    const uint8_t* s;
+    size_t n;
+    uint64_t h;
+  };
+  ChunkTable& table_;
+  Held held_[kAhead];
+  size_t next_ = 0;
+};
 
 struct Unit {
   size_t start;
@@ -186,8 +201,9 @@ void find_units(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends
   }
 }
 
-TrainStatus count_units(const SplitSpec& spec, const uint8_t* text, const Unit* units, size_t n,
-                        ChunkTable& table) {
+// Hands each chunk of the units to add(bytes, length), in order.
+template <typename Add>
+TrainStatus count_units(const SplitSpec& spec, const uint8_t* text, const Unit* units, size_t n, Add&& add) {
   if (spec.family < 0) {
     std::vector<uint32_t> bounds;
     for (size_t u = 0; u < n; u++) {
@@ -195,7 +211,7 @@ TrainStatus count_units(const SplitSpec& spec, const uint8_t* text, const Unit* 
       const uint8_t* s = text + units[u].start;
       if (!regex::find_matches(*spec.program, s, units[u].end - units[u].start, bounds))
         return TrainStatus::kInvalidText;
-      for (size_t k = 0; k + 1 < bounds.size(); k += 2) table.add(s + bounds[k], bounds[k + 1] - bounds[k], 1);
+      for (size_t k = 0; k + 1 < bounds.size(); k += 2) add(s + bounds[k], size_t(bounds[k + 1] - bounds[k]));
     }
     return TrainStatus::kOk;
   }
@@ -205,7 +221,7 @@ TrainStatus count_units(const SplitSpec& spec, const uint8_t* text, const Unit* 
     const size_t len = units[u].end - units[u].start;
     for (size_t i = 0; i < len;) {
       const size_t e = piece_end(s, i, len);
-      table.add(s + i, e - i, 1);
+      add(s + i, e - i);
       i = e;
     }
   }
@@ -241,15 +257,16 @@ Part boundary_after(const SplitSpec& spec, const uint8_t* text, size_t size, con
 }
 #endif
 
+template <typename Add>
 TrainStatus count_part(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
-                       const Part& part, std::vector<Unit>& units, ChunkTable& table) {
+                       const Part& part, std::vector<Unit>& units, Add&& add) {
   if (valid_utf8_prefix(text + part.from, part.to - part.from) != part.to - part.from) return TrainStatus::kInvalidText;
   units.clear();
   size_t last = part.first;
   while (last < count && ends[last] < part.to) last++;
   if (last < count) last++;
   find_units(spec, text, ends, part.first, last, part.from, part.to, units);
-  return count_units(spec, text, units.data(), units.size(), table);
+  return count_units(spec, text, units.data(), units.size(), add);
 }
 
 #if !defined(__wasm__)
@@ -261,7 +278,7 @@ double thread_cpu_seconds() {
 
 }  // namespace
 
-// Threads 1..n-1 of a run's counts and merges, kept between calls: a thread started per batch
+// Threads 1..n-1 of a run's counts, kept between calls: a thread started per batch
 // began its part 0.1-4.8 ms after the caller's. Each waits on `wake` for a new job (a generation
 // number), runs it if its index is below the job's thread count, and the last to finish signals
 // `done`. One job at a time: the trainer's calls do not overlap.
@@ -393,41 +410,242 @@ TrainStatus on_threads(ChunkTables& tables, unsigned threads, std::vector<double
 
 }  // namespace
 
+// The blocks of routed chunks in flight between counting threads: each thread fills a block per
+// other thread, publishes it to that thread's inbox when full (one lock per kBlock chunks), and
+// adds the chunks of the blocks in its own inbox whenever it finds some, and at its end until
+// every thread has finished. A thread that has more than kMaxWaiting blocks waiting in one inbox
+// adds its own inbox's chunks, or sleeps, until the owner catches up: routed memory stays bounded
+// however long a part (one huge document) is. Blocks are recycled from batch to batch.
+class RoutedBlocks {
+ public:
+#if !defined(__wasm__)
+  static constexpr size_t kBlock = 4096;  // 64 KiB of RoutedChunk
+  static constexpr size_t kMaxWaiting = 16;
+
+  struct Block {
+    std::unique_ptr<RoutedChunk[]> items{new RoutedChunk[kBlock]};
+    size_t size = 0;
+  };
+
+  // Before a batch counted on `threads` threads: every block free, every inbox empty.
+  void start(unsigned threads) {
+    free_.clear();
+    for (const std::unique_ptr<Block>& b : all_) free_.push_back(b.get());
+    inbox_.assign(threads, {});
+    waiting_.reset(new std::atomic<size_t>[threads]);
+    for (unsigned t = 0; t < threads; t++) waiting_[t].store(0, std::memory_order_relaxed);
+    threads_ = threads;
+    finished_ = 0;
+    failed_.store(false);
+  }
+
+  Block* fresh() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.empty()) {
+      all_.push_back(std::make_unique<Block>());
+      free_.push_back(all_.back().get());
+    }
+    Block* b = free_.back();
+    free_.pop_back();
+    b->size = 0;
+    return b;
+  }
+
+  void publish(unsigned owner, Block* b) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      inbox_[owner].push_back(b);
+      waiting_[owner].fetch_add(1, std::memory_order_relaxed);
+    }
+    changed_.notify_all();
+  }
+
+  // A block published to `owner`, or nullptr; never waits.
+  Block* take(unsigned owner) {
+    if (waiting_[owner].load(std::memory_order_relaxed) == 0) return nullptr;
+    Block* b;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      b = pop(owner);
+    }
+    if (b && blocked_) changed_.notify_all();
+    return b;
+  }
+
+  // A block published to `owner`, waiting for one until every thread has finished (nullptr then,
+  // or when a thread failed).
+  Block* take_until_finished(unsigned owner) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !inbox_[owner].empty() || finished_ == threads_ || failed_; });
+    Block* b = failed_ ? nullptr : pop(owner);
+    lock.unlock();
+    if (b && blocked_) changed_.notify_all();
+    return b;
+  }
+
+  // Waits until `full`'s inbox has room or `self`'s has a block (returned), or a thread failed.
+  Block* wait_for_room(unsigned full, unsigned self) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    blocked_++;
+    changed_.wait(lock, [&] { return inbox_[full].size() <= kMaxWaiting || !inbox_[self].empty() || failed_; });
+    blocked_--;
+    return failed_ ? nullptr : pop(self);
+  }
+
+  bool full(unsigned owner) const { return waiting_[owner].load(std::memory_order_relaxed) > kMaxWaiting; }
+
+  void finish() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      finished_++;
+    }
+    changed_.notify_all();
+  }
+
+  void fail() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      failed_.store(true);
+    }
+    changed_.notify_all();
+  }
+
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
+
+  void recycle(Block* b) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(b);
+  }
+
+  uint64_t memory_bytes() const { return uint64_t(all_.size()) * (sizeof(Block) + kBlock * sizeof(RoutedChunk)); }
+
+ private:
+  // Under mutex_.
+  Block* pop(unsigned owner) {
+    if (inbox_[owner].empty()) return nullptr;
+    Block* b = inbox_[owner].back();
+    inbox_[owner].pop_back();
+    waiting_[owner].fetch_sub(1, std::memory_order_relaxed);
+    return b;
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::unique_ptr<Block>> all_;
+  std::vector<Block*> free_;
+  std::vector<std::vector<Block*>> inbox_;
+  // inbox_[t].size(), readable without the lock (a hint: the lock decides).
+  std::unique_ptr<std::atomic<size_t>[]> waiting_;
+  unsigned threads_ = 0;
+  unsigned finished_ = 0;
+  unsigned blocked_ = 0;  // threads in wait_for_room
+  std::atomic<bool> failed_{false};
+#else
+  uint64_t memory_bytes() const { return 0; }
+#endif
+};
+
+ChunkTables::ChunkTables() = default;
+ChunkTables::~ChunkTables() = default;
+
+uint64_t ChunkTables::memory_bytes() const { return table.memory_bytes() + (routed ? routed->memory_bytes() : 0); }
+
+TrainStatus finish_count(ChunkTables& tables) {
+  tables.pool.reset();
+  tables.routed.reset();
+  return TrainStatus::kOk;
+}
+
+#if !defined(__wasm__)
 namespace {
 
-// Merges the other threads' tables into the trainer's, each thread taking every threads-th shard
-// (no two threads touch one shard), and frees them.
-TrainStatus merge_locals(ChunkTables& tables, [[maybe_unused]] CountStats* stats, bool end_pool) {
-  if (tables.locals.empty()) {
-    if (end_pool) tables.pool.reset();
-    return TrainStatus::kOk;
-  }
-  TrainStatus status = TrainStatus::kOk;
-#if defined(__wasm__)
-  for (unsigned k = 0; k < ChunkTable::kShards; k++)
-    for (const ChunkTable& local : tables.locals) tables.table.merge_shard_from(local, k);
-#else
-  const unsigned threads = std::max(1u, std::min(tables.threads, ChunkTable::kShards));
-  std::vector<double> cpu(threads, 0.0);
-  status = on_threads(tables, threads, cpu, [&](unsigned t) {
-    for (unsigned k = t; k < ChunkTable::kShards; k += threads)
-      for (const ChunkTable& local : tables.locals) tables.table.merge_shard_from(local, k);
+double seconds_now() {
+  timespec t;
+  if (clock_gettime(CLOCK_MONOTONIC, &t) != 0) return 0;
+  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+
+// The batch's parts counted on `threads` threads, thread t owning shards k with k % threads == t.
+TrainStatus count_routed(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
+                         const std::vector<Part>& parts, unsigned threads, ChunkTables& tables, CountStats* stats) {
+  if (!tables.routed) tables.routed = std::make_unique<RoutedBlocks>();
+  RoutedBlocks& blocks = *tables.routed;
+  blocks.start(threads);
+  ChunkTable& table = tables.table;
+  std::atomic<size_t> next{0};
+  std::vector<double> cpu(threads, 0.0), tail(threads, 0.0);
+  unsigned owner_of[ChunkTable::kShards];  // a lookup, not a division per chunk
+  for (unsigned k = 0; k < ChunkTable::kShards; k++) owner_of[k] = k % threads;
+  const TrainStatus status = on_threads(tables, threads, cpu, [&](unsigned t) {
+    // A thread that stops early (a failed part, an exception) lets the others stop waiting for it.
+    struct FailUnlessDone {
+      RoutedBlocks& blocks;
+      bool done = false;
+      ~FailUnlessDone() {
+        if (!done) blocks.fail();
+      }
+    } guard{blocks};
+    const auto consume = [&](RoutedBlocks::Block* b) {
+      const RoutedChunk* items = b->items.get();
+      const size_t n = b->size;
+      // The slots of chunks a few ahead are fetched while these are added: the probes of a block
+      // do not wait for memory one after another.
+      constexpr size_t kAhead = 8;
+      for (size_t i = 0; i < n; i++) {
+        if (i + kAhead < n) table.prefetch(items[i + kAhead].hash);
+        table.add_hashed(text + items[i].offset, items[i].len, 1, items[i].hash);
+      }
+      blocks.recycle(b);
+    };
+    std::vector<RoutedBlocks::Block*> open(threads, nullptr);
+    AddAhead ahead(table);
+    unsigned until_check = 0;
+    const auto add = [&](const uint8_t* s, size_t n) {
+      const uint64_t h = ChunkTable::hash(s, n);
+      const unsigned owner = owner_of[ChunkTable::shard_of(h)];
+      if (owner == t) ahead.add(s, n, h);
+      else {
+        RoutedBlocks::Block*& b = open[owner];
+        if (!b) b = blocks.fresh();
+        b->items[b->size++] = RoutedChunk{uint32_t(s - text), uint32_t(n), h};
+        if (b->size == RoutedBlocks::kBlock) {
+          blocks.publish(owner, b);
+          b = nullptr;
+          while (blocks.full(owner) && !blocks.failed())
+            if (RoutedBlocks::Block* mine = blocks.wait_for_room(owner, t)) consume(mine);
+        }
+      }
+      // Every so often, the chunks other threads handed over, so that their blocks come back.
+      if (++until_check == 1024) {
+        until_check = 0;
+        while (RoutedBlocks::Block* mine = blocks.take(t)) consume(mine);
+      }
+    };
+    std::vector<Unit> units;
+    for (size_t p = next++; p < parts.size(); p = next++) {
+      if (blocks.failed()) return TrainStatus::kOk;  // the failed thread's status is the run's
+      const TrainStatus st = count_part(spec, text, ends, count, parts[p], units, add);
+      if (st != TrainStatus::kOk) return st;
+    }
+    ahead.flush();
+    const double t0 = seconds_now();
+    for (unsigned o = 0; o < threads; o++)
+      if (open[o]) blocks.publish(o, open[o]);
+    blocks.finish();
+    while (RoutedBlocks::Block* mine = blocks.take_until_finished(t)) consume(mine);
+    tail[t] = seconds_now() - t0;
+    guard.done = !blocks.failed();
     return TrainStatus::kOk;
   });
   if (stats) {
-    if (stats->merge_threads.size() < threads) stats->merge_threads.resize(threads, 0.0);
-    for (unsigned t = 0; t < threads; t++) stats->merge_threads[t] += cpu[t];
+    stats->count_threads.assign(cpu.begin(), cpu.end());
+    stats->wait_threads.assign(tail.begin(), tail.end());
   }
-#endif
-  // A failed merge leaves some chunks in both tables: the run fails as a whole, so that is moot.
-  if (status == TrainStatus::kOk) std::vector<ChunkTable>().swap(tables.locals);
-  if (end_pool) tables.pool.reset();
   return status;
 }
 
 }  // namespace
-
-TrainStatus finish_count(ChunkTables& tables, CountStats* stats) { return merge_locals(tables, stats, true); }
+#endif
 
 TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends,
                          size_t count, unsigned threads, size_t max_chunks, ChunkTables& tables,
@@ -456,9 +674,15 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
 #if !defined(__wasm__)
     const double c0 = thread_cpu_seconds();
 #endif
-    status = count_part(spec, text, ends, count, Part{0, size, 0}, units, tables.table);
+    AddAhead ahead(tables.table);
+    status = count_part(spec, text, ends, count, Part{0, size, 0}, units,
+                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
+    if (status == TrainStatus::kOk) ahead.flush();
 #if !defined(__wasm__)
-    if (stats) stats->count_threads.assign(1, thread_cpu_seconds() - c0);
+    if (stats) {
+      stats->count_threads.assign(1, thread_cpu_seconds() - c0);
+      stats->wait_threads.clear();
+    }
 #endif
   } else {
 #if !defined(__wasm__)
@@ -477,30 +701,11 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
       parts.push_back({at.from, next.from, at.first});
       at = next;
     }
-    std::vector<double> cpu(threads, 0.0);
-    // Thread 0 counts into the trainer's table itself; thread t into locals[t-1], kept for the run.
-    if (tables.locals.size() < threads - 1) tables.locals.resize(threads - 1);
-    tables.threads = std::max(tables.threads, threads);
-    std::atomic<size_t> next{0};
-    status = on_threads(tables, threads, cpu, [&](unsigned t) {
-      ChunkTable& into = t == 0 ? tables.table : tables.locals[t - 1];
-      std::vector<Unit> units;
-      for (size_t p = next++; p < parts.size(); p = next++) {
-        const TrainStatus st = count_part(spec, text, ends, count, parts[p], units, into);
-        if (st != TrainStatus::kOk) return st;
-      }
-      return TrainStatus::kOk;
-    });
-    if (stats) stats->count_threads.assign(cpu.begin(), cpu.end());
+    status = count_routed(spec, text, ends, count, parts, threads, tables, stats);
 #endif
   }
   if (status != TrainStatus::kOk) return status;
-  if (max_chunks != 0) {
-    // Pruning is defined on the merged table (docs/training.md), so with a cap every batch is merged.
-    status = merge_locals(tables, stats, false);
-    if (status != TrainStatus::kOk) return status;
-    if (tables.table.size() > max_chunks) tables.table.prune_to(max_chunks / 2);
-  }
+  if (max_chunks != 0 && tables.table.size() > max_chunks) tables.table.prune_to(max_chunks / 2);
   return TrainStatus::kOk;
 }
 

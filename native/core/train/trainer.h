@@ -49,7 +49,8 @@ class ChunkShard {
  public:
   ChunkShard();
   void add(const uint8_t* s, size_t n, uint64_t count, uint64_t hash);
-  void merge_from(const ChunkShard& other);
+  // Asks for the slot `hash` probes first to be brought into the cache ahead of its add.
+  void prefetch(uint64_t hash) const { __builtin_prefetch(slots_.data() + (size_t(hash) & (slots_.size() - 1))); }
   // Drops every chunk counted at most `threshold` times.
   void drop_at_most(uint64_t threshold);
   // Empties the shard and gives its memory back.
@@ -78,14 +79,19 @@ class ChunkShard {
 };
 
 // A multiset of byte strings with 64-bit counts, in shards chosen by the top bits of each
-// string's hash, so that threads can merge their tables into one shard by shard.
+// string's hash, so that counting threads can each own a set of shards and add to them alone.
 class ChunkTable {
  public:
-  static constexpr unsigned kShards = 16;
+  // 64 so that any thread count up to 16 owns shares of the shards within 1/64 of each other.
+  static constexpr unsigned kShardBits = 6;
+  static constexpr unsigned kShards = 1u << kShardBits;
   ChunkTable() : shards_(kShards) {}
+  static uint64_t hash(const uint8_t* s, size_t n);
+  static unsigned shard_of(uint64_t hash) { return unsigned(hash >> (64 - kShardBits)); }
   void add(const uint8_t* s, size_t n, uint64_t count);
-  // Adds other's chunks of shard k (each shard can be merged on a thread of its own).
-  void merge_shard_from(const ChunkTable& other, unsigned k) { shards_[k].merge_from(other.shards_[k]); }
+  // add() with the hash already computed (ChunkTable::hash), into its shard.
+  void add_hashed(const uint8_t* s, size_t n, uint64_t count, uint64_t hash) { shards_[shard_of(hash)].add(s, n, count, hash); }
+  void prefetch(uint64_t hash) const { shards_[shard_of(hash)].prefetch(hash); }
   // Drops every chunk with a count at most t, for the smallest t that leaves at most `target`.
   void prune_to(size_t target);
   size_t size() const;
@@ -105,42 +111,55 @@ class ChunkTable {
 // waiting for the next batch, so that a batch does not wait for a thread to start (chunks.cpp).
 class CountPool;
 
-// The tables a run counts into: the trainer's own (counted into by the calling thread) and one per
-// other thread. The other threads' tables live for the whole run and are merged into the
-// trainer's once, by finish_count: merging after every batch re-inserted each batch's distinct
-// chunks (most of them seen before) and regrew fresh tables from empty, serial work that capped
-// the gain from a second thread. With max_chunks set they are merged after every batch, since
-// pruning is defined on the merged table.
+// A chunk one counting thread cut from the batch for a shard another thread owns: where it is in
+// the batch, and its hash (computed once, by the thread that cut it).
+struct RoutedChunk {
+  uint32_t offset;
+  uint32_t len;
+  uint64_t hash;
+};
+
+// Routed chunks handed from thread to thread (chunks.cpp), and their blocks' memory, kept from
+// batch to batch so that a batch does not fault fresh pages in.
+class RoutedBlocks;
+
+// The table a run counts into, and what its counting threads keep between batches. With N
+// threads, thread t owns the shards k with k % N == t and is the only one to add to them: a chunk
+// a thread cuts for another's shard is handed to that thread (RoutedChunk), which adds it. There
+// is one table whatever N is, held once: no per-thread tables, no merge of them after the last
+// batch, and each thread's share of the table is 1/N of it (what it touches while counting).
 struct ChunkTables {
+  ChunkTables();
+  ~ChunkTables();
+  ChunkTables(const ChunkTables&) = delete;
+  ChunkTables& operator=(const ChunkTables&) = delete;
   ChunkTable table;
-  std::vector<ChunkTable> locals;
-  unsigned threads = 1;  // the most threads a batch used: the threads finish_count merges on
   // The counting threads other than the caller's, kept from batch to batch; finish_count ends them.
   std::shared_ptr<CountPool> pool;
+  std::unique_ptr<RoutedBlocks> routed;
 
-  // Entries held in all the tables (a chunk counted on two threads is held twice until finish_count).
-  size_t held() const;
+  // Distinct chunks held (at any time, whatever the thread count).
+  size_t held() const { return table.size(); }
   uint64_t memory_bytes() const;
 };
 
 // Where count_chunks spent its CPU time, per thread (seconds; not measured in the WebAssembly build).
 struct CountStats {
-  std::vector<double> count_threads;  // checking, cutting and counting the parts
-  std::vector<double> merge_threads;  // merging the threads' tables into the trainer's
+  std::vector<double> count_threads;  // checking, cutting and counting the parts, adding routed chunks
+  std::vector<double> wait_threads;   // wall seconds from a thread's last part to its end (adding routed chunks, waiting)
 };
 
 // Adds the chunks of documents text[ends[k-1]..ends[k]) (ends[-1] = 0) to `tables`, on `threads`
-// threads (1 in the WebAssembly build). When max_chunks is non-zero, the tables are merged and,
-// when the merged table grows past max_chunks, it is pruned to half of it (ChunkTable::prune_to).
-// Text must be well-formed UTF-8, and every document end must fall between characters.
+// threads (1 in the WebAssembly build). When max_chunks is non-zero and the table grows past it,
+// it is pruned to half of it (ChunkTable::prune_to). Text must be well-formed UTF-8, and every
+// document end must fall between characters.
 TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size, const uint32_t* ends,
                          size_t count, unsigned threads, size_t max_chunks, ChunkTables& tables,
                          CountStats* stats = nullptr);
 
-// Merges the other threads' tables into tables.table, shard by shard on tables.threads threads,
-// and frees them and the counting threads; learn_merges reads tables.table only. Safe to call more
-// than once.
-TrainStatus finish_count(ChunkTables& tables, CountStats* stats = nullptr);
+// Ends the counting threads and frees the routed chunks' blocks; learn_merges reads tables.table
+// only. Safe to call more than once.
+TrainStatus finish_count(ChunkTables& tables);
 
 struct MergeOptions {
   uint64_t vocab_size = 0;     // stop when the vocabulary (counted per hf_order) reaches this
