@@ -107,6 +107,29 @@ describe('ids written into a given buffer', () => {
   });
 });
 
+describe('plain-text segments packed for a worker', () => {
+  it('byte segments are copied into one block of shared memory (stealable, posted without a copy), strings stay', async () => {
+    const { packSegments } = require('../../dist/cjs/cli/corpus.js');
+    const { WorkerPool } = require('../../dist/cjs/cli/pool.js');
+    const segments = [Buffer.from('first segment '), 'a string', Buffer.from('and the last')];
+    const { texts, memory } = packSegments(segments);
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(texts[0].buffer).toBe(memory.buffer);
+    expect(texts[2].buffer).toBe(memory.buffer);
+    expect(texts[1]).toBe('a string');
+    expect(texts.map((t) => (typeof t === 'string' ? t : Buffer.from(t).toString()))).toEqual(['first segment ', 'a string', 'and the last']);
+    expect(packSegments(['only strings']).memory).toBeUndefined();
+    // What the pool makes of them: a job it may still take back (steal), encoded as inline.
+    const pool = new WorkerPool({ name: 'cl100k_base' }, enc, undefined, 2);
+    try {
+      const got = await pool.submit(texts);
+      expect([...got.ids]).toEqual([...encodeJob(enc, undefined, segments).ids]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('the writer keeps no view of the ids it is given', () => {
   for (const dtype of ['uint16', 'uint32']) {
     it(`${dtype}: ids changed after the call, over more than one 4 MB write, are written as they were`, () => {
