@@ -92,6 +92,7 @@ const nativeOnly = [
   'test/cli/corpus-pool.test.mjs',
   'test/cli/corpus-pool-steal.test.mjs',
   'test/cli/corpus-block-memory.test.mjs',
+  'test/cli/corpus-shared-memory.test.mjs',
   'test/cli/cli-saved-encoding.test.mjs',
   'test/cli/cli-analyze.test.mjs',
   'test/cli/train-cli.test.mjs',

@@ -56,6 +56,7 @@ try {
   inputs.startup = path.join(work, 'in', 'one.jsonl');
   writeFileSync(inputs.startup, `${JSON.stringify({ text: 'one short document' })}\n`);
   const cpus = {};
+  const faults = {};
   const seconds = {};
   const threadCpus = {};
   const threadLog = path.join(work, 'thread-cpu.jsonl');
@@ -66,6 +67,7 @@ try {
     const timed = timeCorpus(file, encoding, threads, out);
     const key = path.basename(out, '.bin');
     (cpus[key] ??= []).push(timed.cpu);
+    (faults[key] ??= []).push(timed.faults);
     const lines = readFileSync(threadLog, 'utf8').trim().split('\n').filter(Boolean);
     if (lines.length === 1) (threadCpus[key] ??= []).push(JSON.parse(lines[0]));
     return timed.seconds;
@@ -79,7 +81,7 @@ try {
         (seconds[key] ??= []).push(s);
         const split = threadCpus[key]?.at(-1);
         console.log(
-          `run ${r + 1}: ${name} --threads ${threads}: ${s.toFixed(2)} s, ${(jsonlBytes / 1e6 / s).toFixed(1)} MB/s, ${cpus[key].at(-1).toFixed(2)} CPU s` +
+          `run ${r + 1}: ${name} --threads ${threads}: ${s.toFixed(2)} s, ${(jsonlBytes / 1e6 / s).toFixed(1)} MB/s, ${cpus[key].at(-1).toFixed(2)} CPU s, ${faults[key].at(-1)} page faults` +
             `${split ? ` (reading thread ${split.main.toFixed(2)}, others ${split.others.toFixed(2)})` : ''}, load ${os.loadavg()[0].toFixed(1)}`,
         );
       }
@@ -101,7 +103,8 @@ try {
     // The best two cores could do with this CPU: the 1-thread start-up (serial) then the rest of the 2-thread run's CPU halved.
     const serial = median(cpus['startup-1']);
     const amdahl = cpu(1) / (serial + (cpu(2) - serial) / 2);
-    return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${(jsonlBytes / 1e6 / oneRest).toFixed(1)} | ${(jsonlBytes / 1e6 / twoRest).toFixed(1)} | ${(oneRest / twoRest).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${split(2, 'main')} / ${split(2, 'others')} | ${amdahl.toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} |`;
+    const pageFaults = (threads) => median(faults[`${name}-${threads}`]).toLocaleString('en-US');
+    return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${(jsonlBytes / 1e6 / oneRest).toFixed(1)} | ${(jsonlBytes / 1e6 / twoRest).toFixed(1)} | ${(oneRest / twoRest).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${split(2, 'main')} / ${split(2, 'others')} | ${amdahl.toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} | ${pageFaults(1)} / ${pageFaults(2)} |`;
   });
   writeResult('cli-formats.md', [
     '# turbotoken corpus: input formats',
@@ -111,11 +114,12 @@ try {
       `${os.availableParallelism()} CPUs available (shared; load average ${os.loadavg()[0].toFixed(1)} at the end), Node ${process.version}. MB/s are of the .jsonl bytes for every format. ` +
       'Every run wrote the same ids as the plain .jsonl run. `--threads 2` is the reading thread and one worker, both encoding.',
     '',
-    '| input | file MB | MB/s, 1 thread | MB/s, 2 threads | 2 threads / 1 | MB/s after start-up, 1 thread | MB/s after start-up, 2 threads | 2 threads / 1 after start-up | extra wall time vs .jsonl (1 / 2 threads) | CPU s, all threads (1 / 2 threads) | CPU s with 2 threads: reading thread / others | Amdahl bound, 2 threads / 1 | extra CPU vs .jsonl (1 / 2 threads) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| input | file MB | MB/s, 1 thread | MB/s, 2 threads | 2 threads / 1 | MB/s after start-up, 1 thread | MB/s after start-up, 2 threads | 2 threads / 1 after start-up | extra wall time vs .jsonl (1 / 2 threads) | CPU s, all threads (1 / 2 threads) | CPU s with 2 threads: reading thread / others | Amdahl bound, 2 threads / 1 | extra CPU vs .jsonl (1 / 2 threads) | minor page faults (1 / 2 threads) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Start-up (a one-document .jsonl, median): ${startup[1].toFixed(2)} s with 1 thread, ${startup[2].toFixed(2)} s with 2 (CPU ${median(cpus['startup-1']).toFixed(2)} / ${median(cpus['startup-2']).toFixed(2)} s). ` +
+    `Start-up (a one-document .jsonl, median): ${startup[1].toFixed(2)} s with 1 thread, ${startup[2].toFixed(2)} s with 2 (CPU ${median(cpus['startup-1']).toFixed(2)} / ${median(cpus['startup-2']).toFixed(2)} s, ` +
+      `${median(faults['startup-1']).toLocaleString('en-US')} / ${median(faults['startup-2']).toLocaleString('en-US')} page faults). ` +
       '"After start-up" rates divide the .jsonl bytes by the wall time less that start-up: the per-MB rate of a large corpus. ' +
       '"Others" is every thread but the reading one: the worker, and V8\'s GC and platform threads (about 0.1 s with 1 thread). ' +
       'The Amdahl bound is the wall ratio two otherwise idle cores could reach with the CPU measured: the 1-thread CPU over the 1-thread start-up CPU (serial) plus half the rest of the 2-thread CPU.',

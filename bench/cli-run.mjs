@@ -22,17 +22,17 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 // extra work.
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-/** `turbotoken corpus INPUT -e ENCODING --threads N --out OUT`: its wall seconds and CPU seconds (NaN without GNU time). */
+/** `turbotoken corpus INPUT -e ENCODING --threads N --out OUT`: its wall seconds, CPU seconds and minor page faults (NaN without GNU time). */
 export function timeCorpus(input, encoding, threads, out) {
   const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
   const started = process.hrtime.bigint();
   const result = TIME
-    ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
+    ? spawnSync(TIME, ['-f', 'cpu %U %S faults %R', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
     : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`turbotoken corpus ${input} --threads ${threads} failed (${result.status}): ${result.stderr}`);
-  const cpu = TIME ? /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
-  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
+  const cpu = TIME ? /cpu ([\d.]+) ([\d.]+) faults (\d+)/.exec(result.stderr) : null;
+  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, faults: cpu ? Number(cpu[3]) : NaN };
 }
 
 /** Writes bench/results/NAME (the lines of a Markdown page) and prints it. */

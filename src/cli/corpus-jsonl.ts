@@ -4,6 +4,7 @@
 // with --threads. A failure is located within its block (line, byte) and named with the file,
 // line and byte by the reading thread, which alone knows where the block starts.
 import { isUtf8 } from 'node:buffer';
+import { blockPool } from './corpus-memory';
 import { CliError } from './options';
 import { invalidUtf8Error, type InvalidMode } from './text-input';
 import { firstInvalidUtf8 } from './utf8';
@@ -112,33 +113,17 @@ export function jsonlFailureError(failure: JsonlFailure, place: BlockPlace, fiel
   return new CliError(`${where}: no string field ${JSON.stringify(field)}`);
 }
 
-// Blocks' memory once their jobs are written, for the next blocks: memory freed by a worker's
-// heap would go back to that thread's allocator, and each new block would then be fresh pages
-// (on 60 MB of .jsonl, --threads 2 took 40% more page faults than --threads 1).
-const spare: SharedArrayBuffer[] = [];
-const SPARE_BLOCKS = 16;
-const SPARE_MAX_BYTES = 4 << 20;
-
 /**
- * Memory for a block: shared, so that a block handed to a worker stays readable here and the
- * reading thread can still encode it itself should the worker not have begun it (WorkerPool#steal).
+ * Memory for a block: shared (corpus-memory.ts), so that a block handed to a worker stays readable
+ * here and the reading thread can still encode it itself should the worker not have begun it.
  */
 export function blockMemory(size: number): Buffer {
-  const i = spare.findIndex((memory) => memory.byteLength >= size);
-  if (i < 0) return Buffer.from(new SharedArrayBuffer(size));
-  const [memory] = spare.splice(i, 1);
-  return Buffer.from(memory, 0, size);
+  return Buffer.from(blockPool.take(size), 0, size);
 }
 
-/**
- * Hands a block's memory back for blockMemory to reuse: only once no thread will read the block
- * again (its job's result is in: the worker neither encodes it nor keeps a view of it, or it was
- * stolen back and encoded here, and the worker skips it unread).
- */
+/** Hands a block's memory back for blockMemory to reuse, once no thread will read the block again. */
 export function reuseBlockMemory(bytes: Uint8Array): void {
-  const memory = bytes.buffer;
-  if (!(memory instanceof SharedArrayBuffer) || memory.byteLength > SPARE_MAX_BYTES || spare.length >= SPARE_BLOCKS || spare.includes(memory)) return;
-  spare.push(memory);
+  blockPool.give(bytes);
 }
 
 /** Target size of a block: large enough that handing it over costs little, small enough to keep workers busy. */

@@ -243,14 +243,17 @@ export function createTemporaries(out: string): { bin: TempFile; idx: TempFile; 
 
 /**
  * What both layouts' writers share: the three temporaries, the ids of the .bin file (flat
- * little-endian, 2 bytes each when `narrow`, else 4) gathered into writes of about FLUSH_BYTES
- * (documents of a few tokens would otherwise cost a system call each), and the document count.
+ * little-endian, 2 bytes each when `narrow`, else 4) copied into one buffer of FLUSH_BYTES that is
+ * written whenever it fills (documents of a few tokens would otherwise cost a system call each),
+ * and the document count. No view of the ids given is kept: the caller may reuse their memory.
  */
 export abstract class IdsWriter implements OutputWriter {
   protected readonly files: { bin: TempFile; idx: TempFile; json: TempFile };
   readonly #narrow: boolean;
-  #pending: Uint8Array[] = [];
-  #pendingBytes = 0;
+  // One buffer for the whole run: a new one per write would be fresh pages each time.
+  readonly #pending = Buffer.allocUnsafeSlow(FLUSH_BYTES);
+  readonly #pendingIds: Uint16Array | Uint32Array;
+  #pendingUsed = 0; // ids in #pending
   #tokens = 0;
   #documents = 0;
   #documentStart = 0;
@@ -258,6 +261,8 @@ export abstract class IdsWriter implements OutputWriter {
   constructor(out: string, narrow: boolean) {
     this.files = createTemporaries(out);
     this.#narrow = narrow;
+    const Ids = narrow ? Uint16Array : Uint32Array;
+    this.#pendingIds = new Ids(this.#pending.buffer, this.#pending.byteOffset, FLUSH_BYTES / Ids.BYTES_PER_ELEMENT);
   }
 
   get tokens(): number {
@@ -285,13 +290,15 @@ export abstract class IdsWriter implements OutputWriter {
     }
   }
 
+  // Narrowing to uint16 is the typed-array conversion (ids are below 65,536 for that dtype).
   #push(ids: Uint32Array): void {
-    if (ids.length === 0) return;
-    const typed = this.#narrow ? new Uint16Array(ids) : ids;
-    const bytes = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
-    this.#pending.push(BIG_ENDIAN ? (this.#narrow ? Buffer.from(bytes).swap16() : Buffer.from(bytes).swap32()) : bytes);
-    this.#pendingBytes += bytes.length;
-    if (this.#pendingBytes >= FLUSH_BYTES) this.flushIds();
+    for (let at = 0; at < ids.length; ) {
+      const n = Math.min(ids.length - at, this.#pendingIds.length - this.#pendingUsed);
+      this.#pendingIds.set(n === ids.length ? ids : ids.subarray(at, at + n), this.#pendingUsed);
+      this.#pendingUsed += n;
+      at += n;
+      if (this.#pendingUsed === this.#pendingIds.length) this.flushIds();
+    }
   }
 
   endDocument(): void {
@@ -311,11 +318,11 @@ export abstract class IdsWriter implements OutputWriter {
   protected abstract documentEnded(length: number): void;
 
   protected flushIds(): void {
-    if (this.#pendingBytes === 0) return;
-    // Few large parts (whole blocks' ids) are written as they are; many small ones joined first.
-    this.files.bin.write(this.#pending.length > 16 ? [Buffer.concat(this.#pending, this.#pendingBytes)] : this.#pending);
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    if (this.#pendingUsed === 0) return;
+    const bytes = this.#pending.subarray(0, this.#pendingUsed * this.#pendingIds.BYTES_PER_ELEMENT);
+    if (BIG_ENDIAN) this.#narrow ? bytes.swap16() : bytes.swap32();
+    this.files.bin.write([bytes]);
+    this.#pendingUsed = 0;
   }
 }
 

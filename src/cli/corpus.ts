@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import type { Encoding } from '../encoding';
 import { chooseEncoding, ENCODING_OPTIONS, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import { bytesInRange, type DocumentSink, type InputFile, type JsonlBlock, shardRange, statInputs } from './corpus-input';
-import { type BlockPlace, jsonlFailureError, type JsonlSettings, reuseBlockMemory } from './corpus-jsonl';
+import { blockMemory, type BlockPlace, jsonlFailureError, type JsonlSettings, reuseBlockMemory } from './corpus-jsonl';
 import { CorpusWriter, type Dtype, outputName, outputPaths, type OutputWriter, removeStaleTemporaries, temporaryOwner } from './corpus-output';
+import { idsCapacity, idsMemory, idsPool } from './corpus-memory';
 import { mergeCommand } from './corpus-merge';
 import { completeOutput, inputsFingerprint } from './corpus-manifest';
 import { readDocuments } from './formats/read';
@@ -107,12 +108,15 @@ class Pipeline implements DocumentSink {
   async jsonlBlock(block: JsonlBlock): Promise<void> {
     await this.#dispatch(); // what came before goes first
     const { file, path, offset, line } = block;
-    const result = this.encoder.submitBlock({ ...this.jsonl, bytes: block.bytes, atFileStart: offset === 0, eot: this.eot, eotOnEmpty: this.eotOnEmpty });
+    const ids = idsMemory(idsCapacity(block.bytes.length));
+    const result = this.encoder.submitBlock({ ...this.jsonl, bytes: block.bytes, atFileStart: offset === 0, eot: this.eot, eotOnEmpty: this.eotOnEmpty, ids });
     await this.#submitted({
       result,
       write: (job) => {
-        reuseBlockMemory(block.bytes);
         this.#writeBlock(job as BlockResult, file, { path, offset, line });
+        // Written (copied) and read by no thread again: both buffers serve the next jobs.
+        reuseBlockMemory(block.bytes);
+        idsPool.give(ids);
       },
       failed: (error) => new CliError(`${path}: ${libraryMessage(error)}`),
     });
@@ -120,12 +124,14 @@ class Pipeline implements DocumentSink {
 
   async documents(file: number, bytes: Uint8Array, ends: Uint32Array): Promise<void> {
     await this.#dispatch(); // what came before goes first
-    const result = this.encoder.submitDocuments({ bytes, ends, eot: this.eot, eotOnEmpty: this.eotOnEmpty });
+    const ids = idsMemory(idsCapacity(bytes.length));
+    const result = this.encoder.submitDocuments({ bytes, ends, eot: this.eot, eotOnEmpty: this.eotOnEmpty, ids });
     await this.#submitted({
       result,
       write: (job) => {
-        reuseBlockMemory(bytes);
         this.#writeDocuments(job as BlockResult, file);
+        reuseBlockMemory(bytes);
+        idsPool.give(ids);
       },
       failed: (error) => new CliError(`${this.files[file].path}: ${libraryMessage(error)}`),
     });
@@ -154,15 +160,23 @@ class Pipeline implements DocumentSink {
 
   async #dispatch(): Promise<void> {
     if (this.#events.length === 0) return;
-    const texts = this.#texts;
+    // Inline, the segments are encoded where they are; only a pool's jobs are shared.
+    const { texts, memory } = this.encoder.steal ? packSegments(this.#texts) : { texts: this.#texts, memory: undefined };
     const events = this.#events;
-    const result = this.encoder.submit(texts);
+    // The ids of several segments are joined into one array anyway: into reused memory, then. One
+    // segment's ids are the encoder's own array, which a copy would only add to.
+    const ids = texts.length > 1 ? idsMemory(idsCapacity(this.#chars)) : undefined;
+    const result = this.encoder.submit(texts, ids);
     this.#texts = [];
     this.#events = [];
     this.#chars = 0;
     await this.#submitted({
       result,
-      write: (job) => this.#writeSegments(job, events),
+      write: (job) => {
+        this.#writeSegments(job, events);
+        if (memory) reuseBlockMemory(memory);
+        if (ids) idsPool.give(ids);
+      },
       failed: (error) => new CliError(`${this.files[this.#culprit(texts, events)].path}: ${libraryMessage(error)}`),
     });
   }
@@ -242,6 +256,26 @@ class Pipeline implements DocumentSink {
     }
     return 0;
   }
+}
+
+/**
+ * A job's byte segments copied end to end into one block of shared memory (strings stay as they
+ * are): posting them to a worker then copies nothing, and the job stays stealable (WorkerPool#steal)
+ * until the worker begins it. The copy replaces the one posting would make.
+ */
+export function packSegments(segments: (string | Uint8Array)[]): { texts: (string | Uint8Array)[]; memory?: Uint8Array } {
+  let bytes = 0;
+  for (const segment of segments) if (typeof segment !== 'string') bytes += segment.length;
+  if (bytes === 0) return { texts: segments };
+  const memory = blockMemory(bytes);
+  let at = 0;
+  const texts = segments.map((segment) => {
+    if (typeof segment === 'string') return segment;
+    memory.set(segment, at);
+    at += segment.length;
+    return memory.subarray(at - segment.length, at);
+  });
+  return { texts, memory };
 }
 
 // auto: one thread per CPU, but no more than one per AUTO_BYTES_PER_THREAD of input, since a

@@ -22,6 +22,8 @@ export interface BlockJob extends JsonlSettings {
   /** Appended to each document (not to one of no tokens unless eotOnEmpty). */
   eot: number | undefined;
   eotOnEmpty: boolean;
+  /** Where to write the ids (shared memory the calling thread reuses), when they fit. */
+  ids?: Uint32Array;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface DocumentsJob {
   ends: Uint32Array;
   eot: number | undefined;
   eotOnEmpty: boolean;
+  /** Where to write the ids, when they fit (as BlockJob's). */
+  ids?: Uint32Array;
 }
 
 /** A block's documents: their ids (end-of-document tokens included), flat, and each one's count. */
@@ -45,8 +49,8 @@ export interface BlockResult extends JobResult {
 }
 
 export interface Encoder {
-  /** Segments of text: strings, or UTF-8 bytes (read as TextDecoder would). */
-  submit(texts: (string | Uint8Array)[]): Promise<JobResult>;
+  /** Segments of text: strings, or UTF-8 bytes (read as TextDecoder would); their ids go into `ids` when they fit. */
+  submit(texts: (string | Uint8Array)[], ids?: Uint32Array): Promise<JobResult>;
   /** A block of JSON lines, parsed and encoded where the encoder runs. */
   submitBlock(job: BlockJob): Promise<BlockResult>;
   /** Packed documents, decoded and encoded where the encoder runs. */
@@ -58,7 +62,7 @@ export interface Encoder {
 
 export function encodeBlock(encoding: Encoding, options: EncodeOptions | undefined, job: BlockJob): BlockResult {
   const { texts, ...rest } = parseJsonlBlock(job.bytes, job.atFileStart, job);
-  return { ...rest, ...encodeDocumentTexts(encoding, options, texts, job.eot, job.eotOnEmpty) };
+  return { ...rest, ...encodeDocumentTexts(encoding, options, texts, job.eot, job.eotOnEmpty, job.ids) };
 }
 
 // As the reading thread decoded a Parquet value before: a byte-order mark starting it is text.
@@ -67,38 +71,86 @@ const valueDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 export function encodeDocuments(encoding: Encoding, options: EncodeOptions | undefined, job: DocumentsJob): BlockResult {
   const texts: string[] = [];
   for (let i = 0, start = 0; i < job.ends.length; start = job.ends[i++]) texts.push(valueDecoder.decode(job.bytes.subarray(start, job.ends[i])));
-  return { lines: texts.length, textBytes: job.bytes.length, firstInvalid: -1, ...encodeDocumentTexts(encoding, options, texts, job.eot, job.eotOnEmpty) };
+  return { lines: texts.length, textBytes: job.bytes.length, firstInvalid: -1, ...encodeDocumentTexts(encoding, options, texts, job.eot, job.eotOnEmpty, job.ids) };
 }
 
-/** Each text a document: its ids, then the end-of-document token (not after one of no tokens unless eotOnEmpty). */
-function encodeDocumentTexts(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly string[], eotToken: number | undefined, eotOnEmpty: boolean): JobResult {
-  const eot = eotToken === undefined ? undefined : Uint32Array.of(eotToken);
-  const parts: Uint32Array[] = [];
+/**
+ * Each text a document: its ids, then the end-of-document token (not after one of no tokens
+ * unless eotOnEmpty), written into `out` when they fit (then the result is a view of it), else
+ * into an array of their own.
+ */
+export function encodeDocumentTexts(
+  encoding: Encoding,
+  options: EncodeOptions | undefined,
+  texts: readonly string[],
+  eotToken: number | undefined,
+  eotOnEmpty: boolean,
+  out?: Uint32Array,
+): JobResult {
   const lengths = new Uint32Array(texts.length);
+  const ids = new IdsBuilder(out);
   for (let i = 0; i < texts.length; i++) {
-    const ids = encoding.encode(texts[i], options);
-    parts.push(ids);
-    lengths[i] = ids.length;
-    if (eot && (eotOnEmpty || ids.length > 0)) {
-      parts.push(eot);
+    const encoded = encoding.encode(texts[i], options);
+    ids.add(encoded);
+    lengths[i] = encoded.length;
+    if (eotToken !== undefined && (eotOnEmpty || encoded.length > 0)) {
+      ids.addOne(eotToken);
       lengths[i]++;
     }
   }
-  return { ids: concatArrays(Uint32Array, parts), lengths };
+  return { ids: ids.result(), lengths };
 }
 
-export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly (string | Uint8Array)[]): JobResult {
-  const parts = texts.map((text) => encoding.encode(text, options));
-  const lengths = Uint32Array.from(parts, (part) => part.length);
-  return { ids: joinIds(parts), lengths };
+// Appends ids to `out` while they fit; the first that do not move everything to parts, joined at the end.
+class IdsBuilder {
+  #at = 0;
+  #parts: Uint32Array[] | undefined;
+
+  constructor(readonly out: Uint32Array | undefined) {
+    if (!out) this.#parts = [];
+  }
+
+  add(ids: Uint32Array): void {
+    if (!this.#parts && this.#at + ids.length > (this.out as Uint32Array).length) this.#parts = [(this.out as Uint32Array).slice(0, this.#at)];
+    if (this.#parts) this.#parts.push(ids);
+    else {
+      (this.out as Uint32Array).set(ids, this.#at);
+      this.#at += ids.length;
+    }
+  }
+
+  addOne(id: number): void {
+    if (!this.#parts && this.#at < (this.out as Uint32Array).length) (this.out as Uint32Array)[this.#at++] = id;
+    else this.add(Uint32Array.of(id));
+  }
+
+  result(): Uint32Array {
+    return this.#parts ? concatArrays(Uint32Array, this.#parts) : (this.out as Uint32Array).subarray(0, this.#at);
+  }
+}
+
+export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly (string | Uint8Array)[], out?: Uint32Array): JobResult {
+  const lengths = new Uint32Array(texts.length);
+  if (!out) {
+    const parts = texts.map((text) => encoding.encode(text, options));
+    for (let i = 0; i < parts.length; i++) lengths[i] = parts[i].length;
+    return { ids: joinIds(parts), lengths };
+  }
+  const ids = new IdsBuilder(out);
+  for (let i = 0; i < texts.length; i++) {
+    const encoded = encoding.encode(texts[i], options);
+    ids.add(encoded);
+    lengths[i] = encoded.length;
+  }
+  return { ids: ids.result(), lengths };
 }
 
 /** Encodes on the calling thread. */
 export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undefined): Encoder {
   return {
-    submit: (texts) => {
+    submit: (texts, ids) => {
       try {
-        return Promise.resolve(encodeJob(encoding, options, texts));
+        return Promise.resolve(encodeJob(encoding, options, texts, ids));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -222,10 +274,10 @@ export class WorkerPool implements Encoder {
     }
   }
 
-  submit(texts: (string | Uint8Array)[]): Promise<JobResult> {
-    const inline = () => this.#inline.submit(texts);
+  submit(texts: (string | Uint8Array)[], ids?: Uint32Array): Promise<JobResult> {
+    const inline = () => this.#inline.submit(texts, ids);
     const shared = texts.every((text) => typeof text === 'string' || isShared(text));
-    return this.#post({ texts }, [], inline, shared);
+    return this.#post({ texts, ids }, [], inline, shared);
   }
 
   submitBlock(job: BlockJob): Promise<BlockResult> {

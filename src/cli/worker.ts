@@ -8,9 +8,9 @@ const encoding = loadEncoding(source);
 // Until now the calling thread encoded every job itself rather than queue it behind this start-up.
 Atomics.store(shared, SHARED.ready, 1);
 
-type Message = { seq: number; claim: number; texts?: (string | Uint8Array)[]; block?: BlockJob; documents?: DocumentsJob };
+type Message = { seq: number; claim: number; texts?: (string | Uint8Array)[]; ids?: Uint32Array; block?: BlockJob; documents?: DocumentsJob };
 
-parentPort?.on('message', ({ seq, claim, texts, block, documents }: Message) => {
+parentPort?.on('message', ({ seq, claim, texts, ids: out, block, documents }: Message) => {
   // The calling thread may have encoded this job itself while it waited here (WorkerPool#steal).
   const mine = Atomics.compareExchange(claims, claim, 0, CLAIMED_BY_WORKER) === 0;
   Atomics.add(shared, SHARED.taken, 1);
@@ -20,11 +20,14 @@ parentPort?.on('message', ({ seq, claim, texts, block, documents }: Message) => 
       ? encodeBlock(encoding, options, block)
       : documents
         ? encodeDocuments(encoding, options, documents)
-        : encodeJob(encoding, options, texts as (string | Uint8Array)[]);
-    // Transferred, not cloned; a view into a larger buffer is copied first so only its ids move.
-    const ids = result.ids.buffer.byteLength === result.ids.byteLength ? result.ids : result.ids.slice();
+        : encodeJob(encoding, options, texts as (string | Uint8Array)[], out);
+    // Ids written into the job's shared memory are already where the calling thread reads them;
+    // others are transferred, not cloned (a view into a larger buffer copied first so only its ids move).
+    const inShared = result.ids.buffer instanceof SharedArrayBuffer;
+    const ids = inShared || result.ids.buffer.byteLength === result.ids.byteLength ? result.ids : result.ids.slice();
+    const transfer = [result.lengths.buffer as ArrayBuffer, ...(inShared ? [] : [ids.buffer as ArrayBuffer])];
     Atomics.add(shared, SHARED.done, 1);
-    parentPort?.postMessage({ seq, result: { ...result, ids } }, [ids.buffer as ArrayBuffer, result.lengths.buffer as ArrayBuffer]);
+    parentPort?.postMessage({ seq, result: { ...result, ids } }, transfer);
   } catch (error) {
     Atomics.add(shared, SHARED.done, 1);
     const e = error as { message?: string; code?: string };
