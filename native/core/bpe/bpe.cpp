@@ -37,15 +37,18 @@ void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
 
 void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
                      PieceCache& cache) {
-  MergeStrategy strategy = merge_strategy();
-  if (strategy == MergeStrategy::kDirect) return bpe_merge_direct(vocab, piece, len, out);
-  if (strategy == MergeStrategy::kHeap) return bpe_merge_heap(vocab, piece, len, out);
-  if (strategy == MergeStrategy::kLong) return bpe_merge_long(vocab, piece, len, out);
-  if (strategy == MergeStrategy::kWindows) return bpe_merge_long(vocab, piece, len, out, kTestMergeWindow);
-  if (strategy == MergeStrategy::kRun) {
-    if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
-    if (bpe_merge_periodic(vocab, piece, len, out)) return;
-    return bpe_merge_long(vocab, piece, len, out);
+  const MergeStrategy strategy = merge_strategy();
+  // One test on the path of every merged piece; only tests force a merge.
+  if (__builtin_expect(strategy != MergeStrategy::kByLength, 0)) {
+    if (strategy == MergeStrategy::kDirect) return bpe_merge_direct(vocab, piece, len, out);
+    if (strategy == MergeStrategy::kHeap) return bpe_merge_heap(vocab, piece, len, out);
+    if (strategy == MergeStrategy::kLong) return bpe_merge_long(vocab, piece, len, out);
+    if (strategy == MergeStrategy::kWindows) return bpe_merge_long(vocab, piece, len, out, kTestMergeWindow);
+    if (strategy == MergeStrategy::kRun) {
+      if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
+      if (bpe_merge_periodic(vocab, piece, len, out)) return;
+      return bpe_merge_long(vocab, piece, len, out);
+    }
   }
   if (len > kDirectMergeMaxLen) {
     if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;

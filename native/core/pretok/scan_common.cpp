@@ -15,8 +15,7 @@ bool letter_matches(char lower, const uint8_t* s, size_t i, size_t n, bool ci, u
 
 }  // namespace
 
-size_t contraction_end(const uint8_t* s, size_t i, size_t n, bool ci) {
-  if (i + 1 >= n || s[i] != '\'') return 0;
+size_t contraction_end_at_quote(const uint8_t* s, size_t i, size_t n, bool ci) {
   size_t j = i + 1;
   uint32_t l1 = 0, l2 = 0;
   for (char single : {'s', 't', 'm', 'd'})

@@ -65,7 +65,14 @@ inline size_t newline_run_end(const uint8_t* s, size_t i, size_t n, bool slash) 
 
 // A contraction 's 't 're 've 'm 'll 'd at i: returns its end, or 0 when there is none.
 // case_insensitive follows the reference's (?i:...), which also folds e.g. U+017F to 's'.
-size_t contraction_end(const uint8_t* s, size_t i, size_t n, bool case_insensitive);
+// The quote test is inline: the scalar scanners ask at every piece that starts with a non-ASCII
+// character, where a call costs about 34 instructions (1.4% of cl100k_base's instructions on
+// multilingual text) and almost never finds a quote.
+size_t contraction_end_at_quote(const uint8_t* s, size_t i, size_t n, bool case_insensitive);
+inline size_t contraction_end(const uint8_t* s, size_t i, size_t n, bool case_insensitive) {
+  if (i + 1 >= n || s[i] != '\'') return 0;
+  return contraction_end_at_quote(s, i, n, case_insensitive);
+}
 
 // The whitespace alternatives shared by all families, applied to the maximal whitespace run
 // [i, run) that starts the piece:

@@ -75,6 +75,30 @@ class Vocab {
       if (e.rank_length == 0) return kNoRank;
     }
   }
+  // rank_of for 3 or more bytes, what a merge step looks up (a merged part and its neighbour):
+  // the one- and two-byte tables' branches and the short keys' variable shifts are left out.
+  uint32_t rank_of_joined(const uint8_t* bytes, size_t len) const {
+    if (len > max_token_length_) return kNoRank;
+    uint64_t key;
+    if (len >= 8) {
+      std::memcpy(&key, bytes, 8);
+    } else if (len >= 4) {
+      uint32_t lo, hi;
+      std::memcpy(&lo, bytes, 4);
+      std::memcpy(&hi, bytes + len - 4, 4);
+      key = uint64_t(lo) | (uint64_t(hi) << ((len - 4) * 8));
+    } else {
+      key = uint64_t(bytes[0]) | uint64_t(bytes[1]) << 8 | uint64_t(bytes[2]) << 16;
+    }
+    const uint64_t h = hash_of(key, len);
+    if (!maybe_present(h)) return kNoRank;
+    const uint32_t tail = tail_of(bytes, len);
+    for (size_t slot = size_t(h >> shift_);; slot = (slot + 1) & mask_) {
+      const Entry& e = table_[slot];
+      if (holds(e, key, tail, bytes, len)) return e.rank();
+      if (e.rank_length == 0) return kNoRank;
+    }
+  }
   uint32_t byte_rank(uint8_t b) const { return byte_rank_[b]; }
   // False for a caller's vocabulary that lacks some single byte: BPE can then leave a part that
   // is no token, which encode reports as kByteNotInVocabulary (tiktoken panics there).

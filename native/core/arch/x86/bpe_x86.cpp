@@ -114,8 +114,9 @@ struct RegisterMerge {
       key[r] = _mm256_or_si256(key[r], changed);  // all ones is no key
     }
     const uint32_t others = lowest();
-    const uint32_t key_p = e < len ? key_of(vocab.rank_of(piece + p, end[e] - p), p) : kNone;
-    const uint32_t key_before = p > 0 ? key_of(vocab.rank_of(piece + before, e - before), before) : kNone;
+    // Both joins hold the merged part (2 bytes or more) and a neighbour: 3 bytes or more.
+    const uint32_t key_p = e < len ? key_of(vocab.rank_of_joined(piece + p, end[e] - p), p) : kNone;
+    const uint32_t key_before = p > 0 ? key_of(vocab.rank_of_joined(piece + before, e - before), before) : kNone;
     const __m256i new_p = _mm256_set1_epi32(int(key_p)), new_before = _mm256_set1_epi32(int(key_before));
     for (int r = 0; r < kRegs; r++)
       key[r] = _mm256_blendv_epi8(_mm256_blendv_epi8(key[r], new_p, is_p[r]), new_before, is_before[r]);
