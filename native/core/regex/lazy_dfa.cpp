@@ -245,7 +245,7 @@ bool LazyDfa::fill(int64_t row, uint32_t sym, int32_t* v) {
   bool matched = false;
   if (!step(uint32_t(row / stride_), sym, &next, &matched)) return false;
   const int32_t m = matched ? 1 : 0;
-  *v = next < 0 ? kDead | m : int32_t((int64_t(next) * stride_) << 1) | m;
+  *v = next < 0 ? kDead | m : int32_t((int64_t(next) * stride_) << kFlagBits) | m;
   table_[size_t(row) + sym] = *v;
   return true;
 }
@@ -258,13 +258,32 @@ int64_t LazyDfa::start_row(const uint8_t* text, size_t size, size_t pos) {
   return state < 0 ? -1 : int64_t(state) * stride_;
 }
 
+// The entry that replaces a dead-with-a-match one (row, sym): the piece ends before the character
+// and the next search, from the start state, reads it; so the entry is the start state's on the
+// same class, flagged kBoundary (and kMatched: an empty match at the new start adds no piece).
+// 0 when that cannot be folded in: lookbehind (the start state depends on the character before),
+// the row is the start state's own, or the start state's entry is not a built state.
+int32_t LazyDfa::fold_boundary(int64_t row, uint32_t sym) {
+  if (!behind_.empty() || start_plain_ < 0) return 0;
+  const int64_t restart = int64_t(start_plain_) * stride_;
+  if (row == restart) return 0;
+  int32_t w = table_[size_t(restart) + sym];
+  if (w == kUnknown && !fill(restart, sym, &w)) return 0;
+  if (w < 0) return 0;
+  const int32_t v = w | kBoundary | kMatched;
+  table_[size_t(row) + sym] = v;
+  return v;
+}
+
 // One loop for all the matches of a stretch: an anchored search from `at`; where it dies, the
 // match it found (if any) is written and the next search starts at its end. When that end is
 // where the search died (the usual case: a piece ends where the character after it cannot extend
-// it), the next search starts there at once, without the skip loop or a new start-state lookup.
-// The reach bound (kOverscan bytes past the last match or the start) is checked only at the end
-// of each kOverscan-byte chunk, so the inner loop tests one pointer per byte; a search may read
-// up to 2 x kOverscan bytes past its last match before it gives up, still a constant.
+// it), the table entry itself says so (fold_boundary): the piece's end is written without a
+// branch and the walk goes on in the next search's state, so a piece boundary costs no
+// mispredicted branch and no restart. The reach bound (kOverscan bytes past the last match or the
+// start) is checked only at the end of each kOverscan-byte chunk, so the inner loop tests one
+// pointer per byte; a search may read up to 2 x kOverscan bytes past its last match before it
+// gives up, still a constant.
 LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds,
                               size_t* reach) {
   if (full_) return Result::kGiveUp;
@@ -274,7 +293,10 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
   const uint32_t* const ascii = ascii_;
   const uint32_t* const byte_class = byte_class_;
   const uint8_t* const first = first_.data();
-  // push_back, not resize and index: growing by resize zero-fills what it adds.
+  const uint8_t* const start_byte = start_byte_;
+  // Piece ends written by the ASCII loop (at most one per byte of a chunk), moved to `bounds`
+  // when it stops: push_back there would be a branch per piece.
+  uint32_t ends[kOverscan + 1];
   const auto give_up = [&](const uint8_t* where, const uint8_t* read) {
     *pos = size_t(where - text);
     *reach = size_t(read - text);
@@ -283,7 +305,12 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
   for (;;) {
     // Where no non-empty match can start, only empty ones can, and they add no piece.
     for (;;) {
-      while (at < stop && !start_byte_[*at]) at++;
+      // Eight bytes a test: the loads do not depend on each other, the branch is taken once.
+      while (stop - at >= 8 && !(start_byte[at[0]] | start_byte[at[1]] | start_byte[at[2]] | start_byte[at[3]] |
+                                 start_byte[at[4]] | start_byte[at[5]] | start_byte[at[6]] | start_byte[at[7]])) {
+        at += 8;
+      }
+      while (at < stop && !start_byte[*at]) at++;
       if (at >= stop || *at < 0x80) break;
       // A byte from 0x80 on that stopped the loop begins a character (continuation bytes do
       // not stop it when U+FFFD cannot start a match): decide on the code point.
@@ -312,31 +339,36 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
       size_t len;
       for (;;) {
         // ASCII on built states: one class load and one table load per byte (a byte from 0x80 on
-        // finds kNonAscii).
+        // finds kNonAscii); a folded piece end is a store and two conditional moves.
+        size_t n = 0;
+        const uint8_t* const at0 = at;
         while (p < chunk_end) {
           v = table[row + byte_class[*p]];
           if (v < 0) {
-            // kNonAscii, or dead: the code after this loop decides on the character.
-            // Dead with a match ending here: the piece is [at, p), and the next search starts
-            // at p in the start state (which reads the byte at p again).
-            if (v != (kDead | 1) || p == at || restart < 0) break;
-            bounds.push_back(uint32_t(at - text));
-            bounds.push_back(uint32_t(p - text));
-            at = p;
-            found = nullptr;
-            row = restart;
-            continue;
+            // kNonAscii, unknown, or dead: the code after this loop decides on the character,
+            // unless a dead entry with a match ending here folds into a boundary.
+            if (v != (kDead | kMatched) || p == at) break;
+            v = fold_boundary(row, byte_class[*p]);
+            table = table_.data();  // fill() may have added states
+            if (v == 0) break;
           }
+          ends[n] = uint32_t(p - text);
+          n += (v & kBoundary) >> 1;
+          at = (v & kBoundary) ? p : at;
+          found = (v & kMatched) ? p : found;
+          row = v >> kFlagBits;
           p++;
-          if ((v >> 1) == row) {
-            // A transition back into the same state: the run of bytes that take it needs no
-            // state update, so the loads do not wait on each other.
-            while (p < chunk_end && table[row + byte_class[*p]] == v) p++;
-            if (v & 1) found = p - 1;
-            continue;
+        }
+        if (n) {
+          // Folded pieces tile from the first one's start: each ends where the next begins.
+          const size_t b = bounds.size();
+          bounds.resize(b + 2 * n);
+          uint32_t* w = bounds.data() + b;
+          uint32_t prev = uint32_t(at0 - text);
+          for (size_t k = 0; k < n; k++) {
+            w[2 * k] = prev;
+            w[2 * k + 1] = prev = ends[k];
           }
-          if (v & 1) found = p - 1;
-          row = v >> 1;
         }
         len = 1;
         if (p >= chunk_end) {
@@ -358,11 +390,21 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
           if (!fill(row, sym, &v)) return give_up(at, at);
           table = table_.data();  // fill() may have added states
         }
-        if (v & 1) found = p;
+        if (v == (kDead | kMatched) && p != at && sym != end_sym) {
+          const int32_t w = fold_boundary(row, sym);
+          table = table_.data();
+          if (w != 0) v = w;
+        }
+        if (v >= 0 && (v & kBoundary)) {
+          bounds.push_back(uint32_t(at - text));
+          bounds.push_back(uint32_t(p - text));
+          at = p;
+        }
+        if (v & kMatched) found = p;
         // The end of the text's transition always dies: it decides an `$` or a lookahead that
         // wants no character.
         if (v < 0) break;
-        row = v >> 1;
+        row = v >> kFlagBits;
         p += len;
       }
       if (!found || found == at) {

@@ -61,11 +61,15 @@ class LazyDfa {
   Result scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds, size_t* reach);
 
  private:
-  // Table entries: kUnknown (not built yet), kDead | matched (no thread goes on), or the next
-  // state's row (state x stride_) shifted left once | matched, where matched says that a match
-  // ends before the character read.
+  // Table entries: kUnknown (not built yet), kDead | kMatched (no thread goes on), or the next
+  // state's row (state x stride_) shifted left kFlagBits | flags: kMatched says that a match ends
+  // before the character read, kBoundary that the search dies there with that match and the
+  // entry is the start state's on the same character (fold_boundary).
   static constexpr int32_t kUnknown = INT32_MIN;
   static constexpr int32_t kDead = -2;
+  static constexpr int32_t kMatched = 1;
+  static constexpr int32_t kBoundary = 2;
+  static constexpr int kFlagBits = 2;
   // The entry of every row's last column, where bytes from 0x80 on are looked up in the ASCII loop:
   // it leaves that loop (as a dead entry does) for the code that decodes the character.
   static constexpr int32_t kNonAscii = -4;
@@ -86,6 +90,7 @@ class LazyDfa {
   int32_t state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool at_begin);
   bool step(uint32_t state, uint32_t sym, int32_t* next, bool* matched);
   bool fill(int64_t row, uint32_t sym, int32_t* v);
+  int32_t fold_boundary(int64_t row, uint32_t sym);
 
   const Program& p_;
   bool usable_ = true;
