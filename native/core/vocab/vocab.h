@@ -65,15 +65,7 @@ class Vocab {
     if (len == 1) return byte_rank_[bytes[0]];
     if (len == 2) return pair_rank_[size_t(bytes[0]) << 8 | bytes[1]];
     if (len > max_token_length_) return kNoRank;
-    uint64_t key = pack_prefix(bytes, len);
-    const uint64_t h = hash_of(key, len);
-    if (!maybe_present(h)) return kNoRank;
-    const uint32_t tail = tail_of(bytes, len);
-    for (size_t slot = size_t(h >> shift_);; slot = (slot + 1) & mask_) {
-      const Entry& e = table_[slot];
-      if (holds(e, key, tail, bytes, len)) return e.rank();
-      if (e.rank_length == 0) return kNoRank;
-    }
+    return find(pack_prefix(bytes, len), bytes, len);
   }
   // rank_of for 3 or more bytes, what a merge step looks up (a merged part and its neighbour):
   // the one- and two-byte tables' branches and the short keys' variable shifts are left out.
@@ -90,14 +82,7 @@ class Vocab {
     } else {
       key = uint64_t(bytes[0]) | uint64_t(bytes[1]) << 8 | uint64_t(bytes[2]) << 16;
     }
-    const uint64_t h = hash_of(key, len);
-    if (!maybe_present(h)) return kNoRank;
-    const uint32_t tail = tail_of(bytes, len);
-    for (size_t slot = size_t(h >> shift_);; slot = (slot + 1) & mask_) {
-      const Entry& e = table_[slot];
-      if (holds(e, key, tail, bytes, len)) return e.rank();
-      if (e.rank_length == 0) return kNoRank;
-    }
+    return find(key, bytes, len);
   }
   uint32_t byte_rank(uint8_t b) const { return byte_rank_[b]; }
   // False for a caller's vocabulary that lacks some single byte: BPE can then leave a part that
@@ -174,6 +159,19 @@ class Vocab {
   static constexpr size_t kTokenSlack = 16;
 
  private:
+  // The table's probe for a key of 3 or more bytes, packed as pack_prefix packs it. Inlined into
+  // both lookups: it is the merge's innermost step.
+  __attribute__((always_inline)) uint32_t find(uint64_t key, const uint8_t* bytes, size_t len) const {
+    const uint64_t h = hash_of(key, len);
+    if (!maybe_present(h)) return kNoRank;
+    const uint32_t tail = tail_of(bytes, len);
+    for (size_t slot = size_t(h >> shift_);; slot = (slot + 1) & mask_) {
+      const Entry& e = table_[slot];
+      if (holds(e, key, tail, bytes, len)) return e.rank();
+      if (e.rank_length == 0) return kNoRank;
+    }
+  }
+
   // An open-addressing slot: the token's first 8 bytes packed and, past 8 bytes up to 12, its
   // last 4, so that a lookup of up to 12 bytes reads one cache line and compares integers. Past 12
   // bytes, tail is where the token starts in bytes_, and the rest of it is compared from there:
