@@ -3,13 +3,10 @@
 // and on a loaded machine that one pause was 40% of a 1 MB run (test/api/train-async-thread).
 // And the batches it lends to the count in flight (counted in place, not copied) are never written
 // before that count ends: many small batches train what train (which copies each batch) trains.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
 import { train, trainAsync } from '../../index.mjs';
+import { useTrainBatchBytes } from '../support/train-batches.mjs';
 import { madeUpCorpus } from '../support/made-up-corpus.mjs';
-
-const require = createRequire(import.meta.url);
-const { setTrainBatchBytesForTests } = require('../../dist/cjs/train.js');
 
 describe('trainAsync reads its input in slices', () => {
   it('timers fire while a generator of 200 slow documents is read', async () => {
@@ -38,11 +35,7 @@ describe('trainAsync reads its input in slices', () => {
 });
 
 describe('lent batches are not written while counted', () => {
-  let previous;
-  beforeAll(() => {
-    previous = setTrainBatchBytesForTests(64 << 10);
-  });
-  afterAll(() => setTrainBatchBytesForTests(previous));
+  useTrainBatchBytes(64 << 10);
 
   it('trainAsync over about 12 batches of 64 KiB gives what train gives, on 1 and 2 threads', async () => {
     const docs = madeUpCorpus(0.8e6, 41, { bytesPerWord: 30, maxLetters: 8, wordsPerDocument: 60, sentenceWords: 9, skew: 2 });

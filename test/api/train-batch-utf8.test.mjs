@@ -3,12 +3,9 @@
 // Whatever the batching, a document trains as if repaired on its own: a character split over two
 // documents (each half is ill-formed), a document that ends inside a character followed by ASCII,
 // one that starts with a continuation byte, and a last document cut inside a character.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
 import { train, trainAsync } from '../../index.mjs';
-
-const require = createRequire(import.meta.url);
-const { setTrainBatchBytesForTests } = require('../../dist/cjs/train.js');
+import { useTrainBatchBytes } from '../support/train-batches.mjs';
 
 const euro = Buffer.from('€'); // E2 82 AC
 const words = ['alpha beta', 'gamma delta', 'beta alpha gamma', 'delta delta'];
@@ -29,11 +26,7 @@ const repaired = docs.map((d) => d.toString('utf8'));
 const summary = (r) => ({ merges: Array.from(r.merges), counts: Array.from(r.mergeCounts), chunks: r.chunks });
 
 describe('UTF-8 checked per batch', () => {
-  let previous;
-  beforeAll(() => {
-    previous = setTrainBatchBytesForTests(2048);
-  });
-  afterAll(() => setTrainBatchBytesForTests(previous));
+  useTrainBatchBytes(2048);
 
   it('the ill-formed documents span several batches', () => {
     const bytes = docs.reduce((n, d) => n + d.length, 0);

@@ -4,13 +4,10 @@
 // distinct count so far, as one thread's is, and a document bigger than a batch (one part, cut
 // by one thread, whose chunks all the others add) trains what one thread trains, on 2, 3 and 5
 // threads (64 shards do not split evenly over 3 or 5).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
 import { train, trainAsync } from '../../index.mjs';
+import { useTrainBatchBytes } from '../support/train-batches.mjs';
 import { madeUpCorpus } from '../support/made-up-corpus.mjs';
-
-const require = createRequire(import.meta.url);
-const { setTrainBatchBytesForTests } = require('../../dist/cjs/train.js');
 
 // 256 KiB batches: up to four threads each (a thread per 64 KiB at most).
 const BATCH = 256 << 10;
@@ -21,11 +18,7 @@ const big = madeUpCorpus(1.5e6, 42, { bytesPerWord: 30, maxLetters: 8, wordsPerD
 const summary = (r) => ({ merges: Array.from(r.merges), counts: Array.from(r.mergeCounts), chunks: r.chunks });
 
 describe('counting threads that own shards and route chunks to each other', () => {
-  let previous;
-  beforeAll(() => {
-    previous = setTrainBatchBytesForTests(BATCH);
-  });
-  afterAll(() => setTrainBatchBytesForTests(previous));
+  useTrainBatchBytes(BATCH);
 
   it('every progress report gives the distinct chunks so far, on 1, 2 and 3 threads alike', () => {
     const reports = (threads) => {

@@ -4,13 +4,10 @@
 // trainAsync, and with maxChunks (pruning after every batch). Each thread keeps a chunk table of
 // its own for the whole run, merged into the trainer's after the last batch; a chunk held by two
 // threads must be counted once with both counts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
 import { train, trainAsync } from '../../index.mjs';
+import { useTrainBatchBytes } from '../support/train-batches.mjs';
 import { madeUpCorpus } from '../support/made-up-corpus.mjs';
-
-const require = createRequire(import.meta.url);
-const { setTrainBatchBytesForTests } = require('../../dist/cjs/train.js');
 
 // 256 KiB batches: enough for three threads (a thread per 64 KiB at most), about six of them.
 const BATCH = 256 << 10;
@@ -24,11 +21,7 @@ function summary(r) {
 }
 
 describe('counting threads do not change what is trained', () => {
-  let previous;
-  beforeAll(() => {
-    previous = setTrainBatchBytesForTests(BATCH);
-  });
-  afterAll(() => setTrainBatchBytesForTests(previous));
+  useTrainBatchBytes(BATCH);
 
   it('the corpus spans several batches', () => {
     const reports = [];
