@@ -12,6 +12,10 @@ namespace {
 // building a DFA of their own costs more than the VM.
 constexpr size_t kOwnDfaMinText = 256;
 
+// A later step's pieces go through the short-piece memo from this many on: below it, emptying the
+// memo costs more than the calls it could save.
+constexpr size_t kMemoMinPieces = 64;
+
 // The ranges of a piece of `size` bytes that a step keeps, from the matches in it (`bounds`,
 // start/end pairs relative to the piece), as Hugging Face's NormalizedString::split makes them:
 // the matches and the text between them flagged (swapped by `invert`), combined by the
@@ -117,6 +121,71 @@ bool covers(const std::vector<uint32_t>& bounds, size_t size) {
   return gap == 0;
 }
 
+// The ranges a later step keeps of short pieces, by the piece's bytes. A piece is a text of its
+// own (its edges are the text's edges for anchors and lookaround), so what a step keeps of it
+// depends on its bytes alone: replaying the ranges recorded for the same bytes is exactly running
+// the step again. A Sequence's first step can cut the text into many short, repeating pieces
+// (DeepSeek-V3's `\p{N}{1,3}`: every digit group and the punctuation between them), each of which
+// would otherwise pay a whole matcher call per later step. Direct-mapped: a collision replaces.
+class ShortPieceMemo {
+ public:
+  static constexpr uint32_t kMaxBytes = 8;
+  static constexpr uint32_t kMaxRanges = 8;  // a piece of 8 bytes keeps at most 8 non-empty ranges
+
+  // Emptied for each step: what a step keeps is its own.
+  void clear(size_t pieces) {
+    uint32_t bits = 6;
+    while (bits < 10 && (size_t(1) << bits) < pieces) bits++;
+    bits_ = bits;
+    slots_.assign(size_t(1) << bits, Slot());
+  }
+
+  // The piece's bytes as a key (the length is kept beside it), or 0 when the piece is too long to
+  // be kept (or all NUL bytes: not kept either, which only costs a call).
+  static uint64_t key_of(const uint8_t* text, uint32_t start, uint32_t end) {
+    const uint32_t len = end - start;
+    if (len == 0 || len > kMaxBytes) return 0;
+    uint64_t k = 0;
+    for (uint32_t i = 0; i < len; i++) k |= uint64_t(text[start + i]) << (8 * i);
+    return k;
+  }
+
+  // Appends the recorded ranges shifted by `base` and returns true, or false when not recorded.
+  bool replay(uint64_t key, uint32_t len, uint32_t base, std::vector<uint32_t>& out) const {
+    const Slot& s = slots_[slot_of(key, len)];
+    if (s.len != len || s.key != key) return false;
+    for (uint32_t k = 0; k < s.count; k++) {
+      out.push_back(base + s.ranges[2 * k]);
+      out.push_back(base + s.ranges[2 * k + 1]);
+    }
+    return true;
+  }
+
+  // Records the ranges that `out[from..]` holds for the piece at `base`.
+  void record(uint64_t key, uint32_t len, uint32_t base, const std::vector<uint32_t>& out, size_t from) {
+    const size_t pairs = (out.size() - from) / 2;
+    if (pairs > kMaxRanges) return;
+    Slot& s = slots_[slot_of(key, len)];
+    s.key = key;
+    s.len = uint8_t(len);
+    s.count = uint8_t(pairs);
+    for (size_t k = 0; k < 2 * pairs; k++) s.ranges[k] = uint8_t(out[from + k] - base);
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint8_t len = 0;  // 0: empty (no piece is empty)
+    uint8_t count = 0;
+    uint8_t ranges[2 * kMaxRanges] = {};
+  };
+  size_t slot_of(uint64_t key, uint32_t len) const {
+    return size_t(((key + len) * 0x9E3779B97F4A7C15ull) >> (64 - bits_));
+  }
+  uint32_t bits_ = 6;
+  std::vector<Slot> slots_;
+};
+
 }  // namespace
 
 ProgramStatus Splitter::create(const uint32_t* words, size_t count, std::unique_ptr<Splitter>* out) {
@@ -195,6 +264,7 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     return true;
   }
   std::vector<uint32_t> current{0, uint32_t(size)}, next, bounds, marks;
+  ShortPieceMemo memo;
   // About a piece per 4 bytes in prose and code: most calls never grow these.
   bounds.reserve(size / 2 + 8);
   pieces.reserve(size / 2 + 8);
@@ -204,8 +274,14 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     out.clear();
     // Borrowed once for all the pieces of this step (a piece's text is part of the call's).
     LazyDfa* dfa = borrow(step, size);
+    // Later steps only: the first one has the whole text as its one piece.
+    const bool memo_on = s > 0 && current.size() >= 2 * kMemoMinPieces;
+    if (memo_on) memo.clear(current.size() / 2);
     for (size_t k = 0; k < current.size(); k += 2) {
       const uint32_t start = current[k], end = current[k + 1];
+      const uint64_t key = memo_on ? ShortPieceMemo::key_of(text, start, end) : 0;
+      const size_t from = out.size();
+      if (key && memo.replay(key, end - start, start, out)) continue;
       bounds.clear();
       // A piece is a text of its own: its edges are the text's edges for anchors and lookaround.
       const bool ok = find_matches_with(step.program, dfa, text + start, end - start, bounds);
@@ -216,6 +292,7 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
         return false;
       }
       keep_ranges(bounds, end - start, step.mode, step.invert, start, marks, out);
+      if (key) memo.record(key, end - start, start, out, from);
     }
     give_back(step, dfa);
     if (s + 1 < steps_.size()) std::swap(current, next);
