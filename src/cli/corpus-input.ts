@@ -241,26 +241,44 @@ export async function readJsonlDocuments(file: InputFile, index: number, lo: num
     const end = hi - file.start;
     const lines = new JsonlReader(file, index, settings, sink, position, end);
     // Each read goes into a buffer that becomes a block: only the last, unfinished line is copied
-    // (to the next buffer), and the block's memory is shared with the thread that parses it.
-    let tail: Uint8Array = new Uint8Array(0);
-    for (let more = position < end; more; ) {
+    // (to the next buffer), and the block's memory is shared with the thread that parses it. The
+    // next read is issued before a block is handed on, so that it is done by the time the block
+    // is: awaited only then, a read left this thread idle while another one copied the bytes.
+    type Read = { buffer: Buffer; filled: number; bytesRead: number };
+    const readAt = (tail: Uint8Array, at: number): Promise<Read> => {
       const buffer = blockMemory(Math.max(BLOCK_BYTES, tail.length * 2));
       buffer.set(tail);
-      const { bytesRead } = await handle.read(buffer, tail.length, buffer.length - tail.length, position).catch((error) => Promise.reject(fileError(error, file.path)));
-      if (bytesRead === 0) {
-        if (tail.length) await lines.block(tail);
-        break;
+      return handle.read(buffer, tail.length, buffer.length - tail.length, at).then(
+        ({ bytesRead }) => ({ buffer, filled: tail.length + bytesRead, bytesRead }),
+        (error) => Promise.reject(fileError(error, file.path)),
+      );
+    };
+    let next: Promise<Read> | undefined;
+    try {
+      if (position < end) next = readAt(new Uint8Array(0), position);
+      while (next) {
+        const { buffer, filled, bytesRead } = await next;
+        next = undefined;
+        if (bytesRead === 0) {
+          if (filled) await lines.block(buffer.subarray(0, filled));
+          break;
+        }
+        sink.progress(Math.min(bytesRead, Math.max(0, end - position)));
+        position += bytesRead;
+        const newline = buffer.lastIndexOf(0x0a, filled - 1);
+        // A line longer than the buffer: the next buffer is larger.
+        if (newline < 0) {
+          next = readAt(buffer.subarray(0, filled), position);
+          continue;
+        }
+        next = readAt(buffer.subarray(newline + 1, filled), position);
+        // Rejected while the block is handed on: reported when awaited (or dropped with the run's own error).
+        next.catch(() => {});
+        if (!(await lines.block(buffer.subarray(0, newline + 1)))) break;
       }
-      sink.progress(Math.min(bytesRead, Math.max(0, end - position)));
-      position += bytesRead;
-      const filled = tail.length + bytesRead;
-      const newline = buffer.lastIndexOf(0x0a, filled - 1);
-      if (newline < 0) {
-        tail = buffer.subarray(0, filled); // a line longer than the buffer: the next one is larger
-        continue;
-      }
-      tail = Uint8Array.prototype.slice.call(buffer, newline + 1, filled);
-      more = await lines.block(buffer.subarray(0, newline + 1));
+    } finally {
+      // The handle closes only once no read of it is in flight.
+      await next?.catch(() => {});
     }
     await checkUnchanged(handle, file);
     await lines.finish();

@@ -383,6 +383,9 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
       throw error;
     });
     await pipeline.finish();
+    // Every job is written: the workers stop (tens of milliseconds of thread teardown) while
+    // this thread hashes, syncs and renames the output.
+    encoder.close().catch(() => {}); // awaited below (the same promise)
     writer.commit(header(settings, dtype, files, lo, hi, pipeline));
   } catch (error) {
     writer.abort();

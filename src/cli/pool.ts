@@ -335,8 +335,12 @@ export class WorkerPool implements Encoder {
     return this.#workers.reduce((sum, slot) => sum + Atomics.load(slot.shared, SHARED.done), 0);
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.#workers.map(({ worker }) => worker.terminate()));
+  #closing: Promise<void> | undefined;
+
+  /** Stops the workers; called again, the same promise. */
+  close(): Promise<void> {
+    this.#closing ??= Promise.all(this.#workers.map(({ worker }) => worker.terminate())).then(() => {});
+    return this.#closing;
   }
 
   #fail(slot: Slot, error: Error): void {
