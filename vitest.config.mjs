@@ -94,6 +94,8 @@ const nativeOnly = [
   'test/cli/corpus-pool.test.mjs',
   'test/cli/corpus-pool-steal.test.mjs',
   'test/cli/corpus-block-memory.test.mjs',
+  'test/cli/corpus-read-ahead.test.mjs',
+  'test/cli/corpus-sync-ahead.test.mjs',
   'test/cli/corpus-shared-memory.test.mjs',
   'test/cli/cli-saved-encoding.test.mjs',
   'test/cli/cli-analyze.test.mjs',

@@ -10,7 +10,7 @@
 // (corpus-manifest.ts). On failure before the renames the temporaries are removed and no output
 // is touched; temporaries a killed run left behind are removed by the next run into that place.
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import * as path from 'node:path';
 import { fileError } from './common';
@@ -101,12 +101,17 @@ export function removeStaleTemporaries(out: string): string[] {
   return removed;
 }
 
+/** Written bytes after which a file's data is synced ahead of the commit. */
+const SYNC_AHEAD_BYTES = 32 << 20;
+
 /** A file written as `FINAL.tmp-PID` and renamed into place by commitTemporaries. */
 export class TempFile {
   readonly temp: string;
   fd: number | undefined;
   bytes = 0;
   readonly #hash: Hash | undefined;
+  #unsynced = 0;
+  #syncing = false;
 
   constructor(readonly final: string, digest: boolean) {
     this.temp = `${final}${tempSuffix(process.pid)}`;
@@ -136,10 +141,24 @@ export class TempFile {
         for (let at = 0; at < chunk.length; ) at += writeSync(this.fd as number, chunk, at);
         this.#hash?.update(chunk);
         this.bytes += chunk.length;
+        this.#unsynced += chunk.length;
       }
     } catch (error) {
       throw fileError(error, this.final);
     }
+    if (this.#unsynced >= SYNC_AHEAD_BYTES && !this.#syncing) this.#syncAhead();
+  }
+
+  // The data written so far goes to disk on a thread-pool thread while the run goes on, so that
+  // the sync at the commit (which every thread waits for) has only the last of it left to write.
+  // Only a head start: its errors are the final sync's to report, and a sync that ends after the
+  // file is closed flushes at most some other file's data.
+  #syncAhead(): void {
+    this.#syncing = true;
+    this.#unsynced = 0;
+    fdatasync(this.fd as number, () => {
+      this.#syncing = false;
+    });
   }
 
   digest(): FileDigest {
