@@ -151,13 +151,26 @@ export class TempFile {
 
   // The data written so far goes to disk on a thread-pool thread while the run goes on, so that
   // the sync at the commit (which every thread waits for) has only the last of it left to write.
-  // Only a head start: its errors are the final sync's to report, and a sync that ends after the
-  // file is closed flushes at most some other file's data.
+  // Through a descriptor of its own, closed when its sync ends: a write-back error is reported to
+  // every open descriptor of the file once (Linux's errseq), so this sync cannot take the error
+  // away from the commit's fsync, which reports it; and no closed descriptor number, reused by
+  // another file, is ever synced.
   #syncAhead(): void {
-    this.#syncing = true;
     this.#unsynced = 0;
-    fdatasync(this.fd as number, () => {
+    let fd: number;
+    try {
+      fd = openSync(this.temp, 'r');
+    } catch {
+      return;  // only a head start: the commit's fsync still syncs everything
+    }
+    this.#syncing = true;
+    fdatasync(fd, () => {
       this.#syncing = false;
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already: nothing to give back
+      }
     });
   }
 

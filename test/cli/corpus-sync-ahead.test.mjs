@@ -20,12 +20,15 @@ afterEach(() => {
   fs.fdatasync = realSync;
 });
 
-// fdatasync calls, by file descriptor, passed on to the real one; `ended` holds a promise per call.
+// fdatasync calls, by the inode their descriptor is open on, passed on to the real one; `ended`
+// holds a promise per call and `fds` the descriptors.
 function spySyncs() {
   const fds = [];
   Object.defineProperty(fds, 'ended', { value: [] });
+  Object.defineProperty(fds, 'fds', { value: [] });
   fs.fdatasync = (fd, callback) => {
-    fds.push(fd);
+    fds.push(fs.fstatSync(fd).ino);
+    fds.fds.push(fd);
     fds.ended.push(new Promise((resolve) => realSync(fd, (error) => (callback(error), resolve()))));
   };
   return fds;
@@ -38,12 +41,14 @@ describe('syncing the output ahead of the commit', () => {
   it('syncs a file once per 32 MB written, while it is written, and writes the same bytes', async () => {
     const syncs = spySyncs();
     const file = new TempFile(path.join(dir, 'a.bin'), true);
-    const fd = file.fd;
+    const fd = fs.fstatSync(file.fd).ino;
     const parts = [chunk(20 * MB, 1), chunk(20 * MB, 2), chunk(30 * MB, 3), chunk(1 * MB, 4)];
     file.write(parts.slice(0, 1));
     expect(syncs).toEqual([]); // 20 MB: not yet
     file.write(parts.slice(1, 2));
     expect(syncs).toEqual([fd]); // 40 MB: one sync, begun while writing
+    // On a descriptor of its own, so that it cannot take a write-back error from the commit's fsync.
+    expect(syncs.fds[0]).not.toBe(file.fd);
     // A sync still running is not doubled; the next 32 MB start another once it has ended.
     await syncs.ended[0];
     file.write(parts.slice(2));
@@ -57,6 +62,17 @@ describe('syncing the output ahead of the commit', () => {
     expect(written.equals(Buffer.concat(parts))).toBe(true);
     expect(bytes).toBe(written.length);
     expect(sha256).toBe(require('node:crypto').createHash('sha256').update(written).digest('hex'));
+    // Each early sync's descriptor is closed once its sync has ended.
+    await Promise.all(syncs.ended);
+    // (its number may already serve another file: what is checked is that it no longer names this one)
+    const names = (fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return null;
+      }
+    };
+    for (const early of syncs.fds) expect(names(early)).not.toBe(path.resolve(file.temp));
   });
 
   it('a file removed while its early sync runs: removed, no error, and the sync ends', async () => {
