@@ -13,13 +13,8 @@ import * as os from 'node:os';
 import type { NativeEncodingHandle, VocabularyTable } from './backend-contract';
 import type { HealResult, Inference, InferenceMethod } from './inference';
 
-// Modules that only some methods need are loaded on their first use: each module a require loads
-// costs a command-line run 0.3-1 ms of start-up before its first encode (docs/performance.md).
-type Lazy<T> = () => T;
-function lazy<T>(load: () => T): Lazy<T> {
-  let loaded: T | undefined;
-  return () => (loaded ??= load());
-}
+// Modules that only some methods need are loaded on their first use (src/lazy.ts).
+import { lazy, type Lazy } from './lazy';
 const chat: Lazy<typeof import('./chat-framing')> = lazy(() => require('./chat-framing'));
 const literals: Lazy<typeof import('./special-token-search')> = lazy(() => require('./special-token-search'));
 const utf8Stream: Lazy<typeof import('./utf8-stream')> = lazy(() => require('./utf8-stream'));

@@ -16,13 +16,10 @@ import { NO_TOKEN, packedTokenTexts, type TokenTexts } from './token-texts';
 import type { PatternProgram } from './saved-programs';
 import { withPrograms } from './pattern-program';
 import { native } from './native';
+import { lazy } from './lazy';
 
 // What only a custom encoding's file needs, loaded on its first use: a merges-list model's load
 // (Gemma 3, Llama 2) spent 10 ms of a cold Encoding.load requiring them.
-function lazy<T>(load: () => T): () => T {
-  let loaded: T | undefined;
-  return () => (loaded ??= load());
-}
 const customEncoding = lazy(() => require('./custom-encoding') as typeof import('./custom-encoding'));
 const preTokenizers = lazy(() => require('./pretokenizer-sequence') as typeof import('./pretokenizer-sequence'));
 const savedPrograms = lazy(() => require('./saved-programs') as typeof import('./saved-programs'));
