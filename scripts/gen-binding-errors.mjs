@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes native/binding/error_texts.h from the one table of backend errors, src/binding-errors.ts:
-// a function per entry that returns its kind, code and text, a std::string parameter per {name}.
+// an ErrorEntry per entry holding its kind, code and text; calling it fills the text's {name}s.
 // `--check` writes nothing and fails when the header differs (test/package/binding-errors.test.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,17 +23,14 @@ const KINDS = { TypeError: 'ErrorKind::kTypeError', RangeError: 'ErrorKind::kRan
 const snake = (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const literal = (text) => JSON.stringify(text); // the table's texts are ASCII: JSON escapes are C++ escapes
 
+// One row: the entry's kind, code and text (its {name} markers kept; ErrorEntry fills them).
 function entry(name, [kind, code, text]) {
   if (!KINDS[kind]) throw new Error(`${name}: unknown kind ${kind}`);
   if (/[^\x20-\x7e]/.test(text)) throw new Error(`${name}: the text must be printable ASCII`);
-  const parts = text.split(/\{(\w+)\}/); // literal, parameter, literal, ...
-  const params = parts.filter((_, k) => k % 2 === 1);
-  const args = params.map((p) => `const std::string& ${snake(p)}`).join(', ');
-  let message = parts.map((part, k) => (k % 2 === 1 ? snake(part) : part === '' ? null : literal(part))).filter((p) => p !== null);
-  if (params.length === 0) message = [literal(text)];
-  else if (!message[0].startsWith('"')) message.unshift('std::string()');
-  else message[0] = `std::string(${message[0]})`;
-  return `inline BindingError ${snake(name)}(${args}) {\n  return {${KINDS[kind]}, ${literal(code)}, ${message.join(' + ')}};\n}\n`;
+  const params = [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+  if (/[{}]/.test(text.replace(/\{\w+\}/g, ''))) throw new Error(`${name}: a brace outside a {name}`);
+  if (new Set(params).size !== params.length) throw new Error(`${name}: a {name} used twice`);
+  return `inline constexpr ErrorEntry<${params.length}> ${snake(name)}{${KINDS[kind]}, ${literal(code)}, ${literal(text)}};\n`;
 }
 
 function header(table) {
@@ -46,7 +43,7 @@ function header(table) {
 
 namespace turbotoken_binding::errors {
 
-${Object.entries(table).map(([name, row]) => entry(name, row)).join('\n')}
+${Object.entries(table).map(([name, row]) => entry(name, row)).join('')}
 }  // namespace turbotoken_binding::errors
 `;
 }

@@ -3,8 +3,8 @@
 // native/binding/error_texts.h from it for the addon (test/package/binding-errors.test.mjs fails when the
 // header is stale). The facade checks public arguments before it calls a backend (src/args.ts),
 // so the argument errors here reach only a direct caller of a backend; both backends still make
-// them, since the addon must refuse bad input on its own. A text's {name} is a parameter: a
-// std::string argument of the generated C++ function, a key of `params` here.
+// them, since the addon must refuse bad input on its own. A text's {name} is a parameter: in C++
+// an argument of the generated entry's call (in the text's order), here a key of `params`.
 
 type Kind = 'TypeError' | 'RangeError' | 'TurbotokenError';
 

@@ -7,120 +7,34 @@
 
 namespace turbotoken_binding::errors {
 
-inline BindingError error_class_type() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a constructor"};
-}
-
-inline BindingError function_type() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a function"};
-}
-
-inline BindingError function_or_undefined_type() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a function or undefined"};
-}
-
-inline BindingError merge_strategy() {
-  return {ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "The merge strategy must be 'auto', 'direct', 'heap', 'long', 'run' or 'windows'"};
-}
-
-inline BindingError unknown_kernel(const std::string& name, const std::string& machine, const std::string& kernels) {
-  return {ErrorKind::kRangeError, "ERR_UNKNOWN_KERNEL", std::string("Unknown or unsupported kernel '") + name + "'; this " + machine + " has: " + kernels};
-}
-
-inline BindingError constructor_usage() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "NativeEncoding(vocab: Uint8Array, family: number, texts: string[], ids: number[])"};
-}
-
-inline BindingError special_token_types() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "NativeEncoding: special tokens must be strings with number ids"};
-}
-
-inline BindingError unknown_family() {
-  return {ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "unknown pre-tokenizer family"};
-}
-
-inline BindingError invalid_vocabulary(const std::string& status) {
-  return {ErrorKind::kTurbotoken, "ERR_INVALID_VOCABULARY", std::string("Cannot load the vocabulary: ") + status};
-}
-
-inline BindingError text_type(const std::string& name) {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", std::string("The \"") + name + "\" argument must be a string or a Uint8Array"};
-}
-
-inline BindingError mask_type() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "special-token masks must be Uint8Arrays with one byte per special token"};
-}
-
-inline BindingError ids_type() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "ids must be a Uint32Array"};
-}
-
-inline BindingError bytes_type() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "bytes must be a Uint8Array"};
-}
-
-inline BindingError encode_pieces_usage() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodePieces(bytes: Uint8Array, ends: Uint32Array)"};
-}
-
-inline BindingError output_buffer_type() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "the output buffer must be a Uint32Array"};
-}
-
-inline BindingError texts_type() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "texts must be an array"};
-}
-
-inline BindingError find_matches_usage() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "findMatches(program: Uint32Array, bytes: Uint8Array)"};
-}
-
-inline BindingError splitter_usage() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "new PatternSplitter(steps: Uint32Array); split(bytes: Uint8Array)"};
-}
-
-inline BindingError encode_split_usage() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodeSplit(splitter: PatternSplitter, text: string | Uint8Array)"};
-}
-
-inline BindingError disallowed_special(const std::string& token) {
-  return {ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN", std::string("The text contains a special token that is not allowed: ") + token + " (pass it in allowedSpecial to encode it as a special token, or remove it from disallowedSpecial to encode it as text)"};
-}
-
-inline BindingError byte_not_in_vocabulary() {
-  return {ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY", "The text needs a byte that is not a token of this vocabulary, and no merge covers it (the vocabulary lacks some single bytes; tiktoken fails here too)"};
-}
-
-inline BindingError invalid_token_id(const std::string& id, const std::string& index) {
-  return {ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID", std::string("Token id ") + id + " at index " + index + " is not a token of this encoding"};
-}
-
-inline BindingError other_status(const std::string& status) {
-  return {ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", std::string() + status};
-}
-
-inline BindingError malformed_pattern() {
-  return {ErrorKind::kTurbotoken, "ERR_INVALID_PATTERN", "The compiled pattern program is malformed"};
-}
-
-inline BindingError offsets_too_long() {
-  return {ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "encodeWithOffsets takes texts below 4 GiB"};
-}
-
-inline BindingError matcher_text_too_long() {
-  return {ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "The text is too long for the pattern matcher (at most 4 GiB)"};
-}
-
-inline BindingError string_too_long() {
-  return {ErrorKind::kRangeError, "ERR_STRING_TOO_LONG", "The decoded text is too long for a JS string"};
-}
-
-inline BindingError buffer_text_result() {
-  return {ErrorKind::kTypeError, "ERR_INVALID_RETURN_VALUE", "setBufferText's function did not return a string"};
-}
-
-inline BindingError out_of_memory() {
-  return {ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory"};
-}
+inline constexpr ErrorEntry<0> error_class_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a constructor"};
+inline constexpr ErrorEntry<0> function_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a function"};
+inline constexpr ErrorEntry<0> function_or_undefined_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "expected a function or undefined"};
+inline constexpr ErrorEntry<0> merge_strategy{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "The merge strategy must be 'auto', 'direct', 'heap', 'long', 'run' or 'windows'"};
+inline constexpr ErrorEntry<3> unknown_kernel{ErrorKind::kRangeError, "ERR_UNKNOWN_KERNEL", "Unknown or unsupported kernel '{name}'; this {machine} has: {kernels}"};
+inline constexpr ErrorEntry<0> constructor_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "NativeEncoding(vocab: Uint8Array, family: number, texts: string[], ids: number[])"};
+inline constexpr ErrorEntry<0> special_token_types{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "NativeEncoding: special tokens must be strings with number ids"};
+inline constexpr ErrorEntry<0> unknown_family{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "unknown pre-tokenizer family"};
+inline constexpr ErrorEntry<1> invalid_vocabulary{ErrorKind::kTurbotoken, "ERR_INVALID_VOCABULARY", "Cannot load the vocabulary: {status}"};
+inline constexpr ErrorEntry<1> text_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "The \"{name}\" argument must be a string or a Uint8Array"};
+inline constexpr ErrorEntry<0> mask_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "special-token masks must be Uint8Arrays with one byte per special token"};
+inline constexpr ErrorEntry<0> ids_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "ids must be a Uint32Array"};
+inline constexpr ErrorEntry<0> bytes_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "bytes must be a Uint8Array"};
+inline constexpr ErrorEntry<0> encode_pieces_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodePieces(bytes: Uint8Array, ends: Uint32Array)"};
+inline constexpr ErrorEntry<0> output_buffer_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "the output buffer must be a Uint32Array"};
+inline constexpr ErrorEntry<0> texts_type{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "texts must be an array"};
+inline constexpr ErrorEntry<0> find_matches_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "findMatches(program: Uint32Array, bytes: Uint8Array)"};
+inline constexpr ErrorEntry<0> splitter_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "new PatternSplitter(steps: Uint32Array); split(bytes: Uint8Array)"};
+inline constexpr ErrorEntry<0> encode_split_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodeSplit(splitter: PatternSplitter, text: string | Uint8Array)"};
+inline constexpr ErrorEntry<1> disallowed_special{ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN", "The text contains a special token that is not allowed: {token} (pass it in allowedSpecial to encode it as a special token, or remove it from disallowedSpecial to encode it as text)"};
+inline constexpr ErrorEntry<0> byte_not_in_vocabulary{ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY", "The text needs a byte that is not a token of this vocabulary, and no merge covers it (the vocabulary lacks some single bytes; tiktoken fails here too)"};
+inline constexpr ErrorEntry<2> invalid_token_id{ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID", "Token id {id} at index {index} is not a token of this encoding"};
+inline constexpr ErrorEntry<1> other_status{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "{status}"};
+inline constexpr ErrorEntry<0> malformed_pattern{ErrorKind::kTurbotoken, "ERR_INVALID_PATTERN", "The compiled pattern program is malformed"};
+inline constexpr ErrorEntry<0> offsets_too_long{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "encodeWithOffsets takes texts below 4 GiB"};
+inline constexpr ErrorEntry<0> matcher_text_too_long{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "The text is too long for the pattern matcher (at most 4 GiB)"};
+inline constexpr ErrorEntry<0> string_too_long{ErrorKind::kRangeError, "ERR_STRING_TOO_LONG", "The decoded text is too long for a JS string"};
+inline constexpr ErrorEntry<0> buffer_text_result{ErrorKind::kTypeError, "ERR_INVALID_RETURN_VALUE", "setBufferText's function did not return a string"};
+inline constexpr ErrorEntry<0> out_of_memory{ErrorKind::kTurbotoken, "ERR_OUT_OF_MEMORY", "Out of memory"};
 
 }  // namespace turbotoken_binding::errors

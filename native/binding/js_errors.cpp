@@ -63,6 +63,21 @@ void throw_decode_error(Napi::Env env, turbotoken::Status st, const uint32_t* id
   }
 }
 
+std::string fill_error_text(const char* text, const std::string_view* values, size_t count) {
+  std::string out;
+  size_t next = 0;
+  for (const char* at = text; *at; at++) {
+    if (*at == '{' && next < count) {
+      while (*at && *at != '}') at++;  // the generator admits braces only around a name
+      out += values[next++];
+      if (!*at) break;
+    } else {
+      out += *at;
+    }
+  }
+  return out;
+}
+
 Napi::Value thrown(Napi::Env env, const BindingError& error) {
   throw_error(env, error);
   return env.Undefined();

@@ -3,7 +3,10 @@
 #pragma once
 #include <napi.h>
 
+#include <array>
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "../core/encoding.h"
 
@@ -11,11 +14,31 @@ namespace turbotoken_binding {
 
 enum class ErrorKind { kTypeError, kRangeError, kTurbotoken };
 
-// One error of the table in src/binding-errors.ts, as error_texts.h (generated from it) makes it.
+// One error of the table in src/binding-errors.ts, as an ErrorEntry of error_texts.h makes it.
 struct BindingError {
   ErrorKind kind;
   const char* code;
   std::string message;
+};
+
+// `text` with its {name} markers replaced, in order, by values[0, count).
+std::string fill_error_text(const char* text, const std::string_view* values, size_t count);
+
+// A row of the table in src/binding-errors.ts (error_texts.h holds them, generated from it). Called
+// with one value per {name} of its text, in the text's order, it makes the error; the count is
+// checked when the call compiles.
+template <size_t N>
+struct ErrorEntry {
+  ErrorKind kind;
+  const char* code;
+  const char* text;
+
+  template <typename... Values>
+  BindingError operator()(const Values&... values) const {
+    static_assert(sizeof...(Values) == N, "one value per {name} of the entry's text");
+    const std::array<std::string_view, N> filled{std::string_view(values)...};
+    return {kind, code, fill_error_text(text, filled.data(), N)};
+  }
 };
 
 // Throws a pending JS exception; callers then return an empty value.
