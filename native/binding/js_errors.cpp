@@ -78,6 +78,11 @@ std::string fill_error_text(const char* text, const std::string_view* values, si
   return out;
 }
 
+void throw_create_error(Napi::Env env, turbotoken::Status st, const BindingError& invalid) {
+  if (st == turbotoken::Status::kOutOfMemory) throw_out_of_memory(env);
+  else throw_error(env, invalid);
+}
+
 Napi::Value thrown(Napi::Env env, const BindingError& error) {
   throw_error(env, error);
   return env.Undefined();

@@ -46,6 +46,10 @@ void throw_error(Napi::Env env, const BindingError& error);
 // The same, returning undefined for a method to return: `return thrown(env, errors::...)`.
 Napi::Value thrown(Napi::Env env, const BindingError& error);
 
+// Throws the error of a constructor whose core object could not be made (`st` is not kOk):
+// ERR_OUT_OF_MEMORY for kOutOfMemory, else `invalid`.
+void throw_create_error(Napi::Env env, turbotoken::Status st, const BindingError& invalid);
+
 // Throws the error of an encode or count that ended with `st`: the disallowed special token that
 // `offending` names, a byte the vocabulary lacks, or another status as ERR_OUT_OF_RANGE. Returns
 // whether it threw (false for kOk), so that a caller writes `if (throw_encode_error(...)) return`.

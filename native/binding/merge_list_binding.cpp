@@ -14,10 +14,6 @@
 namespace turbotoken_binding {
 namespace {
 
-bool is_typed(const Napi::Value& v, napi_typedarray_type type) {
-  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
-}
-
 // new MergeList(table: Uint32Array); encode(bytes: Uint8Array, ends: Uint32Array): Uint32Array.
 class MergeListWrap : public Napi::ObjectWrap<MergeListWrap> {
  public:
@@ -27,17 +23,12 @@ class MergeListWrap : public Napi::ObjectWrap<MergeListWrap> {
   }
 
   explicit MergeListWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MergeListWrap>(info) {
-    Napi::Env env = info.Env();
-    if (!is_typed(info[0], napi_uint32_array)) {
-      throw_error(env, errors::constructor_usage());
-      return;
-    }
-    Napi::Uint32Array table = info[0].As<Napi::Uint32Array>();
+    Napi::Uint32Array table;
+    if (!uint32_array_argument(info, errors::constructor_usage(), &table)) return;
     // Not copied (6 MB of fresh pages for Gemma 3): create reads each word once, so a shared
     // buffer that another thread changes meanwhile is never read twice differently.
     const turbotoken::Status st = status_unless_out_of_memory([&] { return turbotoken::MergeList::create(table.Data(), table.ElementLength(), list_); });
-    if (st == turbotoken::Status::kOutOfMemory) throw_out_of_memory(env);
-    else if (st != turbotoken::Status::kOk) throw_error(env, errors::invalid_vocabulary(turbotoken::status_name(st)));
+    if (st != turbotoken::Status::kOk) throw_create_error(info.Env(), st, errors::invalid_vocabulary(turbotoken::status_name(st)));
   }
 
  private:

@@ -17,6 +17,7 @@
 #include "out_of_memory.h"
 #include "split_encode.h"
 #include "text_input.h"
+#include "typed_arrays.h"
 
 namespace turbotoken_binding {
 
@@ -167,24 +168,6 @@ bool get_ids_once(napi_env env, napi_value v, CallScratch& scratch, const uint32
   return true;
 }
 
-// These two return an empty value, with the error pending, when the memory cannot be had (or,
-// with nothing pending, when napi refuses while the environment terminates).
-Napi::Value new_uint8_array(Napi::Env env, const uint8_t* data, size_t len) {
-  void* memory;
-  napi_value ab = unfilled_array_buffer(env, len, &memory);
-  if (!ab) return Napi::Value();
-  if (len) std::memcpy(memory, data, len);
-  return Napi::Value(env, typed_view(env, napi_uint8_array, len, ab));
-}
-
-Napi::Value new_uint32_array(Napi::Env env, const std::vector<uint32_t>& v) {
-  void* memory;
-  napi_value ab = unfilled_array_buffer(env, v.size() * 4, &memory);
-  if (!ab) return Napi::Value();
-  if (!v.empty()) std::memcpy(memory, v.data(), v.size() * 4);
-  return Napi::Value(env, typed_view(env, napi_uint32_array, v.size(), ab));
-}
-
 // The ids of an encode as a Uint32Array. Up to a megabyte they are copied out of the thread's
 // scratch, which the next call reuses; a larger result takes the scratch vector's memory over, so
 // that the call's peak holds its ids once, not twice (docs/performance.md, peak memory).
@@ -200,7 +183,7 @@ Napi::Value ids_result(Napi::Env env, std::vector<uint32_t>& ids) {
     ids = std::move(owner->ids);
     delete owner;
   }
-  return new_uint32_array(env, ids);
+  return to_uint32_array(env, ids);
 }
 
 Napi::Value throw_ids_type(Napi::Env env) {
@@ -443,7 +426,7 @@ Napi::Value NativeEncoding::encode_with_offsets(const Napi::CallbackInfo& info) 
   const char* names[] = {"tokens", "offsets", "byteOffsets"};
   const std::vector<uint32_t>* arrays[] = {&ids, &units, &bytes};
   for (int k = 0; k < 3; k++) {
-    Napi::Value array = new_uint32_array(env, *arrays[k]);
+    Napi::Value array = to_uint32_array(env, *arrays[k]);
     if (array.IsEmpty()) return env.Undefined();  // an exception is pending
     out.Set(names[k], array);
   }
@@ -461,7 +444,7 @@ Napi::Value text_positions(const Napi::CallbackInfo& info, const Encoding& core,
   if (!read_text(env, info[0], "text", scratch.text, &text)) return env.Undefined();
   std::vector<uint32_t> positions;
   (core.*fn)(text.data, text.size, text.may_be_invalid, positions);
-  return new_uint32_array(env, positions);
+  return to_uint32_array(env, positions);
 }
 
 }  // namespace
@@ -507,7 +490,7 @@ Napi::Value NativeEncoding::token_bytes(const Napi::CallbackInfo& info) {
   size_t len;
   if (!info[0].IsNumber() || !core_->token_bytes(info[0].As<Napi::Number>().Uint32Value(), &data, &len))
     return env.Null();
-  return new_uint8_array(env, data, len);
+  return copied_typed_array(env, napi_uint8_array, data, len);
 }
 
 Napi::Value NativeEncoding::single_token(const Napi::CallbackInfo& info) {
@@ -692,7 +675,7 @@ Napi::Value NativeEncoding::batch(const Napi::CallbackInfo& info) {
   }
   if (histogram_data && typed_array_data(env, info[6], napi_float64_array, &histogram_data, &histogram_length) && histogram_length >= ids)
     histogram.add_to(static_cast<double*>(histogram_data));
-  Napi::Value counts = new_uint32_array(env, result.counts);
+  Napi::Value counts = to_uint32_array(env, result.counts);
   if (counts.IsEmpty()) return env.Undefined();
   if (counting || histogram_data) return counts;
   napi_value buffer = nullptr;

@@ -46,10 +46,6 @@ Napi::Value find_matches_js(const Napi::CallbackInfo& info) {
   return to_uint32_array(env, ends);
 }
 
-bool is_typed(const Napi::Value& v, napi_typedarray_type type) {
-  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
-}
-
 // Marks the objects that wrap a Splitter: encodeSplit unwraps its argument only when it carries
 // this tag, so another wrapped object dressed in PatternSplitter's prototype is refused, not read
 // as a splitter.
@@ -65,23 +61,17 @@ class SplitterWrap : public Napi::ObjectWrap<SplitterWrap> {
   }
 
   explicit SplitterWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SplitterWrap>(info) {
-    Napi::Env env = info.Env();
-    if (!is_typed(info[0], napi_uint32_array)) {
-      throw_error(env, errors::splitter_usage());
-      return;
-    }
-    Napi::Uint32Array words = info[0].As<Napi::Uint32Array>();
-    // Copied first: a shared buffer changed by another thread must not be read twice differently.
-    std::vector<uint32_t> copy(words.ElementLength());
-    if (!copy.empty()) std::memcpy(copy.data(), words.Data(), copy.size() * sizeof(uint32_t));
+    Napi::Uint32Array words;
+    if (!uint32_array_argument(info, errors::splitter_usage(), &words)) return;
     const turbotoken::Status st = status_unless_out_of_memory([&] {
+      // Copied first: a shared buffer changed by another thread must not be read twice differently.
+      const std::vector<uint32_t> copy(words.Data(), words.Data() + words.ElementLength());
       return turbotoken::regex::Splitter::create(copy.data(), copy.size(), &splitter_) == turbotoken::regex::ProgramStatus::kOk
                  ? turbotoken::Status::kOk
                  : turbotoken::Status::kInvalidPieces;
     });
-    if (st == turbotoken::Status::kOutOfMemory) throw_out_of_memory(env);
-    else if (st != turbotoken::Status::kOk) throw_error(env, errors::malformed_pattern());
-    else napi_type_tag_object(env, info.This(), &kSplitterTag);
+    if (st == turbotoken::Status::kOk) napi_type_tag_object(info.Env(), info.This(), &kSplitterTag);
+    else throw_create_error(info.Env(), st, errors::malformed_pattern());
   }
 
   // The splitter a PatternSplitter object wraps, or null for any other value.

@@ -20,15 +20,12 @@
 #include "error_texts.h"
 #include "js_errors.h"
 #include "out_of_memory.h"
+#include "typed_arrays.h"
 
 namespace turbotoken_binding {
 namespace {
 
 using turbotoken::train::TrainStatus;
-
-bool is_typed(const Napi::Value& v, napi_typedarray_type type) {
-  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
-}
 
 double number_or(const Napi::Value& v, double fallback) {
   return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
@@ -121,18 +118,16 @@ Napi::Value learn_result(Napi::Env env, TrainStatus st, const turbotoken::train:
   Napi::Object out = Napi::Object::New(env);
   out.Set("status", Napi::Number::New(env, double(st)));
   if (st != TrainStatus::kOk) return out;
-  Napi::Uint32Array triples = Napi::Uint32Array::New(env, result.triples.size());
-  if (env.IsExceptionPending()) return Napi::Value();
-  if (!result.triples.empty()) std::memcpy(triples.Data(), result.triples.data(), result.triples.size() * 4);
+  Napi::Value triples = to_uint32_array(env, result.triples);
+  if (triples.IsEmpty()) return Napi::Value();
   Napi::Float64Array counts = Napi::Float64Array::New(env, result.counts.size());
   if (env.IsExceptionPending()) return Napi::Value();
   for (size_t k = 0; k < result.counts.size(); k++) counts[k] = double(result.counts[k]);
   out.Set("triples", triples);
   out.Set("counts", counts);
   out.Set("alphabet", Napi::Number::New(env, result.alphabet));
-  Napi::Uint32Array scaffold = Napi::Uint32Array::New(env, result.scaffold.size());
-  if (env.IsExceptionPending()) return Napi::Value();
-  if (!result.scaffold.empty()) std::memcpy(scaffold.Data(), result.scaffold.data(), result.scaffold.size() * 4);
+  Napi::Value scaffold = to_uint32_array(env, result.scaffold);
+  if (scaffold.IsEmpty()) return Napi::Value();
   out.Set("scaffold", scaffold);
   return out;
 }
