@@ -3,7 +3,7 @@
 import { bindingError } from './binding-errors';
 import { TurbotokenError } from './errors';
 import { native } from './native';
-import { guarded, liveGeneration, runtime, type Runtime } from './wasm-runtime';
+import { CoreObject, guarded, type Runtime, type WasmExports } from './wasm-runtime';
 
 /**
  * One loaded table: encode(bytes, ends) gives the ids of each word bytes[ends[k-1], ends[k]);
@@ -25,43 +25,32 @@ interface MergeListExports {
   tt_status_name(status: number): number;
 }
 
-const lists = new FinalizationRegistry<{ generation: number; ptr: number }>((cell) => {
-  if (cell.generation === liveGeneration()) (runtime().x as unknown as MergeListExports).tt_merge_list_destroy(cell.ptr);
-});
-
 const textEncoder = new TextEncoder();
 
+const exportsOf = (x: WasmExports): MergeListExports => x as unknown as MergeListExports;
+
 function statusText(rt: Runtime, status: number): string {
-  return rt.cString((rt.x as unknown as MergeListExports).tt_status_name(status) >>> 0);
+  return rt.cString(exportsOf(rt.x).tt_status_name(status) >>> 0);
 }
 
-class WasmMergeList implements MergeListHandle {
-  // Kept so that the list can be rebuilt in a new instance after a trap.
-  readonly #table: Uint32Array;
-  readonly #cell = { generation: -1, ptr: 0 };
+class WasmMergeList extends CoreObject implements MergeListHandle {
   #added: [Uint8Array, Uint32Array, Uint32Array] | undefined;
 
-  constructor(table: Uint32Array) {
-    this.#table = table;
-    guarded((rt) => this.#attach(rt));
-    lists.register(this, this.#cell);
+  // The table is kept so that the list can be rebuilt in a new instance after a trap.
+  constructor(private readonly table: Uint32Array) {
+    super((x, ptr) => exportsOf(x).tt_merge_list_destroy(ptr));
+    this.attach();
   }
 
-  #attach(rt: Runtime): number {
-    const x = rt.x as unknown as MergeListExports;
-    const ptr = rt.put(new Uint8Array(this.#table.buffer, this.#table.byteOffset, this.#table.byteLength));
-    const status = x.tt_merge_list_create(ptr, this.#table.length);
-    rt.x.tt_free(ptr);
-    if (status !== 0) throw bindingError('invalidVocabulary', { status: statusText(rt, status) }, TurbotokenError);
-    const handle = rt.out()[0];
+  protected build(rt: Runtime): number {
+    const failed = (status: number) => bindingError('invalidVocabulary', { status: statusText(rt, status) }, TurbotokenError);
+    const handle = rt.createFromWords(exportsOf(rt.x).tt_merge_list_create, this.table, failed);
     if (this.#added) this.#putAdded(rt, handle, ...this.#added);
-    this.#cell.generation = rt.generation;
-    this.#cell.ptr = handle;
     return handle;
   }
 
   #putAdded(rt: Runtime, handle: number, texts: Uint8Array, ends: Uint32Array, ids: Uint32Array): void {
-    const x = rt.x as unknown as MergeListExports;
+    const x = exportsOf(rt.x);
     const ptr = rt.alloc(ends.byteLength + ids.byteLength + texts.length);
     new Uint32Array(rt.x.memory.buffer, ptr, ends.length).set(ends);
     new Uint32Array(rt.x.memory.buffer, ptr + ends.byteLength, ids.length).set(ids);
@@ -75,15 +64,16 @@ class WasmMergeList implements MergeListHandle {
     if (ends.length !== ids.length) throw bindingError('otherStatus', { status: 'kInvalidPieces' });
     this.#added = [texts.slice(), ends.slice(), ids.slice()];
     guarded((rt) => {
-      if (this.#cell.generation === rt.generation) this.#putAdded(rt, this.#cell.ptr, ...this.#added!);
-      else this.#attach(rt);
+      // A rebuild puts the added tokens itself.
+      if (this.livesIn(rt)) this.#putAdded(rt, this.core(rt), ...this.#added!);
+      else this.core(rt);
     });
   }
 
   encodeText(text: string, accept: Uint8Array | null, prepend: boolean): Uint32Array {
     return guarded((rt) => {
-      const handle = this.#cell.generation === rt.generation ? this.#cell.ptr : this.#attach(rt);
-      const x = rt.x as unknown as MergeListExports;
+      const handle = this.core(rt);
+      const x = exportsOf(rt.x);
       const acceptBytes = accept ? accept.length : 0;
       // A UTF-16 unit is at most 3 UTF-8 bytes; encodeInto turns lone surrogates into U+FFFD.
       const capacity = 3 * text.length;
@@ -102,8 +92,8 @@ class WasmMergeList implements MergeListHandle {
 
   encode(bytes: Uint8Array, ends: Uint32Array): Uint32Array {
     return guarded((rt) => {
-      const handle = this.#cell.generation === rt.generation ? this.#cell.ptr : this.#attach(rt);
-      const x = rt.x as unknown as MergeListExports;
+      const handle = this.core(rt);
+      const x = exportsOf(rt.x);
       const ptr = rt.alloc(ends.byteLength + bytes.length);
       new Uint32Array(rt.x.memory.buffer, ptr, ends.length).set(ends);
       if (bytes.length > 0) rt.u8().set(bytes, ptr + ends.byteLength);
@@ -118,7 +108,7 @@ class WasmMergeList implements MergeListHandle {
   }
 
   memoryBytes(): number {
-    return this.#table.byteLength * 2;
+    return this.table.byteLength * 2;
   }
 }
 

@@ -6,7 +6,7 @@ import { TurbotokenError } from './errors';
 import { native } from './native';
 import type { PatternProgram } from './pattern-program';
 import { SPLIT_INVERT, SplitMode } from './program-enums';
-import { guarded, liveGeneration, runtime, type Runtime } from './wasm-runtime';
+import { CoreObject, guarded, type Runtime, type WasmExports } from './wasm-runtime';
 
 export { SplitMode };
 
@@ -33,36 +33,23 @@ function malformed(): Error {
   return bindingError('malformedPattern', undefined, TurbotokenError);
 }
 
-const splitters = new FinalizationRegistry<{ generation: number; ptr: number }>((cell) => {
-  if (cell.generation === liveGeneration()) (runtime().x as unknown as SplitterExports).tt_splitter_destroy(cell.ptr);
-});
+const exportsOf = (x: WasmExports): SplitterExports => x as unknown as SplitterExports;
 
-class WasmSplitter implements SplitterHandle {
-  // Kept so that the splitter can be rebuilt in a new instance after a trap.
-  readonly #words: Uint32Array;
-  readonly #cell = { generation: -1, ptr: 0 };
-
-  constructor(words: Uint32Array) {
-    this.#words = words;
-    guarded((rt) => this.#attach(rt));
-    splitters.register(this, this.#cell);
+class WasmSplitter extends CoreObject implements SplitterHandle {
+  // The words are kept so that the splitter can be rebuilt in a new instance after a trap.
+  constructor(private readonly words: Uint32Array) {
+    super((x, ptr) => exportsOf(x).tt_splitter_destroy(ptr));
+    this.attach();
   }
 
-  #attach(rt: Runtime): number {
-    const x = rt.x as unknown as SplitterExports;
-    const ptr = rt.put(new Uint8Array(this.#words.buffer, this.#words.byteOffset, this.#words.byteLength));
-    const status = x.tt_splitter_create(ptr, this.#words.length);
-    rt.x.tt_free(ptr);
-    if (status !== 0) throw malformed();
-    this.#cell.generation = rt.generation;
-    this.#cell.ptr = rt.out()[0];
-    return this.#cell.ptr;
+  protected build(rt: Runtime): number {
+    return rt.createFromWords(exportsOf(rt.x).tt_splitter_create, this.words, malformed);
   }
 
   split(bytes: Uint8Array): Uint32Array {
     return guarded((rt) => {
-      const handle = this.#cell.generation === rt.generation ? this.#cell.ptr : this.#attach(rt);
-      const x = rt.x as unknown as SplitterExports;
+      const handle = this.core(rt);
+      const x = exportsOf(rt.x);
       const ptr = rt.alloc(Math.max(bytes.length, 1));
       if (bytes.length > 0) rt.u8().set(bytes, ptr);
       const status = x.tt_splitter_split(handle, ptr, bytes.length);
@@ -76,7 +63,7 @@ class WasmSplitter implements SplitterHandle {
   }
 
   memoryBytes(): number {
-    return guarded((rt) => (this.#cell.generation === rt.generation ? (rt.x as unknown as SplitterExports).tt_splitter_memory(this.#cell.ptr) >>> 0 : 0));
+    return guarded((rt) => (this.livesIn(rt) ? exportsOf(rt.x).tt_splitter_memory(this.core(rt)) >>> 0 : 0));
   }
 }
 

@@ -118,6 +118,18 @@ export class Runtime {
     return ptr;
   }
 
+  /**
+   * A core object made from a table of words by a tt_*_create(words, count) export (which leaves
+   * the object in TtOut's first slot): its pointer, or `failed(status)` thrown.
+   */
+  createFromWords(create: (words: number, count: number) => number, words: Uint32Array, failed: (status: number) => Error): number {
+    const ptr = this.put(new Uint8Array(words.buffer, words.byteOffset, words.byteLength));
+    const status = create(ptr, words.length);
+    this.x.tt_free(ptr);
+    if (status !== STATUS_OK) throw failed(status);
+    return this.out()[0];
+  }
+
   bytesAt(ptr: number, len: number): Uint8Array {
     return this.u8().subarray(ptr, ptr + len);
   }
@@ -172,6 +184,58 @@ export function runtime(): Runtime {
 /** The generation of the live instance, or -1 when there is none. */
 export function liveGeneration(): number {
   return current ? current.generation : -1;
+}
+
+// What a CoreObject's finalizer needs: the object's pointer, the instance it lives in, and how to
+// free it there. Held apart from the JS object, which is gone when the finalizer runs.
+interface CoreCell {
+  generation: number;
+  ptr: number;
+  readonly destroy: (x: WasmExports, ptr: number) => void;
+}
+
+const coreObjects = new FinalizationRegistry<CoreCell>((cell) => {
+  if (cell.generation === liveGeneration()) cell.destroy(runtime().x, cell.ptr);
+});
+
+/**
+ * A core object (an encoding, a splitter, a merge list) behind a JS object. A trap replaces the
+ * instance and loses every object in it, so the subclass keeps what built it and `build` makes it
+ * again in the live instance on its next use. When the JS object is collected, the core object is
+ * freed if its instance is still the live one.
+ */
+export abstract class CoreObject {
+  readonly #cell: CoreCell;
+
+  protected constructor(destroy: (x: WasmExports, ptr: number) => void) {
+    this.#cell = { generation: -1, ptr: 0, destroy };
+  }
+
+  /** Makes the object in rt and returns its pointer; a failure throws. */
+  protected abstract build(rt: Runtime): number;
+
+  /** The first build; a subclass calls it last in its constructor, once build has what it needs. */
+  protected attach(): void {
+    guarded((rt) => this.#rebuild(rt));
+    coreObjects.register(this, this.#cell);
+  }
+
+  /** Whether the object already lives in rt (no rebuild on the next `core`). */
+  protected livesIn(rt: Runtime): boolean {
+    return this.#cell.generation === rt.generation;
+  }
+
+  /** The object's pointer in rt, built there first if an earlier trap replaced the instance. */
+  protected core(rt: Runtime): number {
+    return this.livesIn(rt) ? this.#cell.ptr : this.#rebuild(rt);
+  }
+
+  #rebuild(rt: Runtime): number {
+    const ptr = this.build(rt);
+    this.#cell.generation = rt.generation;
+    this.#cell.ptr = ptr;
+    return ptr;
+  }
 }
 
 export function setRuntimeMergeStrategy(strategy: number): void {

@@ -7,8 +7,8 @@ import type { NativeBinding, NativeEncodingHandle, VocabularyTable } from './bac
 import { bindingError, type BindingErrorName } from './binding-errors';
 import type { TurbotokenError } from './errors';
 import {
+  CoreObject,
   guarded,
-  liveGeneration,
   outOfMemory,
   runtime,
   setRuntimeMemoryLimit,
@@ -97,20 +97,15 @@ function packSpecials(texts: unknown[], ids: unknown[]): Uint8Array {
   return Buffer.concat(parts);
 }
 
-// Frees a handle's core when its JS object is collected, if its instance is still the live one.
-const cores = new FinalizationRegistry<{ generation: number; ptr: number }>((cell) => {
-  if (cell.generation === liveGeneration()) runtime().x.tt_encoding_destroy(cell.ptr);
-});
-
-class WasmEncoding implements NativeEncodingHandle {
+class WasmEncoding extends CoreObject implements NativeEncodingHandle {
   // Kept so that the core can be rebuilt in a new instance after a trap.
   readonly #vocab: Uint8Array;
   readonly #family: number;
   readonly #specials: Uint8Array;
   readonly #specialCount: number;
-  readonly #cell = { generation: -1, ptr: 0 };
 
   constructor(vocab: Uint8Array, family: number, texts: string[], ids: number[]) {
+    super((x, ptr) => x.tt_encoding_destroy(ptr));
     if (arguments.length < 4 || !types.isUint8Array(vocab) || typeof family !== 'number' || !Array.isArray(texts) || !Array.isArray(ids)) {
       throw fail('constructorUsage');
     }
@@ -119,11 +114,10 @@ class WasmEncoding implements NativeEncodingHandle {
     this.#family = family >>> 0;
     this.#specials = packSpecials(texts, ids);
     this.#specialCount = texts.length;
-    guarded((rt) => this.#attach(rt));
-    cores.register(this, this.#cell);
+    this.attach();
   }
 
-  #attach(rt: Runtime): number {
+  protected build(rt: Runtime): number {
     const vocab = rt.put(this.#vocab);
     const specials = rt.put(this.#specials);
     const status = rt.x.tt_encoding_create(vocab, this.#vocab.length, this.#family, specials, this.#specials.length, this.#specialCount);
@@ -132,14 +126,7 @@ class WasmEncoding implements NativeEncodingHandle {
     if (status !== STATUS_OK) {
       throw fail('invalidVocabulary', { status: rt.cString(rt.x.tt_status_name(status) >>> 0) });
     }
-    this.#cell.generation = rt.generation;
-    this.#cell.ptr = rt.out()[0];
-    return this.#cell.ptr;
-  }
-
-  /** The core in the live instance, re-created there if an earlier trap replaced the instance. */
-  #core(rt: Runtime): number {
-    return this.#cell.generation === rt.generation ? this.#cell.ptr : this.#attach(rt);
+    return rt.out()[0];
   }
 
   // `threads` is accepted for the native binding's sake: WebAssembly here has no threads, and the
@@ -204,7 +191,7 @@ class WasmEncoding implements NativeEncodingHandle {
   #positions(fn: 'tt_safe_cuts' | 'tt_piece_ends', text: string | Uint8Array): Uint32Array {
     if (typeof text !== 'string' && !types.isUint8Array(text)) throw fail('textType', { name: 'text' });
     return guarded((rt) => {
-      const core = this.#core(rt);
+      const core = this.core(rt);
       const input = putText(rt, text, 0);
       rt.x[fn](core, input.ptr, input.size, input.invalid);
       rt.x.tt_free(input.ptr);
@@ -222,7 +209,7 @@ class WasmEncoding implements NativeEncodingHandle {
   encodePieces(bytes: Uint8Array, ends: Uint32Array): Uint32Array {
     if (!types.isUint8Array(bytes) || !types.isUint32Array(ends)) throw fail('encodePiecesUsage');
     return guarded((rt) => {
-      const core = this.#core(rt);
+      const core = this.core(rt);
       const ptr = rt.alloc(ends.byteLength + bytes.length);
       new Uint32Array(rt.x.memory.buffer, ptr, ends.length).set(ends);
       rt.u8().set(bytes, ptr + ends.byteLength);
@@ -241,7 +228,7 @@ class WasmEncoding implements NativeEncodingHandle {
     if (typeof text !== 'string' && !types.isUint8Array(text)) throw fail('textType', { name: 'text' });
     const n = this.#specialCount;
     const masks = [checkMask(allowed, n), checkMask(disallowed, n)];
-    const core = this.#core(rt);
+    const core = this.core(rt);
     const input = putText(rt, text, 2 * n);
     const maskPtrs = masks.map((mask, k) => {
       if (!mask) return 0;
@@ -256,7 +243,7 @@ class WasmEncoding implements NativeEncodingHandle {
   }
 
   #disallowed(rt: Runtime, index: number): Error {
-    rt.x.tt_special_text(this.#core(rt), index);
+    rt.x.tt_special_text(this.core(rt), index);
     const [ptr, len] = rt.out();
     const token = decoder.decode(rt.bytesAt(ptr, len));
     return fail('disallowedSpecial', { token });
@@ -288,7 +275,7 @@ class WasmEncoding implements NativeEncodingHandle {
   // Runs an export over a copy of `ids` in the instance's memory: out()'s two words, or the error
   // for running out of memory or for the id (at index out()[0]) the vocabulary does not have.
   #overIds(rt: Runtime, ids: Uint32Array, call: (core: number, ptr: number, count: number) => number): [number, number] {
-    const core = this.#core(rt);
+    const core = this.core(rt);
     const ptr = rt.alloc(ids.byteLength);
     if (ids.length > 0) new Uint32Array(rt.x.memory.buffer, ptr, ids.length).set(ids); // see putText
     const status = call(core, ptr, ids.length);
@@ -301,7 +288,7 @@ class WasmEncoding implements NativeEncodingHandle {
 
   vocabularyTable(checkReachable: boolean): VocabularyTable {
     return guarded((rt) => {
-      const status = rt.x.tt_vocabulary_table(this.#core(rt), checkReachable === true ? 1 : 0);
+      const status = rt.x.tt_vocabulary_table(this.core(rt), checkReachable === true ? 1 : 0);
       if (status !== STATUS_OK) {
         rt.x.tt_vocabulary_table_free();
         throw encodeStatusError(rt, status);
@@ -323,7 +310,7 @@ class WasmEncoding implements NativeEncodingHandle {
   tokenBytes(id: number): Uint8Array | null {
     if (typeof id !== 'number') return null;
     return guarded((rt) => {
-      if (!rt.x.tt_token_bytes(this.#core(rt), id >>> 0)) return null;
+      if (!rt.x.tt_token_bytes(this.core(rt), id >>> 0)) return null;
       const [ptr, len] = rt.out();
       return rt.bytesAt(ptr, len).slice();
     });
@@ -332,7 +319,7 @@ class WasmEncoding implements NativeEncodingHandle {
   singleToken(bytes: Uint8Array): number {
     if (!types.isUint8Array(bytes)) throw fail('bytesType');
     return guarded((rt) => {
-      const core = this.#core(rt);
+      const core = this.core(rt);
       const ptr = rt.put(bytes);
       const id = rt.x.tt_single_token(core, ptr, bytes.length) >>> 0;
       rt.x.tt_free(ptr);
@@ -342,7 +329,7 @@ class WasmEncoding implements NativeEncodingHandle {
 
   info(): { maxTokenValue: number; memoryBytes: number } {
     return guarded((rt) => {
-      const core = this.#core(rt);
+      const core = this.core(rt);
       return { maxTokenValue: rt.x.tt_max_token_value(core) >>> 0, memoryBytes: rt.x.tt_memory_bytes(core) >>> 0 };
     });
   }

@@ -204,6 +204,30 @@ it('the raw bindings of both backends give the same results and the same errors'
   for (const name of Object.keys(native)) expect({ name, ...wasm[name] }).toEqual({ name, ...native[name] });
 });
 
+// A trap discards the instance and every core object in it; a splitter made before it must be
+// rebuilt in the fresh instance on its next use (src/wasm-runtime.ts, CoreObject).
+const AFTER_TRAP = `
+const dist = process.argv[1] + '/dist/cjs/';
+const { getEncoding } = require(dist + 'index.js');
+const { createSplitter, SplitMode } = require(dist + 'pattern-matcher.js');
+const { compilePattern } = require(dist + 'pattern-program.js');
+const { setRuntimeMemoryLimit } = require(dist + 'wasm-runtime.js');
+const splitter = createSplitter([{ program: compilePattern('\\\\S+'), mode: SplitMode.Matches }]);
+const bytes = Buffer.from('ab cd  efg');
+const before = Array.from(splitter.split(bytes));
+const enc = getEncoding('cl100k_base');
+let trap;
+try {
+  setRuntimeMemoryLimit(64 << 20);
+  enc.encode(' a'.repeat(10 << 20));
+} catch (e) {
+  trap = e.code;
+} finally {
+  setRuntimeMemoryLimit(0);
+}
+console.log(JSON.stringify({ trap, before, after: Array.from(splitter.split(bytes)), memory: splitter.memoryBytes() }));
+`;
+
 describe('the WebAssembly module', () => {
   const file = join(root, 'wasm', 'turbotoken.wasm');
 
@@ -231,5 +255,13 @@ describe('the WebAssembly module', () => {
       wasm.setMemoryLimit(0);
     }
     expect(enc.encode(text, null, null).length).toBe(10 << 20);
+  });
+
+  it('rebuilds a splitter made before a trap in the fresh instance', () => {
+    const { result } = run(['-e', AFTER_TRAP, root], { TURBOTOKEN_BACKEND: 'wasm' });
+    expect(result.trap).toBe('ERR_OUT_OF_MEMORY');
+    expect(result.before).toEqual([0, 2, 3, 5, 7, 10]);
+    expect(result.after).toEqual(result.before);
+    expect(result.memory).toBeGreaterThan(0);
   });
 });
