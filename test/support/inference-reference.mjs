@@ -38,32 +38,27 @@ export function scanPrefix(scan, prefix) {
   return scan.memo.get(p);
 }
 
-/** SplitMix64 then xoshiro128**, as docs/inference.md specifies, in BigInt arithmetic. */
+/**
+ * SplitMix64 then xoshiro128**, as docs/inference.md specifies, in BigInt arithmetic: SplitMix64's
+ * k-th output as the mix of seed + k * gamma, and each xoshiro step as the new state computed from
+ * the old one word by word (the xor-shift sequence written out), not updated in place.
+ */
 export function referenceGenerator(seed) {
-  const M64 = (1n << 64n) - 1n;
-  const M32 = (1n << 32n) - 1n;
-  let state = BigInt(seed);
-  const splitmix = () => {
-    state = (state + 0x9e3779b97f4a7c15n) & M64;
-    let z = state;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M64;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M64;
-    return z ^ (z >> 31n);
+  const u64 = (x) => BigInt.asUintN(64, x);
+  const u32 = (x) => BigInt.asUintN(32, x);
+  const splitmixOutput = (k) => {
+    const z1 = u64(BigInt(seed) + BigInt(k) * 0x9e3779b97f4a7c15n);
+    const z2 = u64((z1 ^ (z1 >> 30n)) * 0xbf58476d1ce4e5b9n);
+    const z3 = u64((z2 ^ (z2 >> 27n)) * 0x94d049bb133111ebn);
+    return z3 ^ (z3 >> 31n);
   };
-  const o1 = splitmix();
-  const o2 = splitmix();
-  let s = [o1 & M32, o1 >> 32n, o2 & M32, o2 >> 32n];
-  if (s.every((x) => x === 0n)) s[0] = 1n;
-  const rotl = (x, k) => ((x << BigInt(k)) | (x >> BigInt(32 - k))) & M32;
+  const rotl = (x, k) => u32((x << BigInt(k)) | (x >> BigInt(32 - k)));
+  const [first, second] = [splitmixOutput(1), splitmixOutput(2)];
+  let [w0, w1, w2, w3] = [u32(first), first >> 32n, u32(second), second >> 32n];
+  if (w0 === 0n && w1 === 0n && w2 === 0n && w3 === 0n) w0 = 1n;
   return () => {
-    const result = (rotl((s[1] * 5n) & M32, 7) * 9n) & M32;
-    const t = (s[1] << 9n) & M32;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
+    const result = u32(rotl(u32(w1 * 5n), 7) * 9n);
+    [w0, w1, w2, w3] = [w0 ^ w3 ^ w1, w1 ^ w2 ^ w0, w2 ^ w0 ^ u32(w1 << 9n), rotl(w3 ^ w1, 11)];
     return Number(result) / 2 ** 32;
   };
 }
