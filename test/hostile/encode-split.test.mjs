@@ -26,16 +26,11 @@ function core() {
 
 // What the JavaScript path did: the splitter's [start, end) pairs, the matched bytes packed, then encodePieces.
 function throughJs(enc, splitter, bytes) {
-  const pairs = splitter.split(bytes);
-  const ends = new Uint32Array(pairs.length / 2);
-  let size = 0;
-  for (let k = 0; k < ends.length; k++) ends[k] = size += pairs[2 * k + 1] - pairs[2 * k];
-  const packed = new Uint8Array(size);
-  for (let k = 0, at = 0; k < ends.length; k++) {
-    packed.set(bytes.subarray(pairs[2 * k], pairs[2 * k + 1]), at);
-    at = ends[k];
-  }
-  return enc.encodePieces(packed, ends);
+  const pairs = [...splitter.split(bytes)];
+  const pieces = pairs.filter((_, k) => k % 2 === 0).map((start, k) => Buffer.from(bytes.subarray(start, pairs[2 * k + 1])));
+  let end = 0;
+  const ends = Uint32Array.from(pieces, (piece) => (end += piece.length));
+  return enc.encodePieces(new Uint8Array(Buffer.concat(pieces)), ends);
 }
 
 function random(seed) {
