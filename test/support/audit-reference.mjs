@@ -6,11 +6,17 @@ export function auditByBruteForce(enc) {
   const special = new Map(Object.entries(enc.specialTokens).map(([text, id]) => [id, text]));
   const out = { unreachable: [], partialUtf8: [], holes: [], ordinaryTokens: 0 };
   const byBytes = new Map();
-  for (let id = 0; id <= enc.maxTokenValue; id++) {
-    let bytes;
+  // fn()'s value, or `failed` when it throws.
+  const orElse = (fn, failed) => {
     try {
-      bytes = enc.tokenBytes(id);
+      return fn();
     } catch {
+      return failed;
+    }
+  };
+  for (let id = 0; id <= enc.maxTokenValue; id++) {
+    const bytes = orElse(() => enc.tokenBytes(id), null);
+    if (bytes === null) {
       out.holes.push(id);
       continue;
     }
@@ -18,10 +24,8 @@ export function auditByBruteForce(enc) {
     byBytes.set(key, [...(byBytes.get(key) ?? []), id]);
     if (special.has(id)) continue;
     out.ordinaryTokens++;
-    let text;
-    try {
-      text = strict.decode(bytes);
-    } catch {
+    const text = orElse(() => strict.decode(bytes), null);
+    if (text === null) {
       out.partialUtf8.push(id);
       continue;
     }
