@@ -5,21 +5,12 @@
 // and dropout's outputs. On the shipped encodings the core checks pre-token by pre-token
 // (Encoding::is_canonical); the small encodings (a JavaScript split, a tokenizer.json) re-encode.
 import { describe, expect, it } from 'vitest';
-import { getEncoding } from '../../index.mjs';
-import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
+import { describeEncodings } from '../support/inference-encodings.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
-
-const ENCODINGS = {
-  o200k_base: () => getEncoding('o200k_base'),
-  cl100k_base: () => getEncoding('cl100k_base'),
-  r50k_base: () => getEncoding('r50k_base'),
-  ...SMALL_ENCODINGS,
-};
 
 const same = (a, b) => a.length === b.length && a.every((x, k) => x === b[k]);
 
-describe.each(Object.keys(ENCODINGS))('isCanonical on random sequences of %s', (name) => {
-  const enc = ENCODINGS[name]();
+describeEncodings(['o200k_base', 'cl100k_base', 'r50k_base'], 'isCanonical on random sequences of %s', (enc, name) => {
   const all = { allowedSpecial: 'all' };
   const definition = (ids) => same(enc.encode(enc.decodeBytes(ids), all), ids);
   const specials = Object.values(enc.specialTokens);

@@ -5,16 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
-import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
+import { describeEncodings } from '../support/inference-encodings.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const err = (Type, code) => expect.objectContaining({ constructor: Type, code });
-
-const ENCODINGS = {
-  o200k_base: () => getEncoding('o200k_base'),
-  cl100k_base: () => getEncoding('cl100k_base'),
-  ...SMALL_ENCODINGS,
-};
 
 function texts(seed, count) {
   const next = rng(seed);
@@ -25,8 +19,7 @@ function texts(seed, count) {
 
 const same = (a, b) => a.length === b.length && a.every((x, k) => x === b[k]);
 
-describe.each(Object.keys(ENCODINGS))('isCanonical on %s', (name) => {
-  const enc = ENCODINGS[name]();
+describeEncodings(['o200k_base', 'cl100k_base'], 'isCanonical on %s', (enc, name) => {
   const special = { allowedSpecial: 'all' };
   const reference = (ids) => same(enc.encode(enc.decodeBytes(ids), special), ids);
 

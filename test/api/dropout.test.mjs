@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
-import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
+import { describeEncodings } from '../support/inference-encodings.mjs';
 import { referenceGenerator, referenceMerge, regexPieces, vocabularyScan } from '../support/inference-reference.mjs';
 import { randomText, randomTexts, rng } from '../support/random-text.mjs';
 import { modelFile } from '../support/models-hf.mjs';
@@ -15,14 +15,7 @@ const err = (Type, code) => expect.objectContaining({ constructor: Type, code })
 
 const texts = (seed, count) => randomTexts(seed, count, 30, ['', 'a', 'hello world', PARAGRAPHS[2].slice(0, 500), 'x<|endoftext|>y']);
 
-const ENCODINGS = {
-  o200k_base: () => getEncoding('o200k_base'),
-  r50k_base: () => getEncoding('r50k_base'),
-  ...SMALL_ENCODINGS,
-};
-
-describe.each(Object.keys(ENCODINGS))('dropout on %s', (name) => {
-  const enc = ENCODINGS[name]();
+describeEncodings(['o200k_base', 'r50k_base'], 'dropout on %s', (enc, name) => {
   const special = { allowedSpecial: 'all' };
 
   it('p = 0 equals encode; p = 1 gives one token per byte', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
-import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
+import { describeEncodings } from '../support/inference-encodings.mjs';
 import { scanPrefix, vocabularyScan } from '../support/inference-reference.mjs';
 import { randomTexts } from '../support/random-text.mjs';
 import { modelFile } from '../support/models-hf.mjs';
@@ -15,13 +15,7 @@ const err = (Type, code) => expect.objectContaining({ constructor: Type, code })
 const texts = (seed, count) => randomTexts(seed, count, 12, ['', 'a', ' ', 'Hello, wor', 'The url is http:', 'naïve caf', '日本', '😀👍', PARAGRAPHS[0].slice(0, 300)]);
 
 // Scanning every token per query is the slow part: r50k_base's 50k tokens keep it to seconds.
-const ENCODINGS = {
-  r50k_base: () => getEncoding('r50k_base'),
-  ...SMALL_ENCODINGS,
-};
-
-describe.each(Object.keys(ENCODINGS))('heal on %s', (name) => {
-  const enc = ENCODINGS[name]();
+describeEncodings(['r50k_base'], 'heal on %s', (enc, name) => {
   const scan = vocabularyScan(enc);
 
   it('tokensWithPrefix is the scan of every token', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Encoding, getEncoding } from '../../index.mjs';
 import { tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
-import { SMALL_ENCODINGS } from '../support/inference-encodings.mjs';
+import { describeEncodings } from '../support/inference-encodings.mjs';
 import { referenceLeastTokens, referenceLongestPrefix, referenceLongFirst, referenceMerge, regexPieces, vocabularyScan } from '../support/inference-reference.mjs';
 import { randomText, randomTexts, rng } from '../support/random-text.mjs';
 import { modelFile } from '../support/models-hf.mjs';
@@ -14,13 +14,7 @@ const METHODS = ['merge', 'longest-prefix', 'least-tokens', 'long-token-first'];
 const texts = (seed, count) => randomTexts(seed, count, 30, ['', 'a', 'hello world', PARAGRAPHS[4].slice(0, 500), 'x<|endoftext|>y', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa']);
 
 // o200k_base is in dropout.test.mjs (its pattern's first compile for the split is the slow part).
-const ENCODINGS = {
-  cl100k_base: () => getEncoding('cl100k_base'),
-  ...SMALL_ENCODINGS,
-};
-
-describe.each(Object.keys(ENCODINGS))('methods on %s', (name) => {
-  const enc = ENCODINGS[name]();
+describeEncodings(['cl100k_base'], 'methods on %s', (enc, name) => {
   const special = { allowedSpecial: 'all' };
 
   it("spell the text; 'merge' is encode; 'least-tokens' is never longer than 'merge'", () => {
