@@ -177,7 +177,10 @@ napi_value unfilled_array_buffer(napi_env env, size_t bytes, void** data) {
   napi_typedarray_type type;
   size_t length, offset;
   *data = nullptr;
-  if (napi_create_buffer(env, bytes, data, &buffer) != napi_ok ||
+  // Under 4 KiB V8's zero-filled ArrayBuffer is the cheaper one: the fill costs less than the
+  // Buffer object napi_create_buffer makes and the look-up of its ArrayBuffer.
+  const bool small = bytes < (size_t(1) << 12);
+  if (small || napi_create_buffer(env, bytes, data, &buffer) != napi_ok ||
       napi_get_typedarray_info(env, buffer, &type, &length, data, &ab, &offset) != napi_ok || offset != 0) {
     ab = nullptr;
     bool pending = false;
