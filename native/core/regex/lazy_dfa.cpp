@@ -349,7 +349,9 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
         const uint8_t* const at0 = at;
         const char* bytes = reinterpret_cast<const char*>(table);
         uint32_t off = uint32_t(row) << kFlagBits;
-        while (p < chunk_end) {
+        // A byte from 0x80 on goes straight to the decoding below (runs of non-ASCII text).
+        const uint8_t* const ascii_end = p < chunk_end && *p >= 0x80 ? p : chunk_end;
+        while (p < ascii_end) {
           std::memcpy(&v, bytes + off + class_offset[*p], sizeof v);
           if (v < 0) {
             // kNonAscii, unknown, or dead: the code after this loop decides on the character,
