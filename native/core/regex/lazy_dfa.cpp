@@ -41,6 +41,7 @@ LazyDfa::LazyDfa(const Program& program) : p_(program) {
   stride_ = symbols_ + 1;
   for (uint32_t c = 0; c < 128; c++) ascii_[c] = slow_symbol(c);
   for (uint32_t b = 0; b < 256; b++) byte_class_[b] = b < 128 ? ascii_[b] : symbols_;
+  for (uint32_t b = 0; b < 256; b++) class_offset_[b] = byte_class_[b] * uint32_t(sizeof(int32_t));
   build_class_table();
   // The classes a match can start with: those a class instruction reachable from the start
   // without reading takes, whatever the assertions on the way say.
@@ -292,6 +293,7 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
   const uint32_t end_sym = symbols_ - 1;
   const uint32_t* const ascii = ascii_;
   const uint32_t* const byte_class = byte_class_;
+  const uint32_t* const class_offset = class_offset_;
   const uint8_t* const first = first_.data();
   const uint8_t* const start_byte = start_byte_;
   // Piece ends written by the ASCII loop (at most one per byte of a chunk), moved to `bounds`
@@ -340,25 +342,34 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
       for (;;) {
         // ASCII on built states: one class load and one table load per byte (a byte from 0x80 on
         // finds kNonAscii); a folded piece end is a store and two conditional moves.
+        // The state chain (each byte's table load waits on the one before) is a load and an
+        // `and`: a non-negative entry, flags cleared, is the next row's byte offset, so the next
+        // address is that offset plus the class's offset, which does not wait on the chain.
         size_t n = 0;
         const uint8_t* const at0 = at;
-        while (p < chunk_end) {
-          v = table[row + byte_class[*p]];
+        const char* bytes = reinterpret_cast<const char*>(table);
+        uint32_t off = uint32_t(row) << kFlagBits;
+        // A byte from 0x80 on goes straight to the decoding below (runs of non-ASCII text).
+        const uint8_t* const ascii_end = p < chunk_end && *p >= 0x80 ? p : chunk_end;
+        while (p < ascii_end) {
+          std::memcpy(&v, bytes + off + class_offset[*p], sizeof v);
           if (v < 0) {
             // kNonAscii, unknown, or dead: the code after this loop decides on the character,
             // unless a dead entry with a match ending here folds into a boundary.
             if (v != (kDead | kMatched) || p == at) break;
-            v = fold_boundary(row, byte_class[*p]);
+            v = fold_boundary(int64_t(off >> kFlagBits), byte_class[*p]);
             table = table_.data();  // fill() may have added states
+            bytes = reinterpret_cast<const char*>(table);
             if (v == 0) break;
           }
           ends[n] = uint32_t(p - text);
           n += (v & kBoundary) >> 1;
           at = (v & kBoundary) ? p : at;
           found = (v & kMatched) ? p : found;
-          row = v >> kFlagBits;
+          off = uint32_t(v) & ~uint32_t((1 << kFlagBits) - 1);
           p++;
         }
+        row = int64_t(off >> kFlagBits);
         if (n) {
           // Folded pieces tile from the first one's start: each ends where the next begins.
           const size_t b = bounds.size();

@@ -70,6 +70,9 @@ class LazyDfa {
   static constexpr int32_t kMatched = 1;
   static constexpr int32_t kBoundary = 2;
   static constexpr int kFlagBits = 2;
+  // A row shifted past the flags is then the row's byte offset, which scan()'s ASCII loop adds
+  // to a column's byte offset without a shift.
+  static_assert((1 << kFlagBits) == sizeof(int32_t), "the flags fill an entry's alignment bits");
   // The entry of every row's last column, where bytes from 0x80 on are looked up in the ASCII loop:
   // it leaves that loop (as a dead entry does) for the code that decodes the character.
   static constexpr int32_t kNonAscii = -4;
@@ -109,6 +112,7 @@ class LazyDfa {
   uint32_t symbols_ = 0;           // classes, plus one for the end of the text
   uint32_t stride_ = 0;            // a row's entries: symbols_ and the kNonAscii column
   uint32_t byte_class_[256];       // byte -> class below 0x80, the kNonAscii column from 0x80 on
+  uint32_t class_offset_[256];     // byte_class_ x sizeof(int32_t): the column's byte offset in a row
 
   struct State {
     std::vector<uint32_t> pcs;
