@@ -122,7 +122,7 @@ const nativeOnly = [
   // The addon's Trainer, called directly (one call at a time).
   'test/hostile/train-binding-busy.test.mjs',
   // The addon's Trainer, called directly (a counting thread that fails).
-  'test/hostile/train-routed-failure.test.mjs',
+  'test/hostile/train-thread-failure.test.mjs',
   // Counting threads: WebAssembly counts on one.
   'test/api/train-threads.test.mjs',
   // Source and docs files read as text (the codes the trainer throws).

@@ -11,7 +11,7 @@
 // median of 3, with the load average. On a shared machine wall time mostly measures the other
 // processes, so the CPU seconds are split too: S, the JS thread's (reading the input, the batch
 // copies; from /proc/self/task/PID/schedstat), and P, every other thread's (checking, cutting and
-// counting, adding the chunks routed to a thread), itself split into the live threads' (libuv's
+// counting, adding the batch tables to the table), itself split into the live threads' (libuv's
 // pool, where thread 0 of each count runs) and the counting pool's (the rest: its threads end with
 // the last batch, before the last report). On an
 // idle machine with two cores, two threads take at most S + P2/2 where one takes S + P1 (Amdahl's

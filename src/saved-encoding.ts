@@ -15,7 +15,7 @@ import type { NativeEncodingHandle } from './backend-contract';
 import { NO_TOKEN, packedTokenTexts, type TokenTexts } from './token-texts';
 import type { PatternProgram } from './saved-programs';
 import { withPrograms } from './pattern-program';
-import { native } from './native';
+import { largeBuffer } from './large-buffer';
 import { lazy } from './lazy';
 
 // What only a custom encoding's file needs, loaded on its first use: a merges-list model's load
@@ -247,17 +247,6 @@ export async function readSavedInputAsync(input: unknown): Promise<{ bytes: Uint
   } catch (cause) {
     throw readError(path, cause);
   }
-}
-
-// Memory in 2 MB pages from the addon (native/binding/saved_file_binding.cpp), undefined where
-// there is none (the WebAssembly backend, a small file, a runtime that refuses outside memory).
-// Each 4 KB page a process touches first costs microseconds on some hosts: reading Gemma 3's
-// 10.7 MB file into a Buffer and the first pass over it were a third of its cold load.
-function largeBuffer(size: number): Uint8Array | undefined {
-  const addon = native as unknown as { largeBuffer?: (bytes: number) => ArrayBuffer | undefined };
-  if (native.backend === 'wasm' || typeof addon.largeBuffer !== 'function') return undefined;
-  const buffer = addon.largeBuffer(size);
-  return buffer instanceof ArrayBuffer && buffer.byteLength === size ? new Uint8Array(buffer) : undefined;
 }
 
 // The file's bytes, as readFileSync gives them; into a large buffer when there is one. A file that

@@ -344,9 +344,8 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return Napi::Number::New(info.Env(), double(state_->tables.memory_bytes()));
   }
 
-  // stats(): {count, tail}: CPU seconds per thread of the last count, and per thread the wall
-  // seconds from its last part to its end (adding the chunks others routed to it, waiting for
-  // them); tail is empty on one thread.
+  // stats(): {count, merge}: CPU seconds per thread of the last count: counting its parts, and
+  // adding its shards of the batch tables to the table (merge is empty on one thread).
   Napi::Value stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);
@@ -357,7 +356,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
       out.Set(key, a);
     };
     put("count", state_->stats.count_threads);
-    put("tail", state_->stats.wait_threads);
+    put("merge", state_->stats.merge_threads);
     return out;
   }
 

@@ -1,9 +1,9 @@
 // train's result does not depend on the number of counting threads: 1, 2 and 3 threads give the
 // same merges, merge counts and distinct chunks on a corpus of several batches (the batch size is
 // lowered so that a small corpus spans many), by lines and by documents, with train and with
-// trainAsync, and with maxChunks (pruning after every batch). Each thread keeps a chunk table of
-// its own for the whole run, merged into the trainer's after the last batch; a chunk held by two
-// threads must be counted once with both counts.
+// trainAsync, and with maxChunks (pruning after every batch). Thread 0 counts into the trainer's
+// table and each other thread into a table of its own for the batch, added to the trainer's after
+// the batch; a chunk held by two threads must be counted once with both counts.
 import { describe, expect, it } from 'vitest';
 import { train, trainAsync } from '../../index.mjs';
 import { useTrainBatchBytes } from '../support/train-batches.mjs';

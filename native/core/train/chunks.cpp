@@ -89,6 +89,16 @@ void ChunkShard::drop_at_most(uint64_t threshold) {
   rebuild(capacity, true);
 }
 
+void ChunkShard::absorb(ChunkShard& other) {
+  for (Slot& e : other.slots_) {
+    if (e.len == kEmpty) continue;
+    add(other.arena_.data() + e.offset, e.len, e.count, e.hash);
+    e.len = kEmpty;
+  }
+  other.arena_.clear();
+  other.used_ = 0;
+}
+
 void ChunkShard::release() {
   std::vector<Slot>(256, Slot{0, 0, 0, kEmpty}).swap(slots_);
   std::vector<uint8_t>().swap(arena_);
@@ -410,236 +420,57 @@ TrainStatus on_threads(ChunkTables& tables, unsigned threads, std::vector<double
 
 }  // namespace
 
-// The blocks of routed chunks in flight between counting threads: each thread fills a block per
-// other thread, publishes it to that thread's inbox when full (one lock per kBlock chunks), and
-// adds the chunks of the blocks in its own inbox whenever it finds some, and at its end until
-// every thread has finished. A thread that has more than kMaxWaiting blocks waiting in one inbox
-// adds its own inbox's chunks, or sleeps, until the owner catches up: routed memory stays bounded
-// however long a part (one huge document) is. Blocks are recycled from batch to batch.
-class RoutedBlocks {
- public:
-#if !defined(__wasm__)
-  static constexpr size_t kBlock = 4096;  // 64 KiB of RoutedChunk
-  static constexpr size_t kMaxWaiting = 16;
-
-  struct Block {
-    std::unique_ptr<RoutedChunk[]> items{new RoutedChunk[kBlock]};
-    size_t size = 0;
-  };
-
-  // Before a batch counted on `threads` threads: every block free, every inbox empty.
-  void start(unsigned threads) {
-    free_.clear();
-    for (const std::unique_ptr<Block>& b : all_) free_.push_back(b.get());
-    inbox_.assign(threads, {});
-    waiting_.reset(new std::atomic<size_t>[threads]);
-    for (unsigned t = 0; t < threads; t++) waiting_[t].store(0, std::memory_order_relaxed);
-    threads_ = threads;
-    finished_ = 0;
-    failed_.store(false);
-  }
-
-  Block* fresh() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (free_.empty()) {
-      all_.push_back(std::make_unique<Block>());
-      free_.push_back(all_.back().get());
-    }
-    Block* b = free_.back();
-    free_.pop_back();
-    b->size = 0;
-    return b;
-  }
-
-  void publish(unsigned owner, Block* b) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      inbox_[owner].push_back(b);
-      waiting_[owner].fetch_add(1, std::memory_order_relaxed);
-    }
-    changed_.notify_all();
-  }
-
-  // A block published to `owner`, or nullptr; never waits.
-  Block* take(unsigned owner) {
-    if (waiting_[owner].load(std::memory_order_relaxed) == 0) return nullptr;
-    Block* b;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      b = pop(owner);
-    }
-    if (b && blocked_) changed_.notify_all();
-    return b;
-  }
-
-  // A block published to `owner`, waiting for one until every thread has finished (nullptr then,
-  // or when a thread failed).
-  Block* take_until_finished(unsigned owner) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [&] { return !inbox_[owner].empty() || finished_ == threads_ || failed_; });
-    Block* b = failed_ ? nullptr : pop(owner);
-    lock.unlock();
-    if (b && blocked_) changed_.notify_all();
-    return b;
-  }
-
-  // Waits until `full`'s inbox has room or `self`'s has a block (returned), or a thread failed.
-  Block* wait_for_room(unsigned full, unsigned self) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    blocked_++;
-    changed_.wait(lock, [&] { return inbox_[full].size() <= kMaxWaiting || !inbox_[self].empty() || failed_; });
-    blocked_--;
-    return failed_ ? nullptr : pop(self);
-  }
-
-  bool full(unsigned owner) const { return waiting_[owner].load(std::memory_order_relaxed) > kMaxWaiting; }
-
-  void finish() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      finished_++;
-    }
-    changed_.notify_all();
-  }
-
-  void fail() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      failed_.store(true);
-    }
-    changed_.notify_all();
-  }
-
-  bool failed() const { return failed_.load(std::memory_order_relaxed); }
-
-  void recycle(Block* b) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back(b);
-  }
-
-  uint64_t memory_bytes() const { return uint64_t(all_.size()) * (sizeof(Block) + kBlock * sizeof(RoutedChunk)); }
-
- private:
-  // Under mutex_.
-  Block* pop(unsigned owner) {
-    if (inbox_[owner].empty()) return nullptr;
-    Block* b = inbox_[owner].back();
-    inbox_[owner].pop_back();
-    waiting_[owner].fetch_sub(1, std::memory_order_relaxed);
-    return b;
-  }
-
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<std::unique_ptr<Block>> all_;
-  std::vector<Block*> free_;
-  std::vector<std::vector<Block*>> inbox_;
-  // inbox_[t].size(), readable without the lock (a hint: the lock decides).
-  std::unique_ptr<std::atomic<size_t>[]> waiting_;
-  unsigned threads_ = 0;
-  unsigned finished_ = 0;
-  unsigned blocked_ = 0;  // threads in wait_for_room
-  std::atomic<bool> failed_{false};
-#else
-  uint64_t memory_bytes() const { return 0; }
-#endif
-};
-
 ChunkTables::ChunkTables() = default;
 ChunkTables::~ChunkTables() = default;
 
-uint64_t ChunkTables::memory_bytes() const { return table.memory_bytes() + (routed ? routed->memory_bytes() : 0); }
+uint64_t ChunkTables::memory_bytes() const {
+  uint64_t n = table.memory_bytes();
+  for (const ChunkTable& t : batch_tables) n += t.memory_bytes();
+  return n;
+}
 
 TrainStatus finish_count(ChunkTables& tables) {
   tables.pool.reset();
-  tables.routed.reset();
+  std::vector<ChunkTable>().swap(tables.batch_tables);
   return TrainStatus::kOk;
 }
 
 #if !defined(__wasm__)
 namespace {
 
-double seconds_now() {
-  timespec t;
-  if (clock_gettime(CLOCK_MONOTONIC, &t) != 0) return 0;
-  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
-}
-
-// The batch's parts counted on `threads` threads, thread t owning shards k with k % threads == t.
-TrainStatus count_routed(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
-                         const std::vector<Part>& parts, unsigned threads, ChunkTables& tables, CountStats* stats) {
-  if (!tables.routed) tables.routed = std::make_unique<RoutedBlocks>();
-  RoutedBlocks& blocks = *tables.routed;
-  blocks.start(threads);
-  ChunkTable& table = tables.table;
+// The batch's parts counted on `threads` threads: thread 0 adds its chunks to the table, thread t
+// > 0 to batch_tables[t - 1]; then each thread t adds shard k of every batch table to the table's
+// shard k, for the shards k with k % threads == t, and empties it (keeping its memory for the next
+// batch). The table is whole again at the batch's end.
+TrainStatus count_threaded(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
+                           const std::vector<Part>& parts, unsigned threads, ChunkTables& tables, CountStats* stats) {
+  if (tables.batch_tables.size() < threads - 1) tables.batch_tables.resize(threads - 1);
   std::atomic<size_t> next{0};
-  std::vector<double> cpu(threads, 0.0), tail(threads, 0.0);
-  unsigned owner_of[ChunkTable::kShards];  // a lookup, not a division per chunk
-  for (unsigned k = 0; k < ChunkTable::kShards; k++) owner_of[k] = k % threads;
-  const TrainStatus status = on_threads(tables, threads, cpu, [&](unsigned t) {
-    // A thread that stops early (a failed part, an exception) lets the others stop waiting for it.
-    struct FailUnlessDone {
-      RoutedBlocks& blocks;
-      bool done = false;
-      ~FailUnlessDone() {
-        if (!done) blocks.fail();
-      }
-    } guard{blocks};
-    const auto consume = [&](RoutedBlocks::Block* b) {
-      const RoutedChunk* items = b->items.get();
-      const size_t n = b->size;
-      // The slots of chunks a few ahead are fetched while these are added: the probes of a block
-      // do not wait for memory one after another.
-      constexpr size_t kAhead = 8;
-      for (size_t i = 0; i < n; i++) {
-        if (i + kAhead < n) table.prefetch(items[i + kAhead].hash);
-        table.add_hashed(text + items[i].offset, items[i].len, 1, items[i].hash);
-      }
-      blocks.recycle(b);
-    };
-    std::vector<RoutedBlocks::Block*> open(threads, nullptr);
-    AddAhead ahead(table);
-    unsigned until_check = 0;
-    const auto add = [&](const uint8_t* s, size_t n) {
-      const uint64_t h = ChunkTable::hash(s, n);
-      const unsigned owner = owner_of[ChunkTable::shard_of(h)];
-      if (owner == t) ahead.add(s, n, h);
-      else {
-        RoutedBlocks::Block*& b = open[owner];
-        if (!b) b = blocks.fresh();
-        b->items[b->size++] = RoutedChunk{uint32_t(s - text), uint32_t(n), h};
-        if (b->size == RoutedBlocks::kBlock) {
-          blocks.publish(owner, b);
-          b = nullptr;
-          while (blocks.full(owner) && !blocks.failed())
-            if (RoutedBlocks::Block* mine = blocks.wait_for_room(owner, t)) consume(mine);
-        }
-      }
-      // Every so often, the chunks other threads handed over, so that their blocks come back.
-      if (++until_check == 1024) {
-        until_check = 0;
-        while (RoutedBlocks::Block* mine = blocks.take(t)) consume(mine);
-      }
-    };
+  std::vector<double> cpu(threads, 0.0), merge_cpu(threads, 0.0);
+  TrainStatus status = on_threads(tables, threads, cpu, [&](unsigned t) {
+    AddAhead ahead(t == 0 ? tables.table : tables.batch_tables[t - 1]);
     std::vector<Unit> units;
     for (size_t p = next++; p < parts.size(); p = next++) {
-      if (blocks.failed()) return TrainStatus::kOk;  // the failed thread's status is the run's
-      const TrainStatus st = count_part(spec, text, ends, count, parts[p], units, add);
+      const TrainStatus st = count_part(spec, text, ends, count, parts[p], units,
+                                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
       if (st != TrainStatus::kOk) return st;
     }
     ahead.flush();
-    const double t0 = seconds_now();
-    for (unsigned o = 0; o < threads; o++)
-      if (open[o]) blocks.publish(o, open[o]);
-    blocks.finish();
-    while (RoutedBlocks::Block* mine = blocks.take_until_finished(t)) consume(mine);
-    tail[t] = seconds_now() - t0;
-    guard.done = !blocks.failed();
     return TrainStatus::kOk;
   });
+  // A failed batch is not merged: its error ends the run, and the next batch must not count it.
+  if (status == TrainStatus::kOk) {
+    status = on_threads(tables, threads, merge_cpu, [&](unsigned t) {
+      for (unsigned k = t; k < ChunkTable::kShards; k += threads)
+        for (unsigned b = 0; b + 1 < threads; b++) tables.table.absorb_shard(k, tables.batch_tables[b]);
+      return TrainStatus::kOk;
+    });
+  }
+  if (status != TrainStatus::kOk)
+    for (ChunkTable& b : tables.batch_tables) b.release();
   if (stats) {
     stats->count_threads.assign(cpu.begin(), cpu.end());
-    stats->wait_threads.assign(tail.begin(), tail.end());
+    stats->merge_threads.assign(merge_cpu.begin(), merge_cpu.end());
   }
   return status;
 }
@@ -681,7 +512,7 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
 #if !defined(__wasm__)
     if (stats) {
       stats->count_threads.assign(1, thread_cpu_seconds() - c0);
-      stats->wait_threads.clear();
+      stats->merge_threads.clear();
     }
 #endif
   } else {
@@ -701,7 +532,7 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
       parts.push_back({at.from, next.from, at.first});
       at = next;
     }
-    status = count_routed(spec, text, ends, count, parts, threads, tables, stats);
+    status = count_threaded(spec, text, ends, count, parts, threads, tables, stats);
 #endif
   }
   if (status != TrainStatus::kOk) return status;

@@ -55,6 +55,8 @@ class ChunkShard {
   void drop_at_most(uint64_t threshold);
   // Empties the shard and gives its memory back.
   void release();
+  // Adds every chunk of `other` (its stored hashes reused) and empties it, keeping its memory.
+  void absorb(ChunkShard& other);
   size_t size() const { return used_; }
   uint64_t memory_bytes() const;
 
@@ -79,7 +81,8 @@ class ChunkShard {
 };
 
 // A multiset of byte strings with 64-bit counts, in shards chosen by the top bits of each
-// string's hash, so that counting threads can each own a set of shards and add to them alone.
+// string's hash, so that threads can each add to their own set of shards alone (count_chunks'
+// merge of the batch tables).
 class ChunkTable {
  public:
   // 64 so that any thread count up to 16 owns shares of the shards within 1/64 of each other.
@@ -97,6 +100,8 @@ class ChunkTable {
   size_t size() const;
   uint64_t memory_bytes() const;
   void release();
+  // Shard k of `other` added to shard k and emptied: threads each absorbing other shards do not meet.
+  void absorb_shard(unsigned k, ChunkTable& other) { shards_[k].absorb(other.shards_[k]); }
 
   template <typename Fn>
   void for_each(Fn&& fn) const {
@@ -111,23 +116,13 @@ class ChunkTable {
 // waiting for the next batch, so that a batch does not wait for a thread to start (chunks.cpp).
 class CountPool;
 
-// A chunk one counting thread cut from the batch for a shard another thread owns: where it is in
-// the batch, and its hash (computed once, by the thread that cut it).
-struct RoutedChunk {
-  uint32_t offset;
-  uint32_t len;
-  uint64_t hash;
-};
-
-// Routed chunks handed from thread to thread (chunks.cpp), and their blocks' memory, kept from
-// batch to batch so that a batch does not fault fresh pages in.
-class RoutedBlocks;
-
 // The table a run counts into, and what its counting threads keep between batches. With N
-// threads, thread t owns the shards k with k % N == t and is the only one to add to them: a chunk
-// a thread cuts for another's shard is handed to that thread (RoutedChunk), which adds it. There
-// is one table whatever N is, held once: no per-thread tables, no merge of them after the last
-// batch, and each thread's share of the table is 1/N of it (what it touches while counting).
+// threads, thread 0 counts into the table and thread t > 0 into batch_tables[t - 1], each with the
+// chunks of the parts it takes; after the batch the threads add the batch tables to the table,
+// each thread its own set of shards (k % N == t). So the table is whole after every batch (a
+// progress report gives the distinct count, a cap prunes the whole count), and a batch table holds
+// at most one batch's distinct chunks. No chunk is handed from thread to thread while counting:
+// each thread adds what it cuts while its bytes are in the cache.
 struct ChunkTables {
   ChunkTables();
   ~ChunkTables();
@@ -136,17 +131,18 @@ struct ChunkTables {
   ChunkTable table;
   // The counting threads other than the caller's, kept from batch to batch; finish_count ends them.
   std::shared_ptr<CountPool> pool;
-  std::unique_ptr<RoutedBlocks> routed;
+  // Threads 1..N-1's tables of the batch being counted: empty between batches, their memory kept.
+  std::vector<ChunkTable> batch_tables;
 
-  // Distinct chunks held (at any time, whatever the thread count).
+  // Distinct chunks held between batches, whatever the thread count.
   size_t held() const { return table.size(); }
   uint64_t memory_bytes() const;
 };
 
 // Where count_chunks spent its CPU time, per thread (seconds; not measured in the WebAssembly build).
 struct CountStats {
-  std::vector<double> count_threads;  // checking, cutting and counting the parts, adding routed chunks
-  std::vector<double> wait_threads;   // wall seconds from a thread's last part to its end (adding routed chunks, waiting)
+  std::vector<double> count_threads;  // checking, cutting and counting the parts
+  std::vector<double> merge_threads;  // adding the batch tables to the table
 };
 
 // Adds the chunks of documents text[ends[k-1]..ends[k]) (ends[-1] = 0) to `tables`, on `threads`
@@ -157,7 +153,7 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
                          size_t count, unsigned threads, size_t max_chunks, ChunkTables& tables,
                          CountStats* stats = nullptr);
 
-// Ends the counting threads and frees the routed chunks' blocks; learn_merges reads tables.table
+// Ends the counting threads and frees the batch tables; learn_merges reads tables.table
 // only. Safe to call more than once.
 TrainStatus finish_count(ChunkTables& tables);
 

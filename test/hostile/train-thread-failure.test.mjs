@@ -1,6 +1,6 @@
 // A counting thread that fails mid-batch (a part that is not UTF-8: the caller's bytes changed
-// after the JS check, or were handed to the addon directly) stops the other threads too: they are
-// waiting for chunks it would have handed over. The count returns the invalid-text status (2),
+// after the JS check, or were handed to the addon directly) fails the batch: the other threads end
+// their parts, the batch tables are not added. The count returns the invalid-text status (2),
 // whichever thread and part fail, on 2, 3 and 4 threads, instead of hanging, and the trainer's
 // threads still end when it is closed.
 import { describe, expect, it } from 'vitest';

@@ -1,9 +1,10 @@
-// With several counting threads, each thread owns a share of the chunk table's shards (by hash)
-// and hands the chunks it cuts for another thread's shards to that thread in blocks. So there is
-// one table at every batch, whatever the thread count: each progress report's `chunks` is the
-// distinct count so far, as one thread's is, and a document bigger than a batch (one part, cut
-// by one thread, whose chunks all the others add) trains what one thread trains, on 2, 3 and 5
-// threads (64 shards do not split evenly over 3 or 5).
+// With several counting threads, thread 0 counts into the chunk table and each other thread into
+// a table of its own for the batch; after the batch the threads add those tables to the chunk
+// table, each thread its own set of the 64 shards. So there is one table after every batch,
+// whatever the thread count: each progress report's `chunks` is the distinct count so far, as one
+// thread's is, and a document bigger than a batch (one part, cut by one thread, while the others
+// have nothing to count) trains what one thread trains, on 2, 3 and 5 threads (64 shards do not
+// split evenly over 3 or 5).
 import { describe, expect, it } from 'vitest';
 import { train, trainAsync } from '../../index.mjs';
 import { useTrainBatchBytes } from '../support/train-batches.mjs';
@@ -17,7 +18,7 @@ const big = madeUpCorpus(1.5e6, 42, { bytesPerWord: 30, maxLetters: 8, wordsPerD
 
 const summary = (r) => ({ merges: Array.from(r.merges), counts: Array.from(r.mergeCounts), chunks: r.chunks });
 
-describe('counting threads that own shards and route chunks to each other', () => {
+describe('counting threads with batch tables added to the chunk table after each batch', () => {
   useTrainBatchBytes(BATCH);
 
   it('every progress report gives the distinct chunks so far, on 1, 2 and 3 threads alike', () => {
