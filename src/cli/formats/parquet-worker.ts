@@ -1,7 +1,7 @@
 // The Parquet decoding thread of `turbotoken corpus` with --threads 2 and more (parquet.ts,
 // ParquetDecoder): it decodes the --field column of a row group while the reading thread hands
 // on the values of the one before, so that page decoding (decompression, levels, value
-// boundaries) does not stop the reading thread from feeding the encoders. It reads the file
+// boundaries) no longer stops the reading thread from feeding the encoders. It reads the file
 // through the reading thread's open descriptor (positional reads), never by name, so it reads
 // the file the reading thread checked. The values go back as views into the decoded pages'
 // buffers, which are moved, not copied.

@@ -34,8 +34,8 @@ function readFailure(error: unknown, file: string): unknown {
 /**
  * The decoding thread (parquet-worker.ts) of a run with --threads 2 and more, started on the first
  * file of two row groups or more: while the reading thread hands on one row group's values, it
- * decodes the next. Decoded on the reading thread, a row group (tens of MB) would keep it from
- * feeding the encoders for that long, and a worker would run out of jobs meanwhile. The thread only
+ * decodes the next. Decoding a row group (tens of MB) on the reading thread took it away from
+ * feeding the encoders for that long, and a worker ran out of jobs meanwhile. The thread only
  * saves time: when it cannot start or stops, a request resolves with undefined and the reading
  * thread decodes the row group itself.
  */
