@@ -68,8 +68,8 @@ export interface ReadSettings {
   field: string;
   /** Segment length (characters) to aim for: the unit of work handed to an encoder. */
   target: number;
-  /** Decodes Parquet row groups on a thread of its own, ahead of the reading thread (--threads 2 and more); undefined when that thread is not available. */
-  parquetDecoder?: { decode(request: Omit<DecodeRequest, 'id'>): Promise<unknown[][] | undefined> };
+  /** Decodes Parquet row groups on a thread of its own, ahead of the reading thread (--threads 2 and more). */
+  parquetDecoder?: { decode(request: Omit<DecodeRequest, 'id'>): Promise<unknown[][]> };
 }
 
 const READ_SIZE = 1 << 20;

@@ -2,11 +2,8 @@
 // on a thread of its own (the first on the reading thread while that thread starts). What it
 // reads must be what the reading thread would have read: the same documents in the same order,
 // across several files in one run (each file's descriptor is reused for the next), and a row
-// group that cannot be decoded fails with the error --threads 1 gives, leaving no output. The
-// thread only saves time: when it cannot start, or stops with a row group still owed, the reading
-// thread decodes the rest itself and the output is the same.
+// group that cannot be decoded fails with the error --threads 1 gives, leaving no output.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -46,10 +43,8 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'docs.jsonl'), texts.map((text) => JSON.stringify({ text })).join('\n') + '\n');
 });
 
-const stops = fileURLToPath(new URL('../support/parquet-thread-stops.cjs', import.meta.url));
-
-function corpus(input, tag, threads, env) {
-  const run = cli(['corpus', input, '-e', 'cl100k_base', '--out', `${tag}.bin`, '-q', '--append-eot', '--threads', threads], { cwd: dir, env });
+function corpus(input, tag, threads) {
+  const run = runIn(['corpus', input, '-e', 'cl100k_base', '--out', `${tag}.bin`, '-q', '--append-eot', '--threads', threads]);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return readCorpus(path.join(dir, tag));
@@ -91,13 +86,5 @@ describe('Parquet row groups decoded ahead on a thread of their own', () => {
     expect(errors[0]).toMatch(new RegExp(`bad/bad\\.parquet: corrupt Parquet data in ${rows} \\(`));
     expect(errors[1]).toBe(errors[0]);
     expect(listing(dir)).toEqual(before);
-  });
-
-  it.each(['refuse', 'exit'])('a decoding thread that cannot start or stops (%s): the reading thread decodes the rest, same bytes', (mode) => {
-    const reference = corpus('pq', `ref-${mode}`, '1');
-    const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${stops}`, TURBOTOKEN_TEST_PARQUET_THREAD: mode };
-    const got = corpus('pq', `stops-${mode}`, '2', env);
-    expect(got.bin.equals(reference.bin)).toBe(true);
-    expect(got.idx.equals(reference.idx)).toBe(true);
   });
 });

@@ -35,25 +35,17 @@ function readFailure(error: unknown, file: string): unknown {
  * The decoding thread (parquet-worker.ts) of a run with --threads 2 and more, started on the first
  * file of two row groups or more: while the reading thread hands on one row group's values, it
  * decodes the next. Decoding a row group (tens of MB) on the reading thread took it away from
- * feeding the encoders for that long, and a worker ran out of jobs meanwhile. The thread only
- * saves time: when it cannot start or stops, a request resolves with undefined and the reading
- * thread decodes the row group itself.
+ * feeding the encoders for that long, and a worker ran out of jobs meanwhile.
  */
 export class ParquetDecoder {
   #worker: Worker | undefined;
   #id = 0;
-  #unavailable = false;
-  readonly #pending = new Map<number, { resolve(rows: unknown[][] | undefined): void; reject(error: unknown): void }>();
+  #failure: Error | undefined;
+  readonly #pending = new Map<number, { resolve(rows: unknown[][]): void; reject(error: unknown): void }>();
 
-  decode(request: Omit<DecodeRequest, 'id'>): Promise<unknown[][] | undefined> {
-    if (this.#unavailable) return Promise.resolve(undefined);
-    let worker: Worker;
-    try {
-      worker = this.#worker ??= this.#start();
-    } catch {
-      this.#unavailable = true;
-      return Promise.resolve(undefined);
-    }
+  decode(request: Omit<DecodeRequest, 'id'>): Promise<unknown[][]> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const worker = (this.#worker ??= this.#start());
     const id = this.#id++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -72,13 +64,13 @@ export class ParquetDecoder {
         job.reject(read ? new ParquetReadError(text, code, endedAt) : new Error(text));
       } else job.resolve(unpackRows(message));
     });
-    const stopped = () => {
-      this.#unavailable = true;
-      for (const job of this.#pending.values()) job.resolve(undefined);
+    const fail = (error: Error) => {
+      this.#failure ??= error;
+      for (const job of this.#pending.values()) job.reject(error);
       this.#pending.clear();
     };
-    worker.on('error', stopped);
-    worker.on('exit', stopped);
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the Parquet decoding thread exited with code ${code}`)));
     return worker;
   }
 
@@ -86,7 +78,7 @@ export class ParquetDecoder {
 
   /** Stops the thread (every file has settled its requests before closing its descriptor); called again, the same promise. */
   close(): Promise<void> {
-    this.#unavailable = true;
+    this.#failure ??= new Error('the Parquet decoding thread was stopped');
     this.#closing ??= this.#worker ? this.#worker.terminate().then(() => {}) : Promise.resolve();
     return this.#closing;
   }
@@ -97,7 +89,7 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
   const handle = await openInput(file);
   // A row group being decoded on the decoding thread, which reads through this handle: settled
   // before the handle closes, whatever ends the reading.
-  let ahead: Promise<unknown[][] | undefined> | undefined;
+  let ahead: Promise<unknown[][]> | undefined;
   try {
     const buffer = asyncBuffer(file.size, async (bytes, at, length, position) => (await handle.read(bytes, at, length, position)).bytesRead);
     let metadata: Metadata;
@@ -118,7 +110,7 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
     for (const group of groups) starts.push(starts[starts.length - 1] + Number(group.num_rows));
     // With one row group there is nothing to decode while another is handed on.
     const thread = groups.length > 1 ? settings.parquetDecoder : undefined;
-    const onThread = (g: number): Promise<unknown[][] | undefined> | undefined => {
+    const onThread = (g: number): Promise<unknown[][]> | undefined => {
       if (!thread || g >= groups.length) return undefined;
       const rows = thread.decode({ file: index, fd: handle.fd, size: file.size, field, rowStart: starts[g], rowEnd: starts[g + 1] });
       rows.catch(() => {}); // awaited below, or settled before the handle closes
@@ -133,7 +125,7 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
       try {
         if (g === 0 || !ahead) rows = await decodeRows(buffer, metadata, field, rowStart, rowEnd);
         else {
-          rows = (await ahead) ?? (await decodeRows(buffer, metadata, field, rowStart, rowEnd));
+          rows = await ahead;
           ahead = onThread(g + 1);
         }
       } catch (error) {
