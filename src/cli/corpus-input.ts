@@ -13,7 +13,6 @@ import { fileError } from './common';
 import { CliError } from './options';
 import { invalidUtf8Error, type InvalidMode } from './text-input';
 import { detectKind, type InputKind, isDescriptorPath, SNIFF_BYTES } from './formats/detect';
-import type { DecodeRequest } from './formats/parquet-library';
 import { BLOCK_BYTES, blockMemory, type BlockPlace, jsonlFailureError, LineBlocks, parseJsonlBlock } from './corpus-jsonl';
 import { Utf8Checker } from './utf8';
 
@@ -68,8 +67,6 @@ export interface ReadSettings {
   field: string;
   /** Segment length (characters) to aim for: the unit of work handed to an encoder. */
   target: number;
-  /** Decodes Parquet row groups on a thread of its own, ahead of the reading thread (--threads 2 and more). */
-  parquetDecoder?: { decode(request: Omit<DecodeRequest, 'id'>): Promise<unknown[][]> };
 }
 
 const READ_SIZE = 1 << 20;

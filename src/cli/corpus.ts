@@ -13,7 +13,6 @@ import { CorpusWriter, type Dtype, outputName, outputPaths, type OutputWriter, r
 import { idsCapacity, idsMemory, idsPool } from './corpus-memory';
 import { mergeCommand } from './corpus-merge';
 import { completeOutput, inputsFingerprint } from './corpus-manifest';
-import { ParquetDecoder } from './formats/parquet';
 import { readDocuments } from './formats/read';
 import { type MegatronDtype, megatronDtype, MegatronWriter } from './megatron';
 import { parseShard } from './shard-auto';
@@ -371,7 +370,6 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   const locate = (text: string | Uint8Array) => settings.encoding.encode(text, encodeOptions);
   const started = performance.now();
   let encoder: Encoder | undefined;
-  const parquetDecoder = threads > 1 ? new ParquetDecoder() : undefined;
   let pipeline: Pipeline;
   try {
     encoder = threads > 1 ? new WorkerPool(encodingSource(settings.encoding), settings.encoding, encodeOptions, threads) : inlineEncoder(settings.encoding, encodeOptions);
@@ -380,7 +378,7 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
       invalid: settings.invalid,
     });
     const reading = pipeline;
-    await readAll(files, lo, hi, settings, pipeline, parquetDecoder).catch(async (error) => {
+    await readAll(files, lo, hi, settings, pipeline).catch(async (error) => {
       await reading.drain();
       throw error;
     });
@@ -388,7 +386,6 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
     // Every job is written: the workers stop (tens of milliseconds of thread teardown) while
     // this thread hashes, syncs and renames the output.
     encoder.close().catch(() => {}); // awaited below (the same promise)
-    parquetDecoder?.close().catch(() => {});
     writer.commit(header(settings, dtype, files, lo, hi, pipeline));
   } catch (error) {
     writer.abort();
@@ -396,7 +393,6 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   } finally {
     progress.clear();
     await encoder?.close();
-    await parquetDecoder?.close();
   }
   if (!settings.quiet) summary(settings, dtype, pipeline, files, lo, hi, (performance.now() - started) / 1000);
 }
@@ -456,8 +452,8 @@ function inputsOtherThanOutput(inputs: string[], out: string): string[] {
   return files;
 }
 
-async function readAll(files: InputFile[], lo: number, hi: number, settings: Settings, pipeline: Pipeline, parquetDecoder: ParquetDecoder | undefined): Promise<void> {
-  const read = { encoding: settings.encoding, invalid: settings.invalid, field: settings.field, target: JOB_CHARS, parquetDecoder };
+async function readAll(files: InputFile[], lo: number, hi: number, settings: Settings, pipeline: Pipeline): Promise<void> {
+  const read = { encoding: settings.encoding, invalid: settings.invalid, field: settings.field, target: JOB_CHARS };
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
     if (!file.stream && bytesInRange(file, lo, hi) === 0 && !(file.size === 0 && file.start >= lo && file.start < hi)) continue;

@@ -3,15 +3,81 @@
 // gzip, zstd, brotli, lz4). Each non-null value is a document; a null holds no text and is skipped.
 import { isUtf8 } from 'node:buffer';
 import { type FileHandle } from 'node:fs/promises';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
 import { checkUnchanged, type DocumentSink, type InputFile, openInput, type ReadSettings } from '../corpus-input';
 import { BLOCK_BYTES, blockMemory } from '../corpus-jsonl';
 import { CliError } from '../options';
 import { firstInvalidUtf8 } from '../utf8';
-import { asyncBuffer, type DecodedRows, type DecodeFailure, type DecodeRequest, decodeRows, loadParquet, type Metadata, ParquetReadError, type SchemaElement, unpackRows } from './parquet-library';
+
+interface SchemaElement {
+  name: string;
+  type?: string;
+  converted_type?: string;
+  logical_type?: { type?: string };
+  num_children?: number;
+}
+interface SchemaTree {
+  element: SchemaElement;
+  children: SchemaTree[];
+}
+interface RowGroup {
+  num_rows: bigint | number;
+}
+interface Metadata {
+  row_groups: RowGroup[];
+}
+interface AsyncBuffer {
+  byteLength: number;
+  slice(start: number, end?: number): Promise<ArrayBuffer>;
+}
+interface Hyparquet {
+  parquetMetadataAsync(file: AsyncBuffer): Promise<Metadata>;
+  parquetSchema(metadata: Metadata): SchemaTree;
+  parquetRead(options: {
+    file: AsyncBuffer;
+    metadata: Metadata;
+    columns: string[];
+    rowStart: number;
+    rowEnd: number;
+    compressors: unknown;
+    parsers: { stringFromBytes(bytes: Uint8Array | undefined): unknown };
+    onComplete(rows: unknown[][]): void;
+  }): Promise<void>;
+}
+
+// The column's bytes as they are: hyparquet's own decoding drops a byte-order mark that starts a
+// value (TextDecoder's default), which would change the text; checking UTF-8 here honours --invalid.
+const RAW_STRINGS = { stringFromBytes: (bytes: Uint8Array | undefined) => bytes };
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+// hyparquet is an ES module only; a real import() (which CommonJS output would turn into require()).
+const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+let libraries: Promise<{ hyparquet: Hyparquet; compressors: unknown }> | undefined;
+function load(): Promise<{ hyparquet: Hyparquet; compressors: unknown }> {
+  libraries ??= Promise.all([importEsm('hyparquet'), importEsm('hyparquet-compressors')]).then(([hyparquet, extra]) => ({
+    hyparquet: hyparquet as Hyparquet,
+    compressors: (extra as { compressors: unknown }).compressors,
+  }));
+  return libraries;
+}
+
+function asyncBuffer(handle: FileHandle, file: InputFile): AsyncBuffer {
+  return {
+    byteLength: file.size,
+    async slice(start, end = file.size) {
+      const buffer = Buffer.allocUnsafeSlow(Math.max(0, end - start));
+      let at = 0;
+      while (at < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, at, buffer.length - at, start + at).catch((error) => Promise.reject(fileError(error, file.path)));
+        if (bytesRead === 0) throw new CliError(`${file.path}: ended at byte ${start + at} while reading Parquet data`);
+        at += bytesRead;
+      }
+      return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer;
+    },
+  };
+}
 
 function isString(element: SchemaElement): boolean {
   return element.type === 'BYTE_ARRAY' && (element.converted_type === 'UTF8' || element.logical_type?.type === 'STRING' || (element.converted_type === undefined && element.logical_type === undefined));
@@ -22,81 +88,16 @@ function describe(element: SchemaElement): string {
   return [element.type, element.logical_type?.type ?? element.converted_type].filter(Boolean).join(' ') || 'unknown type';
 }
 
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-// What failed reading the file's bytes, as the file's error; other failures are the caller's to word.
-function readFailure(error: unknown, file: string): unknown {
-  if (!(error instanceof ParquetReadError)) return error;
-  if (error.endedAt !== undefined) return new CliError(`${file}: ended at byte ${error.endedAt} while reading Parquet data`);
-  return fileError(error, file);
-}
-
-/**
- * The decoding thread (parquet-worker.ts) of a run with --threads 2 and more, started on the first
- * file of two row groups or more: while the reading thread hands on one row group's values, it
- * decodes the next. Decoding a row group (tens of MB) on the reading thread took it away from
- * feeding the encoders for that long, and a worker ran out of jobs meanwhile.
- */
-export class ParquetDecoder {
-  #worker: Worker | undefined;
-  #id = 0;
-  #failure: Error | undefined;
-  readonly #pending = new Map<number, { resolve(rows: unknown[][]): void; reject(error: unknown): void }>();
-
-  decode(request: Omit<DecodeRequest, 'id'>): Promise<unknown[][]> {
-    if (this.#failure) return Promise.reject(this.#failure);
-    const worker = (this.#worker ??= this.#start());
-    const id = this.#id++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...request });
-    });
-  }
-
-  #start(): Worker {
-    const worker = new Worker(path.join(__dirname, 'parquet-worker.js'));
-    worker.on('message', (message: DecodedRows | DecodeFailure) => {
-      const job = this.#pending.get(message.id);
-      if (!job) return;
-      this.#pending.delete(message.id);
-      if ('error' in message) {
-        const { message: text, code, endedAt, read } = message.error;
-        job.reject(read ? new ParquetReadError(text, code, endedAt) : new Error(text));
-      } else job.resolve(unpackRows(message));
-    });
-    const fail = (error: Error) => {
-      this.#failure ??= error;
-      for (const job of this.#pending.values()) job.reject(error);
-      this.#pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the Parquet decoding thread exited with code ${code}`)));
-    return worker;
-  }
-
-  #closing: Promise<void> | undefined;
-
-  /** Stops the thread (every file has settled its requests before closing its descriptor); called again, the same promise. */
-  close(): Promise<void> {
-    this.#failure ??= new Error('the Parquet decoding thread was stopped');
-    this.#closing ??= this.#worker ? this.#worker.terminate().then(() => {}) : Promise.resolve();
-    return this.#closing;
-  }
-}
-
 export async function readParquetDocuments(file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
-  const { hyparquet } = await loadParquet();
+  const { hyparquet, compressors } = await load();
   const handle = await openInput(file);
-  // A row group being decoded on the decoding thread, which reads through this handle: settled
-  // before the handle closes, whatever ends the reading.
-  let ahead: Promise<unknown[][]> | undefined;
   try {
-    const buffer = asyncBuffer(file.size, async (bytes, at, length, position) => (await handle.read(bytes, at, length, position)).bytesRead);
+    const buffer = asyncBuffer(handle, file);
     let metadata: Metadata;
     try {
       metadata = await hyparquet.parquetMetadataAsync(buffer);
     } catch (error) {
-      if (error instanceof ParquetReadError) throw readFailure(error, file.path);
+      if (error instanceof CliError) throw error;
       throw new CliError(`${file.path}: not a readable Parquet file (${(error as Error).message})`);
     }
     const field = settings.field;
@@ -105,31 +106,13 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
     if (!column) throw new CliError(`${file.path}: no column ${JSON.stringify(field)} (columns: ${columns.map((c) => JSON.stringify(c.element.name)).join(', ')}); choose one with --field`);
     if (!isString(column.element)) throw new CliError(`${file.path}: column ${JSON.stringify(field)} is ${describe(column.element)}, not a string column`);
     const packed = sink.documents ? new PackedValues(sink as Required<Pick<DocumentSink, 'documents'>>, index) : undefined;
-    const groups = metadata.row_groups;
-    const starts = [0];
-    for (const group of groups) starts.push(starts[starts.length - 1] + Number(group.num_rows));
-    // With one row group there is nothing to decode while another is handed on.
-    const thread = groups.length > 1 ? settings.parquetDecoder : undefined;
-    const onThread = (g: number): Promise<unknown[][]> | undefined => {
-      if (!thread || g >= groups.length) return undefined;
-      const rows = thread.decode({ file: index, fd: handle.fd, size: file.size, field, rowStart: starts[g], rowEnd: starts[g + 1] });
-      rows.catch(() => {}); // awaited below, or settled before the handle closes
-      return rows;
-    };
-    // The first row group is decoded here while the thread starts and decodes the second.
-    ahead = onThread(1);
-    for (let g = 0; g < groups.length; g++) {
-      const rowStart = starts[g];
-      const rowEnd = starts[g + 1];
-      let rows: unknown[][];
+    let rowStart = 0;
+    for (const group of metadata.row_groups) {
+      const rowEnd = rowStart + Number(group.num_rows);
+      let rows: unknown[][] = [];
       try {
-        if (g === 0 || !ahead) rows = await decodeRows(buffer, metadata, field, rowStart, rowEnd);
-        else {
-          rows = await ahead;
-          ahead = onThread(g + 1);
-        }
+        await hyparquet.parquetRead({ file: buffer, metadata, columns: [field], rowStart, rowEnd, compressors, parsers: RAW_STRINGS, onComplete: (read) => (rows = read) });
       } catch (error) {
-        if (error instanceof ParquetReadError) throw readFailure(error, file.path);
         if (error instanceof CliError) throw error;
         throw new CliError(`${file.path}: corrupt Parquet data in rows ${rowStart}-${rowEnd - 1} (${(error as Error).message})`);
       }
@@ -160,15 +143,16 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
         await sink.text(segmenter.end());
         await sink.endDocument(index, Buffer.byteLength(content));
       }
+      rowStart = rowEnd;
     }
     await packed?.flush();
     await checkUnchanged(handle, file);
     sink.progress(file.size);
   } finally {
-    await ahead?.catch(() => {});
     await handle.close();
   }
 }
+
 /** String values copied end to end into blocks of about BLOCK_BYTES, each handed on whole (its buffers then belong to the sink). */
 class PackedValues {
   #values: Uint8Array[] = [];
