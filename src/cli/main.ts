@@ -3,10 +3,6 @@
 // docs/cli.md.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeCommand, auditCommand } from './analyze';
-import { countCommand, decodeCommand, encodeCommand } from './commands';
-import { corpusCommand } from './corpus';
-import { trainCommand } from './train';
 import { CliError, UsageError } from './options';
 
 const USAGE = `Usage: turbotoken <command> [options] [inputs...]
@@ -84,14 +80,18 @@ train:   --vocab-size N       the vocabulary size (counted per --tie-break)
 Details: docs/cli.md and docs/scale-out.md in the turbotoken package.
 `;
 
+// Each command's modules are loaded when it runs: a corpus run's start-up, which no thread can
+// share, would otherwise load analyze's, audit's and train's too.
+type Commands = typeof import('./commands');
+type Analyze = typeof import('./analyze');
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  encode: encodeCommand,
-  count: countCommand,
-  decode: decodeCommand,
-  corpus: corpusCommand,
-  analyze: analyzeCommand,
-  audit: auditCommand,
-  train: trainCommand,
+  encode: (argv) => (require('./commands') as Commands).encodeCommand(argv),
+  count: (argv) => (require('./commands') as Commands).countCommand(argv),
+  decode: (argv) => (require('./commands') as Commands).decodeCommand(argv),
+  corpus: (argv) => (require('./corpus') as typeof import('./corpus')).corpusCommand(argv),
+  analyze: (argv) => (require('./analyze') as Analyze).analyzeCommand(argv),
+  audit: (argv) => (require('./analyze') as Analyze).auditCommand(argv),
+  train: (argv) => (require('./train') as typeof import('./train')).trainCommand(argv),
 };
 
 function version(): string {
