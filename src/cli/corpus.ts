@@ -6,7 +6,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Encoding } from '../encoding';
-import { chooseEncoding, ENCODING_OPTIONS, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
+import { getEncodingNameForModel } from '../index';
+import { chooseEncoding, DEFAULT_ENCODING, ENCODING_OPTIONS, type EncodingSource, encodingSource, libraryMessage, SPECIAL_MODES, type SpecialMode, specialOptions } from './common';
 import { bytesInRange, type DocumentSink, type InputFile, type JsonlBlock, shardRange, statInputs } from './corpus-input';
 import { blockMemory, type BlockPlace, jsonlFailureError, type JsonlSettings, reuseBlockMemory } from './corpus-jsonl';
 import { CorpusWriter, type Dtype, outputName, outputPaths, type OutputWriter, removeStaleTemporaries, temporaryOwner } from './corpus-output';
@@ -18,7 +19,7 @@ import { type MegatronDtype, megatronDtype, MegatronWriter } from './megatron';
 import { parseShard } from './shard-auto';
 import { expandInputs } from './inputs';
 import { CliError, intOption, type OptionSpec, type OptionValues, parseArgs, UsageError } from './options';
-import { type BlockResult, type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
+import { type BlockResult, EarlyWorker, type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
 import { formatBytes, Progress } from './progress';
 import { onTerminationSignal } from './signals';
 import { INVALID_MODES, type InvalidMode } from './text-input';
@@ -337,18 +338,56 @@ export async function corpusCommand(argv: string[]): Promise<void> {
   // "turbotoken corpus ./merge" reads an input named merge.
   if (argv[0] === 'merge') return mergeCommand(argv.slice(1));
   const { options, positionals } = parseArgs(argv, CORPUS_OPTIONS, 'corpus');
-  const settings = settingsFrom(options, positionals);
-  // Installed before the first temporary exists: a signal between the two would leave it.
-  let writer: OutputWriter | undefined;
-  const uninstall = onTerminationSignal(() => writer?.abort());
+  const early = earlyWorker(options);
   try {
-    await run(settings, positionals, (made) => (writer = made));
+    const settings = settingsFrom(options, positionals);
+    // Installed before the first temporary exists: a signal between the two would leave it.
+    let writer: OutputWriter | undefined;
+    const uninstall = onTerminationSignal(() => writer?.abort());
+    try {
+      await run(settings, positionals, (made) => (writer = made), early);
+    } finally {
+      uninstall();
+    }
   } finally {
-    uninstall();
+    early?.stop();
   }
 }
 
-async function run(settings: Settings, positionals: string[], created: (writer: OutputWriter) => void): Promise<void> {
+/**
+ * The first encoding worker, started before this thread loads its encoding (a few hundred
+ * milliseconds of serial start-up that the worker's own loading then overlaps), when the options
+ * name the encoding and may ask for more than one thread. Whatever settingsFrom or run then
+ * decide (an argument error, one thread, another encoding), the worker is stopped unless a pool
+ * adopts it.
+ */
+function earlyWorker(options: OptionValues): EarlyWorker | undefined {
+  const threads = options.threads;
+  const many = threads === undefined || threads === 'auto' ? availableParallelism() > 1 : Number(threads) > 1;
+  const source = earlySource(options);
+  if (!many || !source) return undefined;
+  try {
+    return new EarlyWorker(source, specialOptions(options.special as SpecialMode));
+  } catch {
+    return undefined;
+  }
+}
+
+function earlySource(options: OptionValues): EncodingSource | undefined {
+  const { encoding, model, tokenizer } = options as { encoding?: string; model?: string; tokenizer?: string };
+  if ([encoding, model, tokenizer].filter((v) => v !== undefined).length > 1) return undefined;
+  if (tokenizer !== undefined) return { tokenizer };
+  if (model === undefined) return { name: encoding ?? DEFAULT_ENCODING };
+  try {
+    return { name: getEncodingNameForModel(model) };
+  } catch {
+    return undefined;
+  }
+}
+
+const sameSource = (a: EncodingSource, b: EncodingSource) => JSON.stringify(a) === JSON.stringify(b);
+
+async function run(settings: Settings, positionals: string[], created: (writer: OutputWriter) => void, early?: EarlyWorker): Promise<void> {
   refuseOutputsAsInputs(positionals, settings.out);
   removeStaleTemporaries(settings.out);
   const files = await statInputs(inputsOtherThanOutput(expandInputs(positionals), settings.out), 'descriptors');
@@ -372,7 +411,9 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   let encoder: Encoder | undefined;
   let pipeline: Pipeline;
   try {
-    encoder = threads > 1 ? new WorkerPool(encodingSource(settings.encoding), settings.encoding, encodeOptions, threads) : inlineEncoder(settings.encoding, encodeOptions);
+    const source = encodingSource(settings.encoding);
+    const adopt = early && sameSource(early.source, source) ? early : undefined;
+    encoder = threads > 1 ? new WorkerPool(source, settings.encoding, encodeOptions, threads, adopt) : inlineEncoder(settings.encoding, encodeOptions);
     pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 4), settings.layout !== 'megatron', {
       field: settings.field,
       invalid: settings.invalid,

@@ -247,31 +247,35 @@ export class WorkerPool implements Encoder {
     encoding: Encoding,
     readonly options: EncodeOptions | undefined,
     readonly threads: number,
+    early?: EarlyWorker,
   ) {
     this.#inline = inlineEncoder(encoding, options);
+    if (early && threads > 1) this.#adopt(early);
   }
 
   #start(): void {
-    const script = path.join(__dirname, 'worker.js');
-    for (let i = 0; i < this.threads - 1; i++) {
-      const shared = new Int32Array(new SharedArrayBuffer(4 * SHARED.length));
-      const claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMS));
-      const worker = new Worker(script, { workerData: { source: this.source, options: this.options, shared, claims } });
-      const slot: Slot = { worker, pending: new Map<number, Pending>(), stealable: [], posted: 0, stolen: 0, shared, claims };
-      worker.on('message', (message: { seq: number; result?: BlockResult; error?: WorkerError }) => {
-        const job = slot.pending.get(message.seq);
-        if (!job) return;
-        slot.pending.delete(message.seq);
-        if (job.inline) slot.stealable.splice(slot.stealable.indexOf(job), 1);
-        if (message.error) job.reject(new TurbotokenError(message.error.message, message.error.code ?? 'ERR_WORKER'));
-        else job.resolve(message.result as BlockResult);
-      });
-      worker.on('error', (error) => this.#fail(slot, error));
-      worker.on('exit', (code) => {
-        if (slot.pending.size) this.#fail(slot, new Error(`An encoding worker exited with code ${code}`));
-      });
-      this.#workers.push(slot);
-    }
+    for (let i = this.#workers.length; i < this.threads - 1; i++) this.#adopt(new EarlyWorker(this.source, this.options));
+  }
+
+  #adopt(started: EarlyWorker): void {
+    const { worker, shared, claims } = started;
+    started.adopted = true;
+    worker.ref();
+    const slot: Slot = { worker, pending: new Map<number, Pending>(), stealable: [], posted: 0, stolen: 0, shared, claims };
+    worker.on('message', (message: { seq: number; result?: BlockResult; error?: WorkerError }) => {
+      const job = slot.pending.get(message.seq);
+      if (!job) return;
+      slot.pending.delete(message.seq);
+      if (job.inline) slot.stealable.splice(slot.stealable.indexOf(job), 1);
+      if (message.error) job.reject(new TurbotokenError(message.error.message, message.error.code ?? 'ERR_WORKER'));
+      else job.resolve(message.result as BlockResult);
+    });
+    worker.on('error', (error) => this.#fail(slot, error));
+    worker.on('exit', (code) => {
+      if (slot.pending.size) this.#fail(slot, new Error(`An encoding worker exited with code ${code}`));
+    });
+    this.#workers.push(slot);
+    if (started.failed) this.#fail(slot, started.failed);
   }
 
   submit(texts: (string | Uint8Array)[], ids?: Uint32Array): Promise<JobResult> {
@@ -344,9 +348,45 @@ export class WorkerPool implements Encoder {
   }
 
   #fail(slot: Slot, error: Error): void {
+    // A worker that stops before it has loaded its encoding has been given no job: the calling
+    // thread encodes what it would have, and the output is the same.
+    if (Atomics.load(slot.shared, SHARED.ready) !== 1 && slot.pending.size === 0) {
+      const at = this.#workers.indexOf(slot);
+      if (at >= 0) this.#workers.splice(at, 1);
+      return;
+    }
     this.#failure ??= error;
     for (const job of slot.pending.values()) job.reject(error);
     slot.pending.clear();
     slot.stealable.length = 0;
+  }
+}
+
+/**
+ * A worker started before its pool, so that its start-up (loading its encoding) runs while the
+ * calling thread checks the arguments and loads its own. Until a pool adopts it, it does not keep
+ * the process alive and a failure is only recorded: the pool then encodes without it.
+ */
+export class EarlyWorker {
+  readonly shared = new Int32Array(new SharedArrayBuffer(4 * SHARED.length));
+  readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMS));
+  readonly worker: Worker;
+  failed: Error | undefined;
+  adopted = false;
+
+  constructor(
+    readonly source: EncodingSource,
+    readonly options: EncodeOptions | undefined,
+  ) {
+    const workerData = { source, options, shared: this.shared, claims: this.claims };
+    this.worker = new Worker(path.join(__dirname, 'worker.js'), { workerData });
+    this.worker.unref();
+    this.worker.on('error', (error) => (this.failed ??= error));
+    this.worker.on('exit', (code) => (this.failed ??= new Error(`An encoding worker exited with code ${code}`)));
+  }
+
+  /** Stops the worker unless a pool has adopted it (the pool stops it then). */
+  stop(): void {
+    if (!this.adopted) this.worker.terminate().catch(() => {});
   }
 }
