@@ -230,7 +230,9 @@ const isShared = (bytes: Uint8Array | Uint32Array) => typeof SharedArrayBuffer =
  * thread encodes one itself while no worker is ready or every worker has WORKER_BACKLOG jobs
  * waiting, so that it stays free to read and write and no worker ever waits for it. On two cores,
  * a reading thread beside two workers would have three threads contend for them and a second
- * worker to start. Workers start with the second job: a one-job input never pays for them.
+ * worker to start. Workers start with the second job, except one
+ * the caller may have started before loading its own encoding (EarlyWorker), whose start-up then
+ * overlaps the caller's.
  * A job whose input the worker shares rather than owns (strings, or bytes in shared memory) stays
  * stealable until the worker claims it: steal() has the calling thread encode the last such job
  * instead of waiting for a result, so that both threads stay busy to the end.
