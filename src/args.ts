@@ -37,6 +37,11 @@ export function isUint8Array(value: unknown): value is Uint8Array {
   return apply(typedArrayTag, value, []) === 'Uint8Array';
 }
 
+/** A real Uint8Array's length from its internal slot (0 for a view of a detached buffer), or -1 for anything else: one call instead of isUint8Array and a fresh view. */
+export function uint8ArrayLength(value: unknown): number {
+  return apply(typedArrayTag, value, []) === 'Uint8Array' ? apply(typedArrayLength, value, []) : -1;
+}
+
 /**
  * value.length as the reference packages read it, except that a real typed array's comes from its
  * internal slot (a subclass's getter cannot claim a billion elements that indexing would not see).

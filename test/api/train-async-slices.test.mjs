@@ -34,6 +34,56 @@ describe('trainAsync reads its input in slices', () => {
   });
 });
 
+describe('trainAsync reads the clock every few documents, not every one', () => {
+  // The clock is read at a stride that follows the pace of the input: once per document on slow
+  // documents (the test above), a few times per 2 ms on fast ones, and back to once per document
+  // when fast documents turn slow.
+  const fast = Array.from({ length: 20000 }, (_, k) => Buffer.from(`word${k % 97} other${k % 13}\n`));
+  const slow = (count, ms) => function* () {
+    for (let k = 0; k < count; k++) {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+      yield fast[k];
+    }
+  };
+
+  it('fewer clock readings than a tenth of the documents on fast ones', async () => {
+    const now = performance.now;
+    let calls = 0;
+    performance.now = function () {
+      calls++;
+      return Reflect.apply(now, this, []);
+    };
+    try {
+      await trainAsync(fast, { vocabSize: 260 });
+    } finally {
+      performance.now = now;
+    }
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThan(fast.length / 10);
+  });
+
+  it('timers fire while slow documents follow fast ones', async () => {
+    let ticks = 0;
+    const during = [];
+    function* documents() {
+      yield* fast;
+      for (const doc of slow(200, 0.5)()) {
+        during.push(ticks);
+        yield doc;
+      }
+    }
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await trainAsync(documents(), { vocabSize: 260 });
+    } finally {
+      clearInterval(timer);
+    }
+    // 100 ms of slow documents after the fast ones: about 50 turns, at least 10 unless the machine stalls.
+    expect(during.at(-1) - during[0]).toBeGreaterThanOrEqual(10);
+  });
+});
+
 describe('lent batches are not written while counted', () => {
   useTrainBatchBytes(64 << 10);
 
