@@ -58,3 +58,66 @@ describe.each(['cl100k_base', 'o200k_base'])('%s: the piece cache', (name) => {
     expect(failures).toEqual([]);
   });
 });
+
+// Pieces of 33-256 bytes have a table of their own (direct-mapped, whole pieces as keys): long
+// lowercase words (one piece in both encodings) that share their first 40+ bytes and differ
+// after, runs of box-drawing characters (past 128 bytes the tree merge), and runs of 64 emoji
+// (256 bytes, more tokens than a slot holds), each several times in a shuffled order, far more
+// distinct pieces than slots. The same text in both encodings in turn: a slot names its
+// vocabulary.
+const LOWER = ['qu', 'ux', 'zor', 'vex', 'plomb', 'ara', 'tik', 'ish', 'nov', 'elt', 'yr', 'quo', 'ff', 'glym',
+  'wrenth', 'ix', 'brao', 'ck', 'urzy', 'pha'];
+const BOX = ['─', '┼', '├', '┤', '═', '│', '╪', '┬'];
+const EMOJI = ['🦀', '🧪', '🪐', '🫧', '🦩', '🧿', '🪗', '🫠', '🦜', '🪸'];
+
+function longPieces(random) {
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const seen = new Set();
+  const stems = Array.from({ length: 6 }, () => {
+    let s = '';
+    while (s.length < 40) s += pick(LOWER);
+    return s;
+  });
+  while (seen.size < 300) {
+    let w = pick(stems);
+    const target = 33 + Math.floor(random() * 220);
+    while (w.length < target) w += pick(LOWER);
+    seen.add(' ' + w);
+  }
+  while (seen.size < 450) {
+    let s = ' ';
+    const target = 12 + Math.floor(random() * 72);
+    while (s.length < target) s += pick(BOX).repeat(1 + Math.floor(random() * 8));
+    seen.add(s);
+  }
+  while (seen.size < 500) {
+    let s = ' ';
+    for (let i = 0; i < 64; i++) s += pick(EMOJI);
+    seen.add(s.slice(1));
+  }
+  return [...seen];
+}
+
+describe('the piece cache for 33-256-byte pieces', () => {
+  it('answers repeated long pieces with the merge result, in each encoding in turn', () => {
+    const random = rng(2026);
+    const pieces = longPieces(random);
+    const text = [0, 1, 2].map(() => shuffled(random, pieces).map((p) => p + (random() < 0.5 ? 'x1\n' : '\n')).join('')).join('');
+    const names = ['cl100k_base', 'o200k_base'];
+    const refs = Object.fromEntries(names.map((n) => [n, reference(n).encode_ordinary(text)]));
+    for (let round = 0; round < 2; round++) {
+      for (const name of names) {
+        const ids = getEncoding(name).encodeOrdinary(text);
+        expect(sameIds(ids, refs[name]) ? '' : describeMismatch(name, ids, refs[name], text)).toBe('');
+        expect(getEncoding(name).count(text)).toBe(refs[name].length);
+      }
+    }
+    const failures = [];
+    for (const name of names) {
+      for (const piece of pieces.slice(0, 200)) {
+        if (!sameIds(getEncoding(name).encodeOrdinary(piece), reference(name).encode_ordinary(piece))) failures.push([name, piece]);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

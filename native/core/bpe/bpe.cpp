@@ -35,6 +35,22 @@ void bpe_merge_direct(const Vocab& vocab, const uint8_t* piece, size_t len,
   direct_merge::merge_with_keys<uint64_t, direct_merge::ScalarMinimum>(vocab, piece, len, out);
 }
 
+namespace {
+
+static_assert(PieceCache::kMaxPieceBytes <= kDirectMergeMaxLen, "the short cache's pieces take the direct merge");
+
+// The merge that fits a piece's length, without the cache.
+void merge_by_length(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out) {
+  if (len > kDirectMergeMaxLen) {
+    if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
+    if (bpe_merge_periodic(vocab, piece, len, out)) return;
+    return bpe_merge_long(vocab, piece, len, out);
+  }
+  bpe_merge_direct(vocab, piece, len, out);
+}
+
+}  // namespace
+
 void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::vector<uint32_t>& out,
                      PieceCache& cache) {
   const MergeStrategy strategy = merge_strategy();
@@ -50,16 +66,23 @@ void bpe_merge_piece(const Vocab& vocab, const uint8_t* piece, size_t len, std::
       return bpe_merge_long(vocab, piece, len, out);
     }
   }
-  if (len > kDirectMergeMaxLen) {
-    if (is_byte_run(piece, len) && bpe_merge_run(vocab, piece, len, out)) return;
-    if (bpe_merge_periodic(vocab, piece, len, out)) return;
-    return bpe_merge_long(vocab, piece, len, out);
+  if (len <= PieceCache::kMaxPieceBytes) {
+    PieceCache::Probe probe;
+    if (cache.find(vocab.id(), piece, len, out, &probe)) return;
+    size_t before = out.size();
+    bpe_merge_direct(vocab, piece, len, out);
+    cache.store(vocab.id(), len, probe, out.data() + before, out.size() - before);
+    return;
   }
-  PieceCache::Probe probe;
-  if (cache.find(vocab.id(), piece, len, out, &probe)) return;
-  size_t before = out.size();
-  bpe_merge_direct(vocab, piece, len, out);
-  cache.store(vocab.id(), len, probe, out.data() + before, out.size() - before);
+  if (len <= PieceCache::kMaxLongPieceBytes) {
+    uint64_t hash;
+    if (cache.find_long(vocab.id(), piece, len, out, &hash)) return;
+    size_t before = out.size();
+    merge_by_length(vocab, piece, len, out);
+    cache.store_long(vocab.id(), piece, len, hash, out.data() + before, out.size() - before);
+    return;
+  }
+  merge_by_length(vocab, piece, len, out);
 }
 
 }  // namespace turbotoken

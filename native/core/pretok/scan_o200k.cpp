@@ -33,13 +33,21 @@ size_t with_contraction(const uint8_t* s, size_t e, size_t n) {
 }
 
 // U*W+C? from `start`: U* takes the maximal run; if W cannot follow it, backtracking gives
-// W+ the run's last character that is in W too. Returns 0 when there is no match.
+// W+ the run's last character that is in W too. Returns 0 when there is no match. One decode per
+// character: the character that ends the U run is tested for W where it was read (multilingual
+// text reaches this for almost every piece).
 size_t upper_star_lower_plus(const uint8_t* s, size_t start, size_t n) {
-  UpperRun u = upper_run(s, start, n);
-  if (u.end < n && (char_at(s, u.end, n).cls & kClassLowerish))
-    return with_contraction(s, run_end(s, u.end, n, kClassLowerish), n);
-  if (u.last_shared) return with_contraction(s, u.last_shared, n);
-  return 0;
+  size_t end = start, last_shared = 0;
+  while (end < n) {
+    Char c = char_at(s, end, n);
+    if (!(c.cls & kClassUpperish)) {
+      if (c.cls & kClassLowerish) return with_contraction(s, run_end(s, end + c.len, n, kClassLowerish), n);
+      break;
+    }
+    end += c.len;
+    if (c.cls & kClassLowerish) last_shared = end;
+  }
+  return last_shared ? with_contraction(s, last_shared, n) : 0;
 }
 
 // U+W*C? from `start`, reached only where U*W+ failed, so W* is empty. 0 when no match.
@@ -73,10 +81,14 @@ size_t o200k_piece_end(const uint8_t* s, size_t i, size_t n) {
   // Each word alternative tries with the optional prefix taken first, then without it.
   if (has_prefix && after < n)
     if (size_t e = upper_star_lower_plus(s, after, n)) return e;
-  if (size_t e = upper_star_lower_plus(s, i, n)) return e;
+  // Without the prefix, a word starts at i only if its first character is in U or W (a mark
+  // can be both a prefix and in U).
+  if (c.cls & (kClassUpperish | kClassLowerish))
+    if (size_t e = upper_star_lower_plus(s, i, n)) return e;
   if (has_prefix && after < n)
     if (size_t e = upper_plus(s, after, n)) return e;
-  if (size_t e = upper_plus(s, i, n)) return e;
+  if (c.cls & kClassUpperish)
+    if (size_t e = upper_plus(s, i, n)) return e;
   if (c.cls & kClassNumber) return number_run_end(s, i, n, 3);
   size_t j = (s[i] == ' ' && i + 1 < n) ? i + 1 : i;
   if (is_other(char_at(s, j, n).cls)) return newline_run_end(s, other_run_end(s, j, n), n, true);
