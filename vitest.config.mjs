@@ -44,7 +44,7 @@ const nativeOnly = [
   'test/package/package-install.test.mjs',
   // Reads the sources and docs only.
   'test/package/error-codes.test.mjs',
-  // Runs a child per backend itself, both beside one pair of busy loops.
+  // Runs a child per backend itself.
   'test/hostile/worker-terminate.test.mjs',
   // The addon's own entries (largeBuffer, checkProgram).
   'test/api/saved-file-binding.test.mjs',

@@ -37,7 +37,8 @@ describe.each(['r50k_base', 'cl100k_base', 'o200k_base'])('%s grows linearly', (
     // per size, as the pattern growth tests take: 36 cases of 10 MB each run on both backends.
     const ratio = cpuGrowth(() => enc.count(small, one), () => enc.count(large, one), { bound: MAX_RATIO, runs: 3 });
     expect(ratio).toBeLessThan(MAX_RATIO);
-    expect(enc.count(large)).toBe(enc.encode(large).length);
+    // count() on the same 8 MB texts equals encode().length in test/reference/worst-case-count
+    // (60% of this file's CPU time, which needs no core of its own).
   });
 });
 
