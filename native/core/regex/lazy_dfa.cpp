@@ -276,6 +276,19 @@ int32_t LazyDfa::fold_boundary(int64_t row, uint32_t sym) {
   return v;
 }
 
+size_t LazyDfa::next_start(const uint8_t* text, size_t from, size_t size) const {
+  const uint8_t* const start_byte = start_byte_;
+  const uint8_t* const stop = text + size;
+  const uint8_t* at = text + from;
+  // Eight bytes a test: the loads do not depend on each other, the branch is taken once.
+  while (stop - at >= 8 && !(start_byte[at[0]] | start_byte[at[1]] | start_byte[at[2]] | start_byte[at[3]] |
+                             start_byte[at[4]] | start_byte[at[5]] | start_byte[at[6]] | start_byte[at[7]])) {
+    at += 8;
+  }
+  while (at < stop && !start_byte[*at]) at++;
+  return size_t(at - text);
+}
+
 // One loop for all the matches of a stretch: an anchored search from `at`; where it dies, the
 // match it found (if any) is written and the next search starts at its end. When that end is
 // where the search died (the usual case: a piece ends where the character after it cannot extend
@@ -295,7 +308,6 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
   const uint32_t* const byte_class = byte_class_;
   const uint32_t* const class_offset = class_offset_;
   const uint8_t* const first = first_.data();
-  const uint8_t* const start_byte = start_byte_;
   // Piece ends written by the ASCII loop (at most one per byte of a chunk), moved to `bounds`
   // when it stops: push_back there would be a branch per piece.
   uint32_t ends[kOverscan + 1];
@@ -307,12 +319,7 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
   for (;;) {
     // Where no non-empty match can start, only empty ones can, and they add no piece.
     for (;;) {
-      // Eight bytes a test: the loads do not depend on each other, the branch is taken once.
-      while (stop - at >= 8 && !(start_byte[at[0]] | start_byte[at[1]] | start_byte[at[2]] | start_byte[at[3]] |
-                                 start_byte[at[4]] | start_byte[at[5]] | start_byte[at[6]] | start_byte[at[7]])) {
-        at += 8;
-      }
-      while (at < stop && !start_byte[*at]) at++;
+      at = text + next_start(text, size_t(at - text), size);
       if (at >= stop || *at < 0x80) break;
       // A byte from 0x80 on that stopped the loop begins a character (continuation bytes do
       // not stop it when U+FFFD cannot start a match): decide on the code point.

@@ -54,6 +54,12 @@ class LazyDfa {
   // Whether a non-empty match can start with this code point (any assertion assumed to pass).
   bool may_start(uint32_t cp) const { return first_[symbol(cp)] != 0; }
 
+  // The first offset from `from` on whose byte may begin a non-empty match, or `size` when none
+  // does. The bytes it passes begin no match in any context (a superset of the start characters'
+  // bytes, assertions assumed to pass), so a stretch that ends before the returned offset has no
+  // non-empty match of its own.
+  size_t next_start(const uint8_t* text, size_t from, size_t size) const;
+
   // The successive non-empty leftmost-first matches from *pos on, appended to `bounds` as start/end
   // pairs, as find_matches defines them: kNoMatch when it reached the end of the text; kGiveUp
   // when the match that starts at *pos was not decided within reach (*reach: where it stopped

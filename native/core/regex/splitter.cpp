@@ -277,8 +277,22 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     // Later steps only: the first one has the whole text as its one piece.
     const bool memo_on = s > 0 && current.size() >= 2 * kMemoMinPieces;
     if (memo_on) memo.clear(current.size() / 2);
+    // A piece in which no byte can begin a match is one unmatched stretch, whatever its context:
+    // kept whole, or dropped where Removed drops the stretches `invert` flags as matches. The
+    // pieces ascend, so one skip over the text (the DFA's start bytes) serves them all: a step
+    // that matches rarely (DeepSeek-V3's digits and CJK runs) pays no matcher call per piece.
+    const bool drop_unmatched = step.mode == SplitMode::kRemoved && step.invert;
+    size_t next_hit = 0;
+    bool hit_known = false;
     for (size_t k = 0; k < current.size(); k += 2) {
       const uint32_t start = current[k], end = current[k + 1];
+      if (dfa) {
+        if (!hit_known || next_hit < start) next_hit = dfa->next_start(text, start, size), hit_known = true;
+        if (next_hit >= end) {
+          if (!drop_unmatched) out.push_back(start), out.push_back(end);
+          continue;
+        }
+      }
       const uint64_t key = memo_on ? ShortPieceMemo::key_of(text, start, end) : 0;
       const size_t from = out.size();
       if (key && memo.replay(key, end - start, start, out)) continue;
