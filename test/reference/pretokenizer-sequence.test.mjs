@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { PreTokenizerSequence, readPreTokenizer, readStep } from '../../dist/cjs/pretokenizer-sequence.js';
 import { byteLevelAlphabet } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
+import { comparePieceLists } from '../support/piece-lists.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const require = createRequire(import.meta.url);
@@ -57,18 +58,8 @@ function ourPieces(sequence, text) {
 function compare(pre, texts) {
   const hf = hfPreTokenizer(pre);
   const sequence = sequenceOf(pre);
-  let mismatches = 0;
-  let first;
-  for (const text of texts) {
-    const ours = ourPieces(sequence, text);
-    const theirs = theirPieces(hf, pre, text);
-    if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
-      mismatches++;
-      const at = ours.findIndex((p, k) => p !== theirs[k]);
-      first ??= { text: text.slice(0, 80), at, ours: ours.slice(at, at + 4).map((h) => Buffer.from(h, 'hex').toString()), theirs: theirs.slice(at, at + 4).map((h) => Buffer.from(h, 'hex').toString()) };
-    }
-  }
-  return { mismatches, first };
+  const show = (hex) => Buffer.from(hex, 'hex').toString();
+  return comparePieceLists(texts, (text) => ourPieces(sequence, text), (text) => theirPieces(hf, pre, text), show);
 }
 
 const split = (regex, behavior, invert = false) => ({ type: 'Split', pattern: { Regex: regex }, behavior, invert });

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { randomText, rng } from '../support/random-text.mjs';
+import { comparePieceLists } from '../support/piece-lists.mjs';
 import { compilePattern } from '../support/regexp-matches.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,21 +33,16 @@ function ourSplitter(steps) {
 function compare(steps, texts) {
   const hf = hfPreTokenizer(steps);
   const splitter = ourSplitter(steps);
-  let mismatches = 0;
-  let first;
-  for (const text of texts) {
+  const ours = (text) => {
     const bytes = Buffer.from(text, 'utf8');
     const pairs = splitter.split(bytes);
-    const ours = [];
-    for (let k = 0; k < pairs.length; k += 2) ours.push(bytes.subarray(pairs[k], pairs[k + 1]).toString('utf8'));
-    const theirs = hf.preTokenizeString(text).map(([piece]) => piece);
-    if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
-      mismatches++;
-      const at = ours.findIndex((p, k) => p !== theirs[k]);
-      first ??= { steps, text: text.slice(0, 80), at, ours: ours.slice(at, at + 4), theirs: theirs.slice(at, at + 4) };
-    }
-  }
-  return { mismatches, first };
+    const pieces = [];
+    for (let k = 0; k < pairs.length; k += 2) pieces.push(bytes.subarray(pairs[k], pairs[k + 1]).toString('utf8'));
+    return pieces;
+  };
+  const result = comparePieceLists(texts, ours, (text) => hf.preTokenizeString(text).map(([piece]) => piece));
+  if (result.first) result.first.steps = steps;
+  return result;
 }
 
 // Steps whose matches start at few bytes. `[一-龥]+` and `\p{Cyrillic}+`: their lead bytes also
