@@ -67,21 +67,6 @@ export function canMatchEmpty(program: PatternProgram): boolean {
   return false;
 }
 
-/**
- * Whether the program asserts the text's start or end (`^`, `$`). Hugging Face runs Split patterns
- * on Oniguruma, which reads those as line anchors (they also hold next to a newline); the core's
- * Begin and End are the text's ends, as in tiktoken and RegExp, so such a pattern would cut
- * differently at newlines.
- */
-function assertsTextEnds(program: PatternProgram): boolean {
-  const w = program.words;
-  for (let pc = 0; pc < w[0]; pc++) {
-    const op = w[2 + 3 * pc];
-    if (op === Op.Begin || op === Op.End) return true;
-  }
-  return false;
-}
-
 function splitStep(source: string, key: string, pattern: string, behavior: SplitBehavior, invert: boolean, label?: string): PreTokenizerStep {
   let program: PatternProgram;
   try {
@@ -89,9 +74,6 @@ function splitStep(source: string, key: string, pattern: string, behavior: Split
   } catch (error) {
     if (error instanceof TurbotokenError) throw unsupported(source, key, error.message);
     throw error;
-  }
-  if (assertsTextEnds(program)) {
-    throw unsupported(source, key, `the pattern ${JSON.stringify(pattern)} uses ^ or $, which Hugging Face reads as line anchors (true next to every newline); they are not supported`);
   }
   return { kind: 'split', key, label: label ?? `Split(/${pattern}/, ${behavior}${invert ? ', invert' : ''})`, pattern, program, behavior, invert };
 }
