@@ -3,8 +3,8 @@
 // the fastest decoder this machine has: Node's own zstd (22.15 and later), else the `zstd`
 // command in a child process when it is on PATH, else fzstd (pure JavaScript; installs without
 // a compiler). TURBOTOKEN_ZSTD=js forces fzstd, TURBOTOKEN_ZSTD=command the command.
-import { spawn, spawnSync } from 'node:child_process';
-import { Readable, type Transform } from 'node:stream';
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
+import { Readable, type Transform, type Writable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { createGunzip } from 'node:zlib';
 import { CliError } from '../options';
@@ -72,10 +72,7 @@ async function* zstdCommand(chunks: AsyncIterable<Uint8Array>, failure: string):
   const feed = (async () => {
     try {
       for await (const chunk of chunks) {
-        if (!child.stdin.write(chunk)) await new Promise<void>((resolve) => {
-          child.stdin.once('drain', resolve);
-          child.once('close', resolve);
-        });
+        if (!child.stdin.write(chunk)) await untilDrainedOrClosed(child);
         if (child.exitCode !== null || child.signalCode !== null) break;
       }
     } catch (error) {
@@ -96,6 +93,20 @@ async function* zstdCommand(chunks: AsyncIterable<Uint8Array>, failure: string):
   } finally {
     if (!done) child.kill();
   }
+}
+
+// Either listener is removed once the other fires: one wait per chunk written, and listeners
+// left on the child would pile up (Node warns past 10) for as long as the file is read.
+function untilDrainedOrClosed(child: ChildProcessByStdio<Writable, Readable, Readable>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      child.stdin.off('drain', done);
+      child.off('close', done);
+      resolve();
+    };
+    child.stdin.once('drain', done);
+    child.once('close', done);
+  });
 }
 
 // fzstd: about 50-135 MB/s of output once compiled by V8, on the reading thread.
