@@ -240,7 +240,8 @@ const isShared = (bytes: Uint8Array | Uint32Array) => typeof SharedArrayBuffer =
  * `threads` encoders: the calling thread and `threads - 1` workers (each loading its own copy of
  * the encoding). A job goes to the least busy worker once it has loaded its encoding; the calling
  * thread encodes one itself while no worker is ready or every worker has WORKER_BACKLOG jobs
- * waiting, so that it stays free to read and write and no worker ever waits for it. On two cores,
+ * waiting (BURST_BACKLOG for jobs that come in bursts), so that it stays free to read and write
+ * and no worker ever waits for it. On two cores,
  * a reading thread beside two workers would have three threads contend for them and a second
  * worker to start. Workers start with the second job, except one
  * the caller may have started before loading its own encoding (EarlyWorker), whose start-up then
