@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { counted, untilWorkerReady } from '../support/pool-probe.mjs';
 
 const require = createRequire(import.meta.url);
-const { WorkerPool, inlineEncoder } = require('../../dist/cjs/cli/pool.js');
+const { BURST_BACKLOG, WorkerPool, inlineEncoder } = require('../../dist/cjs/cli/pool.js');
 const { getEncoding } = require('../../dist/cjs/index.js');
 
 const enc = getEncoding('cl100k_base');
@@ -49,6 +49,25 @@ describe('WorkerPool', () => {
     const packs = jobs.map(packed); // packed before any is submitted: the six go in one loop
     const results = await Promise.all(packs.map((job) => pool.submitDocuments(job)));
     expect(calls.n).toBe(3 * 5);
+    const inline = inlineEncoder(enc, undefined);
+    for (let j = 0; j < jobs.length; j++) {
+      const want = await inline.submitDocuments(packed(jobs[j]));
+      expect([...results[j].ids]).toEqual([...want.ids]);
+      expect([...results[j].lengths]).toEqual([...want.lengths]);
+    }
+  });
+
+  it('the same burst with the backlog of bursts (BURST_BACKLOG, Parquet\'s row groups): every job waits at the worker, none is encoded here, the results are the inline ones in order', async () => {
+    expect(BURST_BACKLOG).toBeGreaterThanOrEqual(6);
+    const { encoding, calls } = counted(enc);
+    const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
+    pools.push(pool);
+    await untilWorkerReady(pool, calls);
+    calls.n = 0;
+    const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(j < 3 ? 36_000 + i : i * 7 + j)}`));
+    const packs = jobs.map(packed);
+    const results = await Promise.all(packs.map((job) => pool.submitDocuments(job, BURST_BACKLOG)));
+    expect(calls.n).toBe(0);
     const inline = inlineEncoder(enc, undefined);
     for (let j = 0; j < jobs.length; j++) {
       const want = await inline.submitDocuments(packed(jobs[j]));

@@ -3,8 +3,8 @@
 // the fastest decoder this machine has: Node's own zstd (22.15 and later), else the `zstd`
 // command in a child process when it is on PATH, else fzstd (pure JavaScript; installs without
 // a compiler). TURBOTOKEN_ZSTD=js forces fzstd, TURBOTOKEN_ZSTD=command the command.
-import { spawn, spawnSync } from 'node:child_process';
-import { Readable, type Transform } from 'node:stream';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { Readable, type Transform, type Writable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { createGunzip } from 'node:zlib';
 import { CliError } from '../options';
@@ -36,13 +36,15 @@ const nativeZstd = (zlib as { createZstdDecompress?: (options?: object) => Trans
 export type ZstdDecoder = 'node' | 'command' | 'js';
 
 let found: ZstdDecoder | undefined;
-/** The zstd decoder this process uses (looked up once). */
+/**
+ * The zstd decoder this process uses: TURBOTOKEN_ZSTD's, else Node's own, else the command until
+ * starting it has failed (not on PATH), then fzstd.
+ */
 export function zstdDecoder(): ZstdDecoder {
   if (found) return found;
   const asked = process.env.TURBOTOKEN_ZSTD;
   if (asked === 'js' || asked === 'command') found = asked;
-  else if (nativeZstd) found = 'node';
-  else found = spawnSync('zstd', ['--version'], { stdio: 'ignore', timeout: 5000 }).status === 0 ? 'command' : 'js';
+  else found = nativeZstd ? 'node' : 'command';
   return found;
 }
 
@@ -50,14 +52,33 @@ async function* unzstd(chunks: AsyncIterable<Uint8Array>, path: string): AsyncGe
   const failure = `${path}: corrupt or truncated zstd data`;
   const decoder = zstdDecoder();
   if (decoder === 'node' && nativeZstd) return yield* zlibStream(chunks, nativeZstd({ chunkSize: 256 * 1024 }), failure);
-  if (decoder === 'command') return yield* zstdCommand(chunks, failure);
+  if (decoder === 'command') {
+    const child = await startZstd(failure);
+    if (child) return yield* zstdCommand(child, chunks, failure);
+    found = 'js';
+  }
   yield* fzstd(chunks, failure);
+}
+
+type ZstdChild = ChildProcessByStdio<Writable, Readable, Readable>;
+
+// Started without a `zstd --version` probe first: that was a synchronous spawn, about 0.1 s in
+// which the reading thread did nothing else, before the first block. A command that cannot be
+// started (not on PATH) gives way to fzstd, unless TURBOTOKEN_ZSTD=command asked for it.
+async function startZstd(failure: string): Promise<ZstdChild | undefined> {
+  const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const error = await new Promise<Error | undefined>((resolve) => {
+    child.once('spawn', () => resolve(undefined));
+    child.once('error', resolve);
+  });
+  if (!error) return child;
+  if (process.env.TURBOTOKEN_ZSTD === 'command') throw new CliError(`${failure} (zstd: ${error.message})`);
+  return undefined;
 }
 
 // The command decodes several times faster than fzstd and on another core, so at one encoding
 // thread decompression overlaps the encoding instead of adding to it (bench/results/cli-formats.md).
-async function* zstdCommand(chunks: AsyncIterable<Uint8Array>, failure: string): AsyncGenerator<Uint8Array> {
-  const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function* zstdCommand(child: ZstdChild, chunks: AsyncIterable<Uint8Array>, failure: string): AsyncGenerator<Uint8Array> {
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
@@ -72,10 +93,7 @@ async function* zstdCommand(chunks: AsyncIterable<Uint8Array>, failure: string):
   const feed = (async () => {
     try {
       for await (const chunk of chunks) {
-        if (!child.stdin.write(chunk)) await new Promise<void>((resolve) => {
-          child.stdin.once('drain', resolve);
-          child.once('close', resolve);
-        });
+        if (!child.stdin.write(chunk)) await untilDrainedOrClosed(child);
         if (child.exitCode !== null || child.signalCode !== null) break;
       }
     } catch (error) {
@@ -96,6 +114,20 @@ async function* zstdCommand(chunks: AsyncIterable<Uint8Array>, failure: string):
   } finally {
     if (!done) child.kill();
   }
+}
+
+// Either listener is removed once the other fires: one wait per chunk written, and listeners
+// left on the child would pile up (Node warns past 10) for as long as the file is read.
+function untilDrainedOrClosed(child: ChildProcessByStdio<Writable, Readable, Readable>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      child.stdin.off('drain', done);
+      child.off('close', done);
+      resolve();
+    };
+    child.stdin.once('drain', done);
+    child.once('close', done);
+  });
 }
 
 // fzstd: about 50-135 MB/s of output once compiled by V8, on the reading thread.

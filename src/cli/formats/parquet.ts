@@ -74,6 +74,9 @@ function asyncBuffer(handle: FileHandle, file: InputFile): AsyncBuffer {
         if (bytesRead === 0) throw new CliError(`${file.path}: ended at byte ${start + at} while reading Parquet data`);
         at += bytesRead;
       }
+      // allocUnsafeSlow's memory is its own: handed on whole, not copied (a row group's column
+      // chunk is megabytes, and a copy is fresh pages too).
+      if (buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length) return buffer.buffer as ArrayBuffer;
       return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer;
     },
   };
