@@ -34,6 +34,7 @@ export const shared = [
   'test/cli/train-sidecar.test.mjs',
   'test/compat/compat-gpt-tokenizer.test.mjs',
   'test/package/cmake-addon.test.mjs',
+  'test/package/compat-originals-stamp.test.mjs',
   'test/package/error-codes.test.mjs',
   'test/package/import-graph.test.mjs',
   'test/package/source-list.test.mjs',
