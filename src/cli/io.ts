@@ -1,8 +1,9 @@
 // The streams and environment one run of the command reads and writes. The bin script runs main()
 // with the process's own; a caller in the same process (the tests) passes its own streams and
-// environment, and every write, read and variable lookup of that run goes to them. Asynchronous
-// context rather than arguments threaded through each command: the commands' signatures and the
-// corpus worker pool stay as they are, and two runs in one process do not see each other's streams.
+// environment, and that run's output, its stdin and the variables it reads per run (the shard
+// index and count of --shard auto) come from them. Asynchronous context rather than arguments
+// threaded through each command: the commands' signatures and the corpus worker pool stay as they
+// are, and two runs in one process do not see each other's streams.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Readable } from 'node:stream';
 
