@@ -161,6 +161,14 @@ describe('corpus', () => {
     }
   });
 
+  it('--shard auto reads the scheduler\'s variables from the environment main() is given', async () => {
+    const env = { JOB_COMPLETION_INDEX: '1', TURBOTOKEN_SHARD_COUNT: '2' };
+    expect((await runIn(['corpus', 'docs', '-o', 'auto-1.bin', '--shard', 'auto', '-q'], { env })).status).toBe(0);
+    expect((await runIn(['corpus', 'docs', '-o', 'fixed-1.bin', '--shard', '1/2', '-q'])).status).toBe(0);
+    for (const ext of ['bin', 'idx']) expect(readFileSync(path.join(dir, `auto-1.${ext}`)).equals(readFileSync(path.join(dir, `fixed-1.${ext}`)))).toBe(true);
+    expect(readCorpus(path.join(dir, 'auto-1')).header.documents).toBeLessThan(expected.length);
+  });
+
   it('reads .jsonl with --field, a byte-order mark and files found by glob', async () => {
     const sub = path.join(dir, 'glob');
     mkdirSync(path.join(sub, 'x'), { recursive: true });
