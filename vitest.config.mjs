@@ -14,6 +14,9 @@ import { shared } from './test/support/shared-files.mjs';
 // them changes anything process-wide (the rule of test/support/shared-files.mjs), and each
 // measures ratios of its own calls.
 const include = ['test/**/*.test.{mjs,ts}'];
+// The compat suites against the original packages run in scripts/check-compat-originals.mjs (CI),
+// which sets this variable; npm test checks its record (test/package/compat-originals-stamp).
+const originals = process.env.TURBOTOKEN_COMPAT_ORIGINALS ? [] : ['test/compat/compat-originals.test.mjs'];
 const timing = [
   'test/growth/linear-growth.test.mjs',
   'test/api/stream.test.mjs',        // the Segmenter's time grows linearly
@@ -68,7 +71,8 @@ const nativeOnly = [
   'test/growth/ids-block-reuse.test.mjs',
   // Counting threads: the WebAssembly build counts on one whatever it is given.
   'test/api/train-threads-parts.test.mjs',
-  // The compat suites run against the packages they copy: no turbotoken in them.
+  // The compat suites run against the packages they copy: no turbotoken in them (and only under
+  // scripts/check-compat-originals.mjs).
   'test/compat/compat-originals.test.mjs',
   // Files of the repository: the source list, the import graph of src/, the generated error texts.
   'test/package/source-list.test.mjs',
@@ -131,12 +135,14 @@ const nativeOnly = [
   'test/reference/answer-digests.test.mjs',
   // Reads test/support/shared-files.mjs and the files it lists.
   'test/package/shared-files.test.mjs',
+  // Reads the compat suites' files and the originals' versions.
+  'test/package/compat-originals-stamp.test.mjs',
 ];
 
 // The longest files start first, so that the two workers finish together. (vitest orders by the
 // durations of the last run when it has them; a fresh clone has none, and the glob's order put
 // a 2-minute file last.)
-const LONGEST = ['worker-terminate', 'package-install', 'compat-originals', 'cli', 'peak-memory', 'custom-vocab', 'models-sp-hf', 'compat-gpt-tokenizer',
+const LONGEST = ['worker-terminate', 'package-install', 'cli', 'peak-memory', 'custom-vocab', 'models-sp-hf', 'compat-gpt-tokenizer',
   'tokenizer-json', 'browser', 'hostile-inputs', 'types-matrix', 'every-code-point', 'parallel-encode', 'saved-encoding-sp', 'corpus-merge',
   'decode', 'corpus-scale-out', 'kernels'];
 const rank = (spec) => {
@@ -168,7 +174,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'native', include, exclude: [...timing, ...shared, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'native' } },
+        test: { name: 'native', include, exclude: [...timing, ...shared, ...originals, '**/node_modules/**'], env: { TURBOTOKEN_BACKEND: 'native' } },
       },
       {
         extends: true,

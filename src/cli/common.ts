@@ -6,6 +6,7 @@ import { TurbotokenError } from '../errors';
 import { encodingForModel, getEncoding } from '../index';
 import { looksSaved } from '../saved-encoding';
 import { loadTiktokenWithSidecar } from '../tiktoken-sidecar';
+import { stdin, stdout } from './io';
 import { CliError, type OptionSpec, type OptionValues, UsageError } from './options';
 
 export const ENCODING_OPTIONS: Record<string, OptionSpec> = {
@@ -100,7 +101,7 @@ export function displayName(input: string): string {
 
 /** The chunks of a file or of stdin ('-'), as Buffers. */
 export function readChunks(input: string, highWaterMark = 1 << 20): AsyncIterable<Buffer> {
-  return input === '-' ? process.stdin : createReadStream(input, { highWaterMark });
+  return input === '-' ? stdin() : createReadStream(input, { highWaterMark });
 }
 
 /** A message for a file-system error that names the file, without a stack. */
@@ -126,7 +127,7 @@ export function errorReason(error: unknown): string {
 export class Output {
   #closed = false;
 
-  constructor(readonly stream: NodeJS.WritableStream = process.stdout) {
+  constructor(readonly stream: NodeJS.WritableStream = stdout()) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') {
         this.#closed = true;

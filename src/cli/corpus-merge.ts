@@ -15,6 +15,7 @@ import { megatronHeader, MegatronIndexWriter, megatronWidth, type MegatronDtype,
 import { CliError, type OptionSpec, parseArgs, UsageError } from './options';
 import { formatBytes } from './progress';
 import { onTerminationSignal } from './signals';
+import { stderr } from './io';
 
 const MERGE_OPTIONS: Record<string, OptionSpec> = {
   out: { type: 'string', alias: 'o' },
@@ -283,7 +284,7 @@ export async function mergeCommand(argv: string[]): Promise<void> {
   }
   if (!options.quiet) {
     const header = mergedHeader(shards, out);
-    process.stderr.write(
+    stderr().write(
       `turbotoken corpus merge: ${shards.length} shard(s), ${(header.documents as number).toLocaleString('en-US')} documents, ` +
         `${(header.tokens as number).toLocaleString('en-US')} tokens, ${formatBytes(files.bin.bytes)} -> ${outputPaths(out).bin}\n`,
     );

@@ -17,6 +17,7 @@ import { completeOutput, inputsFingerprint } from './corpus-manifest';
 import { readDocuments } from './formats/read';
 import { type MegatronDtype, megatronDtype, MegatronWriter } from './megatron';
 import { parseShard } from './shard-auto';
+import { stderr } from './io';
 import { expandInputs } from './inputs';
 import { CliError, intOption, type OptionSpec, type OptionValues, parseArgs, UsageError } from './options';
 import { type BlockResult, BURST_BACKLOG, EarlyWorker, type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
@@ -341,7 +342,7 @@ function settingsFrom(options: OptionValues, positionals: string[]): Settings {
     field: options.field as string,
     shard: parseShard(options.shard, options['shard-count']),
     threads: parseThreads(options.threads),
-    progress: options['no-progress'] ? false : options.progress === true || process.stderr.isTTY === true,
+    progress: options['no-progress'] ? false : options.progress === true || stderr().isTTY === true,
     quiet: options.quiet === true,
   };
 }
@@ -411,7 +412,7 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
   const threads = threadCount(settings.threads, files.reduce((sum, f) => sum + bytesInRange(f, lo, hi), 0), streamed);
   const dtype: Dtype | MegatronDtype = settings.layout === 'megatron' ? megatronDtype(settings.encoding.nVocab, settings.encoding.name) : settings.encoding.nVocab <= 0x10000 ? 'uint16' : 'uint32';
   if (settings.resume && (await completeOutput(settings.out, runHeader(settings, dtype, files)))) {
-    if (!settings.quiet) process.stderr.write(`turbotoken corpus: shard ${settings.shard[0]}/${settings.shard[1]}: ${outputPaths(settings.out).bin} is complete, skipped (--resume)\n`);
+    if (!settings.quiet) stderr().write(`turbotoken corpus: shard ${settings.shard[0]}/${settings.shard[1]}: ${outputPaths(settings.out).bin} is complete, skipped (--resume)\n`);
     return;
   }
   const writer: OutputWriter = settings.layout === 'megatron' ? new MegatronWriter(settings.out, dtype as MegatronDtype) : new CorpusWriter(settings.out, dtype as Dtype);
@@ -568,5 +569,5 @@ function summary(settings: Settings, dtype: Dtype | MegatronDtype, pipeline: Pip
     const { s, i } = replaced[0];
     lines.push(`warning: invalid UTF-8 read as U+FFFD in ${replaced.length} file(s), first ${files[i].path} at byte ${s.replacedAt}`);
   }
-  process.stderr.write(lines.map((line) => `turbotoken corpus: ${line}\n`).join(''));
+  stderr().write(lines.map((line) => `turbotoken corpus: ${line}\n`).join(''));
 }

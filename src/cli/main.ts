@@ -3,6 +3,7 @@
 // docs/cli.md.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { type CliStreams, stderr, stdout, withStreams } from './io';
 import { CliError, UsageError } from './options';
 
 const USAGE = `Usage: turbotoken <command> [options] [inputs...]
@@ -99,33 +100,42 @@ function version(): string {
   return pkg.version;
 }
 
-/** Runs the CLI; resolves with the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI; resolves with the exit code. `streams` replaces the process's stdin, stdout, stderr
+ * and environment for this run (the bin script passes none). What stays the process's: the working
+ * directory relative paths start from, the signal handlers a corpus run installs, the zstd decoder
+ * (TURBOTOKEN_ZSTD is read once per process), and the exit on EPIPE when stdout is a closed pipe.
+ */
+export function main(argv: string[], streams: CliStreams = {}): Promise<number> {
+  return withStreams(streams, () => run(argv));
+}
+
+async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    process.stdout.write(USAGE);
+    stdout().write(USAGE);
     return command === undefined ? 2 : 0;
   }
   if (command === '-v' || command === '--version') {
-    process.stdout.write(`${version()}\n`);
+    stdout().write(`${version()}\n`);
     return 0;
   }
   if (rest.includes('-h') || rest.includes('--help')) {
-    process.stdout.write(USAGE);
+    stdout().write(USAGE);
     return 0;
   }
-  const run = COMMANDS[command];
+  const handler = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: ${Object.keys(COMMANDS).join(', ')}`);
-    await run(rest);
+    if (!handler) throw new UsageError(`Unknown command ${JSON.stringify(command)}. Commands: ${Object.keys(COMMANDS).join(', ')}`);
+    await handler(rest);
     return 0;
   } catch (error) {
     if (error instanceof CliError) {
-      process.stderr.write(`turbotoken: ${error.message}\n`);
-      if (error instanceof UsageError) process.stderr.write('Run "turbotoken --help" for usage.\n');
+      stderr().write(`turbotoken: ${error.message}\n`);
+      if (error instanceof UsageError) stderr().write('Run "turbotoken --help" for usage.\n');
       return error.exitCode;
     }
-    process.stderr.write(`turbotoken: ${(error as Error)?.stack ?? String(error)}\n`);
+    stderr().write(`turbotoken: ${(error as Error)?.stack ?? String(error)}\n`);
     return 1;
   }
 }

@@ -1,4 +1,5 @@
 // A one-line progress bar on stderr (bytes done, MB/s, ETA), redrawn at most five times a second.
+import { stderr } from './io';
 
 const REDRAW_MS = 200;
 
@@ -24,7 +25,7 @@ export class Progress {
   #drawn = false;
   readonly #start = performance.now();
 
-  constructor(readonly total: number, readonly enabled: boolean, readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(readonly total: number, readonly enabled: boolean, readonly stream: NodeJS.WritableStream = stderr()) {}
 
   add(bytes: number): void {
     this.#done += bytes;

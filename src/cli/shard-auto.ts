@@ -3,6 +3,7 @@
 // SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_MIN, _STEP and _COUNT (an array 1-9:2 runs tasks
 // 1, 3, 5, 7, 9: shards 0 to 4 of 5). The count comes from --shard-count, else
 // TURBOTOKEN_SHARD_COUNT, else SLURM_ARRAY_TASK_COUNT.
+import { env as runEnv } from './io';
 import { UsageError } from './options';
 
 export type Shard = [index: number, count: number];
@@ -40,7 +41,7 @@ function autoCount(shardCount: string | undefined, env: NodeJS.ProcessEnv): numb
 }
 
 /** [index, count] from --shard and --shard-count; [0, 1] without --shard. */
-export function parseShard(value: string | boolean | undefined, shardCount: string | boolean | undefined, env: NodeJS.ProcessEnv = process.env): Shard {
+export function parseShard(value: string | boolean | undefined, shardCount: string | boolean | undefined, env: NodeJS.ProcessEnv = runEnv()): Shard {
   if (shardCount !== undefined && value !== 'auto') throw new UsageError('--shard-count goes with --shard auto (with --shard i/n the count is n)');
   if (value === undefined || typeof value === 'boolean') return [0, 1];
   if (value === 'auto') {

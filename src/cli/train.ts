@@ -8,6 +8,7 @@ import { readTrainOptions, trainAsync, writeAtomically } from '../train';
 import { libraryMessage } from './common';
 import { statInputs } from './corpus-input';
 import { expandInputs } from './inputs';
+import { stderr } from './io';
 import { CliError, intOption, type OptionSpec, parseArgs, UsageError } from './options';
 import { formatBytes, Progress } from './progress';
 import { trainDocuments } from './train-documents';
@@ -41,7 +42,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (typeof out !== 'string') throw new UsageError('train needs --out FILE.tiktoken');
   const jsonOut = typeof options['tokenizer-json'] === 'string' ? options['tokenizer-json'] : undefined;
   const special = typeof options.special === 'string' ? options.special.split(',').filter((s) => s !== '') : [];
-  const showProgress = options['no-progress'] ? false : options.progress === true || process.stderr.isTTY === true;
+  const showProgress = options['no-progress'] ? false : options.progress === true || stderr().isTTY === true;
   const files = await statInputs(expandInputs(positionals), 'any');
   const progress = new Progress(files.reduce((n, f) => n + f.size, 0), showProgress);
   const trainOptions = {
@@ -84,7 +85,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   if (!options.quiet) {
     const merged = result.tokens.length - 256;
-    process.stderr.write(
+    stderr().write(
       `${out} (and ${out}.json: pattern, special tokens): ${result.tokens.length} tokens (${merged} merged) from ${formatBytes(progress.total)}, ${result.chunks} distinct chunks` +
         (special.length ? `; special tokens ${special.map((s, k) => `${s}=${result.tokens.length + k}`).join(', ')}` : '') +
         (jsonOut ? `; ${jsonOut}` : '') +

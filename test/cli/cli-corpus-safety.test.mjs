@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { getEncoding } from '../../index.mjs';
+import { cli as inProcess } from '../support/cli-in-process.mjs';
 import { cli, documents, listing, readCorpus, tempDir } from '../support/cli.mjs';
 
 const require = createRequire(import.meta.url);
@@ -135,24 +136,24 @@ describe('the output set, with a fault injected at each rename', () => {
     }
     writeSet(path.join(sub, 'cli'), [15339, 1917]);
     expect(() => writeSet(path.join(sub, 'cli'), [24912, 2375], 2)).toThrow(/EIO/);
-    const refused = cli(['decode', '-e', 'cl100k_base', '--dtype', 'uint32', path.join(sub, 'cli.bin')]);
+    const refused = await inProcess(['decode', '-e', 'cl100k_base', '--dtype', 'uint32', path.join(sub, 'cli.bin')]);
     expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', expect.stringContaining('cli.bin: its SHA-256 is not the one cli.json records')]);
   });
 
-  it('a corpus run records sizes and checksums that decode checks (a changed byte, a shortened index)', () => {
+  it('a corpus run records sizes and checksums that decode checks (a changed byte, a shortened index)', async () => {
     const sub = subdir('checked');
     writeFileSync(path.join(sub, 'a.txt'), 'hello world');
-    expect(cli(['corpus', path.join(sub, 'a.txt'), '--out', path.join(sub, 'out'), '-q']).status).toBe(0);
+    expect((await inProcess(['corpus', path.join(sub, 'a.txt'), '--out', path.join(sub, 'out'), '-q'])).status).toBe(0);
     const header = readCorpus(path.join(sub, 'out')).header;
     expect(header.integrity.data).toEqual({ bytes: header.tokens * 4, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const decode = () => cli(['decode', '--dtype', 'uint32', path.join(sub, 'out.bin')]);
-    expect(decode().stdout).toBe('hello world');
+    const decode = () => inProcess(['decode', '--dtype', 'uint32', path.join(sub, 'out.bin')]);
+    expect((await decode()).stdout).toBe('hello world');
     const bin = readFileSync(path.join(sub, 'out.bin'));
     writeFileSync(path.join(sub, 'out.bin'), Buffer.from(bin).fill(0, 0, 1));
-    expect(decode().stderr).toContain('out.bin: its SHA-256 is not the one out.json records');
+    expect((await decode()).stderr).toContain('out.bin: its SHA-256 is not the one out.json records');
     writeFileSync(path.join(sub, 'out.bin'), bin);
     writeFileSync(path.join(sub, 'out.idx'), readFileSync(path.join(sub, 'out.idx')).subarray(8));
-    expect(decode().stderr).toContain('out.idx: 8 bytes, but out.json says 16');
+    expect((await decode()).stderr).toContain('out.idx: 8 bytes, but out.json says 16');
   });
 });
 
@@ -244,7 +245,8 @@ describe('FIFOs, devices and signals', () => {
     writeFileSync(path.join(sub, live), 'a run in progress');
     writeFileSync(path.join(sub, other), 'not this output');
     writeFileSync(path.join(sub, 'small.txt'), 'hello');
-    // The output directory is also the input: temporaries are never read as documents.
+    // The output directory is also the input: temporaries are never read as documents. A child:
+    // in this process, the run's own temporary would be named as the planted live one.
     const rerun = cli(['corpus', '.', '--out', 'out', '-q'], { cwd: sub });
     expect(rerun.status).toBe(0);
     expect(listing(sub)).toEqual([live, other, 'out.bin', 'out.idx', 'out.json', 'small.txt'].sort());
@@ -253,12 +255,12 @@ describe('FIFOs, devices and signals', () => {
 });
 
 describe('decode', () => {
-  it('names a bad id by its place in the whole input, beyond the first chunk read', () => {
+  it('names a bad id by its place in the whole input, beyond the first chunk read', async () => {
     const ids = `${'1 '.repeat(300_000)}200010 1\n`;
-    const run = cli(['decode', '-e', 'o200k_base'], { input: ids });
+    const run = await inProcess(['decode', '-e', 'o200k_base'], { input: ids });
     expect([run.status, run.stderr]).toEqual([1, expect.stringContaining('<stdin>: id 200010 (the 300001st id) is not a token of this encoding')]);
     const binary = Buffer.from(Uint32Array.from([...Array(300_000).fill(1), 199998]).buffer);
-    expect(cli(['decode', '-e', 'o200k_base', '--dtype', 'uint32'], { input: binary }).stderr).toContain('id 199998 (the 300001st id) is not a token');
+    expect((await inProcess(['decode', '-e', 'o200k_base', '--dtype', 'uint32'], { input: binary })).stderr).toContain('id 199998 (the 300001st id) is not a token');
     expect(getEncoding('o200k_base').nVocab).toBeGreaterThan(200010); // ids below nVocab: the library's own check finds them
   });
 });

@@ -1,11 +1,13 @@
-// The turbotoken command, run as a child process: encode/count/decode against the library,
-// corpus files read back document by document (uint16 and uint32), EOT, JSONL, shards, threads,
-// and every kind of bad input (exit code, message, nothing left behind).
+// The turbotoken command: encode/count/decode against the library, corpus files read back
+// document by document (uint16 and uint32), EOT, JSONL, shards, threads, and every kind of bad
+// input (exit code, message, nothing left behind). Its main() runs in this process; the bin script
+// as users run it (a child, stdin a pipe, the exit status) has the cases marked "child".
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getEncoding } from '../../index.mjs';
-import { cli, documents, listing, readCorpus, tempDir } from '../support/cli.mjs';
+import { cli as child, documents, listing, readCorpus, tempDir } from '../support/cli.mjs';
+import { cli } from '../support/cli-in-process.mjs';
 import { corpusSamples } from '../support/corpus-samples.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
@@ -41,57 +43,67 @@ describe('encode, count, decode', () => {
   const enc = getEncoding('o200k_base');
   const text = PARAGRAPHS.join('\n') + ' <|endoftext|> ' + randomText(rng(5), 200);
 
-  it('encode prints the ids of encode(), as text or JSON, from stdin or files', () => {
+  it('encode prints the ids of encode(), as text or JSON, from stdin or files', async () => {
     writeFileSync(path.join(dir, 'one.txt'), text);
-    const ordinary = cli(['encode', '--special', 'ordinary'], { input: text });
+    const ordinary = await cli(['encode', '--special', 'ordinary'], { input: text });
     expect(ordinary.status).toBe(0);
     expect(ordinary.stdout).toBe(`${[...enc.encodeOrdinary(text)].join(' ')}\n`);
-    const json = runIn(['encode', '--special=all', '--format', 'json', '-e', 'cl100k_base', 'one.txt', '-']);
+    const json = await runIn(['encode', '--special=all', '--format', 'json', '-e', 'cl100k_base', 'one.txt', '-']);
     const [fromFile, fromStdin] = json.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(fromFile).toEqual([...getEncoding('cl100k_base').encode(text, { allowedSpecial: 'all' })]);
     expect(fromStdin).toEqual([]);
-    expect(cli(['encode', '--model', 'gpt-4'], { input: 'hello world' }).stdout).toBe('15339 1917\n');
+    expect((await cli(['encode', '--model', 'gpt-4'], { input: 'hello world' })).stdout).toBe('15339 1917\n');
   });
 
-  it('count prints encode().length, per file and in total for several', () => {
-    expect(cli(['count', '--special', 'all'], { input: text }).stdout).toBe(`${enc.count(text, { allowedSpecial: 'all' })}\n`);
+  it('count prints encode().length, per file and in total for several', async () => {
+    expect((await cli(['count', '--special', 'all'], { input: text })).stdout).toBe(`${enc.count(text, { allowedSpecial: 'all' })}\n`);
     writeFileSync(path.join(dir, 'two.txt'), 'hello world');
-    const out = runIn(['count', '-e', 'r50k_base', 'two.txt', 'two.txt']);
+    const out = await runIn(['count', '-e', 'r50k_base', 'two.txt', 'two.txt']);
     expect(out.stdout).toBe('2\ttwo.txt\n2\ttwo.txt\n4\ttotal\n');
   });
 
-  it('decode reads what encode prints (text or JSON) and binary ids, back to the text', () => {
-    const ids = cli(['encode', '--special', 'all'], { input: text }).stdout;
-    expect(cli(['decode'], { input: ids }).stdout).toBe(text);
-    const json = cli(['encode', '--special', 'all', '--format', 'json'], { input: text }).stdout;
-    expect(cli(['decode'], { input: json }).stdout).toBe(text);
+  it('decode reads what encode prints (text or JSON) and binary ids, back to the text', async () => {
+    const ids = (await cli(['encode', '--special', 'all'], { input: text })).stdout;
+    expect((await cli(['decode'], { input: ids })).stdout).toBe(text);
+    const json = (await cli(['encode', '--special', 'all', '--format', 'json'], { input: text })).stdout;
+    expect((await cli(['decode'], { input: json })).stdout).toBe(text);
     const r50k = getEncoding('r50k_base');
     const u16 = Buffer.from(new Uint16Array(r50k.encodeOrdinary(text)).buffer);
-    expect(cli(['decode', '-e', 'r50k_base', '--dtype', 'uint16'], { input: u16 }).stdout).toBe(text);
+    expect((await cli(['decode', '-e', 'r50k_base', '--dtype', 'uint16'], { input: u16 })).stdout).toBe(text);
   });
 
-  it('reports bad input with the file, a message and exit code 1', () => {
-    const special = cli(['encode'], { input: 'a <|endoftext|>' });
+  it('reports bad input with the file, a message and exit code 1', async () => {
+    // child: stdin a pipe, and the process's exit status.
+    const special = child(['encode'], { input: 'a <|endoftext|>' });
     expect(special.status).toBe(1);
     expect(special.stderr).toMatch(/<stdin>: .*<\|endoftext\|>.*--special=all/);
     writeFileSync(path.join(dir, 'bad-bytes.txt'), Buffer.from([0x61, 0x62, 0xc3]));
-    const invalid = runIn(['count', '--invalid', 'fail', 'bad-bytes.txt']);
+    const invalid = await runIn(['count', '--invalid', 'fail', 'bad-bytes.txt']);
     expect([invalid.status, invalid.stderr]).toEqual([1, expect.stringContaining('bad-bytes.txt: invalid UTF-8 at byte 2')]);
-    expect(runIn(['count', 'bad-bytes.txt']).stdout).toBe(`${enc.count(Buffer.from([0x61, 0x62, 0xc3]))}\n`);
-    expect(runIn(['encode', 'nope.txt']).stderr).toContain('nope.txt: no such file or directory');
-    expect(cli(['decode'], { input: '1 2 x' }).stderr).toContain('found "x" at byte 4');
-    expect(cli(['decode', '-e', 'gpt2'], { input: '1 99999' }).stderr).toContain('id 99999 (the 2nd id) is not a token');
-    expect(cli(['decode', '--dtype', 'uint32'], { input: Buffer.from([1, 0, 0]) }).stderr).toContain('3 trailing bytes');
+    expect((await runIn(['count', 'bad-bytes.txt'])).stdout).toBe(`${enc.count(Buffer.from([0x61, 0x62, 0xc3]))}\n`);
+    expect((await runIn(['encode', 'nope.txt'])).stderr).toContain('nope.txt: no such file or directory');
+    expect((await cli(['decode'], { input: '1 2 x' })).stderr).toContain('found "x" at byte 4');
+    expect((await cli(['decode', '-e', 'gpt2'], { input: '1 99999' })).stderr).toContain('id 99999 (the 2nd id) is not a token');
+    expect((await cli(['decode', '--dtype', 'uint32'], { input: Buffer.from([1, 0, 0]) })).stderr).toContain('3 trailing bytes');
   });
 
-  it('rejects a wrong command line with exit code 2', () => {
+  it('runs side by side in one process, each run with its own stdin, stdout and stderr', async () => {
+    const inputs = ['hello world', PARAGRAPHS.join('\n'), 'a <|endoftext|>', PARAGRAPHS[0]];
+    const runs = await Promise.all(inputs.map((input) => cli(['count'], { input })));
+    const want = (input) => (input.includes('<|') ? [1, '', expect.stringContaining('<stdin>: ')] : [0, `${enc.count(input)}\n`, '']);
+    expect(runs.map(({ status, stdout, stderr }) => [status, stdout, stderr])).toEqual(inputs.map(want));
+  });
+
+  it('rejects a wrong command line with exit code 2', async () => {
     for (const args of [['frob'], ['encode', '--bogus'], ['encode', '--format', 'xml'], ['encode', '-e', 'nope'], ['count', '-e', 'gpt2', '-m', 'gpt-4']]) {
-      const run = cli(args, { input: '' });
+      const run = await cli(args, { input: '' });
       expect([args, run.status]).toEqual([args, 2]);
       expect(run.stderr).toMatch(/^turbotoken: /);
     }
-    expect(cli(['--help']).stdout).toContain('Usage: turbotoken');
-    expect(cli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
+    // child: the bin script, and a usage error's exit status.
+    expect(child(['--help']).stdout).toContain('Usage: turbotoken');
+    expect(child(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect(child(['frob']).status).toBe(2);
   });
 });
 
@@ -110,8 +122,8 @@ function expectCorpus(base, name, { appendEot = false } = {}) {
 }
 
 describe('corpus', () => {
-  it('writes uint16 ids for r50k_base: each document reads back as encodeOrdinary of it', () => {
-    const run = runIn(['corpus', 'docs', '--out', 'r50k.bin', '-e', 'r50k_base']);
+  it('writes uint16 ids for r50k_base: each document reads back as encodeOrdinary of it', async () => {
+    const run = await runIn(['corpus', 'docs', '--out', 'r50k.bin', '-e', 'r50k_base']);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/^turbotoken corpus: \d+ documents, .* tokens \([\d.]+ bytes\/token\) in .* MB\/s/);
     expect(run.stderr).toContain('warning: invalid UTF-8 read as U+FFFD in 1 file(s), first docs/invalid.txt at byte 2');
@@ -119,21 +131,21 @@ describe('corpus', () => {
     expect(corpus.header.files.map((f) => f.path)).toEqual([...new Set(expected.map(([file]) => file))]);
   });
 
-  it('writes uint32 ids for o200k_base, with --append-eot, identically on 1 and 2 threads', () => {
-    expect(runIn(['corpus', 'docs', '--out', 'o200k.bin', '--append-eot', '-q']).stderr).toBe('');
+  it('writes uint32 ids for o200k_base, with --append-eot, identically on 1 and 2 threads', async () => {
+    expect((await runIn(['corpus', 'docs', '--out', 'o200k.bin', '--append-eot', '-q'])).stderr).toBe('');
     expectCorpus('o200k', 'o200k_base', { appendEot: true });
-    expect(runIn(['corpus', 'docs', '-o', 'threads.bin', '--append-eot', '--threads', '2', '-q']).status).toBe(0);
+    expect((await runIn(['corpus', 'docs', '-o', 'threads.bin', '--append-eot', '--threads', '2', '-q'])).status).toBe(0);
     for (const ext of ['bin', 'idx']) expect(readFileSync(path.join(dir, `threads.${ext}`)).equals(readFileSync(path.join(dir, `o200k.${ext}`)))).toBe(true);
     const strip = (file) => readFileSync(path.join(dir, file), 'utf8').replace(/"(threads|o200k)\./g, '"');
     expect(strip('threads.json')).toBe(strip('o200k.json'));
   });
 
-  it('shards are contiguous and concatenate to the single run, .jsonl split mid-file included', () => {
+  it('shards are contiguous and concatenate to the single run, .jsonl split mid-file included', async () => {
     const whole = readCorpus(path.join(dir, 'o200k'));
     for (const n of [2, 3, 7]) {
       const parts = [];
       for (let i = 0; i < n; i++) {
-        const run = runIn(['corpus', 'docs', '-o', `shard-${i}-of-${n}.bin`, '--append-eot', '--shard', `${i}/${n}`, '--threads', String(1 + (i % 2)), '-q']);
+        const run = await runIn(['corpus', 'docs', '-o', `shard-${i}-of-${n}.bin`, '--append-eot', '--shard', `${i}/${n}`, '--threads', String(1 + (i % 2)), '-q']);
         expect(run.status).toBe(0);
         parts.push(readCorpus(path.join(dir, `shard-${i}-of-${n}`)));
       }
@@ -149,37 +161,45 @@ describe('corpus', () => {
     }
   });
 
-  it('reads .jsonl with --field, a byte-order mark and files found by glob', () => {
+  it('--shard auto reads the scheduler\'s variables from the environment main() is given', async () => {
+    const env = { JOB_COMPLETION_INDEX: '1', TURBOTOKEN_SHARD_COUNT: '2' };
+    expect((await runIn(['corpus', 'docs', '-o', 'auto-1.bin', '--shard', 'auto', '-q'], { env })).status).toBe(0);
+    expect((await runIn(['corpus', 'docs', '-o', 'fixed-1.bin', '--shard', '1/2', '-q'])).status).toBe(0);
+    for (const ext of ['bin', 'idx']) expect(readFileSync(path.join(dir, `auto-1.${ext}`)).equals(readFileSync(path.join(dir, `fixed-1.${ext}`)))).toBe(true);
+    expect(readCorpus(path.join(dir, 'auto-1')).header.documents).toBeLessThan(expected.length);
+  });
+
+  it('reads .jsonl with --field, a byte-order mark and files found by glob', async () => {
     const sub = path.join(dir, 'glob');
     mkdirSync(path.join(sub, 'x'), { recursive: true });
     writeFileSync(path.join(sub, 'x', 'b.jsonl'), '\ufeff{"body":"one <|endoftext|>"}\n{"body":"two","text":5}');
     writeFileSync(path.join(sub, 'a.jsonl'), '{"body":"zero"}\n');
     writeFileSync(path.join(sub, 'x', 'skip.txt'), 'not matched');
-    const run = runIn(['corpus', 'glob/**/*.jsonl', '--field', 'body', '-o', 'glob.bin', '--special', 'all', '-q']);
+    const run = await runIn(['corpus', 'glob/**/*.jsonl', '--field', 'body', '-o', 'glob.bin', '--special', 'all', '-q']);
     expect(run.status).toBe(0);
     const enc = getEncoding('o200k_base');
     const want = ['zero', 'one <|endoftext|>', 'two'].map((t) => [...enc.encode(t, { allowedSpecial: 'all' })]);
     expect(documents(readCorpus(path.join(dir, 'glob')))).toEqual(want);
   });
 
-  it('never reads its own output back when it lies among the inputs', () => {
+  it('never reads its own output back when it lies among the inputs', async () => {
     const own = path.join(dir, 'own');
     mkdirSync(own);
     writeFileSync(path.join(own, 'doc.txt'), 'just one document');
-    for (let run = 0; run < 2; run++) expect(runIn(['corpus', 'own', '--out', 'own/tokens.bin', '-q']).status).toBe(0);
+    for (let run = 0; run < 2; run++) expect((await runIn(['corpus', 'own', '--out', 'own/tokens.bin', '-q'])).status).toBe(0);
     expect(readCorpus(path.join(own, 'tokens')).header.files.map((f) => f.path)).toEqual(['own/doc.txt']);
   });
 
-  it('draws a progress bar only when asked or on a TTY', () => {
-    const run = runIn(['corpus', 'docs/sub/deeper', '-o', 'progress.bin', '--progress']);
+  it('draws a progress bar only when asked or on a TTY', async () => {
+    const run = await runIn(['corpus', 'docs/sub/deeper', '-o', 'progress.bin', '--progress']);
     expect(run.stderr).toMatch(/\[[= ]+\] +[\d.]+%.*MB\/s +ETA/);
-    expect(runIn(['corpus', 'docs/sub/deeper', '-o', 'progress.bin']).stderr).not.toContain('ETA');
+    expect((await runIn(['corpus', 'docs/sub/deeper', '-o', 'progress.bin'])).stderr).not.toContain('ETA');
   });
 });
 
 describe('corpus bad input: a message, exit code != 0, no output files', () => {
   let bad;
-  beforeAll(() => {
+  beforeAll(async () => {
     bad = path.join(dir, 'bad');
     mkdirSync(bad);
     writeFileSync(path.join(bad, 'ok.txt'), 'fine text');
@@ -215,19 +235,19 @@ describe('corpus bad input: a message, exit code != 0, no output files', () => {
     ['an option without its value', ['bad/ok.txt', '--field'], 2, '--field needs a value'],
   ];
 
-  it.each(cases)('%s', (_label, args, status, message) => {
-    const run = runIn(['corpus', '--out', 'bad/out.bin', ...args]);
+  it.each(cases)('%s', async (_label, args, status, message) => {
+    const run = await runIn(['corpus', '--out', 'bad/out.bin', ...args]);
     expect(run.status).toBe(status);
     expect(run.stderr).toContain(message);
     // No output, and no hidden .bin, .idx or .json from an --out without a file name.
     expect(listing(bad).filter((name) => name.startsWith('out.') || name.startsWith('.'))).toEqual([]);
   });
 
-  it('an unwritable output: under a file, or a directory', () => {
-    const under = runIn(['corpus', 'bad/ok.txt', '--out', 'bad/ok.txt/out.bin']);
+  it('an unwritable output: under a file, or a directory', async () => {
+    const under = await runIn(['corpus', 'bad/ok.txt', '--out', 'bad/ok.txt/out.bin']);
     expect([under.status, under.stderr]).toEqual([1, expect.stringContaining('cannot write bad/ok.txt/out.bin: a path component is not a directory')]);
     mkdirSync(path.join(bad, 'dir.idx'));
-    const isDir = runIn(['corpus', 'bad/ok.txt', '--out', 'bad/dir.bin']);
+    const isDir = await runIn(['corpus', 'bad/ok.txt', '--out', 'bad/dir.bin']);
     expect([isDir.status, isDir.stderr]).toEqual([1, expect.stringContaining('bad/dir.idx: is a directory')]);
     expect(listing(bad).filter((name) => name.startsWith('dir.'))).toEqual(['dir.idx']);
   });

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getEncoding } from '../../index.mjs';
-import { cli, documents, listing, readCorpus, tempDir } from '../support/cli.mjs';
+import { documents, listing, readCorpus, tempDir } from '../support/cli.mjs';
+import { cli } from '../support/cli-in-process.mjs';
 import { rng } from '../support/random-text.mjs';
 
 const require = createRequire(import.meta.url);
@@ -76,24 +77,24 @@ beforeAll(async () => {
   put('table.tsv', table('\t', '\n'));
   put('table.csv.gz', gzipSync(table(',', '\n')));
   put('story-part-00001', gzipSync(story)); // a name that says nothing: read by its content
-  expect(runIn(['corpus', 'plain', '-o', 'plain.bin', '--threads', '1', '-q']).stderr).toBe('');
-  const run = runIn(['corpus', 'formats', '-o', 'formats.bin', '--threads', '2', '-q']);
+  expect((await runIn(['corpus', 'plain', '-o', 'plain.bin', '--threads', '1', '-q'])).stderr).toBe('');
+  const run = await runIn(['corpus', 'formats', '-o', 'formats.bin', '--threads', '2', '-q']);
   expect(run.stderr).toBe('');
   plain = perFile('plain');
   formats = perFile('formats');
 });
 
 describe('every format gives the ids of the plain .jsonl', () => {
-  it('the plain run holds each text encoded as the library encodes it', () => {
+  it('the plain run holds each text encoded as the library encodes it', async () => {
     expect(plain['docs.jsonl']).toEqual(texts.map((text) => [...enc.encode(text, { disallowedSpecial: [] })]));
   });
 
-  it.each(['gzip.jsonl.gz', 'multi.jsonl.gz', 'zstd.jsonl.zst', 'hyparquet-writer.parquet', 'parquet-wasm.parquet', 'table.csv', 'table.tsv', 'table.csv.gz'])('%s', (name) => {
+  it.each(['gzip.jsonl.gz', 'multi.jsonl.gz', 'zstd.jsonl.zst', 'hyparquet-writer.parquet', 'parquet-wasm.parquet', 'table.csv', 'table.tsv', 'table.csv.gz'])('%s', async (name) => {
     expect(formats[name]).toHaveLength(texts.length);
     expect(formats[name]).toEqual(plain['docs.jsonl']);
   });
 
-  it('a gzip file whose name has no extension is decompressed, by its content', () => {
+  it('a gzip file whose name has no extension is decompressed, by its content', async () => {
     expect(formats['story-part-00001']).toEqual(plain['story.txt']);
   });
 
@@ -108,19 +109,19 @@ describe('every format gives the ids of the plain .jsonl', () => {
     }
   });
 
-  it('--threads 2 and the default (auto: one thread for an input this small) write the same bytes', () => {
-    expect(runIn(['corpus', 'formats', '-o', 'again.bin', '-q']).status).toBe(0);
+  it('--threads 2 and the default (auto: one thread for an input this small) write the same bytes', async () => {
+    expect((await runIn(['corpus', 'formats', '-o', 'again.bin', '-q'])).status).toBe(0);
     for (const ext of ['bin', 'idx']) expect(readFileSync(path.join(dir, `again.${ext}`)).equals(readFileSync(path.join(dir, `formats.${ext}`)))).toBe(true);
   });
 
-  it('stdin: JSON lines, zstd-compressed JSON lines and gzip-compressed text', () => {
+  it('stdin: JSON lines, zstd-compressed JSON lines and gzip-compressed text', async () => {
     const cases = [
       [jsonl, 'docs.jsonl'],
       [zstd, 'docs.jsonl'],
       [gzipSync(story), 'story.txt'],
     ];
     for (const [input, name] of cases) {
-      const run = runIn(['corpus', '-', '-o', 'stdin.bin', '-q'], { input });
+      const run = await runIn(['corpus', '-', '-o', 'stdin.bin', '-q'], { input });
       expect(run.stderr).toBe('');
       expect(documents(readCorpus(path.join(dir, 'stdin')))).toEqual(plain[name]);
     }
@@ -130,8 +131,8 @@ describe('every format gives the ids of the plain .jsonl', () => {
 describe('count and encode read the same inputs', () => {
   const total = texts.reduce((sum, text) => sum + enc.count(text, { disallowedSpecial: [] }), 0);
 
-  it('count counts the --field text of each file of a directory, not its JSON or compressed bytes', () => {
-    const run = runIn(['count', '--special', 'ordinary', 'formats']);
+  it('count counts the --field text of each file of a directory, not its JSON or compressed bytes', async () => {
+    const run = await runIn(['count', '--special', 'ordinary', 'formats']);
     expect(run.stderr).toBe('');
     const lines = run.stdout.trim().split('\n').map((line) => line.split('\t'));
     const counts = Object.fromEntries(lines.map(([n, name]) => [path.basename(name), Number(n)]));
@@ -141,8 +142,8 @@ describe('count and encode read the same inputs', () => {
     expect(counts['story-part-00001']).toBe(enc.count(story.toString('utf8'), { disallowedSpecial: [] }));
   });
 
-  it('encode prints one line of ids per document of a structured file', () => {
-    const run = runIn(['encode', '--special', 'ordinary', '--format', 'json', 'formats/table.csv']);
+  it('encode prints one line of ids per document of a structured file', async () => {
+    const run = await runIn(['encode', '--special', 'ordinary', '--format', 'json', 'formats/table.csv']);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(plain['docs.jsonl']);
   });
@@ -190,19 +191,19 @@ describe('bad inputs fail, name the file and leave no output', () => {
     ['invalid UTF-8 in a CSV file with --invalid=fail', ['bad/invalid.csv', '--invalid', 'fail'], 'bad/invalid.csv: invalid UTF-8 at byte 13'],
   ];
 
-  it.each(cases)('%s', (_label, args, message) => {
-    const run = runIn(['corpus', '--out', 'bad-out/out.bin', ...args]);
+  it.each(cases)('%s', async (_label, args, message) => {
+    const run = await runIn(['corpus', '--out', 'bad-out/out.bin', ...args]);
     expect([run.status, run.stderr]).toEqual([1, expect.stringContaining(message)]);
     expect(listing(out)).toEqual([]);
   });
 
-  it('count refuses a binary file as corpus does', () => {
-    const run = runIn(['count', 'bad/docs.zip']);
+  it('count refuses a binary file as corpus does', async () => {
+    const run = await runIn(['count', 'bad/docs.zip']);
     expect([run.status, run.stderr]).toEqual([1, expect.stringContaining('bad/docs.zip: looks like a zip archive')]);
   });
 
-  it('--invalid=replace reads a CSV field\'s ill-formed byte as U+FFFD and warns', () => {
-    const run = runIn(['corpus', 'bad/invalid.csv', '-o', 'replaced.bin']);
+  it('--invalid=replace reads a CSV field\'s ill-formed byte as U+FFFD and warns', async () => {
+    const run = await runIn(['corpus', 'bad/invalid.csv', '-o', 'replaced.bin']);
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('warning: invalid UTF-8 read as U+FFFD in 1 file(s), first bad/invalid.csv at byte 13');
     expect(documents(readCorpus(path.join(dir, 'replaced')))).toEqual([[...enc.encode('ok')], [...enc.encode('bad \ufffd')]]);

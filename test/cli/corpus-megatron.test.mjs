@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, documents, listing, readCorpus, tempDir } from '../support/cli.mjs';
+import { cli } from '../support/cli-in-process.mjs';
+import { documents, listing, readCorpus, tempDir } from '../support/cli.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
@@ -51,11 +52,11 @@ describe('--format megatron', () => {
     ['r50k_base', 'uint16', 8],
     ['cl100k_base', 'int32', 4],
   ]) {
-    it(`${encoding}: ${dtype} (code ${code}); the documents are the turbotoken layout's, an empty one without a sequence`, () => {
+    it(`${encoding}: ${dtype} (code ${code}); the documents are the turbotoken layout's, an empty one without a sequence`, async () => {
       for (const eot of [[], ['--append-eot']]) {
         const tag = `${encoding}${eot.length ? '-eot' : ''}`;
-        expect(runIn(['corpus', 'docs', '-e', encoding, ...eot, '--out', `tt-${tag}.bin`, '-q']).status).toBe(0);
-        const run = runIn(['corpus', 'docs', '-e', encoding, ...eot, '--format', 'megatron', '--out', `mg-${tag}.bin`, '-q']);
+        expect((await runIn(['corpus', 'docs', '-e', encoding, ...eot, '--out', `tt-${tag}.bin`, '-q'])).status).toBe(0);
+        const run = await runIn(['corpus', 'docs', '-e', encoding, ...eot, '--format', 'megatron', '--out', `mg-${tag}.bin`, '-q']);
         expect(run.stderr).toBe('');
         expect(run.status).toBe(0);
         const mg = readMegatron(path.join(dir, `mg-${tag}`));
@@ -81,12 +82,12 @@ describe('--format megatron', () => {
     });
   }
 
-  it('--output-prefix names the files as preprocess_data.py does (PREFIX_FIELD_document)', () => {
+  it('--output-prefix names the files as preprocess_data.py does (PREFIX_FIELD_document)', async () => {
     mkdirSync(path.join(dir, 'named'), { recursive: true });
-    expect(runIn(['corpus', 'docs', '--format', 'megatron', '--output-prefix', 'named/wiki', '--field', 'text', '-q']).status).toBe(0);
+    expect((await runIn(['corpus', 'docs', '--format', 'megatron', '--output-prefix', 'named/wiki', '--field', 'text', '-q'])).status).toBe(0);
     expect(listing(path.join(dir, 'named'))).toEqual(['wiki_text_document.bin', 'wiki_text_document.idx', 'wiki_text_document.json']);
     expect(readMegatron(path.join(dir, 'named', 'wiki_text_document')).docs.length).toBe(38);
-    const both = runIn(['corpus', 'docs', '--output-prefix', 'named/x', '--out', 'x.bin']);
+    const both = await runIn(['corpus', 'docs', '--output-prefix', 'named/x', '--out', 'x.bin']);
     expect(both.status).toBe(2);
     expect(both.stderr).toContain('--out and --output-prefix');
   });
@@ -98,9 +99,9 @@ describe('--format megatron', () => {
     json.added_tokens = [{ id: 2 ** 31, content: '<|huge|>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }];
     mkdirSync(path.join(dir, 'huge'), { recursive: true });
     writeFileSync(path.join(dir, 'huge', 'tokenizer.json'), JSON.stringify(json));
-    const check = runIn(['count', '--tokenizer', 'huge/tokenizer.json', 'docs/b.txt']);
+    const check = await runIn(['count', '--tokenizer', 'huge/tokenizer.json', 'docs/b.txt']);
     expect(check.stderr).toBe('');
-    const run = runIn(['corpus', 'docs', '--tokenizer', 'huge/tokenizer.json', '--format', 'megatron', '--out', 'huge/out.bin']);
+    const run = await runIn(['corpus', 'docs', '--tokenizer', 'huge/tokenizer.json', '--format', 'megatron', '--out', 'huge/out.bin']);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('past int32');
     expect(listing(path.join(dir, 'huge'))).toEqual(['tokenizer.json']);

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, listing, tempDir } from '../support/cli.mjs';
+import { cli } from '../support/cli-in-process.mjs';
+import { listing, tempDir } from '../support/cli.mjs';
 import { PARAGRAPHS } from '../support/compat-paragraphs.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
@@ -60,7 +61,7 @@ describe('turbotoken corpus merge', () => {
         mkdirSync(path.join(dir, format, `m${n}`), { recursive: true });
         // Given in any order, as .bin, .json, .idx or a quoted glob.
         const shards = n === 7 ? [`${format}/s7-*.json`] : Array.from({ length: n }, (_, k) => `${format}/s${n}-${n - 1 - k}.bin`);
-        const merge = runIn(['corpus', 'merge', ...shards, '--out', `${format}/m${n}/full.bin`, '-q']);
+        const merge = await runIn(['corpus', 'merge', ...shards, '--out', `${format}/m${n}/full.bin`, '-q']);
         expect(merge.stderr).toBe('');
         expect(merge.status).toBe(0);
         const merged = files(`${format}/m${n}/full`);
@@ -101,14 +102,14 @@ describe('turbotoken corpus merge', () => {
       ['another input list', ['bad/s-0.bin', 'bad/s-1.bin', 'bad/inputs-2.bin'], 'they differ in input list'],
       ['another shard count', ['bad/s-0.bin', 'bad/s-1.bin', 'bad/four-2.bin'], 'not shards of one run'],
       ['the other layout', ['bad/s-0.bin', 'bad/s-1.bin', 'bad/megatron-2.bin'], 'they differ in'],
-    ])('%s', (_, shards, message) => {
-      const run = runIn(['corpus', 'merge', ...shards, '--out', 'bad/other/merged.bin']);
+    ])('%s', async (_, shards, message) => {
+      const run = await runIn(['corpus', 'merge', ...shards, '--out', 'bad/other/merged.bin']);
       expect(run.stderr).toContain(message);
       expect(run.status).toBe(1);
       expect(listing(path.join(dir, 'bad', 'other'))).toEqual([]);
     });
 
-    it('a shard whose .bin or .idx changed since its header was written', () => {
+    it('a shard whose .bin or .idx changed since its header was written', async () => {
       for (const ext of ['bin', 'idx']) {
         const file = path.join(dir, 'bad', `s-0.${ext}`);
         const original = readFileSync(file);
@@ -116,21 +117,21 @@ describe('turbotoken corpus merge', () => {
         changed[changed.length - 1] ^= 1;
         expect(changed.equals(original)).toBe(false);
         writeFileSync(file, changed);
-        const run = runIn(['corpus', 'merge', 'bad/s-0.bin', 'bad/s-1.bin', 'bad/s-2.bin', '--out', 'bad/other/merged.bin']);
+        const run = await runIn(['corpus', 'merge', 'bad/s-0.bin', 'bad/s-1.bin', 'bad/s-2.bin', '--out', 'bad/other/merged.bin']);
         writeFileSync(file, original);
         expect(run.stderr).toContain(`s-0.${ext}: its size or SHA-256 is not the one its header records`);
         expect(run.status).toBe(1);
         expect(listing(path.join(dir, 'bad', 'other'))).toEqual([]);
       }
-      expect(runIn(['corpus', 'merge', 'bad/s-0.bin', 'bad/s-1.bin', 'bad/s-2.bin', '--out', 'bad/other/merged.bin', '-q']).status).toBe(0);
+      expect((await runIn(['corpus', 'merge', 'bad/s-0.bin', 'bad/s-1.bin', 'bad/s-2.bin', '--out', 'bad/other/merged.bin', '-q'])).status).toBe(0);
       expect(existsSync(path.join(dir, 'bad', 'other', 'merged.json'))).toBe(true);
     });
 
-    it('an output that is one of the shards, and files that are not shard outputs', () => {
-      const self = runIn(['corpus', 'merge', 'bad/s-0.bin', 'bad/s-1.bin', 'bad/s-2.bin', '--out', 'bad/s-0.bin']);
+    it('an output that is one of the shards, and files that are not shard outputs', async () => {
+      const self = await runIn(['corpus', 'merge', 'bad/s-0.bin', 'bad/s-1.bin', 'bad/s-2.bin', '--out', 'bad/s-0.bin']);
       expect(self.status).toBe(2);
       expect(self.stderr).toContain('also an output of the merge');
-      const text = runIn(['corpus', 'merge', 'docs/b.txt', '--out', 'bad/other/x.bin']);
+      const text = await runIn(['corpus', 'merge', 'docs/b.txt', '--out', 'bad/other/x.bin']);
       expect(text.status).toBe(2);
       expect(text.stderr).toContain("not a shard's output");
     });

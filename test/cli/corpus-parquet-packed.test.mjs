@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getEncoding } from '../../index.mjs';
-import { cli, documents, readCorpus, tempDir } from '../support/cli.mjs';
+import { cli } from '../support/cli-in-process.mjs';
+import { documents, readCorpus, tempDir } from '../support/cli.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const require = createRequire(import.meta.url);
@@ -48,32 +49,32 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'jl', 'docs.jsonl'), texts.map((text) => JSON.stringify({ text })).join('\n') + '\n');
 });
 
-function corpus(input, tag, args) {
-  const run = runIn(['corpus', input, '-e', 'cl100k_base', '--out', `${tag}.bin`, '-q', ...args]);
+async function corpus(input, tag, args) {
+  const run = await runIn(['corpus', input, '-e', 'cl100k_base', '--out', `${tag}.bin`, '-q', ...args]);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return path.join(dir, tag);
 }
 
 describe('Parquet values packed for the encoder', () => {
-  it.each(['1', '2'])('--threads %s: each value decoded as before and encoded as the library does, end-of-document tokens on empty ones too', (threads) => {
-    const base = corpus('pq', `pq-${threads}`, ['--threads', threads, '--append-eot']);
+  it.each(['1', '2'])('--threads %s: each value decoded as before and encoded as the library does, end-of-document tokens on empty ones too', async (threads) => {
+    const base = await corpus('pq', `pq-${threads}`, ['--threads', threads, '--append-eot']);
     const got = readCorpus(base);
     expect(got.header.documents).toBe(texts.length);
     expect(documents(got)).toEqual(texts.map((text) => [...idsOf(text), EOT]));
   });
 
-  it.each(['1', '2'])('--threads %s: a column of ill-formed bytes is read as U+FFFD, row by row', (threads) => {
-    const run = runIn(['corpus', 'pq', '-e', 'cl100k_base', '--field', 'raw', '--out', `raw-${threads}.bin`, '--threads', threads]);
+  it.each(['1', '2'])('--threads %s: a column of ill-formed bytes is read as U+FFFD, row by row', async (threads) => {
+    const run = await runIn(['corpus', 'pq', '-e', 'cl100k_base', '--field', 'raw', '--out', `raw-${threads}.bin`, '--threads', threads]);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/warning: invalid UTF-8 read as U\+FFFD in 1 file\(s\), first pq\/docs\.parquet/);
     expect(documents(readCorpus(path.join(dir, `raw-${threads}`)))).toEqual(rawTexts.map(idsOf));
   });
 
   let jsonlRun;
-  it.each(['1', '2'])('--threads %s, --format megatron: the same bytes as the .jsonl of the same documents (no end-of-document token on an empty one)', (threads) => {
-    const pq = corpus('pq', `mg-pq-${threads}`, ['--threads', threads, '--append-eot', '--format', 'megatron']);
-    jsonlRun ??= corpus('jl', 'mg-jl', ['--threads', '1', '--append-eot', '--format', 'megatron']);
+  it.each(['1', '2'])('--threads %s, --format megatron: the same bytes as the .jsonl of the same documents (no end-of-document token on an empty one)', async (threads) => {
+    const pq = await corpus('pq', `mg-pq-${threads}`, ['--threads', threads, '--append-eot', '--format', 'megatron']);
+    jsonlRun ??= await corpus('jl', 'mg-jl', ['--threads', '1', '--append-eot', '--format', 'megatron']);
     const jl = jsonlRun;
     expect(readFileSync(`${pq}.bin`).equals(readFileSync(`${jl}.bin`))).toBe(true);
     expect(readFileSync(`${pq}.idx`).equals(readFileSync(`${jl}.idx`))).toBe(true);

@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, documents, readCorpus, tempDir } from '../support/cli.mjs';
+import { cli } from '../support/cli-in-process.mjs';
+import { documents, readCorpus, tempDir } from '../support/cli.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const require = createRequire(import.meta.url);
@@ -175,9 +176,9 @@ describe('whole runs reusing memory', () => {
   const want = texts.map((text) => [...enc.encode(text, { disallowedSpecial: [] }), EOT]);
 
   for (const threads of [1, 2]) {
-    it(`.jsonl, --threads ${threads}: every document's ids as the library encodes them`, () => {
+    it(`.jsonl, --threads ${threads}: every document's ids as the library encodes them`, async () => {
       const out = path.join(dir, `jsonl-${threads}`);
-      const run = cli(['corpus', input, '-e', 'cl100k_base', '--append-eot', '--threads', String(threads), '-q', '--out', `${out}.bin`]);
+      const run = await cli(['corpus', input, '-e', 'cl100k_base', '--append-eot', '--threads', String(threads), '-q', '--out', `${out}.bin`]);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       const got = documents(readCorpus(out));
@@ -186,7 +187,7 @@ describe('whole runs reusing memory', () => {
     });
   }
 
-  it('plain-text files, --threads 2 (several files a job, packed into shared memory): each file one document as the library encodes it', () => {
+  it('plain-text files, --threads 2 (several files a job, packed into shared memory): each file one document as the library encodes it', async () => {
     const folder = path.join(dir, 'texts');
     mkdirSync(folder);
     const files = [];
@@ -198,7 +199,7 @@ describe('whole runs reusing memory', () => {
       files.push(name);
     }
     const out = path.join(dir, 'texts-2');
-    const run = cli(['corpus', folder, '-e', 'cl100k_base', '--threads', '2', '-q', '--out', `${out}.bin`]);
+    const run = await cli(['corpus', folder, '-e', 'cl100k_base', '--threads', '2', '-q', '--out', `${out}.bin`]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const got = documents(readCorpus(out));

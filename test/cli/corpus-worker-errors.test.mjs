@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, listing, readCorpus, tempDir } from '../support/cli.mjs';
+import { cli } from '../support/cli-in-process.mjs';
+import { listing, readCorpus, tempDir } from '../support/cli.mjs';
 
 const dir = tempDir('turbotoken-corpus-worker-errors-');
 const run = (args) => cli(['corpus', '-e', 'cl100k_base', '--no-progress', '-q', ...args], { cwd: dir });
@@ -51,9 +52,9 @@ const twoBad = jsonl('twobad.jsonl', { 1500: Buffer.from(BAD_JSON), 2900: Buffer
 jsonl('special.jsonl', { 2400: Buffer.from(JSON.stringify({ text: 'a <|endoftext|> b' })) });
 writeFileSync(path.join(dir, 'notjson.jsonl.gz'), gzipSync(notJson));
 
-const failing = (threads, args, message) => {
+const failing = async (threads, args, message) => {
   const before = listing(dir);
-  const result = run([...args, '--threads', String(threads), '--out', 'out.bin']);
+  const result = await run([...args, '--threads', String(threads), '--out', 'out.bin']);
   expect([result.status, result.stderr]).toEqual([1, expect.stringContaining(message)]);
   expect(listing(dir)).toEqual(before);
 };
@@ -61,45 +62,45 @@ const failing = (threads, args, message) => {
 // Inline (--threads 1) runs the same parser and pipeline as the workers: the cases that count
 // lines and bytes across blocks run on both, the rest on workers only.
 describe.each([1, 2])('--threads %i', (threads) => {
-  it('a line that is not JSON: file, line and JSON.parse message', () => {
-    failing(threads, ['notjson.jsonl'], `notjson.jsonl:2500: not valid JSON (${jsonParseMessage(BAD_JSON)})`);
+  it('a line that is not JSON: file, line and JSON.parse message', async () => {
+    await failing(threads, ['notjson.jsonl'], `notjson.jsonl:2500: not valid JSON (${jsonParseMessage(BAD_JSON)})`);
   });
 
-  it('invalid UTF-8 with --invalid=fail: line and byte offset in the file', () => {
-    failing(threads, ['invalid.jsonl', '--invalid=fail'], `invalid.jsonl: invalid UTF-8 at line 2700 (byte ${lineOffset(invalid, 2700) + 13})`);
+  it('invalid UTF-8 with --invalid=fail: line and byte offset in the file', async () => {
+    await failing(threads, ['invalid.jsonl', '--invalid=fail'], `invalid.jsonl: invalid UTF-8 at line 2700 (byte ${lineOffset(invalid, 2700) + 13})`);
   });
 
-  it('of two bad lines in different blocks, the first is reported', () => {
-    failing(threads, ['twobad.jsonl'], `twobad.jsonl:1500: not valid JSON`);
+  it('of two bad lines in different blocks, the first is reported', async () => {
+    await failing(threads, ['twobad.jsonl'], `twobad.jsonl:1500: not valid JSON`);
   });
 
-  it('a shard that starts inside the file names the line by its byte offset', () => {
+  it('a shard that starts inside the file names the line by its byte offset', async () => {
     // The shard's range starts halfway into the file, before line 2500.
-    failing(threads, ['notjson.jsonl', '--shard', '1/2'], `notjson.jsonl: the line at byte ${lineOffset(notJson, 2500)}: not valid JSON`);
+    await failing(threads, ['notjson.jsonl', '--shard', '1/2'], `notjson.jsonl: the line at byte ${lineOffset(notJson, 2500)}: not valid JSON`);
   });
 });
 
 describe('--threads 2', () => {
   const threads = 2;
 
-  it('the same in a gzip-compressed file', () => {
-    failing(threads, ['notjson.jsonl.gz'], `notjson.jsonl.gz:2500: not valid JSON (${jsonParseMessage(BAD_JSON)})`);
+  it('the same in a gzip-compressed file', async () => {
+    await failing(threads, ['notjson.jsonl.gz'], `notjson.jsonl.gz:2500: not valid JSON (${jsonParseMessage(BAD_JSON)})`);
   });
 
-  it('a line without the field', () => {
-    failing(threads, ['nofield.jsonl'], 'nofield.jsonl:2600: no string field "text"');
+  it('a line without the field', async () => {
+    await failing(threads, ['nofield.jsonl'], 'nofield.jsonl:2600: no string field "text"');
   });
 
-  it('of two files, the failure in the first is reported', () => {
-    failing(threads, ['nofield.jsonl', 'notjson.jsonl'], 'nofield.jsonl:2600: no string field "text"');
+  it('of two files, the failure in the first is reported', async () => {
+    await failing(threads, ['nofield.jsonl', 'notjson.jsonl'], 'nofield.jsonl:2600: no string field "text"');
   });
 
-  it('a disallowed special token names the file', () => {
-    failing(threads, ['special.jsonl', '--special', 'error'], 'special.jsonl: The text contains a special token that is not allowed: <|endoftext|>');
+  it('a disallowed special token names the file', async () => {
+    await failing(threads, ['special.jsonl', '--special', 'error'], 'special.jsonl: The text contains a special token that is not allowed: <|endoftext|>');
   });
 
-  it('--invalid=replace: the warning names the byte offset of the first ill-formed byte', () => {
-    const result = cli(['corpus', '-e', 'cl100k_base', '--no-progress', 'invalid.jsonl', '--threads', String(threads), '--out', `replaced-${threads}.bin`], { cwd: dir });
+  it('--invalid=replace: the warning names the byte offset of the first ill-formed byte', async () => {
+    const result = await cli(['corpus', '-e', 'cl100k_base', '--no-progress', 'invalid.jsonl', '--threads', String(threads), '--out', `replaced-${threads}.bin`], { cwd: dir });
     expect(result.status).toBe(0);
     expect(result.stderr).toContain(`warning: invalid UTF-8 read as U+FFFD in 1 file(s), first invalid.jsonl at byte ${lineOffset(invalid, 2700) + 13}`);
     expect(readCorpus(path.join(dir, `replaced-${threads}`)).header.documents).toBe(LINES);

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getEncoding } from '../../index.mjs';
-import { cli, tempDir } from '../support/cli.mjs';
+import { cli } from '../support/cli-in-process.mjs';
+import { tempDir } from '../support/cli.mjs';
 
 const dir = tempDir();
 const runIn = (args) => cli(args, { cwd: dir });
@@ -32,14 +33,14 @@ function writeMegatron(base, docs, code, width) {
 }
 
 describe('a turbotoken corpus header', () => {
-  it('gives the dtype when none is asked, and a contradicting --dtype is refused', () => {
+  it('gives the dtype when none is asked, and a contradicting --dtype is refused', async () => {
     writeFileSync(path.join(dir, 'doc.txt'), texts.join('\n'));
     for (const [encoding, dtype, other] of [['r50k_base', 'uint16', 'uint32'], ['o200k_base', 'uint32', 'uint16']]) {
-      expect(runIn(['corpus', 'doc.txt', '-e', encoding, '-o', `${encoding}.bin`, '-q']).status).toBe(0);
-      expect(runIn(['decode', '-e', encoding, `${encoding}.bin`]).stdout).toBe(texts.join('\n'));
-      expect(runIn(['decode', '-e', encoding, '--dtype', dtype, `${encoding}.bin`]).stdout).toBe(texts.join('\n'));
+      expect((await runIn(['corpus', 'doc.txt', '-e', encoding, '-o', `${encoding}.bin`, '-q'])).status).toBe(0);
+      expect((await runIn(['decode', '-e', encoding, `${encoding}.bin`])).stdout).toBe(texts.join('\n'));
+      expect((await runIn(['decode', '-e', encoding, '--dtype', dtype, `${encoding}.bin`])).stdout).toBe(texts.join('\n'));
       for (const wrong of [other, 'text']) {
-        const run = runIn(['decode', '-e', encoding, '--dtype', wrong, `${encoding}.bin`]);
+        const run = await runIn(['decode', '-e', encoding, '--dtype', wrong, `${encoding}.bin`]);
         expect([run.status, run.stdout, run.stderr]).toEqual([1, '', expect.stringContaining(`${encoding}.bin: --dtype ${wrong} contradicts ${encoding}.json (its corpus header says ${dtype})`)]);
       }
     }
@@ -48,22 +49,22 @@ describe('a turbotoken corpus header', () => {
 
 describe('a Megatron .idx', () => {
   const cases = [['r50k_base', 8, 2, 'uint16', 'uint32'], ['o200k_base', 4, 4, 'uint32', 'uint16']];
-  it.each(cases)('%s (dtype code %i): read by its header, a contradicting --dtype refused', (encoding, code, width, dtype, other) => {
+  it.each(cases)('%s (dtype code %i): read by its header, a contradicting --dtype refused', async (encoding, code, width, dtype, other) => {
     const enc = getEncoding(encoding);
     const base = `megatron-${code}`;
     writeMegatron(base, texts.map((t) => [...enc.encode(t)]), code, width);
-    expect(runIn(['decode', '-e', encoding, `${base}.bin`]).stdout).toBe(texts.join(''));
-    const run = runIn(['decode', '-e', encoding, '--dtype', other, `${base}.bin`]);
+    expect((await runIn(['decode', '-e', encoding, `${base}.bin`])).stdout).toBe(texts.join(''));
+    const run = await runIn(['decode', '-e', encoding, '--dtype', other, `${base}.bin`]);
     expect([run.status, run.stdout, run.stderr]).toEqual([1, '', expect.stringContaining(`${base}.bin: --dtype ${other} contradicts ${base}.idx (its Megatron index says ${dtype})`)]);
   });
 
-  it('refuses a .bin whose size the index contradicts, and a dtype decode cannot read', () => {
+  it('refuses a .bin whose size the index contradicts, and a dtype decode cannot read', async () => {
     const bin = writeMegatron('short', [[1, 2, 3], [4, 5]], 8, 2);
     writeFileSync(path.join(dir, 'short.bin'), bin.subarray(0, 6));
-    const short = runIn(['decode', '-e', 'r50k_base', 'short.bin']);
+    const short = await runIn(['decode', '-e', 'r50k_base', 'short.bin']);
     expect([short.status, short.stderr]).toEqual([1, expect.stringContaining('short.bin: 6 bytes, but short.idx says 10')]);
     writeMegatron('float', [[1, 2]], 6, 2);
-    const float = runIn(['decode', '-e', 'r50k_base', 'float.bin']);
+    const float = await runIn(['decode', '-e', 'r50k_base', 'float.bin']);
     expect([float.status, float.stderr]).toEqual([1, expect.stringContaining('float.idx: Megatron dtype code 6 (float64)')]);
   });
 });

@@ -1,7 +1,8 @@
 // The compat layers' shared suites (test/support/compat-*.mjs) run against the packages they copy:
 // tiktoken, js-tiktoken and gpt-tokenizer. This checks the suites' expectations, not turbotoken,
-// so it runs once, in the native project (vitest.config.mjs); compat-tiktoken, compat-js-tiktoken
-// and compat-gpt-tokenizer run the same suites against turbotoken on both backends.
+// so it runs in scripts/check-compat-originals.mjs (CI), which records the files and versions it
+// passed on for npm test to check (test/package/compat-originals-stamp); compat-tiktoken,
+// compat-js-tiktoken and compat-gpt-tokenizer run the same suites against turbotoken on both backends.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -3,8 +3,7 @@
 // to cut at is one merge over all of it. 4x the text must take about 4x the CPU time (the merge
 // is a heap over the word, O(n log n)); a quadratic merge takes 16x.
 import { describe, expect, it } from 'vitest';
-import { Encoding } from '../../index.mjs';
-import { modelFile } from '../support/models-hf.mjs';
+import { modelEncoding } from '../support/model-encodings.mjs';
 import { cpuGrowth } from '../support/growth.mjs';
 import { repeatToBytes } from '../support/worst-cases.mjs';
 
@@ -24,7 +23,7 @@ const UNITS = {
 };
 
 describe.each(['llama2', 'gemma3'])('%s grows linearly on one long word', (model) => {
-  const enc = Encoding.fromTokenizerJson(modelFile(model));
+  const enc = modelEncoding(model);
   it.each(Object.entries(UNITS))('%s', (_label, unit) => {
     const small = repeatToBytes(unit, SMALL);
     const large = repeatToBytes(unit, LARGE);

@@ -4,8 +4,7 @@
 // 4x the CPU time for 4x the text. A search restarted from the text's start after each match, or
 // a copy of the rest of the text per segment, takes 16x.
 import { describe, expect, it } from 'vitest';
-import { Encoding } from '../../index.mjs';
-import { modelFile } from '../support/models-hf.mjs';
+import { modelEncoding } from '../support/model-encodings.mjs';
 import { cpuGrowth } from '../support/growth.mjs';
 import { repeatToBytes } from '../support/worst-cases.mjs';
 
@@ -27,7 +26,7 @@ const UNITS = {
 };
 
 describe.each(Object.keys(UNITS))('%s: the one-call path grows linearly', (model) => {
-  const enc = Encoding.fromTokenizerJson(modelFile(model));
+  const enc = modelEncoding(model);
   it.each(Object.entries(UNITS[model]))('%s', (_label, unit) => {
     const small = repeatToBytes(unit, SMALL);
     const large = repeatToBytes(unit, LARGE);

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
 import { type DocumentSink, fileChunks, type InputFile, readJsonlChunks, readJsonlDocuments, type ReadSettings, readTextChunks, readTextDocument } from '../corpus-input';
+import { stdin } from '../io';
 import { CliError } from '../options';
 import { Utf8Checker } from '../utf8';
 import { invalidUtf8Error } from '../text-input';
@@ -34,7 +35,7 @@ function readFormat(format: string, chunks: AsyncIterable<Uint8Array>, file: Inp
 
 // stdin or a pipe: its kind is known only once its first bytes arrive; its size once it ends.
 async function readStream(file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
-  const source = file.path === '-' ? process.stdin : createReadStream(file.path, { highWaterMark: 1 << 20 });
+  const source = file.path === '-' ? stdin() : createReadStream(file.path, { highWaterMark: 1 << 20 });
   const raw = counted(source, file, sink);
   const [head, rest] = await peek(raw);
   const found = sniff(head);
