@@ -83,8 +83,8 @@ class Rewriter {
   /** Whether that atom already has a quantifier (another one repeats it again). */
   private quantified = false;
   /** The literal characters in a row under (?i), folded, and where the run starts. */
-  private run = '';
-  private runAt = 0;
+  private foldRun = '';
+  private foldRunAt = 0;
 
   constructor(private readonly src: string) {}
 
@@ -92,7 +92,7 @@ class Rewriter {
     throw refusal(this.src, at, what);
   }
 
-  run_(): string {
+  rewrite(): string {
     while (this.i < this.src.length) this.step();
     const top = this.groups[0];
     this.out += ')'.repeat(top.extra);
@@ -103,14 +103,14 @@ class Rewriter {
     this.atomStart = this.out.length;
     this.quantified = false;
     this.out += text;
-    this.run = '';
+    this.foldRun = '';
   }
 
   private nonAtom(text: string): void {
     this.out += text;
     this.atomStart = -1;
     this.quantified = false;
-    this.run = '';
+    this.foldRun = '';
   }
 
   /** A character matched as itself; under (?i), checked against the multi-character foldings. */
@@ -119,14 +119,14 @@ class Rewriter {
       const folded = multiFolds().get(cp);
       if (folded !== undefined) this.fail(at, `(?i) over ${JSON.stringify(String.fromCodePoint(cp))}, whose case folding is several characters (${JSON.stringify(folded)}), which Oniguruma also matches`);
     }
-    const run = this.run;
-    const runAt = this.run ? this.runAt : at;
+    const run = this.foldRun;
+    const runAt = this.foldRun ? this.foldRunAt : at;
     this.atom(text);
     if (!this.ci) return;
-    this.run = run + foldKey(String.fromCodePoint(cp));
-    this.runAt = runAt;
+    this.foldRun = run + foldKey(String.fromCodePoint(cp));
+    this.foldRunAt = runAt;
     for (const [cpFolded, folded] of multiFolds()) {
-      if (this.run.endsWith(folded)) {
+      if (this.foldRun.endsWith(folded)) {
         this.fail(runAt, `(?i) over ${JSON.stringify(this.src.slice(runAt, this.i))}, which Oniguruma also matches against ${JSON.stringify(String.fromCodePoint(cpFolded))} (full case folding)`);
       }
     }
@@ -190,7 +190,7 @@ class Rewriter {
       this.i++;
     }
     this.quantified = true;
-    this.run = '';
+    this.foldRun = '';
   }
 
   private openGroup(): void {
@@ -252,7 +252,7 @@ class Rewriter {
     this.dotall = group.dotallAtOpen;
     this.atomStart = group.outStart;
     this.quantified = false;
-    this.run = '';
+    this.foldRun = '';
   }
 
   /** \xH or \xHH (the other dialect reads only the second), as [code point, text]. */
@@ -446,6 +446,5 @@ class Rewriter {
  * no exact rewrite. A pattern without any of the differing constructs comes back unchanged.
  */
 export function fromOniguruma(pattern: string): string {
-  const out = new Rewriter(pattern).run_();
-  return out;
+  return new Rewriter(pattern).rewrite();
 }
