@@ -8,6 +8,7 @@
 // Splitter, native/core/regex/splitter.h); other orders run step by step from here.
 import { TurbotokenError } from './errors';
 import { createSplitter, findMatches, SplitMode, type SplitStepSpec, type SplitterHandle } from './pattern-matcher';
+import { fromOniguruma } from './onig-dialect';
 import { compilePattern, type PatternProgram } from './pattern-program';
 import { Op } from './program-enums';
 import { GPT2_PATTERN } from './safe-cut';
@@ -67,12 +68,25 @@ export function canMatchEmpty(program: PatternProgram): boolean {
   return false;
 }
 
-function splitStep(source: string, key: string, pattern: string, behavior: SplitBehavior, invert: boolean, label?: string): PreTokenizerStep {
+/**
+ * Where a Split's Regex comes from: a tokenizer.json, whose patterns Hugging Face reads with
+ * Oniguruma ('oniguruma': rewritten into the other dialect first, src/onig-dialect.ts), or this
+ * package's own steps, already in the dialect of `new Encoding({ pattern })` ('reference': a saved
+ * encoding's steps).
+ */
+export type RegexDialect = 'oniguruma' | 'reference';
+
+function splitStep(source: string, key: string, given: string, behavior: SplitBehavior, invert: boolean, label?: string, dialect: RegexDialect = 'reference'): PreTokenizerStep {
   let program: PatternProgram;
+  let pattern = given;
   try {
+    if (dialect === 'oniguruma') pattern = fromOniguruma(given);
     program = compilePattern(pattern);
   } catch (error) {
-    if (error instanceof TurbotokenError) throw unsupported(source, key, error.message);
+    if (error instanceof TurbotokenError) {
+      const rewritten = pattern !== given ? ` (the file's pattern ${JSON.stringify(given)}, rewritten from Oniguruma's dialect)` : '';
+      throw unsupported(source, key, error.message + rewritten);
+    }
     throw error;
   }
   return { kind: 'split', key, label: label ?? `Split(/${pattern}/, ${behavior}${invert ? ', invert' : ''})`, pattern, program, behavior, invert };
@@ -87,7 +101,7 @@ function readBehavior(value: unknown, source: string, key: string): SplitBehavio
  * One pre-tokenizer of a tokenizer.json (not a Sequence) as a step, or an error naming the key
  * that cannot be reproduced. `step` holds the object's own fields only.
  */
-export function readStep(step: Json, source: string, key: string): PreTokenizerStep {
+export function readStep(step: Json, source: string, key: string, dialect: RegexDialect = 'oniguruma'): PreTokenizerStep {
   switch (step.type) {
     case 'ByteLevel':
       for (const flag of ['add_prefix_space', 'use_regex'] as const) {
@@ -97,11 +111,12 @@ export function readStep(step: Json, source: string, key: string): PreTokenizerS
     case 'Split': {
       const p = isObject(step.pattern) ? fields(step.pattern) : step.pattern;
       let pattern: string;
+      // A String is escaped into a pattern that both dialects read as those characters.
       if (isObject(p) && typeof p.Regex === 'string') pattern = p.Regex;
       else if (isObject(p) && typeof p.String === 'string') pattern = p.String.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
       else throw malformed(source, `${key}.pattern`, 'expected {"Regex": "..."} or {"String": "..."}');
       if (step.invert !== undefined && typeof step.invert !== 'boolean') throw malformed(source, `${key}.invert`, 'expected true or false');
-      return splitStep(source, `${key}.pattern`, pattern, readBehavior(step.behavior, source, `${key}.behavior`), step.invert === true);
+      return splitStep(source, `${key}.pattern`, pattern, readBehavior(step.behavior, source, `${key}.behavior`), step.invert === true, undefined, isObject(p) && typeof p.Regex === 'string' ? dialect : 'reference');
     }
     case 'Digits':
       if (step.individual_digits !== undefined && typeof step.individual_digits !== 'boolean') throw malformed(source, `${key}.individual_digits`, 'expected true or false');
@@ -363,7 +378,7 @@ export type PreTokenizerPlan = { pattern: string; keepGaps: true } | { sequence:
  * The pre_tokenizer of a byte-level model as a plan. It must hold exactly one ByteLevel step (the
  * model's vocabulary is in ByteLevel's characters); Sequences may nest.
  */
-export function readPreTokenizer(pre: unknown, source: string): PreTokenizerPlan {
+export function readPreTokenizer(pre: unknown, source: string, dialect: RegexDialect = 'oniguruma'): PreTokenizerPlan {
   const steps: PreTokenizerStep[] = [];
   const collect = (given: unknown, key: string, depth: number) => {
     if (!isObject(given)) throw malformed(source, key, 'not an object');
@@ -375,7 +390,7 @@ export function readPreTokenizer(pre: unknown, source: string): PreTokenizerPlan
       for (let k = 0; k < list.length; k++) collect(list[k], `${key}.pretokenizers[${k}]`, depth + 1);
       return;
     }
-    steps.push(readStep(step, source, key));
+    steps.push(readStep(step, source, key, dialect));
   };
   if (pre === null || pre === undefined) throw unsupported(source, 'pre_tokenizer', 'a byte-level model needs a ByteLevel pre-tokenizer; there is none');
   collect(pre, 'pre_tokenizer', 0);

@@ -384,7 +384,8 @@ function checkSemantics(value: unknown, source: string, version: number): SplitS
   if (!Array.isArray(s.steps)) throw corrupt(source, 'semantics.steps is not a list of pre-tokenizer steps');
   let plan: ReturnType<typeof import('./pretokenizer-sequence').readPreTokenizer>;
   try {
-    plan = preTokenizers().readPreTokenizer({ type: 'Sequence', pretokenizers: s.steps }, source);
+    // The steps were saved in the dialect of new Encoding({ pattern }) (a tokenizer.json's already rewritten).
+    plan = preTokenizers().readPreTokenizer({ type: 'Sequence', pretokenizers: s.steps }, source, 'reference');
   } catch (error) {
     throw corrupt(source, `semantics.steps: ${shorten(String((error as Error)?.message))}`);
   }

@@ -27,6 +27,8 @@ const FAMILIES = [
   // position: quadratic on a Pike VM without the dead-state memo.
   [String.raw`\w+x|\w`, (n) => 'a'.repeat(n)],
   [String.raw`\s*[\r\n]+|\s+(?!\S)|\s`, (n) => ' '.repeat(n) + 'a'],
+  // Line anchors (a tokenizer.json's ^ and $ hold at every "\n") on many lines.
+  [String.raw`^(\w+\s?)*$|\n`, (n) => ('ab '.repeat(20) + '\n').repeat(n / 61) + '!'],
 ];
 
 const SMALL = 20_000;
