@@ -245,3 +245,41 @@ describe('the addon gathers many documents per call', () => {
     }
   });
 });
+
+describe('Trainer.gather called directly with bad arguments', () => {
+  it('throws a coded error, never writes outside its buffers', () => {
+    const gather = native.Trainer?.gather;
+    if (native.backend === 'wasm' || typeof gather !== 'function') {
+      expect(native.backend).toBe('wasm');
+      return;
+    }
+    const batch = new Uint8Array(64);
+    const ends = new Uint32Array(4);
+    const progress = (used, n) => Float64Array.of(used, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    const bad = [
+      [],
+      ['not an array', 0, 10, batch, ends, progress(0, 0)],
+      [['a'], -1, 10, batch, ends, progress(0, 0)],
+      [['a'], 0, NaN, batch, ends, progress(0, 0)],
+      [['a'], 0, 10, new Uint16Array(4), ends, progress(0, 0)],
+      [['a'], 0, 10, batch, new Int32Array(4), progress(0, 0)],
+      [['a'], 0, 10, batch, ends, new Float64Array(2)],
+      [['a'], 0, 10, batch, ends, progress(65, 0)],
+      [['a'], 0, 10, batch, ends, progress(0, 5)],
+      [['a'], 0, 10, batch, ends, progress(NaN, 0)],
+    ];
+    for (const args of bad) expect(() => gather(...args), String(args[0])).toThrow(expect.objectContaining({ code: expect.any(String) }));
+    // A full batch or full ends: nothing taken, the element handed back.
+    const p = progress(64, 0);
+    expect(gather(['abc'], 0, 10, batch, ends, p)).toBe('abc');
+    expect(Array.from(p.subarray(0, 4))).toEqual([64, 0, 0, 1]);
+    const q = progress(0, 4);
+    expect(gather(['abc'], 0, 10, batch, ends, q)).toBe(undefined);
+    expect(Array.from(q.subarray(0, 4))).toEqual([0, 4, 0, 2]);
+    // A string takes 3 bytes a UTF-16 unit and a byte for napi's terminator: 21 units fit 64 bytes, 22 do not.
+    const r = progress(0, 0);
+    expect(gather(['é'.repeat(21), 'x'.repeat(22)], 0, 10, batch, ends, r)).toBe('x'.repeat(22));
+    expect(Array.from(r.subarray(0, 4))).toEqual([42, 1, 1, 1]);
+    expect(Buffer.from(batch.subarray(0, 42)).toString()).toBe('é'.repeat(21));
+  });
+});
