@@ -2,6 +2,7 @@
 // (native/core/train/) on whichever backend this process uses. docs/training.md defines the result.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import * as bufferModule from 'node:buffer';
+import { types } from 'node:util';
 import { asArgumentError, checkObject, checkText, readArgument, checkThreads, isUint8Array, quote, uint8ArrayLength } from './args';
 import { Encoding } from './encoding';
 import { type ErrorCode, rangeError, TurbotokenError, typeError } from './errors';
@@ -205,7 +206,17 @@ interface CoreTrainer {
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): LearnResult;
   learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<LearnResult>;
   close(): void;
+  /** The addon's Trainer.gather (native/binding/train_binding.cpp), where there is one. */
+  gather?: GatherFn;
 }
+
+/** Copies docs[from...] into batch, one call for many documents; see Counter#gather. */
+type GatherFn = (docs: unknown[], from: number, max: number, batch: Uint8Array, ends: Uint32Array, progress: Float64Array) => unknown;
+
+// Why gather returned (progress[3]).
+const GATHER_ELEMENT = 1;
+const GATHER_ENDS = 2;
+const GATHER_END = 3;
 
 type AddonLearn = { status: number } & Partial<LearnResult>;
 
@@ -245,7 +256,7 @@ function statusError(status: number): TurbotokenError {
 }
 
 function addonTrainer(family: number, program: Uint32Array | null, s: Settings): CoreTrainer {
-  const Ctor = (native as unknown as { Trainer: new (...args: unknown[]) => AddonTrainer }).Trainer;
+  const Ctor = (native as unknown as { Trainer: (new (...args: unknown[]) => AddonTrainer) & { gather?: GatherFn } }).Trainer;
   const t = new Ctor(family, program, s.chunking, s.maxDocumentChars, s.maxChunks);
   const learned = (r: AddonLearn): LearnResult => {
     if (r.status !== 0) throw statusError(r.status);
@@ -258,6 +269,7 @@ function addonTrainer(family: number, program: Uint32Array | null, s: Settings):
     learn: (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold)),
     learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(await t.learnAsync(vocabSize, specials, minFrequency, hfOrder, scaffold)),
     close: () => t.close(),
+    gather: typeof Ctor.gather === 'function' && isUtf8 !== undefined ? Ctor.gather : undefined,
   };
 }
 
@@ -376,7 +388,11 @@ class Counter {
   // Async: the batch lent to the count in flight while #batch fills (never written before that count settles).
   #spare = Buffer.allocUnsafe(0);
   #used = 0;
-  #ends: number[] = [];
+  // The batch's document ends: #nEnds of #ends (grown as needed), in a typed array that the addon's gather writes too.
+  #ends = new Uint32Array(4096);
+  #nEnds = 0;
+  // gather's in and out numbers (16 slots: 128 bytes, outside V8's heap as the addon wants).
+  readonly #progress = new Float64Array(16);
   // The batch holds documents not yet checked to be UTF-8 (add), checked at flush.
   #unchecked = false;
 
@@ -398,7 +414,7 @@ class Counter {
       }
       if (this.#batch.length === 0) this.#batch = batchBuffer();
       this.#used += this.#batch.write(doc, this.#used, 'utf8');
-      this.#ends.push(this.#used);
+      this.#end();
     } else {
       // The common case, bytes that start a character and fit a batch, in as few calls as the copy
       // allows: the JS thread's time per document is serial with the counting threads. The length
@@ -414,7 +430,7 @@ class Counter {
         if (this.#batch.length === 0) this.#batch = batchBuffer();
         this.#batch.set(doc as Uint8Array, this.#used);
         this.#used += n;
-        this.#ends.push(this.#used);
+        this.#end();
         this.#unchecked = true;
         this.documents++;
         return;
@@ -441,18 +457,58 @@ class Counter {
       if (this.#batch.length === 0) this.#batch = batchBuffer();
       this.#batch.set(bytes, this.#used);
       this.#used += bytes.length;
-      this.#ends.push(this.#used);
+      this.#end();
       if (deferred) this.#unchecked = true;
     }
     this.documents++;
   }
 
+  #end(): void {
+    if (this.#nEnds === this.#ends.length) this.#growEnds();
+    this.#ends[this.#nEnds++] = this.#used;
+  }
+
+  #growEnds(): void {
+    const grown = new Uint32Array(this.#ends.length * 2);
+    grown.set(this.#ends);
+    this.#ends = grown;
+  }
+
+  /** Whether gather can be used: the addon has it (see gatherable for the arrays it takes). */
+  get gathers(): boolean {
+    return this.#core.gather !== undefined;
+  }
+
+  /**
+   * Adds docs[from], docs[from + 1], ... (at most `max` of them) in one call into the addon, which
+   * reads the array as its iterator would (`docs` passed gatherable), and each element it leaves
+   * (not a string or bytes it copies, or one that does not fit the batch) through add. Returns the
+   * index to go on from, -1 once the array ended, or a promise of it when add must wait.
+   */
+  gather(docs: unknown[], from: number, max: number): number | Promise<number> {
+    if (this.#batch.length === 0) this.#batch = batchBuffer();
+    const p = this.#progress;
+    p[0] = this.#used;
+    p[1] = this.#nEnds;
+    const left = this.#core.gather!(docs, from, max, this.#batch, this.#ends, p);
+    this.#used = p[0];
+    this.#nEnds = p[1];
+    this.documents += p[2];
+    if (p[4] === 1) this.#unchecked = true;
+    const next = from + p[2];
+    if (p[3] === GATHER_END) return -1;
+    if (p[3] === GATHER_ENDS) this.#growEnds();
+    if (p[3] !== GATHER_ELEMENT) return next;
+    const wait = this.add(left);
+    return wait ? wait.then(() => next + 1) : next + 1;
+  }
+
   /** `last`: the input has ended; the batch (even an empty one) goes to the core as the last, which merges the threads' tables after it. */
   flush(last = false): void | Promise<void> {
-    if (this.#ends.length === 0 && !last) return;
-    let ends: Uint32Array = Uint32Array.from(this.#ends);
+    if (this.#nEnds === 0 && !last) return;
+    let ends: Uint32Array = this.#ends.slice(0, this.#nEnds);
     let bytes: Uint8Array = this.#batch.subarray(0, this.#used);
-    this.#ends = [];
+    this.#nEnds = 0;
     this.#used = 0;
     // Documents whose check was left to the batch (see add): only when it fails is each checked,
     // and the ill-formed ones repaired, into a batch of its own.
@@ -683,6 +739,35 @@ function isIterable(value: unknown): value is Iterable<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
 }
 
+// Saved at load: what an array's for-of calls, unless patched since.
+const getOwnDescriptor = Reflect.getOwnPropertyDescriptor;
+const getPrototype = Reflect.getPrototypeOf;
+const isArray = Array.isArray;
+const ARRAY_ITERATOR = getPrototype([][Symbol.iterator]()) as object;
+const dataValue = (o: object, key: PropertyKey): unknown => {
+  const d = getOwnDescriptor(o, key);
+  return d && 'value' in d ? d.value : undefined;
+};
+const ARRAY_VALUES = dataValue(Array.prototype, Symbol.iterator);
+const ARRAY_NEXT = dataValue(ARRAY_ITERATOR, 'next');
+
+/**
+ * `input` when for-of over it would be the built-in array iteration: a plain Array (not a Proxy,
+ * a subclass or another realm's), no own Symbol.iterator, and Array.prototype's and the array
+ * iterator's methods as at load. Such an array yields, at each step, input[k] while k < its length
+ * at that step, which is what the addon's gather reads (getters, holes and a length that changes
+ * included); nothing here runs the caller's code.
+ */
+function gatherable(input: unknown): unknown[] | undefined {
+  if (types.isProxy(input) || !isArray(input) || getPrototype(input) !== Array.prototype) return undefined;
+  if (getOwnDescriptor(input, Symbol.iterator) !== undefined) return undefined;
+  if (dataValue(Array.prototype, Symbol.iterator) !== ARRAY_VALUES || dataValue(ARRAY_ITERATOR, 'next') !== ARRAY_NEXT) return undefined;
+  return input;
+}
+
+// Documents per gather call in train (trainAsync sizes them to its slices).
+const GATHER_MAX = 4096;
+
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 }
@@ -699,7 +784,9 @@ export function train(input: TrainDocument | Iterable<TrainDocument>, options: T
   const core = startTrainer(s);
   try {
     const counter = new Counter(core, s);
+    const docs = counter.gathers ? gatherable(input) : undefined;
     if (typeof input === 'string' || isUint8Array(input)) counter.add(input);
+    else if (docs) for (let k = 0; k >= 0; ) k = counter.gather(docs, k, GATHER_MAX) as number; // sync: add never waits
     else for (const doc of input) counter.add(doc);
     return finish(core, counter, s);
   } catch (error) {
@@ -741,7 +828,26 @@ export async function trainAsync(input: TrainDocument | Iterable<TrainDocument> 
           since = checked = performance.now();
         });
       };
-      if (isAsyncIterable(input)) {
+      const docs = counter.gathers ? gatherable(input) : undefined;
+      if (docs) {
+        // As many documents per call as take about a quarter of a slice at the pace just measured,
+        // growing at most 8x a call: elements can be getters that take any time.
+        let max = 16;
+        for (let k = 0; k >= 0; ) {
+          const started = performance.now();
+          const next = counter.gather(docs, k, max);
+          if (typeof next !== 'number') {
+            k = await next;
+            continue;
+          }
+          k = next;
+          const now = performance.now();
+          max = Math.max(1, Math.min(GATHER_MAX, 8 * max, Math.floor(((SLICE_MS / 4) * max) / Math.max(now - started, 1e-3))));
+          if (now - since < SLICE_MS) continue;
+          await nextTurn();
+          since = performance.now();
+        }
+      } else if (isAsyncIterable(input)) {
         for await (const doc of input) {
           const wait = counter.add(doc) ?? turn();
           if (wait) await wait;
