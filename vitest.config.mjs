@@ -63,6 +63,8 @@ const nativeOnly = [
   'test/hostile/encode-split.test.mjs',
   // JavaScript only (src/nfc-quick.ts against String.prototype.normalize): no backend runs.
   'test/reference/nfc-quick.test.mjs',
+  // JavaScript only (src/onig-dialect.ts's (?i) rewrite and RegExp against `tokenizers`).
+  'test/reference/onig-dialect-fold.test.mjs',
   // The long merges' memory count is read from the native addon (longMergePeak).
   'test/growth/long-piece-memory.test.mjs',
   // The binding's page advice for a large encode's ids (WebAssembly memory has none).

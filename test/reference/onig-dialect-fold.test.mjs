@@ -1,0 +1,62 @@
+// (?i) in a tokenizer.json Split pattern, against Oniguruma (Hugging Face `tokenizers`): every
+// character with a case, alone under (?i), matches the same partners once src/onig-dialect.ts has
+// rewritten the pattern and src/pattern.ts has translated it. JavaScript only (the rewrite, RegExp
+// and `tokenizers`), so it runs once, on no backend; test/reference/onig-dialect-hf holds the
+// rewritten patterns to `tokenizers` through both backends' matchers.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { fromOniguruma } from '../../dist/cjs/onig-dialect.js';
+import { translatePattern } from '../../dist/cjs/pattern.js';
+import { UNASSIGNED_RANGES } from '../../dist/cjs/unicode-unassigned.js';
+
+const require = createRequire(import.meta.url);
+const { Tokenizer } = require('tokenizers');
+
+const split = (regex, behavior = 'Isolated') => ({ type: 'Split', pattern: { Regex: regex }, behavior, invert: false });
+
+function hfPreTokenizer(steps) {
+  const json = {
+    version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer: null, post_processor: null, decoder: null,
+    pre_tokenizer: { type: 'Sequence', pretokenizers: steps },
+    model: { type: 'BPE', vocab: { a: 0 }, merges: [] },
+  };
+  return Tokenizer.fromString(JSON.stringify(json)).getPreTokenizer();
+}
+
+describe('(?i) on one letter matches what Oniguruma matches', () => {
+  // Every character with a case, alone under (?i), on a text of all of them: the same partners
+  // (both fold simply; the letters whose folding is several characters are refused). Left out:
+  // letters newer than the reference's Unicode, which the engine pairs and Oniguruma does not.
+  const unassigned = UNASSIGNED_RANGES.split(' ').map((r) => r.split('-').map((h) => parseInt(h, 16)));
+  const isNew = (cp) => unassigned.some(([lo, hi = lo]) => cp >= lo && cp <= hi);
+  const cased = [];
+  for (let cp = 0; cp < 0x20000; cp++) {
+    if ((cp >= 0xd800 && cp <= 0xdfff) || isNew(cp)) continue;
+    const ch = String.fromCodePoint(cp);
+    if (ch.toLowerCase() !== ch || ch.toUpperCase() !== ch) cased.push(ch);
+  }
+  const text = cased.join(' ');
+
+  it('on every letter with a case', () => {
+    let compared = 0;
+    const differ = [];
+    for (const ch of cased) {
+      const pattern = `(?i)\\x{${ch.codePointAt(0).toString(16)}}`;
+      let ours;
+      try {
+        ours = translatePattern(fromOniguruma(pattern));
+      } catch {
+        continue; // a multi-character folding: refused (tested below)
+      }
+      const mine = [...new Set(text.match(ours))].filter((m) => !isNew(m.codePointAt(0))).sort();
+      const theirs = [...new Set(hfPreTokenizer([split(pattern, 'Removed')]).preTokenizeString(text).flatMap(([piece]) => piece.split(' ')))];
+      // Removed leaves the rest: the matched letters are the ones missing from it.
+      const left = new Set(theirs);
+      const matched = cased.filter((c) => !left.has(c)).sort();
+      compared++;
+      if (JSON.stringify(mine) !== JSON.stringify(matched)) differ.push([ch, mine.join(''), matched.join('')]);
+    }
+    expect(compared).toBeGreaterThan(2800);
+    expect(differ.slice(0, 5)).toEqual([]);
+  }, 120_000);
+});
