@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels.h"
 #include "regex/closure.h"
 #include "regex/utf8_read.h"
 
@@ -79,17 +80,20 @@ void LazyDfa::build_start_bytes() {
     if (cp < 0x10000) return 0xE0 | (cp >> 12);
     return 0xF0 | (cp >> 18);
   };
+  uint8_t* const start_byte = start_bytes_.member;
   skip_bytes_ = !first_[symbol(utf8_read::kReplacement)];
-  for (uint32_t b = 0; b < 128; b++) start_byte_[b] = first_[ascii_[b]];
-  for (uint32_t b = 128; b < 256; b++) start_byte_[b] = skip_bytes_ ? 0 : 1;
-  if (!skip_bytes_) return;
-  for (uint32_t k = 0; k + 1 < symbols_; k++) {
-    if (!first_[k]) continue;
-    const uint32_t lo = std::max<uint32_t>(bounds_[k], 0x80);
-    const uint32_t hi = k + 1 < bounds_.size() ? bounds_[k + 1] - 1 : 0x10FFFF;
-    if (hi < lo) continue;
-    for (uint32_t b = lead(lo); b <= lead(hi); b++) start_byte_[b] = 1;
+  for (uint32_t b = 0; b < 128; b++) start_byte[b] = first_[ascii_[b]] ? 1 : 0;
+  for (uint32_t b = 128; b < 256; b++) start_byte[b] = skip_bytes_ ? 0 : 1;
+  if (skip_bytes_) {
+    for (uint32_t k = 0; k + 1 < symbols_; k++) {
+      if (!first_[k]) continue;
+      const uint32_t lo = std::max<uint32_t>(bounds_[k], 0x80);
+      const uint32_t hi = k + 1 < bounds_.size() ? bounds_[k + 1] - 1 : 0x10FFFF;
+      if (hi < lo) continue;
+      for (uint32_t b = lead(lo); b <= lead(hi); b++) start_byte[b] = 1;
+    }
   }
+  start_bytes_.build_nibbles();
 }
 
 uint32_t LazyDfa::slow_symbol(uint32_t cp) const {
@@ -277,16 +281,9 @@ int32_t LazyDfa::fold_boundary(int64_t row, uint32_t sym) {
 }
 
 size_t LazyDfa::next_start(const uint8_t* text, size_t from, size_t size) const {
-  const uint8_t* const start_byte = start_byte_;
-  const uint8_t* const stop = text + size;
-  const uint8_t* at = text + from;
-  // Eight bytes a test: the loads do not depend on each other, the branch is taken once.
-  while (stop - at >= 8 && !(start_byte[at[0]] | start_byte[at[1]] | start_byte[at[2]] | start_byte[at[3]] |
-                             start_byte[at[4]] | start_byte[at[5]] | start_byte[at[6]] | start_byte[at[7]])) {
-    at += 8;
-  }
-  while (at < stop && !start_byte[*at]) at++;
-  return size_t(at - text);
+  // Most calls from a step that matches often stop on their first byte: no kernel call for those.
+  if (from < size && start_bytes_.member[text[from]]) return from;
+  return kernel_find_in_set()(start_bytes_, text, from, size);
 }
 
 // One loop for all the matches of a stretch: an anchored search from `at`; where it dies, the
