@@ -17,34 +17,55 @@ constexpr size_t kOwnDfaMinText = 256;
 // memo costs more than the calls it could save.
 constexpr size_t kMemoMinPieces = 64;
 
-// The words a step writes, over a vector used as storage only (its size is the room, grown by
-// doubling; `size()` is what was written): no resize, with its zero-fill and out-of-line call, and
-// no push_back, whose end pointer goes through memory, per piece. finish() cuts the vector to
-// what was written.
+// The words a step writes: no resize per piece, with its zero-fill and out-of-line call, and no
+// push_back, whose end pointer goes through memory. Over the caller's vector (`pieces`: its
+// size from the call before is room already, so only growth past it is zero-filled; finish()
+// cuts it to what was written), or over a buffer of its own, never zero-filled.
 class Words {
  public:
-  explicit Words(std::vector<uint32_t>& store) : v_(store) { v_.clear(); }
+  explicit Words(std::vector<uint32_t>* store) : v_(store) {
+    if (v_) data_ = v_->data(), cap_ = v_->size();
+  }
   size_t size() const { return size_; }
-  uint32_t* data() { return v_.data(); }
-  const uint32_t* data() const { return v_.data(); }
-  uint32_t& operator[](size_t k) { return v_[k]; }
-  uint32_t operator[](size_t k) const { return v_[k]; }
-  uint32_t& back() { return v_[size_ - 1]; }
+  uint32_t* data() { return data_; }
+  const uint32_t* data() const { return data_; }
+  uint32_t& operator[](size_t k) { return data_[k]; }
+  uint32_t operator[](size_t k) const { return data_[k]; }
+  uint32_t& back() { return data_[size_ - 1]; }
   void clear() { size_ = 0; }
   // At least `more` writable words past the end; set_end() says where the writing stopped.
   uint32_t* room(size_t more) {
-    if (v_.size() - size_ < more) grow(more);
-    return v_.data() + size_;
+    if (cap_ - size_ < more) grow(more);
+    return data_ + size_;
   }
-  void set_end(const uint32_t* end) { size_ = size_t(end - v_.data()); }
+  void set_end(const uint32_t* end) { size_ = size_t(end - data_); }
   void shrink(size_t n) { size_ = n; }
   void push_back(uint32_t v) { *room(1) = v, size_++; }
-  void finish() { v_.resize(size_); }
+  void reserve(size_t n) {
+    if (n > cap_) grow(n - size_);
+  }
+  void finish() {
+    if (v_) v_->resize(size_);
+  }
 
  private:
-  void grow(size_t more) { v_.resize(std::max(std::max(v_.size() * 2, size_ + more), size_t(64))); }
-  std::vector<uint32_t>& v_;
-  size_t size_ = 0;
+  void grow(size_t more) {
+    const size_t cap = std::max(std::max(cap_ * 2, size_ + more), size_t(64));
+    if (v_) {
+      v_->resize(cap);
+      data_ = v_->data();
+    } else {
+      std::unique_ptr<uint32_t[]> fresh(new uint32_t[cap]);
+      if (size_) std::memcpy(fresh.get(), data_, size_ * sizeof(uint32_t));
+      own_ = std::move(fresh);
+      data_ = own_.get();
+    }
+    cap_ = cap;
+  }
+  std::vector<uint32_t>* v_;
+  std::unique_ptr<uint32_t[]> own_;
+  uint32_t* data_ = nullptr;
+  size_t size_ = 0, cap_ = 0;
 };
 
 // The ranges of a piece of `size` bytes that a step keeps, from the matches in it (`bounds`,
@@ -206,7 +227,7 @@ class ShortPieceMemo {
     s.key = key;
     s.len = uint8_t(len);
     s.count = uint8_t(pairs);
-    for (size_t k = 0; k < 2 * pairs; k++) s.ranges[k] = uint8_t(out[from + k] - base);
+    for (size_t k = 0; k < 2 * pairs; k++) s.ranges[k] = out[from + k] - base;
   }
 
  private:
@@ -214,7 +235,8 @@ class ShortPieceMemo {
     uint64_t key = 0;
     uint8_t len = 0;  // 0: empty (no piece is empty)
     uint8_t count = 0;
-    uint8_t ranges[2 * kMaxRanges] = {};
+    // Words, not bytes: the replay's 16 adds then vectorize with SSE2 alone.
+    uint32_t ranges[2 * kMaxRanges] = {};
   };
   size_t slot_of(uint64_t key, uint32_t len) const {
     return size_t(((key + len) * 0x9E3779B97F4A7C15ull) >> (64 - bits_));
@@ -277,10 +299,13 @@ void Splitter::give_back(const Step& step, LazyDfa* dfa) const {
 
 bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pieces) const {
   if (size > 0xFFFFFFFFu) return false;
-  pieces.clear();
-  if (size == 0) return true;
+  if (size == 0) {
+    pieces.clear();
+    return true;
+  }
   // A single step that keeps the matches writes them straight out.
   if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kMatches) {
+    pieces.clear();
     LazyDfa* dfa = borrow(*steps_[0], size);
     const bool ok = find_matches_with(steps_[0]->program, dfa, text, size, pieces);
     give_back(*steps_[0], dfa);
@@ -290,6 +315,7 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
   // the matches are the pieces. Patterns written to cover every character leave no gap, so the
   // matches go straight out and only a text with a gap takes the general path below.
   if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kIsolated) {
+    pieces.clear();
     LazyDfa* dfa = borrow(*steps_[0], size);
     const bool ok = find_matches_with(steps_[0]->program, dfa, text, size, pieces);
     give_back(*steps_[0], dfa);
@@ -297,7 +323,8 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     if (covers(pieces, size)) return true;
     std::vector<uint32_t> bounds, marks;
     bounds.swap(pieces);
-    Words gapped(pieces);
+    pieces.clear();
+    Words gapped(&pieces);
     keep_ranges(bounds, uint32_t(size), SplitMode::kIsolated, false, 0, marks, gapped);
     gapped.finish();
     return true;
@@ -305,14 +332,14 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
   // Each step reads the one before's words and writes its own, alternating between two buffers
   // so that the last step writes into `pieces` (kept by the caller across calls: its pages are
   // already there).
-  std::vector<uint32_t> other, bounds, marks;
-  Words in_pieces(pieces), in_other(other);
+  std::vector<uint32_t> bounds, marks;
+  Words in_pieces(&pieces), in_other(nullptr);
   Words* const buffers[2] = {&in_pieces, &in_other};
   const uint32_t whole[2] = {0, uint32_t(size)};
   ShortPieceMemo memo;
   // About a piece per 4 bytes in prose and code: most calls never grow these.
   bounds.reserve(size / 2 + 8);
-  pieces.reserve(size / 2 + 8);
+  if (steps_.size() > 1) in_other.reserve(size / 2 + 8);
   for (size_t s = 0; s < steps_.size(); s++) {
     const Step& step = *steps_[s];
     Words& out = *buffers[(steps_.size() - 1 - s) & 1];
@@ -370,6 +397,7 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
       if (dfa && dfa->full()) dfa->reset();
       if (!ok) {
         give_back(step, dfa);
+        pieces.clear();
         return false;
       }
       keep_ranges(bounds, end - start, step.mode, step.invert, start, marks, out);
