@@ -337,9 +337,10 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
   Words* const buffers[2] = {&in_pieces, &in_other};
   const uint32_t whole[2] = {0, uint32_t(size)};
   ShortPieceMemo memo;
-  // About a piece per 4 bytes in prose and code: most calls never grow these.
-  bounds.reserve(size / 2 + 8);
-  if (steps_.size() > 1) in_other.reserve(size / 2 + 8);
+  // Grown as needed, not reserved for the worst case: a block of several MB asked for and freed on
+  // every call goes back to the system each time and comes back as fresh pages (faults and
+  // zeroing that cost DeepSeek-V3's first two steps half their speed), where blocks grown by
+  // doubling stay in the allocator's heap from call to call.
   for (size_t s = 0; s < steps_.size(); s++) {
     const Step& step = *steps_[s];
     Words& out = *buffers[(steps_.size() - 1 - s) & 1];
