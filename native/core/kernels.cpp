@@ -20,6 +20,7 @@ struct Kernel {
   Utf8ToUtf16Fn to_utf16 = utf8_to_utf16_scalar;
   Utf16ToUtf8Fn to_utf8 = utf16_to_utf8_scalar;
   SumTokenLengthsFn sum_lengths = sum_token_lengths_scalar;
+  FindInSetFn find_in_set = find_in_set_scalar;
 };
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -43,6 +44,7 @@ Kernel avx512_kernel() {
   Kernel k{"avx512", classify_avx512};
   if (cpu_has_avx2()) k.merge_direct32 = bpe_merge_direct32_avx2;
   k.sum_lengths = sum_token_lengths_avx512;
+  if (cpu_has_avx2()) k.find_in_set = find_in_set_avx2;
   if (cpu_has_vbmi2()) {
     k.to_utf16 = utf8_to_utf16_avx512;
     k.to_utf8 = utf16_to_utf8_avx512;
@@ -56,7 +58,11 @@ std::vector<Kernel> supported() {
   std::vector<Kernel> list{{"scalar", nullptr}};
 #if defined(__x86_64__) || defined(_M_X64)
   list.push_back({"sse2", classify_sse2});
-  if (cpu_has_avx2()) list.push_back({"avx2", classify_avx2, bpe_merge_direct32_avx2});
+  if (cpu_has_avx2()) {
+    Kernel k{"avx2", classify_avx2, bpe_merge_direct32_avx2};
+    k.find_in_set = find_in_set_avx2;
+    list.push_back(k);
+  }
   if (cpu_has_avx512bw()) list.push_back(avx512_kernel());
 #endif
 #if defined(__wasm_simd128__)
@@ -114,6 +120,8 @@ Utf8ToUtf16Fn kernel_utf8_to_utf16() { return active().to_utf16; }
 Utf16ToUtf8Fn kernel_utf16_to_utf8() { return active().to_utf8; }
 
 SumTokenLengthsFn kernel_sum_token_lengths() { return active().sum_lengths; }
+
+FindInSetFn kernel_find_in_set() { return active().find_in_set; }
 
 ClassifyFn kernel_classifier(const char* name) {
   for (const Kernel& k : kernels())

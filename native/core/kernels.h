@@ -11,6 +11,7 @@
 #include "vocab/decode_lengths.h"
 #include "pretok/pretokenizer.h"
 #include "status.h"
+#include "text/byte_set.h"
 
 namespace turbotoken {
 
@@ -37,6 +38,9 @@ Utf16ToUtf8Fn kernel_utf16_to_utf8();
 
 // The active kernel's length pass for decode (see decode_lengths.h).
 SumTokenLengthsFn kernel_sum_token_lengths();
+
+// The active kernel's byte-set search (see byte_set.h): the AVX2 one on kernels that have AVX2.
+FindInSetFn kernel_find_in_set();
 
 // Ends of up to max_ends consecutive pieces from i < n, found by the active kernel; at least one.
 size_t scan_pieces(Family family, const uint8_t* s, size_t i, size_t n, size_t* ends, size_t max_ends);

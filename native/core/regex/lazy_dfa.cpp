@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels.h"
 #include "regex/closure.h"
 #include "regex/utf8_read.h"
 
@@ -79,17 +80,20 @@ void LazyDfa::build_start_bytes() {
     if (cp < 0x10000) return 0xE0 | (cp >> 12);
     return 0xF0 | (cp >> 18);
   };
+  uint8_t* const start_byte = start_bytes_.member;
   skip_bytes_ = !first_[symbol(utf8_read::kReplacement)];
-  for (uint32_t b = 0; b < 128; b++) start_byte_[b] = first_[ascii_[b]];
-  for (uint32_t b = 128; b < 256; b++) start_byte_[b] = skip_bytes_ ? 0 : 1;
-  if (!skip_bytes_) return;
-  for (uint32_t k = 0; k + 1 < symbols_; k++) {
-    if (!first_[k]) continue;
-    const uint32_t lo = std::max<uint32_t>(bounds_[k], 0x80);
-    const uint32_t hi = k + 1 < bounds_.size() ? bounds_[k + 1] - 1 : 0x10FFFF;
-    if (hi < lo) continue;
-    for (uint32_t b = lead(lo); b <= lead(hi); b++) start_byte_[b] = 1;
+  for (uint32_t b = 0; b < 128; b++) start_byte[b] = first_[ascii_[b]] ? 1 : 0;
+  for (uint32_t b = 128; b < 256; b++) start_byte[b] = skip_bytes_ ? 0 : 1;
+  if (skip_bytes_) {
+    for (uint32_t k = 0; k + 1 < symbols_; k++) {
+      if (!first_[k]) continue;
+      const uint32_t lo = std::max<uint32_t>(bounds_[k], 0x80);
+      const uint32_t hi = k + 1 < bounds_.size() ? bounds_[k + 1] - 1 : 0x10FFFF;
+      if (hi < lo) continue;
+      for (uint32_t b = lead(lo); b <= lead(hi); b++) start_byte[b] = 1;
+    }
   }
+  start_bytes_.build_nibbles();
 }
 
 uint32_t LazyDfa::slow_symbol(uint32_t cp) const {
@@ -277,16 +281,9 @@ int32_t LazyDfa::fold_boundary(int64_t row, uint32_t sym) {
 }
 
 size_t LazyDfa::next_start(const uint8_t* text, size_t from, size_t size) const {
-  const uint8_t* const start_byte = start_byte_;
-  const uint8_t* const stop = text + size;
-  const uint8_t* at = text + from;
-  // Eight bytes a test: the loads do not depend on each other, the branch is taken once.
-  while (stop - at >= 8 && !(start_byte[at[0]] | start_byte[at[1]] | start_byte[at[2]] | start_byte[at[3]] |
-                             start_byte[at[4]] | start_byte[at[5]] | start_byte[at[6]] | start_byte[at[7]])) {
-    at += 8;
-  }
-  while (at < stop && !start_byte[*at]) at++;
-  return size_t(at - text);
+  // Most calls from a step that matches often stop on their first byte: no kernel call for those.
+  if (from < size && start_bytes_.member[text[from]]) return from;
+  return kernel_find_in_set()(start_bytes_, text, from, size);
 }
 
 // One loop for all the matches of a stretch: an anchored search from `at`; where it dies, the
@@ -308,9 +305,12 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
   const uint32_t* const byte_class = byte_class_;
   const uint32_t* const class_offset = class_offset_;
   const uint8_t* const first = first_.data();
-  // Piece ends written by the ASCII loop (at most one per byte of a chunk), moved to `bounds`
-  // when it stops: push_back there would be a branch per piece.
-  uint32_t ends[kOverscan + 1];
+  // Pieces written by the ASCII loop as start/end pairs (at most one per byte of a chunk; folded
+  // pieces tile, so each end is also the next start and both words are stored at once), appended
+  // to `bounds` in one copy when it stops: push_back there would be a branch per piece, and a
+  // resize a zero-fill per stop.
+  uint32_t pairs[2 * (kOverscan + 1) + 1];
+  static_assert(kBoundary == 2, "a folded piece moves the pair pointer by its flag's value: one pair");
   const auto give_up = [&](const uint8_t* where, const uint8_t* read) {
     *pos = size_t(where - text);
     *reach = size_t(read - text);
@@ -332,7 +332,9 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
       *pos = size;
       return Result::kNoMatch;
     }
-    int64_t row = start_row(text, size, size_t(at - text));
+    // The start state most searches begin in, without the call.
+    int64_t row = at != text && behind_.empty() && start_plain_ >= 0 ? int64_t(start_plain_) * stride_
+                                                                      : start_row(text, size, size_t(at - text));
     if (row < 0) return give_up(at, at);
     // Searches from `at`, restarted in place after each piece that ends where its search died.
     // Restarting needs the start state to be the same everywhere but the text's start.
@@ -352,8 +354,10 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
         // The state chain (each byte's table load waits on the one before) is a load and an
         // `and`: a non-negative entry, flags cleared, is the next row's byte offset, so the next
         // address is that offset plus the class's offset, which does not wait on the chain.
-        size_t n = 0;
-        const uint8_t* const at0 = at;
+        // The next pair's end word: a folded piece's end is stored there and at the next start,
+        // and the flag's value (kBoundary = 2 words) moves it on.
+        uint32_t* pw = pairs + 1;
+        pairs[0] = uint32_t(at - text);
         const char* bytes = reinterpret_cast<const char*>(table);
         uint32_t off = uint32_t(row) << kFlagBits;
         // A byte from 0x80 on goes straight to the decoding below (runs of non-ASCII text).
@@ -369,25 +373,15 @@ LazyDfa::Result LazyDfa::scan(const uint8_t* text, size_t size, size_t* pos, std
             bytes = reinterpret_cast<const char*>(table);
             if (v == 0) break;
           }
-          ends[n] = uint32_t(p - text);
-          n += (v & kBoundary) >> 1;
+          pw[0] = pw[1] = uint32_t(p - text);
+          pw += v & kBoundary;
           at = (v & kBoundary) ? p : at;
           found = (v & kMatched) ? p : found;
           off = uint32_t(v) & ~uint32_t((1 << kFlagBits) - 1);
           p++;
         }
         row = int64_t(off >> kFlagBits);
-        if (n) {
-          // Folded pieces tile from the first one's start: each ends where the next begins.
-          const size_t b = bounds.size();
-          bounds.resize(b + 2 * n);
-          uint32_t* w = bounds.data() + b;
-          uint32_t prev = uint32_t(at0 - text);
-          for (size_t k = 0; k < n; k++) {
-            w[2 * k] = prev;
-            w[2 * k + 1] = prev = ends[k];
-          }
-        }
+        if (pw != pairs + 1) bounds.insert(bounds.end(), pairs, pw - 1);
         len = 1;
         if (p >= chunk_end) {
           if (p == stop) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "regex/pike_vm.h"
+#include "text/byte_set.h"
 
 namespace turbotoken {
 namespace regex {
@@ -112,7 +113,7 @@ class LazyDfa {
   // Byte -> may a match start at a code point that begins with it: ASCII exactly, a lead byte
   // when any code point it leads may (1 for every byte from 0x80 when U+FFFD may start, since
   // then a continuation byte can start a match and only decoding tells where characters begin).
-  uint8_t start_byte_[256];
+  ByteSet start_bytes_;
   bool skip_bytes_ = false;        // whether U+FFFD cannot start a match (continuation bytes skip)
   std::vector<uint32_t> behind_;   // the lookbehind instructions, in program order
   uint32_t symbols_ = 0;           // classes, plus one for the end of the text

@@ -1,6 +1,7 @@
 #include "regex/splitter.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "regex/lazy_dfa.h"
 
@@ -16,29 +17,78 @@ constexpr size_t kOwnDfaMinText = 256;
 // memo costs more than the calls it could save.
 constexpr size_t kMemoMinPieces = 64;
 
+// The words a step writes: no resize per piece, with its zero-fill and out-of-line call, and no
+// push_back, whose end pointer goes through memory. Over the caller's vector (`pieces`: its
+// size from the call before is room already, so only growth past it is zero-filled; finish()
+// cuts it to what was written), or over a buffer of its own, never zero-filled.
+class Words {
+ public:
+  explicit Words(std::vector<uint32_t>* store) : v_(store) {
+    if (v_) data_ = v_->data(), cap_ = v_->size();
+  }
+  size_t size() const { return size_; }
+  uint32_t* data() { return data_; }
+  const uint32_t* data() const { return data_; }
+  uint32_t& operator[](size_t k) { return data_[k]; }
+  uint32_t operator[](size_t k) const { return data_[k]; }
+  uint32_t& back() { return data_[size_ - 1]; }
+  void clear() { size_ = 0; }
+  // At least `more` writable words past the end; set_end() says where the writing stopped.
+  uint32_t* room(size_t more) {
+    if (cap_ - size_ < more) grow(more);
+    return data_ + size_;
+  }
+  void set_end(const uint32_t* end) { size_ = size_t(end - data_); }
+  void shrink(size_t n) { size_ = n; }
+  void push_back(uint32_t v) { *room(1) = v, size_++; }
+  void reserve(size_t n) {
+    if (n > cap_) grow(n - size_);
+  }
+  void finish() {
+    if (v_) v_->resize(size_);
+  }
+
+ private:
+  void grow(size_t more) {
+    const size_t cap = std::max(std::max(cap_ * 2, size_ + more), size_t(64));
+    if (v_) {
+      v_->resize(cap);
+      data_ = v_->data();
+    } else {
+      std::unique_ptr<uint32_t[]> fresh(new uint32_t[cap]);
+      if (size_) std::memcpy(fresh.get(), data_, size_ * sizeof(uint32_t));
+      own_ = std::move(fresh);
+      data_ = own_.get();
+    }
+    cap_ = cap;
+  }
+  std::vector<uint32_t>* v_;
+  std::unique_ptr<uint32_t[]> own_;
+  uint32_t* data_ = nullptr;
+  size_t size_ = 0, cap_ = 0;
+};
+
 // The ranges of a piece of `size` bytes that a step keeps, from the matches in it (`bounds`,
 // start/end pairs relative to the piece), as Hugging Face's NormalizedString::split makes them:
 // the matches and the text between them flagged (swapped by `invert`), combined by the
 // behavior; appended to `out` shifted by `base`, empty ones dropped.
 void keep_ranges(const std::vector<uint32_t>& bounds, uint32_t size, SplitMode mode, bool invert,
-                 uint32_t base, std::vector<uint32_t>& marks, std::vector<uint32_t>& out) {
+                 uint32_t base, std::vector<uint32_t>& marks, Words& out) {
   if (mode == SplitMode::kMatches) {
     for (uint32_t b : bounds) out.push_back(base + b);
     return;
   }
   if (mode == SplitMode::kIsolated) {
     // Every match and every stretch between matches, whichever is flagged: no marks needed.
-    size_t n = out.size();
-    out.resize(n + 2 * bounds.size() + 2);
-    uint32_t* w = out.data();
+    uint32_t* w = out.room(2 * bounds.size() + 2);
     uint32_t last = 0;
     for (size_t k = 0; k < bounds.size(); k += 2) {
-      if (bounds[k] > last) w[n] = base + last, w[n + 1] = base + bounds[k], n += 2;
-      w[n] = base + bounds[k], w[n + 1] = base + bounds[k + 1], n += 2;
+      if (bounds[k] > last) w[0] = base + last, w[1] = base + bounds[k], w += 2;
+      w[0] = base + bounds[k], w[1] = base + bounds[k + 1], w += 2;
       last = bounds[k + 1];
     }
-    if (last < size) w[n] = base + last, w[n + 1] = base + size, n += 2;
-    out.resize(n);
+    if (last < size) w[0] = base + last, w[1] = base + size, w += 2;
+    out.set_end(w);
     return;
   }
   // [start, end, is-match] triples over the whole piece.
@@ -94,7 +144,7 @@ void keep_ranges(const std::vector<uint32_t>& bounds, uint32_t size, SplitMode m
         previous = marks[at + 2];
       }
       // Built back to front: reverse the pairs.
-      if (out.size() > first) std::reverse(out.begin() + first, out.end());
+      if (out.size() > first) std::reverse(out.data() + first, out.data() + out.size());
       for (size_t k = first; k < out.size(); k += 2) std::swap(out[k], out[k + 1]);
       break;
     }
@@ -107,7 +157,7 @@ void keep_ranges(const std::vector<uint32_t>& bounds, uint32_t size, SplitMode m
       out[w++] = base + out[k + 1];
     }
   }
-  out.resize(w);
+  out.shrink(w);
 }
 
 // Whether the matches (start/end pairs) tile [0, size) with no gap.
@@ -142,34 +192,42 @@ class ShortPieceMemo {
 
   // The piece's bytes as a key (the length is kept beside it), or 0 when the piece is too long to
   // be kept (or all NUL bytes: not kept either, which only costs a call).
-  static uint64_t key_of(const uint8_t* text, uint32_t start, uint32_t end) {
+  // `size` is the whole text's: where 8 bytes from the piece's start are inside it, the key is
+  // one load and a mask (a loop over the piece's bytes mispredicts its exit on most pieces).
+  static uint64_t key_of(const uint8_t* text, size_t size, uint32_t start, uint32_t end) {
     const uint32_t len = end - start;
     if (len == 0 || len > kMaxBytes) return 0;
     uint64_t k = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (size - start >= 8) {
+      std::memcpy(&k, text + start, 8);
+      return k & (~uint64_t(0) >> (64 - 8 * len));  // little-endian: the piece's bytes are the low ones
+    }
+#endif
     for (uint32_t i = 0; i < len; i++) k |= uint64_t(text[start + i]) << (8 * i);
     return k;
   }
 
   // Appends the recorded ranges shifted by `base` and returns true, or false when not recorded.
-  bool replay(uint64_t key, uint32_t len, uint32_t base, std::vector<uint32_t>& out) const {
+  bool replay(uint64_t key, uint32_t len, uint32_t base, Words& out) const {
     const Slot& s = slots_[slot_of(key, len)];
     if (s.len != len || s.key != key) return false;
-    for (uint32_t k = 0; k < s.count; k++) {
-      out.push_back(base + s.ranges[2 * k]);
-      out.push_back(base + s.ranges[2 * k + 1]);
-    }
+    // Every slot's words written, the recorded ones kept: no loop exit that depends on the count.
+    uint32_t* w = out.room(2 * kMaxRanges);
+    for (uint32_t k = 0; k < 2 * kMaxRanges; k++) w[k] = base + s.ranges[k];
+    out.set_end(w + 2 * s.count);
     return true;
   }
 
   // Records the ranges that `out[from..]` holds for the piece at `base`.
-  void record(uint64_t key, uint32_t len, uint32_t base, const std::vector<uint32_t>& out, size_t from) {
+  void record(uint64_t key, uint32_t len, uint32_t base, const Words& out, size_t from) {
     const size_t pairs = (out.size() - from) / 2;
     if (pairs > kMaxRanges) return;
     Slot& s = slots_[slot_of(key, len)];
     s.key = key;
     s.len = uint8_t(len);
     s.count = uint8_t(pairs);
-    for (size_t k = 0; k < 2 * pairs; k++) s.ranges[k] = uint8_t(out[from + k] - base);
+    for (size_t k = 0; k < 2 * pairs; k++) s.ranges[k] = out[from + k] - base;
   }
 
  private:
@@ -177,7 +235,8 @@ class ShortPieceMemo {
     uint64_t key = 0;
     uint8_t len = 0;  // 0: empty (no piece is empty)
     uint8_t count = 0;
-    uint8_t ranges[2 * kMaxRanges] = {};
+    // Words, not bytes: the replay's 16 adds then vectorize with SSE2 alone.
+    uint32_t ranges[2 * kMaxRanges] = {};
   };
   size_t slot_of(uint64_t key, uint32_t len) const {
     return size_t(((key + len) * 0x9E3779B97F4A7C15ull) >> (64 - bits_));
@@ -240,10 +299,13 @@ void Splitter::give_back(const Step& step, LazyDfa* dfa) const {
 
 bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pieces) const {
   if (size > 0xFFFFFFFFu) return false;
-  pieces.clear();
-  if (size == 0) return true;
+  if (size == 0) {
+    pieces.clear();
+    return true;
+  }
   // A single step that keeps the matches writes them straight out.
   if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kMatches) {
+    pieces.clear();
     LazyDfa* dfa = borrow(*steps_[0], size);
     const bool ok = find_matches_with(steps_[0]->program, dfa, text, size, pieces);
     give_back(*steps_[0], dfa);
@@ -253,6 +315,7 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
   // the matches are the pieces. Patterns written to cover every character leave no gap, so the
   // matches go straight out and only a text with a gap takes the general path below.
   if (steps_.size() == 1 && steps_[0]->mode == SplitMode::kIsolated) {
+    pieces.clear();
     LazyDfa* dfa = borrow(*steps_[0], size);
     const bool ok = find_matches_with(steps_[0]->program, dfa, text, size, pieces);
     give_back(*steps_[0], dfa);
@@ -260,23 +323,36 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     if (covers(pieces, size)) return true;
     std::vector<uint32_t> bounds, marks;
     bounds.swap(pieces);
-    keep_ranges(bounds, uint32_t(size), SplitMode::kIsolated, false, 0, marks, pieces);
+    pieces.clear();
+    Words gapped(&pieces);
+    keep_ranges(bounds, uint32_t(size), SplitMode::kIsolated, false, 0, marks, gapped);
+    gapped.finish();
     return true;
   }
-  std::vector<uint32_t> current{0, uint32_t(size)}, next, bounds, marks;
+  // Each step reads the one before's words and writes its own, alternating between two buffers
+  // so that the last step writes into `pieces` (kept by the caller across calls: its pages are
+  // already there).
+  std::vector<uint32_t> bounds, marks;
+  Words in_pieces(&pieces), in_other(nullptr);
+  Words* const buffers[2] = {&in_pieces, &in_other};
+  const uint32_t whole[2] = {0, uint32_t(size)};
   ShortPieceMemo memo;
-  // About a piece per 4 bytes in prose and code: most calls never grow these.
-  bounds.reserve(size / 2 + 8);
-  pieces.reserve(size / 2 + 8);
+  // Grown as needed, not reserved for the worst case: a block of several MB asked for and freed on
+  // every call goes back to the system each time and comes back as fresh pages (faults and
+  // zeroing that cost DeepSeek-V3's first two steps half their speed), where blocks grown by
+  // doubling stay in the allocator's heap from call to call.
   for (size_t s = 0; s < steps_.size(); s++) {
     const Step& step = *steps_[s];
-    std::vector<uint32_t>& out = s + 1 == steps_.size() ? pieces : next;
+    Words& out = *buffers[(steps_.size() - 1 - s) & 1];
     out.clear();
     // Borrowed once for all the pieces of this step (a piece's text is part of the call's).
     LazyDfa* dfa = borrow(step, size);
     // Later steps only: the first one has the whole text as its one piece.
-    const bool memo_on = s > 0 && current.size() >= 2 * kMemoMinPieces;
-    if (memo_on) memo.clear(current.size() / 2);
+    const Words* const prior = s > 0 ? buffers[(steps_.size() - s) & 1] : nullptr;
+    const size_t count = prior ? prior->size() : 2;
+    const uint32_t* const in = prior ? prior->data() : whole;
+    const bool memo_on = s > 0 && count >= 2 * kMemoMinPieces;
+    if (memo_on) memo.clear(count / 2);
     // A piece in which no byte can begin a match is one unmatched stretch, whatever its context:
     // kept whole, or dropped where Removed drops the stretches `invert` flags as matches. The
     // pieces ascend, so one skip over the text (the DFA's start bytes) serves them all: a step
@@ -284,16 +360,35 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     const bool drop_unmatched = step.mode == SplitMode::kRemoved && step.invert;
     size_t next_hit = 0;
     bool hit_known = false;
-    for (size_t k = 0; k < current.size(); k += 2) {
-      const uint32_t start = current[k], end = current[k + 1];
+    for (size_t k = 0; k < count; k += 2) {
+      const uint32_t start = in[k], end = in[k + 1];
       if (dfa) {
         if (!hit_known || next_hit < start) next_hit = dfa->next_start(text, start, size), hit_known = true;
         if (next_hit >= end) {
-          if (!drop_unmatched) out.push_back(start), out.push_back(end);
+          // So does every later piece that ends by next_hit (no start byte between this piece's
+          // start and it): the run of them found by a galloping search over their ends, passed
+          // on in one copy, not one piece at a time.
+          size_t lo = k / 2, step_by = 1;  // pieces lo.. end by next_hit; find the first that does not
+          size_t hi = lo + 1;
+          const size_t pairs = count / 2;
+          while (hi < pairs && in[2 * hi + 1] <= next_hit) lo = hi, hi = std::min(pairs, hi + step_by), step_by *= 2;
+          // in[2 * lo + 1] <= next_hit; the first piece past the run is in (lo, hi].
+          while (hi - lo > 1) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (in[2 * mid + 1] <= next_hit) lo = mid;
+            else hi = mid;
+          }
+          const size_t words = 2 * hi - k;
+          if (!drop_unmatched) {
+            uint32_t* const w = out.room(words);
+            std::memcpy(w, in + k, words * sizeof(uint32_t));
+            out.set_end(w + words);
+          }
+          k = 2 * hi - 2;
           continue;
         }
       }
-      const uint64_t key = memo_on ? ShortPieceMemo::key_of(text, start, end) : 0;
+      const uint64_t key = memo_on ? ShortPieceMemo::key_of(text, size, start, end) : 0;
       const size_t from = out.size();
       if (key && memo.replay(key, end - start, start, out)) continue;
       bounds.clear();
@@ -303,14 +398,15 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
       if (dfa && dfa->full()) dfa->reset();
       if (!ok) {
         give_back(step, dfa);
+        pieces.clear();
         return false;
       }
       keep_ranges(bounds, end - start, step.mode, step.invert, start, marks, out);
       if (key) memo.record(key, end - start, start, out, from);
     }
     give_back(step, dfa);
-    if (s + 1 < steps_.size()) std::swap(current, next);
   }
+  in_pieces.finish();
   return true;
 }
 
