@@ -156,10 +156,11 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
   shift_ = 64 - bits;
   for (auto& r : byte_rank_) r = kNoRank;
   pair_rank_.assign(size_t(1) << 16, kNoRank);
+  // 8 bits per token, in 64-bit words (docs/performance.md, the absence filter).
   unsigned filter_bits = 12;
-  while ((size_t(1) << filter_bits) < long_tokens * 16) filter_bits++;
+  while ((size_t(1) << filter_bits) < long_tokens * 8) filter_bits++;
   filter_.assign((size_t(1) << filter_bits) / 64, 0);
-  filter_shift_ = 64 - filter_bits;
+  filter_shift_ = 64 - (filter_bits - 6);
   for (uint32_t r = 0; r < dense; r += kLoadChunk)
     if (!insert_tokens(r, std::min<uint32_t>(dense, r + kLoadChunk))) return Status::kInvalidVocabulary;
   for (size_t k = 0; k < far_.size(); k += kLoadChunk)
@@ -254,8 +255,8 @@ bool Vocab::insert(uint32_t rank, const uint8_t* p, size_t len) {
     if (holds(table_[slot], key, tail, p, len)) return false;
   const uint32_t at = len <= 12 ? tail : uint32_t(p - bytes_.data());
   table_[slot] = Entry{key, at, rank << 8 | uint32_t(len < kLongToken ? len : kLongToken)};
-  const size_t b = filter_bit(h);
-  filter_[b >> 6] |= uint64_t(1) << (b & 63);
+  const uint64_t g = filter_mix(h);
+  filter_[filter_word(g)] |= filter_bits_of(g);
   return true;
 }
 

@@ -203,16 +203,24 @@ class Vocab {
   static uint64_t hash_of(uint64_t key, size_t len) {
     return (key ^ (uint64_t(len) << 56)) * 0x9E3779B97F4A7C15ull;
   }
-  // The filter's bit for a hash. It mixes again first: the product's low bits depend only on the
-  // key's low bytes, and a bit taken from them would be shared by every token with the same
-  // first four bytes (the slot index, from the top bits, depends on all of them).
-  size_t filter_bit(uint64_t h) const {
+  // The filter marks two bits of one 64-bit word per token (a blocked Bloom filter): at 8 bits
+  // per token fewer absent keys pass than with one bit at 16 bits per token, in half the memory,
+  // which the merge's lookups share L2 with. The hash is mixed again first: the
+  // product's low bits depend only on the key's low bytes, and bits taken from them would be
+  // shared by every token with the same first four bytes (the slot index, from the top bits,
+  // depends on all of them). The word comes from the top bits, the two bits from the middle.
+  static uint64_t filter_mix(uint64_t h) {
     h ^= h >> 32;
-    return size_t((h * 0xD6E8FEB86659FD93ull) >> filter_shift_);
+    return h * 0xD6E8FEB86659FD93ull;
+  }
+  size_t filter_word(uint64_t g) const { return size_t(g >> filter_shift_); }
+  static uint64_t filter_bits_of(uint64_t g) {
+    return (uint64_t(1) << ((g >> 26) & 63)) | (uint64_t(1) << ((g >> 32) & 63));
   }
   bool maybe_present(uint64_t h) const {
-    const size_t b = filter_bit(h);
-    return (filter_[b >> 6] >> (b & 63)) & 1;
+    const uint64_t g = filter_mix(h);
+    const uint64_t bits = filter_bits_of(g);
+    return (filter_[filter_word(g)] & bits) == bits;
   }
   // A token whose rank is at or past dense_count_: 12 bytes, where dense arrays reaching its rank
   // would take 7 bytes per rank value (117 MB for a rank of 2^24 - 1).
@@ -257,10 +265,10 @@ class Vocab {
   uint32_t byte_rank_[256];
   // Every BPE merge starts by looking up each adjacent byte pair: a direct table (256 KB).
   std::vector<uint32_t> pair_rank_;
-  // One bit per hash of every token of 3 or more bytes: most lookups during a merge are for
-  // bytes that are no token, and this answers them from L2 instead of a miss in the table.
+  // Two bits in one word per hash of every token of 3 or more bytes: most lookups during a merge
+  // are for bytes that are no token, and this answers them from L2 instead of a miss in the table.
   std::vector<uint64_t> filter_;
-  unsigned filter_shift_ = 64;
+  unsigned filter_shift_ = 64;  // 64 - log2(words)
   uint32_t id_ = 0;
   size_t max_token_length_ = 1;
   bool has_every_byte_ = true;
