@@ -397,6 +397,15 @@ export function readPreTokenizer(pre: unknown, source: string, dialect: RegexDia
   const byteLevel = steps.filter((s) => s.kind === 'byteLevel');
   if (byteLevel.length === 0) throw unsupported(source, 'pre_tokenizer', 'a byte-level model needs a ByteLevel pre-tokenizer; there is none');
   if (byteLevel.length > 1) throw unsupported(source, byteLevel[1].key, 'a second ByteLevel step is not supported');
+  // Hugging Face's Split cuts the text at every empty match, whatever the behavior (an empty piece
+  // joins a neighbour or is dropped, and the cut stays; with invert and Removed only the non-empty
+  // matches are kept): `x*|\n` makes "ab" the pieces a and b. Oniguruma's iteration yields an empty
+  // match at every position after an empty one, even where a longer alternative exists. Neither the
+  // core's Splitter nor the one-pattern path reproduces that, so such a pattern is refused wherever
+  // it stands, alone or in a sequence.
+  for (const step of steps) {
+    if (step.kind === 'split' && canMatchEmpty(step.program)) throw unsupported(source, step.key, `the pattern ${JSON.stringify(step.pattern)} can match the empty string, which is not supported (Hugging Face cuts the text at each empty match)`);
+  }
   const last = steps[steps.length - 1];
   // One Isolated pattern, then ByteLevel adding nothing: the pieces are that pattern's matches and
   // the text between them, which the fast path gives.
@@ -405,9 +414,6 @@ export function readPreTokenizer(pre: unknown, source: string, dialect: RegexDia
     if (splits.length === 0 && last.useRegex) return { pattern: BYTE_LEVEL_PATTERN, keepGaps: true };
     const only = splits[0];
     if (splits.length === 1 && !last.useRegex && only.kind === 'split' && only.behavior === 'Isolated' && !only.invert) return { pattern: only.pattern, keepGaps: true };
-  }
-  for (const step of steps) {
-    if (step.kind === 'split' && canMatchEmpty(step.program)) throw unsupported(source, step.key, `the pattern ${JSON.stringify(step.pattern)} can match the empty string, which is not supported in a sequence of steps`);
   }
   return { sequence: new PreTokenizerSequence(steps) };
 }

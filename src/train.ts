@@ -9,6 +9,7 @@ import { type ErrorCode, rangeError, TurbotokenError, typeError } from './errors
 import { largeBuffer } from './large-buffer';
 import { native } from './native';
 import { FAMILY_CODE, knownFamily } from './pattern';
+import { toOniguruma } from './onig-export';
 import { compilePattern } from './pattern-program';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN } from './safe-cut';
 import { ScaffoldEncoding } from './scaffold-encoding';
@@ -687,6 +688,8 @@ function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffo
     tokens.forEach((t, id) => (vocab[byteLevel(t)] = id));
     const merges: [string, string][] = [];
     for (let k = 0; k < triples.length; k += 3) merges.push([byteLevel(tokens[triples[k]]), byteLevel(tokens[triples[k + 1]])]);
+    // Hugging Face reads the pattern with Oniguruma: spelled so that it splits as this encoding does.
+    const pattern = toOniguruma(s.pattern);
     const added = s.specialTokens.map((content, k) => ({ id: tokens.length + k, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
     return JSON.stringify({
       version: '1.0',
@@ -697,7 +700,7 @@ function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffo
       pre_tokenizer: {
         type: 'Sequence',
         pretokenizers: [
-          { type: 'Split', pattern: { Regex: s.pattern }, behavior: 'Isolated', invert: false },
+          { type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false },
           { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
         ],
       },

@@ -78,8 +78,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   progress.clear();
   try {
+    // Before any file is written: a pattern with no Oniguruma spelling refuses the tokenizer.json.
+    const json = jsonOut ? result.toTokenizerJson() : undefined;
     result.writeTiktoken(out);
-    if (jsonOut) writeAtomically(jsonOut, result.toTokenizerJson());
+    if (jsonOut && json !== undefined) writeAtomically(jsonOut, json);
   } catch (error) {
     throw new CliError((error as Error).message);
   }

@@ -44,4 +44,12 @@ describe('turbotoken train', () => {
     expect(cli(['train', path.join(dir, 'a.txt'), '--vocab-size', '300']).status).toBe(2);
     expect(cli(['train', path.join(dir, 'a.txt'), '--vocab-size', '300', '--out', out, '--tie-break', 'x']).status).toBe(2);
   });
+
+  it('writes no file when the pattern has no Oniguruma spelling for the tokenizer.json', () => {
+    const other = path.join(dir, 'w.tiktoken');
+    const run = cli(['train', path.join(dir, 'a.txt'), '--vocab-size', '300', '--pattern', 'x(?i)y|z|.|\\n', '--out', other, '--tokenizer-json', path.join(dir, 'w.json')]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('option group');
+    expect(listing(dir).filter((f) => f.startsWith('w.'))).toEqual([]);
+  });
 });

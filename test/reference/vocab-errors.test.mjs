@@ -188,6 +188,9 @@ describe('malformed tokenizer.json', () => {
     fails({ ...good(), pre_tokenizer: null }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer', 'ByteLevel');
     const split = { type: 'Split', pattern: { Regex: '\\s*' }, behavior: 'Isolated', invert: false };
     fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [split, { type: 'Digits', individual_digits: true }, { type: 'ByteLevel', use_regex: false }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].pattern', 'empty string');
+    // Alone before ByteLevel too: Hugging Face cuts "\n\n" at the empty matches of x* into two pieces.
+    const alone = { type: 'Split', pattern: { Regex: 'x*|\n' }, behavior: 'Isolated', invert: false };
+    fails({ ...good(), pre_tokenizer: { type: 'Sequence', pretokenizers: [alone, { type: 'ByteLevel', use_regex: false }] } }, 'ERR_UNSUPPORTED_TOKENIZER', 'pre_tokenizer.pretokenizers[0].pattern', 'empty string');
   });
 
   it('names the key of a malformed vocabulary or merges entry', () => {
