@@ -49,6 +49,7 @@ const nativeOnly = [
   'test/package/error-codes.test.mjs',
   // Runs a child per backend itself.
   'test/hostile/worker-terminate.test.mjs',
+  'test/hostile/worker-terminate-load.test.mjs',
   // The addon's own entries (largeBuffer, checkProgram).
   'test/api/saved-file-binding.test.mjs',
   // A browser always runs WebAssembly.
@@ -144,7 +145,7 @@ const nativeOnly = [
 // The longest files start first, so that the two workers finish together. (vitest orders by the
 // durations of the last run when it has them; a fresh clone has none, and the glob's order put
 // a 2-minute file last.)
-const LONGEST = ['worker-terminate', 'package-install', 'cli', 'peak-memory', 'custom-vocab', 'models-sp-hf', 'compat-gpt-tokenizer',
+const LONGEST = ['worker-terminate', 'worker-terminate-load', 'package-install', 'cli', 'peak-memory', 'custom-vocab', 'models-sp-hf', 'compat-gpt-tokenizer',
   'tokenizer-json', 'browser', 'hostile-inputs', 'types-matrix', 'every-code-point', 'parallel-encode', 'saved-encoding-sp', 'corpus-merge',
   'decode', 'corpus-scale-out', 'kernels'];
 const rank = (spec) => {

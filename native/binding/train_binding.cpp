@@ -477,6 +477,10 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
 
 void export_trainer(Napi::Env env, Napi::Object exports) {
   Napi::Function trainer = TrainerWrap::define(env);
+  // A worker terminated while it loads the addon gets an empty function from DefineClass, and a
+  // property set on an empty value reaches node-addon-api's fatal error path (no environment to
+  // make the error in): the process would abort instead of the worker ending quietly.
+  if (trainer.IsEmpty()) return;
   trainer.Set("gather", Napi::Function::New(env, gather, "gather"));
   exports.Set("Trainer", trainer);
 }
