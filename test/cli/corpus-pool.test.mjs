@@ -25,6 +25,32 @@ function packed(texts) {
   return { bytes, ends, eot: enc.eotToken, eotOnEmpty: true };
 }
 
+// Six jobs submitted in one loop to a pool of one ready worker, with `backlog` (the default when
+// undefined). The first three are large (5 x 400 KB): the worker, on its own core, cannot finish
+// one while the six are submitted (with small ones it could, and take a fourth), so where each
+// goes is known. inlineCalls counts the documents the calling thread encoded.
+async function burst(backlog) {
+  const { encoding, calls } = counted(enc);
+  const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
+  pools.push(pool);
+  await untilWorkerReady(pool, calls);
+  calls.n = 0;
+  const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(j < 3 ? 36_000 + i : i * 7 + j)}`));
+  const packs = jobs.map(packed); // packed before any is submitted: the six go in one loop
+  const results = await Promise.all(packs.map((job) => pool.submitDocuments(job, backlog)));
+  return { jobs, results, inlineCalls: calls.n };
+}
+
+// Each job's ids and lengths are the inline encoder's, in order.
+async function expectInlineResults(results, jobs) {
+  const inline = inlineEncoder(enc, undefined);
+  for (let j = 0; j < jobs.length; j++) {
+    const want = await inline.submitDocuments(packed(jobs[j]));
+    expect([...results[j].ids]).toEqual([...want.ids]);
+    expect([...results[j].lengths]).toEqual([...want.lengths]);
+  }
+}
+
 describe('WorkerPool', () => {
   it.each([2, 3])('--threads %i starts one worker fewer, with the second job: the calling thread encodes too', async (threads) => {
     const before = ports();
@@ -37,42 +63,16 @@ describe('WorkerPool', () => {
   });
 
   it('a burst of jobs: the worker takes a backlog of 3 once ready, the calling thread the rest, the results are the inline ones in order', async () => {
-    const { encoding, calls } = counted(enc);
-    const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
-    pools.push(pool);
-    await untilWorkerReady(pool, calls);
-    calls.n = 0;
-    // The first three jobs are large (5 x 400 KB): the worker, on its own core, cannot finish one
-    // while the six are submitted in one go (with small ones it could, and take a fourth), so the
-    // split is known: three posted, then inline.
-    const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(j < 3 ? 36_000 + i : i * 7 + j)}`));
-    const packs = jobs.map(packed); // packed before any is submitted: the six go in one loop
-    const results = await Promise.all(packs.map((job) => pool.submitDocuments(job)));
-    expect(calls.n).toBe(3 * 5);
-    const inline = inlineEncoder(enc, undefined);
-    for (let j = 0; j < jobs.length; j++) {
-      const want = await inline.submitDocuments(packed(jobs[j]));
-      expect([...results[j].ids]).toEqual([...want.ids]);
-      expect([...results[j].lengths]).toEqual([...want.lengths]);
-    }
+    // Three posted, then inline (see burst).
+    const { jobs, results, inlineCalls } = await burst(undefined);
+    expect(inlineCalls).toBe(3 * 5);
+    await expectInlineResults(results, jobs);
   });
 
   it('the same burst with the backlog of bursts (BURST_BACKLOG, Parquet\'s row groups): every job waits at the worker, none is encoded here, the results are the inline ones in order', async () => {
     expect(BURST_BACKLOG).toBeGreaterThanOrEqual(6);
-    const { encoding, calls } = counted(enc);
-    const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
-    pools.push(pool);
-    await untilWorkerReady(pool, calls);
-    calls.n = 0;
-    const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(j < 3 ? 36_000 + i : i * 7 + j)}`));
-    const packs = jobs.map(packed);
-    const results = await Promise.all(packs.map((job) => pool.submitDocuments(job, BURST_BACKLOG)));
-    expect(calls.n).toBe(0);
-    const inline = inlineEncoder(enc, undefined);
-    for (let j = 0; j < jobs.length; j++) {
-      const want = await inline.submitDocuments(packed(jobs[j]));
-      expect([...results[j].ids]).toEqual([...want.ids]);
-      expect([...results[j].lengths]).toEqual([...want.lengths]);
-    }
+    const { jobs, results, inlineCalls } = await burst(BURST_BACKLOG);
+    expect(inlineCalls).toBe(0);
+    await expectInlineResults(results, jobs);
   });
 });

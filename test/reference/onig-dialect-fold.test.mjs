@@ -3,25 +3,13 @@
 // rewritten the pattern and src/pattern.ts has translated it. JavaScript only (the rewrite, RegExp
 // and `tokenizers`), so it runs once, on no backend; test/reference/onig-dialect-hf holds the
 // rewritten patterns to `tokenizers` through both backends' matchers.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { fromOniguruma } from '../../dist/cjs/onig-dialect.js';
 import { translatePattern } from '../../dist/cjs/pattern.js';
 import { UNASSIGNED_RANGES } from '../../dist/cjs/unicode-unassigned.js';
-
-const require = createRequire(import.meta.url);
-const { Tokenizer } = require('tokenizers');
+import { hfPreTokenizer } from '../support/hf-pretokenizer.mjs';
 
 const split = (regex, behavior = 'Isolated') => ({ type: 'Split', pattern: { Regex: regex }, behavior, invert: false });
-
-function hfPreTokenizer(steps) {
-  const json = {
-    version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer: null, post_processor: null, decoder: null,
-    pre_tokenizer: { type: 'Sequence', pretokenizers: steps },
-    model: { type: 'BPE', vocab: { a: 0 }, merges: [] },
-  };
-  return Tokenizer.fromString(JSON.stringify(json)).getPreTokenizer();
-}
 
 describe('(?i) on one letter matches what Oniguruma matches', () => {
   // Every character with a case, alone under (?i), on a text of all of them: the same partners
@@ -49,7 +37,7 @@ describe('(?i) on one letter matches what Oniguruma matches', () => {
         continue; // a multi-character folding: refused (tested below)
       }
       const mine = [...new Set(text.match(ours))].filter((m) => !isNew(m.codePointAt(0))).sort();
-      const theirs = [...new Set(hfPreTokenizer([split(pattern, 'Removed')]).preTokenizeString(text).flatMap(([piece]) => piece.split(' ')))];
+      const theirs = [...new Set(hfPreTokenizer({ type: 'Sequence', pretokenizers: [split(pattern, 'Removed')] }).preTokenizeString(text).flatMap(([piece]) => piece.split(' ')))];
       // Removed leaves the rest: the matched letters are the ones missing from it.
       const left = new Set(theirs);
       const matched = cased.filter((c) => !left.has(c)).sort();

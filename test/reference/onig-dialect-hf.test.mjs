@@ -15,7 +15,8 @@ import { Encoding, getEncoding } from '../../index.mjs';
 import { fromOniguruma } from '../../dist/cjs/onig-dialect.js';
 import { PreTokenizerSequence, readStep } from '../../dist/cjs/pretokenizer-sequence.js';
 import { byteLevelAlphabet, tokenizerJsonFor } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
-import { comparePieceLists } from '../support/piece-lists.mjs';
+import { everyCodePointByPlane, hfPreTokenizer } from '../support/hf-pretokenizer.mjs';
+import { comparePieceLists, sequencePieces } from '../support/piece-lists.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 import { rankEntries, tiktokenText } from '../support/custom-vocab.mjs';
 
@@ -28,30 +29,12 @@ const split = (regex, behavior = 'Isolated') => ({ type: 'Split', pattern: { Reg
 const byteLevel = (useRegex = false) => ({ type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: useRegex });
 const UNMAP = new Map(byteLevelAlphabet().map((ch, b) => [ch, b]));
 
-function hfPreTokenizer(steps) {
-  const json = {
-    version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer: null, post_processor: null, decoder: null,
-    pre_tokenizer: { type: 'Sequence', pretokenizers: steps },
-    model: { type: 'BPE', vocab: { a: 0 }, merges: [] },
-  };
-  return Tokenizer.fromString(JSON.stringify(json)).getPreTokenizer();
-}
-
 /** Our pieces and Hugging Face's for `steps` (Split steps, maybe a last ByteLevel) on every text. */
 function comparePieces(steps, texts) {
-  const hf = hfPreTokenizer(steps);
+  const hf = hfPreTokenizer({ type: 'Sequence', pretokenizers: steps });
   const mapped = steps.some((s) => s.type === 'ByteLevel');
   const sequence = new PreTokenizerSequence(steps.map((s, k) => readStep(fields(s), SOURCE, `pre_tokenizer.pretokenizers[${k}]`)));
-  const ours = (text) => {
-    const { bytes, ends } = sequence.pieces(Buffer.from(text, 'utf8'));
-    const out = [];
-    let start = 0;
-    for (const end of ends) {
-      out.push(Buffer.from(bytes.subarray(start, end)).toString('hex'));
-      start = end;
-    }
-    return out;
-  };
+  const ours = (text) => sequencePieces(sequence, text);
   const theirs = (text) => hf.preTokenizeString(text).map(([piece]) => (mapped ? Buffer.from([...piece].map((ch) => UNMAP.get(ch))) : Buffer.from(piece, 'utf8')).toString('hex'));
   return comparePieceLists(texts, ours, theirs, (hex) => Buffer.from(hex, 'hex').toString());
 }
@@ -166,16 +149,8 @@ describe('anchors inside the pieces of earlier steps', () => {
   });
 });
 
-// Every scalar value once, in chunks: a one-character pattern cuts at each character it picks.
-function everyCodePoint(from, to) {
-  let s = '';
-  for (let cp = from; cp < to; cp++) if (cp < 0xd800 || cp > 0xdfff) s += String.fromCodePoint(cp);
-  return s;
-}
-
 describe('the rewritten classes on every code point', () => {
-  const chunks = [];
-  for (let cp = 0; cp < 0x110000; cp += 0x10000) chunks.push(everyCodePoint(cp, cp + 0x10000));
+  const chunks = everyCodePointByPlane();
   it.each(['\\w', '[\\w]', '\\b.', '\\h|\\R|(?m:\\N)'])('%s', (pattern) => {
     expect(comparePieces([split(pattern, 'Removed')], chunks)).toEqual({ mismatches: 0, first: undefined });
   }, 60_000);
@@ -206,7 +181,7 @@ describe('constructs with no exact rewrite are refused, naming the key and the c
     ['a(?=$)', 'lookaround'],
   ])('%s', (pattern, construct) => {
     // Hugging Face runs each of these.
-    expect(() => hfPreTokenizer([split(pattern)])).not.toThrow();
+    expect(() => hfPreTokenizer({ type: 'Sequence', pretokenizers: [split(pattern)] })).not.toThrow();
     for (const [pre, key] of [
       [{ type: 'Sequence', pretokenizers: [split(pattern), byteLevel()] }, 'pre_tokenizer.pretokenizers[0].pattern'],
       [{ type: 'Sequence', pretokenizers: [split('\\s+'), split(pattern), byteLevel()] }, 'pre_tokenizer.pretokenizers[1].pattern'],

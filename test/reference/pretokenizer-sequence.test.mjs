@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { PreTokenizerSequence, readPreTokenizer, readStep } from '../../dist/cjs/pretokenizer-sequence.js';
 import { byteLevelAlphabet } from '../../scripts/tiktoken-to-tokenizer-json.mjs';
-import { comparePieceLists } from '../support/piece-lists.mjs';
+import { everyCodePointByPlane, hfPreTokenizer } from '../support/hf-pretokenizer.mjs';
+import { comparePieceLists, sequencePieces } from '../support/piece-lists.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const require = createRequire(import.meta.url);
@@ -17,15 +18,6 @@ const fields = (v) => Object.assign(Object.create(null), v);
 
 // ByteLevel's characters back to bytes: Hugging Face's pieces after a ByteLevel step are in them.
 const UNMAP = new Map(byteLevelAlphabet().map((ch, b) => [ch, b]));
-
-function hfPreTokenizer(pre) {
-  const json = {
-    version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer: null, post_processor: null, decoder: null,
-    pre_tokenizer: pre,
-    model: { type: 'BPE', vocab: { a: 0 }, merges: [] },
-  };
-  return Tokenizer.fromString(JSON.stringify(json)).getPreTokenizer();
-}
 
 const hasByteLevel = (pre) => JSON.stringify(pre).includes('"ByteLevel"');
 
@@ -44,22 +36,11 @@ function sequenceOf(pre) {
   return new PreTokenizerSequence(list.map((s, k) => readStep(fields(s), SOURCE, `pre_tokenizer.pretokenizers[${k}]`)));
 }
 
-function ourPieces(sequence, text) {
-  const { bytes, ends } = sequence.pieces(Buffer.from(text, 'utf8'));
-  const out = [];
-  let start = 0;
-  for (const end of ends) {
-    out.push(Buffer.from(bytes.subarray(start, end)).toString('hex'));
-    start = end;
-  }
-  return out;
-}
-
 function compare(pre, texts) {
   const hf = hfPreTokenizer(pre);
   const sequence = sequenceOf(pre);
   const show = (hex) => Buffer.from(hex, 'hex').toString();
-  return comparePieceLists(texts, (text) => ourPieces(sequence, text), (text) => theirPieces(hf, pre, text), show);
+  return comparePieceLists(texts, (text) => sequencePieces(sequence, text), (text) => theirPieces(hf, pre, text), show);
 }
 
 const split = (regex, behavior, invert = false) => ({ type: 'Split', pattern: { Regex: regex }, behavior, invert });
@@ -108,17 +89,8 @@ describe('pre-tokenizer steps equal Hugging Face', () => {
   });
 });
 
-// Every scalar value once, as one text: a one-character step cuts at each character it picks, so
-// the pieces show its test on every code point.
-function everyCodePoint(from, to) {
-  let s = '';
-  for (let cp = from; cp < to; cp++) if (cp < 0xd800 || cp > 0xdfff) s += String.fromCodePoint(cp);
-  return s;
-}
-
 describe('one-character steps on every code point', () => {
-  const chunks = [];
-  for (let cp = 0; cp < 0x110000; cp += 0x10000) chunks.push(everyCodePoint(cp, cp + 0x10000));
+  const chunks = everyCodePointByPlane();
   it.each(['Digits individual', 'Punctuation default', 'WhitespaceSplit', 'Whitespace'])('%s', (name) => {
     const result = compare(CONFIGS[name], chunks);
     expect(result.first).toBeUndefined();

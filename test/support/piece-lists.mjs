@@ -13,3 +13,15 @@ export function comparePieceLists(texts, ours, theirs, show = (piece) => piece) 
   }
   return { mismatches, first };
 }
+
+/** A PreTokenizerSequence's pieces of `text` (its UTF-8), each as hex. */
+export function sequencePieces(sequence, text) {
+  const { bytes, ends } = sequence.pieces(Buffer.from(text, 'utf8'));
+  const out = [];
+  let start = 0;
+  for (const end of ends) {
+    out.push(Buffer.from(bytes.subarray(start, end)).toString('hex'));
+    start = end;
+  }
+  return out;
+}
