@@ -220,7 +220,7 @@ export const OPTION_NAMES = freeze({
   /** each chat message */
   chatMessage: freeze(['role', 'name', 'content', 'channel', 'recipient', 'recipientPlacement', 'constraint', 'terminator'] as const),
   /** new Encoding(options) */
-  encoding: freeze(['name', 'pattern', 'ranks', 'specialTokens'] as const),
+  encoding: freeze(['name', 'pattern', 'ranks', 'specialTokens', 'unmatched'] as const),
   /** Encoding.fromTokenizerJson(input, options) */
   fromTokenizerJson: freeze(['name', 'config'] as const),
   /** Encoding.fromPretrainedFiles(dir, options) */
@@ -279,6 +279,13 @@ for (const [schema, read] of Object.entries(FAST_READERS)) {
 export function checkFlag(value: unknown, name: string): boolean {
   if (value === undefined || typeof value === 'boolean') return value === true;
   throw typeError(`The "${name}" option must be a boolean; received ${describe(value)}`);
+}
+
+/** An optional option that is one of `choices`: undefined reads as `fallback`; anything else is a TypeError. */
+export function checkOneOf<T extends string>(value: unknown, name: string, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw typeError(`The "${name}" option must be ${choices.map((c) => `'${c}'`).join(' or ')}; received ${quote(value)}`);
 }
 
 /** readOptions for an object that must be given (a chat message, js-tiktoken's ranks). */

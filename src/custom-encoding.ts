@@ -1,6 +1,6 @@
 // new Encoding({ name, pattern, ranks, specialTokens }): a caller's vocabulary, checked, packed and
 // loaded into the core; the split pattern picks a native scanner or the RegExp path.
-import { checkObject, checkString, isMap, mapPairs, quote, readOptions } from './args';
+import { checkObject, checkOneOf, checkString, isMap, mapPairs, quote, readOptions } from './args';
 import { TurbotokenError, typeError } from './errors';
 import type { NativeEncodingHandle } from './backend-contract';
 import { native } from './native';
@@ -19,6 +19,11 @@ export interface EncodingOptions {
   ranks: RanksInput;
   /** Special tokens and their ids (an object or a Map). Default: none. */
   specialTokens?: Readonly<Record<string, number>> | ReadonlyMap<string, number>;
+  /**
+   * Text that no match of the pattern covers: 'drop' (the default; tiktoken drops it) or 'keep' (a
+   * piece of its own, as Hugging Face's Split with behavior Isolated keeps it; what `train` uses).
+   */
+  unmatched?: 'drop' | 'keep';
 }
 
 /**
@@ -103,6 +108,7 @@ export function buildCustomEncoding(options: unknown, semantics?: SplitSemantics
   const name = checkString(opts.name, 'name');
   const pattern = checkString(opts.pattern, 'pattern');
   if (opts.ranks === undefined) throw typeError('The "ranks" option is required');
+  if (checkOneOf(opts.unmatched, 'unmatched', ['drop', 'keep'] as const, 'drop') === 'keep') semantics = { nfc: false, rawTokens: [], ...semantics, keepGaps: true };
   const sequence = semantics?.sequence;
   const family = sequence ? undefined : knownFamily(pattern);
   const program = sequence ?? (family ? undefined : compilePattern(pattern)); // refuse a bad pattern before reading files

@@ -18,6 +18,8 @@ export interface TiktokenSidecar {
   name: string;
   pattern: string;
   specialTokens: Record<string, number>;
+  /** new Encoding's option; absent in files written before it was recorded: 'drop'. */
+  unmatched?: 'drop' | 'keep';
   tieBreak: 'huggingface' | 'bytes';
   /** Absent in files written before it was recorded: 'bpe'. */
   algorithm?: 'bpe' | 'scaffold';
@@ -51,6 +53,7 @@ export function readSidecar(tiktokenPath: string): TiktokenSidecar | undefined {
   for (const [token, id] of Object.entries(specials)) {
     if (!Number.isInteger(id) || (id as number) < 0) throw invalid(file, `"specialTokens": ${JSON.stringify(token)} has no integer id`);
   }
+  if (v.unmatched !== undefined && v.unmatched !== 'drop' && v.unmatched !== 'keep') throw invalid(file, `"unmatched" must be 'drop' or 'keep'; received ${JSON.stringify(v.unmatched)}`);
   if (v.algorithm !== undefined && v.algorithm !== 'bpe' && v.algorithm !== 'scaffold') throw invalid(file, `"algorithm" must be 'bpe' or 'scaffold'; received ${JSON.stringify(v.algorithm)}`);
   if (v.algorithm === 'scaffold') {
     if (v.version !== 2) throw invalid(file, '"algorithm": \'scaffold\' needs version 2');
@@ -87,7 +90,7 @@ function scaffoldEncoding(file: string, options: EncodingOptions, merges: [numbe
 export function loadTiktokenWithSidecar(tiktokenPath: string): Encoding | undefined {
   const sidecar = readSidecar(tiktokenPath);
   if (!sidecar) return undefined;
-  const options = { name: sidecar.name, pattern: sidecar.pattern, ranks: tiktokenPath, specialTokens: sidecar.specialTokens };
+  const options = { name: sidecar.name, pattern: sidecar.pattern, ranks: tiktokenPath, specialTokens: sidecar.specialTokens, unmatched: sidecar.unmatched };
   if (sidecar.algorithm === 'scaffold') return scaffoldEncoding(sidecarPath(tiktokenPath), options, sidecar.scaffold!, new Set(Object.values(sidecar.specialTokens)));
   return new Encoding(options);
 }

@@ -3,7 +3,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import * as bufferModule from 'node:buffer';
 import { types } from 'node:util';
-import { asArgumentError, checkObject, checkText, readArgument, checkThreads, isUint8Array, quote, uint8ArrayLength } from './args';
+import { asArgumentError, checkObject, checkOneOf, checkText, readArgument, checkThreads, isUint8Array, quote, uint8ArrayLength } from './args';
 import { Encoding } from './encoding';
 import { type ErrorCode, rangeError, TurbotokenError, typeError } from './errors';
 import { largeBuffer } from './large-buffer';
@@ -142,12 +142,6 @@ function whole(value: unknown, name: string, min: number, max: number): number {
   return value;
 }
 
-function oneOf<T extends string>(value: unknown, name: string, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
-  throw typeError(`The "${name}" option must be ${choices.map((c) => `'${c}'`).join(' or ')}; received ${quote(value)}`);
-}
-
 /** Reads and checks train's options (all before any input is read). */
 export function readTrainOptions(options: unknown): Settings {
   const given = checkObject(options, 'options') as Record<string, unknown>;
@@ -170,8 +164,8 @@ export function readTrainOptions(options: unknown): Settings {
     }
   }
   const minFrequency = opts.minFrequency === undefined ? 0 : whole(opts.minFrequency, 'minFrequency', 0, Number.MAX_SAFE_INTEGER);
-  const hfOrder = oneOf(opts.tieBreak, 'tieBreak', ['huggingface', 'bytes'] as const, 'bytes') === 'huggingface';
-  const chunking = oneOf(opts.chunking, 'chunking', ['lines', 'documents'] as const, 'documents') === 'lines' ? 0 : 1;
+  const hfOrder = checkOneOf(opts.tieBreak, 'tieBreak', ['huggingface', 'bytes'] as const, 'bytes') === 'huggingface';
+  const chunking = checkOneOf(opts.chunking, 'chunking', ['lines', 'documents'] as const, 'documents') === 'lines' ? 0 : 1;
   const maxDocumentChars = opts.maxDocumentChars === undefined ? 0 : whole(opts.maxDocumentChars, 'maxDocumentChars', 0, 0xffffffff);
   if (maxDocumentChars !== 0 && chunking === 0) throw rangeError('The "maxDocumentChars" option applies to chunking \'documents\' only');
   const threads = opts.threads === undefined ? 1 : checkThreads(opts.threads);
@@ -179,7 +173,7 @@ export function readTrainOptions(options: unknown): Settings {
   if (maxChunks !== 0 && maxChunks < 2) throw rangeError(`The "maxChunks" option must be 0 (no cap) or at least 2; received ${maxChunks}`);
   const name = opts.name === undefined ? 'trained' : opts.name;
   if (typeof name !== 'string' || name === '') throw typeError(`The "name" option must be a non-empty string; received ${quote(name)}`);
-  const scaffold = oneOf(opts.algorithm, 'algorithm', ['bpe', 'scaffold'] as const, 'bpe') === 'scaffold';
+  const scaffold = checkOneOf(opts.algorithm, 'algorithm', ['bpe', 'scaffold'] as const, 'bpe') === 'scaffold';
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw typeError(`The "onProgress" option must be a function; received ${quote(opts.onProgress)}`);
   // The smallest vocabulary: every byte (as a .tiktoken holds them) and the special tokens.
   const least = (hfOrder ? 1 : 256) + specialTokens.length;
@@ -204,6 +198,8 @@ interface CoreTrainer {
    */
   countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean, lent: boolean): Promise<number>;
   chunks(): number;
+  /** Whether the split matched anywhere in what was counted (text between matches is counted too). */
+  matched(): boolean;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): LearnResult;
   learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<LearnResult>;
   close(): void;
@@ -225,6 +221,7 @@ interface AddonTrainer {
   count(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): number;
   countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean, lent: boolean): Promise<number> | number;
   chunks(): number;
+  matched(): boolean;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): AddonLearn;
   learnAsync(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): Promise<AddonLearn> | AddonLearn;
   close(): void;
@@ -235,6 +232,7 @@ interface TrainerExports {
   tt_trainer_destroy(handle: number): void;
   tt_trainer_count(handle: number, text: number, size: number, ends: number, count: number): number;
   tt_trainer_chunks(handle: number): number;
+  tt_trainer_matched(handle: number): number;
   tt_trainer_learn(handle: number, vocab: number, specials: number, minFrequency: number, hf: number, scaffold: number): number;
   tt_trainer_scaffold(handle: number): void;
   tt_trainer_counts(handle: number): number;
@@ -267,6 +265,7 @@ function addonTrainer(family: number, program: Uint32Array | null, s: Settings):
     count: (bytes, ends, threads, last) => t.count(bytes, ends, threads, last),
     countAsync: async (bytes, ends, threads, last, lent) => t.countAsync(bytes, ends, threads, last, lent),
     chunks: () => t.chunks(),
+    matched: () => t.matched(),
     learn: (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold)),
     learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(await t.learnAsync(vocabSize, specials, minFrequency, hfOrder, scaffold)),
     close: () => t.close(),
@@ -310,6 +309,7 @@ function wasmTrainer(family: number, program: Uint32Array | null, s: Settings): 
         return status;
       }),
     chunks: () => live((_rt, x) => x.tt_trainer_chunks(handle)),
+    matched: () => live((_rt, x) => x.tt_trainer_matched(handle) === 1),
     learn: (vocabSize, specials, minFrequency, hfOrder, withScaffold) =>
       live((rt, x) => {
         const status = x.tt_trainer_learn(handle, vocabSize, specials, minFrequency, hfOrder ? 1 : 0, withScaffold ? 1 : 0);
@@ -610,7 +610,7 @@ export function writeAtomically(path: string, text: string | Uint8Array): void {
 
 // The last batch merged the threads' tables: chunks() is the distinct count.
 function checkCounted(core: CoreTrainer, counter: Counter): void {
-  if (core.chunks() === 0) {
+  if (core.chunks() === 0 || !core.matched()) {
     throw trainError(
       counter.bytes === 0 ? 'The training corpus is empty' : `The pattern matched nothing in ${counter.bytes} bytes of training text`,
       'ERR_EMPTY_CORPUS',
@@ -672,14 +672,15 @@ function result(s: Settings, chunks: number, { triples, counts, alphabet, scaffo
   tokens.forEach((t, id) => ranks.set(t, id));
   const specialTokens: Record<string, number> = {};
   s.specialTokens.forEach((t, k) => (specialTokens[t] = tokens.length + k));
-  const options = { name: s.name, pattern: s.pattern, ranks, specialTokens };
+  // The chunks held the text between the pattern's matches: the encoding splits as it was trained.
+  const options = { name: s.name, pattern: s.pattern, ranks, specialTokens, unmatched: 'keep' as const };
   const encoding = s.scaffold ? new ScaffoldEncoding(options, triples, scaffold) : new Encoding(options);
   const toTiktoken = () => tokens.map((t, id) => `${base64(t)} ${id}\n`).join('');
   const toTiktokenSidecar = () => {
     const tieBreak = s.hfOrder ? 'huggingface' : 'bytes';
     const sidecar: TiktokenSidecar = s.scaffold
-      ? { format: SIDECAR_FORMAT, version: 2, name: s.name, pattern: s.pattern, specialTokens, tieBreak, algorithm: 'scaffold', scaffold: scaffoldMerges(triples, scaffold) }
-      : { format: SIDECAR_FORMAT, version: 1, name: s.name, pattern: s.pattern, specialTokens, tieBreak, algorithm: 'bpe' };
+      ? { format: SIDECAR_FORMAT, version: 2, name: s.name, pattern: s.pattern, specialTokens, unmatched: 'keep', tieBreak, algorithm: 'scaffold', scaffold: scaffoldMerges(triples, scaffold) }
+      : { format: SIDECAR_FORMAT, version: 1, name: s.name, pattern: s.pattern, specialTokens, unmatched: 'keep', tieBreak, algorithm: 'bpe' };
     return `${JSON.stringify(sidecar, null, 2)}\n`;
   };
   const toTokenizerJson = () => {

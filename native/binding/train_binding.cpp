@@ -333,7 +333,8 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     return DefineClass(env, "Trainer",
                        {InstanceMethod<&TrainerWrap::count>("count"), InstanceMethod<&TrainerWrap::count_async>("countAsync"),
                         InstanceMethod<&TrainerWrap::learn>("learn"), InstanceMethod<&TrainerWrap::learn_async>("learnAsync"),
-                        InstanceMethod<&TrainerWrap::chunks>("chunks"), InstanceMethod<&TrainerWrap::memory>("memoryBytes"),
+                        InstanceMethod<&TrainerWrap::chunks>("chunks"),
+                        InstanceMethod<&TrainerWrap::matched>("matched"), InstanceMethod<&TrainerWrap::memory>("memoryBytes"),
                         InstanceMethod<&TrainerWrap::stats>("stats"), InstanceMethod<&TrainerWrap::close>("close")});
   }
 
@@ -437,6 +438,11 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
   Napi::Value chunks(const Napi::CallbackInfo& info) {
     if (!state_ || state_->busy) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
     return Napi::Number::New(info.Env(), double(state_->tables.held()));
+  }
+
+  // Whether the split matched anywhere in what was counted (false while a job holds the table).
+  Napi::Value matched(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), state_ && !state_->busy && state_->tables.matched);
   }
 
   Napi::Value memory(const Napi::CallbackInfo& info) {

@@ -57,6 +57,10 @@ TT_EXPORT("tt_trainer_chunks") double tt_trainer_chunks(void* handle) {
   return double(static_cast<TrainerState*>(handle)->tables.held());
 }
 
+TT_EXPORT("tt_trainer_matched") uint32_t tt_trainer_matched(void* handle) {
+  return static_cast<TrainerState*>(handle)->tables.matched ? 1 : 0;
+}
+
 // out = {triples, u32 count}; then tt_trainer_counts: out = {f64 counts, count}, until the next learn.
 TT_EXPORT("tt_trainer_learn")
 int32_t tt_trainer_learn(void* handle, double vocab_size, double special_count, double min_frequency, uint32_t hf_order,

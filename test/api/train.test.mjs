@@ -46,6 +46,21 @@ describe('merges equal the recounting reference trainer', () => {
       expect(ours.mergeCounts.every((c) => c >= 3)).toBe(true);
     }
   });
+
+  it('a pattern that leaves text between its matches: that text is counted as chunks too', () => {
+    // Neither pattern matches spaces, digits or punctuation; the second not even "b".
+    for (const pattern of ['\\p{L}+', 'a+|[é€]']) {
+      for (const tieBreak of ['bytes', 'huggingface']) {
+        for (let seed = 200; seed < 206; seed++) {
+          const docs = tieCorpus(seed);
+          const vocabSize = (tieBreak === 'bytes' ? 256 : 8) + 30;
+          const ours = train(docs, { vocabSize, pattern, tieBreak });
+          expect(asTriples(ours.merges)).toEqual(referenceMerges(countChunks(docs, pattern), { vocabSize, tieBreak }));
+          for (const text of docs) expect(ours.encoding.decode(ours.encoding.encode(text))).toBe(text);
+        }
+      }
+    }
+  });
 });
 
 describe('the trained encoding', () => {

@@ -34,6 +34,20 @@ describe('a trained .tiktoken and its sidecar', () => {
     expect(got).toContain(expected.encoding.specialTokens['<|pad|>']);
   });
 
+  it('a pattern that leaves text between its matches: the sidecar says to keep it, and the loaded encoding does', () => {
+    const gaps = path.join(dir, 'gaps.tiktoken');
+    const letters = '\\p{L}+';
+    const trained = train([prose], { vocabSize: 300, pattern: letters });
+    trained.writeTiktoken(gaps);
+    expect(JSON.parse(readFileSync(`${gaps}.json`, 'utf8')).unmatched).toBe('keep');
+    const text = 'she sells 12345 shells, 😀 unseen\n';
+    const r = cli(['encode', '--tokenizer', gaps], { input: text });
+    expect(r.status).toBe(0);
+    const got = r.stdout.trim().split(/\s+/).map(Number);
+    expect(got).toEqual(Array.from(trained.encoding.encode(text)));
+    expect(trained.encoding.decode(got)).toBe(text);
+  });
+
   it('a malformed sidecar is a usage error that names it', () => {
     const bad = path.join(dir, 'bad.tiktoken');
     writeFileSync(bad, readFileSync(out));

@@ -87,3 +87,34 @@ it("sabotage check: tieBreak 'bytes' gives other merges than Hugging Face's", ()
   const json = JSON.parse(ours.toTokenizerJson());
   expect(JSON.stringify(json.model.merges.slice(0, hf.merges.length))).not.toBe(JSON.stringify(hf.merges.map(mergeText)));
 });
+
+// Hugging Face's Split (behavior Isolated) keeps the text between matches as pieces, and its
+// trainer counts them: with a pattern that matches no space, digit or punctuation, those runs are
+// chunks of their own in both trainers, and in both encoders.
+describe('a pattern that leaves text between its matches', () => {
+  const pattern = '\\p{L}+|\\p{N}';
+  const text = readFileSync(CORPUS, 'utf8').slice(0, 300_000);
+  const file = path.join(dir, 'gaps.txt');
+  writeFileSync(file, text);
+  const hf = hfTrained(file, pattern);
+  const ours = train(text, { vocabSize: Object.keys(hf.vocab).length, tieBreak: 'huggingface', chunking: 'lines', pattern });
+
+  it('the same merges in the same order', () => {
+    const theirs = hf.merges.map(mergeText);
+    expect(theirs.length).toBeGreaterThan(2000);
+    expect(JSON.parse(ours.toTokenizerJson()).model.merges).toEqual(theirs);
+  });
+
+  it('Hugging Face encodes with the written tokenizer.json to the same ids, and they decode to the text', async () => {
+    const tokenizer = hfTokenizerFromJson(JSON.parse(ours.toTokenizerJson()));
+    const lines = text.split('\n').slice(0, 800).map((l) => l + '\n');
+    lines.push('  {x: 1, y: [2, 3]} // ünïcödé 😀 𠜎\t\r\n');
+    const theirs = await hfIdsOf(tokenizer, lines);
+    let differences = 0;
+    lines.forEach((line, k) => {
+      const mine = Array.from(ours.encoding.encode(line));
+      if (JSON.stringify(mine) !== JSON.stringify(theirs[k]) || ours.encoding.decode(mine) !== line) differences++;
+    });
+    expect(differences).toBe(0);
+  });
+});

@@ -22,11 +22,24 @@ export function asTriples(merges) {
   return out;
 }
 
-/** Chunk -> count for documents split by a JavaScript RegExp (flags gu) of the pattern. */
+/**
+ * Chunk -> count for documents split by a JavaScript RegExp (flags gu) of the pattern: its matches,
+ * and the text between them (docs/training.md: as Hugging Face's Split "Isolated" keeps it).
+ */
 export function countChunks(documents, pattern) {
   const re = new RegExp(pattern, 'gu');
   const counts = new Map();
-  for (const doc of documents) for (const m of doc.matchAll(re)) if (m[0] !== '') counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  const add = (chunk) => counts.set(chunk, (counts.get(chunk) ?? 0) + 1);
+  for (const doc of documents) {
+    let at = 0;
+    for (const m of doc.matchAll(re)) {
+      if (m[0] === '') continue;
+      if (m.index > at) add(doc.slice(at, m.index));
+      add(m[0]);
+      at = m.index + m[0].length;
+    }
+    if (doc.length > at) add(doc.slice(at));
+  }
   return counts;
 }
 

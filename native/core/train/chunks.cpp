@@ -211,17 +211,27 @@ void find_units(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends
   }
 }
 
-// Hands each chunk of the units to add(bytes, length), in order.
+// Hands each chunk of the units to add(bytes, length), in order; sets `matched` when a pattern
+// matched (a scanner's chunk is always a match).
 template <typename Add>
-TrainStatus count_units(const SplitSpec& spec, const uint8_t* text, const Unit* units, size_t n, Add&& add) {
+TrainStatus count_units(const SplitSpec& spec, const uint8_t* text, const Unit* units, size_t n, bool& matched,
+                        Add&& add) {
   if (spec.family < 0) {
     std::vector<uint32_t> bounds;
     for (size_t u = 0; u < n; u++) {
       bounds.clear();
       const uint8_t* s = text + units[u].start;
-      if (!regex::find_matches(*spec.program, s, units[u].end - units[u].start, bounds))
-        return TrainStatus::kInvalidText;
-      for (size_t k = 0; k + 1 < bounds.size(); k += 2) add(s + bounds[k], size_t(bounds[k + 1] - bounds[k]));
+      const size_t len = units[u].end - units[u].start;
+      if (!regex::find_matches(*spec.program, s, len, bounds)) return TrainStatus::kInvalidText;
+      if (!bounds.empty()) matched = true;
+      // Text between matches is a chunk too, as Hugging Face's Split (behavior Isolated) keeps it.
+      size_t at = 0;
+      for (size_t k = 0; k + 1 < bounds.size(); k += 2) {
+        if (bounds[k] > at) add(s + at, size_t(bounds[k] - at));
+        add(s + bounds[k], size_t(bounds[k + 1] - bounds[k]));
+        at = bounds[k + 1];
+      }
+      if (len > at) add(s + at, len - at);
     }
     return TrainStatus::kOk;
   }
@@ -229,6 +239,7 @@ TrainStatus count_units(const SplitSpec& spec, const uint8_t* text, const Unit* 
   for (size_t u = 0; u < n; u++) {
     const uint8_t* s = text + units[u].start;
     const size_t len = units[u].end - units[u].start;
+    if (len) matched = true;
     for (size_t i = 0; i < len;) {
       const size_t e = piece_end(s, i, len);
       add(s + i, e - i);
@@ -269,14 +280,14 @@ Part boundary_after(const SplitSpec& spec, const uint8_t* text, size_t size, con
 
 template <typename Add>
 TrainStatus count_part(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
-                       const Part& part, std::vector<Unit>& units, Add&& add) {
+                       const Part& part, std::vector<Unit>& units, bool& matched, Add&& add) {
   if (valid_utf8_prefix(text + part.from, part.to - part.from) != part.to - part.from) return TrainStatus::kInvalidText;
   units.clear();
   size_t last = part.first;
   while (last < count && ends[last] < part.to) last++;
   if (last < count) last++;
   find_units(spec, text, ends, part.first, last, part.from, part.to, units);
-  return count_units(spec, text, units.data(), units.size(), add);
+  return count_units(spec, text, units.data(), units.size(), matched, add);
 }
 
 #if !defined(__wasm__)
@@ -447,17 +458,22 @@ TrainStatus count_threaded(const SplitSpec& spec, const uint8_t* text, const uin
   if (tables.batch_tables.size() < threads - 1) tables.batch_tables.resize(threads - 1);
   std::atomic<size_t> next{0};
   std::vector<double> cpu(threads, 0.0), merge_cpu(threads, 0.0);
+  std::vector<char> matched(threads, 0);
   TrainStatus status = on_threads(tables, threads, cpu, [&](unsigned t) {
     AddAhead ahead(t == 0 ? tables.table : tables.batch_tables[t - 1]);
     std::vector<Unit> units;
+    bool any = false;
     for (size_t p = next++; p < parts.size(); p = next++) {
-      const TrainStatus st = count_part(spec, text, ends, count, parts[p], units,
+      const TrainStatus st = count_part(spec, text, ends, count, parts[p], units, any,
                                         [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
       if (st != TrainStatus::kOk) return st;
     }
+    matched[t] = any;
     ahead.flush();
     return TrainStatus::kOk;
   });
+  if (status == TrainStatus::kOk)
+    for (char m : matched) tables.matched = tables.matched || m;
   // A failed batch is not merged: its error ends the run, and the next batch must not count it.
   if (status == TrainStatus::kOk) {
     status = on_threads(tables, threads, merge_cpu, [&](unsigned t) {
@@ -506,9 +522,13 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
     const double c0 = thread_cpu_seconds();
 #endif
     AddAhead ahead(tables.table);
-    status = count_part(spec, text, ends, count, Part{0, size, 0}, units,
+    bool any = false;
+    status = count_part(spec, text, ends, count, Part{0, size, 0}, units, any,
                         [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
-    if (status == TrainStatus::kOk) ahead.flush();
+    if (status == TrainStatus::kOk) {
+      ahead.flush();
+      tables.matched = tables.matched || any;
+    }
 #if !defined(__wasm__)
     if (stats) {
       stats->count_threads.assign(1, thread_cpu_seconds() - c0);

@@ -36,7 +36,8 @@ enum class Chunking : uint8_t { kLines = 0, kDocuments = 1 };
 // How documents become chunks: cut into units (lines, each with its "\n"; or whole documents,
 // truncated to max_document_chars code points when that is non-zero), then each unit split by a
 // shipped family's scanner (family 0-2, see pretok/pretokenizer.h) or by a pattern program
-// (family -1: the pattern's successive matches; text between matches is dropped, as tiktoken does).
+// (family -1: the pattern's successive matches, and the text between them as chunks of its own, as
+// Hugging Face's Split with behavior Isolated keeps it).
 struct SplitSpec {
   int family = 0;
   const regex::Program* program = nullptr;
@@ -133,6 +134,10 @@ struct ChunkTables {
   std::shared_ptr<CountPool> pool;
   // Threads 1..N-1's tables of the batch being counted: empty between batches, their memory kept.
   std::vector<ChunkTable> batch_tables;
+
+  // Whether the split matched anywhere in what was counted: a pattern that never matches leaves
+  // only the text between matches, which the trainer refuses (ERR_EMPTY_CORPUS).
+  bool matched = false;
 
   // Distinct chunks held between batches, whatever the thread count.
   size_t held() const { return table.size(); }
