@@ -4,7 +4,7 @@
 // into an equivalent JavaScript RegExp, or refused with an error that names the construct.
 import { TurbotokenError } from './errors';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN } from './safe-cut';
-import { hasProperty, pinClass } from './unicode-pin';
+import { hasProperty, isNewToEngine, pinClass } from './unicode-pin';
 
 export type PatternFamily = 'gpt2' | 'cl100k' | 'o200k';
 export type PatternKind = PatternFamily | 'regexp';
@@ -34,16 +34,19 @@ function patternError(pattern: string, at: number, what: string): TurbotokenErro
 
 // Characters that (?i) makes a letter match: those JavaScript's /iu matches too (both engines use
 // Unicode simple case folding), found once per letter among the code points that have a case.
+// A character newer than the reference's Unicode is unassigned to it: it has no case partners
+// there and is no letter's partner (the engine's newer Unicode pairs some, such as 17.0's).
 let cased: string[] | undefined;
 const variantCache = new Map<string, string[]>();
 
 function caseVariants(ch: string): string[] {
   const hit = variantCache.get(ch);
   if (hit) return hit;
+  if (isNewToEngine(ch.codePointAt(0)!)) return [ch];
   if (!cased) {
     cased = [];
     for (let cp = 0; cp < 0x20000; cp++) {
-      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      if ((cp >= 0xd800 && cp <= 0xdfff) || isNewToEngine(cp)) continue;
       const s = String.fromCodePoint(cp);
       if (s.toLowerCase() !== s || s.toUpperCase() !== s) cased.push(s);
     }

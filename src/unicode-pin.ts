@@ -61,6 +61,14 @@ function charsNewToEngine(): number[] {
   return newChars;
 }
 
+let newSet: ReadonlySet<number> | undefined;
+
+/** Whether the engine assigns `cp` and the reference does not (a letter newer than its Unicode). */
+export function isNewToEngine(cp: number): boolean {
+  newSet ??= new Set(charsNewToEngine());
+  return newSet.has(cp);
+}
+
 const escape = (cp: number) => `\\u{${cp.toString(16)}}`;
 
 /** Ascending code points as class items, consecutive ones as ranges. */
