@@ -320,6 +320,35 @@ std::string compare_kernel_length_pass(const turbotoken::Encoding& enc, const ui
 #endif
 }
 
+// The active kernel's byte-set search against the scalar one, every hit in turn, for three sets
+// made from the input: its first bytes, the bytes from 0x80 up (where a CJK step's matches start),
+// and a scattered set that the input's length picks.
+std::string compare_kernel_find_in_set(const uint8_t* s, size_t n) {
+#ifndef TURBOTOKEN_FUZZ_HAVE_KERNELS
+  (void)s, (void)n;
+  return "";
+#else
+  turbotoken::ByteSet sets[3] = {};
+  for (size_t i = 0; i < n && i < 4; i++) sets[0].member[s[i]] = 1;
+  for (int b = 0x80; b < 256; b++) sets[1].member[b] = 1;
+  for (int b = 0; b < 256; b++) sets[2].member[b] = (b * 37 + n) % 11 == 0;
+  const turbotoken::FindInSetFn kernel = turbotoken::kernel_find_in_set();
+  for (size_t k = 0; k < 3; k++) {
+    sets[k].build_nibbles();
+    for (size_t from = 0;; from++) {
+      const size_t want = turbotoken::find_in_set_scalar(sets[k], s, from, n);
+      const size_t got = kernel(sets[k], s, from, n);
+      if (got != want)
+        return "find_in_set gave " + std::to_string(got) + " from " + std::to_string(from) + " in set " +
+               std::to_string(k) + ", find_in_set_scalar " + std::to_string(want);
+      if (want >= n) break;
+      from = want;
+    }
+  }
+  return "";
+#endif
+}
+
 // Every kernel's piece ends in one text against the scalar kernel's.
 std::string compare_kernel_pieces(turbotoken::Family family, const std::string& text, size_t* pieces) {
 #ifndef TURBOTOKEN_FUZZ_HAVE_KERNELS
@@ -473,6 +502,7 @@ std::string check_all(const Encoding& enc, const uint8_t* s, size_t n, SpecialMo
     failure = check_pieces(enc, repaired);
     if (failure.empty()) failure = compare_kernel_transcoder(s, n, repaired);
     if (failure.empty()) failure = compare_kernel_length_pass(enc, s, n);
+    if (failure.empty()) failure = compare_kernel_find_in_set(s, n);
     // The direct merge skips the piece cache, which the scalar run filled: a kernel with its own
     // build of the merge (AVX2) then merges every piece itself.
     turbotoken::set_merge_strategy(MergeStrategy::kDirect);
