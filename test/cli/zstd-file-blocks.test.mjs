@@ -59,6 +59,23 @@ it.skipIf(!realZstd)('the command reads a file itself (its stdin is the file), a
   expect(readFileSync(path.join(dir, 'fake.bin')).equals(readFileSync(path.join(dir, 'plain.bin')))).toBe(true);
 });
 
+it.skipIf(!realZstd)('the socket\'s directory is removed; a temporary directory too long for a socket path falls back to the pipe', () => {
+  const plain = readFileSync(path.join(dir, 'plain.bin'));
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(tmp);
+  expect(run(['corpus', 'docs.jsonl.zst', '-o', 'tmp.bin', '-q'], { TMPDIR: tmp }).status).toBe(0);
+  expect(listing(tmp)).toEqual([]);
+  expect(readFileSync(path.join(dir, 'tmp.bin')).equals(plain)).toBe(true);
+  const long = path.join(dir, 'x'.repeat(120));
+  mkdirSync(long);
+  const result = run(['corpus', 'docs.jsonl.zst', '-o', 'long-tmp.bin', '-q', '--threads', '2'], { TMPDIR: long });
+  expect([result.status, result.stderr]).toEqual([0, '']);
+  expect(listing(long)).toEqual([]);
+  // Nothing bound at a path cut short (in the directory above it).
+  expect(listing(dir).filter((name) => name.startsWith('x'))).toEqual([path.basename(long)]);
+  expect(readFileSync(path.join(dir, 'long-tmp.bin')).equals(plain)).toBe(true);
+});
+
 it.skipIf(!realZstd)('a bad line early in a long file stops the command and names the line; no output is left', () => {
   const lines = readFileSync(path.join(dir, 'docs.jsonl'), 'utf8').split('\n');
   lines[1] = '{"text": oops}';

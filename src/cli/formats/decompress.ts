@@ -4,9 +4,10 @@
 // command in a child process when it is on PATH, else fzstd (pure JavaScript; installs without
 // a compiler). TURBOTOKEN_ZSTD=js forces fzstd, TURBOTOKEN_ZSTD=command the command.
 import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { Readable, type Transform, type Writable } from 'node:stream';
@@ -119,8 +120,9 @@ async function started(child: ChildProcess, failure: string): Promise<boolean> {
 // socket whose reads land straight in the block memory the blocks are cut from (net's `onread`),
 // not in a fresh 64 KB buffer per read handed through a stream and copied again into a block
 // (docs/performance.md, "Corpus pipeline"). A socket and not the child's stdout pipe, whose
-// reads `onread` cannot reach: an abstract (nameless) Unix socket, connected to itself before
-// the command starts.
+// reads `onread` cannot reach: a Unix socket in a directory of our own (mode 0700, so no other
+// user can connect first and stand in for the command; an abstract socket has no permissions),
+// connected to itself before the command starts and removed at once.
 async function zstdReadingFile(handle: FileHandle, file: InputFile, sink: Pick<DocumentSink, 'progress'>): Promise<AsyncGenerator<Uint8Array> | undefined> {
   const failure = `${file.path}: corrupt or truncated zstd data`;
   const output = new SocketChunks();
@@ -183,6 +185,9 @@ async function* zstdFileOutput(child: ChildProcessByStdio<null, null, Readable>,
   }
 }
 
+// A socket's path has room for 103 bytes on macOS, 107 on Linux; the directory made in it adds 25.
+const MAX_SOCKET_DIR = 103 - 25;
+
 // A read is given at least this much room; a block with less left is cut.
 const MIN_READ = 64 * 1024;
 
@@ -200,11 +205,24 @@ class SocketChunks {
 
   /** Connects to a socket of its own; returns the other end, for the writer. */
   async connect(): Promise<Socket> {
-    this.#server.listen(`\0turbotoken-zstd-${randomUUID()}`);
-    await once(this.#server, 'listening');
+    // Node 20 binds a longer path cut short, elsewhere than in the directory: refused here, read through the pipe.
+    if (Buffer.byteLength(tmpdir()) > MAX_SOCKET_DIR) throw new Error('temporary directory too long for a socket path');
+    const dir = mkdtempSync(join(tmpdir(), 'turbotoken-zstd-'));
+    try {
+      return await this.#connectIn(join(dir, 's'));
+    } finally {
+      this.#server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async #connectIn(path: string): Promise<Socket> {
+    const listening = once(this.#server, 'listening');
+    this.#server.listen(path);
+    await listening;
     const accepted = once(this.#server, 'connection');
     const socket = connect({
-      path: this.#server.address() as string,
+      path,
       onread: {
         buffer: () => this.#room(),
         callback: (bytes: number) => this.#received(bytes),
@@ -220,8 +238,9 @@ class SocketChunks {
       this.#ended = true;
       this.#signal();
     });
-    const [theirs] = (await accepted) as [Socket];
-    this.#server.close();
+    const failed = new Promise<never>((_, reject) => socket.once('error', reject));
+    failed.catch(() => {}); // an error after the connection is the reader's (next())
+    const [theirs] = (await Promise.race([accepted, failed])) as [Socket];
     return theirs;
   }
 
