@@ -1,7 +1,9 @@
 // Preloaded (node -r) by bench/cli-formats.mjs into each timed `turbotoken corpus` run: at exit,
 // appends to $TURBOTOKEN_THREAD_CPU one JSON line with the CPU seconds of the main (reading)
 // thread and of every other thread of the process (workers, GC and platform helpers), from
-// /proc/self/task/*/schedstat, sampled every 10 ms so that workers ended before the exit count.
+// /proc/self/task/*/schedstat, sampled every 10 ms so that workers ended before the exit count;
+// and the CPU of its child processes it has waited for (the zstd command: another process, in
+// /proc/self/stat's cutime and cstime, counted in /usr/bin/time's total too).
 'use strict';
 const fs = require('node:fs');
 const { isMainThread } = require('node:worker_threads');
@@ -23,6 +25,10 @@ if (isMainThread && out && fs.existsSync('/proc/self/task')) {
     sample();
     const main = seconds.get(String(process.pid)) ?? 0;
     const others = [...seconds.values()].reduce((sum, s) => sum + s, 0) - main;
-    fs.appendFileSync(out, `${JSON.stringify({ main, others })}\n`);
+    // Fields 16 and 17 (cutime, cstime), in clock ticks of 1/100 s, after the command's name, which may hold spaces.
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const children = (Number(fields[13]) + Number(fields[14])) / 100;
+    fs.appendFileSync(out, `${JSON.stringify({ main, others, children })}\n`);
   });
 }

@@ -207,6 +207,13 @@ export async function readJsonlChunks(chunks: AsyncIterable<Uint8Array>, file: I
   await lines.finish();
 }
 
+/** Blocks of whole lines (the last may lack its newline), a whole stream from its start, as JSONL documents. */
+export async function readJsonlBlocks(blocks: AsyncIterable<Uint8Array>, file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
+  const lines = new JsonlReader(file, index, settings, sink, 0, Infinity);
+  for await (const block of blocks) if (!(await lines.block(block))) return;
+  await lines.finish();
+}
+
 function checkUtf8(checker: Utf8Checker, step: () => void, path: string, invalid: InvalidMode): void {
   step();
   if (invalid === 'fail' && checker.firstInvalid >= 0) throw invalidUtf8Error(path, checker.firstInvalid);

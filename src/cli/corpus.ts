@@ -20,7 +20,7 @@ import { parseShard } from './shard-auto';
 import { stderr } from './io';
 import { expandInputs } from './inputs';
 import { CliError, intOption, type OptionSpec, type OptionValues, parseArgs, UsageError } from './options';
-import { type BlockResult, BURST_BACKLOG, EarlyWorker, type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
+import { type BlockResult, EarlyWorker, type Encoder, inlineEncoder, type JobResult, WorkerPool } from './pool';
 import { formatBytes, Progress } from './progress';
 import { onTerminationSignal } from './signals';
 import { INVALID_MODES, type InvalidMode } from './text-input';
@@ -64,7 +64,7 @@ interface InFlight {
 
 // Collects segments into jobs, hands blocks of JSON lines on as jobs of their own, keeps a
 // bounded number in flight and writes results in order.
-export class Pipeline implements DocumentSink {
+class Pipeline implements DocumentSink {
   #texts: (string | Uint8Array)[] = [];
   #events: Event[] = [];
   #chars = 0;
@@ -83,8 +83,6 @@ export class Pipeline implements DocumentSink {
     readonly files: InputFile[],
     readonly eot: number | undefined,
     readonly maxInFlight: number,
-    /** Room for jobs that come in bursts (Parquet's packed values: BURST_BACKLOG per worker). */
-    readonly maxBurstInFlight: number,
     // Megatron's preprocess_data.py appends the end-of-document token only to documents with tokens.
     readonly eotOnEmpty: boolean,
     readonly jsonl: JsonlSettings,
@@ -129,19 +127,16 @@ export class Pipeline implements DocumentSink {
   async documents(file: number, bytes: Uint8Array, ends: Uint32Array): Promise<void> {
     await this.#dispatch(); // what came before goes first
     const ids = idsMemory(idsCapacity(bytes.length));
-    const result = this.encoder.submitDocuments({ bytes, ends, eot: this.eot, eotOnEmpty: this.eotOnEmpty, ids }, BURST_BACKLOG);
-    await this.#submitted(
-      {
-        result,
-        write: (job) => {
-          this.#writeDocuments(job as BlockResult, file);
-          reuseBlockMemory(bytes);
-          idsPool.give(ids);
-        },
-        failed: (error) => new CliError(`${this.files[file].path}: ${libraryMessage(error)}`),
+    const result = this.encoder.submitDocuments({ bytes, ends, eot: this.eot, eotOnEmpty: this.eotOnEmpty, ids });
+    await this.#submitted({
+      result,
+      write: (job) => {
+        this.#writeDocuments(job as BlockResult, file);
+        reuseBlockMemory(bytes);
+        idsPool.give(ids);
       },
-      this.maxBurstInFlight,
-    );
+      failed: (error) => new CliError(`${this.files[file].path}: ${libraryMessage(error)}`),
+    });
   }
 
   progress(bytes: number): void {
@@ -188,14 +183,14 @@ export class Pipeline implements DocumentSink {
     });
   }
 
-  async #submitted(job: InFlight, maxInFlight = this.maxInFlight): Promise<void> {
+  async #submitted(job: InFlight): Promise<void> {
     // Awaited in order below; this also silences an early rejection.
     job.result.then(
       () => (job.settled = true),
       () => (job.settled = true),
     );
     this.#inFlight.push(job);
-    while (this.#inFlight.length > maxInFlight) await this.#writeOldest();
+    while (this.#inFlight.length > this.maxInFlight) await this.#writeOldest();
   }
 
   async #writeOldest(): Promise<void> {
@@ -283,13 +278,6 @@ export function packSegments(segments: (string | Uint8Array)[]): { texts: (strin
     return memory.subarray(at - segment.length, at);
   });
   return { texts, memory };
-}
-
-// Each worker's BURST_BACKLOG on top of the usual room, up to 64 jobs (about 1 MB of values and
-// their ids each) however many workers there are.
-function burstInFlight(threads: number): number {
-  const usual = Math.max(2, threads * 4);
-  return Math.max(usual, Math.min(usual + (threads - 1) * BURST_BACKLOG, 64));
 }
 
 // auto: one thread per CPU, but no more than one per AUTO_BYTES_PER_THREAD of input, since a
@@ -427,7 +415,7 @@ async function run(settings: Settings, positionals: string[], created: (writer: 
     const source = encodingSource(settings.encoding);
     const adopt = early && sameSource(early.source, source) ? early : undefined;
     encoder = threads > 1 ? new WorkerPool(source, settings.encoding, encodeOptions, threads, adopt) : inlineEncoder(settings.encoding, encodeOptions);
-    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 4), burstInFlight(threads), settings.layout !== 'megatron', {
+    pipeline = new Pipeline(encoder, locate, writer, progress, files, settings.appendEot ? settings.encoding.eotToken : undefined, Math.max(2, threads * 4), settings.layout !== 'megatron', {
       field: settings.field,
       invalid: settings.invalid,
     });

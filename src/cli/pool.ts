@@ -53,11 +53,8 @@ export interface Encoder {
   submit(texts: (string | Uint8Array)[], ids?: Uint32Array): Promise<JobResult>;
   /** A block of JSON lines, parsed and encoded where the encoder runs. */
   submitBlock(job: BlockJob): Promise<BlockResult>;
-  /**
-   * Packed documents, decoded and encoded where the encoder runs. `backlog`: jobs a worker may
-   * have waiting before the calling thread encodes one itself (WORKER_BACKLOG unless given).
-   */
-  submitDocuments(job: DocumentsJob, backlog?: number): Promise<BlockResult>;
+  /** Packed documents, decoded and encoded where the encoder runs. */
+  submitDocuments(job: DocumentsJob): Promise<BlockResult>;
   /** Encodes here a job waiting at a worker, if there is one that has not begun (true then). */
   steal?(): boolean;
   close(): Promise<void>;
@@ -69,11 +66,13 @@ export function encodeBlock(encoding: Encoding, options: EncodeOptions | undefin
 }
 
 // As the reading thread decoded a Parquet value before: a byte-order mark starting it is text.
-const valueDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export function encodeDocuments(encoding: Encoding, options: EncodeOptions | undefined, job: DocumentsJob): BlockResult {
-  const texts: string[] = [];
-  for (let i = 0, start = 0; i < job.ends.length; start = job.ends[i++]) texts.push(valueDecoder.decode(job.bytes.subarray(start, job.ends[i])));
+  // Each value's bytes go to encode() as they are: it reads them as a TextDecoder that keeps a
+  // byte-order mark would (ill-formed sequences as U+FFFD), and making a string of each first
+  // took 180 of 2,850 ms of a 30 MB Parquet run's CPU profile (docs/performance.md).
+  const texts: Uint8Array[] = [];
+  for (let i = 0, start = 0; i < job.ends.length; start = job.ends[i++]) texts.push(job.bytes.subarray(start, job.ends[i]));
   return { lines: texts.length, textBytes: job.bytes.length, firstInvalid: -1, ...encodeDocumentTexts(encoding, options, texts, job.eot, job.eotOnEmpty, job.ids) };
 }
 
@@ -85,7 +84,7 @@ export function encodeDocuments(encoding: Encoding, options: EncodeOptions | und
 export function encodeDocumentTexts(
   encoding: Encoding,
   options: EncodeOptions | undefined,
-  texts: readonly string[],
+  texts: readonly (string | Uint8Array)[],
   eotToken: number | undefined,
   eotOnEmpty: boolean,
   out?: Uint32Array,
@@ -179,15 +178,6 @@ export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undef
 /** Jobs waiting at every worker before the calling thread encodes one itself. */
 const WORKER_BACKLOG = 3;
 
-/**
- * The backlog for jobs that come in bursts between long synchronous steps of the calling thread:
- * Parquet's values arrive a row group at a time, and decoding the next row group (hyparquet, one
- * call of 60-300 ms for the bench's 30 MB row groups) posts nothing. Three jobs of about 20 ms
- * left the worker idle through most of it; twelve (1 MB each) cover it, and whatever is still
- * queued once the calling thread waits for a result it takes back (steal()).
- */
-export const BURST_BACKLOG = 12;
-
 /** Claim flags per worker: a flag is reused CLAIMS jobs later, once the worker has taken its message. */
 const CLAIMS = 1024;
 /** What each worker shares with the calling thread (an Int32Array): */
@@ -240,8 +230,7 @@ const isShared = (bytes: Uint8Array | Uint32Array) => typeof SharedArrayBuffer =
  * `threads` encoders: the calling thread and `threads - 1` workers (each loading its own copy of
  * the encoding). A job goes to the least busy worker once it has loaded its encoding; the calling
  * thread encodes one itself while no worker is ready or every worker has WORKER_BACKLOG jobs
- * waiting (BURST_BACKLOG for jobs that come in bursts), so that it stays free to read and write
- * and no worker ever waits for it. On two cores,
+ * waiting, so that it stays free to read and write and no worker ever waits for it. On two cores,
  * a reading thread beside two workers would have three threads contend for them and a second
  * worker to start. Workers start with the second job, except one
  * the caller may have started before loading its own encoding (EarlyWorker), whose start-up then
@@ -306,19 +295,19 @@ export class WorkerPool implements Encoder {
     return this.#post({ block: job }, [job.bytes.buffer as ArrayBuffer], inline, false);
   }
 
-  submitDocuments(job: DocumentsJob, backlog = WORKER_BACKLOG): Promise<BlockResult> {
+  submitDocuments(job: DocumentsJob): Promise<BlockResult> {
     const inline = () => this.#inline.submitDocuments(job);
-    if (isShared(job.bytes) && isShared(job.ends)) return this.#post({ documents: job }, [], inline, true, backlog);
-    return this.#post({ documents: job }, [job.bytes.buffer as ArrayBuffer, job.ends.buffer as ArrayBuffer], inline, false, backlog);
+    if (isShared(job.bytes) && isShared(job.ends)) return this.#post({ documents: job }, [], inline, true);
+    return this.#post({ documents: job }, [job.bytes.buffer as ArrayBuffer, job.ends.buffer as ArrayBuffer], inline, false);
   }
 
-  #post<T extends JobResult>(message: object, transfer: ArrayBuffer[], inline: () => Promise<T>, stealable: boolean, maxBacklog = WORKER_BACKLOG): Promise<T> {
+  #post<T extends JobResult>(message: object, transfer: ArrayBuffer[], inline: () => Promise<T>, stealable: boolean): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#jobs++ === 1) this.#start();
     const ready = this.#workers.filter((w) => Atomics.load(w.shared, SHARED.ready) === 1 && w.posted - Atomics.load(w.shared, SHARED.taken) < CLAIMS);
     if (ready.length === 0) return inline();
     const slot = ready.reduce((best, w) => (backlog(w) < backlog(best) ? w : best));
-    if (backlog(slot) >= maxBacklog) return inline();
+    if (backlog(slot) >= WORKER_BACKLOG) return inline();
     const claim = slot.posted++ % CLAIMS;
     Atomics.store(slot.claims, claim, 0);
     const seq = this.#seq++;

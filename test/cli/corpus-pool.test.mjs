@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { counted, untilWorkerReady } from '../support/pool-probe.mjs';
 
 const require = createRequire(import.meta.url);
-const { BURST_BACKLOG, WorkerPool, inlineEncoder } = require('../../dist/cjs/cli/pool.js');
+const { WorkerPool, inlineEncoder } = require('../../dist/cjs/cli/pool.js');
 const { getEncoding } = require('../../dist/cjs/index.js');
 
 const enc = getEncoding('cl100k_base');
@@ -25,11 +25,10 @@ function packed(texts) {
   return { bytes, ends, eot: enc.eotToken, eotOnEmpty: true };
 }
 
-// Six jobs submitted in one loop to a pool of one ready worker, with `backlog` (the default when
-// undefined). The first three are large (5 x 400 KB): the worker, on its own core, cannot finish
+// Six jobs submitted in one loop to a pool of one ready worker. The first three are large (5 x 400 KB): the worker, on its own core, cannot finish
 // one while the six are submitted (with small ones it could, and take a fourth), so where each
 // goes is known. inlineCalls counts the documents the calling thread encoded.
-async function burst(backlog) {
+async function burst() {
   const { encoding, calls } = counted(enc);
   const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, undefined, 2);
   pools.push(pool);
@@ -37,7 +36,7 @@ async function burst(backlog) {
   calls.n = 0;
   const jobs = Array.from({ length: 6 }, (_, j) => Array.from({ length: 5 }, (_, i) => `job ${j} document ${i}: ${'some words '.repeat(j < 3 ? 36_000 + i : i * 7 + j)}`));
   const packs = jobs.map(packed); // packed before any is submitted: the six go in one loop
-  const results = await Promise.all(packs.map((job) => pool.submitDocuments(job, backlog)));
+  const results = await Promise.all(packs.map((job) => pool.submitDocuments(job)));
   return { jobs, results, inlineCalls: calls.n };
 }
 
@@ -64,15 +63,8 @@ describe('WorkerPool', () => {
 
   it('a burst of jobs: the worker takes a backlog of 3 once ready, the calling thread the rest, the results are the inline ones in order', async () => {
     // Three posted, then inline (see burst).
-    const { jobs, results, inlineCalls } = await burst(undefined);
+    const { jobs, results, inlineCalls } = await burst();
     expect(inlineCalls).toBe(3 * 5);
-    await expectInlineResults(results, jobs);
-  });
-
-  it('the same burst with the backlog of bursts (BURST_BACKLOG, Parquet\'s row groups): every job waits at the worker, none is encoded here, the results are the inline ones in order', async () => {
-    expect(BURST_BACKLOG).toBeGreaterThanOrEqual(6);
-    const { jobs, results, inlineCalls } = await burst(BURST_BACKLOG);
-    expect(inlineCalls).toBe(0);
     await expectInlineResults(results, jobs);
   });
 });

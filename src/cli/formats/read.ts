@@ -6,13 +6,13 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
-import { type DocumentSink, fileChunks, type InputFile, readJsonlChunks, readJsonlDocuments, type ReadSettings, readTextChunks, readTextDocument } from '../corpus-input';
+import { type DocumentSink, fileChunks, type InputFile, readJsonlBlocks, readJsonlChunks, readJsonlDocuments, type ReadSettings, readTextChunks, readTextDocument } from '../corpus-input';
 import { stdin } from '../io';
 import { CliError } from '../options';
 import { Utf8Checker } from '../utf8';
 import { invalidUtf8Error } from '../text-input';
 import { checkInner, checkNameAgrees, type Compression, formatOfStream, refuseBinary, sniff, SNIFF_BYTES } from './detect';
-import { decompress } from './decompress';
+import { decompress, zstdFileLineBlocks } from './decompress';
 import { readParquetDocuments } from './parquet';
 
 /** Reads the documents of `file` that belong to the byte range [lo, hi) of the concatenated inputs. */
@@ -22,6 +22,10 @@ export async function readDocuments(file: InputFile, index: number, lo: number, 
   if (format === 'parquet') return readParquetDocuments(file, index, settings, sink);
   if (!compression && format === 'jsonl') return readJsonlDocuments(file, index, lo, hi, settings, sink);
   if (!compression && format === 'text') return readTextDocument(file, index, settings, sink);
+  if (compression && format === 'jsonl') {
+    const blocks = await zstdFileLineBlocks(file, compression, sink);
+    if (blocks) return readJsonlBlocks(checkedInner(file.path, compression, blocks), file, index, settings, sink);
+  }
   let chunks: AsyncIterable<Uint8Array> = fileChunks(file, sink);
   if (compression) chunks = checkedInner(file.path, compression, decompress(chunks, compression, file.path));
   return readFormat(format, chunks, file, index, settings, sink);
