@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <new>
 
 #include "pretok/pretokenizer.h"
 #include "regex/pike_vm.h"
@@ -29,26 +30,31 @@ const char* train_status_name(TrainStatus s) {
   return "unknown";
 }
 
-ChunkShard::ChunkShard() { slots_.assign(256, Slot{0, 0, 0, kEmpty}); }
+ChunkShard::ChunkShard() { slots_.assign(256, empty_slot()); }
 
 uint64_t ChunkShard::memory_bytes() const {
   return uint64_t(slots_.capacity()) * sizeof(Slot) + arena_.capacity();
 }
 
-void ChunkShard::add(const uint8_t* s, size_t n, uint64_t count, uint64_t h) {
+void ChunkShard::add(const uint8_t* s, size_t n, uint64_t count, uint64_t hash) {
+  const uint32_t h = uint32_t(hash);
   const size_t mask = slots_.size() - 1;
-  for (size_t i = size_t(h) & mask;; i = (i + 1) & mask) {
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
     Slot& e = slots_[i];
     if (e.len == kEmpty) {
       e.hash = h;
-      e.offset = arena_.size();
       e.len = uint32_t(n);
       e.count = count;
-      arena_.insert(arena_.end(), s, s + n);
+      if (n <= kInline) {
+        if (n != 0) std::memcpy(e.bytes, s, n);
+      } else {
+        e.offset = arena_.size();
+        arena_.insert(arena_.end(), s, s + n);
+      }
       if (++used_ * 10 > slots_.size() * 7) rebuild(slots_.size() * 2, false);
       return;
     }
-    if (e.hash == h && e.len == n && std::memcmp(arena_.data() + e.offset, s, n) == 0) {
+    if (e.hash == h && e.len == n && std::memcmp(bytes_of(e), s, n) == 0) {
       e.count += count;
       return;
     }
@@ -56,7 +62,11 @@ void ChunkShard::add(const uint8_t* s, size_t n, uint64_t count, uint64_t h) {
 }
 
 void ChunkShard::rebuild(size_t capacity, bool compact) {
-  std::vector<Slot> old(capacity, Slot{0, 0, 0, kEmpty});
+  // Slots are found by the low 32 bits of the hash (Slot::hash).
+#if defined(__cpp_exceptions)
+  if (uint64_t(capacity) > (uint64_t(1) << 32)) throw std::bad_alloc();
+#endif
+  std::vector<Slot> old(capacity, empty_slot());
   old.swap(slots_);
   std::vector<uint8_t> arena;
   if (compact) arena.reserve(arena_.size());
@@ -65,11 +75,11 @@ void ChunkShard::rebuild(size_t capacity, bool compact) {
   for (const Slot& e : old) {
     if (e.len == kEmpty) continue;
     Slot moved = e;
-    if (compact) {
+    if (compact && e.len > kInline) {
       moved.offset = arena.size();
       arena.insert(arena.end(), arena_.data() + e.offset, arena_.data() + e.offset + e.len);
     }
-    size_t i = size_t(e.hash) & mask;
+    size_t i = e.hash & mask;
     while (slots_[i].len != kEmpty) i = (i + 1) & mask;
     slots_[i] = moved;
     used_++;
@@ -92,7 +102,7 @@ void ChunkShard::drop_at_most(uint64_t threshold) {
 void ChunkShard::absorb(ChunkShard& other) {
   for (Slot& e : other.slots_) {
     if (e.len == kEmpty) continue;
-    add(other.arena_.data() + e.offset, e.len, e.count, e.hash);
+    add(other.bytes_of(e), e.len, e.count, e.hash);
     e.len = kEmpty;
   }
   other.arena_.clear();
@@ -100,7 +110,7 @@ void ChunkShard::absorb(ChunkShard& other) {
 }
 
 void ChunkShard::release() {
-  std::vector<Slot>(256, Slot{0, 0, 0, kEmpty}).swap(slots_);
+  std::vector<Slot>(256, empty_slot()).swap(slots_);
   std::vector<uint8_t>().swap(arena_);
   used_ = 0;
 }

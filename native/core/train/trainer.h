@@ -50,7 +50,7 @@ class ChunkShard {
   ChunkShard();
   void add(const uint8_t* s, size_t n, uint64_t count, uint64_t hash);
   // Asks for the slot `hash` probes first to be brought into the cache ahead of its add.
-  void prefetch(uint64_t hash) const { __builtin_prefetch(slots_.data() + (size_t(hash) & (slots_.size() - 1))); }
+  void prefetch(uint64_t hash) const { __builtin_prefetch(slots_.data() + (uint32_t(hash) & (slots_.size() - 1))); }
   // Drops every chunk counted at most `threshold` times.
   void drop_at_most(uint64_t threshold);
   // Empties the shard and gives its memory back.
@@ -63,17 +63,31 @@ class ChunkShard {
   template <typename Fn>
   void for_each(Fn&& fn) const {
     for (const Slot& e : slots_)
-      if (e.len != kEmpty) fn(arena_.data() + e.offset, size_t(e.len), e.count);
+      if (e.len != kEmpty) fn(bytes_of(e), size_t(e.len), e.count);
   }
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  // Chunks up to this long are held in their slot: a probe that finds one reads one cache line,
+  // not the slot's and then the arena's (most chunks of text are this short).
+  static constexpr uint32_t kInline = 16;
+  // 32 bytes. `hash` is the low half of the chunk's hash: slots are found by its low bits (a
+  // shard has fewer than 2^32 slots; rebuild refuses more), and it is compared before the bytes.
   struct Slot {
-    uint64_t hash;
-    uint64_t offset;
     uint64_t count;
+    uint32_t hash;
     uint32_t len;
+    union {
+      uint8_t bytes[kInline];  // len <= kInline
+      uint64_t offset;         // len > kInline: where the bytes start in arena_
+    };
   };
+  static Slot empty_slot() {
+    Slot e{};
+    e.len = kEmpty;
+    return e;
+  }
+  const uint8_t* bytes_of(const Slot& e) const { return e.len <= kInline ? e.bytes : arena_.data() + e.offset; }
   void rebuild(size_t capacity, bool compact);
   std::vector<Slot> slots_;
   std::vector<uint8_t> arena_;
