@@ -14,15 +14,17 @@ const word = (random, pick) => ' ' + Array.from({ length: 12 + Math.floor(random
 const VOCAB = 256 + 60;
 
 describe('chunks on both sides of the 16 bytes held in a slot', () => {
-  // 64 KiB batches: a corpus of about 600 KB spans many, and two threads each get parts.
-  useTrainBatchBytes(64 << 10);
-  const docs = randomDocuments(5, 4000, 12, word);
+  // 256 KiB batches: the corpus (about 680 KB) spans three, each counted on two threads or more
+  // (a thread per 64 KiB at most).
+  useTrainBatchBytes(256 << 10);
+  const docs = randomDocuments(5, 6000, 12, word);
   const expected = referenceMerges(countChunks(docs, GPT2_PATTERN), { vocabSize: VOCAB });
 
   it('1 and 2 threads, train and trainAsync, give the reference merges', async () => {
     const lengths = new Set([...countChunks(docs, GPT2_PATTERN).keys()].map((c) => c.length));
     expect([...lengths].sort((a, b) => a - b)).toEqual([13, 14, 15, 16, 17, 18, 19, 20, 21]);
     expect(expected.length).toBe(60);
+    expect(docs.join('').length).toBeGreaterThan(2.5 * (256 << 10));
     for (const threads of [1, 2]) {
       expect(asTriples(train(docs, { vocabSize: VOCAB, pattern: 'gpt2', threads }).merges)).toEqual(expected);
       expect(asTriples((await trainAsync(docs, { vocabSize: VOCAB, pattern: 'gpt2', threads })).merges)).toEqual(expected);
