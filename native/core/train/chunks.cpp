@@ -449,33 +449,56 @@ TrainStatus finish_count(ChunkTables& tables) {
 namespace {
 
 // The batch's parts counted on `threads` threads: thread 0 adds its chunks to the table, thread t
-// > 0 to batch_tables[t - 1]; then each thread t adds shard k of every batch table to the table's
-// shard k, for the shards k with k % threads == t, and empties it (keeping its memory for the next
-// batch). The table is whole again at the batch's end.
+// > 0 to batch_tables[t - 1]; then, once every thread has counted, the threads take the table's
+// shards in turn from a shared counter and add shard k of every batch table to the table's shard
+// k, emptying it (keeping its memory for the next batch). The table is whole again at the batch's
+// end. Counting and adding are one job of the pool with a barrier between them (one wake-up of the
+// threads per batch, not two), and the shards are taken in turn, not dealt k % threads: how many
+// chunks a shard gets differs from batch to batch, and a thread left idle waits for the slowest.
 TrainStatus count_threaded(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
                            const std::vector<Part>& parts, unsigned threads, ChunkTables& tables, CountStats* stats) {
   if (tables.batch_tables.size() < threads - 1) tables.batch_tables.resize(threads - 1);
   std::atomic<size_t> next{0};
-  std::vector<double> cpu(threads, 0.0), merge_cpu(threads, 0.0);
-  TrainStatus status = on_threads(tables, threads, cpu, [&](unsigned t) {
-    AddAhead ahead(t == 0 ? tables.table : tables.batch_tables[t - 1]);
-    std::vector<Unit> units;
-    for (size_t p = next++; p < parts.size(); p = next++) {
-      const TrainStatus st = count_part(spec, text, ends, count, parts[p], units,
-                                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
-      if (st != TrainStatus::kOk) return st;
+  std::atomic<unsigned> next_shard{0};
+  std::atomic<bool> failed{false};
+  std::mutex mutex;
+  std::condition_variable all_counted;
+  unsigned counting = threads;
+  std::vector<double> total(threads, 0.0), cpu(threads, 0.0), merge_cpu(threads, 0.0);
+  const TrainStatus status = on_threads(tables, threads, total, [&](unsigned t) {
+    const double c0 = thread_cpu_seconds();
+    TrainStatus st = TrainStatus::kOk;
+#if defined(__cpp_exceptions)
+    // Every thread must reach the barrier, whatever happened to its parts.
+    try {
+#endif
+      AddAhead ahead(t == 0 ? tables.table : tables.batch_tables[t - 1]);
+      std::vector<Unit> units;
+      for (size_t p = next++; p < parts.size() && st == TrainStatus::kOk; p = next++) {
+        st = count_part(spec, text, ends, count, parts[p], units,
+                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
+      }
+      if (st == TrainStatus::kOk) ahead.flush();
+#if defined(__cpp_exceptions)
+    } catch (...) {
+      st = TrainStatus::kOutOfMemory;
     }
-    ahead.flush();
-    return TrainStatus::kOk;
+#endif
+    if (st != TrainStatus::kOk) failed = true;
+    const double c1 = thread_cpu_seconds();
+    cpu[t] = c1 - c0;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (--counting == 0) all_counted.notify_all();
+      else all_counted.wait(lock, [&] { return counting == 0; });
+    }
+    // A failed batch is not merged: its error ends the run, and the next batch must not count it.
+    if (failed) return st;
+    for (unsigned k = next_shard++; k < ChunkTable::kShards; k = next_shard++)
+      for (unsigned b = 0; b + 1 < threads; b++) tables.table.absorb_shard(k, tables.batch_tables[b]);
+    merge_cpu[t] = thread_cpu_seconds() - c1;
+    return st;
   });
-  // A failed batch is not merged: its error ends the run, and the next batch must not count it.
-  if (status == TrainStatus::kOk) {
-    status = on_threads(tables, threads, merge_cpu, [&](unsigned t) {
-      for (unsigned k = t; k < ChunkTable::kShards; k += threads)
-        for (unsigned b = 0; b + 1 < threads; b++) tables.table.absorb_shard(k, tables.batch_tables[b]);
-      return TrainStatus::kOk;
-    });
-  }
   if (status != TrainStatus::kOk)
     for (ChunkTable& b : tables.batch_tables) b.release();
   if (stats) {
