@@ -95,11 +95,11 @@ class ChunkShard {
 };
 
 // A multiset of byte strings with 64-bit counts, in shards chosen by the top bits of each
-// string's hash, so that threads can each add to their own set of shards alone (count_chunks'
+// string's hash, so that threads can each add to shards that no other thread touches (count_chunks'
 // merge of the batch tables).
 class ChunkTable {
  public:
-  // 64 so that any thread count up to 16 owns shares of the shards within 1/64 of each other.
+  // 64 so that threads taking shards in turn end within a small part of each other.
   static constexpr unsigned kShardBits = 6;
   static constexpr unsigned kShards = 1u << kShardBits;
   ChunkTable() : shards_(kShards) {}
@@ -133,7 +133,7 @@ class CountPool;
 // The table a run counts into, and what its counting threads keep between batches. With N
 // threads, thread 0 counts into the table and thread t > 0 into batch_tables[t - 1], each with the
 // chunks of the parts it takes; after the batch the threads add the batch tables to the table,
-// each thread its own set of shards (k % N == t). So the table is whole after every batch (a
+// the shards taken in turn, no shard by two threads. So the table is whole after every batch (a
 // progress report gives the distinct count, a cap prunes the whole count), and a batch table holds
 // at most one batch's distinct chunks. No chunk is handed from thread to thread while counting:
 // each thread adds what it cuts while its bytes are in the cache.
