@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <new>
 
 #include "pretok/pretokenizer.h"
 #include "regex/pike_vm.h"
@@ -29,26 +30,31 @@ const char* train_status_name(TrainStatus s) {
   return "unknown";
 }
 
-ChunkShard::ChunkShard() { slots_.assign(256, Slot{0, 0, 0, kEmpty}); }
+ChunkShard::ChunkShard() { slots_.assign(256, empty_slot()); }
 
 uint64_t ChunkShard::memory_bytes() const {
   return uint64_t(slots_.capacity()) * sizeof(Slot) + arena_.capacity();
 }
 
-void ChunkShard::add(const uint8_t* s, size_t n, uint64_t count, uint64_t h) {
+void ChunkShard::add(const uint8_t* s, size_t n, uint64_t count, uint64_t hash) {
+  const uint32_t h = uint32_t(hash);
   const size_t mask = slots_.size() - 1;
-  for (size_t i = size_t(h) & mask;; i = (i + 1) & mask) {
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
     Slot& e = slots_[i];
     if (e.len == kEmpty) {
       e.hash = h;
-      e.offset = arena_.size();
       e.len = uint32_t(n);
       e.count = count;
-      arena_.insert(arena_.end(), s, s + n);
+      if (n <= kInline) {
+        if (n != 0) std::memcpy(e.bytes, s, n);
+      } else {
+        e.offset = arena_.size();
+        arena_.insert(arena_.end(), s, s + n);
+      }
       if (++used_ * 10 > slots_.size() * 7) rebuild(slots_.size() * 2, false);
       return;
     }
-    if (e.hash == h && e.len == n && std::memcmp(arena_.data() + e.offset, s, n) == 0) {
+    if (e.hash == h && e.len == n && std::memcmp(bytes_of(e), s, n) == 0) {
       e.count += count;
       return;
     }
@@ -56,7 +62,11 @@ void ChunkShard::add(const uint8_t* s, size_t n, uint64_t count, uint64_t h) {
 }
 
 void ChunkShard::rebuild(size_t capacity, bool compact) {
-  std::vector<Slot> old(capacity, Slot{0, 0, 0, kEmpty});
+  // Slots are found by the low 32 bits of the hash (Slot::hash).
+#if defined(__cpp_exceptions)
+  if (uint64_t(capacity) > (uint64_t(1) << 32)) throw std::bad_alloc();
+#endif
+  std::vector<Slot> old(capacity, empty_slot());
   old.swap(slots_);
   std::vector<uint8_t> arena;
   if (compact) arena.reserve(arena_.size());
@@ -65,11 +75,11 @@ void ChunkShard::rebuild(size_t capacity, bool compact) {
   for (const Slot& e : old) {
     if (e.len == kEmpty) continue;
     Slot moved = e;
-    if (compact) {
+    if (compact && e.len > kInline) {
       moved.offset = arena.size();
       arena.insert(arena.end(), arena_.data() + e.offset, arena_.data() + e.offset + e.len);
     }
-    size_t i = size_t(e.hash) & mask;
+    size_t i = e.hash & mask;
     while (slots_[i].len != kEmpty) i = (i + 1) & mask;
     slots_[i] = moved;
     used_++;
@@ -92,7 +102,7 @@ void ChunkShard::drop_at_most(uint64_t threshold) {
 void ChunkShard::absorb(ChunkShard& other) {
   for (Slot& e : other.slots_) {
     if (e.len == kEmpty) continue;
-    add(other.arena_.data() + e.offset, e.len, e.count, e.hash);
+    add(other.bytes_of(e), e.len, e.count, e.hash);
     e.len = kEmpty;
   }
   other.arena_.clear();
@@ -100,7 +110,7 @@ void ChunkShard::absorb(ChunkShard& other) {
 }
 
 void ChunkShard::release() {
-  std::vector<Slot>(256, Slot{0, 0, 0, kEmpty}).swap(slots_);
+  std::vector<Slot>(256, empty_slot()).swap(slots_);
   std::vector<uint8_t>().swap(arena_);
   used_ = 0;
 }
@@ -450,38 +460,61 @@ TrainStatus finish_count(ChunkTables& tables) {
 namespace {
 
 // The batch's parts counted on `threads` threads: thread 0 adds its chunks to the table, thread t
-// > 0 to batch_tables[t - 1]; then each thread t adds shard k of every batch table to the table's
-// shard k, for the shards k with k % threads == t, and empties it (keeping its memory for the next
-// batch). The table is whole again at the batch's end.
+// > 0 to batch_tables[t - 1]; then, once every thread has counted, the threads take the table's
+// shards in turn from a shared counter and add shard k of every batch table to the table's shard
+// k, emptying it (keeping its memory for the next batch). The table is whole again at the batch's
+// end. Counting and adding are one job of the pool with a barrier between them (one wake-up of the
+// threads per batch, not two), and the shards are taken in turn, not dealt k % threads: how many
+// chunks a shard gets differs from batch to batch, and a thread left idle waits for the slowest.
 TrainStatus count_threaded(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
                            const std::vector<Part>& parts, unsigned threads, ChunkTables& tables, CountStats* stats) {
   if (tables.batch_tables.size() < threads - 1) tables.batch_tables.resize(threads - 1);
   std::atomic<size_t> next{0};
-  std::vector<double> cpu(threads, 0.0), merge_cpu(threads, 0.0);
+  std::atomic<unsigned> next_shard{0};
+  std::atomic<bool> failed{false};
+  std::mutex mutex;
+  std::condition_variable all_counted;
+  unsigned counting = threads;
+  std::vector<double> total(threads, 0.0), cpu(threads, 0.0), merge_cpu(threads, 0.0);
   std::vector<char> matched(threads, 0);
-  TrainStatus status = on_threads(tables, threads, cpu, [&](unsigned t) {
-    AddAhead ahead(t == 0 ? tables.table : tables.batch_tables[t - 1]);
-    std::vector<Unit> units;
-    bool any = false;
-    for (size_t p = next++; p < parts.size(); p = next++) {
-      const TrainStatus st = count_part(spec, text, ends, count, parts[p], units, any,
-                                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
-      if (st != TrainStatus::kOk) return st;
+  const TrainStatus status = on_threads(tables, threads, total, [&](unsigned t) {
+    const double c0 = thread_cpu_seconds();
+    TrainStatus st = TrainStatus::kOk;
+#if defined(__cpp_exceptions)
+    // Every thread must reach the barrier, whatever happened to its parts.
+    try {
+#endif
+      AddAhead ahead(t == 0 ? tables.table : tables.batch_tables[t - 1]);
+      std::vector<Unit> units;
+      bool any = false;
+      for (size_t p = next++; p < parts.size() && st == TrainStatus::kOk; p = next++) {
+        st = count_part(spec, text, ends, count, parts[p], units, any,
+                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
+      }
+      matched[t] = any;
+      if (st == TrainStatus::kOk) ahead.flush();
+#if defined(__cpp_exceptions)
+    } catch (...) {
+      st = TrainStatus::kOutOfMemory;
     }
-    matched[t] = any;
-    ahead.flush();
-    return TrainStatus::kOk;
+#endif
+    if (st != TrainStatus::kOk) failed = true;
+    const double c1 = thread_cpu_seconds();
+    cpu[t] = c1 - c0;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (--counting == 0) all_counted.notify_all();
+      else all_counted.wait(lock, [&] { return counting == 0; });
+    }
+    // A failed batch is not merged: its error ends the run, and the next batch must not count it.
+    if (failed) return st;
+    for (unsigned k = next_shard++; k < ChunkTable::kShards; k = next_shard++)
+      for (unsigned b = 0; b + 1 < threads; b++) tables.table.absorb_shard(k, tables.batch_tables[b]);
+    merge_cpu[t] = thread_cpu_seconds() - c1;
+    return st;
   });
   if (status == TrainStatus::kOk)
     for (char m : matched) tables.matched = tables.matched || m;
-  // A failed batch is not merged: its error ends the run, and the next batch must not count it.
-  if (status == TrainStatus::kOk) {
-    status = on_threads(tables, threads, merge_cpu, [&](unsigned t) {
-      for (unsigned k = t; k < ChunkTable::kShards; k += threads)
-        for (unsigned b = 0; b + 1 < threads; b++) tables.table.absorb_shard(k, tables.batch_tables[b]);
-      return TrainStatus::kOk;
-    });
-  }
   if (status != TrainStatus::kOk)
     for (ChunkTable& b : tables.batch_tables) b.release();
   if (stats) {

@@ -51,7 +51,7 @@ class ChunkShard {
   ChunkShard();
   void add(const uint8_t* s, size_t n, uint64_t count, uint64_t hash);
   // Asks for the slot `hash` probes first to be brought into the cache ahead of its add.
-  void prefetch(uint64_t hash) const { __builtin_prefetch(slots_.data() + (size_t(hash) & (slots_.size() - 1))); }
+  void prefetch(uint64_t hash) const { __builtin_prefetch(slots_.data() + (uint32_t(hash) & (slots_.size() - 1))); }
   // Drops every chunk counted at most `threshold` times.
   void drop_at_most(uint64_t threshold);
   // Empties the shard and gives its memory back.
@@ -64,17 +64,31 @@ class ChunkShard {
   template <typename Fn>
   void for_each(Fn&& fn) const {
     for (const Slot& e : slots_)
-      if (e.len != kEmpty) fn(arena_.data() + e.offset, size_t(e.len), e.count);
+      if (e.len != kEmpty) fn(bytes_of(e), size_t(e.len), e.count);
   }
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  // Chunks up to this long are held in their slot: a probe that finds one reads one cache line,
+  // not the slot's and then the arena's (most chunks of text are this short).
+  static constexpr uint32_t kInline = 16;
+  // 32 bytes. `hash` is the low half of the chunk's hash: slots are found by its low bits (a
+  // shard has fewer than 2^32 slots; rebuild refuses more), and it is compared before the bytes.
   struct Slot {
-    uint64_t hash;
-    uint64_t offset;
     uint64_t count;
+    uint32_t hash;
     uint32_t len;
+    union {
+      uint8_t bytes[kInline];  // len <= kInline
+      uint64_t offset;         // len > kInline: where the bytes start in arena_
+    };
   };
+  static Slot empty_slot() {
+    Slot e{};
+    e.len = kEmpty;
+    return e;
+  }
+  const uint8_t* bytes_of(const Slot& e) const { return e.len <= kInline ? e.bytes : arena_.data() + e.offset; }
   void rebuild(size_t capacity, bool compact);
   std::vector<Slot> slots_;
   std::vector<uint8_t> arena_;
@@ -82,11 +96,11 @@ class ChunkShard {
 };
 
 // A multiset of byte strings with 64-bit counts, in shards chosen by the top bits of each
-// string's hash, so that threads can each add to their own set of shards alone (count_chunks'
+// string's hash, so that threads can each add to shards that no other thread touches (count_chunks'
 // merge of the batch tables).
 class ChunkTable {
  public:
-  // 64 so that any thread count up to 16 owns shares of the shards within 1/64 of each other.
+  // 64 so that threads taking shards in turn end within a small part of each other.
   static constexpr unsigned kShardBits = 6;
   static constexpr unsigned kShards = 1u << kShardBits;
   ChunkTable() : shards_(kShards) {}
@@ -120,7 +134,7 @@ class CountPool;
 // The table a run counts into, and what its counting threads keep between batches. With N
 // threads, thread 0 counts into the table and thread t > 0 into batch_tables[t - 1], each with the
 // chunks of the parts it takes; after the batch the threads add the batch tables to the table,
-// each thread its own set of shards (k % N == t). So the table is whole after every batch (a
+// the shards taken in turn, no shard by two threads. So the table is whole after every batch (a
 // progress report gives the distinct count, a cap prunes the whole count), and a batch table holds
 // at most one batch's distinct chunks. No chunk is handed from thread to thread while counting:
 // each thread adds what it cuts while its bytes are in the cache.
