@@ -88,6 +88,17 @@ describe("a Sequence's Isolated steps, the matches written in place", () => {
     expect(long).toBeGreaterThan(200);
   });
 
+  it('a later step that reads to the piece end before it decides ([ab]*a[ab]{17} over 6,000 letters)', () => {
+    const next = rng(0x5e3);
+    let t = '';
+    while (t.length < 120_000) {
+      for (let k = 0; k < 6000; k++) t += next() < 0.5 ? 'a' : 'b';
+      t += String(Math.floor(next() * 1000));
+    }
+    const steps = [isolated('\\p{N}{1,3}'), isolated('[ab]*a[ab]{17}')];
+    expect(compare(steps, [Buffer.from(t)])).toEqual([]);
+  });
+
   it('random patterns as the later step', () => {
     const next = rng(0x5e2);
     const some = all.slice(0, 8);

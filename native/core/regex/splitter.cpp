@@ -367,8 +367,10 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
           continue;
         }
         // Not decided within reach, or the states filled up: the general path below runs the
-        // piece again from its start (the VM where the DFA gave up).
+        // piece again from its start (the VM where the DFA gave up; a DFA that filled up is
+        // emptied first, so that the piece does not go to the VM whole).
         out.shrink(from);
+        if (dfa->full()) dfa->reset();
       }
       bounds.clear();
       // A piece is a text of its own: its edges are the text's edges for anchors and lookaround.
