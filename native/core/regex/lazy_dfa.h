@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "regex/pike_vm.h"
+#include "regex/words.h"
 #include "text/byte_set.h"
 
 namespace turbotoken {
@@ -67,6 +68,11 @@ class LazyDfa {
   // reading) or the states filled up (then *reach = *pos).
   Result scan(const uint8_t* text, size_t size, size_t* pos, std::vector<uint32_t>& bounds, size_t* reach);
 
+  // scan() writing its pairs straight into a Splitter step's output, each offset plus `bias` (the
+  // piece's offset in the whole text), so a later step's matches need no second copy. On kGiveUp
+  // some pairs may have been written: the caller drops them and takes the general path.
+  Result scan_words(const uint8_t* text, size_t size, size_t* pos, Words& out, uint32_t bias, size_t* reach);
+
  private:
   // Table entries: kUnknown (not built yet), kDead | kMatched (no thread goes on), or the next
   // state's row (state x stride_) shifted left kFlagBits | flags: kMatched says that a match ends
@@ -83,6 +89,13 @@ class LazyDfa {
   // The entry of every row's last column, where bytes from 0x80 on are looked up in the ASCII loop:
   // it leaves that loop (as a dead entry does) for the code that decodes the character.
   static constexpr int32_t kNonAscii = -4;
+  // A dead entry with a match that fold_boundary() found cannot fold, for good (the start state's
+  // own row, or a start-state entry that dies too): it is not asked again. Negative as dead is,
+  // kMatched set, kBoundary clear.
+  static constexpr int32_t kDeadUnfolded = kNonAscii | kMatched;
+  static_assert(kDeadUnfolded < 0 && (kDeadUnfolded & kMatched) && !(kDeadUnfolded & kBoundary) &&
+                    kDeadUnfolded != (kDead | kMatched),
+                "an unfolded dead entry reads as dead with a match");
 
   // The row of the start state for a search from `pos`, or -1 when the states are full.
   int64_t start_row(const uint8_t* text, size_t size, size_t pos);
@@ -101,6 +114,8 @@ class LazyDfa {
   bool step(uint32_t state, uint32_t sym, int32_t* next, bool* matched);
   bool fill(int64_t row, uint32_t sym, int32_t* v);
   int32_t fold_boundary(int64_t row, uint32_t sym);
+  template <class Out>
+  Result scan_into(const uint8_t* text, size_t size, size_t* pos, Out& out, uint32_t bias, size_t* reach);
 
   const Program& p_;
   bool usable_ = true;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "regex/lazy_dfa.h"
+#include "regex/words.h"
 
 namespace turbotoken {
 namespace regex {
@@ -16,57 +17,6 @@ constexpr size_t kOwnDfaMinText = 256;
 // A later step's pieces go through the short-piece memo from this many on: below it, emptying the
 // memo costs more than the calls it could save.
 constexpr size_t kMemoMinPieces = 64;
-
-// The words a step writes: no resize per piece, with its zero-fill and out-of-line call, and no
-// push_back, whose end pointer goes through memory. Over the caller's vector (`pieces`: its
-// size from the call before is room already, so only growth past it is zero-filled; finish()
-// cuts it to what was written), or over a buffer of its own, never zero-filled.
-class Words {
- public:
-  explicit Words(std::vector<uint32_t>* store) : v_(store) {
-    if (v_) data_ = v_->data(), cap_ = v_->size();
-  }
-  size_t size() const { return size_; }
-  uint32_t* data() { return data_; }
-  const uint32_t* data() const { return data_; }
-  uint32_t& operator[](size_t k) { return data_[k]; }
-  uint32_t operator[](size_t k) const { return data_[k]; }
-  uint32_t& back() { return data_[size_ - 1]; }
-  void clear() { size_ = 0; }
-  // At least `more` writable words past the end; set_end() says where the writing stopped.
-  uint32_t* room(size_t more) {
-    if (cap_ - size_ < more) grow(more);
-    return data_ + size_;
-  }
-  void set_end(const uint32_t* end) { size_ = size_t(end - data_); }
-  void shrink(size_t n) { size_ = n; }
-  void push_back(uint32_t v) { *room(1) = v, size_++; }
-  void reserve(size_t n) {
-    if (n > cap_) grow(n - size_);
-  }
-  void finish() {
-    if (v_) v_->resize(size_);
-  }
-
- private:
-  void grow(size_t more) {
-    const size_t cap = std::max(std::max(cap_ * 2, size_ + more), size_t(64));
-    if (v_) {
-      v_->resize(cap);
-      data_ = v_->data();
-    } else {
-      std::unique_ptr<uint32_t[]> fresh(new uint32_t[cap]);
-      if (size_) std::memcpy(fresh.get(), data_, size_ * sizeof(uint32_t));
-      own_ = std::move(fresh);
-      data_ = own_.get();
-    }
-    cap_ = cap;
-  }
-  std::vector<uint32_t>* v_;
-  std::unique_ptr<uint32_t[]> own_;
-  uint32_t* data_ = nullptr;
-  size_t size_ = 0, cap_ = 0;
-};
 
 // The ranges of a piece of `size` bytes that a step keeps, from the matches in it (`bounds`,
 // start/end pairs relative to the piece), as Hugging Face's NormalizedString::split makes them:
@@ -168,6 +118,15 @@ bool covers(const std::vector<uint32_t>& bounds, size_t size) {
   uint32_t gap = 0;
   const uint32_t* b = bounds.data();
   for (size_t k = 2; k < bounds.size(); k += 2) gap |= b[k] ^ b[k - 1];
+  return gap == 0;
+}
+
+// Whether the pairs `b` (n words) tile [start, end) with no gap.
+bool tiles(const uint32_t* b, size_t n, uint32_t start, uint32_t end) {
+  if (n == 0 || b[0] != start || b[n - 1] != end) return false;
+  // No early exit: the loop vectorizes, and a gap is the rare case.
+  uint32_t gap = 0;
+  for (size_t k = 2; k < n; k += 2) gap |= b[k] ^ b[k - 1];
   return gap == 0;
 }
 
@@ -358,6 +317,8 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
     // pieces ascend, so one skip over the text (the DFA's start bytes) serves them all: a step
     // that matches rarely (DeepSeek-V3's digits and CJK runs) pays no matcher call per piece.
     const bool drop_unmatched = step.mode == SplitMode::kRemoved && step.invert;
+    // Isolated keeps every match and every stretch between them, whatever `invert` says.
+    const bool isolated_direct = step.mode == SplitMode::kIsolated && !step.program.code().empty();
     size_t next_hit = 0;
     bool hit_known = false;
     for (size_t k = 0; k < count; k += 2) {
@@ -391,6 +352,26 @@ bool Splitter::split(const uint8_t* text, size_t size, std::vector<uint32_t>& pi
       const uint64_t key = memo_on ? ShortPieceMemo::key_of(text, size, start, end) : 0;
       const size_t from = out.size();
       if (key && memo.replay(key, end - start, start, out)) continue;
+      if (isolated_direct && dfa && !dfa->full()) {
+        // The piece's matches straight into the step's output; where they tile the piece they are
+        // its Isolated ranges already (the usual case), else they are taken back for keep_ranges.
+        size_t pos = 0, reach = 0;
+        if (dfa->scan_words(text + start, end - start, &pos, out, start, &reach) == LazyDfa::Result::kNoMatch) {
+          if (!tiles(out.data() + from, out.size() - from, start, end)) {
+            bounds.assign(out.data() + from, out.data() + out.size());
+            for (uint32_t& b : bounds) b -= start;
+            out.shrink(from);
+            keep_ranges(bounds, end - start, step.mode, step.invert, start, marks, out);
+          }
+          if (key) memo.record(key, end - start, start, out, from);
+          continue;
+        }
+        // Not decided within reach, or the states filled up: the general path below runs the
+        // piece again from its start (the VM where the DFA gave up; a DFA that filled up is
+        // emptied first, so that the piece does not go to the VM whole).
+        out.shrink(from);
+        if (dfa->full()) dfa->reset();
+      }
       bounds.clear();
       // A piece is a text of its own: its edges are the text's edges for anchors and lookaround.
       const bool ok = find_matches_with(step.program, dfa, text + start, end - start, bounds);
