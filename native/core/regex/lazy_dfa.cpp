@@ -282,9 +282,7 @@ int32_t LazyDfa::fold_boundary(int64_t row, uint32_t sym) {
   return v;
 }
 
-size_t LazyDfa::next_start(const uint8_t* text, size_t from, size_t size) const {
-  // Most calls from a step that matches often stop on their first byte: no kernel call for those.
-  if (from < size && start_bytes_.member[text[from]]) return from;
+size_t LazyDfa::next_start_far(const uint8_t* text, size_t from, size_t size) const {
   return kernel_find_in_set()(start_bytes_, text, from, size);
 }
 
@@ -366,8 +364,11 @@ LazyDfa::Result LazyDfa::scan_into(const uint8_t* text, size_t size, size_t* pos
       return Result::kNoMatch;
     }
     // The start state most searches begin in, without the call.
-    int64_t row = at != text && behind_.empty() && start_plain_ >= 0 ? int64_t(start_plain_) * stride_
-                                                                      : start_row(text, size, size_t(at - text));
+    // At the text's start (every piece of a Sequence's later step begins there) the start state
+    // is a field once built, whatever the lookbehind: no call either.
+    int64_t row = at == text ? (start_begin_ >= 0 ? int64_t(start_begin_) * stride_ : start_row(text, size, 0))
+                  : behind_.empty() && start_plain_ >= 0 ? int64_t(start_plain_) * stride_
+                                                         : start_row(text, size, size_t(at - text));
     if (row < 0) return give_up(at, at);
     // Searches from `at`, restarted in place after each piece that ends where its search died.
     // Restarting needs the start state to be the same everywhere but the text's start.

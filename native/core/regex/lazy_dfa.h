@@ -60,7 +60,13 @@ class LazyDfa {
   // does. The bytes it passes begin no match in any context (a superset of the start characters'
   // bytes, assertions assumed to pass), so a stretch that ends before the returned offset has no
   // non-empty match of its own.
-  size_t next_start(const uint8_t* text, size_t from, size_t size) const;
+  // Inline: a Splitter's later step asks once per piece, and its scan twice more (at the piece's
+  // start and end), where the answer is mostly the byte it stands on or the end.
+  size_t next_start(const uint8_t* text, size_t from, size_t size) const {
+    if (from >= size) return size;
+    if (start_bytes_.member[text[from]]) return from;
+    return next_start_far(text, from, size);
+  }
 
   // The successive non-empty leftmost-first matches from *pos on, appended to `bounds` as start/end
   // pairs, as find_matches defines them: kNoMatch when it reached the end of the text; kGiveUp
@@ -96,6 +102,9 @@ class LazyDfa {
   static_assert(kDeadUnfolded < 0 && (kDeadUnfolded & kMatched) && !(kDeadUnfolded & kBoundary) &&
                     kDeadUnfolded != (kDead | kMatched),
                 "an unfolded dead entry reads as dead with a match");
+
+  // next_start() past its first byte: the kernel's search.
+  size_t next_start_far(const uint8_t* text, size_t from, size_t size) const;
 
   // The row of the start state for a search from `pos`, or -1 when the states are full.
   int64_t start_row(const uint8_t* text, size_t size, size_t pos);
