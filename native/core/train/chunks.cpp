@@ -147,34 +147,6 @@ void ChunkTable::prune_to(size_t target) {
   for (ChunkShard& shard : shards_) shard.drop_at_most(t);
 }
 
-// Chunk frequencies in text are Zipfian: a few thousand chunks make most of a corpus's chunks.
-// Short chunks are counted here first, in a table that stays in the core's L2 cache, one chunk per
-// slot: a chunk found in its slot is counted there; one that is not takes the slot, and the chunk
-// it held goes to the chunk table with its count. So the chunk table, far larger than the caches,
-// is probed once per chunk that missed here instead of once per chunk. Slots are chosen by hash
-// bits 32..43 (the chunk table uses the low bits for slots and the top 6 for shards), and each
-// keeps the low 32 bits and the top byte of the hash, which are all the chunk table reads of it.
-class FrontTable {
- public:
-  static constexpr unsigned kBits = 12;
-  static constexpr size_t kSlots = size_t(1) << kBits;
-  static constexpr uint32_t kMaxLen = 16;
-  static constexpr uint8_t kEmpty = 0xFF;
-  struct Slot {
-    uint64_t count;
-    uint32_t low;   // hash bits 0..31
-    uint8_t high;   // hash bits 56..63
-    uint8_t len;    // kEmpty when the slot is free
-    uint8_t bytes[kMaxLen];
-  };
-  static uint64_t hash_of(const Slot& e) { return (uint64_t(e.high) << 56) | e.low; }
-  Slot& slot(uint64_t h) { return slots_[(h >> 32) & (kSlots - 1)]; }
-  void clear() {
-    for (Slot& e : slots_) e.len = kEmpty;
-  }
-  Slot slots_[kSlots];
-};
-
 namespace {
 
 // Adds chunks to a table kAhead chunks late, fetching each one's first slot when it is handed
@@ -183,25 +155,18 @@ namespace {
 class AddAhead {
  public:
   explicit AddAhead(ChunkTable& table) : table_(table) {}
-  // A chunk whose bytes stay where they are until it is added (the batch's text).
-  void add(const uint8_t* s, size_t n, uint64_t count, uint64_t h) {
-    Held& slot = next(h);
-    slot = Held{s, n, h, count, {}};
-  }
-  // A chunk of at most FrontTable::kMaxLen bytes whose bytes are overwritten next: held as a copy.
-  void add_copy(const uint8_t* s, size_t n, uint64_t count, uint64_t h) {
-    Held& slot = next(h);
-    std::memcpy(slot.copy, s, n);
-    slot.s = slot.copy;
-    slot.n = n;
-    slot.h = h;
-    slot.count = count;
+  void add(const uint8_t* s, size_t n, uint64_t h) {
+    table_.prefetch(h);
+    Held& slot = held_[next_ % kAhead];
+    if (next_ >= kAhead) table_.add_hashed(slot.s, slot.n, 1, slot.h);
+    slot = Held{s, n, h};
+    next_++;
   }
   void flush() {
     const size_t first = next_ > kAhead ? next_ - kAhead : 0;
     for (size_t k = first; k < next_; k++) {
       const Held& slot = held_[k % kAhead];
-      table_.add_hashed(slot.s, slot.n, slot.count, slot.h);
+      table_.add_hashed(slot.s, slot.n, 1, slot.h);
     }
     next_ = 0;
   }
@@ -212,59 +177,10 @@ class AddAhead {
     const uint8_t* s;
     size_t n;
     uint64_t h;
-    uint64_t count;
-    uint8_t copy[FrontTable::kMaxLen];
   };
-  // Fetches h's slot, adds the chunk held kAhead chunks ago and returns its place.
-  Held& next(uint64_t h) {
-    table_.prefetch(h);
-    Held& slot = held_[next_ % kAhead];
-    if (next_ >= kAhead) table_.add_hashed(slot.s, slot.n, slot.count, slot.h);
-    next_++;
-    return slot;
-  }
   ChunkTable& table_;
   Held held_[kAhead];
   size_t next_ = 0;
-};
-
-// A thread's counting of a batch: short chunks through its front table, the rest and what the
-// front table evicts through AddAhead. flush() leaves the front table empty and everything in
-// the table.
-class Counter {
- public:
-  Counter(ChunkTable& table, FrontTable& front) : ahead_(table), front_(front) { front_.clear(); }
-  void add(const uint8_t* s, size_t n) {
-    const uint64_t h = ChunkTable::hash(s, n);
-    if (n > FrontTable::kMaxLen) {
-      ahead_.add(s, n, 1, h);
-      return;
-    }
-    FrontTable::Slot& e = front_.slot(h);
-    // A free slot's len (kEmpty) matches no chunk's.
-    if (e.low == uint32_t(h) && e.len == n && std::memcmp(e.bytes, s, n) == 0) {
-      e.count++;
-      return;
-    }
-    if (e.len != FrontTable::kEmpty) ahead_.add_copy(e.bytes, e.len, e.count, FrontTable::hash_of(e));
-    e.count = 1;
-    e.low = uint32_t(h);
-    e.high = uint8_t(h >> 56);
-    e.len = uint8_t(n);
-    std::memcpy(e.bytes, s, n);
-  }
-  void flush() {
-    for (FrontTable::Slot& e : front_.slots_) {
-      if (e.len == FrontTable::kEmpty) continue;
-      ahead_.add_copy(e.bytes, e.len, e.count, FrontTable::hash_of(e));
-      e.len = FrontTable::kEmpty;
-    }
-    ahead_.flush();
-  }
-
- private:
-  AddAhead ahead_;
-  FrontTable& front_;
 };
 
 struct Unit {
@@ -531,13 +447,12 @@ ChunkTables::~ChunkTables() = default;
 uint64_t ChunkTables::memory_bytes() const {
   uint64_t n = table.memory_bytes();
   for (const ChunkTable& t : batch_tables) n += t.memory_bytes();
-  return n + fronts.size() * sizeof(FrontTable);
+  return n;
 }
 
 TrainStatus finish_count(ChunkTables& tables) {
   tables.pool.reset();
   std::vector<ChunkTable>().swap(tables.batch_tables);
-  std::vector<std::unique_ptr<FrontTable>>().swap(tables.fronts);
   return TrainStatus::kOk;
 }
 
@@ -554,7 +469,6 @@ namespace {
 TrainStatus count_threaded(const SplitSpec& spec, const uint8_t* text, const uint32_t* ends, size_t count,
                            const std::vector<Part>& parts, unsigned threads, ChunkTables& tables, CountStats* stats) {
   if (tables.batch_tables.size() < threads - 1) tables.batch_tables.resize(threads - 1);
-  while (tables.fronts.size() < threads) tables.fronts.push_back(std::make_unique<FrontTable>());
   std::atomic<size_t> next{0};
   std::atomic<unsigned> next_shard{0};
   std::atomic<bool> failed{false};
@@ -570,15 +484,15 @@ TrainStatus count_threaded(const SplitSpec& spec, const uint8_t* text, const uin
     // Every thread must reach the barrier, whatever happened to its parts.
     try {
 #endif
-      Counter counter(t == 0 ? tables.table : tables.batch_tables[t - 1], *tables.fronts[t]);
+      AddAhead ahead(t == 0 ? tables.table : tables.batch_tables[t - 1]);
       std::vector<Unit> units;
       bool any = false;
       for (size_t p = next++; p < parts.size() && st == TrainStatus::kOk; p = next++) {
         st = count_part(spec, text, ends, count, parts[p], units, any,
-                        [&](const uint8_t* s, size_t n) { counter.add(s, n); });
+                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
       }
       matched[t] = any;
-      if (st == TrainStatus::kOk) counter.flush();
+      if (st == TrainStatus::kOk) ahead.flush();
 #if defined(__cpp_exceptions)
     } catch (...) {
       st = TrainStatus::kOutOfMemory;
@@ -640,13 +554,12 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
 #if !defined(__wasm__)
     const double c0 = thread_cpu_seconds();
 #endif
-    if (tables.fronts.empty()) tables.fronts.push_back(std::make_unique<FrontTable>());
-    Counter counter(tables.table, *tables.fronts[0]);
+    AddAhead ahead(tables.table);
     bool any = false;
     status = count_part(spec, text, ends, count, Part{0, size, 0}, units, any,
-                        [&](const uint8_t* s, size_t n) { counter.add(s, n); });
+                        [&](const uint8_t* s, size_t n) { ahead.add(s, n, ChunkTable::hash(s, n)); });
     if (status == TrainStatus::kOk) {
-      counter.flush();
+      ahead.flush();
       tables.matched = tables.matched || any;
     }
 #if !defined(__wasm__)

@@ -131,11 +131,6 @@ class ChunkTable {
 // waiting for the next batch, so that a batch does not wait for a thread to start (chunks.cpp).
 class CountPool;
 
-// A thread's small table of the short chunks it counted last, in front of the chunk table
-// (chunks.cpp): 4096 slots of 32 bytes (128 KiB), found by hash bits that the chunk table does not
-// use for slots or shards.
-class FrontTable;
-
 // The table a run counts into, and what its counting threads keep between batches. With N
 // threads, thread 0 counts into the table and thread t > 0 into batch_tables[t - 1], each with the
 // chunks of the parts it takes; after the batch the threads add the batch tables to the table,
@@ -153,8 +148,6 @@ struct ChunkTables {
   std::shared_ptr<CountPool> pool;
   // Threads 1..N-1's tables of the batch being counted: empty between batches, their memory kept.
   std::vector<ChunkTable> batch_tables;
-  // Thread t's front table, empty between batches, kept from batch to batch.
-  std::vector<std::unique_ptr<FrontTable>> fronts;
 
   // Whether the split matched anywhere in what was counted: a pattern that never matches leaves
   // only the text between matches, which the trainer refuses (ERR_EMPTY_CORPUS).
@@ -179,7 +172,7 @@ TrainStatus count_chunks(const SplitSpec& spec, const uint8_t* text, size_t size
                          size_t count, unsigned threads, size_t max_chunks, ChunkTables& tables,
                          CountStats* stats = nullptr);
 
-// Ends the counting threads and frees the batch and front tables; learn_merges reads tables.table
+// Ends the counting threads and frees the batch tables; learn_merges reads tables.table
 // only. Safe to call more than once.
 TrainStatus finish_count(ChunkTables& tables);
 
