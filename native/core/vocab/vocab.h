@@ -68,11 +68,7 @@ class Vocab {
     return find(pack_prefix(bytes, len), bytes, len);
   }
   // rank_of for 3 or more bytes, what a merge step looks up (a merged part and its neighbour):
-  // the one- and two-byte tables' branches and the short keys' variable shifts are left out, and
-  // the first slot's line is asked for before the filter's word is read: most joins are no
-  // token, so for the ones that are, the slot load need not wait for the filter's branch to
-  // resolve. Whole-piece lookups, mostly tokens, lost with the prefetch (docs/performance.md,
-  // the rank table).
+  // the one- and two-byte tables' branches and the short keys' variable shifts are left out.
   uint32_t rank_of_joined(const uint8_t* bytes, size_t len) const {
     if (len > max_token_length_) return kNoRank;
     uint64_t key;
@@ -86,7 +82,7 @@ class Vocab {
     } else {
       key = uint64_t(bytes[0]) | uint64_t(bytes[1]) << 8 | uint64_t(bytes[2]) << 16;
     }
-    return find<true>(key, bytes, len);
+    return find(key, bytes, len);
   }
   uint32_t byte_rank(uint8_t b) const { return byte_rank_[b]; }
   // False for a caller's vocabulary that lacks some single byte: BPE can then leave a part that
@@ -165,15 +161,11 @@ class Vocab {
  private:
   // The table's probe for a key of 3 or more bytes, packed as pack_prefix packs it. Inlined into
   // both lookups: it is the merge's innermost step.
-  // kPrefetch: see rank_of_joined.
-  template <bool kPrefetch = false>
   __attribute__((always_inline)) uint32_t find(uint64_t key, const uint8_t* bytes, size_t len) const {
     const uint64_t h = hash_of(key, len);
-    const size_t home = size_t(h >> shift_);
-    if (kPrefetch) __builtin_prefetch(&table_[home]);
     if (!maybe_present(h)) return kNoRank;
     const uint32_t tail = tail_of(bytes, len);
-    for (size_t slot = home;; slot = (slot + 1) & mask_) {
+    for (size_t slot = size_t(h >> shift_);; slot = (slot + 1) & mask_) {
       const Entry& e = table_[slot];
       if (holds(e, key, tail, bytes, len)) return e.rank();
       if (e.rank_length == 0) return kNoRank;
