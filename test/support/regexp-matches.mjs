@@ -40,3 +40,13 @@ export function firstDifference(pattern, text) {
   const from = Math.max(0, (at < 0 ? theirs.length : at) - 4);
   return { pattern, pairs: [ours.length / 2, theirs.length / 2], at, ours: [...ours.slice(from, from + 8)], theirs: theirs.slice(from, from + 8) };
 }
+
+/** The program of a (random) pattern, or undefined when it is refused with ERR_INVALID_PATTERN; any other error is thrown. */
+export function compileOrRefused(pattern) {
+  try {
+    return compilePattern(pattern);
+  } catch (error) {
+    if (error?.code !== 'ERR_INVALID_PATTERN') throw error;
+    return undefined;
+  }
+}
