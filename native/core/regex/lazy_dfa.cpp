@@ -384,14 +384,18 @@ LazyDfa::Result LazyDfa::scan_into(const uint8_t* text, size_t size, size_t* pos
       size_t len;
       for (;;) {
         // ASCII on built states: one class load and one table load per byte (a byte from 0x80 on
-        // finds kNonAscii); a folded piece end is a store and two conditional moves.
+        // finds kNonAscii); a folded piece end is a store, an add and a conditional move.
         // The state chain (each byte's table load waits on the one before) is a load and an
         // `and`: a non-negative entry, flags cleared, is the next row's byte offset, so the next
         // address is that offset plus the class's offset, which does not wait on the chain.
         // The next pair's end word: a folded piece's end is stored there and at the next start,
-        // and the flag's value (kBoundary = 2 words) moves it on.
+        // and the flag's value (kBoundary = 2 words) moves it on. Both words are one 64-bit store
+        // of a register that holds p's offset twice and steps with p, and the search's start is
+        // not tracked per byte: it is the last word written (pairs[0] until a piece is folded).
         uint32_t* pw = pairs + 1;
         pairs[0] = offset(at);
+        const uint8_t* const at0 = at;
+        uint64_t twice = uint64_t(pairs[0] + uint32_t(p - at)) * 0x100000001ull;
         const char* bytes = reinterpret_cast<const char*>(table);
         uint32_t off = uint32_t(row) << kFlagBits;
         // A byte from 0x80 on goes straight to the decoding below (runs of non-ASCII text).
@@ -401,19 +405,20 @@ LazyDfa::Result LazyDfa::scan_into(const uint8_t* text, size_t size, size_t* pos
           if (v < 0) {
             // kNonAscii, unknown, or dead: the code after this loop decides on the character,
             // unless a dead entry with a match ending here folds into a boundary.
-            if (v != (kDead | kMatched) || p == at) break;
+            if (v != (kDead | kMatched) || uint32_t(twice) == pw[-1]) break;
             v = fold_boundary(int64_t(off >> kFlagBits), byte_class[*p]);
             table = table_.data();  // fill() may have added states
             bytes = reinterpret_cast<const char*>(table);
             if (v == 0) break;
           }
-          pw[0] = pw[1] = offset(p);
+          std::memcpy(pw, &twice, sizeof twice);
           pw += v & kBoundary;
-          at = (v & kBoundary) ? p : at;
           found = (v & kMatched) ? p : found;
           off = uint32_t(v) & ~uint32_t((1 << kFlagBits) - 1);
           p++;
+          twice += 0x100000001ull;
         }
+        at = at0 + (pw[-1] - pairs[0]);
         row = int64_t(off >> kFlagBits);
         if (pw != pairs + 1) bounds.append(pairs, size_t(pw - 1 - pairs));
         len = 1;
