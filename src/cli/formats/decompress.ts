@@ -168,8 +168,7 @@ async function* zstdFileOutput(child: ChildProcessByStdio<null, null, Readable>,
       report();
     }
     const { code, error } = await exited;
-    if (error) throw new CliError(`${failure} (zstd: ${error.message})`);
-    if (code !== 0) throw new CliError(`${failure} (${stderr.text().trim().replace(/^zstd: /, '').replace(/\s+/g, ' ') || `zstd exited with ${code}`})`);
+    checkExit(code, error, stderr, failure);
     report();
     await checkUnchanged(handle, file, reported);
     // The last line only once the command has exited cleanly: a truncated stream ends mid-line.
@@ -338,6 +337,12 @@ function collectStderr(child: { stderr: Readable }): { text(): string } {
   return { text: () => text };
 }
 
+/** A CliError naming the zstd command's failure (its own message, else its exit code), unless it exited with 0. */
+function checkExit(code: number | null, error: Error | undefined, stderr: { text(): string }, failure: string): void {
+  if (error) throw new CliError(`${failure} (zstd: ${error.message})`);
+  if (code !== 0) throw new CliError(`${failure} (${stderr.text().trim().replace(/^zstd: /, '').replace(/\s+/g, ' ') || `zstd exited with ${code}`})`);
+}
+
 function exitOf(child: ChildProcess): Promise<{ code: number | null; error?: Error }> {
   return new Promise((resolve) => {
     child.once('error', (error) => resolve({ code: null, error }));
@@ -370,8 +375,7 @@ async function* zstdCommand(child: ZstdChild, chunks: AsyncIterable<Uint8Array>,
     for await (const chunk of child.stdout) yield chunk as Buffer;
     const [{ code, error }] = await Promise.all([exited, feed]);
     if (feedError) throw feedError;
-    if (error) throw new CliError(`${failure} (zstd: ${error.message})`);
-    if (code !== 0) throw new CliError(`${failure} (${stderr.text().trim().replace(/^zstd: /, '').replace(/\s+/g, ' ') || `zstd exited with ${code}`})`);
+    checkExit(code, error, stderr, failure);
     done = true;
   } finally {
     if (!done) child.kill();
