@@ -90,6 +90,7 @@ const nativeOnly = [
   'test/cli/cli.test.mjs',
   'test/cli/cli-corpus-safety.test.mjs',
   'test/cli/zstd-decoders.test.mjs',
+  'test/cli/zstd-file-blocks.test.mjs',
   'test/cli/cli-tokenizer.test.mjs',
   'test/cli/corpus-input-formats.test.mjs',
   'test/cli/decode-dtype-header.test.mjs',
