@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { arg } from './args.mjs';
-import { KINDS, median, npmOnlyCorpus, timeCorpus, writeResult } from './cli-run.mjs';
+import { KINDS, median, npmOnlyCorpus, timeCorpus, timeCorpusTogether, writeResult } from './cli-run.mjs';
 
 const require = createRequire(import.meta.url);
 const targetMb = Number(arg('mb', 200));
@@ -53,12 +53,21 @@ try {
   inputs.parquet = path.join(work, 'in', 'docs.parquet');
   writeFileSync(inputs.parquet, Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: texts, type: 'STRING' }], rowGroupSize: 4096 })));
 
+  // The host's ceiling for two threads: the .jsonl's two halves (cut at a line) as two
+  // `--threads 1` runs at once, in separate processes.
+  const jsonlText = readFileSync(inputs.jsonl);
+  const middle = jsonlText.indexOf(0x0a, jsonlText.length >> 1) + 1;
+  const halves = [path.join(work, 'in', 'half-1.jsonl'), path.join(work, 'in', 'half-2.jsonl')];
+  writeFileSync(halves[0], jsonlText.subarray(0, middle));
+  writeFileSync(halves[1], jsonlText.subarray(middle));
+
   inputs.startup = path.join(work, 'in', 'one.jsonl');
   writeFileSync(inputs.startup, `${JSON.stringify({ text: 'one short document' })}\n`);
   const cpus = {};
   const faults = {};
   const seconds = {};
   const threadCpus = {};
+  const together = [];
   const threadLog = path.join(work, 'thread-cpu.jsonl');
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'thread-cpu.cjs')}`;
   process.env.TURBOTOKEN_THREAD_CPU = threadLog;
@@ -86,6 +95,10 @@ try {
         );
       }
     }
+    writeFileSync(threadLog, '');
+    const pair = await timeCorpusTogether(halves.map((input, k) => ({ input, encoding, threads: 1, out: path.join(work, `half-${k + 1}.bin`) })));
+    together.push(pair);
+    console.log(`run ${r + 1}: the two halves as two --threads 1 runs at once: ${pair.seconds.toFixed(2)} s, CPU ${pair.cpus.map((c) => c.toFixed(2)).join(' + ')} s, load ${os.loadavg()[0].toFixed(1)}`);
   }
   delete inputs.startup;
   const startup = { 1: median(seconds['startup-1']), 2: median(seconds['startup-2']) };
@@ -106,6 +119,9 @@ try {
     const pageFaults = (threads) => median(faults[`${name}-${threads}`]).toLocaleString('en-US');
     return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${(jsonlBytes / 1e6 / oneRest).toFixed(1)} | ${(jsonlBytes / 1e6 / twoRest).toFixed(1)} | ${(oneRest / twoRest).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${split(2, 'main')} / ${split(2, 'others')} / ${split(2, 'children')} | ${amdahl.toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} | ${pageFaults(1)} / ${pageFaults(2)} |`;
   });
+  const pairSeconds = median(together.map((p) => p.seconds));
+  const pairCpu = median(together.map((p) => p.cpus.reduce((a, b) => a + b, 0)));
+  const wholeOne = median(seconds['jsonl-1']);
   writeResult('cli-formats.md', [
     '# turbotoken corpus: input formats',
     '',
@@ -124,6 +140,13 @@ try {
       '"Others" is every thread but the reading one: the worker, and V8\'s GC and platform threads (about 0.1 s with 1 thread). ' +
       '"Child processes" is the `zstd` command that decodes .jsonl.zst: another process, whose CPU the "CPU s, all threads" and "extra CPU" columns include (`/usr/bin/time` counts the children it waits for). ' +
       'The Amdahl bound is the wall ratio two otherwise idle cores could reach with the CPU measured: the 1-thread CPU over the 1-thread start-up CPU (serial) plus half the rest of the 2-thread CPU.',
+    '',
+    `The host's ceiling for two threads: the .jsonl cut in two halves at a line, run as two \`--threads 1\` processes at once, ends in ${pairSeconds.toFixed(2)} s (median) against ` +
+      `${wholeOne.toFixed(2)} s for the whole file in one process: **${(wholeOne / pairSeconds).toFixed(2)}x** (${((wholeOne - startup[1]) / (pairSeconds - startup[1])).toFixed(2)}x after start-up), ` +
+      `with ${pairCpu.toFixed(2)} CPU s for the two against ${median(cpus['jsonl-1']).toFixed(2)} for the one; less each process's start-up CPU, ` +
+      `${(pairCpu - 2 * median(cpus['startup-1'])).toFixed(2)} against ${(median(cpus['jsonl-1']) - median(cpus['startup-1'])).toFixed(2)} s ` +
+      `(${(((pairCpu - 2 * median(cpus['startup-1'])) / (median(cpus['jsonl-1']) - median(cpus['startup-1'])) - 1) * 100).toFixed(0)}%: what the cores cost each other). ` +
+      'Nothing is shared between those processes but the machine (its cores, caches and memory), so a 2-thread run of one process can gain at most about as much.',
     '',
   ]);
 } finally {

@@ -1,6 +1,6 @@
 // What the `turbotoken corpus` benchmarks (bench/cli.mjs, bench/cli-formats.mjs) share: the
 // npm-only corpus they read (built on first use; corpus/ is not committed) and one timed run.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,29 @@ export function timeCorpus(input, encoding, threads, out) {
   if (result.status !== 0) throw new Error(`turbotoken corpus ${input} --threads ${threads} failed (${result.status}): ${result.stderr}`);
   const cpu = TIME ? /cpu ([\d.]+) ([\d.]+) faults (\d+)/.exec(result.stderr) : null;
   return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, faults: cpu ? Number(cpu[3]) : NaN };
+}
+
+/**
+ * Several `turbotoken corpus` runs started at once, each its own process: the wall seconds until
+ * the last one ends, and each run's CPU seconds. Two `--threads 1` runs on two halves of a file
+ * give the host's own ceiling for a 2-thread run of the whole: what two cores gain on this work
+ * when nothing is shared but the machine.
+ */
+export async function timeCorpusTogether(runs) {
+  const started = process.hrtime.bigint();
+  const results = await Promise.all(runs.map(({ input, encoding, threads, out }) => new Promise((resolve, reject) => {
+    const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
+    const child = TIME ? spawn(TIME, ['-f', 'cpu %U %S faults %R', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      if (status !== 0) return reject(new Error(`turbotoken corpus ${input} failed (${status}): ${stderr}`));
+      const cpu = TIME ? /cpu ([\d.]+) ([\d.]+) faults (\d+)/.exec(stderr) : null;
+      resolve(cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN);
+    });
+  })));
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpus: results };
 }
 
 /** Writes bench/results/NAME (the lines of a Markdown page) and prints it. */
