@@ -2,7 +2,7 @@
 // (PageMemory, src/cli/formats/parquet.ts): pages given out for one row group never overlap and
 // each holds its own bytes, the next row group writes the same memory again, and a corrupt snappy
 // page fails the run with the decoder's typed fault, leaving no output.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,30 @@ describe('PageMemory', () => {
     const memory = new PageMemory();
     const input = hysnappy.snappyCompress(new TextEncoder().encode('some text, some text'));
     expect(() => memory.snappy(input, 19)).toThrow(expect.objectContaining({ code: 'ERR_CORRUPT_SNAPPY' }));
+  });
+});
+
+describe('row groups decoded into the same memory', () => {
+  beforeAll(async () => {
+    const { parquetWriteBuffer } = await import(require.resolve('hyparquet-writer'));
+    mkdirSync(path.join(dir, 'groups'));
+    mkdirSync(path.join(dir, 'groups-jsonl'));
+    // Row groups far below a packed block (1 MB), so that every row group's values are still
+    // waiting to be packed when it ends; values that repeat, so that the pages hold copies.
+    const next = rng(0x6a);
+    const values = Array.from({ length: 300 }, (_, i) => `${randomText(next, 200)} ${'again and again '.repeat(i % 9)}${i}`);
+    writeFileSync(path.join(dir, 'groups', 'docs.parquet'), Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: values, type: 'STRING' }], rowGroupSize: 23 })));
+    writeFileSync(path.join(dir, 'groups-jsonl', 'docs.jsonl'), values.map((text) => JSON.stringify({ text })).join('\n') + '\n');
+  });
+
+  it.each(['1', '2'])('--threads %s: the same bytes as the .jsonl of the same documents', async (threads) => {
+    for (const input of ['groups', 'groups-jsonl']) {
+      const run = await runIn(['corpus', input, '--out', `${input}-${threads}.bin`, '--threads', threads, '-q']);
+      expect([run.status, run.stderr]).toEqual([0, '']);
+    }
+    const pq = readFileSync(path.join(dir, `groups-${threads}.bin`));
+    expect(pq.length).toBeGreaterThan(100000);
+    expect(pq.equals(readFileSync(path.join(dir, `groups-jsonl-${threads}.bin`)))).toBe(true);
   });
 });
 
