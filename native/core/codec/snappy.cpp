@@ -61,10 +61,10 @@ SnappyFault snappy_decompress(const uint8_t* in, size_t n, uint8_t* out, size_t 
       }
       if (size_t(in_end - ip) < len) return SnappyFault::kLiteralPastInput;
       if (size_t(out_end - op) < len) return SnappyFault::kOutputOverflow;
-      // Short literals (most of them) as two 8-byte moves when both sides have room to spare.
-      if (len <= 16 && size_t(in_end - ip) >= 16 && size_t(out_end - op) >= 16) {
-        store64(op, load64(ip));
-        store64(op + 8, load64(ip + 8));
+      // Literals of up to 64 bytes (most of them) in 8-byte moves when both sides have room for
+      // the whole rounded-up length; the bytes past the literal are overwritten by what follows.
+      if (len <= 64 && size_t(in_end - ip) >= 64 && size_t(out_end - op) >= 64) {
+        for (size_t i = 0; i < len; i += 8) store64(op + i, load64(ip + i));
       } else {
         std::memcpy(op, ip, len);
       }
@@ -93,10 +93,17 @@ SnappyFault snappy_decompress(const uint8_t* in, size_t n, uint8_t* out, size_t 
     const size_t room = size_t(out_end - op);
     if (room < len) return SnappyFault::kOutputOverflow;
     const uint8_t* src = op - offset;
-    if (offset >= 8 && room >= len + 8) {
+    if (room >= len + 8) {
       // 8 bytes at a time, up to 7 past the copy (inside the output, overwritten by what
-      // follows): with offset >= 8 each load reads only bytes already final.
-      for (size_t i = 0; i < len; i += 8) store64(op + i, load64(src + i));
+      // follows). Each load must read only bytes already final, so it reaches back at least 8:
+      // a shorter pattern is first written out byte by byte to 8 bytes, after which the output
+      // repeats with the period `offset` rounded up to a multiple of it that is at least 8.
+      size_t i = 0;
+      if (offset < 8) {
+        for (; i < 8; i++) op[i] = src[i];
+        src = op - offset * ((8 + offset - 1) / offset);
+      }
+      for (; i < len; i += 8) store64(op + i, load64(src + i));
     } else {
       // A pattern shorter than 8 bytes repeats byte by byte, as the format defines an overlap.
       for (size_t i = 0; i < len; i++) op[i] = src[i];
