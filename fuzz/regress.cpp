@@ -2,13 +2,14 @@
 // scripts/make-fuzz-reference.mjs from the tiktoken npm package) through every check in checks.h,
 // and the ids compared with the reference's. Needs no fuzzing engine.
 //
-//   regress [--write-corpus DIR] [--random N] [FILE.ref ...]
+//   regress [--write-corpus DIR] [--random N] [--snappy N] [FILE.ref ...]
 // With no files, runs every .ref file in fuzz/reference/; also checks that Vocab::load rejects
 // malformed vocabularies. --write-corpus also writes each case as
 // a fuzz input (input_format.h) into DIR: the fuzz target's seed corpus.
 // Then runs the seeded random differential check (differential.h): N texts of each of its three
 // kinds per pre-tokenizer family (default 100; 0 skips it). On AArch64 it fails unless the
 // core lists the "neon" kernel, so that a build for arm64 cannot silently test scalar alone.
+// Then N seeded random snappy streams (default 2000; 0 skips them) through snappy_check.h.
 //
 // .ref format, one case per line ('#' starts a comment line):
 //   <a|o> <text as hex> <ids, comma-separated, or - for none>
@@ -26,6 +27,7 @@
 #include "differential.h"
 #include "input_format.h"
 #include "manifest.h"
+#include "snappy_check.h"
 #include "vocab/vocab.h"
 
 namespace {
@@ -194,9 +196,11 @@ int main(int argc, char** argv) {
   std::string corpus_dir;
   std::vector<std::string> files;
   size_t random_texts = 100;
+  size_t snappy_streams = 2000;
   for (int k = 1; k < argc; k++) {
     if (std::strcmp(argv[k], "--write-corpus") == 0 && k + 1 < argc) corpus_dir = argv[++k];
     else if (std::strcmp(argv[k], "--random") == 0 && k + 1 < argc) random_texts = std::strtoul(argv[++k], nullptr, 10);
+    else if (std::strcmp(argv[k], "--snappy") == 0 && k + 1 < argc) snappy_streams = std::strtoul(argv[++k], nullptr, 10);
     else files.push_back(argv[k]);
   }
   if (files.empty()) files = default_files();
@@ -217,6 +221,11 @@ int main(int argc, char** argv) {
     std::printf("regress: differential: %zu blocks' masks and %zu random texts (%zu piece ends) per kernel, "
                 "%zu failed (kernels:%s)\n", d.blocks, d.texts, d.pieces, d.failed, kernels.c_str());
     failed += d.failed;
+  }
+  if (snappy_streams) {
+    const size_t bad = turbotoken_fuzz::run_snappy_random(20261207, snappy_streams);
+    std::printf("regress: snappy: %zu random streams, %zu failed\n", snappy_streams, bad);
+    failed += bad;
   }
   return failed || cases == 0 ? 1 : 0;
 }

@@ -28,7 +28,7 @@ mkdir -p "$build"
 CXXFLAGS=(-std=c++17 -O2 -fno-exceptions -Wall -Wextra -Werror -Inative/core -Ifuzz
           "-DTURBOTOKEN_SOURCE_DIR=\"$root\"")
 rm -f "$build/regress"
-"$CXX" "${CXXFLAGS[@]}" -static $(node scripts/sources.js core) fuzz/manifest.cpp fuzz/checks.cpp fuzz/differential.cpp fuzz/byte_run_check.cpp \
+"$CXX" "${CXXFLAGS[@]}" -static $(node scripts/sources.js core) fuzz/manifest.cpp fuzz/checks.cpp fuzz/differential.cpp fuzz/byte_run_check.cpp fuzz/snappy_check.cpp \
   fuzz/regress.cpp -o "$build/regress"
 
 # A broken kernel can end a piece where it starts; the runner checks pieces before encoding, but

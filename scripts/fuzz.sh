@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (ASan + UBSan, clang 19 with libFuzzer), runs the regression runner over
 # the stored reference outputs, then fuzzes the core for a bounded time: fuzz_encode for the given
-# seconds, then fuzz_shared (input rewritten by another thread) and fuzz_pattern (custom patterns
-# and vocabularies) for a third of that each, from their seeds in fuzz/seeds/. See docs/fuzzing.md.
+# seconds, then fuzz_shared (input rewritten by another thread), fuzz_pattern (custom patterns
+# and vocabularies) and fuzz_snappy (the snappy decoder) for a third of that each, from their seeds
+# in fuzz/seeds/. See docs/fuzzing.md.
 #   scripts/fuzz.sh [seconds]     (default 60; the corpora grow in build/fuzz/corpus*)
 # Exits nonzero when a check fails or the fuzzer finds a crash (saved in build/fuzz/artifacts/).
 set -euo pipefail
@@ -15,7 +16,7 @@ if [ ! -d /usr/lib/llvm-19/lib/clang/19/lib/linux ] || ! command -v clang++-19 >
   exit 2
 fi
 cmake -S . -B "$build" -DTURBOTOKEN_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j 2 --target fuzz_encode fuzz_shared fuzz_pattern regress >/dev/null
+cmake --build "$build" -j 2 --target fuzz_encode fuzz_shared fuzz_pattern fuzz_snappy regress >/dev/null
 
 rm -rf "$build/seed"
 mkdir -p "$build/seed" "$build/corpus" "$build/artifacts"
@@ -40,8 +41,9 @@ fuzz() {
   fi
 }
 third=$(( seconds / 3 > 10 ? seconds / 3 : 10 ))
-mkdir -p "$build/corpus-shared" "$build/corpus-pattern"
+mkdir -p "$build/corpus-shared" "$build/corpus-pattern" "$build/corpus-snappy"
 fuzz fuzz_encode "$seconds" 4096 "$build/corpus" "$build/seed"
 fuzz fuzz_shared "$third" 4096 "$build/corpus-shared" fuzz/seeds/shared
 fuzz fuzz_pattern "$third" 1024 "$build/corpus-pattern" fuzz/seeds/pattern
-echo "fuzz.sh: no failure in ${seconds} + 2 x ${third} s"
+fuzz fuzz_snappy "$third" 65536 "$build/corpus-snappy"
+echo "fuzz.sh: no failure in ${seconds} + 3 x ${third} s"

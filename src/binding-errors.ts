@@ -31,6 +31,8 @@ export const BINDING_ERRORS = {
   findMatchesUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'findMatches(program: Uint32Array, bytes: Uint8Array)'],
   splitterUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'new PatternSplitter(steps: Uint32Array); split(bytes: Uint8Array)'],
   encodeSplitUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'encodeSplit(splitter: PatternSplitter, text: string | Uint8Array)'],
+  snappyUsage: ['TypeError', 'ERR_INVALID_ARG_TYPE', 'snappyDecompress(input: Uint8Array, output: Uint8Array, offset: number, length: number)'],
+  snappyRange: ['RangeError', 'ERR_OUT_OF_RANGE', 'snappyDecompress: offset and length must be integers that fit in the output'],
   // What the core reports.
   disallowedSpecial: [
     'TurbotokenError',
@@ -45,6 +47,7 @@ export const BINDING_ERRORS = {
   invalidTokenId: ['RangeError', 'ERR_INVALID_TOKEN_ID', 'Token id {id} at index {index} is not a token of this encoding'],
   otherStatus: ['RangeError', 'ERR_OUT_OF_RANGE', '{status}'],
   malformedPattern: ['TurbotokenError', 'ERR_INVALID_PATTERN', 'The compiled pattern program is malformed'],
+  corruptSnappy: ['TurbotokenError', 'ERR_CORRUPT_SNAPPY', 'Corrupt snappy data: {fault}'],
   // Limits and failures of the addon alone (WebAssembly's memory has its own message, src/wasm-runtime.ts).
   offsetsTooLong: ['RangeError', 'ERR_OUT_OF_RANGE', 'encodeWithOffsets takes texts below 4 GiB'],
   matcherTextTooLong: ['RangeError', 'ERR_OUT_OF_RANGE', 'The text is too long for the pattern matcher (at most 4 GiB)'],

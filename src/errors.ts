@@ -53,7 +53,8 @@ export type ErrorCode =
   | 'ERR_UNKNOWN_LANGUAGE'
   | 'ERR_EMPTY_REFERENCE'
   | 'ERR_PARALLEL_TEXT'
-  | 'ERR_WORKER';
+  | 'ERR_WORKER'
+  | 'ERR_CORRUPT_SNAPPY';
 
 function withCode<E extends Error>(error: E, code: ErrorCode): E & { code: ErrorCode } {
   return Object.assign(error, { code });

@@ -21,6 +21,8 @@ namespace turbotoken_binding {
 void export_trainer(Napi::Env env, Napi::Object exports);
 // checkProgram and largeBuffer, for Encoding.load (saved_file_binding.cpp).
 void export_saved_file(Napi::Env env, Napi::Object exports);
+// snappyDecompress, for the CLI's Parquet pages (snappy_binding.cpp).
+void export_snappy(Napi::Env env, Napi::Object exports);
 
 #ifdef TURBOTOKEN_TEST_HOOKS
 // setRaceHook, in the sanitizer build only (test/sanitizer/race_hook.cpp, scripts/asan-check.sh).
@@ -127,6 +129,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_merge_list(env, exports);
   export_trainer(env, exports);
   export_saved_file(env, exports);
+  export_snappy(env, exports);
   exports.Set("backend", Napi::String::New(env, "native"));
 #ifdef TURBOTOKEN_TEST_HOOKS
   export_test_hooks(env, exports);

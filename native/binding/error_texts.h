@@ -26,11 +26,14 @@ inline constexpr ErrorEntry<0> texts_type{ErrorKind::kTypeError, "ERR_INVALID_AR
 inline constexpr ErrorEntry<0> find_matches_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "findMatches(program: Uint32Array, bytes: Uint8Array)"};
 inline constexpr ErrorEntry<0> splitter_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "new PatternSplitter(steps: Uint32Array); split(bytes: Uint8Array)"};
 inline constexpr ErrorEntry<0> encode_split_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "encodeSplit(splitter: PatternSplitter, text: string | Uint8Array)"};
+inline constexpr ErrorEntry<0> snappy_usage{ErrorKind::kTypeError, "ERR_INVALID_ARG_TYPE", "snappyDecompress(input: Uint8Array, output: Uint8Array, offset: number, length: number)"};
+inline constexpr ErrorEntry<0> snappy_range{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "snappyDecompress: offset and length must be integers that fit in the output"};
 inline constexpr ErrorEntry<1> disallowed_special{ErrorKind::kTurbotoken, "ERR_DISALLOWED_SPECIAL_TOKEN", "The text contains a special token that is not allowed: {token} (pass it in allowedSpecial to encode it as a special token, or remove it from disallowedSpecial to encode it as text)"};
 inline constexpr ErrorEntry<0> byte_not_in_vocabulary{ErrorKind::kTurbotoken, "ERR_BYTE_NOT_IN_VOCABULARY", "The text needs a byte that is not a token of this vocabulary, and no merge covers it (the vocabulary lacks some single bytes; tiktoken fails here too)"};
 inline constexpr ErrorEntry<2> invalid_token_id{ErrorKind::kRangeError, "ERR_INVALID_TOKEN_ID", "Token id {id} at index {index} is not a token of this encoding"};
 inline constexpr ErrorEntry<1> other_status{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "{status}"};
 inline constexpr ErrorEntry<0> malformed_pattern{ErrorKind::kTurbotoken, "ERR_INVALID_PATTERN", "The compiled pattern program is malformed"};
+inline constexpr ErrorEntry<1> corrupt_snappy{ErrorKind::kTurbotoken, "ERR_CORRUPT_SNAPPY", "Corrupt snappy data: {fault}"};
 inline constexpr ErrorEntry<0> offsets_too_long{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "encodeWithOffsets takes texts below 4 GiB"};
 inline constexpr ErrorEntry<0> matcher_text_too_long{ErrorKind::kRangeError, "ERR_OUT_OF_RANGE", "The text is too long for the pattern matcher (at most 4 GiB)"};
 inline constexpr ErrorEntry<0> string_too_long{ErrorKind::kRangeError, "ERR_STRING_TOO_LONG", "The decoded text is too long for a JS string"};

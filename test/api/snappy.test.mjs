@@ -1,0 +1,210 @@
+// The core's snappy decoder (native/core/codec/snappy.h, reached through src/snappy.ts on either
+// backend): the same bytes as hysnappy and hyparquet's snappyUncompress on seeded random and real
+// data and on streams that use every element form, written only to output[offset, offset +
+// length), and every corrupt stream a typed error (ERR_CORRUPT_SNAPPY) naming its fault.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../support/random-text.mjs';
+import { thrownBy } from '../support/thrown.mjs';
+
+const require = createRequire(import.meta.url);
+const { snappyDecompress } = require('../../dist/cjs/snappy.js');
+const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+let hysnappy;
+let hyparquet;
+beforeAll(async () => {
+  hysnappy = await import(require.resolve('hysnappy'));
+  hyparquet = await import(require.resolve('hyparquet'));
+});
+
+const SENTINEL = 0xa5;
+
+/** Decodes into the middle of a larger array and checks that nothing around the range changed. */
+function decodeAt(input, length, offset = 13) {
+  const output = new Uint8Array(offset + length + 29).fill(SENTINEL);
+  snappyDecompress(input, output, offset, length);
+  for (let i = 0; i < offset; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, before the range`);
+  for (let i = offset + length; i < output.length; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, past the range`);
+  return output.subarray(offset, offset + length);
+}
+
+function referenceJs(input, length) {
+  const out = new Uint8Array(length);
+  hyparquet.snappyUncompress(input, out);
+  return out;
+}
+
+const varint = (n) => {
+  const out = [];
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+};
+const le = (n, bytes) => Array.from({ length: bytes }, (_, i) => Math.floor(n / 256 ** i) % 256);
+
+// Elements in each of the format's forms, written by hand.
+const literal = (bytes, form = bytes.length <= 60 ? 0 : 1) => {
+  const n = bytes.length - 1;
+  return form === 0 ? [n << 2, ...bytes] : [(59 + form) << 2, ...le(n, form), ...bytes];
+};
+const copy1 = (len, offset) => [1 | ((len - 4) << 2) | ((offset >> 8) << 5), offset & 0xff];
+const copy2 = (len, offset) => [2 | ((len - 1) << 2), ...le(offset, 2)];
+const copy4 = (len, offset) => [3 | ((len - 1) << 2), ...le(offset, 4)];
+
+/** A random valid stream using every element form, and the bytes it stands for. */
+function randomStream(next, target) {
+  const out = [];
+  const body = [];
+  while (out.length < target) {
+    const kind = Math.floor(next() * 5);
+    if (out.length === 0 || kind === 0) {
+      const n = 1 + Math.floor(next() * (next() < 0.8 ? 60 : 300));
+      const bytes = Array.from({ length: n }, () => Math.floor(next() * 256));
+      // Lengths that fit a shorter form also written in a longer one: decoders must take both.
+      const least = n <= 60 ? 0 : n <= 256 ? 1 : 2;
+      const form = least === 0 && next() < 0.7 ? 0 : Math.max(least, 1) + Math.floor(next() * (5 - Math.max(least, 1)));
+      body.push(...literal(bytes, form));
+      out.push(...bytes);
+      continue;
+    }
+    // Offsets below 8 overlap the bytes being written (a repeated pattern).
+    const offset = 1 + Math.floor(next() * Math.min(out.length, next() < 0.5 ? 8 : 2047));
+    let len;
+    if (kind === 1 && offset < 2048) {
+      len = 4 + Math.floor(next() * 8);
+      body.push(...copy1(len, offset));
+    } else if (kind === 2 || kind === 1) {
+      len = 1 + Math.floor(next() * 64);
+      body.push(...copy2(len, offset));
+    } else {
+      len = 1 + Math.floor(next() * 64);
+      body.push(...copy4(len, offset));
+    }
+    for (let i = 0; i < len; i++) out.push(out[out.length - offset]);
+  }
+  return { input: new Uint8Array([...varint(out.length), ...body]), expected: new Uint8Array(out) };
+}
+
+function corruptCode(input, length) {
+  const error = thrownBy(() => decodeAt(input, length));
+  expect(error.code).toBe('ERR_CORRUPT_SNAPPY');
+  expect(error.name).toBe('TurbotokenError');
+  return error.message;
+}
+
+describe('snappyDecompress', () => {
+  it('decodes what hysnappy compresses, as hysnappy and hyparquet do: seeded random and real data', () => {
+    const next = rng(0x5a99);
+    const inputs = [new Uint8Array(0), new Uint8Array([7])];
+    for (let i = 0; i < 40; i++) {
+      const n = Math.floor(next() * (i < 20 ? 300 : 200000));
+      const alphabet = 1 + Math.floor(next() * (i % 3 === 0 ? 256 : 6));
+      inputs.push(Uint8Array.from({ length: n }, () => Math.floor(next() * alphabet)));
+    }
+    // Real files: prose, code, and a binary vocabulary.
+    for (const name of ['docs/performance.md', 'README.md', 'src/cli/corpus.ts', 'data/cl100k_base.tkv']) {
+      inputs.push(new Uint8Array(readFileSync(path.join(root, name)).subarray(0, 1 << 20)));
+    }
+    let copies = 0;
+    for (const raw of inputs) {
+      const input = hysnappy.snappyCompress(raw);
+      if (input.length < raw.length) copies++;
+      const ours = decodeAt(input, raw.length);
+      expect(Buffer.compare(ours, raw)).toBe(0);
+      expect(Buffer.compare(ours, hysnappy.snappyUncompress(input, raw.length))).toBe(0);
+      expect(Buffer.compare(ours, referenceJs(input, raw.length))).toBe(0);
+    }
+    expect(copies).toBeGreaterThan(20); // the streams hold copies, not only literals
+  });
+
+  it('decodes every element form: literals of 1-4 length bytes, copies of 1-, 2- and 4-byte offsets, overlapping copies', () => {
+    const next = rng(0x11fe);
+    for (let i = 0; i < 300; i++) {
+      const { input, expected } = randomStream(next, 1 + Math.floor(next() * (i < 200 ? 400 : 20000)));
+      const ours = decodeAt(input, expected.length, i % 17);
+      expect(Buffer.compare(ours, expected)).toBe(0);
+      expect(Buffer.compare(ours, referenceJs(input, expected.length))).toBe(0);
+    }
+  });
+
+  it('decodes at the very end of the output, and from an input sharing the output buffer', () => {
+    const raw = new TextEncoder().encode('abcabcabcabcabcabcabcabc tail '.repeat(50));
+    const input = hysnappy.snappyCompress(raw);
+    const exact = new Uint8Array(raw.length);
+    snappyDecompress(input, exact, 0, raw.length);
+    expect(Buffer.compare(exact, raw)).toBe(0);
+    const shared = new Uint8Array(raw.length + input.length);
+    shared.set(input, 0);
+    snappyDecompress(shared.subarray(0, input.length), shared, 0, raw.length);
+    expect(Buffer.compare(shared.subarray(0, raw.length), raw)).toBe(0);
+  });
+
+  // A stream of 16 bytes: "0123456789abcdef" as one literal.
+  const sixteen = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+  const corrupt = {
+    'empty input': [[], 0, /length header is cut off/],
+    'a length varint cut off': [[0x80, 0x80], 0, /length header is cut off/],
+    'a length over 32 bits': [[0xff, 0xff, 0xff, 0xff, 0x1f], 0, /over 32 bits/],
+    'a length varint of 6 bytes': [[0x80, 0x80, 0x80, 0x80, 0x80, 0x00], 0, /over 32 bits/],
+    'a length that is not the expected size': [[16, ...literal(sixteen)], 15, /not the expected size/],
+    'a literal past the end of the input': [[20, ...literal(sixteen).map((b, i) => (i === 0 ? 19 << 2 : b))], 20, /literal runs past/],
+    'a literal whose length bytes are cut off': [[20, 62 << 2, 1], 20, /cut off at the end/],
+    'a literal of 2^32 bytes': [[20, 63 << 2, 0xff, 0xff, 0xff, 0xff, 1, 2], 20, /literal runs past/],
+    'a copy with offset 0': [[20, ...literal(sixteen), ...copy2(4, 0)], 20, /offset 0/],
+    'a copy from before the start': [[20, ...literal(sixteen), ...copy1(4, 17)], 20, /before the start/],
+    'a 4-byte offset far beyond the output': [[20, ...literal(sixteen), ...copy4(4, 0xffffffff)], 20, /before the start/],
+    'a copy cut off': [[20, ...literal(sixteen), 3 | (3 << 2), 1, 0], 20, /cut off at the end/],
+    'a 1-byte-offset copy cut off': [[20, ...literal(sixteen), 1], 20, /cut off at the end/],
+    'more data than the header says': [[18, ...literal(sixteen), ...copy2(4, 4)], 18, /longer than its length header/],
+    'a literal past the header': [[10, ...literal(sixteen)], 10, /longer than its length header/],
+    'the input ending early': [[24, ...literal(sixteen)], 24, /shorter than its length header/],
+    'a stream of the header alone': [[5], 5, /shorter than its length header/],
+  };
+  it.each(Object.entries(corrupt))('%s: ERR_CORRUPT_SNAPPY naming the fault, nothing written outside the range', (_, [bytes, length, fault]) => {
+    expect(corruptCode(new Uint8Array(bytes), length)).toMatch(fault);
+  });
+
+  it('never writes outside its range on mutated streams; what it accepts is what hyparquet decodes', () => {
+    const next = rng(0xbad5);
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const { input, expected } = randomStream(next, 1 + Math.floor(next() * 300));
+      const bytes = input.slice(0, next() < 0.2 ? Math.floor(next() * input.length) : input.length);
+      for (let k = Math.floor(next() * 4); k >= 0; k--) bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+      const length = next() < 0.9 ? expected.length : Math.floor(next() * 400);
+      let ours;
+      try {
+        ours = decodeAt(bytes, length);
+      } catch (error) {
+        expect(error.code).toBe('ERR_CORRUPT_SNAPPY');
+        refused++;
+        continue;
+      }
+      expect(Buffer.compare(ours, referenceJs(bytes, length))).toBe(0);
+    }
+    expect(refused).toBeGreaterThan(500);
+  });
+
+  it('refuses bad arguments with typed errors', () => {
+    const input = hysnappy.snappyCompress(new Uint8Array(8));
+    const out = new Uint8Array(16);
+    for (const args of [[undefined, out, 0, 8], [input, new Uint16Array(8), 0, 8], [Array.from(input), out, 0, 8], [input, out, '0', 8], [input, out, 0]]) {
+      const error = thrownBy(() => snappyDecompress(...args));
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.code).toBe('ERR_INVALID_ARG_TYPE');
+    }
+    for (const [offset, length] of [[-1, 8], [0.5, 8], [Number.NaN, 8], [9, 8], [17, 0], [0, 17], [0, Infinity], [8, 2 ** 53]]) {
+      const error = thrownBy(() => snappyDecompress(input, out, offset, length));
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error.code).toBe('ERR_OUT_OF_RANGE');
+    }
+    snappyDecompress(input, out, 8, 8);
+    expect([...out.subarray(8)]).toEqual(new Array(8).fill(0));
+  });
+});
