@@ -21,14 +21,17 @@ inline uint32_t load_le(const uint8_t* p, unsigned bytes) {
 
 }  // namespace
 
-SnappyFault snappy_length(const uint8_t* in, size_t n, uint32_t* length) {
+SnappyFault snappy_length(const uint8_t* in, size_t n, uint32_t* length, size_t* header) {
   uint64_t value = 0;
   for (size_t i = 0; i < 5; i++) {
     if (i == n) return SnappyFault::kBadLength;
-    value |= uint64_t(in[i] & 0x7f) << (7 * i);
-    if (in[i] < 0x80) {
+    // Each byte read once: the input may be shared memory that changes during the call.
+    const uint8_t byte = in[i];
+    value |= uint64_t(byte & 0x7f) << (7 * i);
+    if (byte < 0x80) {
       if (value > 0xffffffffu) return SnappyFault::kBadLength;
       *length = uint32_t(value);
+      if (header) *header = i + 1;
       return SnappyFault::kNone;
     }
   }
@@ -37,11 +40,10 @@ SnappyFault snappy_length(const uint8_t* in, size_t n, uint32_t* length) {
 
 SnappyFault snappy_decompress(const uint8_t* in, size_t n, uint8_t* out, size_t out_size) {
   uint32_t length = 0;
-  if (snappy_length(in, n, &length) != SnappyFault::kNone) return SnappyFault::kBadLength;
+  size_t header = 0;
+  if (snappy_length(in, n, &length, &header) != SnappyFault::kNone) return SnappyFault::kBadLength;
   if (length != out_size) return SnappyFault::kLengthMismatch;
-  const uint8_t* ip = in;
-  while (*ip++ >= 0x80) {
-  }
+  const uint8_t* ip = in + header;
   const uint8_t* const in_end = in + n;
   uint8_t* op = out;
   uint8_t* const out_end = out + out_size;

@@ -29,8 +29,9 @@ enum class SnappyFault : uint8_t {
   kShortOutput,         // the input ended before the stream's length was written
 };
 
-// The stream's uncompressed length (its varint), or kBadLength.
-SnappyFault snappy_length(const uint8_t* in, size_t n, uint32_t* length);
+// The stream's uncompressed length (its varint) and, when `header` is given, the varint's size
+// in bytes; or kBadLength.
+SnappyFault snappy_length(const uint8_t* in, size_t n, uint32_t* length, size_t* header = nullptr);
 
 // Decodes in[0..n) into out[0..out_size); kNone only when the stream's length is out_size and
 // its elements write exactly that many bytes. On a fault, out's contents are unspecified.
