@@ -25,6 +25,14 @@ __attribute__((target("avx2"))) inline uint32_t lowest_of(__m256i lo, __m256i hi
   return uint32_t(_mm_cvtsi128_si32(m));
 }
 
+// The lowest of the 8 keys in k.
+__attribute__((target("avx2"))) inline uint32_t lowest_of8(__m256i k) {
+  __m128i m = _mm_min_epu32(_mm256_castsi256_si128(k), _mm256_extracti128_si256(k, 1));
+  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
+  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
+  return uint32_t(_mm_cvtsi128_si32(m));
+}
+
 // SSE2 has no unsigned 32-bit minimum (the compiler emulates it with compares and masks); AVX2
 // takes 16 keys in two vpminud.
 struct Avx2Minimum {
@@ -74,6 +82,7 @@ struct RegisterMerge {
   }
 
   __attribute__((target("avx2"))) uint32_t lowest() const {
+    if (kRegs == 1) return lowest_of8(key[0]);
     __m256i m = key[0];
     for (int r = 1; r + 1 < kRegs; r++) m = _mm256_min_epu32(m, key[r]);
     return lowest_of(m, key[kRegs - 1]);
@@ -129,6 +138,10 @@ struct RegisterMerge {
 
 __attribute__((target("avx2"), flatten)) void merge_small_avx2(const Vocab& vocab, const uint8_t* piece, size_t len,
                                                                std::vector<uint32_t>& out) {
+  if (len <= RegisterMerge<1>::kMax) {
+    RegisterMerge<1> m(vocab, piece, uint32_t(len));
+    return m.run(out);
+  }
   if (len <= RegisterMerge<2>::kMax) {
     RegisterMerge<2> m(vocab, piece, uint32_t(len));
     return m.run(out);
