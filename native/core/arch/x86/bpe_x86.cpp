@@ -25,6 +25,14 @@ __attribute__((target("avx2"))) inline uint32_t lowest_of(__m256i lo, __m256i hi
   return uint32_t(_mm_cvtsi128_si32(m));
 }
 
+// The lowest of the 8 keys in k.
+__attribute__((target("avx2"))) inline uint32_t lowest_of8(__m256i k) {
+  __m128i m = _mm_min_epu32(_mm256_castsi256_si128(k), _mm256_extracti128_si256(k, 1));
+  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
+  m = _mm_min_epu32(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
+  return uint32_t(_mm_cvtsi128_si32(m));
+}
+
 // SSE2 has no unsigned 32-bit minimum (the compiler emulates it with compares and masks); AVX2
 // takes 16 keys in two vpminud.
 struct Avx2Minimum {
@@ -63,6 +71,9 @@ struct RegisterMerge {
   uint8_t end[kMax + 1];
   uint8_t start_of[kMax + 1];
   uint32_t rank[kMax];
+  // The piece zero-padded (words stored little-endian, so memory holds its bytes in order), so
+  // that a join's key of up to 8 bytes is one load.
+  uint64_t padded[kRegs + 2];
 
   // The arrays are left uninitialised: run() sets every entry a merge reads (zeroing them all was
   // 3% of a multilingual encode's instructions).
@@ -74,12 +85,17 @@ struct RegisterMerge {
   }
 
   __attribute__((target("avx2"))) uint32_t lowest() const {
+    if (kRegs == 1) return lowest_of8(key[0]);
     __m256i m = key[0];
     for (int r = 1; r + 1 < kRegs; r++) m = _mm256_min_epu32(m, key[r]);
     return lowest_of(m, key[kRegs - 1]);
   }
 
   __attribute__((target("avx2"))) void run(std::vector<uint32_t>& out) {
+    for (int k = 0; k < kRegs + 2; k++) {
+      const uint32_t at = 8 * k;
+      padded[k] = at < len ? pack_prefix(piece + at, len - at < 8 ? len - at : 8) : 0;
+    }
     alignas(32) uint32_t keys[kMax];
     for (uint32_t p = 0; p < kMax; p++) keys[p] = kNone;
     for (uint32_t p = 0; p + 1 < len; p++) keys[p] = key_of(vocab.rank_of(piece + p, 2), p);
@@ -115,8 +131,10 @@ struct RegisterMerge {
     }
     const uint32_t others = lowest();
     // Both joins hold the merged part (2 bytes or more) and a neighbour: 3 bytes or more.
-    const uint32_t key_p = e < len ? key_of(vocab.rank_of_joined(piece + p, end[e] - p), p) : kNone;
-    const uint32_t key_before = p > 0 ? key_of(vocab.rank_of_joined(piece + before, e - before), before) : kNone;
+    const uint8_t* pad = reinterpret_cast<const uint8_t*>(padded);
+    const uint32_t key_p = e < len ? key_of(vocab.rank_of_joined_padded(pad + p, piece + p, end[e] - p), p) : kNone;
+    const uint32_t key_before =
+        p > 0 ? key_of(vocab.rank_of_joined_padded(pad + before, piece + before, e - before), before) : kNone;
     const __m256i new_p = _mm256_set1_epi32(int(key_p)), new_before = _mm256_set1_epi32(int(key_before));
     for (int r = 0; r < kRegs; r++)
       key[r] = _mm256_blendv_epi8(_mm256_blendv_epi8(key[r], new_p, is_p[r]), new_before, is_before[r]);
@@ -129,6 +147,10 @@ struct RegisterMerge {
 
 __attribute__((target("avx2"), flatten)) void merge_small_avx2(const Vocab& vocab, const uint8_t* piece, size_t len,
                                                                std::vector<uint32_t>& out) {
+  if (len <= RegisterMerge<1>::kMax) {
+    RegisterMerge<1> m(vocab, piece, uint32_t(len));
+    return m.run(out);
+  }
   if (len <= RegisterMerge<2>::kMax) {
     RegisterMerge<2> m(vocab, piece, uint32_t(len));
     return m.run(out);

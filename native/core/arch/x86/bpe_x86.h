@@ -9,7 +9,8 @@
 
 namespace turbotoken {
 
-// Pieces up to this length keep their keys in AVX2 registers (two up to 16 bytes, four above).
+// Pieces up to this length keep their keys in AVX2 registers (one up to 8 bytes, two up to 16,
+// four above).
 constexpr size_t kSmallPieceAvx2 = 32;
 
 // Both append the ranks of piece[0..len) exactly as bpe_merge_direct's portable merge does, for
