@@ -389,9 +389,10 @@ LazyDfa::Result LazyDfa::scan_into(const uint8_t* text, size_t size, size_t* pos
       for (;;) {
         // ASCII on built states: one class load and one table load per byte (a byte from 0x80 on
         // finds kNonAscii); a folded piece end is a store, an add and a conditional move.
-        // The state chain (each byte's table load waits on the one before) is a load and an
-        // `and`: a non-negative entry, flags cleared, is the next row's byte offset, so the next
-        // address is that offset plus the class's offset, which does not wait on the chain.
+        // The state chain (each byte's table load waits on the one before) is one load: next_
+        // holds the entry with its flags cleared, the next row's byte offset, so the next
+        // address is that offset plus the class's column address, which does not wait on the
+        // chain; the flags are read from table_ beside it.
         // The next pair's end word: a folded piece's end is stored there and at the next start,
         // and the flag's value (kBoundary = 2 words) moves it on. Both words are one 64-bit store
         // of a register that holds p's offset twice and steps with p, and the search's start is
