@@ -78,4 +78,23 @@ describe("a Sequence's later steps on short repeating pieces", () => {
     expect(bad.slice(0, 3)).toEqual([]);
     expect(repeats).toBeGreaterThan(500);
   });
+
+  it('a short piece cut into as many ranges as it has bytes (every word of a replay is one of its ranges)', () => {
+    const next = rng(0x23d);
+    const words = ['ab', 'a,b', 'a,b,c', 'ab,cd,e', 'a.b.c.d', 'a,b,c,d', 'x-y-z-w', 'q.r,s-t'];
+    const all = [];
+    for (let n = 0; n < 8; n++) {
+      let t = '';
+      while (t.length < 600) t += words[Math.floor(next() * words.length)] + (next() < 0.2 ? '  ' : ' ');
+      all.push(Buffer.from(t, 'utf8'));
+    }
+    for (const mode of [SplitMode.Isolated, SplitMode.Removed]) {
+      const steps = [
+        { program: compilePattern('\\S+'), mode: SplitMode.Isolated },
+        { program: compilePattern('[a-z]|[,.-]'), mode },
+      ];
+      expect(compareWithSteps(steps, all).slice(0, 3)).toEqual([]);
+      expect(all.reduce((k, b) => k + repeatedShortPieces(steps, b), 0)).toBeGreaterThan(500);
+    }
+  });
 });

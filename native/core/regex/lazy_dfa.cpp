@@ -136,6 +136,7 @@ void LazyDfa::build_class_table() {
 void LazyDfa::reset() {
   states_.clear();
   table_.clear();
+  next_.clear();
   index_.clear();
   starts_.clear();
   start_begin_ = start_plain_ = -1;
@@ -144,6 +145,7 @@ void LazyDfa::reset() {
   // Capacity too: a full DFA gives its memory back.
   std::vector<State>().swap(states_);
   std::vector<int32_t>().swap(table_);
+  std::vector<int32_t>().swap(next_);
 }
 
 size_t LazyDfa::memory_bytes() const {
@@ -166,8 +168,9 @@ int32_t LazyDfa::state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool 
   key.push_back(at_begin ? 1 : 0);
   auto hit = index_.find(key);
   if (hit != index_.end()) return hit->second;
-  // A row of the table, the key twice (the index and the state) and the containers' overhead.
-  const size_t bytes = stride_ * sizeof(int32_t) + key.size() * 2 + 128;
+  // A row of the table and of next_, the key twice (the index and the state) and the containers'
+  // overhead.
+  const size_t bytes = 2 * stride_ * sizeof(int32_t) + key.size() * 2 + 128;
   if (state_bytes_ + bytes > kMaxCacheBytes) {
     full_ = true;
     return -2;
@@ -176,7 +179,8 @@ int32_t LazyDfa::state_of(const std::vector<uint32_t>& pcs, uint32_t mask, bool 
   int32_t id = int32_t(states_.size());
   states_.push_back(State{pcs, mask, at_begin});
   table_.resize(states_.size() * size_t(stride_), kUnknown);
-  table_.back() = kNonAscii;
+  next_.resize(table_.size(), kUnknown);
+  put(table_.size() - 1, kNonAscii);
   index_.emplace(std::move(key), id);
   return id;
 }
@@ -251,7 +255,7 @@ bool LazyDfa::fill(int64_t row, uint32_t sym, int32_t* v) {
   if (!step(uint32_t(row / stride_), sym, &next, &matched)) return false;
   const int32_t m = matched ? 1 : 0;
   *v = next < 0 ? kDead | m : int32_t((int64_t(next) * stride_) << kFlagBits) | m;
-  table_[size_t(row) + sym] = *v;
+  put(size_t(row) + sym, *v);
   return true;
 }
 
@@ -273,12 +277,12 @@ int32_t LazyDfa::fold_boundary(int64_t row, uint32_t sym) {
   const int64_t restart = int64_t(start_plain_) * stride_;
   // For good: marked so that the scan loop does not call again for every piece that ends there
   // (DeepSeek-V3's digit groups, which end before a character no search starts with).
-  if (row == restart) return table_[size_t(row) + sym] = kDeadUnfolded, 0;
+  if (row == restart) return put(size_t(row) + sym, kDeadUnfolded), 0;
   int32_t w = table_[size_t(restart) + sym];
   if (w == kUnknown && !fill(restart, sym, &w)) return 0;
-  if (w < 0) return table_[size_t(row) + sym] = kDeadUnfolded, 0;
+  if (w < 0) return put(size_t(row) + sym, kDeadUnfolded), 0;
   const int32_t v = w | kBoundary | kMatched;
-  table_[size_t(row) + sym] = v;
+  put(size_t(row) + sym, v);
   return v;
 }
 
@@ -385,9 +389,10 @@ LazyDfa::Result LazyDfa::scan_into(const uint8_t* text, size_t size, size_t* pos
       for (;;) {
         // ASCII on built states: one class load and one table load per byte (a byte from 0x80 on
         // finds kNonAscii); a folded piece end is a store, an add and a conditional move.
-        // The state chain (each byte's table load waits on the one before) is a load and an
-        // `and`: a non-negative entry, flags cleared, is the next row's byte offset, so the next
-        // address is that offset plus the class's offset, which does not wait on the chain.
+        // The state chain (each byte's table load waits on the one before) is one load: next_
+        // holds the entry with its flags cleared, the next row's byte offset, so the next
+        // address is that offset plus the class's column address, which does not wait on the
+        // chain; the flags are read from table_ beside it.
         // The next pair's end word: a folded piece's end is stored there and at the next start,
         // and the flag's value (kBoundary = 2 words) moves it on. Both words are one 64-bit store
         // of a register that holds p's offset twice and steps with p, and the search's start is
@@ -397,11 +402,23 @@ LazyDfa::Result LazyDfa::scan_into(const uint8_t* text, size_t size, size_t* pos
         const uint8_t* const at0 = at;
         uint64_t twice = uint64_t(pairs[0] + uint32_t(p - at)) * 0x100000001ull;
         const char* bytes = reinterpret_cast<const char*>(table);
+        const char* next_bytes = reinterpret_cast<const char*>(next_.data());
         uint32_t off = uint32_t(row) << kFlagBits;
         // A byte from 0x80 on goes straight to the decoding below (runs of non-ASCII text).
         const uint8_t* const ascii_end = p < chunk_end && *p >= 0x80 ? p : chunk_end;
         while (p < ascii_end) {
-          std::memcpy(&v, bytes + off + class_offset[*p], sizeof v);
+          // The chain is the load of `next`: its address is `off` plus a column base computed
+          // beside it; the entry's flags come from table_ at the same offset, off the chain.
+          // (The empty asm keeps the column's add apart: the compiler would otherwise add `off`
+          // and the column first, an add on the chain.)
+          const char* next_col = next_bytes + class_offset[*p];
+          const char* flag_col = bytes + class_offset[*p];
+#if defined(__GNUC__) && !defined(__wasm__)
+          __asm__("" : "+r"(next_col), "+r"(flag_col));
+#endif
+          int32_t next;
+          std::memcpy(&next, next_col + off, sizeof next);
+          std::memcpy(&v, flag_col + off, sizeof v);
           if (v < 0) {
             // kNonAscii, unknown, or dead: the code after this loop decides on the character,
             // unless a dead entry with a match ending here folds into a boundary.
@@ -409,12 +426,14 @@ LazyDfa::Result LazyDfa::scan_into(const uint8_t* text, size_t size, size_t* pos
             v = fold_boundary(int64_t(off >> kFlagBits), byte_class[*p]);
             table = table_.data();  // fill() may have added states
             bytes = reinterpret_cast<const char*>(table);
+            next_bytes = reinterpret_cast<const char*>(next_.data());
             if (v == 0) break;
+            next = v & ~int32_t((1 << kFlagBits) - 1);
           }
           std::memcpy(pw, &twice, sizeof twice);
           pw += v & kBoundary;
           found = (v & kMatched) ? p : found;
-          off = uint32_t(v) & ~uint32_t((1 << kFlagBits) - 1);
+          off = uint32_t(next);
           p++;
           twice += 0x100000001ull;
         }

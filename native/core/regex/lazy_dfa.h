@@ -152,6 +152,14 @@ class LazyDfa {
   };
   std::vector<State> states_;
   std::vector<int32_t> table_;     // states_ x stride_, entries as kUnknown says
+  // table_ with the flags cleared from non-negative entries (negative ones as they are): the
+  // next row's byte offset, so that the ASCII loop's state chain is one load, its flags read
+  // from table_ at the same offset beside it. Written with table_, by put().
+  std::vector<int32_t> next_;
+  void put(size_t at, int32_t v) {
+    table_[at] = v;
+    next_[at] = v >= 0 ? v & ~int32_t((1 << kFlagBits) - 1) : v;
+  }
   std::unordered_map<std::string, int32_t> index_;
   size_t state_bytes_ = 0;
   // Start states: at the text's start, and elsewhere without lookbehind (the common case, no

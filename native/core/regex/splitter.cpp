@@ -172,8 +172,13 @@ class ShortPieceMemo {
     const Slot& s = slots_[slot_of(key, len)];
     if (s.len != len || s.key != key) return false;
     // Every slot's words written, the recorded ones kept: no loop exit that depends on the count.
-    uint32_t* w = out.room(2 * kMaxRanges);
-    for (uint32_t k = 0; k < 2 * kMaxRanges; k++) w[k] = base + s.ranges[k];
+    // Through a local copy: added in place into `w`, the compiler must assume each store may
+    // change the slot's ranges, and the 16 adds stay scalar (a load, an add and a store each).
+    uint32_t r[2 * kMaxRanges];
+    std::memcpy(r, s.ranges, sizeof r);
+    for (uint32_t k = 0; k < 2 * kMaxRanges; k++) r[k] += base;
+    uint32_t* const w = out.room(2 * kMaxRanges);
+    std::memcpy(w, r, sizeof r);
     out.set_end(w + 2 * s.count);
     return true;
   }
