@@ -193,13 +193,10 @@ interface CoreTrainer {
   /** `last`: the run's last batch, after which the threads' tables are merged (the chunk count becomes the distinct count). */
   count(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): number;
   /**
-   * count off the JS thread where the backend can (the addon: libuv's pool), after the counts
-   * started before it; up to COUNT_QUEUE at once. The bytes are copied before it returns, unless
-   * `lent`: then they are read in place and must stay untouched until it settles. Settles with the
-   * status and the distinct chunks held right after this batch (chunks() is not readable while
-   * another count is queued).
+   * count off the JS thread where the backend can (the addon: libuv's pool). The bytes are copied
+   * before it returns, unless `lent`: then they are read in place and must stay untouched until it settles.
    */
-  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean, lent: boolean): Promise<Counted>;
+  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean, lent: boolean): Promise<number>;
   chunks(): number;
   /** Whether the split matched anywhere in what was counted (text between matches is counted too). */
   matched(): boolean;
@@ -220,19 +217,9 @@ const GATHER_END = 3;
 
 type AddonLearn = { status: number } & Partial<LearnResult>;
 
-/** A count's status and, when it is 0, the distinct chunks held after its batch. */
-interface Counted {
-  status: number;
-  chunks: number;
-}
-
-// Counts queued in the core at once (the addon's kCountQueue): one counting, the next starting the
-// moment it ends, so that the counting threads do not wait for the JS thread between batches.
-const COUNT_QUEUE = 2;
-
 interface AddonTrainer {
   count(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean): number;
-  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean, lent: boolean, progress: Float64Array): Promise<number> | number;
+  countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number, last: boolean, lent: boolean): Promise<number> | number;
   chunks(): number;
   matched(): boolean;
   learn(vocabSize: number, specials: number, minFrequency: number, hfOrder: boolean, scaffold: boolean): AddonLearn;
@@ -276,11 +263,7 @@ function addonTrainer(family: number, program: Uint32Array | null, s: Settings):
   };
   return {
     count: (bytes, ends, threads, last) => t.count(bytes, ends, threads, last),
-    countAsync: async (bytes, ends, threads, last, lent) => {
-      const progress = new Float64Array(1);
-      const status = await t.countAsync(bytes, ends, threads, last, lent, progress);
-      return { status, chunks: progress[0] };
-    },
+    countAsync: async (bytes, ends, threads, last, lent) => t.countAsync(bytes, ends, threads, last, lent),
     chunks: () => t.chunks(),
     matched: () => t.matched(),
     learn: (vocabSize, specials, minFrequency, hfOrder, scaffold) => learned(t.learn(vocabSize, specials, minFrequency, hfOrder, scaffold)),
@@ -313,10 +296,7 @@ function wasmTrainer(family: number, program: Uint32Array | null, s: Settings): 
     });
   const trainer: CoreTrainer = {
     // WebAssembly has no thread of its own here: the async forms run on the JS thread (docs/training.md).
-    countAsync: async (bytes, ends, threads, last) => {
-      const status = trainer.count(bytes, ends, threads, last);
-      return { status, chunks: status === 0 ? trainer.chunks() : 0 };
-    },
+    countAsync: async (bytes, ends, threads, last) => trainer.count(bytes, ends, threads, last),
     learnAsync: async (vocabSize, specials, minFrequency, hfOrder, scaffold) => trainer.learn(vocabSize, specials, minFrequency, hfOrder, scaffold),
     count: (bytes, ends) =>
       live((rt, x) => {
@@ -397,19 +377,17 @@ function batchBuffer(): Buffer<ArrayBuffer> {
 }
 
 /**
- * Collects documents into batches and counts each batch in the core. Async (trainAsync): up to
- * COUNT_QUEUE batches are handed to the core, one counted while the next waits its turn, and the
- * one after them is collected meanwhile; add and flush then return a promise when they must wait
- * for the oldest count to end.
+ * Collects documents into batches and counts each batch in the core. Async (trainAsync): a batch
+ * is counted off the JS thread while the next one is collected; add and flush then return a
+ * promise when they must wait for the count in flight.
  */
 class Counter {
   readonly #core: CoreTrainer;
   readonly #s: Settings;
   readonly #async: boolean;
   #batch = Buffer.allocUnsafe(0);
-  // Async: batch buffers whose count settled, for #batch to take (a buffer lent to a count is
-  // never written before that count settles). At most COUNT_QUEUE + 1 buffers are ever made.
-  readonly #free: Buffer<ArrayBuffer>[] = [];
+  // Async: the batch lent to the count in flight while #batch fills (never written before that count settles).
+  #spare = Buffer.allocUnsafe(0);
   #used = 0;
   // The batch's document ends: #nEnds of #ends (grown as needed), in a typed array that the addon's gather writes too.
   #ends = new Uint32Array(4096);
@@ -419,10 +397,7 @@ class Counter {
   // The batch holds documents not yet checked to be UTF-8 (add), checked at flush.
   #unchecked = false;
 
-  // Async: the counts handed to the core, oldest first; each settles after the ones before it.
-  readonly #inFlight: Promise<void>[] = [];
-  // The first error of a count or of its onProgress: thrown by every later wait, and no report follows it.
-  #failure: { error: unknown } | undefined;
+  #inFlight: Promise<void> | undefined;
   bytes = 0;
   documents = 0;
 
@@ -438,7 +413,7 @@ class Counter {
         const wait = this.flush();
         if (wait) return wait.then(() => this.add(doc));
       }
-      this.#fill();
+      if (this.#batch.length === 0) this.#batch = batchBuffer();
       this.#used += this.#batch.write(doc, this.#used, 'utf8');
       this.#end();
     } else {
@@ -453,7 +428,7 @@ class Counter {
           const wait = this.flush();
           if (wait) return wait.then(() => this.add(doc));
         }
-        this.#fill();
+        if (this.#batch.length === 0) this.#batch = batchBuffer();
         this.#batch.set(doc as Uint8Array, this.#used);
         this.#used += n;
         this.#end();
@@ -480,7 +455,7 @@ class Counter {
         this.documents++;
         return this.#count(bytes, Uint32Array.of(bytes.length));
       }
-      this.#fill();
+      if (this.#batch.length === 0) this.#batch = batchBuffer();
       this.#batch.set(bytes, this.#used);
       this.#used += bytes.length;
       this.#end();
@@ -512,7 +487,7 @@ class Counter {
    * index to go on from, -1 once the array ended, or a promise of it when add must wait.
    */
   gather(docs: unknown[], from: number, max: number): number | Promise<number> {
-    this.#fill();
+    if (this.#batch.length === 0) this.#batch = batchBuffer();
     const p = this.#progress;
     p[0] = this.#used;
     p[1] = this.#nEnds;
@@ -542,72 +517,39 @@ class Counter {
     this.#unchecked = false;
     if (repair) [bytes, ends] = repaired(bytes, ends);
     if (!this.#async) return this.#count(bytes, ends, last);
-    // A fresh buffer fills next (#fill): this one is lent to its count, unless repaired into a copy.
-    const buffer = this.#batch;
-    this.#batch = Buffer.allocUnsafe(0);
-    if (repair) this.#release(buffer);
-    return this.#count(bytes, ends, last, repair ? undefined : buffer);
+    // The other buffer fills next. A count that must wait for the one in flight returns a promise
+    // that add awaits before it writes, so the other buffer is written only once its count settled.
+    [this.#batch, this.#spare] = [this.#spare, this.#batch];
+    return this.#count(bytes, ends, last, !repair);
   }
 
-  /** Gives #batch a buffer to fill if it has none: one whose count settled, else a new one. */
-  #fill(): void {
-    if (this.#batch.length === 0) this.#batch = this.#free.pop() ?? batchBuffer();
-  }
-
-  #release(buffer: Buffer<ArrayBuffer> | undefined): void {
-    if (buffer && buffer.length > 0) this.#free.push(buffer);
-  }
-
-  /** Async: waits for every count handed to the core; the first error of any is thrown here. */
+  /** Async: waits for the count in flight (its error, if any, thrown here). */
   async settled(): Promise<void> {
-    while (this.#inFlight.length > 0) await this.#inFlight[0];
-    if (this.#failure) throw this.#failure.error;
+    const last = this.#inFlight;
+    this.#inFlight = undefined;
+    await last;
   }
 
-  /** `lent`: one of this Counter's own batch buffers, counted in place (see flush) and free again once its count settles. */
-  #count(bytes: Uint8Array, ends: Uint32Array, last = false, lent?: Buffer<ArrayBuffer>): void | Promise<void> {
+  /** `lent`: bytes of this Counter's own batch buffers, counted in place (see flush). */
+  #count(bytes: Uint8Array, ends: Uint32Array, last = false, lent = false): void | Promise<void> {
     if (bytes.length > 0xffffffff) throw rangeError('A training document must be under 4 GiB');
     if (!this.#async) {
-      const status = this.#core.count(bytes, ends, this.#s.threads, last);
-      this.#counted({ status, chunks: status === 0 ? this.#core.chunks() : 0 }, bytes.length, this.documents);
+      this.#counted(this.#core.count(bytes, ends, this.#s.threads, last), bytes.length, this.documents);
       return;
     }
-    if (this.#failure) {
-      this.#release(lent);
-      throw this.#failure.error;
-    }
-    // At most COUNT_QUEUE counts in the core: past that, the oldest must end first (its buffer is
-    // then free for the next batch). A caller's bytes are copied when the count is handed over; the
-    // batch buffers are lent instead (the copy held the JS thread for ms).
-    if (this.#inFlight.length >= COUNT_QUEUE) return this.#inFlight[0].then(() => this.#count(bytes, ends, last, lent));
+    // One count at a time: the core's table is not shared. A caller's bytes are copied when the
+    // count starts; the batch buffers are lent instead (the copy held the JS thread for ms).
+    if (this.#inFlight) return this.settled().then(() => this.#count(bytes, ends, last, lent));
     const documents = this.documents;
-    // Settles after the count before it: the reports come in batch order whichever completion
-    // libuv delivers first.
-    const before = this.#inFlight[this.#inFlight.length - 1] as Promise<void> | undefined;
-    const counting = this.#core.countAsync(bytes, ends, this.#s.threads, last, lent !== undefined).then(
-      (counted) => ({ counted }),
-      (error: unknown) => ({ error }),
-    );
-    // Never rejects: a failure is kept in #failure for the next wait to throw.
-    const done = (before ? before.then(() => counting) : counting).then((outcome) => {
-      this.#inFlight.shift();
-      this.#release(lent);
-      if ('error' in outcome) this.#failure ??= { error: outcome.error };
-      else this.#counted(outcome.counted, bytes.length, documents);
-    });
-    this.#inFlight.push(done);
+    const started = this.#core.countAsync(bytes, ends, this.#s.threads, last, lent).then((status) => this.#counted(status, bytes.length, documents));
+    started.catch(() => {}); // observed by settled(); never an unhandled rejection meanwhile
+    this.#inFlight = started;
   }
 
-  #counted({ status, chunks }: Counted, length: number, documents: number): void {
-    if (this.#failure) return;
-    try {
-      if (status !== 0) throw statusError(status);
-      this.bytes += length;
-      this.#s.onProgress?.({ bytes: this.bytes, documents, chunks });
-    } catch (error) {
-      if (!this.#async) throw error;
-      this.#failure = { error };
-    }
+  #counted(status: number, length: number, documents: number): void {
+    if (status !== 0) throw statusError(status);
+    this.bytes += length;
+    this.#s.onProgress?.({ bytes: this.bytes, documents, chunks: this.#core.chunks() });
   }
 }
 

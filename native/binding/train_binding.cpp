@@ -3,20 +3,15 @@
 // core's TrainStatus as a number (0: ok) and src/train.ts turns it into a typed error, so the two
 // backends share one error path; only a call with the wrong argument types throws here.
 // countAsync and learnAsync do the same work on libuv's thread pool (trainAsync keeps the event
-// loop free). Up to two countAsync jobs at a time, counted in the order they were called: the
-// second waits for the first on its libuv thread and starts the moment the first ends, so the
-// counting threads go from one batch to the next without the hand-over through the JS thread
-// (docs/training.md, Threads). Any other call while a job is queued returns kBusy.
-// countAsync(..., lent) counts the caller's bytes where they are, without the copy, for a caller
-// that leaves them untouched until the promise settles (src/train.ts's own batch buffers).
+// loop free); one call at a time: another while a job runs returns kBusy. countAsync(..., lent)
+// counts the caller's bytes where they are, without the copy, for a caller that leaves them
+// untouched until the promise settles (src/train.ts's own batch buffers).
 #include <napi.h>
 
 #include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "../core/regex/pike_vm.h"
@@ -47,19 +42,8 @@ TrainStatus guarded_status(Fn&& fn) {
   return st == turbotoken::Status::kOk ? result : TrainStatus::kOutOfMemory;
 }
 
-// A call made while the jobs on libuv's pool leave no room for it (src/train.ts never makes one).
+// A call made while another is still running on libuv's pool (src/train.ts never makes one).
 constexpr uint8_t kBusy = 100;
-
-// countAsync jobs queued at once: one counting, the next waiting to start the moment it ends.
-constexpr unsigned kCountQueue = 2;
-
-// The batch a countAsync job counts, copied on the JS thread (a shared buffer changed by another
-// thread must read the same in both of the core's passes) into memory kept from batch to batch: a
-// fresh 16 MB each time would fault its pages in on the JS thread.
-struct BatchCopy {
-  std::vector<uint8_t> text;
-  std::vector<uint32_t> ends;
-};
 
 // What a Trainer holds, shared with the jobs running on libuv's pool: a collected Trainer leaves
 // the table to the job that is still counting into it.
@@ -69,27 +53,15 @@ struct TrainerState {
   std::unique_ptr<turbotoken::regex::Program> program;
   turbotoken::train::ChunkTables tables;
   turbotoken::train::CountStats stats;  // of the last count
-  // Jobs holding the trainer: each countAsync takes 1 (at most kCountQueue in all); every other
-  // call takes all kCountQueue, so it runs alone.
-  std::atomic<unsigned> claimed{0};
-  // One copy per queued job, held from the call until the job completes (copy_held, read and
-  // written on the JS thread only): a job takes one that no queued job holds.
-  BatchCopy copies[kCountQueue];
-  bool copy_held[kCountQueue] = {};
-  // The order of countAsync jobs: tickets given out on the JS thread, `serving` the one that may
-  // count now (under order_mutex). A job that never ran (cancelled) is skipped.
-  uint64_t next_ticket = 0;
-  std::mutex order_mutex;
-  std::condition_variable order_changed;
-  uint64_t serving = 0;
-  std::vector<uint64_t> cancelled;
-  // The first failed count's status: a batch queued behind it is not counted (the run ends with
-  // that error; a table counted past a failed batch would be short of it).
-  TrainStatus failed = TrainStatus::kOk;
+  std::atomic<bool> busy{false};
+  // The batch being counted, copied on the JS thread (a shared buffer changed by another thread
+  // must read the same in both of the core's passes) into memory kept from batch to batch: a
+  // fresh 16 MB each time would fault its pages in on the JS thread.
+  std::vector<uint8_t> text;
+  std::vector<uint32_t> ends;
 };
 
 struct CountInput {
-  unsigned slot = 0;  // which of state.copies holds the batch when it is not lent
   unsigned threads = 1;
   bool last = false;  // the run's last batch: end the counting threads after it (finish_count)
   // Lent bytes (countAsync's `lent`): counted in place instead of from state.text.
@@ -102,77 +74,33 @@ bool count_args_ok(const Napi::CallbackInfo& info) {
   return is_typed(info[0], napi_uint8_array) && is_typed(info[1], napi_uint32_array);
 }
 
-// After claiming: copies the batch into state.copies[slot], unless it is lent.
-CountInput take_count_args(const Napi::CallbackInfo& info, TrainerState& state, unsigned slot, bool lent = false) {
+// After claim(): copies the batch into the state, unless it is lent.
+CountInput take_count_args(const Napi::CallbackInfo& info, TrainerState& state, bool lent = false) {
   Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
   Napi::Uint32Array given = info[1].As<Napi::Uint32Array>();
   const double threads = number_or(info[2], 1);
-  BatchCopy& copy = state.copies[slot];
-  copy.ends.assign(given.Data(), given.Data() + given.ElementLength());
-  CountInput in{slot, unsigned(threads >= 1 && threads <= 256 ? threads : 1), info[3].ToBoolean()};
+  state.ends.assign(given.Data(), given.Data() + given.ElementLength());
+  CountInput in{unsigned(threads >= 1 && threads <= 256 ? threads : 1), info[3].ToBoolean()};
   if (lent) {
     // A copy of a first 4 MB batch faults in fresh pages: about 15 ms of the JS thread here.
     in.is_lent = true;
     in.lent = bytes.Data();
     in.lent_size = bytes.ElementLength();
   } else {
-    copy.text.assign(bytes.Data(), bytes.Data() + bytes.ElementLength());
+    state.text.assign(bytes.Data(), bytes.Data() + bytes.ElementLength());
   }
   return in;
 }
 
 TrainStatus run_count(TrainerState& state, const CountInput& in) {
-  if (state.failed != TrainStatus::kOk) return state.failed;
   state.stats = {};
-  const BatchCopy& copy = state.copies[in.slot];
-  const TrainStatus status = guarded_status([&] {
-    const uint8_t* text = in.is_lent ? in.lent : copy.text.data();
-    const size_t size = in.is_lent ? in.lent_size : copy.text.size();
-    const TrainStatus st = turbotoken::train::count_chunks(state.spec, text, size, copy.ends.data(),
-                                                           copy.ends.size(), in.threads, state.max_chunks, state.tables, &state.stats);
+  return guarded_status([&] {
+    const uint8_t* text = in.is_lent ? in.lent : state.text.data();
+    const size_t size = in.is_lent ? in.lent_size : state.text.size();
+    const TrainStatus st = turbotoken::train::count_chunks(state.spec, text, size, state.ends.data(),
+                                                           state.ends.size(), in.threads, state.max_chunks, state.tables, &state.stats);
     return st != TrainStatus::kOk || !in.last ? st : turbotoken::train::finish_count(state.tables);
   });
-  if (status != TrainStatus::kOk) state.failed = status;
-  return status;
-}
-
-// Job `ticket` may count once every job given a ticket before it has counted or was cancelled.
-void wait_turn(TrainerState& state, uint64_t ticket) {
-  std::unique_lock<std::mutex> lock(state.order_mutex);
-  state.order_changed.wait(lock, [&] { return state.serving == ticket; });
-}
-
-// Under order_mutex: the next ticket's turn, past any that were cancelled.
-void advance_turn(TrainerState& state) {
-  state.serving++;
-  for (bool skipped = true; skipped;) {
-    skipped = false;
-    for (size_t k = 0; k < state.cancelled.size(); k++) {
-      if (state.cancelled[k] != state.serving) continue;
-      state.cancelled.erase(state.cancelled.begin() + k);
-      state.serving++;
-      skipped = true;
-      break;
-    }
-  }
-}
-
-void end_turn(TrainerState& state) {
-  {
-    std::lock_guard<std::mutex> lock(state.order_mutex);
-    advance_turn(state);
-  }
-  state.order_changed.notify_all();
-}
-
-// A job that was cancelled before it ran: the jobs after it must not wait for it.
-void cancel_turn(TrainerState& state, uint64_t ticket) {
-  {
-    std::lock_guard<std::mutex> lock(state.order_mutex);
-    if (state.serving == ticket) advance_turn(state);
-    else state.cancelled.push_back(ticket);
-  }
-  state.order_changed.notify_all();
 }
 
 turbotoken::train::MergeOptions read_learn_args(const Napi::CallbackInfo& info) {
@@ -206,11 +134,9 @@ Napi::Value learn_result(Napi::Env env, TrainStatus st, const turbotoken::train:
 
 TrainStatus run_learn(TrainerState& state, const turbotoken::train::MergeOptions& options,
                       turbotoken::train::MergeResult& result) {
-  // The batch copies are not needed by the merges.
-  for (BatchCopy& copy : state.copies) {
-    std::vector<uint8_t>().swap(copy.text);
-    std::vector<uint32_t>().swap(copy.ends);
-  }
+  // The last batch's copy is not needed by the merges.
+  std::vector<uint8_t>().swap(state.text);
+  std::vector<uint32_t>().swap(state.ends);
   return guarded_status([&] {
     const TrainStatus st = turbotoken::train::finish_count(state.tables);
     return st != TrainStatus::kOk ? st : turbotoken::train::learn_merges(state.tables.table, options, result);
@@ -224,76 +150,51 @@ class TrainJob {
  public:
   enum class Kind { kCount, kLearn };
 
-  // `keep`: the lent bytes' array, held until the job completes. `progress`: a Float64Array whose
-  // [0] gets the distinct chunks held right after this batch (chunks() reads NaN while jobs are
-  // queued, and the next batch may already be counting when this one completes). A count job
-  // holds one of the trainer's kCountQueue claims and the ticket `ticket`; a learn job all of them.
+  // `keep`: the lent bytes' array, held until the job completes.
   static napi_value start(napi_env env, std::shared_ptr<TrainerState> state, Kind kind, CountInput count,
-                          turbotoken::train::MergeOptions options, uint64_t ticket = 0, napi_value keep = nullptr,
-                          napi_value progress = nullptr) {
-    TrainJob* job = new TrainJob(std::move(state), kind, count, options, ticket);
+                          turbotoken::train::MergeOptions options, napi_value keep = nullptr) {
+    TrainJob* job = new TrainJob(std::move(state), kind, count, options);
     napi_value promise = nullptr;
     if ((keep && napi_create_reference(env, keep, 1, &job->keep_) != napi_ok) ||
-        (progress && napi_create_reference(env, progress, 1, &job->progress_) != napi_ok) ||
         napi_create_promise(env, &job->deferred_, &promise) != napi_ok) {
-      job->drop_refs(env);
-      job->release(false);
+      job->drop_keep(env);
+      job->release();
       delete job;
       return nullptr;
     }
-    return queue_async_work(env, "turbotoken.train", execute, complete, job, &job->work_, promise, [&] { job->abandon(env, false); });
+    return queue_async_work(env, "turbotoken.train", execute, complete, job, &job->work_, promise, [&] { job->abandon(env); });
   }
 
  private:
-  TrainJob(std::shared_ptr<TrainerState> state, Kind kind, CountInput count, turbotoken::train::MergeOptions options, uint64_t ticket)
-      : state_(std::move(state)), kind_(kind), count_(count), options_(options), ticket_(ticket) {}
+  TrainJob(std::shared_ptr<TrainerState> state, Kind kind, CountInput count, turbotoken::train::MergeOptions options)
+      : state_(std::move(state)), kind_(kind), count_(count), options_(options) {}
 
-  // Gives the trainer back. `ran`: execute ran (and took its turn); a count job that never ran
-  // hands its turn on, so that the one queued after it does not wait for it.
-  void release(bool ran) {
-    if (!state_) return;
-    if (kind_ == Kind::kCount) {
-      if (!ran) cancel_turn(*state_, ticket_);
-      state_->copy_held[count_.slot] = false;
-      state_->claimed -= 1;
-    } else {
-      state_->claimed -= kCountQueue;
-    }
+  void release() {
+    if (state_) state_->busy = false;
     state_.reset();
   }
 
-  void drop_refs(napi_env env) {
+  void drop_keep(napi_env env) {
     if (keep_) napi_delete_reference(env, keep_);
-    if (progress_) napi_delete_reference(env, progress_);
-    keep_ = progress_ = nullptr;
+    keep_ = nullptr;
   }
 
   static void execute(napi_env, void* data) {
     TrainJob* job = static_cast<TrainJob*>(data);
-    job->ran_ = true;
-    TrainerState& state = *job->state_;
-    if (job->kind_ == Kind::kCount) {
-      // libuv's queue is first in, first out, so the job ahead already has a thread of its own:
-      // this wait ends.
-      wait_turn(state, job->ticket_);
-      job->status_ = run_count(state, job->count_);
-      job->chunks_ = state.tables.held();
-      end_turn(state);
-    } else {
-      job->status_ = run_learn(state, job->options_, job->result_);
-    }
+    if (job->kind_ == Kind::kCount) job->status_ = run_count(*job->state_, job->count_);
+    else job->status_ = run_learn(*job->state_, job->options_, job->result_);
   }
 
   static void complete(napi_env env, napi_status status, void* data) {
     TrainJob* job = static_cast<TrainJob*>(data);
-    job->release(job->ran_);
+    job->release();
     if (status == napi_ok) job->settle(env);
-    job->abandon(env, job->ran_);
+    job->abandon(env);
   }
 
-  void abandon(napi_env env, bool ran) {
-    release(ran);
-    drop_refs(env);
+  void abandon(napi_env env) {
+    release();
+    drop_keep(env);
     end_async_work(env, deferred_, work_);
     delete this;
   }
@@ -304,14 +205,6 @@ class TrainJob {
     Napi::Env e(env);
     napi_value value = nullptr;
     if (kind_ == Kind::kCount) {
-      napi_value progress = nullptr;
-      napi_typedarray_type type;
-      size_t length = 0;
-      void* slots = nullptr;
-      if (progress_ && napi_get_reference_value(env, progress_, &progress) == napi_ok && progress &&
-          napi_get_typedarray_info(env, progress, &type, &length, &slots, nullptr, nullptr) == napi_ok &&
-          type == napi_float64_array && length >= 1 && slots)
-        static_cast<double*>(slots)[0] = double(chunks_);
       if (napi_create_double(env, double(status_), &value) != napi_ok) value = nullptr;
     } else {
       Napi::Value v = value_unless_out_of_memory(e, [&] { return learn_result(e, status_, result_); });
@@ -327,15 +220,11 @@ class TrainJob {
   Kind kind_;
   CountInput count_;
   turbotoken::train::MergeOptions options_;
-  uint64_t ticket_;
   turbotoken::train::MergeResult result_;
   TrainStatus status_ = TrainStatus::kOk;
-  size_t chunks_ = 0;
-  bool ran_ = false;
   napi_deferred deferred_ = nullptr;
   napi_async_work work_ = nullptr;
   napi_ref keep_ = nullptr;
-  napi_ref progress_ = nullptr;
 };
 
 // What gather reports in progress[3]: why it returned.
@@ -478,19 +367,11 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
   }
 
  private:
-  // Takes `weight` of the trainer's kCountQueue claims (a countAsync 1, anything else all of
-  // them); false when the jobs on the pool leave too few.
-  bool claim(unsigned weight = kCountQueue) {
-    if (!state_) return false;
-    unsigned held = state_->claimed.load();
-    while (held + weight <= kCountQueue)
-      if (state_->claimed.compare_exchange_weak(held, held + weight)) return true;
-    return false;
+  // Claims the trainer for one call; false while a job on the pool holds it.
+  bool claim() {
+    bool expected = false;
+    return state_ && state_->busy.compare_exchange_strong(expected, true);
   }
-
-  void unclaim(unsigned weight = kCountQueue) { state_->claimed -= weight; }
-
-  bool idle() const { return state_ && state_->claimed == 0; }
 
   // count(bytes: Uint8Array, ends: Uint32Array, threads: number, last?: boolean): status. With
   // `last`, the counting threads end after the batch (learn ends them otherwise).
@@ -502,40 +383,31 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     TrainStatus st = TrainStatus::kOutOfMemory;
     CountInput in;
     if (guarded_status([&] {
-          in = take_count_args(info, *state_, 0);
+          in = take_count_args(info, *state_);
           return TrainStatus::kOk;
         }) == TrainStatus::kOk)
       st = run_count(*state_, in);
-    unclaim();
+    state_->busy = false;
     return Napi::Number::New(env, double(st));
   }
 
-  // countAsync(bytes, ends, threads, last?, lent?, progress?): a promise of count's status,
-  // counted on libuv's pool after the countAsync queued before it (at most kCountQueue at once);
-  // with `lent` the bytes are read where they are until the promise settles; progress[0] (a
-  // Float64Array) gets the distinct chunks held right after this batch when it settles.
+  // countAsync(bytes, ends, threads, last?, lent?): a promise of count's status, counted on
+  // libuv's pool; with `lent` the bytes are read where they are until the promise settles.
   Napi::Value count_async(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!state_ || !count_args_ok(info))
       return thrown(env, errors::other_status("Trainer#countAsync(bytes: Uint8Array, ends: Uint32Array, threads: number)"));
-    if (!claim(1)) return Napi::Number::New(env, kBusy);
+    if (!claim()) return Napi::Number::New(env, kBusy);
     const bool lent = info[4].ToBoolean();
-    const napi_value progress = is_typed(info[5], napi_float64_array) ? napi_value(info[5]) : nullptr;
-    // A claim taken means fewer than kCountQueue jobs are queued, so a copy is free.
-    unsigned slot = 0;
-    while (state_->copy_held[slot]) slot++;
-    const uint64_t ticket = state_->next_ticket;
     CountInput in;
     if (guarded_status([&] {
-          in = take_count_args(info, *state_, slot, lent);
+          in = take_count_args(info, *state_, lent);
           return TrainStatus::kOk;
         }) != TrainStatus::kOk) {
-      unclaim(1);
+      state_->busy = false;
       return Napi::Number::New(env, double(TrainStatus::kOutOfMemory));
     }
-    state_->copy_held[slot] = true;
-    state_->next_ticket++;
-    napi_value promise = TrainJob::start(env, state_, TrainJob::Kind::kCount, in, {}, ticket, lent ? napi_value(info[0]) : nullptr, progress);
+    napi_value promise = TrainJob::start(env, state_, TrainJob::Kind::kCount, in, {}, lent ? napi_value(info[0]) : nullptr);
     return promise ? Napi::Value(env, promise) : Napi::Value();
   }
 
@@ -548,7 +420,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
     if (!claim()) return learn_result(env, TrainStatus(kBusy), {});
     turbotoken::train::MergeResult result;
     const TrainStatus st = run_learn(*state_, options, result);
-    unclaim();
+    state_->busy = false;
     return learn_result(env, st, result);
   }
 
@@ -564,17 +436,17 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
 
   // Distinct chunks held (0 exactly when nothing was counted). NaN while a job holds the table.
   Napi::Value chunks(const Napi::CallbackInfo& info) {
-    if (!idle()) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
+    if (!state_ || state_->busy) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
     return Napi::Number::New(info.Env(), double(state_->tables.held()));
   }
 
   // Whether the split matched anywhere in what was counted (false while a job holds the table).
   Napi::Value matched(const Napi::CallbackInfo& info) {
-    return Napi::Boolean::New(info.Env(), idle() && state_->tables.matched);
+    return Napi::Boolean::New(info.Env(), state_ && !state_->busy && state_->tables.matched);
   }
 
   Napi::Value memory(const Napi::CallbackInfo& info) {
-    if (!idle()) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
+    if (!state_ || state_->busy) return Napi::Number::New(info.Env(), state_ ? NAN : 0);
     return Napi::Number::New(info.Env(), double(state_->tables.memory_bytes()));
   }
 
@@ -583,7 +455,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
   Napi::Value stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);
-    if (!idle()) return out;
+    if (!state_ || state_->busy) return out;
     const auto put = [&](const char* key, const std::vector<double>& v) {
       Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
       for (size_t k = 0; k < v.size(); k++) a[k] = v[k];
@@ -599,7 +471,7 @@ class TrainerWrap : public Napi::ObjectWrap<TrainerWrap> {
   Napi::Value close(const Napi::CallbackInfo& info) {
     if (claim()) {
       state_->tables.pool.reset();
-      unclaim();
+      state_->busy = false;
     }
     return info.Env().Undefined();
   }
