@@ -22,17 +22,25 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 // extra work.
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
+/** The program and arguments of one timed `turbotoken corpus` run (under GNU time when installed). */
+function corpusCommand(input, encoding, threads, out) {
+  const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
+  return TIME ? [TIME, ['-f', 'cpu %U %S faults %R', process.execPath, ...args]] : [process.execPath, args];
+}
+
+/** CPU seconds and minor page faults from GNU time's line in a run's stderr (NaN without GNU time). */
+function usage(stderr) {
+  const cpu = TIME ? /cpu ([\d.]+) ([\d.]+) faults (\d+)/.exec(stderr) : null;
+  return { cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, faults: cpu ? Number(cpu[3]) : NaN };
+}
+
 /** `turbotoken corpus INPUT -e ENCODING --threads N --out OUT`: its wall seconds, CPU seconds and minor page faults (NaN without GNU time). */
 export function timeCorpus(input, encoding, threads, out) {
-  const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
   const started = process.hrtime.bigint();
-  const result = TIME
-    ? spawnSync(TIME, ['-f', 'cpu %U %S faults %R', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
-    : spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const result = spawnSync(...corpusCommand(input, encoding, threads, out), { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`turbotoken corpus ${input} --threads ${threads} failed (${result.status}): ${result.stderr}`);
-  const cpu = TIME ? /cpu ([\d.]+) ([\d.]+) faults (\d+)/.exec(result.stderr) : null;
-  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, faults: cpu ? Number(cpu[3]) : NaN };
+  return { seconds, ...usage(result.stderr) };
 }
 
 /**
@@ -44,15 +52,13 @@ export function timeCorpus(input, encoding, threads, out) {
 export async function timeCorpusTogether(runs) {
   const started = process.hrtime.bigint();
   const results = await Promise.all(runs.map(({ input, encoding, threads, out }) => new Promise((resolve, reject) => {
-    const args = [path.join(root, 'bin', 'turbotoken.js'), 'corpus', input, '-e', encoding, '--threads', String(threads), '--no-progress', '-q', '--out', out];
-    const child = TIME ? spawn(TIME, ['-f', 'cpu %U %S faults %R', process.execPath, ...args], { stdio: ['ignore', 'inherit', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(...corpusCommand(input, encoding, threads, out), { stdio: ['ignore', 'inherit', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text) => (stderr += text));
     child.on('error', reject);
     child.on('close', (status) => {
       if (status !== 0) return reject(new Error(`turbotoken corpus ${input} failed (${status}): ${stderr}`));
-      const cpu = TIME ? /cpu ([\d.]+) ([\d.]+) faults (\d+)/.exec(stderr) : null;
-      resolve(cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN);
+      resolve(usage(stderr).cpu);
     });
   })));
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpus: results };
