@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { arg } from './args.mjs';
 import { KINDS, median, npmOnlyCorpus, timeCorpus, timeCorpusTogether, writeResult } from './cli-run.mjs';
+import { cpuSpeeds, describeCpus } from './host-cpus.mjs';
 
 const require = createRequire(import.meta.url);
 const targetMb = Number(arg('mb', 200));
@@ -119,6 +120,7 @@ try {
     const pageFaults = (threads) => median(faults[`${name}-${threads}`]).toLocaleString('en-US');
     return `| ${label} | ${(sizes[name] / 1e6).toFixed(1)} | ${(jsonlBytes / 1e6 / one).toFixed(1)} | ${(jsonlBytes / 1e6 / two).toFixed(1)} | ${(one / two).toFixed(2)}x | ${(jsonlBytes / 1e6 / oneRest).toFixed(1)} | ${(jsonlBytes / 1e6 / twoRest).toFixed(1)} | ${(oneRest / twoRest).toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extra(one, 1)} / ${extra(two, 2)}`} | ${cpu(1).toFixed(2)} / ${cpu(2).toFixed(2)} | ${split(2, 'main')} / ${split(2, 'others')} / ${split(2, 'children')} | ${amdahl.toFixed(2)}x | ${name === 'jsonl' ? '-' : `${extraCpu(1)} / ${extraCpu(2)}`} | ${pageFaults(1)} / ${pageFaults(2)} |`;
   });
+  const speeds = cpuSpeeds();
   const pairSeconds = median(together.map((p) => p.seconds));
   const pairCpu = median(together.map((p) => p.cpus.reduce((a, b) => a + b, 0)));
   const wholeOne = median(seconds['jsonl-1']);
@@ -147,6 +149,8 @@ try {
       `${(pairCpu - 2 * median(cpus['startup-1'])).toFixed(2)} against ${(median(cpus['jsonl-1']) - median(cpus['startup-1'])).toFixed(2)} s ` +
       `(${(((pairCpu - 2 * median(cpus['startup-1'])) / (median(cpus['jsonl-1']) - median(cpus['startup-1'])) - 1) * 100).toFixed(0)}%: what the cores cost each other). ` +
       'Nothing is shared between those processes but the machine (its cores, caches and memory), so a 2-thread run of one process can gain at most about as much.',
+    '',
+    `${describeCpus(speeds)} (bench/host-cpus.mjs, measured after the runs above.)`,
     '',
   ]);
 } finally {

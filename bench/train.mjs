@@ -22,7 +22,7 @@
 // thread leaves the JS thread a core of its own while two share both cores with it:
 // max(S1, P1) / max((S2 + P2)/2, S2, P2/2). Both bounds take P2 as measured, so a P2 above P1 (the
 // two cores slowing each other) lowers them. Last, the host's own limit: two 1-thread counts in two
-// processes at once, against one alone.
+// processes at once, against one alone, and each CPU's speed on the encoder (bench/host-cpus.mjs).
 // The count phase ends at the last progress report, after the last batch is counted. Linux only
 // (schedstat).
 //
@@ -33,6 +33,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSpeeds, describeCpus } from './host-cpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CL100K = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
@@ -193,5 +194,6 @@ for (const shape of SHAPES) {
 }
 const pairWall = median(pairs.map((r) => r.wall)), oneWall = phase('pieces', 1).wall;
 console.log(`host limit: two 1-thread counts of pieces at once take ${f(pairWall)} s (median of ${pairs.length}) against ${f(oneWall)} s alone: two cores do ${f((2 * oneWall) / pairWall)}x the work of one for two independent counts`);
+console.log(describeCpus(cpuSpeeds()));
 console.log('(on a shared machine: compare the ratios and the CPU split, not the seconds)');
 if (!same) process.exitCode = 1;
