@@ -6,6 +6,10 @@
 //   git clone https://github.com/dmatth1/quicktok /path/to/quicktok
 //   node bench/peers/quicktok.mjs --quicktok /path/to/quicktok [--rounds 15] [--inputs mixed,...] [--write]
 //
+// Under `taskset -c N` all three run on one CPU (the child inherits the affinity), which the table
+// then says: on a VM whose CPUs run at different speeds (bench/host-cpus.mjs), a contestant moved
+// to the other CPU between calls would shift the ratios.
+//
 // Builds quicktok's library with its own Makefile (-O3 -march=native, its defaults) unless it is
 // built, and bench/peers/quicktok_file.cpp against it. quicktok runs in a child process that
 // encodes the whole file once per request; turbotoken and tiktoken run in this process, each
@@ -146,7 +150,7 @@ async function compare(driver, turbotoken, tiktoken, encoding, input, path) {
     const ratio = (a, b) => mbps[a].map((v, r) => v / mbps[b][r]);
     const summary = (values) => ({ median: median(values), low: Math.min(...values), high: Math.max(...values) });
     return { label: input.label, bytes: input.bytes, mbps: Object.fromEntries(Object.entries(mbps).map(([n, v]) => [n, median(v)])),
-      oursToQuicktok: summary(ratio('turbotoken', 'quicktok')), quicktokToTiktoken: summary(ratio('quicktok', 'tiktoken')) };
+      oursToQuicktok: summary(ratio('turbotoken', 'quicktok')), oursToTiktoken: summary(ratio('turbotoken', 'tiktoken')), quicktokToTiktoken: summary(ratio('quicktok', 'tiktoken')) };
   } finally {
     quicktok.stop();
     reference.free();
@@ -158,13 +162,14 @@ function table(encoding, rows, backend, commit) {
   const lines = [`### ${encoding}: turbotoken from Node against quicktok from C++`, '',
     `Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, turbotoken backend ${backend}; quicktok ${commit} ` +
     `built with its Makefile (-O3 -march=native), in a child process; the tiktoken npm package. Single thread, whole ` +
-    `file per call, each once per round in a rotating order, ${rounds} rounds; medians. Token counts and id hashes checked equal first.`, '',
-    '| input | MB | turbotoken MB/s | quicktok MB/s | tiktoken MB/s | turbotoken ÷ quicktok (median; range over rounds) | quicktok ÷ tiktoken |',
-    '|---|---|---|---|---|---|---|'];
+    `file per call, each once per round in a rotating order, ${rounds} rounds; medians. Token counts and id hashes checked equal first.` +
+    (os.availableParallelism() < os.cpus().length ? ` All three on ${os.availableParallelism()} of the machine's ${os.cpus().length} CPUs (taskset).` : ''), '',
+    '| input | MB | turbotoken MB/s | quicktok MB/s | tiktoken MB/s | turbotoken ÷ quicktok (median; range over rounds) | turbotoken ÷ tiktoken | quicktok ÷ tiktoken |',
+    '|---|---|---|---|---|---|---|---|'];
   for (const row of rows) {
-    if (row.mismatch) lines.push(`| ${row.label} | | | | | outputs differ, not timed: ${row.mismatch} | |`);
+    if (row.mismatch) lines.push(`| ${row.label} | | | | | outputs differ, not timed: ${row.mismatch} | | |`);
     else lines.push(`| ${row.label} | ${(row.bytes / 1e6).toFixed(2)} | ${row.mbps.turbotoken.toFixed(2)} | ${row.mbps.quicktok.toFixed(2)} | ` +
-      `${row.mbps.tiktoken.toFixed(2)} | ${range(row.oursToQuicktok)} | ${range(row.quicktokToTiktoken)} |`);
+      `${row.mbps.tiktoken.toFixed(2)} | ${range(row.oursToQuicktok)} | ${range(row.oursToTiktoken)} | ${range(row.quicktokToTiktoken)} |`);
   }
   return lines.join('\n') + '\n';
 }
