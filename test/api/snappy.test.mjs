@@ -22,12 +22,18 @@ beforeAll(async () => {
 
 const SENTINEL = 0xa5;
 
-/** Decodes into the middle of a larger array and checks that nothing around the range changed. */
+/**
+ * Decodes into the middle of a larger array and checks that nothing around the range changed,
+ * also when the stream is refused (a write past the range beats the refusal's error).
+ */
 function decodeAt(input, length, offset = 13) {
   const output = new Uint8Array(offset + length + 29).fill(SENTINEL);
-  snappyDecompress(input, output, offset, length);
-  for (let i = 0; i < offset; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, before the range`);
-  for (let i = offset + length; i < output.length; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, past the range`);
+  try {
+    snappyDecompress(input, output, offset, length);
+  } finally {
+    for (let i = 0; i < offset; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, before the range`);
+    for (let i = offset + length; i < output.length; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, past the range`);
+  }
   return output.subarray(offset, offset + length);
 }
 
@@ -259,6 +265,24 @@ describe('snappyDecompress', () => {
           const { input, expected } = build([head, { lit: bytesOf(next, len), form }, ...tail(next, n, (k + len) % 2 === 1)]);
           const ours = decodeAt(input, expected.length, len % 5);
           if (Buffer.compare(ours, expected) !== 0) expect.fail(`literal of ${len} (form ${form}), tail ${n}: wrong bytes`);
+        }
+      }
+    }
+  });
+
+  it('never writes past the output for a stream longer than its header, whatever the copy at the end of the room', () => {
+    const next = rng(0x0e0f);
+    for (let room = 40; room <= 100; room++) {
+      for (const offset of [1, 2, 3, 5, 7, 8, 9, 13, 15, 16, 17, 31, 64]) {
+        for (const len of [1, 4, 15, 16, 17, 33, 48, 63, 64]) {
+          if (len > room) continue; // the copy fits: what follows it runs past the header's length
+          const prefix = 64 + (room % 4);
+          // A literal after the copy, longer than any room: the input's end is far, and the
+          // stream always longer than the header says.
+          const { input } = build([{ lit: bytesOf(next, prefix) }, { copy: [2, len, offset] }, { lit: bytesOf(next, 120) }]);
+          const header = varint(prefix + room);
+          const stream = new Uint8Array([...header, ...input.subarray(varint(prefix + len + 120).length)]);
+          expect(corruptCode(stream, prefix + room)).toMatch(/longer than its length header/);
         }
       }
     }
