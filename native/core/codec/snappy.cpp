@@ -35,12 +35,32 @@ inline uint64_t load_le64(const uint8_t* p) {
   return load64(p);
 #endif
 }
+inline void store_le64(uint8_t* p, uint64_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  store64(p, __builtin_bswap64(v));
+#else
+  store64(p, v);
+#endif
+}
 
 // The fast loop runs while the input holds a tag and 64 bytes after it (a literal of up to 60
 // bytes is moved in whole 16-byte blocks, a copy's offset read as 4 bytes) and the output has
 // room for a 64-byte element plus the 15 bytes a pattern's last 16-byte store may pass its end.
 constexpr size_t kFastIn = 1 + 64;
 constexpr size_t kFastOut = 64 + 16;
+
+// 8 % period and period * (16 / period) for the periods 1-15 of a short-offset copy.
+constexpr uint8_t kPatternPhase[8] = {0, 0, 0, 2, 0, 3, 2, 1};
+constexpr uint8_t kPatternStep[16] = {0, 16, 16, 15, 16, 15, 12, 14, 16, 9, 10, 11, 12, 13, 14, 15};
+
+// The first `period` (1-7) bytes of `v` repeated over its 8 bytes.
+inline uint64_t widen(uint64_t v, unsigned period) {
+  v &= (uint64_t(1) << (8 * period)) - 1;
+  v |= v << (8 * period);
+  if (period < 4) v |= v << (16 * period);
+  if (period < 2) v |= v << 32;
+  return v;
+}
 
 // A copy from `offset` before `op` of `len` (1-64) bytes, in the fast loop: `offset` is checked
 // to be 1..(op - out) and the output has kFastOut bytes of room. Bytes past `len` may be written
@@ -61,23 +81,28 @@ inline void fast_copy(uint8_t* op, size_t offset, size_t len) {
     }
     return;
   }
-  // A pattern of period `offset` < 16. Each 16-byte move from `src` writes one more period's
-  // worth of correct bytes (the rest it reads are not yet written), so the correct run doubles:
-  // 1, 2, 4, 8 periods until it spans at least 16 bytes, then it is stored 16 bytes at a time,
-  // reading a whole block of it `period` bytes back. At most 4 doublings and 5 blocks: the last
-  // store ends under 16 bytes past the copy.
-  uint8_t* const end = op + len;
-  size_t period = offset;
-  while (period < 16) {
-    move16(op, src);
-    op += period;
-    if (op >= end) return;
-    period = size_t(op - src);
+  // A pattern of period `offset` < 16: its first 16 bytes built once in two registers from the
+  // `offset` bytes before `op`, then stored 16 bytes at a time, `step` (the largest multiple of
+  // the period up to 16) apart. The last store ends under 16 bytes past the copy. Building it in
+  // registers spares the stores' round trips through memory that a pattern doubled in place
+  // takes (each move there reads what the one before it wrote).
+  uint64_t lo, hi;
+  if (offset >= 8) {
+    // Bytes 8 to offset - 1 of the pattern, then its start again.
+    const unsigned more = unsigned(offset - 8);
+    lo = load_le64(src);
+    hi = (load_le64(src + 8) & ((uint64_t(1) << (8 * more)) - 1)) | lo << (8 * more);
+  } else {
+    // The period repeated to 8 bytes; the next 8 start where the first 8 leave the period.
+    const unsigned o = unsigned(offset);
+    lo = widen(load_le64(src), o);
+    hi = widen(lo >> (8 * kPatternPhase[o]), o);
   }
-  do {
-    move16(op, op - period);
-    op += 16;
-  } while (op < end);
+  const size_t step = kPatternStep[offset];
+  for (size_t i = 0; i < len; i += step) {
+    store_le64(op + i, lo);
+    store_le64(op + i + 8, hi);
+  }
 }
 
 // Each tag's element for the fast loop's one 16-byte move, in a 2-byte entry: its length (bits
