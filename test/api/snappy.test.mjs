@@ -22,12 +22,18 @@ beforeAll(async () => {
 
 const SENTINEL = 0xa5;
 
-/** Decodes into the middle of a larger array and checks that nothing around the range changed. */
+/**
+ * Decodes into the middle of a larger array and checks that nothing around the range changed,
+ * also when the stream is refused (a write past the range beats the refusal's error).
+ */
 function decodeAt(input, length, offset = 13) {
   const output = new Uint8Array(offset + length + 29).fill(SENTINEL);
-  snappyDecompress(input, output, offset, length);
-  for (let i = 0; i < offset; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, before the range`);
-  for (let i = offset + length; i < output.length; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, past the range`);
+  try {
+    snappyDecompress(input, output, offset, length);
+  } finally {
+    for (let i = 0; i < offset; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, before the range`);
+    for (let i = offset + length; i < output.length; i++) if (output[i] !== SENTINEL) throw new Error(`wrote byte ${i}, past the range`);
+  }
   return output.subarray(offset, offset + length);
 }
 
@@ -189,6 +195,124 @@ describe('snappyDecompress', () => {
       expect(Buffer.compare(ours, referenceJs(bytes, length))).toBe(0);
     }
     expect(refused).toBeGreaterThan(500);
+  });
+
+  // The decoder has a fast loop that moves whole 16-byte blocks while the input and the output
+  // both have room for an element's blocks (about 64-80 bytes), and a careful loop near the ends.
+  // Streams built element by element: a prefix, the element under test, then a tail whose size
+  // puts the element on either side of that hand-over and across it, the tail made of literal
+  // bytes (the input has room, the output ends) or of copies (the input ends first).
+  const TAILS = [0, 1, 15, 16, 17, 48, 60, 61, 63, 64, 65, 66, 79, 80, 81, 96, 130];
+
+  /** A stream of `elements` ({ lit: bytes } or { copy: [kind, len, offset] }) and its bytes. */
+  function build(elements) {
+    const body = [];
+    const out = [];
+    for (const e of elements) {
+      if (e.lit) {
+        // Given a form, one element; else in elements of up to 60 bytes (a one-byte tag each).
+        const step = e.form === undefined ? 60 : e.lit.length;
+        for (let at = 0; at < e.lit.length; at += step) {
+          const part = e.lit.slice(at, at + step);
+          body.push(...literal(part, e.form ?? 0));
+          out.push(...part);
+        }
+        continue;
+      }
+      const [kind, len, offset] = e.copy;
+      body.push(...(kind === 1 ? copy1(len, offset) : kind === 2 ? copy2(len, offset) : copy4(len, offset)));
+      for (let i = 0; i < len; i++) out.push(out[out.length - offset]);
+    }
+    return { input: new Uint8Array([...varint(out.length), ...body]), expected: new Uint8Array(out) };
+  }
+
+  const bytesOf = (next, n) => Array.from({ length: n }, () => Math.floor(next() * 256));
+  /** A tail of `n` output bytes: literal bytes, or copies of the prefix (3 input bytes each). */
+  function tail(next, n, asCopies) {
+    if (!asCopies) return n ? [{ lit: bytesOf(next, n) }] : [];
+    const out = [];
+    for (let left = n; left > 0; left -= 64) out.push({ copy: [2, Math.min(64, left), 64] });
+    return out;
+  }
+
+  it('copies at every offset 1-64 and length 1-64, at every distance from the end of the input and of the output', () => {
+    const next = rng(0xc0b1);
+    let checked = 0;
+    for (let offset = 1; offset <= 64; offset++) {
+      for (let len = 1; len <= 64; len++) {
+        // The prefix at least 64 bytes (the copies in the tail reach 64 back); the copy sometimes
+        // from the output's very first byte.
+        const prefix = 64 + (len % 3 === 0 ? 0 : Math.floor(next() * 40));
+        for (const [k, n] of TAILS.entries()) {
+          const asCopies = (k + offset + len) % 2 === 1;
+          const kind = len >= 4 && len <= 11 && (offset + len) % 3 === 0 ? 1 : (offset + len) % 5 === 0 ? 3 : 2;
+          const { input, expected } = build([{ lit: bytesOf(next, prefix) }, { copy: [kind, len, offset] }, ...tail(next, n, asCopies)]);
+          const ours = decodeAt(input, expected.length, (offset + len) % 7);
+          if (Buffer.compare(ours, expected) !== 0) expect.fail(`offset ${offset}, length ${len}, tail ${n}${asCopies ? ' of copies' : ''}: wrong bytes`);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(64 * 64 * TAILS.length);
+  });
+
+  it('literals of every length 1-130 in every length form, at every distance from the end of the input and of the output', () => {
+    const next = rng(0x1177);
+    for (let len = 1; len <= 130; len++) {
+      for (const form of len <= 60 ? [0, 1, 2, 3, 4] : [1, 2, 3, 4]) {
+        for (const [k, n] of TAILS.entries()) {
+          const head = { lit: bytesOf(next, 64 + (k % 5)) }; // the tail's copies reach 64 back
+          const { input, expected } = build([head, { lit: bytesOf(next, len), form }, ...tail(next, n, (k + len) % 2 === 1)]);
+          const ours = decodeAt(input, expected.length, len % 5);
+          if (Buffer.compare(ours, expected) !== 0) expect.fail(`literal of ${len} (form ${form}), tail ${n}: wrong bytes`);
+        }
+      }
+    }
+  });
+
+  it('never writes past the output for a stream longer than its header, whatever the copy at the end of the room', () => {
+    const next = rng(0x0e0f);
+    for (let room = 40; room <= 100; room++) {
+      for (const offset of [1, 2, 3, 5, 7, 8, 9, 13, 15, 16, 17, 31, 64]) {
+        for (const len of [1, 4, 15, 16, 17, 33, 48, 63, 64]) {
+          if (len > room) continue; // the copy fits: what follows it runs past the header's length
+          const prefix = 64 + (room % 4);
+          // A literal after the copy, longer than any room: the input's end is far, and the
+          // stream always longer than the header says.
+          const { input } = build([{ lit: bytesOf(next, prefix) }, { copy: [2, len, offset] }, { lit: bytesOf(next, 120) }]);
+          const header = varint(prefix + room);
+          const stream = new Uint8Array([...header, ...input.subarray(varint(prefix + len + 120).length)]);
+          expect(corruptCode(stream, prefix + room)).toMatch(/longer than its length header/);
+        }
+      }
+    }
+  });
+
+  it('refuses a corrupt element in the middle of a long stream, where the fast loop decodes it', () => {
+    const next = rng(0xfa57);
+    const long = (...middle) => build([{ lit: bytesOf(next, 200) }, ...middle, { lit: bytesOf(next, 200) }]);
+    const cases = [
+      [[{ copy: [2, 8, 0] }], /offset 0/],
+      [[{ copy: [1, 8, 0] }], /offset 0/],
+      [[{ copy: [2, 8, 201] }], /before the start/],
+      [[{ copy: [1, 11, 201] }], /before the start/],
+      [[{ copy: [3, 64, 0xffffffff] }], /before the start/],
+      [[{ copy: [2, 40, 5] }, { copy: [2, 8, 246] }], /before the start/],
+    ];
+    for (const [middle, fault] of cases) {
+      // The output's length asked for is the one the stream would have with its offsets made good.
+      const good = long(...middle.map((e) => ({ copy: [e.copy[0], e.copy[1], 1] })));
+      const bad = long(...middle);
+      expect(bad.input.length).toBe(good.input.length);
+      expect(corruptCode(bad.input, good.expected.length)).toMatch(fault);
+    }
+    // A literal whose length runs past the input, and one past the output, both with room left.
+    const prefix = build([{ lit: bytesOf(next, 200) }]);
+    const body = Array.from(prefix.input.subarray(varint(200).length));
+    const pastInput = [...varint(200 + 0x8000), ...body, 61 << 2, ...le(0x7fff, 2), ...bytesOf(next, 100)];
+    expect(corruptCode(new Uint8Array(pastInput), 200 + 0x8000)).toMatch(/literal runs past/);
+    const pastOutput = [...varint(500), ...body, 61 << 2, ...le(400 - 1, 2), ...bytesOf(next, 500)];
+    expect(corruptCode(new Uint8Array(pastOutput), 500)).toMatch(/longer than its length header/);
   });
 
   it('refuses bad arguments with typed errors', () => {
