@@ -12,6 +12,7 @@ import { segmenterFor } from '../../safe-cut';
 import { fileError } from '../common';
 import { checkUnchanged, type DocumentSink, type InputFile, openInput, type ReadSettings } from '../corpus-input';
 import { BLOCK_BYTES, blockMemory } from '../corpus-jsonl';
+import { SharedPool } from '../corpus-memory';
 import { CliError } from '../options';
 import { firstInvalidUtf8 } from '../utf8';
 import { columnDecoder, loadPageCodec, type PackedDictionary, type PageCodec, type PageColumn, type PageHeader, PageMemory, type PageRef, type ParquetFailure, type ParquetPagesJob, RAW_STRINGS } from './parquet-pages';
@@ -185,6 +186,10 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
   }
 }
 
+// Column chunks, lent to the jobs of their pages: a fresh chunk per row group was a page fault
+// per 4 KB of the file. Two in use at a time is usual (the jobs in flight span about two).
+const chunkPool = new SharedPool(4, 256 << 20);
+
 // A page holds at most this much to go on compressed as (part of) one job: a larger one (a value
 // longer than a page) is decoded here, its values cut into segments, so that no job is unbounded.
 const PAGE_JOB_BYTES = 4 << 20;
@@ -218,9 +223,15 @@ async function readChunkPages(
   if (!(start >= 0 && length >= 0 && start + length <= file.size)) {
     throw corruptError(file.path, rowStart, rowEnd - 1, new Error(`column chunk at bytes ${start}-${start + length} outside the file`));
   }
-  const chunk = new Uint8Array(new SharedArrayBuffer(length));
+  const chunk = new Uint8Array(chunkPool.take(length), 0, length);
+  // The chunk's memory is read again by the next chunk once its last job is written (each job
+  // holds one reference, this reader one until its last page is handed on).
+  let references = 1;
+  const release = () => {
+    if (--references === 0) chunkPool.give(chunk);
+  };
   await readAt(handle, file, chunk, start);
-  const view = new DataView(chunk.buffer);
+  const view = new DataView(chunk.buffer, 0, length);
   const decode = columnDecoder(codec, column, pages);
   let dictionary: PackedDictionary | undefined;
   let dictionaryMean = 0;
@@ -229,7 +240,8 @@ async function readChunkPages(
   let batchBytes = 0;
   const submit = async (refs: PageRef[], bytes: number) => {
     await values.flush(); // the values before these go first
-    await sink.parquetPages(values.index, { job: { chunk, pages: refs, column, dictionary, invalid: settings.invalid, target: settings.target }, bytes }, () => {});
+    references++;
+    await sink.parquetPages(values.index, { job: { chunk, pages: refs, column, dictionary, invalid: settings.invalid, target: settings.target }, bytes }, release);
   };
   const flush = async () => {
     if (batch.length === 0) return;
@@ -306,6 +318,8 @@ async function readChunkPages(
     row += Number.isSafeInteger(rows) ? rows : 0;
   }
   await flush();
+  await values.flush(); // an uncompressed page's values decoded here are views of the chunk
+  release();
 }
 
 function dictionaryArray(packed: PackedDictionary): Uint8Array[] {
