@@ -56,17 +56,16 @@ beforeAll(async () => {
 async function handedOn(file, field) {
   const info = statSync(file, { bigint: true });
   const input = { path: file, size: Number(info.size), dev: info.dev, ino: info.ino, mtimeNs: info.mtimeNs, kind: { format: 'parquet' } };
-  const got = { jobs: [], documents: 0, segments: 0, ends: 0, released: 0 };
+  const got = { jobs: [], documents: 0, segments: 0, ends: 0 };
   const sink = {
     text: () => void got.segments++,
     endDocument: () => void got.ends++,
     progress() {},
     replaced() {},
     documents: (f, bytes, ends) => void (got.documents += ends.length),
-    parquetPages: (f, pages, release) => {
-      got.jobs.push(pages);
-      release();
-    },
+    // Never released: a released chunk's memory is read again for a later chunk, and the pool
+    // test encodes these jobs after the whole file is read.
+    parquetPages: (f, pages) => void got.jobs.push(pages),
   };
   await readParquetDocuments(input, 0, { encoding: enc, invalid: 'replace', field, target: TARGET }, sink);
   return got;
@@ -218,7 +217,7 @@ describe('WorkerPool: pages jobs', () => {
     calls.n = 0;
     expect(pool.steal()).toBe(true);
     expect(pool.steal()).toBe(true);
-    expect(calls.n).toBeGreaterThan(0);
+    expect(calls.n).toBe(want[0].lengths.length + want[1].lengths.length); // one encode() per value, here
     expect(pool.steal()).toBe(false);
     const stolen = await Promise.all(waiting);
     await busy;
