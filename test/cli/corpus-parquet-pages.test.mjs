@@ -4,7 +4,8 @@
 // expand to more), each decoded where it is encoded. The ids, the documents and the text byte
 // count are those of the same values read whole; a corrupt page is named by its own rows, an
 // ill-formed value by its row and byte; a page too large for one job is decoded on the reading
-// thread and its value cut into segments; a pages job can be stolen back from a worker.
+// thread and its value cut into segments; a chunk's shared memory serves a later chunk only once
+// every job of its pages is released; a pages job can be stolen back from a worker.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -53,7 +54,7 @@ beforeAll(async () => {
 });
 
 /** What the reading thread hands on for `field`: the pages jobs, and the documents and segments it decoded itself. */
-async function handedOn(file, field) {
+async function handedOn(file, field, onJob = () => {}) {
   const info = statSync(file, { bigint: true });
   const input = { path: file, size: Number(info.size), dev: info.dev, ino: info.ino, mtimeNs: info.mtimeNs, kind: { format: 'parquet' } };
   const got = { jobs: [], documents: 0, segments: 0, ends: 0 };
@@ -65,7 +66,10 @@ async function handedOn(file, field) {
     documents: (f, bytes, ends) => void (got.documents += ends.length),
     // Never released: a released chunk's memory is read again for a later chunk, and the pool
     // test encodes these jobs after the whole file is read.
-    parquetPages: (f, pages) => void got.jobs.push(pages),
+    parquetPages: (f, pages, release) => {
+      got.jobs.push(pages);
+      onJob(release);
+    },
   };
   await readParquetDocuments(input, 0, { encoding: enc, invalid: 'replace', field, target: TARGET }, sink);
   return got;
@@ -104,6 +108,20 @@ describe('Parquet pages decoded where they are encoded', () => {
       at += page.take;
     }
     expect(at).toBe(ROWS);
+  });
+
+  it("a chunk's memory is read again for a later chunk only once every job of its pages is released", async () => {
+    const file = path.join(dir, 'pq', 'docs.parquet');
+    const groupOf = ({ job }) => (job.pages[0].firstRow < 450 ? 0 : 1);
+    // Held: the second row group's chunk is memory of its own.
+    const held = (await handedOn(file, 'text')).jobs;
+    const heldBuffers = [0, 1].map((g) => new Set(held.filter((j) => groupOf(j) === g).map(({ job }) => job.chunk.buffer)));
+    expect(heldBuffers.map((set) => set.size)).toEqual([1, 1]);
+    expect(heldBuffers[1].has([...heldBuffers[0]][0])).toBe(false);
+    // Released as they come: the second reads into the first's memory.
+    const released = (await handedOn(file, 'text', (release) => release())).jobs;
+    const [first, second] = [0, 1].map((g) => released.find((j) => groupOf(j) === g).job.chunk.buffer);
+    expect(second).toBe(first);
   });
 
   for (const field of ['text', 'dict']) {
