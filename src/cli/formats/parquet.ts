@@ -17,8 +17,6 @@ import { CliError } from '../options';
 import { firstInvalidUtf8 } from '../utf8';
 import { columnDecoder, loadPageCodec, type PackedDictionary, type PageCodec, type PageColumn, type PageHeader, PageMemory, type PageRef, type ParquetFailure, type ParquetPagesJob, RAW_STRINGS } from './parquet-pages';
 
-export { PageMemory } from './parquet-pages';
-
 interface SchemaElement {
   name: string;
   type?: string;
