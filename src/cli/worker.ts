@@ -1,7 +1,7 @@
 // An encoding worker for the corpus command's --threads: its own Encoding, jobs in, ids out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EncodingSource, loadEncoding } from './common';
-import { encodeParquetPages, loadedPageCodec, loadPageCodec, type ParquetPagesJob } from './formats/parquet-pages';
+import { encodeParquetPages, loadPageCodec, pageCodecLoaded, type ParquetPagesJob } from './formats/parquet-pages';
 import { type BlockJob, CLAIMED_BY_WORKER, type DocumentsJob, encodeBlock, encodeDocuments, encodeJob, type JobResult, SHARED } from './pool';
 
 const { source, options, shared, claims } = workerData as { source: EncodingSource; options: undefined; shared: Int32Array; claims: Int32Array };
@@ -11,20 +11,21 @@ Atomics.store(shared, SHARED.ready, 1);
 
 type Message = { seq: number; claim: number; texts?: (string | Uint8Array)[]; ids?: Uint32Array; block?: BlockJob; documents?: DocumentsJob; pages?: ParquetPagesJob };
 
-// Messages held while hyparquet loads (an ES module, imported asynchronously on the first Parquet
-// job), then taken in the order they came.
+// Messages held while hyparquet loads (ES modules, imported asynchronously on the first Parquet
+// job, and again on the first of a codec hyparquet-compressors decodes), then taken in the order
+// they came.
 let waiting: Message[] | undefined;
 
 parentPort?.on('message', (message: Message) => {
   if (waiting) waiting.push(message);
-  else if (message.pages && !loadedPageCodec()) {
+  else if (message.pages && !pageCodecLoaded(message.pages.column.codec)) {
     waiting = [message];
     const resume = () => {
       const held = waiting as Message[];
       waiting = undefined;
       for (const next of held) take(next);
     };
-    loadPageCodec().then(resume, resume);
+    loadPageCodec(message.pages.column.codec).then(resume, resume);
   } else take(message);
 });
 

@@ -219,6 +219,34 @@ describe('WorkerPool: pages jobs', () => {
   const ORDINARY = { disallowedSpecial: [] };
   const inline = inlineEncoder(enc, ORDINARY);
 
+  it('a worker decodes pages of each codec: UNCOMPRESSED, SNAPPY, and GZIP, whose decoder it loads on its first such job', async () => {
+    const { parquetWriteBuffer } = await import(require.resolve('hyparquet-writer'));
+    const { gzipSync } = await import('node:zlib');
+    mkdirSync(path.join(dir, 'codecs'), { recursive: true });
+    const values = text.slice(0, 300);
+    const { encoding, calls } = counted(enc);
+    const pool = new WorkerPool({ name: 'cl100k_base' }, encoding, ORDINARY, 2);
+    pools.push(pool);
+    await untilWorkerReady(pool, calls);
+    for (const codec of ['UNCOMPRESSED', 'SNAPPY', 'GZIP']) {
+      const file = path.join(dir, 'codecs', `${codec}.parquet`);
+      const columnData = [{ name: 'text', data: values, type: 'STRING' }];
+      writeFileSync(file, Buffer.from(parquetWriteBuffer({ columnData, codec, compressors: { GZIP: (bytes) => new Uint8Array(gzipSync(bytes)) }, pageSize: 100_000 })));
+      const jobs = (await handedOn(file, 'text')).jobs.map(({ job }) => ({ ...job, eot: EOT, eotOnEmpty: false }));
+      expect(jobs.every((job) => job.column.codec === codec)).toBe(true);
+      const want = await Promise.all(jobs.map((job) => inline.submitPages(job)));
+      const before = pool.workerJobs;
+      calls.n = 0;
+      // One at a time: each goes to the worker (none waits behind another, so none is encoded here).
+      const got = [];
+      for (const job of jobs) got.push(await pool.submitPages(job));
+      expect(calls.n).toBe(0);
+      expect(pool.workerJobs - before).toBe(jobs.length);
+      expect(got.map((r) => [...r.ids])).toEqual(want.map((r) => [...r.ids]));
+      expect(got.flatMap((r) => [...r.lengths])).toEqual(values.filter((v) => v !== null).map((v) => idsOf(v).length + 1));
+    }
+  });
+
   it('a pages job waiting at a busy worker is stolen back; the next one the worker decodes itself once hyparquet is loaded there', async () => {
     const jobs = (await handedOn(path.join(dir, 'pq', 'docs.parquet'), 'dict')).jobs.map(({ job }) => ({ ...job, eot: EOT, eotOnEmpty: false }));
     expect(jobs.length).toBeGreaterThanOrEqual(3);

@@ -100,20 +100,32 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (spec
 
 let codec: PageCodec | undefined;
 let loading: Promise<PageCodec> | undefined;
+let compressors: Promise<void> | undefined;
 
-/** hyparquet's page functions (its "./src/*.js" exports) and hyparquet-compressors, once per thread. */
-export function loadPageCodec(): Promise<PageCodec> {
-  loading ??= Promise.all([importEsm('hyparquet/src/column.js'), importEsm('hyparquet-compressors')]).then(([column, extra]) => {
+// Snappy is the core's and an uncompressed page needs no codec: hyparquet-compressors (about 50 ms
+// of CPU to import) is loaded only where a column uses another codec.
+const needsCompressors = (name: string) => name !== 'SNAPPY' && name !== 'UNCOMPRESSED';
+
+/**
+ * hyparquet's page functions (its "./src/*.js" exports), once per thread, and hyparquet-compressors
+ * when `codecName` needs it (every codec when omitted).
+ */
+export function loadPageCodec(codecName?: string): Promise<PageCodec> {
+  loading ??= importEsm('hyparquet/src/column.js').then((column) => {
     const { readPage, parquetHeader } = column as Pick<PageCodec, 'readPage' | 'parquetHeader'>;
-    codec = { readPage, parquetHeader, compressors: (extra as { compressors: Record<string, unknown> }).compressors };
+    codec = { readPage, parquetHeader, compressors: {} };
     return codec;
   });
-  return loading;
+  if (codecName !== undefined && !needsCompressors(codecName)) return loading;
+  compressors ??= Promise.all([loading, importEsm('hyparquet-compressors')]).then(([loaded, extra]) => {
+    loaded.compressors = (extra as { compressors: Record<string, unknown> }).compressors;
+  });
+  return compressors.then(() => loading as Promise<PageCodec>);
 }
 
-/** The codec if this thread has loaded it. */
-export function loadedPageCodec(): PageCodec | undefined {
-  return codec;
+/** Whether this thread can decode pages of `codecName` now (else loadPageCodec first). */
+export function pageCodecLoaded(codecName: string): boolean {
+  return codec !== undefined && (!needsCompressors(codecName) || Object.keys(codec.compressors).length > 0);
 }
 
 // The column's bytes as they are: hyparquet's own decoding drops a byte-order mark that starts a
@@ -196,7 +208,7 @@ function dictionaryValues(packed: PackedDictionary): Uint8Array[] {
  */
 export function encodeParquetPages(encoding: Encoding, options: EncodeOptions | undefined, job: ParquetPagesJob): PagesResult {
   const codecs = codec;
-  if (!codecs) throw new Error('Parquet page decoding was not loaded on this thread');
+  if (!codecs || !pageCodecLoaded(job.column.codec)) throw new Error(`Parquet page decoding (${job.column.codec}) was not loaded on this thread`);
   threadPages.reuse();
   const decode = columnDecoder(codecs, job.column, threadPages);
   const dictionary = job.dictionary && dictionaryValues(job.dictionary);
