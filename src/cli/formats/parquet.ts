@@ -50,9 +50,11 @@ interface AsyncBuffer {
   byteLength: number;
   slice(start: number, end?: number): Promise<ArrayBuffer>;
 }
-interface Hyparquet {
+interface HyparquetMetadata {
   parquetMetadataAsync(file: AsyncBuffer): Promise<Metadata>;
   parquetSchema(metadata: Metadata): SchemaTree;
+}
+interface HyparquetRead {
   parquetRead(options: {
     file: AsyncBuffer;
     metadata: Metadata;
@@ -77,11 +79,13 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 // hyparquet is an ES module only; a real import() (which CommonJS output would turn into require()).
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
-let libraries: Promise<{ hyparquet: Hyparquet; codec: PageCodec }> | undefined;
-function load(): Promise<{ hyparquet: Hyparquet; codec: PageCodec }> {
-  libraries ??= Promise.all([importEsm('hyparquet'), loadPageCodec()]).then(([hyparquet, codec]) => ({ hyparquet: hyparquet as Hyparquet, codec }));
-  return libraries;
-}
+// Only what a run needs, since the reading thread imports it before its first job: the metadata
+// and page readers (about 27 ms of CPU) where the whole package and hyparquet-compressors took
+// about 105 ms; parquetRead and the other codecs' decoders where a file needs them.
+let metadataReader: Promise<HyparquetMetadata> | undefined;
+let rowGroupReader: Promise<HyparquetRead> | undefined;
+const loadMetadataReader = () => (metadataReader ??= importEsm('hyparquet/src/metadata.js') as Promise<HyparquetMetadata>);
+const loadRowGroupReader = () => (rowGroupReader ??= importEsm('hyparquet/src/read.js') as Promise<HyparquetRead>);
 
 async function readAt(handle: FileHandle, file: InputFile, buffer: Uint8Array, start: number): Promise<void> {
   let at = 0;
@@ -132,7 +136,7 @@ const invalidValueError = (path: string, row: number, field: string, at: number)
 const notStringError = (path: string, row: number, field: string) => new CliError(`${path}: row ${row} of column ${JSON.stringify(field)} is not a string`);
 
 export async function readParquetDocuments(file: InputFile, index: number, settings: ReadSettings, sink: DocumentSink): Promise<void> {
-  const { hyparquet, codec } = await load();
+  const [hyparquet] = await Promise.all([loadMetadataReader(), loadPageCodec('SNAPPY')]);
   const handle = await openInput(file);
   try {
     const buffer = asyncBuffer(handle, file);
@@ -154,21 +158,27 @@ export async function readParquetDocuments(file: InputFile, index: number, setti
     // A repeated column's values are not its rows: hyparquet assembles those, and they fail as
     // values that are not strings.
     const byPages = sink.parquetPages && column.element.repetition_type !== 'REPEATED';
+    const chunks = metadata.row_groups.map((group) => group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === field)?.meta_data);
+    const whole = !byPages || chunks.some((chunk) => !chunk);
+    // Every codec's decoder where hyparquet reads row groups whole, as it may meet any.
+    const names = whole ? [undefined] : [...new Set(chunks.map((chunk) => chunk?.codec))];
+    const [codec] = await Promise.all([loadPageCodec('SNAPPY'), ...names.map((name) => loadPageCodec(name))]);
+    const reader = whole ? await loadRowGroupReader() : undefined;
     const codecs = { ...codec.compressors, SNAPPY: pages.snappy };
     const pageColumn: PageColumn = { type: 'BYTE_ARRAY', codec: 'UNCOMPRESSED', element: column.element, schemaPath: [{ element: schema.element, children: [] }, { element: column.element, children: [] }] };
     let rowStart = 0;
-    for (const group of metadata.row_groups) {
+    for (const [g, group] of metadata.row_groups.entries()) {
       const rowEnd = rowStart + Number(group.num_rows);
       // The values read below are views of the page memory: every one of the last row group's
       // was copied out (a block, a string) before the memory is written again.
       pages.reuse();
-      const chunk = byPages ? group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === field)?.meta_data : undefined;
+      const chunk = byPages ? chunks[g] : undefined;
       if (chunk) {
         await readChunkPages(handle, file, { ...pageColumn, type: chunk.type, codec: chunk.codec }, chunk, rowStart, rowEnd, { codec, pages, values, settings });
       } else {
         let rows: unknown[][] = [];
         try {
-          await hyparquet.parquetRead({ file: buffer, metadata, columns: [field], rowStart, rowEnd, compressors: codecs, parsers: RAW_STRINGS, onComplete: (read) => (rows = read) });
+          await (reader as HyparquetRead).parquetRead({ file: buffer, metadata, columns: [field], rowStart, rowEnd, compressors: codecs, parsers: RAW_STRINGS, onComplete: (read) => (rows = read) });
         } catch (error) {
           throw corruptError(file.path, rowStart, rowEnd - 1, error);
         }
