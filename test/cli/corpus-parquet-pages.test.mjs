@@ -49,6 +49,7 @@ beforeAll(async () => {
     { name: 'text', data: text, type: 'STRING' },
     { name: 'dict', data: dict, type: 'STRING' },
     { name: 'raw', data: raw, type: 'BYTE_ARRAY' },
+    { name: 'delta', data: text, type: 'STRING', encoding: 'DELTA_BYTE_ARRAY' },
   ];
   writeFileSync(path.join(dir, 'pq', 'docs.parquet'), Buffer.from(parquetWriteBuffer({ columnData, rowGroupSize: 450, pageSize: 200_000 })));
 });
@@ -124,10 +125,16 @@ describe('Parquet pages decoded where they are encoded', () => {
     expect(second).toBe(first);
   });
 
-  for (const field of ['text', 'dict']) {
+  it('pages of another value encoding (DELTA_BYTE_ARRAY) are decoded on the reading thread, their values packed there', async () => {
+    const got = await handedOn(path.join(dir, 'pq', 'docs.parquet'), 'delta');
+    expect(got.jobs).toEqual([]);
+    expect(got.documents).toBe(text.filter((v) => v !== null).length);
+  });
+
+  for (const field of ['text', 'dict', 'delta']) {
     it.each(['1', '2', '3'])(`--field ${field}, --threads %s: each non-null value one document, as the library encodes it`, async (threads) => {
       const got = await corpus('pq', `${field}-${threads}`, ['--field', field, '--threads', threads, '--append-eot']);
-      const values = (field === 'text' ? text : dict).filter((v) => v !== null);
+      const values = (field === 'dict' ? dict : text).filter((v) => v !== null);
       expect(got.header.documents).toBe(values.length);
       expect(got.header.textBytes).toBe(values.reduce((n, v) => n + Buffer.byteLength(v), 0));
       expect(documents(got)).toEqual(values.map((v) => [...idsOf(v), EOT]));
