@@ -131,6 +131,20 @@ describe('Parquet pages decoded where they are encoded', () => {
     expect(got.documents).toBe(text.filter((v) => v !== null).length);
   });
 
+  it('a dictionary page whose rows expand past 16 jobs of values is decoded on the reading thread (the ranges would each decode it again)', async () => {
+    const { parquetWriteBuffer } = await import(require.resolve('hyparquet-writer'));
+    // Two values of 40 KB over 900 rows: each 450-row page is 18 MB of values.
+    const big = [0, 1].map((k) => `${randomText(rng(k + 1), 10_000).slice(0, 40_000)} big ${k}`);
+    const data = Array.from({ length: ROWS }, (_, i) => big[i % 2]);
+    const file = path.join(dir, 'pq-big.parquet');
+    writeFileSync(file, Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'big', data, type: 'STRING' }], rowGroupSize: 450, pageSize: 200_000 })));
+    const got = await handedOn(file, 'big');
+    expect(got.jobs).toEqual([]);
+    expect(got.documents).toBe(ROWS);
+    // A page of up to 16 jobs' worth goes on as ranges (the dict column's pages: about 2.7 MB each).
+    expect((await handedOn(path.join(dir, 'pq', 'docs.parquet'), 'dict')).jobs.length).toBeGreaterThan(2);
+  });
+
   for (const field of ['text', 'dict', 'delta']) {
     it.each(['1', '2', '3'])(`--field ${field}, --threads %s: each non-null value one document, as the library encodes it`, async (threads) => {
       const got = await corpus('pq', `${field}-${threads}`, ['--field', field, '--threads', threads, '--append-eot']);

@@ -202,6 +202,10 @@ const chunkPool = new SharedPool(4, 256 << 20);
 // longer than a page) is decoded here, its values cut into segments, so that no job is unbounded.
 const PAGE_JOB_BYTES = 4 << 20;
 
+// A dictionary page whose values expand to more than a job goes on as up to this many ranges of
+// its rows (every one decodes the page's indices); one that expands further is decoded here.
+const RANGE_JOBS = 16;
+
 let dictionaries = 0;
 
 interface ChunkContext {
@@ -244,6 +248,9 @@ async function readChunkPages(
   let dictionary: PackedDictionary | undefined;
   let dictionaryMean = 0;
   let dictionaryMax = 0;
+  // The dictionary's values as hyparquet takes them, for pages decoded here: made once per
+  // dictionary, not once per page (pages times entries).
+  let dictionaryValues: Uint8Array[] | undefined;
   let batch: PageRef[] = [];
   let batchBytes = 0;
   const submit = async (refs: PageRef[], bytes: number) => {
@@ -283,6 +290,7 @@ async function readChunkPages(
         throw corruptError(file.path, row, rowEnd - 1, error);
       }
       ({ dictionary, mean: dictionaryMean, max: dictionaryMax } = packDictionary(data));
+      dictionaryValues = undefined;
       continue;
     }
     const v1 = header.type === 'DATA_PAGE' ? header.data_page_header : undefined;
@@ -299,25 +307,27 @@ async function readChunkPages(
       batch.push(ref(0, rows));
       batchBytes += bytes;
     };
+    const byDictionary = (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') && dictionary !== undefined && dictionaryMax <= PAGE_JOB_BYTES;
+    // A dictionary page's values are the dictionary's, about the mean length each (a row at least
+    // a byte: it is a document). A few bytes of indices can stand for gigabytes of them.
+    const expands = byDictionary ? rows * Math.max(1, dictionaryMean) : 0;
     if (encoding === 'PLAIN') {
       await add(header.uncompressed_page_size);
-    } else if ((encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') && dictionary && dictionaryMax <= PAGE_JOB_BYTES) {
-      // Its values are the dictionary's: about the mean length each. A page of more than a job
-      // goes as ranges of its rows, each job decoding the page's indices again.
-      const bytes = rows * dictionaryMean;
-      if (bytes <= BLOCK_BYTES) await add(bytes);
-      else {
-        await flush();
-        const per = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, dictionaryMean)));
-        for (let skip = 0; skip < rows; skip += per) await submit([ref(skip, Math.min(per, rows - skip))], Math.min(per, rows - skip) * dictionaryMean);
-      }
+    } else if (byDictionary && expands <= BLOCK_BYTES) {
+      await add(expands);
+    } else if (byDictionary && expands <= RANGE_JOBS * BLOCK_BYTES) {
+      // As ranges of its rows, each job decoding the page's indices again: at most RANGE_JOBS
+      // times, so that the work stays linear in the page.
+      await flush();
+      const per = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, dictionaryMean)));
+      for (let skip = 0; skip < rows; skip += per) await submit([ref(skip, Math.min(per, rows - skip))], Math.min(per, rows - skip) * Math.max(1, dictionaryMean));
     } else {
       // Decoded here (an unsupported page type fails here too, as hyparquet fails it), its values
       // as a row group's read whole are.
       await flush();
       let data: ArrayLike<unknown>;
       try {
-        data = codec.readPage({ view, offset: at }, header, decode, dictionary && dictionaryArray(dictionary), undefined, 0).data ?? [];
+        data = codec.readPage({ view, offset: at }, header, decode, dictionary && (dictionaryValues ??= dictionaryArray(dictionary)), undefined, 0).data ?? [];
       } catch (error) {
         throw corruptError(file.path, row, rows > 0 ? row + rows - 1 : rowEnd - 1, error);
       }
