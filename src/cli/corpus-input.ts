@@ -15,6 +15,7 @@ import { invalidUtf8Error, type InvalidMode } from './text-input';
 import { detectKind, type InputKind, isDescriptorPath, SNIFF_BYTES } from './formats/detect';
 import { BLOCK_BYTES, blockMemory, type BlockPlace, jsonlFailureError, LineBlocks, parseJsonlBlock } from './corpus-jsonl';
 import { Utf8Checker } from './utf8';
+import type { ParquetPagesInput } from './formats/parquet';
 
 export interface InputFile {
   path: string;
@@ -53,6 +54,12 @@ export interface DocumentSink {
    * (a worker), which then owns both buffers; without it they arrive as text() and endDocument().
    */
   documents?(file: number, bytes: Uint8Array, ends: Uint32Array): void | Promise<void>;
+  /**
+   * Compressed Parquet data pages (formats/parquet.ts), decoded and encoded elsewhere; `release`
+   * once no thread reads the job's chunk again. Without it the pages are decoded where they are
+   * read and their values arrive as documents() or text() calls.
+   */
+  parquetPages?(file: number, pages: ParquetPagesInput, release: () => void): void | Promise<void>;
 }
 
 /** A block of whole lines of a JSONL input and where it is. */

@@ -15,6 +15,8 @@ import { idsCapacity, idsMemory, idsPool } from './corpus-memory';
 import { mergeCommand } from './corpus-merge';
 import { completeOutput, inputsFingerprint } from './corpus-manifest';
 import { readDocuments } from './formats/read';
+import { parquetFailureError, type ParquetPagesInput } from './formats/parquet';
+import type { PagesResult } from './formats/parquet-pages';
 import { type MegatronDtype, megatronDtype, MegatronWriter } from './megatron';
 import { parseShard } from './shard-auto';
 import { stderr } from './io';
@@ -139,6 +141,21 @@ class Pipeline implements DocumentSink {
     });
   }
 
+  async parquetPages(file: number, pages: ParquetPagesInput, release: () => void): Promise<void> {
+    await this.#dispatch(); // what came before goes first
+    const ids = idsMemory(idsCapacity(pages.bytes));
+    const result = this.encoder.submitPages({ ...pages.job, eot: this.eot, eotOnEmpty: this.eotOnEmpty, ids });
+    await this.#submitted({
+      result,
+      write: (job) => {
+        this.#writePages(job as PagesResult, file);
+        release();
+        idsPool.give(ids);
+      },
+      failed: (error) => new CliError(`${this.files[file].path}: ${libraryMessage(error)}`),
+    });
+  }
+
   progress(bytes: number): void {
     this.progressBar.add(bytes);
   }
@@ -244,6 +261,12 @@ class Pipeline implements DocumentSink {
     this.stats[file].documents += job.lengths.length;
     this.stats[file].tokens += job.ids.length;
     this.textBytes += job.textBytes;
+  }
+
+  #writePages(job: PagesResult, file: number): void {
+    if (job.firstInvalidRow >= 0) this.replaced(file, job.firstInvalidRow);
+    this.#writeDocuments(job, file);
+    if (job.parquetFailure) throw parquetFailureError(job.parquetFailure, this.files[file].path, this.jsonl.field);
   }
 
   // A job holds segments of several files; encoding them one by one again finds whose failed.

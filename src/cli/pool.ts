@@ -8,6 +8,7 @@ import type { EncodeOptions, Encoding } from '../encoding';
 import { TurbotokenError } from '../errors';
 import type { EncodingSource } from './common';
 import { type JsonlFailure, type JsonlSettings, parseJsonlBlock } from './corpus-jsonl';
+import { encodeParquetPages, type PagesResult, type ParquetPagesJob } from './formats/parquet-pages';
 
 /** The ids of a job's segments, flat, with each segment's count. */
 export interface JobResult {
@@ -55,6 +56,8 @@ export interface Encoder {
   submitBlock(job: BlockJob): Promise<BlockResult>;
   /** Packed documents, decoded and encoded where the encoder runs. */
   submitDocuments(job: DocumentsJob): Promise<BlockResult>;
+  /** Compressed Parquet data pages, decompressed, decoded and encoded where the encoder runs. */
+  submitPages(job: ParquetPagesJob): Promise<PagesResult>;
   /** Encodes here a job waiting at a worker, if there is one that has not begun (true then). */
   steal?(): boolean;
   close(): Promise<void>;
@@ -167,6 +170,13 @@ export function inlineEncoder(encoding: Encoding, options: EncodeOptions | undef
     submitDocuments: (job) => {
       try {
         return Promise.resolve(encodeDocuments(encoding, options, job));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    submitPages: (job) => {
+      try {
+        return Promise.resolve(encodeParquetPages(encoding, options, job));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -299,6 +309,12 @@ export class WorkerPool implements Encoder {
     const inline = () => this.#inline.submitDocuments(job);
     if (isShared(job.bytes) && isShared(job.ends)) return this.#post({ documents: job }, [], inline, true);
     return this.#post({ documents: job }, [job.bytes.buffer as ArrayBuffer, job.ends.buffer as ArrayBuffer], inline, false);
+  }
+
+  submitPages(job: ParquetPagesJob): Promise<PagesResult> {
+    const inline = () => this.#inline.submitPages(job);
+    // The chunk is read by every job of its pages: only shared memory is posted (an owned chunk is encoded here).
+    return isShared(job.chunk) ? this.#post({ pages: job }, [], inline, true) : inline();
   }
 
   #post<T extends JobResult>(message: object, transfer: ArrayBuffer[], inline: () => Promise<T>, stealable: boolean): Promise<T> {

@@ -1,5 +1,5 @@
 // Parquet's snappy pages are decoded by the core into memory reused from row group to row group
-// (PageMemory, src/cli/formats/parquet.ts): pages given out for one row group never overlap and
+// (PageMemory, src/cli/formats/parquet-pages.ts): pages given out for one row group never overlap and
 // each holds its own bytes, the next row group writes the same memory again, and a corrupt snappy
 // page fails the run with the decoder's typed fault, leaving no output.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { listing, tempDir } from '../support/cli.mjs';
 import { randomText, rng } from '../support/random-text.mjs';
 
 const require = createRequire(import.meta.url);
-const { PageMemory } = require('../../dist/cjs/cli/formats/parquet.js');
+const { PageMemory } = require('../../dist/cjs/cli/formats/parquet-pages.js');
 const dir = tempDir('turbotoken-corpus-parquet-snappy-');
 const runIn = (args) => cli(args, { cwd: dir });
 
