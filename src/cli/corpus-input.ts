@@ -15,7 +15,7 @@ import { invalidUtf8Error, type InvalidMode } from './text-input';
 import { detectKind, type InputKind, isDescriptorPath, SNIFF_BYTES } from './formats/detect';
 import { BLOCK_BYTES, blockMemory, type BlockPlace, jsonlFailureError, LineBlocks, parseJsonlBlock } from './corpus-jsonl';
 import { Utf8Checker } from './utf8';
-import type { ParquetPagesInput } from './formats/parquet';
+import type { ParquetPagesInput } from './formats/parquet-pages';
 
 export interface InputFile {
   path: string;

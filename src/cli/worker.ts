@@ -2,7 +2,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EncodingSource, loadEncoding } from './common';
 import { encodeParquetPages, loadPageCodec, pageCodecLoaded, type ParquetPagesJob } from './formats/parquet-pages';
-import { type BlockJob, CLAIMED_BY_WORKER, type DocumentsJob, encodeBlock, encodeDocuments, encodeJob, type JobResult, SHARED } from './pool';
+import { encodeJob, type JobResult } from './job-encode';
+import { type BlockJob, CLAIMED_BY_WORKER, type DocumentsJob, encodeBlock, encodeDocuments, SHARED } from './pool';
 
 const { source, options, shared, claims } = workerData as { source: EncodingSource; options: undefined; shared: Int32Array; claims: Int32Array };
 const encoding = loadEncoding(source);

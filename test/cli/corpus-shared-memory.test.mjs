@@ -15,7 +15,7 @@ import { randomText, rng } from '../support/random-text.mjs';
 const require = createRequire(import.meta.url);
 const { SharedPool, idsMemory, idsPool, idsCapacity } = require('../../dist/cjs/cli/corpus-memory.js');
 const { blockMemory, reuseBlockMemory } = require('../../dist/cjs/cli/corpus-jsonl.js');
-const { encodeDocumentTexts, encodeJob } = require('../../dist/cjs/cli/pool.js');
+const { encodeDocumentTexts, encodeJob } = require('../../dist/cjs/cli/job-encode.js');
 const { CorpusWriter } = require('../../dist/cjs/cli/corpus-output.js');
 const { getEncoding } = require('../../dist/cjs/index.js');
 

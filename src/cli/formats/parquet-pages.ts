@@ -10,7 +10,7 @@ import type { EncodeOptions, Encoding } from '../../encoding';
 import { snappyDecompress } from '../../snappy';
 import type { InvalidMode } from '../text-input';
 import { firstInvalidUtf8 } from '../utf8';
-import { type BlockResult, encodeDocumentTexts } from '../pool';
+import { type BlockResult, encodeDocumentTexts } from '../job-encode';
 
 export interface PageHeader {
   type: string;
@@ -61,6 +61,13 @@ export interface ParquetPagesJob {
   eot: number | undefined;
   eotOnEmpty: boolean;
   ids?: Uint32Array;
+}
+
+/** A job of compressed pages for DocumentSink.parquetPages: the encoder adds eot and ids. */
+export interface ParquetPagesInput {
+  job: Omit<ParquetPagesJob, 'eot' | 'eotOnEmpty' | 'ids'>;
+  /** About how many bytes of text its values hold (what its ids are sized by). */
+  bytes: number;
 }
 
 /** Why a job stopped, at a row of the file; the documents before it are in the result. */

@@ -15,7 +15,7 @@ import { BLOCK_BYTES, blockMemory } from '../corpus-jsonl';
 import { SharedPool } from '../corpus-memory';
 import { CliError } from '../options';
 import { firstInvalidUtf8 } from '../utf8';
-import { columnDecoder, loadPageCodec, type PackedDictionary, type PageCodec, type PageColumn, type PageHeader, PageMemory, type PageRef, type ParquetFailure, type ParquetPagesJob, RAW_STRINGS } from './parquet-pages';
+import { columnDecoder, loadPageCodec, type PackedDictionary, type PageCodec, type PageColumn, type PageHeader, PageMemory, type PageRef, type ParquetFailure, RAW_STRINGS } from './parquet-pages';
 
 interface SchemaElement {
   name: string;
@@ -65,13 +65,6 @@ interface HyparquetRead {
     parsers: { stringFromBytes(bytes: Uint8Array | undefined): unknown };
     onComplete(rows: unknown[][]): void;
   }): Promise<void>;
-}
-
-/** A job of compressed pages for DocumentSink.parquetPages: the encoder adds eot and ids. */
-export interface ParquetPagesInput {
-  job: Omit<ParquetPagesJob, 'eot' | 'eotOnEmpty' | 'ids'>;
-  /** About how many bytes of text its values hold (what its ids are sized by). */
-  bytes: number;
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
