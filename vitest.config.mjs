@@ -99,6 +99,7 @@ const nativeOnly = [
   'test/cli/corpus-scale-out.test.mjs',
   'test/cli/corpus-worker-errors.test.mjs',
   'test/cli/corpus-parquet-packed.test.mjs',
+  'test/cli/corpus-parquet-pages.test.mjs',
   'test/cli/corpus-pool.test.mjs',
   'test/cli/corpus-pool-steal.test.mjs',
   'test/cli/corpus-block-memory.test.mjs',
