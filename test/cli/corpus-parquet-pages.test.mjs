@@ -277,8 +277,10 @@ describe('WorkerPool: pages jobs', () => {
     pools.push(pool);
     await untilWorkerReady(pool, calls);
     const probes = pool.workerJobs;
-    // A long job (moved to the worker, not stealable) keeps it busy; two pages jobs wait behind it.
-    const longText = Buffer.from('Some words, and some more. '.repeat(200_000));
+    // A long job (moved to the worker, not stealable) keeps it busy while the two pages jobs
+    // waiting behind it are stolen: 54 MB, several times the two jobs' encoding here (a 5 MB one
+    // let the worker finish and claim the second job during the first steal in a CI run).
+    const longText = Buffer.from('Some words, and some more. '.repeat(2_000_000));
     const busy = pool.submitDocuments({ bytes: longText, ends: Uint32Array.of(longText.length), eot: EOT, eotOnEmpty: false });
     const waiting = [pool.submitPages(jobs[0]), pool.submitPages(jobs[1])];
     calls.n = 0;
