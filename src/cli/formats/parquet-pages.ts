@@ -200,7 +200,8 @@ export function columnDecoder(codecs: PageCodec, column: PageColumn, pages: Page
 const threadPages = new PageMemory();
 let lastDictionary: { id: number; values: Uint8Array[] } | undefined;
 
-function dictionaryValues(packed: PackedDictionary): Uint8Array[] {
+/** A dictionary's values as hyparquet's page reader takes them, made once per dictionary on each thread. */
+export function dictionaryValues(packed: PackedDictionary): Uint8Array[] {
   if (lastDictionary?.id === packed.id) return lastDictionary.values;
   const values: Uint8Array[] = [];
   for (let i = 0, start = 0; i < packed.ends.length; start = packed.ends[i++]) values.push(packed.bytes.subarray(start, packed.ends[i]));

@@ -15,7 +15,7 @@ import { BLOCK_BYTES, blockMemory } from '../corpus-jsonl';
 import { SharedPool } from '../corpus-memory';
 import { CliError } from '../options';
 import { firstInvalidUtf8 } from '../utf8';
-import { columnDecoder, loadPageCodec, type PackedDictionary, type PageCodec, type PageColumn, type PageHeader, PageMemory, type PageRef, type ParquetFailure, RAW_STRINGS } from './parquet-pages';
+import { columnDecoder, dictionaryValues, loadPageCodec, type PackedDictionary, type PageCodec, type PageColumn, type PageHeader, PageMemory, type PageRef, type ParquetFailure, RAW_STRINGS } from './parquet-pages';
 
 interface SchemaElement {
   name: string;
@@ -241,9 +241,6 @@ async function readChunkPages(
   let dictionary: PackedDictionary | undefined;
   let dictionaryMean = 0;
   let dictionaryMax = 0;
-  // The dictionary's values as hyparquet takes them, for pages decoded here: made once per
-  // dictionary, not once per page (pages times entries).
-  let dictionaryValues: Uint8Array[] | undefined;
   let batch: PageRef[] = [];
   let batchBytes = 0;
   const submit = async (refs: PageRef[], bytes: number) => {
@@ -283,7 +280,6 @@ async function readChunkPages(
         throw corruptError(file.path, row, rowEnd - 1, error);
       }
       ({ dictionary, mean: dictionaryMean, max: dictionaryMax } = packDictionary(data));
-      dictionaryValues = undefined;
       continue;
     }
     const v1 = header.type === 'DATA_PAGE' ? header.data_page_header : undefined;
@@ -320,7 +316,7 @@ async function readChunkPages(
       await flush();
       let data: ArrayLike<unknown>;
       try {
-        data = codec.readPage({ view, offset: at }, header, decode, dictionary && (dictionaryValues ??= dictionaryArray(dictionary)), undefined, 0).data ?? [];
+        data = codec.readPage({ view, offset: at }, header, decode, dictionary && dictionaryValues(dictionary), undefined, 0).data ?? [];
       } catch (error) {
         throw corruptError(file.path, row, rows > 0 ? row + rows - 1 : rowEnd - 1, error);
       }
@@ -331,12 +327,6 @@ async function readChunkPages(
   await flush();
   await values.flush(); // an uncompressed page's values decoded here are views of the chunk
   release();
-}
-
-function dictionaryArray(packed: PackedDictionary): Uint8Array[] {
-  const values: Uint8Array[] = [];
-  for (let i = 0, start = 0; i < packed.ends.length; start = packed.ends[i++]) values.push(packed.bytes.subarray(start, packed.ends[i]));
-  return values;
 }
 
 /** A dictionary page's values into shared memory, with their mean and longest lengths. */
