@@ -6,7 +6,6 @@
 //
 // `node bench/host-cpus.mjs [--rounds 5]` prints it on its own.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +66,5 @@ export function describeCpus(speeds) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  readFileSync(path.join(root, 'dist', 'cjs', 'index.js')); // built?
   console.log(describeCpus(cpuSpeeds(Number(arg('rounds', 5)))));
 }
