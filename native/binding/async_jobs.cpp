@@ -10,6 +10,7 @@
 #include "js_errors.h"
 #include "js_strings.h"
 #include "out_of_memory.h"
+#include "returned_ids.h"
 #include "split_encode.h"
 
 namespace turbotoken_binding {
@@ -24,7 +25,8 @@ namespace {
 napi_value adopt_ids(napi_env env, std::vector<uint32_t>&& ids) {
   napi_value ab = nullptr, out = nullptr;
   const size_t count = ids.size();
-  if (count) ab = adopt_buffer(env, ids, count * 4);
+  // A large block comes back for a later call when JS collects it (returned_ids.h).
+  if (count) ab = count >= kAdoptedIds ? adopt_ids_block(env, ids) : adopt_buffer(env, ids, count * 4);
   if (!ab) {
     void* data = nullptr;
     if (napi_create_arraybuffer(env, ids.size() * 4, &data, &ab) != napi_ok || (!data && !ids.empty())) return nullptr;
@@ -93,7 +95,15 @@ class Job {
       text = static_cast<const uint8_t*>(in_.long_text.buffer.data());
     }
     const bool encoding = in_.kind == JobKind::kEncode;
-    if (encoding) reserve_ids_for_text(ids_, size);
+    if (encoding) {
+      // A collected result's block, unless it is over 4x what this text can fill (freed here).
+      const size_t most = size + 1;
+      if (in_.result_block.capacity() >= most && in_.result_block.capacity() / 4 <= most) ids_.swap(in_.result_block);
+      std::vector<uint32_t>().swap(in_.result_block);
+      size_t touched = 0;
+      if (size >= kAdoptedIds) take_returned_block(ids_, most, &touched);
+      reserve_ids_for_text(ids_, size);
+    }
     Status st = encode_split(core, text, size, in_.may_be_invalid, in_.policy.view(), in_.threads,
                              encoding ? &ids_ : nullptr, encoding ? nullptr : &count_, &match_);
     // Freed or kept here rather than with the job, which the JS thread deletes.

@@ -34,6 +34,8 @@ struct JobInput {
   LargeBuffer discard;             // freed on the worker (a spare this call let go)
   bool may_be_invalid = false;
   std::vector<uint32_t> ids;       // decode
+  // encode: memory for the ids, a block of a result JS has collected (returned_ids.h), or none
+  std::vector<uint32_t> result_block;
   OwnedPolicy policy;
   unsigned threads = 1;            // encode, count: split a long text over this many threads
 };

@@ -1,7 +1,6 @@
 #include "native_encoding.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -15,6 +14,7 @@
 #include "js_errors.h"
 #include "js_strings.h"
 #include "out_of_memory.h"
+#include "returned_ids.h"
 #include "split_encode.h"
 #include "text_input.h"
 #include "typed_arrays.h"
@@ -31,21 +31,11 @@ namespace {
 // Reused per thread so that short calls allocate nothing but their result. One thread_local
 // for both: the addon is a shared library, where every thread_local it names costs a call to
 // __tls_get_addr (14 such calls were compiled into encode()).
-struct ReturnedIds;
 struct Scratch {
   ByteBuffer text;
   std::vector<uint32_t> ids;
   size_t ids_touched = 0;  // the most ids held since `ids` was last freed: the pages in use
   bool large_text_kept = false;  // this thread's environment keeps a large decode's buffer
-  // This thread's latest large results whose finalizers have not run: each one's block and a weak
-  // reference to its ArrayBuffer in the environment that made it (reclaim_collected_results).
-  struct Watched {
-    ReturnedIds* block = nullptr;
-    napi_ref result = nullptr;
-    napi_env env = nullptr;
-  };
-  static constexpr int kWatched = 4;
-  Watched watched[kWatched];
 };
 // Not inlined, so that the compiler keeps the address it returns rather than asking again.
 __attribute__((noinline)) Scratch& thread_scratch() {
@@ -73,108 +63,14 @@ void trim_scratch(Scratch& s) {
   if (s.text.capacity() >= kLargeBuffer && s.text.size() < s.text.capacity() / 4) ByteBuffer().swap(s.text);
 }
 
-// A large result's ids block, given back when JS has collected the result. A stream of large
-// encodes otherwise faults in fresh pages for every result, which the kernel zeroes first (14% of
-// the samples of a 10 MB encode). One block at most, shared by the threads: the next call on any
-// thread takes it into its scratch, where trim_scratch's rule frees it unless that call fills a
-// quarter of it. The finalizer only swaps the pointer.
-struct ReturnedIds {
-  std::vector<uint32_t> ids;  // its size: the ids the result held (its pages in use)
-  // Taken back by reclaim_collected_results: the finalizer then frees only this record.
-  bool reclaimed = false;
-};
-std::atomic<ReturnedIds*>& returned_ids_slot() {
-  static std::atomic<ReturnedIds*> slot{nullptr};
-  return slot;
-}
-// Blocks past this many bytes are freed, not kept: the slot never holds more than one such block.
-constexpr size_t kMostReturnedBytes = size_t(256) << 20;
-
-void take_returned_ids(Scratch& s) {
-  auto& slot = returned_ids_slot();
-  if (!slot.load(std::memory_order_relaxed)) return;
-  ReturnedIds* r = slot.exchange(nullptr, std::memory_order_acquire);
-  if (!r) return;
-  if (s.ids.capacity() == 0) {
-    s.ids_touched = r->ids.size();
-    r->ids.clear();
-    s.ids.swap(r->ids);
-  }
-  delete r;
-}
-
-// Stops watching a result (its finalizer still runs as before).
-void unwatch(Scratch::Watched& w) {
-  if (w.result) napi_delete_reference(w.env, w.result);
-  w = Scratch::Watched{};
-}
-
-// Watches a large result just made, in place of the oldest one watched.
-void watch(Scratch& s, napi_env env, napi_value array_buffer, ReturnedIds* block) {
-  Scratch::Watched* slot = &s.watched[0];
-  for (auto& w : s.watched) {
-    if (!w.block) {
-      slot = &w;
-      break;
-    }
-  }
-  if (slot->block) {  // all in use: the oldest is first
-    unwatch(s.watched[0]);
-    std::move(s.watched + 1, s.watched + Scratch::kWatched, s.watched);
-    slot = &s.watched[Scratch::kWatched - 1];
-  }
-  napi_ref ref = nullptr;
-  if (napi_create_reference(env, array_buffer, 0, &ref) == napi_ok) *slot = Scratch::Watched{block, ref, env};
-}
-
-// Node runs an external buffer's finalizer from a later turn of the event loop, not during the
-// garbage collection that freed the buffer. So a loop of large encodes that gives the event loop
-// no turn (a synchronous loop, or one that only awaits promises) never had a block given back,
-// and faulted fresh pages for every result: 63 against 78 MB/s on the 10 MB mix, o200k_base,
-// with a collection before each call. A weak reference is cleared by the collection itself: once
-// a result's ArrayBuffer is gone, nothing can read its memory (napi's external buffers cannot be
-// detached, so no transfer carries the memory to another ArrayBuffer). The next large encode on
-// this thread takes the largest such block into its scratch and frees the others at once.
-// Finalizers run on their environment's JS thread, the thread that made the result, so this
-// thread's scratch is the one that watches it.
-void reclaim_collected_results(Scratch& s, napi_env env) {
-  for (auto& w : s.watched) {
-    if (!w.block || w.env != env) continue;
-    napi_value alive = nullptr;
-    if (napi_get_reference_value(env, w.result, &alive) != napi_ok || alive) continue;
-    ReturnedIds* r = w.block;
-    unwatch(w);
-    r->reclaimed = true;
-    if (r->ids.capacity() > s.ids.capacity()) {
-      s.ids_touched = r->ids.size();
-      r->ids.clear();
-      s.ids.swap(r->ids);
-    }
-    std::vector<uint32_t>().swap(r->ids);  // the smaller block
-  }
-}
-
-void give_back_ids(napi_env env, void*, void* hint) {
-  auto* r = static_cast<ReturnedIds*>(hint);
-  for (auto& w : thread_scratch().watched) {
-    if (w.block == r) unwatch(w);
-  }
-  if (r->reclaimed || r->ids.capacity() * sizeof(uint32_t) > kMostReturnedBytes) {
-    delete r;
-    return;
-  }
-  delete returned_ids_slot().exchange(r, std::memory_order_acq_rel);
-}
-
-// Results of this many ids or more take over the scratch's block (ids_result).
-constexpr size_t kAdoptedIds = size_t(1) << 18;
-
 enum ScratchUse : unsigned { kNoScratch = 0, kUsesText = 1, kUsesIds = 2 };
 
 class CallScratch {
  public:
   CallScratch(napi_env env, unsigned uses) : s_(thread_scratch()), env_(env), uses_(uses), text(s_.text), ids(s_.ids) {
-    take_returned_ids(s_);
+    // A collected result's block (returned_ids.h), for a call that fills ids: any other call
+    // would only free it.
+    if (uses & kUsesIds) take_returned_block(s_.ids, 0, &s_.ids_touched);
   }
   CallScratch(const CallScratch&) = delete;
   CallScratch& operator=(const CallScratch&) = delete;
@@ -191,6 +87,8 @@ class CallScratch {
   }
   // The call uses these buffers after all (a shared input copied into them).
   void uses(unsigned more) { uses_ |= more; }
+  // For a large encode: a block of a result JS has collected, if ids has less memory.
+  void reclaim_collected(napi_env env) const { reclaim_collected_results(env, s_.ids, &s_.ids_touched); }
   // This call decoded into the environment's large-text buffer, which stays for the next call.
   void kept_large_text() {
     kept_large_text_ = true;
@@ -243,14 +141,7 @@ bool get_ids_once(napi_env env, napi_value v, CallScratch& scratch, const uint32
 Napi::Value ids_result(Napi::Env env, std::vector<uint32_t>& ids) {
   const size_t count = ids.size();
   if (count >= kAdoptedIds) {
-    auto* owner = new ReturnedIds{std::move(ids)};
-    napi_value ab = nullptr;
-    if (napi_create_external_arraybuffer(env, owner->ids.data(), count * 4, give_back_ids, owner, &ab) == napi_ok) {
-      watch(thread_scratch(), env, ab, owner);
-      return Napi::Value(env, typed_view(env, napi_uint32_array, count, ab));
-    }
-    ids = std::move(owner->ids);
-    delete owner;
+    if (napi_value ab = adopt_ids_block(env, ids)) return Napi::Value(env, typed_view(env, napi_uint32_array, count, ab));
   }
   return to_uint32_array(env, ids);
 }
@@ -423,7 +314,7 @@ Napi::Value NativeEncoding::encode(const DirectCall& call, const Napi::CallbackI
   SpecialPolicy policy;
   if (!read_text_and_policy(info, core, scratch.text, &text, &policy)) return env.Undefined();
   scratch.ids.clear();
-  if (text.size >= kAdoptedIds) reclaim_collected_results(thread_scratch(), env);
+  if (text.size >= kAdoptedIds) scratch.reclaim_collected(env);
   reserve_ids_for_text(scratch.ids, text.size);
   SpecialMatch bad;
   unsigned threads = threads_arg(info);
@@ -661,6 +552,10 @@ Napi::Value NativeEncoding::start_text_job(const Napi::CallbackInfo& info, int k
   job.may_be_invalid = text.may_be_invalid;
   job.policy = own(policy, core_->specials().size());
   job.threads = threads_arg(info);
+  if (job.kind == JobKind::kEncode && (job.long_text.buffer.data() || text.size >= kAdoptedIds)) {
+    size_t touched = 0;
+    reclaim_collected_results(env, job.result_block, &touched);
+  }
   return Napi::Value(env, start_job(env, std::move(job)));
 }
 
