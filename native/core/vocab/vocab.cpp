@@ -146,11 +146,13 @@ Status Vocab::load(const uint8_t* blob, size_t size) {
     f.offset = uint32_t(offset);
     offset += f.length;
   }
-  // Load factor at most 1/2 keeps linear probes short. Sized by the tokens it holds, not by the
-  // largest rank: a vocabulary of 3 tokens with rank 2^24 - 1 took 512 MB of table.
+  // Load factor at most 0.8: tokens go in by rank, so the frequent ones keep their first slot, and
+  // the filter stops most absent keys before they probe; half the table's cache lines of load 1/2
+  // made the mix 6-9% faster (docs/performance.md, the rank table). Sized by the tokens it holds,
+  // not by the largest rank: a vocabulary of 3 tokens with rank 2^24 - 1 took 512 MB of table.
   const size_t long_tokens = scan.long_tokens;
   unsigned bits = 4;
-  while ((size_t(1) << bits) < long_tokens * 2) bits++;
+  while ((size_t(1) << bits) * 4 < long_tokens * 5) bits++;
   if (!allocate_table(size_t(1) << bits)) return Status::kOutOfMemory;
   mask_ = (size_t(1) << bits) - 1;
   shift_ = 64 - bits;
@@ -261,8 +263,8 @@ bool Vocab::insert(uint32_t rank, const uint8_t* p, size_t len) {
 }
 
 // Zeroed slots. On Linux a table of 2 MB or more is aligned to 2 MB and asks for transparent huge
-// pages: o200k_base's 8 MB table then costs a fresh process 4 page faults instead of 2048, which
-// took about 2.5 ms of its first getEncoding().
+// pages: o200k_base's table (8 MB then) cost a fresh process 4 page faults instead of 2048, which
+// had taken about 2.5 ms of its first getEncoding().
 bool Vocab::allocate_table(size_t slots) {
   void* p = nullptr;
 #ifdef __linux__
