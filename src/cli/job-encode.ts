@@ -75,17 +75,9 @@ class IdsBuilder {
 }
 
 export function encodeJob(encoding: Encoding, options: EncodeOptions | undefined, texts: readonly (string | Uint8Array)[], out?: Uint32Array): JobResult {
+  if (out) return encodeDocumentTexts(encoding, options, texts, undefined, false, out);
   const lengths = new Uint32Array(texts.length);
-  if (!out) {
-    const parts = texts.map((text) => encoding.encode(text, options));
-    for (let i = 0; i < parts.length; i++) lengths[i] = parts[i].length;
-    return { ids: joinIds(parts), lengths };
-  }
-  const ids = new IdsBuilder(out);
-  for (let i = 0; i < texts.length; i++) {
-    const encoded = encoding.encode(texts[i], options);
-    ids.add(encoded);
-    lengths[i] = encoded.length;
-  }
-  return { ids: ids.result(), lengths };
+  const parts = texts.map((text) => encoding.encode(text, options));
+  for (let i = 0; i < parts.length; i++) lengths[i] = parts[i].length;
+  return { ids: joinIds(parts), lengths };
 }
