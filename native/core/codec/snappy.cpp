@@ -182,6 +182,8 @@ SnappyFault snappy_decompress(const uint8_t* in, size_t n, uint8_t* out, size_t 
     // A literal's entry has no offset bytes and 16 as its offset (its source is the input); an
     // element the block move does not cover has offset 0, which sends it to the path below.
     const uint32_t offset_mask = uint32_t(uint64_t(0xffffffffu) >> ((entry >> 2) & 56));
+    // A copy's offset is the 1, 2 or 4 bytes after the tag (kind 1, 2, 3), a literal has none.
+    const unsigned offset_bytes = kind + ((kind + 1) >> 2);
     const size_t reach = size_t((uint32_t(head >> 8) & offset_mask) | (entry >> 8) << 4);
     if (((reach < 16) | (reach > size_t(op - out))) == 0) {
       const size_t lit = size_t(0) - size_t(kind == 0);
@@ -191,12 +193,11 @@ SnappyFault snappy_decompress(const uint8_t* in, size_t n, uint8_t* out, size_t 
       // Past the tag, a literal's bytes or a copy's 1, 2 or 4 offset bytes. Arithmetic here
       // rather than a field of the entry: the next tag's load waits on this sum, and the
       // table's load would add its latency (docs/performance.md, "Corpus pipeline").
-      ip += 1 + (kind + ((kind + 1) >> 2)) + (((tag >> 2) + 1) & lit);
+      ip += 1 + offset_bytes + (((tag >> 2) + 1) & lit);
       continue;
     }
-    // A copy's offset is the 1, 2 or 4 bytes after the tag (kind 1, 2, 3), little-endian; kind 1
-    // adds three high bits from the tag and has a length of 4-11, the others 1-64.
-    const unsigned offset_bytes = kind + ((kind + 1) >> 2);  // 0 for a literal; 1, 2, 4
+    // The offset little-endian; kind 1 adds three high bits from the tag and has a length of
+    // 4-11, the others 1-64.
     size_t offset = size_t((head >> 8) & ((uint64_t(1) << (8 * offset_bytes)) - 1));
     if (kind == 1) offset |= size_t(tag >> 5) << 8;
     size_t size = kind == 1 ? ((tag >> 2) & 7) + 4 : (tag >> 2) + 1;
