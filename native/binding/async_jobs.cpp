@@ -101,7 +101,8 @@ class Job {
       if (in_.result_block.capacity() >= most && in_.result_block.capacity() / 4 <= most) ids_.swap(in_.result_block);
       std::vector<uint32_t>().swap(in_.result_block);
       size_t touched = 0;
-      if (size >= kAdoptedIds) take_returned_block(ids_, most, &touched);
+      // Only into empty ids: with a block already, taking the slot's would only free it.
+      if (ids_.capacity() == 0 && size >= kAdoptedIds) take_returned_block(ids_, most, &touched);
       reserve_ids_for_text(ids_, size);
     }
     Status st = encode_split(core, text, size, in_.may_be_invalid, in_.policy.view(), in_.threads,
